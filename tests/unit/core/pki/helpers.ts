@@ -41,8 +41,8 @@ export async function openssl(args: string[], cwd: string): Promise<{ code: numb
 }
 
 export function pem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {

@@ -1,0 +1,229 @@
+/**
+ * CHUID signature (SP 800-73-4 Part 1 §3.1.2.1; piv-reference §3 "CHUID"): a detached
+ * CMS SignedData (RFC 5652) over the CHUID's to-be-signed bytes.
+ *
+ * Shape: SignedData v3 · eContentType id-PIV-CHUIDSecurityObject, no eContent · exactly one
+ * certificate (the signer) · one SignerInfo v1 with issuerAndSerialNumber · signed attributes
+ * contentType, messageDigest, pivSigner-DN (the signer's subject Name).
+ */
+import { createHash, createPublicKey, sign as nodeSign, timingSafeEqual, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import {
+  Attribute,
+  CertificateChoices,
+  CertificateSet,
+  ContentInfo,
+  DigestAlgorithmIdentifiers,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignedData,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+} from '@peculiar/asn1-cms';
+import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
+import { StationError } from '../errors.js';
+import { encodeTlv } from '../piv/tlv.js';
+import type { KeyAlgorithm } from '../piv/constants.js';
+import { x509 } from './x509-setup.js';
+import { DigestOid, hashOfSignatureOid, nodeHash, signatureAlgorithm, type HashName } from './algorithms.js';
+import { formatDn } from './csr.js';
+import { Oid } from './oids.js';
+
+/** SignedData version when eContentType is not id-data (RFC 5652 §5.1). */
+const SIGNED_DATA_V3 = 3;
+/** SignerInfo version with issuerAndSerialNumber (RFC 5652 §5.3). */
+const SIGNER_INFO_V1 = 1;
+/** Universal SET tag: signed attributes are signed as an explicit SET OF, not as [0] (RFC 5652 §5.4). */
+const DER_SET_TAG = 0x31;
+
+/** The content signer: its certificate and private key. */
+export interface ContentSigner {
+  certDer: Uint8Array;
+  privateKey: KeyObject;
+}
+
+const oidValue = (oid: string): ArrayBuffer => new asn1js.ObjectIdentifier({ value: oid }).toBER(false);
+const toBuf = (b: ArrayBuffer | Uint8Array): Buffer => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b));
+
+function signerAlgorithm(key: KeyObject): { alg: KeyAlgorithm; hash: HashName } {
+  if (key.asymmetricKeyType === 'rsa') return { alg: 'RSA2048', hash: 'SHA-256' };
+  if (key.asymmetricKeyType === 'ec') {
+    const p384 = key.asymmetricKeyDetails?.namedCurve === 'secp384r1';
+    return { alg: p384 ? 'P384' : 'P256', hash: p384 ? 'SHA-384' : 'SHA-256' };
+  }
+  throw new StationError('INVALID_INPUT', 'The content signer key must be RSA or ECDSA.');
+}
+
+/** DER SET OF with its members sorted by encoding (X.690 §11.6). */
+function derSetOf(members: Uint8Array[]): Uint8Array {
+  const sorted = [...members].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return encodeTlv(DER_SET_TAG, ...sorted);
+}
+
+/**
+ * Signs CHUID to-be-signed bytes (every CHUID TLV except EE and 3E, keeping FE 00).
+ *
+ * @param signer   the content-signing certificate (EKU id-PIV-content-signing) and its private key
+ * @param toBeSigned the CHUID TBS bytes
+ * @returns DER ContentInfo(SignedData), the value of CHUID tag 3E
+ * @throws StationError INVALID_INPUT when the key type is unsupported
+ */
+export async function signChuidContent(signer: ContentSigner, toBeSigned: Uint8Array): Promise<Uint8Array> {
+  const cert = AsnConvert.parse(signer.certDer, Certificate);
+  const { alg, hash } = signerAlgorithm(signer.privateKey);
+  const digest = createHash(nodeHash(hash)).update(toBeSigned).digest();
+  const attrs = [
+    new Attribute({ attrType: Oid.ATTR_CONTENT_TYPE, attrValues: [oidValue(Oid.PIV_CHUID_SECURITY_OBJECT)] }),
+    new Attribute({ attrType: Oid.ATTR_MESSAGE_DIGEST, attrValues: [AsnConvert.serialize(new OctetString(digest))] }),
+    new Attribute({ attrType: Oid.PIV_SIGNER_DN, attrValues: [AsnConvert.serialize(cert.tbsCertificate.subject)] }),
+  ]
+    .map((a) => ({ a, der: new Uint8Array(AsnConvert.serialize(a)) }))
+    .sort((x, y) => Buffer.compare(Buffer.from(x.der), Buffer.from(y.der)));
+  const signedAttrsSet = derSetOf(attrs.map((x) => x.der));
+  const signature = nodeSign(nodeHash(hash), signedAttrsSet, { key: signer.privateKey, dsaEncoding: 'der' });
+
+  const digestAlgorithm = new AlgorithmIdentifier({ algorithm: DigestOid[hash] });
+  const signerInfo = new SignerInfo({
+    version: SIGNER_INFO_V1,
+    sid: new SignerIdentifier({
+      issuerAndSerialNumber: new IssuerAndSerialNumber({
+        issuer: cert.tbsCertificate.issuer,
+        serialNumber: cert.tbsCertificate.serialNumber,
+      }),
+    }),
+    digestAlgorithm,
+    signedAttrs: attrs.map((x) => x.a),
+    signatureAlgorithm: signatureAlgorithm(alg, hash),
+    signature: new OctetString(signature),
+  });
+  const signedData = new SignedData({
+    version: SIGNED_DATA_V3,
+    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
+    encapContentInfo: new EncapsulatedContentInfo({ eContentType: Oid.PIV_CHUID_SECURITY_OBJECT }),
+    certificates: new CertificateSet([new CertificateChoices({ certificate: cert })]),
+    signerInfos: new SignerInfos([signerInfo]),
+  });
+  const contentInfo = new ContentInfo({ contentType: Oid.CMS_SIGNED_DATA, content: AsnConvert.serialize(signedData) });
+  return new Uint8Array(AsnConvert.serialize(contentInfo));
+}
+
+function fail(reason: string, message: string): StationError {
+  return new StationError('VERIFY_FAILED', message, { reason });
+}
+
+function hashOfDigestOid(oid: string): HashName | undefined {
+  return (Object.keys(DigestOid) as HashName[]).find((h) => DigestOid[h] === oid);
+}
+
+function attrValue(attrs: Attribute[], oid: string): Buffer | undefined {
+  const found = attrs.filter((a) => a.attrType === oid);
+  if (found.length !== 1 || found[0]!.attrValues.length !== 1) return undefined;
+  return toBuf(found[0]!.attrValues[0]!);
+}
+
+/**
+ * Verifies a CHUID signature (tag 3E value) against the CHUID TBS bytes.
+ *
+ * Checks: CMS shape (SignedData, CHUID content type, detached, one certificate, one SignerInfo whose
+ * issuerAndSerialNumber names that certificate); signed attributes contentType, messageDigest (equal to the
+ * TBS digest) and pivSigner-DN (equal to the signer subject); the signature; the signer certificate chains
+ * issuing → root (signatures and validity now) and carries EKU id-PIV-content-signing.
+ *
+ * @returns the signer certificate subject (RFC 4514 string)
+ * @throws StationError VERIFY_FAILED with `details.reason` ('structure' | 'digest' | 'signature' | 'chain' | 'eku')
+ */
+export async function verifyChuidSignature(
+  toBeSigned: Uint8Array,
+  cmsDer: Uint8Array,
+  trust: { root: Uint8Array; issuing: Uint8Array },
+): Promise<{ signerSubject: string }> {
+  let sd: SignedData;
+  try {
+    const ci = AsnConvert.parse(cmsDer, ContentInfo);
+    if (ci.contentType !== Oid.CMS_SIGNED_DATA) throw new Error('not SignedData');
+    sd = AsnConvert.parse(ci.content, SignedData);
+  } catch {
+    throw fail('structure', 'The CHUID signature is not a readable CMS SignedData.');
+  }
+  if (sd.encapContentInfo.eContentType !== Oid.PIV_CHUID_SECURITY_OBJECT || sd.encapContentInfo.eContent) {
+    throw fail('structure', 'The CHUID signature has the wrong content type or is not detached.');
+  }
+  const certs = sd.certificates ?? [];
+  if (certs.length !== 1 || !certs[0]!.certificate || sd.signerInfos.length !== 1) {
+    throw fail('structure', 'The CHUID signature must hold exactly one certificate and one signer.');
+  }
+  const certAsn = certs[0]!.certificate;
+  const si = sd.signerInfos[0]!;
+  const ias = si.sid.issuerAndSerialNumber;
+  if (
+    !ias ||
+    !toBuf(AsnConvert.serialize(ias.issuer)).equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.issuer))) ||
+    !toBuf(ias.serialNumber).equals(toBuf(certAsn.tbsCertificate.serialNumber))
+  ) {
+    throw fail('structure', 'The CHUID signer is not identified by the certificate it carries.');
+  }
+  const attrs = si.signedAttrs;
+  if (!attrs || !si.signedAttrsRaw) throw fail('structure', 'The CHUID signature has no signed attributes.');
+
+  const hash = hashOfDigestOid(si.digestAlgorithm.algorithm);
+  const sigHash = hashOfSignatureOid(si.signatureAlgorithm.algorithm);
+  if (!hash || (sigHash && sigHash !== hash)) throw fail('structure', 'The CHUID signature uses an unsupported algorithm.');
+  const contentType = attrValue(attrs, Oid.ATTR_CONTENT_TYPE);
+  if (!contentType || !contentType.equals(toBuf(oidValue(Oid.PIV_CHUID_SECURITY_OBJECT)))) {
+    throw fail('structure', 'The CHUID signature does not name the CHUID content type.');
+  }
+  const signerDn = attrValue(attrs, Oid.PIV_SIGNER_DN);
+  if (!signerDn || !signerDn.equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.subject)))) {
+    throw fail('structure', 'The CHUID signature does not carry the signer name (pivSigner-DN).');
+  }
+  const md = attrValue(attrs, Oid.ATTR_MESSAGE_DIGEST);
+  const expected = createHash(nodeHash(hash)).update(toBeSigned).digest();
+  let mdValue: Buffer | undefined;
+  try {
+    mdValue = md ? toBuf(AsnConvert.parse(md, OctetString).buffer) : undefined;
+  } catch {
+    mdValue = undefined;
+  }
+  if (!mdValue || mdValue.length !== expected.length || !timingSafeEqual(mdValue, expected)) {
+    throw fail('digest', 'The CHUID does not match its signature (the signed digest differs).');
+  }
+
+  const certDer = new Uint8Array(AsnConvert.serialize(certAsn));
+  const signed = Uint8Array.from(toBuf(si.signedAttrsRaw));
+  signed[0] = DER_SET_TAG;
+  let ok = false;
+  try {
+    const spki = Buffer.from(AsnConvert.serialize(certAsn.tbsCertificate.subjectPublicKeyInfo));
+    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    ok = nodeVerify(nodeHash(hash), signed, { key, dsaEncoding: 'der' }, toBuf(si.signature.buffer));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw fail('signature', 'The CHUID signature does not verify.');
+
+  let signerCert: InstanceType<typeof x509.X509Certificate>;
+  let issuing: InstanceType<typeof x509.X509Certificate>;
+  let root: InstanceType<typeof x509.X509Certificate>;
+  try {
+    signerCert = new x509.X509Certificate(certDer);
+    issuing = new x509.X509Certificate(trust.issuing);
+    root = new x509.X509Certificate(trust.root);
+  } catch {
+    throw fail('chain', 'A certificate of the CHUID signer chain cannot be read.');
+  }
+  const now = new Date();
+  const chainOk =
+    signerCert.issuer === issuing.subject &&
+    issuing.issuer === root.subject &&
+    (await signerCert.verify({ publicKey: issuing.publicKey, date: now }).catch(() => false)) &&
+    (await issuing.verify({ publicKey: root.publicKey, date: now }).catch(() => false)) &&
+    (await root.verify({ date: now }).catch(() => false));
+  if (!chainOk) throw fail('chain', 'The CHUID signer certificate does not chain to the station root.');
+  const eku = signerCert.getExtension(x509.ExtendedKeyUsageExtension);
+  if (!eku || !eku.usages.map(String).includes(Oid.PIV_CONTENT_SIGNING)) {
+    throw fail('eku', 'The CHUID signer certificate is not a PIV content-signing certificate.');
+  }
+  return { signerSubject: formatDn(signerCert.subjectName.toArrayBuffer()) };
+}
