@@ -113,6 +113,31 @@ function fail(reason: string, message: string): StationError {
   return new StationError('VERIFY_FAILED', message, { reason });
 }
 
+/** ASN.1 tag class of context-specific tags in asn1js (X.690 §8.1.2.2). */
+const TAG_CLASS_CONTEXT = 3;
+const SIGNED_ATTRS_TAG_NUMBER = 0;
+
+/**
+ * The signed attributes exactly as received ([0] IMPLICIT SET OF Attribute of the only SignerInfo):
+ * the signature covers these bytes, so they are taken from the input rather than re-encoded.
+ */
+function receivedSignedAttrs(cmsDer: Uint8Array): Uint8Array | undefined {
+  const parsed = asn1js.fromBER(cmsDer);
+  if (parsed.offset === -1) return undefined;
+  const children = (b: unknown): asn1js.AsnType[] => {
+    const v = (b as { valueBlock?: { value?: unknown } }).valueBlock?.value;
+    return Array.isArray(v) ? (v as asn1js.AsnType[]) : [];
+  };
+  const contentInfo = children(parsed.result);
+  const signedData = children(children(contentInfo[1])[0]);
+  const signerInfos = signedData[signedData.length - 1];
+  const signerInfo = children(signerInfos)[0];
+  const attrs = children(signerInfo).find(
+    (b) => b.idBlock.tagClass === TAG_CLASS_CONTEXT && b.idBlock.tagNumber === SIGNED_ATTRS_TAG_NUMBER,
+  );
+  return attrs ? new Uint8Array(attrs.valueBeforeDecodeView) : undefined;
+}
+
 function hashOfDigestOid(oid: string): HashName | undefined {
   return (Object.keys(DigestOid) as HashName[]).find((h) => DigestOid[h] === oid);
 }
@@ -165,7 +190,8 @@ export async function verifyChuidSignature(
     throw fail('structure', 'The CHUID signer is not identified by the certificate it carries.');
   }
   const attrs = si.signedAttrs;
-  if (!attrs || !si.signedAttrsRaw) throw fail('structure', 'The CHUID signature has no signed attributes.');
+  const rawAttrs = receivedSignedAttrs(cmsDer);
+  if (!attrs || !rawAttrs) throw fail('structure', 'The CHUID signature has no signed attributes.');
 
   const hash = hashOfDigestOid(si.digestAlgorithm.algorithm);
   const sigHash = hashOfSignatureOid(si.signatureAlgorithm.algorithm);
@@ -191,7 +217,7 @@ export async function verifyChuidSignature(
   }
 
   const certDer = new Uint8Array(AsnConvert.serialize(certAsn));
-  const signed = Uint8Array.from(toBuf(si.signedAttrsRaw));
+  const signed = Uint8Array.from(rawAttrs);
   signed[0] = DER_SET_TAG;
   let ok = false;
   try {
