@@ -18,7 +18,7 @@ import { createSecretBox, type SecretBox } from './secret-box.js';
 /** Unlocked keyring. */
 export interface Keyring {
   readonly box: SecretBox;
-  /** True for a keyring created as an unprotected training station. */
+  /** True for a keyring created for training (unprotected when created without a passphrase: then `box.protected` is false). */
   readonly training: boolean;
   /** Station master key (32 bytes) of the given version, for management-key derivation. Throws NOT_FOUND_RECORD if unknown. */
   masterKey(version: number): Uint8Array;
