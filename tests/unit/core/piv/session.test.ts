@@ -152,7 +152,7 @@ describe('PIN and PUK', () => {
   });
   it('never puts the PIN into the error', async () => {
     const { s } = session([]);
-    const e = await s.verifyPin('12345').catch((x: unknown) => x as Error);
+    const e = (await s.verifyPin('12345').catch((x: unknown) => x)) as Error;
     expect(JSON.stringify(e)).not.toContain('12345');
     expect(e.message).not.toContain('12345');
   });

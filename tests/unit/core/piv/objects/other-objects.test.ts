@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeCcc, encodeCcc, newCccCardIdentifier } from '../../../../../electron/core/piv/objects/ccc.js';
@@ -97,7 +98,7 @@ describe('Key History', () => {
 describe('certificate container', () => {
   async function selfSigned(): Promise<Uint8Array> {
     const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: '01',
       name: 'CN=Test',
