@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'MALFORMED_RESPONSE', // card answered something we cannot parse
   'CARD_MISMATCH', // retry on a different card than the job started on
   'CARD_INCAPABLE', // card lacks a capability the profile needs (refused before production)
+  'CARD_IN_USE', // the card is issued to someone: revoke and recycle before reuse
   // Station
   'INVALID_INPUT', // bad argument (e.g. PIN not 6-8 digits)
   'NOT_FOUND_RECORD', // no such person/job/card in the store

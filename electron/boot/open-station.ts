@@ -1,0 +1,88 @@
+/**
+ * Composition root shared by the faces (CLI, browser host, Electron shell):
+ * opens a data dir into a running station core, wiring the native pieces
+ * (SQLite, PC/SC, the training reader) into the plain-Node core.
+ */
+import { join } from 'node:path';
+import { openDatabase } from '../../native/sqlite.js';
+import { openStore } from '../core/store/store.js';
+import type { StationStore } from '../core/store/store.js';
+import { openKeyring, type Keyring } from '../core/pki/keyring.js';
+import { LocalCa } from '../core/pki/local-ca.js';
+import type { StationConfig } from '../core/config/station-config.js';
+import { ProductionService } from '../core/issuance/production-service.js';
+import { escrowedPuk } from '../core/issuance/card-secrets.js';
+import { loadConfig } from './data-dir.js';
+import { StationReaders } from './readers.js';
+import type { ReaderProvider } from '../core/piv/transport.js';
+
+/** Options for opening a station. */
+export interface OpenStationOptions {
+  dataDir: string;
+  /** Passphrase of the keyring (STATION_PASSPHRASE). */
+  passphrase?: string;
+  /** Create/open an unprotected training data dir (test and training stations only). */
+  training?: boolean;
+  /** Readers to use instead of PC/SC + training reader (tests inject the in-process training reader). */
+  readers?: ReaderProvider;
+  /** Clock (tests). */
+  now?: () => Date;
+}
+
+/** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
+export interface Station {
+  readonly dataDir: string;
+  readonly config: StationConfig;
+  readonly store: StationStore;
+  readonly keyring: Keyring;
+  readonly ca: LocalCa;
+  readonly production: ProductionService;
+  /** Readers (PC/SC, plus the training reader on training stations). */
+  readers(): Promise<ReaderProvider>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating on first use) the station in `dataDir`.
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ */
+export async function openStation(opts: OpenStationOptions): Promise<Station> {
+  const config = loadConfig(opts.dataDir);
+  const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
+  const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
+  const store = openStore(db);
+  const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
+  let readers: ReaderProvider | undefined = opts.readers;
+  const readerProvider: ReaderProvider = {
+    listReaders: async () => (await getReaders()).listReaders(),
+    connect: async (name: string) => (await getReaders()).connect(name),
+    watch: () => () => {},
+    close: async () => {},
+  };
+  async function getReaders(): Promise<ReaderProvider> {
+    readers ??= await StationReaders.open({ training: keyring.training });
+    return readers;
+  }
+  const production = new ProductionService({
+    store,
+    ca,
+    keyring,
+    config,
+    readers: readerProvider,
+    now: opts.now,
+    openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
+  });
+  return {
+    dataDir: opts.dataDir,
+    config,
+    store,
+    keyring,
+    ca,
+    production,
+    readers: getReaders,
+    async close() {
+      await readers?.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `station demo`: produces a card for a sample person on a virtual card in
+ * pcscd's vpcd reader and prints the verification report. This is what the
+ * README's "run the station" command does until the officer UI exists: the
+ * whole real path (pcscd, PC/SC, the production job, the local CA).
+ */
+import type { CliContext } from '../context.js';
+import { VirtualPivCard } from '../../../native/virtual-card/card.js';
+import { attachToVpcd, VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../../../native/vpcd/link.js';
+import { StationError } from '../../core/errors.js';
+import { produceCommand } from './production.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+
+/** The vpcd reader that listens on VPCD_DEFAULT_PORT. */
+const DEMO_READER = 'Virtual PCD 00 00';
+const CARD_WAIT_MS = 15_000;
+
+/** Waits until pcscd reports a card in `reader`. @throws StationError NO_CARD on timeout */
+async function waitForCard(list: () => Promise<{ name: string; cardPresent: boolean }[]>, reader: string): Promise<void> {
+  const until = Date.now() + CARD_WAIT_MS;
+  while (Date.now() < until) {
+    const readers = await list();
+    if (readers.some((r) => r.name === reader && r.cardPresent)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new StationError('NO_CARD', `pcscd did not see the virtual card in "${reader}": is vsmartcard-vpcd installed and pcscd running?`);
+}
+
+export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number> {
+  const station = await ctx.station();
+  const readers = await station.readers();
+  const reader = typeof flags.reader === 'string' ? flags.reader : DEMO_READER;
+  const card = VirtualPivCard.create();
+  ctx.say(`Inserting a blank virtual PIV card (serial ${card.serial}) into "${reader}" through pcscd…`);
+  const link = await attachToVpcd(card, { host: VPCD_DEFAULT_HOST, port: VPCD_DEFAULT_PORT });
+  try {
+    await waitForCard(() => readers.listReaders(), reader);
+    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'employee' });
+    ctx.say(`Sample person ${person.givenName} ${person.surname} (${person.id}); producing…\n`);
+    return await produceCommand(ctx, { ...flags, person: person.id, reader });
+  } finally {
+    await link.detach();
+  }
+}

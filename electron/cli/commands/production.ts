@@ -1,0 +1,119 @@
+/**
+ * `station produce`, `station job retry|show|cancel|list`: production jobs
+ * from the command line, with a progress line per step.
+ */
+import type { CliContext } from '../context.js';
+import { AlgorithmOption, parseOption, required } from '../args.js';
+import type { JobListener } from '../../core/issuance/job-types.js';
+import type { ProductionOutcome } from '../../core/issuance/production-service.js';
+import { productionSteps } from '../../core/issuance/production-steps.js';
+import { StationError } from '../../core/errors.js';
+import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+
+/** Progress printer: one line per step as it finishes, fails or is skipped. */
+function progress(ctx: CliContext): JobListener {
+  const labels = new Map(productionSteps().map((s) => [s.name, s.label]));
+  return (e) => {
+    const n = 'index' in e ? `[${String(e.index + 1).padStart(2)}/${e.total}]` : '';
+    if (e.type === 'job.step.finished') ctx.say(`${n} done     ${labels.get(e.step)}  (${e.ms} ms, ${e.apdus} APDUs)`);
+    if (e.type === 'job.step.skipped') ctx.say(`${n} skipped  ${labels.get(e.step)}  (already done)`);
+    if (e.type === 'job.step.failed') ctx.say(`${n} FAILED   ${labels.get(e.step)}: ${e.sentence}`);
+  };
+}
+
+/** The cardholder PIN from --pin or STATION_PIN (never echoed back). */
+function pinOption(flags: Flags): string | undefined {
+  const pin = typeof flags.pin === 'string' ? flags.pin : process.env.STATION_PIN;
+  return pin && pin.length > 0 ? pin : undefined;
+}
+
+/** Prints the outcome; returns the exit code. */
+function report(ctx: CliContext, outcome: ProductionOutcome): number {
+  const { job, card } = outcome;
+  const json = {
+    jobId: job.id,
+    status: job.status,
+    failedStep: job.failedStep ?? undefined,
+    error: job.error ?? undefined,
+    card: { id: card.id, serial: card.chipSerial, guid: guidToUuid(card.guid), fascn: card.fascn, credentialNumber: card.credentialNumber, status: card.status, expirationDate: card.expirationDate },
+    verification: outcome.steps.find((s) => s.name === 'verify')?.data?.report,
+    puk: outcome.oneTimeSecrets?.puk,
+    pin: outcome.oneTimeSecrets?.pin,
+  };
+  ctx.result(json, () => {
+    if (job.status !== 'done') {
+      const err = job.error;
+      process.stdout.write(`\nProduction FAILED at step "${job.failedStep}": ${err?.message ?? "unknown error"}\n`);
+      process.stdout.write(`Job ${job.id} is kept. Fix the cause, then: station job retry ${job.id} --reader "<reader>"  (or: station job cancel ${job.id} --reason "...")\n`);
+      return;
+    }
+    process.stdout.write(`\nCard produced.\n  job         ${job.id}\n  card serial ${card.chipSerial ?? '-'}\n  GUID        ${guidToUuid(card.guid)}\n  FASC-N      ${card.fascn}\n  credential  ${card.credentialNumber}\n  status      ${card.status}\n  expires     ${card.expirationDate}\n`);
+    printVerification(json.verification as VerificationLike | undefined);
+    if (json.pin) process.stdout.write(`\n  PIN (generated, shown once): ${json.pin}\n`);
+    if (json.puk) process.stdout.write(`  PUK (shown once; escrowed encrypted): ${json.puk}\n  Write the PUK down for the cardholder's file now: it will not be shown again.\n`);
+  });
+  return job.status === 'done' ? 0 : 1;
+}
+
+interface VerificationLike {
+  ok: boolean;
+  checks: { name: string; ok: boolean; skipped?: boolean; detail: string }[];
+}
+
+/** Prints a verification report. */
+export function printVerification(report: VerificationLike | undefined): void {
+  if (!report) return;
+  process.stdout.write(`\nVerification report: ${report.ok ? 'PASSED' : 'FAILED'}\n`);
+  for (const c of report.checks) process.stdout.write(`  ${c.skipped ? 'skip' : c.ok ? ' ok ' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
+}
+
+/** `station produce --person ID --reader NAME [--pin PIN] [--algorithm p256|rsa2048] [--profile P]` */
+export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
+  const station = await ctx.station();
+  const algorithm = flags.algorithm ? parseOption('--algorithm', AlgorithmOption, flags.algorithm) : undefined;
+  const outcome = await station.production.produce(
+    {
+      personId: required('person', flags.person),
+      readerName: required('reader', flags.reader),
+      pin: pinOption(flags),
+      algorithm,
+      profile: typeof flags.profile === 'string' ? flags.profile : undefined,
+    },
+    progress(ctx),
+  );
+  return report(ctx, outcome);
+}
+
+/** `station job retry JOB --reader NAME [--pin PIN]`, `show JOB`, `cancel JOB --reason R`, `list` */
+export async function jobCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
+  const station = await ctx.station();
+  if (verb === 'list') {
+    const jobs = station.store.jobs.list();
+    ctx.result(jobs, () => jobs.forEach((j) => process.stdout.write(`${j.id}  ${j.status.padEnd(9)} ${j.failedStep ?? ''}  ${j.updatedAt}\n`)));
+    return 0;
+  }
+  const jobId = args[0];
+  if (!jobId) throw new StationError('INVALID_INPUT', `Usage: station job ${verb ?? 'show'} JOB …`);
+  if (verb === 'retry') {
+    const outcome = await station.production.retry(jobId, required('reader', flags.reader), pinOption(flags), progress(ctx));
+    return report(ctx, outcome);
+  }
+  if (verb === 'cancel') {
+    const job = await station.production.cancel(jobId, required('reason', flags.reason));
+    ctx.result(job, () => process.stdout.write(`Job ${job.id} cancelled: ${job.cancelReason}. Its certificates are revoked.\n`));
+    return 0;
+  }
+  if (verb === 'show') {
+    const shown = station.production.show(jobId);
+    ctx.result(shown, () => {
+      process.stdout.write(`Job ${shown.job.id}: ${shown.job.status}${shown.job.failedStep ? ` (failed at ${shown.job.failedStep})` : ''}\n`);
+      const err = shown.job.error;
+      if (err) process.stdout.write(`  reason: ${err.message} [${err.code}]\n`);
+      for (const s of shown.steps) process.stdout.write(`  ${s.status.padEnd(11)} ${s.label}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}\n`);
+    });
+    return 0;
+  }
+  throw new StationError('INVALID_INPUT', 'Usage: station job retry|show|cancel|list');
+}

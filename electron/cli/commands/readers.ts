@@ -1,0 +1,12 @@
+/** `station readers`: readers, card presence and ATR. */
+import type { CliContext } from '../context.js';
+
+export async function readersCommand(ctx: CliContext): Promise<number> {
+  const station = await ctx.station();
+  const readers = await (await station.readers()).listReaders();
+  ctx.result(readers, () => {
+    if (readers.length === 0) process.stdout.write('No readers.\n');
+    for (const r of readers) process.stdout.write(`${r.name}${r.training ? ' (training)' : ''}: ${r.cardPresent ? `card present, ATR ${r.atr}` : 'no card'}\n`);
+  });
+  return 0;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * `station`: the PIV Station command line, over the same core as the officer UI.
+ * Every command takes --data-dir DIR (default: the OS user-data dir) and --json.
+ * Exit codes: 0 success, 1 the operation failed (message says why), 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import { StationError, toStationError } from '../core/errors.js';
+import { createCliContext, defaultDataDir } from './context.js';
+import { produceCommand, jobCommand } from './commands/production.js';
+import { personCommand } from './commands/persons.js';
+import { readersCommand } from './commands/readers.js';
+import { verifyCommand } from './commands/verify.js';
+import { virtualCardCommand } from './commands/virtual-card.js';
+import { demoCommand } from './commands/demo.js';
+
+const USAGE = `Usage: station <command> [options]
+
+  readers                                   readers, card presence and ATR
+  person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation employee|contractor|visitor]
+  person search TEXT | person show ID
+  produce --person ID --reader NAME [--pin PIN] [--algorithm p256|p384|rsa2048] [--profile P]
+  job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
+  verify --reader NAME [--pin PIN]          post-production check of the card in the reader
+  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
+  demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
+
+Global: --data-dir DIR, --json, --training (create an unprotected training data dir)
+Secrets: STATION_PASSPHRASE unlocks the data dir; the PIN may come from STATION_PIN instead of --pin.`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  training: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'given-name': { type: 'string' },
+  surname: { type: 'string' },
+  email: { type: 'string' },
+  'employee-id': { type: 'string' },
+  affiliation: { type: 'string' },
+  person: { type: 'string' },
+  reader: { type: 'string' },
+  pin: { type: 'string' },
+  algorithm: { type: 'string' },
+  profile: { type: 'string' },
+  reason: { type: 'string' },
+  vpcd: { type: 'string' },
+  state: { type: 'string' },
+  tdes: { type: 'boolean' },
+  'remove-after': { type: 'string' },
+  'keygen-delay': { type: 'string' },
+} as const;
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, verb, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  const ctx = createCliContext({ dataDir: values['data-dir'] ?? defaultDataDir(), json: !!values.json, training: !!values.training });
+  const flags = values as Record<string, string | boolean | undefined>;
+  try {
+    switch (command) {
+      case 'readers':
+        return await readersCommand(ctx);
+      case 'person':
+        return await personCommand(ctx, verb, rest, flags);
+      case 'produce':
+        return await produceCommand(ctx, flags);
+      case 'job':
+        return await jobCommand(ctx, verb, rest, flags);
+      case 'verify':
+        return await verifyCommand(ctx, flags);
+      case 'virtual-card':
+        return await virtualCardCommand(ctx, verb, flags);
+      case 'demo':
+        return await demoCommand(ctx, flags);
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (e) {
+    const err = toStationError(e);
+    if (!(e instanceof StationError) && process.env.STATION_DEBUG) console.error(e);
+    if (ctx.options.json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
+    process.stderr.write(`station: ${err.message}${err.code === 'INVALID_INPUT' && err.message.startsWith('Usage') ? '' : ` [${err.code}]`}\n`);
+    return err.code === 'INVALID_INPUT' ? 2 : 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`station: ${toStationError(e).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,116 @@
+/**
+ * Station configuration (non-secret), stored as `config.json` in the data dir.
+ * Validated with zod where it is read: a hand-edited file with a typo is
+ * refused with the field named, never half-applied.
+ */
+import { z } from 'zod';
+import { StationError } from '../errors.js';
+
+const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
+
+/** Algorithms per PIV slot for a card profile (SP 800-78-4 Table 3-1). */
+export const SlotAlgorithmsSchema = z.object({
+  '9A': z.enum(['P256', 'RSA2048']),
+  '9C': z.enum(['P256', 'P384', 'RSA2048']),
+  '9D': z.enum(['P256', 'P384', 'RSA2048']),
+  '9E': z.enum(['P256', 'RSA2048']),
+});
+export type SlotAlgorithms = z.infer<typeof SlotAlgorithmsSchema>;
+
+/** A card profile: what a card for one affiliation gets. */
+export const CardProfileSchema = z.object({
+  /** Profile id: 'employee' | 'contractor' | 'visitor'. */
+  id: z.enum(['employee', 'contractor', 'visitor']),
+  label: z.string().min(1),
+  /** Card (CHUID) validity in months; FIPS 201-3 §2.9.1 caps it at 6 years. */
+  cardValidityMonths: z.number().int().min(1).max(72),
+  /** Certificate validity in months; never beyond the card's expiration. */
+  certificateValidityMonths: z.number().int().min(1).max(72),
+  algorithms: SlotAlgorithmsSchema,
+  /** FASC-N person/organization association (TIG SCEPACS): 1 employee, 5 contractor, 6 affiliate. */
+  personAssociation: digits(1),
+  /** Printed Information "employee affiliation" line (SP 800-73-4 Part 1 Table 14, ≤ 20 chars). */
+  printedAffiliation: z.string().min(1).max(20),
+});
+export type CardProfile = z.infer<typeof CardProfileSchema>;
+
+/** The whole station configuration. */
+export const StationConfigSchema = z.object({
+  /** Organisation name in certificate subjects and Printed Information. */
+  organization: z.string().min(1).max(64),
+  /** Printed Information issuer identification (≤ 15 chars). */
+  issuerId: z.string().min(1).max(15),
+  /** FASC-N agency code (4 digits) and system code (4 digits). */
+  agencyCode: digits(4),
+  systemCode: digits(4),
+  /** FASC-N organizational category: 1 federal, 2 state, 3 commercial, 4 foreign. */
+  organizationalCategory: digits(1),
+  /** URL placed in certificates' CRL distribution point (http, per CCT). */
+  crlUrl: z.string().url(),
+  /** PIN and PUK retry counts set on cards that support SET PIN RETRIES. */
+  pinRetries: z.number().int().min(1).max(15),
+  pukRetries: z.number().int().min(1).max(15),
+  profiles: z.array(CardProfileSchema).min(1),
+});
+export type StationConfig = z.infer<typeof StationConfigSchema>;
+
+/** The defaults a new data dir starts with (also shipped as resources/app/default-config.json). */
+export const DEFAULT_CONFIG: StationConfig = {
+  organization: 'PIV Station Test Agency',
+  issuerId: 'PIVSTATION',
+  agencyCode: '9999',
+  systemCode: '0001',
+  organizationalCategory: '1',
+  crlUrl: 'http://127.0.0.1:8780/crl/issuing.crl',
+  pinRetries: 3,
+  pukRetries: 3,
+  profiles: [
+    {
+      id: 'employee',
+      label: 'Employee',
+      cardValidityMonths: 60,
+      certificateValidityMonths: 36,
+      algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
+      personAssociation: '1',
+      printedAffiliation: 'Employee',
+    },
+    {
+      id: 'contractor',
+      label: 'Contractor',
+      cardValidityMonths: 36,
+      certificateValidityMonths: 36,
+      algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
+      personAssociation: '5',
+      printedAffiliation: 'Contractor',
+    },
+    {
+      id: 'visitor',
+      label: 'Visitor',
+      cardValidityMonths: 6,
+      certificateValidityMonths: 6,
+      algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
+      personAssociation: '6',
+      printedAffiliation: 'Visitor',
+    },
+  ],
+};
+
+/**
+ * Parses and validates a configuration object.
+ * @throws StationError INVALID_INPUT naming the first bad field
+ */
+export function parseStationConfig(raw: unknown): StationConfig {
+  const result = StationConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new StationError('INVALID_INPUT', `The station configuration is invalid at "${issue.path.join('.')}": ${issue.message}.`);
+  }
+  return result.data;
+}
+
+/** The profile with `id`. @throws StationError INVALID_INPUT when unknown */
+export function findProfile(config: StationConfig, id: string): CardProfile {
+  const p = config.profiles.find((x) => x.id === id);
+  if (!p) throw new StationError('INVALID_INPUT', `There is no card profile "${id}".`);
+  return p;
+}

@@ -1,0 +1,175 @@
+/**
+ * The production job engine (DESIGN.md "The production job"): runs a job's
+ * steps in order on one exclusive card session, persisting the job before and
+ * after each step, so a job survives card removal, reader loss, a crash or
+ * `kill -9`, and a retry continues from the first step not proven done.
+ */
+import { PivSession } from '../piv/session.js';
+import type { ReaderProvider } from '../piv/transport.js';
+import { toStationError, StationError, type ErrorCode } from '../errors.js';
+import type { StationStore } from '../store/store.js';
+import type { JobRecord, StepRecord } from '../store/records.js';
+import type { Keyring } from '../pki/keyring.js';
+import type { StationConfig } from '../config/station-config.js';
+import { findProfile } from '../config/station-config.js';
+import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
+import type { StepContext as Ctx } from './job-types.js';
+import { productionSteps } from './production-steps.js';
+import { transportAlgorithmOf } from './transport-key.js';
+
+/** Dependencies of the engine. */
+export interface EngineDeps {
+  store: StationStore;
+  ca: Ctx['ca'];
+  keyring: Keyring;
+  config: StationConfig;
+  readers: ReaderProvider;
+  now?: () => Date;
+}
+
+/** Sentence for the officer: what happened, during which activity. */
+export function failureSentence(error: StationError, step: ProductionStep | undefined, readerName: string): string {
+  const during = step ? ` while ${step.activity}` : '';
+  const byCode: Partial<Record<ErrorCode, string>> = {
+    CARD_REMOVED: `The card was removed${during}.`,
+    READER_GONE: `The reader ${readerName} was disconnected${during}.`,
+    NO_CARD: `There is no card in the reader ${readerName}.`,
+    NO_READER: `The reader ${readerName} is not connected.`,
+    CARD_MUTE: `The card stopped answering${during}.`,
+    READER_BUSY: error.message,
+    PCSC_UNAVAILABLE: error.message,
+  };
+  return byCode[error.code] ?? `${error.message.replace(/\.$/, '')}${during ? ` (${during.trim()})` : ''}.`;
+}
+
+/** Jobs currently running in this process (a job runs on one session at a time). */
+const running = new Set<string>();
+
+/**
+ * Runs (or resumes) a job to its end or its first failure.
+ *
+ * @param readerName reader to use now (a retry may use another reader than the first run)
+ * @param secrets    in-memory secrets (the cardholder PIN); never persisted
+ * @returns the job record after the run (status 'done' or 'failed')
+ * @throws StationError NOT_FOUND_RECORD, JOB_STATE (job done/cancelled/already running)
+ */
+export async function runJob(deps: EngineDeps, jobId: string, readerName: string, secrets: JobSecrets, listener: JobListener = () => {}): Promise<JobRecord> {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  const job0 = store.jobs.get(jobId);
+  if (!job0) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+  if (job0.status === 'done' || job0.status === 'cancelled') {
+    throw new StationError('JOB_STATE', `Job ${jobId} is ${job0.status}; it cannot run again.`);
+  }
+  if (running.has(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is already running.`);
+  running.add(jobId);
+
+  const steps = productionSteps();
+  // Snapshot: which steps an earlier run started (their effect may be on the card).
+  const before = new Map<string, StepRecord>(store.jobs.steps(jobId).map((s) => [s.name, s]));
+  const previouslyAttempted = (name: string) => {
+    const s = before.get(name);
+    return !!s && s.status !== 'done' && s.attempts > 0;
+  };
+
+  let job = store.jobs.update(jobId, { status: 'running', readerName, failedStep: null, error: null });
+  const person = store.persons.get(job.personId);
+  let card = store.cards.get(job.cardId);
+  if (!person || !card) throw new StationError('NOT_FOUND_RECORD', `Job ${jobId} refers to a missing person or card record.`);
+  const params = job.params as unknown as ProductionParams;
+  listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
+  store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
+
+  let transport: Awaited<ReturnType<ReaderProvider['connect']>> | undefined;
+  let current: ProductionStep | undefined = steps[0];
+  let index = 0;
+  try {
+    transport = await deps.readers.connect(readerName);
+    const session = new PivSession(transport);
+    const ctx: StepContext = {
+      job,
+      card,
+      person,
+      profile: findProfile(deps.config, params.profile),
+      params,
+      config: deps.config,
+      session,
+      identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
+      store,
+      ca: deps.ca,
+      keyring: deps.keyring,
+      secrets,
+      stepData: (name) => store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? undefined,
+      stepRecord: (name) => store.jobs.steps(jobId).find((s) => s.name === name),
+      previouslyAttempted,
+      updateCard(patch) {
+        card = store.cards.update(card!.id, patch);
+        ctx.card = card;
+      },
+      now,
+      transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
+    };
+
+    for (index = 0; index < steps.length; index++) {
+      const step = steps[index]!;
+      current = step;
+      const total = steps.length;
+      if (step.isDone && (await step.isDone(ctx))) {
+        const rec = ctx.stepRecord(step.name);
+        if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
+        listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });
+        continue;
+      }
+      const rec = ctx.stepRecord(step.name);
+      store.jobs.updateStep(jobId, step.name, {
+        status: step.recordInProgress ? 'in_progress' : 'running',
+        attempts: (rec?.attempts ?? 0) + 1,
+        startedAt: now().toISOString(),
+        finishedAt: null,
+        error: null,
+      });
+      listener({ type: 'job.step.started', jobId, step: step.name, index, total });
+      const t0 = performance.now();
+      const apdus0 = session.stats.apdus;
+      const data = await step.run(ctx);
+      store.jobs.updateStep(jobId, step.name, {
+        status: 'done',
+        finishedAt: now().toISOString(),
+        data: { ...(data ?? {}), ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 },
+      });
+      listener({ type: 'job.step.finished', jobId, step: step.name, index, total, ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 });
+    }
+    job = store.transaction(() => {
+      const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
+      store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber } });
+      return done;
+    });
+    listener({ type: 'job.finished', jobId });
+    await transport.close('reset');
+    transport = undefined;
+    return job;
+  } catch (e) {
+    const error = toStationError(e);
+    const failedStep = current?.name ?? 'connect';
+    const sentence = failureSentence(error, current, readerName);
+    job = store.transaction(() => {
+      if (store.jobs.steps(jobId).some((s) => s.name === failedStep)) {
+        store.jobs.updateStep(jobId, failedStep, { status: 'failed', finishedAt: now().toISOString(), error: error.toJSON() });
+      }
+      store.cards.update(card!.id, { status: card!.status === 'produced' ? 'produced' : 'production_failed' });
+      store.audit.append({ actor: 'station', action: 'job.step.failed', outcome: 'failed', personId: person.id, cardId: card!.id, jobId, details: { step: failedStep, code: error.code } });
+      return store.jobs.update(jobId, { status: 'failed', failedStep, error: { ...error.toJSON(), message: sentence } });
+    });
+    listener({ type: 'job.step.failed', jobId, step: failedStep, index, total: steps.length, error: error.toJSON(), sentence });
+    listener({ type: 'job.failed', jobId, step: failedStep, sentence });
+    return job;
+  } finally {
+    if (transport) await transport.close('reset');
+    running.delete(jobId);
+  }
+}
+
+/** True when the job is running in this process. */
+export function isJobRunning(jobId: string): boolean {
+  return running.has(jobId);
+}

@@ -1,0 +1,154 @@
+/**
+ * Production jobs as the faces (CLI, UI) use them: create a job for a person,
+ * run it, retry it, cancel it, show it. Rules live here, not in the faces.
+ */
+import { StationError } from '../errors.js';
+import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
+import { PIV_SLOTS } from '../piv/constants.js';
+import { encodeFascn } from '../piv/objects/fascn.js';
+import { toHex } from '../piv/tlv.js';
+import { findProfile } from '../config/station-config.js';
+import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
+import type { EngineDeps } from './engine.js';
+import { runJob, isJobRunning } from './engine.js';
+import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
+import { productionStepNames, productionSteps } from './production-steps.js';
+import { assertValidPin } from './pin-policy.js';
+import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from './card-numbering.js';
+
+/** What an officer asks for when producing a card. */
+export interface ProduceRequest {
+  personId: string;
+  readerName: string;
+  /** Card profile id; defaults to the person's affiliation. */
+  profile?: string;
+  /** Overrides every slot's algorithm (e.g. 'RSA2048'). */
+  algorithm?: KeyAlgorithm;
+  /** The cardholder's PIN (6–8 digits); absent → the station generates one. */
+  pin?: string;
+}
+
+/** Result of a run, for the faces: the job, its card, and the secrets to show once. */
+export interface ProductionOutcome {
+  job: JobRecord;
+  card: CardRecord;
+  steps: StepRecord[];
+  /** Shown once, on the one screen that must show them; never stored in clear. */
+  oneTimeSecrets?: { puk?: string; pin?: string };
+}
+
+/** The production service. */
+export class ProductionService {
+  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
+
+  /**
+   * Creates the card record (GUID, FASC-N from the credential sequence,
+   * expiration) and the job with all its steps pending.
+   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN, profile)
+   */
+  createJob(req: ProduceRequest): JobRecord {
+    const { store, config } = this.deps;
+    const now = (this.deps.now ?? (() => new Date()))();
+    const person = store.persons.get(req.personId);
+    if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
+    if (req.pin !== undefined) assertValidPin(req.pin);
+    const profile = findProfile(config, req.profile ?? person.affiliation);
+    const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, req.algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
+    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: req.pin ? 'given' : 'generated' };
+    return store.transaction(() => {
+      const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
+      const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
+      const uuid = newCardUuid();
+      const card = store.cards.create({
+        personId: person.id,
+        cardProfile: profile.id,
+        status: 'in_production',
+        guid: toHex(uuid.bytes),
+        fascn: toHex(encodeFascn(fields)),
+        agencyCode: fields.agencyCode,
+        systemCode: fields.systemCode,
+        credentialNumber: fields.credentialNumber,
+        expirationDate: addMonths(now, profile.cardValidityMonths),
+        mgmtKeyState: 'transport',
+      });
+      const job = store.jobs.create(
+        { kind: 'produce', cardId: card.id, personId: person.id, readerName: req.readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
+        productionStepNames(),
+      );
+      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: person.id, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: req.readerName } });
+      return job;
+    });
+  }
+
+  /** Creates and runs a job. The outcome carries the PUK and a generated PIN once. */
+  async produce(req: ProduceRequest, listener?: JobListener): Promise<ProductionOutcome> {
+    const job = this.createJob(req);
+    return this.run(job.id, req.readerName, { pin: req.pin }, listener);
+  }
+
+  /**
+   * Retries a failed job from the first step not proven done, on `readerName`.
+   * A job whose PIN was typed by the cardholder needs it again (`pin`).
+   * @throws StationError JOB_STATE when the job is done, cancelled or running
+   */
+  async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
+    const job = this.requireJob(jobId);
+    if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
+    const params = job.params as unknown as ProductionParams;
+    if (params.pinSource === 'given') {
+      if (pin === undefined) throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
+      assertValidPin(pin);
+    }
+    return this.run(jobId, readerName, { pin }, listener);
+  }
+
+  private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener): Promise<ProductionOutcome> {
+    const job = await runJob(this.deps, jobId, readerName, secrets, listener);
+    const card = this.deps.store.cards.get(job.cardId)!;
+    const outcome: ProductionOutcome = { job, card, steps: this.deps.store.jobs.steps(jobId) };
+    if (job.status === 'done') {
+      outcome.oneTimeSecrets = { puk: this.deps.openEscrowedPuk(card.id), pin: secrets.pinGenerated ? secrets.pin : undefined };
+    }
+    return outcome;
+  }
+
+  /**
+   * Cancels a job that is not running: revokes every certificate the job caused
+   * to be issued and leaves the card for a later job to take over (or recycle).
+   * @throws StationError JOB_STATE (done, running), INVALID_INPUT (no reason)
+   */
+  async cancel(jobId: string, reason: string): Promise<JobRecord> {
+    const { store, ca } = this.deps;
+    const job = this.requireJob(jobId);
+    if (!reason.trim()) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling the job.', { field: 'reason' });
+    if (job.status === 'done') throw new StationError('JOB_STATE', `Job ${jobId} is done; revoke the card instead of cancelling the job.`);
+    if (job.status === 'cancelled') return job;
+    if (isJobRunning(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is running; wait for it to stop before cancelling.`);
+    const revoked: string[] = [];
+    for (const cert of store.certificates.listByJob(jobId)) {
+      if (cert.status !== 'valid') continue;
+      await ca.revoke(cert.serial, 'cessationOfOperation');
+      store.certificates.setStatus(cert.serial, 'revoked', 'cessationOfOperation');
+      revoked.push(cert.serial);
+    }
+    return store.transaction(() => {
+      store.cards.update(job.cardId, { status: 'cancelled' });
+      store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
+      return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
+    });
+  }
+
+  /** A job with its steps, labels and card. @throws StationError NOT_FOUND_RECORD */
+  show(jobId: string): { job: JobRecord; card: CardRecord | undefined; steps: (StepRecord & { label: string })[] } {
+    const job = this.requireJob(jobId);
+    const labels = new Map(productionSteps().map((s) => [s.name, s.label]));
+    const steps = this.deps.store.jobs.steps(jobId).map((s) => ({ ...s, label: labels.get(s.name) ?? s.name }));
+    return { job, card: this.deps.store.cards.get(job.cardId), steps };
+  }
+
+  private requireJob(jobId: string): JobRecord {
+    const job = this.deps.store.jobs.get(jobId);
+    if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+    return job;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Card public keys from certificate SubjectPublicKeyInfo bytes: which PIV
+ * algorithm (SP 800-73-4 Part 1 Table 5) a certificate's key is.
+ */
+import { createPublicKey } from 'node:crypto';
+import type { CardPublicKey } from '../piv/public-key.js';
+import { StationError } from '../errors.js';
+
+/**
+ * @param spki DER SubjectPublicKeyInfo
+ * @throws StationError VERIFY_FAILED for a key type PIV cards do not hold
+ */
+export function publicKeyFromSpki(spki: Uint8Array): CardPublicKey {
+  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa' && details.modulusLength === 2048) return { algorithm: 'RSA2048', spki };
+  if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1') return { algorithm: 'P256', spki };
+  if (key.asymmetricKeyType === 'ec' && details.namedCurve === 'secp384r1') return { algorithm: 'P384', spki };
+  throw new StationError('VERIFY_FAILED', 'The certificate holds a key type a PIV card does not use.');
+}

@@ -1,0 +1,72 @@
+/**
+ * The last two steps: verify the card as a whole, then finish the record
+ * (DESIGN.md table rows "verify" and "finish").
+ */
+import { ObjectTag, PIV_SLOTS, type PivSlot } from '../../piv/constants.js';
+import { fromHex } from '../../piv/tlv.js';
+import { StationError } from '../../errors.js';
+import type { ProductionStep, StepContext } from '../job-types.js';
+import { verifyCard, type ExpectedCard, type VerificationReport } from '../verify-card.js';
+import { verifyCurrentPin } from '../card-secrets.js';
+import { CHUID_STEP } from './chuid-step.js';
+import { validCertificateFor } from './slot-steps.js';
+import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep } from './object-steps.js';
+
+/** What the job's record says the card holds. */
+export function expectedCardOf(ctx: StepContext): ExpectedCard {
+  const hex = (name: string) => {
+    const v = ctx.stepData(name)?.content ?? ctx.stepData(name)?.chuid;
+    return typeof v === 'string' ? fromHex(v) : undefined;
+  };
+  const certificates: Partial<Record<PivSlot, Uint8Array>> = {};
+  for (const slot of PIV_SLOTS) {
+    const cert = validCertificateFor(ctx, slot);
+    if (cert) certificates[slot] = cert.der;
+  }
+  const objects: NonNullable<ExpectedCard['objects']> = [];
+  const add = (name: string, label: string, tag: number, pinToRead?: boolean) => {
+    const content = hex(name);
+    if (content) objects.push({ tag, name: label, content, pinToRead });
+  };
+  add(cccStep.name, 'Card Capability Container', ObjectTag.CCC);
+  add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY);
+  add(printedInformationStep.name, 'Printed Information', ObjectTag.PRINTED_INFORMATION, true);
+  add(keyHistoryStep.name, 'Key History object', ObjectTag.KEY_HISTORY);
+  return { chuid: hex(CHUID_STEP), certificates, objects };
+}
+
+/** Runs the full verification; any failed check fails the step (the report is kept in the step data). */
+export const verifyStep: ProductionStep = {
+  name: 'verify',
+  label: 'Verify the card',
+  activity: 'verifying the card',
+  async run(ctx) {
+    const report: VerificationReport = await verifyCard({
+      session: ctx.session,
+      trust: await ctx.ca.trustAnchors(),
+      verifyPin: () => verifyCurrentPin(ctx),
+      expected: expectedCardOf(ctx),
+      supportsMetadata: ctx.identity.supportsMetadata,
+      certificateStatus: (serial) => ctx.store.certificates.get(serial)?.status,
+    });
+    if (!report.ok) {
+      const failed = report.checks.find((c) => !c.ok)!;
+      throw new StationError('VERIFY_FAILED', `Verification failed: ${failed.name}: ${failed.detail}`, { check: failed.name });
+    }
+    return { report: report as unknown as Record<string, unknown> };
+  },
+};
+
+/** Marks the card produced. The engine releases the session with a card reset. */
+export const finishStep: ProductionStep = {
+  name: 'finish',
+  label: 'Finish',
+  activity: 'finishing the card record',
+  async isDone(ctx) {
+    return ctx.card.status === 'produced';
+  },
+  async run(ctx) {
+    ctx.updateCard({ status: 'produced' });
+    return { status: 'produced' };
+  },
+};

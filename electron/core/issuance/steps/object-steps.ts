@@ -1,0 +1,101 @@
+/**
+ * The other data objects: CCC, Discovery, Printed Information, Key History
+ * (SP 800-73-4 Part 1 §3.1.1, §3.3.2, §3.1.5, §3.3.3). Each is written once and
+ * proven by reading it back; its exact bytes are recorded with the step.
+ */
+import { randomBytes } from 'node:crypto';
+import { ObjectTag } from '../../piv/constants.js';
+import { encodeCcc } from '../../piv/objects/ccc.js';
+import { encodeDiscovery } from '../../piv/objects/discovery.js';
+import { encodePrintedInformation } from '../../piv/objects/printed-information.js';
+import { encodeKeyHistory } from '../../piv/objects/key-history.js';
+import { bytesEqual, concatBytes, fromHex, toHex } from '../../piv/tlv.js';
+import type { ProductionStep, StepContext } from '../job-types.js';
+import { printedDate } from '../card-numbering.js';
+import { verifyCurrentPin } from '../card-secrets.js';
+
+/** CCC card identifier prefix: GSC-IS RID A0 00 00 01 16, manufacturer FF, card type 02 (Part 1 Table 8). */
+const CCC_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
+/** Random part of the CCC card identifier. */
+const CCC_ID_RANDOM_LENGTH = 14;
+
+interface ObjectSpec {
+  name: string;
+  label: string;
+  activity: string;
+  tag: number;
+  /** True when reading the object back needs the PIN (Part 1 Table 3). */
+  pinToRead?: boolean;
+  build(ctx: StepContext): Uint8Array;
+}
+
+/** A step that writes one object and proves it by reading it back. */
+function objectStep(spec: ObjectSpec): ProductionStep {
+  const recorded = (ctx: StepContext): Uint8Array | undefined => {
+    const hex = ctx.stepData(spec.name)?.content;
+    return typeof hex === 'string' ? fromHex(hex) : undefined;
+  };
+  return {
+    name: spec.name,
+    label: spec.label,
+    activity: spec.activity,
+    async isDone(ctx) {
+      const want = recorded(ctx);
+      if (!want) return false;
+      if (spec.pinToRead) await verifyCurrentPin(ctx);
+      const got = await ctx.session.getData(spec.tag);
+      return !!got && bytesEqual(got, want);
+    },
+    async run(ctx) {
+      const content = recorded(ctx) ?? spec.build(ctx);
+      await ctx.session.putData(spec.tag, content);
+      return { content: toHex(content) };
+    },
+  };
+}
+
+/** Printed Information of the job's card (Part 1 Table 14: field lengths are hard limits). */
+function printedInformation(ctx: StepContext): Uint8Array {
+  const name = `${ctx.person.givenName} ${ctx.person.surname}`.slice(0, 125);
+  return encodePrintedInformation({
+    name,
+    employeeAffiliation: ctx.profile.printedAffiliation,
+    expirationDate: printedDate(ctx.card.expirationDate),
+    agencyCardSerial: ctx.card.credentialNumber,
+    issuerId: ctx.config.issuerId,
+    organizationAffiliation1: ctx.config.organization.slice(0, 20),
+  });
+}
+
+export const cccStep = objectStep({
+  name: 'object.ccc',
+  label: 'Write the Card Capability Container',
+  activity: 'writing the Card Capability Container',
+  tag: ObjectTag.CCC,
+  build: () => encodeCcc(concatBytes(CCC_ID_PREFIX, new Uint8Array(randomBytes(CCC_ID_RANDOM_LENGTH)))),
+});
+
+export const discoveryStep = objectStep({
+  name: 'object.discovery',
+  label: 'Write the Discovery object',
+  activity: 'writing the Discovery object',
+  tag: ObjectTag.DISCOVERY,
+  build: () => encodeDiscovery(),
+});
+
+export const printedInformationStep = objectStep({
+  name: 'object.printed-information',
+  label: 'Write the Printed Information',
+  activity: 'writing the Printed Information',
+  tag: ObjectTag.PRINTED_INFORMATION,
+  pinToRead: true,
+  build: printedInformation,
+});
+
+export const keyHistoryStep = objectStep({
+  name: 'object.key-history',
+  label: 'Write the Key History object',
+  activity: 'writing the Key History object',
+  tag: ObjectTag.KEY_HISTORY,
+  build: () => encodeKeyHistory(0, 0),
+});

@@ -1,0 +1,129 @@
+/**
+ * The steps that always run at the start of every run of a job: select the PIV
+ * application, make sure this is the job's card, authenticate as card
+ * administrator (DESIGN.md table rows connect, identify, authenticate).
+ */
+import { ObjectTag } from '../../piv/constants.js';
+import { decodeChuid } from '../../piv/objects/chuid.js';
+import { isStationError, StationError } from '../../errors.js';
+import { toHex } from '../../piv/tlv.js';
+import type { ProductionStep, StepContext } from '../job-types.js';
+import { managementKeyCandidates, type ManagementKeyCandidate } from '../management-keys.js';
+import { CHUID_STEP } from './chuid-step.js';
+
+/** SELECT the PIV application (the transport was opened exclusively by the engine). */
+export const connectStep: ProductionStep = {
+  name: 'connect',
+  label: 'Connect to the card',
+  activity: 'connecting to the card',
+  async run(ctx) {
+    await ctx.session.select();
+    return { reader: ctx.session.transport.readerName, atr: toHex(ctx.session.transport.atr) };
+  },
+};
+
+/** Statuses of a card record that mean the card is issued and must not be overwritten. */
+const ISSUED_STATUSES = new Set(['produced', 'active', 'suspended']);
+
+/** GUID (32 hex) of the CHUID on the card, or undefined when the card has none. */
+async function onCardGuid(ctx: StepContext): Promise<string | undefined> {
+  const content = await ctx.session.getData(ObjectTag.CHUID);
+  if (!content || content.length === 0) return undefined;
+  try {
+    return toHex(decodeChuid(content).guid);
+  } catch {
+    return undefined; // a malformed CHUID identifies nothing; it will be overwritten
+  }
+}
+
+/**
+ * Reads the card's serial and CHUID GUID and decides whether this job may work
+ * on it: the same card as before on a retry, not a card issued to someone else,
+ * and a card family the station can lock (refused before anything is written).
+ */
+export const identifyStep: ProductionStep = {
+  name: 'identify',
+  label: 'Identify the card',
+  activity: 'identifying the card',
+  async run(ctx) {
+    ctx.identity = await ctx.session.identify();
+    if (ctx.identity.family !== 'yubikey-compatible') {
+      throw new StationError(
+        'CARD_INCAPABLE',
+        'This card has no supported command to change its management key, so the station cannot lock it. Use a YubiKey-compatible PIV card.',
+      );
+    }
+    const serial = ctx.identity.serial;
+    if (ctx.card.chipSerial != null && serial != null && ctx.card.chipSerial !== serial) {
+      throw new StationError('CARD_MISMATCH', `This is not the card this job started on: insert the card with serial ${ctx.card.chipSerial}.`, {
+        expectedSerial: ctx.card.chipSerial,
+        insertedSerial: serial,
+      });
+    }
+    const guid = await onCardGuid(ctx);
+    const ourChuidWritten = ctx.stepRecord(CHUID_STEP)?.status === 'done';
+    if (ourChuidWritten && guid !== ctx.card.guid) {
+      throw new StationError('CARD_MISMATCH', 'This is not the card this job started on: its CHUID belongs to another card. Insert the card this job started on.');
+    }
+    if (guid && guid !== ctx.card.guid) {
+      const other = ctx.store.cards.findByGuid(guid);
+      if (other && ISSUED_STATUSES.has(other.status)) {
+        throw new StationError('CARD_IN_USE', `This card is already issued (credential ${other.credentialNumber}); revoke and recycle it before producing it again.`, {
+          cardId: other.id,
+        });
+      }
+      if (other) ctx.foreignCard = other;
+    }
+    if (ctx.card.chipSerial == null && serial != null) ctx.updateCard({ chipSerial: serial });
+    return { serial: serial ?? null, version: ctx.identity.version ?? null, guidOnCard: guid ?? null, takesOver: ctx.foreignCard?.id ?? null };
+  },
+};
+
+/**
+ * Authenticates the card administrator key (9B), trying each candidate known
+ * from the record at most once (DESIGN.md: never blind guessing). When the card
+ * reports its 9B metadata and says the key is still the default, only the
+ * transport key is tried.
+ */
+export const authenticateStep: ProductionStep = {
+  name: 'authenticate',
+  label: 'Authenticate with the management key',
+  activity: 'authenticating with the management key',
+  async run(ctx) {
+    const candidates = await candidatesFor(ctx);
+    for (const candidate of candidates) {
+      try {
+        await ctx.session.authenticateManagementKey(candidate.algorithm, candidate.key);
+        ctx.authenticatedWith = candidate.kind;
+        return { with: candidate.kind, algorithm: candidate.algorithm };
+      } catch (e) {
+        if (!isStationError(e, 'MGMT_KEY_REJECTED')) throw e;
+      }
+    }
+    throw new StationError(
+      'MGMT_KEY_UNKNOWN',
+      'The card refused every management key this station holds for it: it was not prepared by this station or was locked by another system. Nothing was written; do not retry with this card.',
+      { tried: candidates.map((c) => c.kind).join(',') },
+      false,
+    );
+  },
+};
+
+/** Candidates from the job's card record, then from a taken-over record; metadata narrows them. */
+async function candidatesFor(ctx: StepContext): Promise<ManagementKeyCandidate[]> {
+  const transportAlg = ctx.transportKeyAlgorithm();
+  let list = managementKeyCandidates(ctx.keyring, ctx.card, transportAlg);
+  if (ctx.foreignCard) list = [...managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlg), ...list];
+  // GET METADATA 9B (read by identify) says whether the factory key is still there.
+  if (ctx.identity.managementKeyIsDefault === true) list = list.filter((c) => c.kind === 'transport');
+  else if (ctx.identity.managementKeyIsDefault === false) list = list.filter((c) => c.kind === 'derived');
+  // One attempt per distinct key.
+  const seen = new Set<string>();
+  return list.filter((c) => {
+    const id = `${c.algorithm}:${toHex(c.key)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+

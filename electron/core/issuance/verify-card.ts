@@ -1,0 +1,225 @@
+/**
+ * Post-production verification of a PIV card, as a report (DESIGN.md table,
+ * row "verify"): read back every object, check the CHUID signature and that
+ * the certificates carry the CHUID's FASC-N and UUID, verify the PIN, and have
+ * every slot key prove itself against its certificate.
+ *
+ * Used as the last step of a production job (every check must pass) and by
+ * `station verify` on any card (checks needing a PIN are skipped without one).
+ */
+import { createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, verify as verifySignature } from 'node:crypto';
+import { AsnConvert, OctetString as OctetStringHolder } from '@peculiar/asn1-schema';
+import { SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { KeyRef, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../piv/constants.js';
+import type { PivSession } from '../piv/session.js';
+import { decodeChuid, chuidSignedBytes, type Chuid } from '../piv/objects/chuid.js';
+import { decodeCertContainer } from '../piv/objects/cert-container.js';
+import { publicKeyFromSpki } from './spki.js';
+import { signWithCard } from '../piv/card-signer.js';
+import { bytesEqual, toHex } from '../piv/tlv.js';
+import { verifyChuidSignature } from '../pki/content-signer.js';
+import { x509 } from '../pki/x509-setup.js';
+import { isStationError, StationError } from '../errors.js';
+import { uuidText } from './card-numbering.js';
+
+/** OID of the pivFASC-N otherName (SP 800-73-4 Part 1 §3.3.2 note; FIPS 201-3 §4.3). */
+const OID_PIV_FASCN = '2.16.840.1.101.3.6.6';
+
+/** One line of the report. `skipped` checks count neither as passed nor failed. */
+export interface VerificationCheck {
+  name: string;
+  ok: boolean;
+  skipped?: boolean;
+  detail: string;
+}
+
+/** The report: card identity as read, and every check. */
+export interface VerificationReport {
+  ok: boolean;
+  guid?: string;
+  fascn?: string;
+  expiration?: string;
+  certificates: { slot: PivSlot; serial: string; subject: string; notAfter: string }[];
+  checks: VerificationCheck[];
+}
+
+/** What the record says the card should hold (absent when verifying an unknown card). */
+export interface ExpectedCard {
+  chuid?: Uint8Array;
+  certificates?: Partial<Record<PivSlot, Uint8Array>>;
+  objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean }[];
+}
+
+/** Inputs of a verification. */
+export interface VerifyInput {
+  session: PivSession;
+  trust: { root: Uint8Array; issuing: Uint8Array };
+  /** Verifies the PIN on the card; absent when no PIN is available. */
+  verifyPin?: () => Promise<void>;
+  expected?: ExpectedCard;
+  /** Whether the card reports GET METADATA (to check the 9B key is not the default). */
+  supportsMetadata?: boolean;
+  /** Certificate status lookup (e.g. the store); 'valid' expected. */
+  certificateStatus?: (serial: string) => string | undefined;
+}
+
+/** FASC-N bytes and UUID URIs in a certificate's subjectAltName. */
+export function certificateCardIdentifiers(der: Uint8Array): { fascn?: Uint8Array; uuids: string[] } {
+  const cert = new x509.X509Certificate(der);
+  const ext = cert.extensions.find((e) => e.type === id_ce_subjectAltName);
+  if (!ext) return { uuids: [] };
+  const names = AsnConvert.parse(ext.value, SubjectAlternativeName);
+  let fascn: Uint8Array | undefined;
+  const uuids: string[] = [];
+  for (const n of names) {
+    if (n.otherName?.typeId === OID_PIV_FASCN) {
+      // value is [0] EXPLICIT OCTET STRING: strip the OCTET STRING header.
+      const inner = new Uint8Array(n.otherName.value);
+      const octets = AsnConvert.parse(inner, OctetStringHolder);
+      fascn = new Uint8Array(octets.buffer);
+    }
+    if (n.uniformResourceIdentifier?.startsWith('urn:uuid:')) uuids.push(n.uniformResourceIdentifier.slice(9).toLowerCase());
+  }
+  return { fascn, uuids };
+}
+
+/** Runs a check, turning an exception into a failed line (never leaking foreign text). */
+async function check(checks: VerificationCheck[], name: string, fn: () => Promise<string | { skipped: string }>): Promise<boolean> {
+  try {
+    const result = await fn();
+    if (typeof result === 'object') {
+      checks.push({ name, ok: true, skipped: true, detail: result.skipped });
+      return true;
+    }
+    checks.push({ name, ok: true, detail: result });
+    return true;
+  } catch (e) {
+    if (isStationError(e, 'CARD_REMOVED', 'READER_GONE', 'CARD_MUTE', 'PCSC_UNAVAILABLE')) throw e;
+    const detail = e instanceof StationError ? e.message : e instanceof Error ? e.message : String(e);
+    checks.push({ name, ok: false, detail });
+    return false;
+  }
+}
+
+function fail(why: string): never {
+  throw new StationError('VERIFY_FAILED', why);
+}
+
+/** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys). */
+async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array, verifyPin?: () => Promise<void>): Promise<string> {
+  const cert = new x509.X509Certificate(certDer);
+  const spki = new Uint8Array(cert.publicKey.rawData);
+  const key = publicKeyFromSpki(spki);
+  const publicKey = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  if (slot !== '9E') {
+    if (!verifyPin) return 'skipped';
+    await verifyPin();
+  }
+  const keyAgreementOnly = slot === '9D' && key.algorithm !== 'RSA2048';
+  if (keyAgreementOnly) {
+    const curve = key.algorithm === 'P384' ? 'secp384r1' : 'prime256v1';
+    const eph = generateKeyPairSync('ec', { namedCurve: curve });
+    const jwk = eph.publicKey.export({ format: 'jwk' });
+    const point = new Uint8Array(Buffer.concat([Buffer.of(0x04), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]));
+    const z = await session.ecdh(slot, key.algorithm as 'P256' | 'P384', point);
+    if (!bytesEqual(z, new Uint8Array(diffieHellman({ privateKey: eph.privateKey, publicKey })))) fail(`The ${slot} key did not agree the expected secret.`);
+    return 'ECDH with an ephemeral key matches the certificate';
+  }
+  const hash = key.algorithm === 'P384' ? 'SHA384' : 'SHA256';
+  const challenge = new Uint8Array(randomBytes(32));
+  const sig = await signWithCard(session, slot, key, challenge, hash);
+  if (!verifySignature(hash, challenge, { key: publicKey, dsaEncoding: 'der' }, sig)) fail(`The ${slot} signature does not verify with its certificate.`);
+  return 'a fresh challenge signed on card verifies with the certificate';
+}
+
+/**
+ * Verifies the card in `session` (PIV application already selected).
+ * Card-transport errors (removed, reader gone) are thrown, not reported.
+ */
+export async function verifyCard(input: VerifyInput): Promise<VerificationReport> {
+  const { session, expected } = input;
+  const checks: VerificationCheck[] = [];
+  const report: VerificationReport = { ok: false, certificates: [], checks };
+  let chuid: Chuid | undefined;
+
+  await check(checks, 'CHUID present and well formed', async () => {
+    const content = await session.getData(ObjectTag.CHUID);
+    if (!content) fail('The card has no CHUID.');
+    chuid = decodeChuid(content);
+    if (chuid.fascn.length !== 25 || chuid.guid.length !== 16) fail('The CHUID FASC-N or GUID has the wrong length.');
+    report.guid = uuidText(chuid.guid);
+    report.fascn = toHex(chuid.fascn);
+    report.expiration = chuid.expiration;
+    if (expected?.chuid && !bytesEqual(content, expected.chuid)) fail('The CHUID on the card differs from the one the station wrote.');
+    return `GUID ${report.guid}, FASC-N ${report.fascn}, expires ${chuid.expiration}`;
+  });
+
+  if (chuid) {
+    const c = chuid;
+    await check(checks, 'CHUID signature', async () => {
+      const { signerSubject } = await verifyChuidSignature(chuidSignedBytes(c), c.signature, input.trust);
+      return `valid, signed by ${signerSubject}`;
+    });
+  }
+
+  for (const slot of PIV_SLOTS) {
+    let certDer: Uint8Array | undefined;
+    const present = await check(checks, `${slot} certificate`, async () => {
+      const content = await session.getData(SLOT_CERT_OBJECT[slot]);
+      if (!content) {
+        if (expected?.certificates && !expected.certificates[slot]) return { skipped: 'no certificate expected' };
+        fail(`The card has no ${slot} certificate.`);
+      }
+      certDer = decodeCertContainer(content);
+      const want = expected?.certificates?.[slot];
+      if (want && !bytesEqual(certDer, want)) fail(`The ${slot} certificate differs from the one the CA issued for this card.`);
+      const cert = new x509.X509Certificate(certDer);
+      const serial = cert.serialNumber.toUpperCase();
+      report.certificates.push({ slot, serial, subject: cert.subject, notAfter: cert.notAfter.toISOString() });
+      const status = input.certificateStatus?.(serial);
+      if (status && status !== 'valid') fail(`The ${slot} certificate is ${status}.`);
+      if (chuid) {
+        const ids = certificateCardIdentifiers(certDer);
+        if ((slot === '9A' || slot === '9E') && (!ids.fascn || !bytesEqual(ids.fascn, chuid.fascn))) fail(`The ${slot} certificate does not carry the CHUID's FASC-N.`);
+        if ((slot === '9A' || slot === '9E') && !ids.uuids.includes(uuidText(chuid.guid))) fail(`The ${slot} certificate does not carry the card UUID.`);
+      }
+      return `serial ${serial}, ${cert.subject}`;
+    });
+    if (present && certDer) {
+      const der = certDer;
+      await check(checks, `${slot} key matches its certificate`, async () => {
+        const r = await proveSlotKey(session, slot, der, input.verifyPin);
+        return r === 'skipped' ? { skipped: 'needs the PIN' } : r;
+      });
+    }
+  }
+
+  await check(checks, 'PIN verifies', async () => {
+    if (!input.verifyPin) return { skipped: 'no PIN given' };
+    await input.verifyPin();
+    return 'the PIN is accepted';
+  });
+
+  for (const obj of expected?.objects ?? []) {
+    await check(checks, `${obj.name} read back`, async () => {
+      if (obj.pinToRead) {
+        if (!input.verifyPin) return { skipped: 'needs the PIN' };
+        await input.verifyPin();
+      }
+      const got = await session.getData(obj.tag);
+      if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
+      return 'equal to what was written';
+    });
+  }
+
+  if (input.supportsMetadata) {
+    await check(checks, 'Management key is not the default', async () => {
+      const meta = await session.getMetadata(KeyRef.MANAGEMENT);
+      if (meta?.isDefault !== false) fail('The card still has its default management key.');
+      return 'locked to a per-card key';
+    });
+  }
+
+  report.ok = checks.every((c) => c.ok);
+  return report;
+}

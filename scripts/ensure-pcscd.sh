@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure pcscd is running. Under systemd, socket activation starts it on
+# demand. Without systemd (containers, CI) a resident pcscd is started; one
+# left over with --auto-exit would quit when idle and take the vpcd readers
+# with it (nothing would start it again), so it is replaced.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  $SUDO systemctl start pcscd.socket
+  exit 0
+fi
+if pid=$(pgrep -x pcscd | head -1); then
+  if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--auto-exit'; then
+    $SUDO kill "$pid"
+    for _ in $(seq 1 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
+  else
+    exit 0
+  fi
+fi
+$SUDO /usr/sbin/pcscd
+for _ in $(seq 1 50); do
+  [ -S /run/pcscd/pcscd.comm ] && break
+  sleep 0.1
+done
+[ -S /run/pcscd/pcscd.comm ] || { echo "pcscd did not start" >&2; exit 1; }
