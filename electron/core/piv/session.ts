@@ -302,10 +302,13 @@ export class PivSession {
    * @throws StationError SECURITY_STATUS, CARD_FULL, BAD_DATA, …
    */
   async putData(tag: number, content: Uint8Array | null): Promise<void> {
-    const body =
-      content !== null && isSelfTemplated(tag) ? content : encodeTlv(Tag.DATA, content ?? new Uint8Array(0));
+    // Discovery and BIT group are written as their own TLV with no tag list (73-2 §3.3.1 Tables 9, 10).
+    const data =
+      content !== null && isSelfTemplated(tag)
+        ? content
+        : concatBytes(encodeTlv(Tag.TAG_LIST, encodeTag(tag)), encodeTlv(Tag.DATA, content ?? new Uint8Array(0)));
     await this.send(
-      { ins: Ins.PUT_DATA, p1: DATA_P1, p2: DATA_P2, data: concatBytes(encodeTlv(Tag.TAG_LIST, encodeTag(tag)), body) },
+      { ins: Ins.PUT_DATA, p1: DATA_P1, p2: DATA_P2, data },
       { command: PivCommand.PUT_DATA, object: tag },
     );
   }
