@@ -125,7 +125,7 @@ describe('PUT DATA', () => {
     const disc = fromHex('7E124F0BA0000003080000100001005F2F024000');
     const { s, t } = session([
       ['00DB3FFF075C035FC10A5300', '9000'],
-      ['00DB3FFF175C017E' + bytesHex(disc), '9000'],
+      ['00DB3FFF14' + bytesHex(disc), '9000'], // 73-2 §3.3.1: Discovery goes as its own 7E TLV, no tag list
     ]);
     await s.putData(ObjectTag.CERT_DIGITAL_SIGNATURE, null);
     await s.putData(ObjectTag.DISCOVERY, disc);
