@@ -72,6 +72,13 @@ const REFERENCE_DATA_PAD = 0xff;
 /** SET MANAGEMENT KEY P1 (fixed FF) and P2 "no touch required" (yubikit `set_management_key`). */
 const SET_MGMT_P1 = 0xff;
 const TOUCH_NEVER = 0xff;
+/** Response sizes of GET VERSION (major minor patch) and GET SERIAL (32-bit big-endian). */
+const VERSION_LENGTH = 3;
+const SERIAL_LENGTH = 4;
+/** RSA-2048 private-key operation input: one modulus-sized block. */
+const RSA2048_BLOCK_LENGTH = 256;
+/** Uncompressed EC point length (04 ‖ X ‖ Y) per curve. */
+const EC_POINT_LENGTH: Record<'P256' | 'P384', number> = { P256: 65, P384: 97 };
 /** Upper bound on retry counter values, and on response chains (64 KiB). */
 const MAX_RETRY_COUNT = 0xff;
 const MAX_RESPONSE_BYTES = 0x10000;
@@ -485,7 +492,7 @@ export class PivSession {
    * @throws StationError INVALID_INPUT (RSA block not 256 bytes), SECURITY_STATUS (PIN needed), NO_KEY, MALFORMED_RESPONSE
    */
   async authenticateSign(slot: PivSlot, alg: KeyAlgorithm, input: Uint8Array): Promise<Uint8Array> {
-    if (alg === 'RSA2048' && input.length !== 256) {
+    if (alg === 'RSA2048' && input.length !== RSA2048_BLOCK_LENGTH) {
       throw new StationError('INVALID_INPUT', 'An RSA-2048 signing block must be 256 bytes.', { length: input.length });
     }
     return this.generalAuthenticate(slot, alg, encodeTlv(Tag.CHALLENGE, input));
@@ -499,7 +506,7 @@ export class PivSession {
    * @throws StationError INVALID_INPUT (point size), SECURITY_STATUS, NO_KEY, MALFORMED_RESPONSE
    */
   async ecdh(slot: PivSlot, alg: 'P256' | 'P384', peerPoint: Uint8Array): Promise<Uint8Array> {
-    const expected = alg === 'P256' ? 65 : 97;
+    const expected = EC_POINT_LENGTH[alg];
     if (peerPoint.length !== expected) {
       throw new StationError('INVALID_INPUT', `A ${alg} peer point must be ${expected} bytes.`, { length: peerPoint.length });
     }
@@ -536,7 +543,7 @@ export class PivSession {
    */
   async getVersion(): Promise<string> {
     const data = await this.send({ ins: Ins.GET_VERSION, p1: 0, p2: 0, le: 0 }, { command: PivCommand.GET_VERSION });
-    if (data.length !== 3) throw new StationError('MALFORMED_RESPONSE', 'The card sent a version of the wrong size.');
+    if (data.length !== VERSION_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a version of the wrong size.');
     return `${data[0]}.${data[1]}.${data[2]}`;
   }
 
@@ -546,8 +553,8 @@ export class PivSession {
    */
   async getSerial(): Promise<number> {
     const data = await this.send({ ins: Ins.GET_SERIAL, p1: 0, p2: 0, le: 0 }, { command: PivCommand.GET_SERIAL });
-    if (data.length !== 4) throw new StationError('MALFORMED_RESPONSE', 'The card sent a serial of the wrong size.');
-    return new DataView(data.buffer, data.byteOffset, 4).getUint32(0);
+    if (data.length !== SERIAL_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a serial of the wrong size.');
+    return new DataView(data.buffer, data.byteOffset, SERIAL_LENGTH).getUint32(0);
   }
 
   /**
@@ -603,7 +610,9 @@ export class PivSession {
       }
       throw statusToError(r.sw, { command, keyRef });
     }
-    throw new StationError('CONDITIONS', 'The card did not block its PIN or PUK before reset.', { keyRef: swHex(keyRef).slice(2) });
+    throw new StationError('CONDITIONS', 'The card did not block its PIN or PUK before reset.', {
+      keyRef: keyRef.toString(16).toUpperCase(),
+    });
   }
 }
 
