@@ -52,6 +52,11 @@ describe('PcscReaderProvider (real pcscd + vpcd)', () => {
 
   beforeAll(async () => {
     provider = await PcscReaderProvider.open();
+    // vpcd takes one card per port: a card someone else inserted would make every insert here wait forever.
+    if ((await provider.listReaders()).find((r) => r.name === READER)?.cardPresent) {
+      await provider.close();
+      throw new Error(`${READER} already holds another test's card; run again later or set PCSC_TEST_READER / PCSC_TEST_VPCD_PORT to a free vpcd reader.`);
+    }
   });
   afterEach(async () => {
     await vicc?.remove();
