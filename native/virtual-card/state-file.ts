@@ -1,0 +1,34 @@
+/**
+ * Card state on disk: JSON, written atomically (temp file + rename) so a crash
+ * mid-write leaves the previous state intact.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { StationError } from '../../electron/core/errors.js';
+import type { CardState } from './state.js';
+
+/**
+ * Reads a state file.
+ * @returns the state, or undefined when the file does not exist
+ * @throws StationError INTERNAL when the file is not a card state (format 1)
+ */
+export function readStateFile(path: string): CardState | undefined {
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new StationError('INTERNAL', 'The virtual card state file is unreadable.', { path });
+  }
+  const s = parsed as Partial<CardState>;
+  if (s?.format !== 1 || typeof s.serial !== 'number' || !s.pin || !s.puk || !s.management || !s.objects || !s.keys) {
+    throw new StationError('INTERNAL', 'The virtual card state file is not a card state.', { path });
+  }
+  return s as CardState;
+}
+
+/** Writes `json` (a serialised CardState) to `path` atomically. */
+export function writeStateFile(path: string, json: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, json, { mode: 0o600 });
+  renameSync(tmp, path);
+}
