@@ -69,7 +69,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   const before = new Map<string, StepRecord>(store.jobs.steps(jobId).map((s) => [s.name, s]));
   const previouslyAttempted = (name: string) => {
     const s = before.get(name);
-    return !!s && s.status !== 'done' && s.attempts > 0;
+    return !!s && (s.status === 'done' || s.attempts > 0);
   };
 
   let job = store.jobs.update(jobId, { status: 'running', readerName, failedStep: null, error: null });

@@ -56,8 +56,12 @@ export interface StepContext {
   stepRecord(name: string): StepRecord | undefined;
   /** True when a run of this job before the current one started step `name` (its effect may be on the card). */
   previouslyAttempted(name: string): boolean;
-  /** Which management key authenticated in this run (set by the authenticate step). */
-  authenticatedWith?: 'derived' | 'transport';
+  /**
+   * Which management key authenticated in this run (set by the authenticate
+   * step): this card's derived key, the transport key, or the derived key of a
+   * taken-over card record.
+   */
+  authenticatedWith?: 'derived' | 'transport' | 'foreign';
   /** A card record of ours that the inserted card still carries the CHUID of (cancelled/failed job), taken over by this job. */
   foreignCard?: CardRecord;
   /** Persists a patch to the card record and updates `card`. */

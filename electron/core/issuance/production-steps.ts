@@ -6,6 +6,7 @@ import { PIV_SLOTS } from '../piv/constants.js';
 import type { ProductionStep } from './job-types.js';
 import { authenticateStep, connectStep, identifyStep } from './steps/session-steps.js';
 import { chuidStep } from './steps/chuid-step.js';
+import { takeoverStep } from './steps/takeover-step.js';
 import { slotSteps } from './steps/slot-steps.js';
 import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep } from './steps/object-steps.js';
 import { lockStep, pinStep, pukStep, retriesStep } from './steps/secret-steps.js';
@@ -17,6 +18,7 @@ export function productionSteps(): ProductionStep[] {
     connectStep,
     identifyStep,
     authenticateStep,
+    takeoverStep,
     chuidStep,
     ...PIV_SLOTS.flatMap((slot) => slotSteps(slot)),
     cccStep,

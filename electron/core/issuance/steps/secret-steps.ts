@@ -40,6 +40,10 @@ export const pukStep: ProductionStep = {
   label: 'Set a new PUK',
   activity: 'setting the PUK',
   recordInProgress: true,
+  async isDone(ctx) {
+    // A PUK cannot be read back without risking a try: the record is the proof.
+    return ctx.stepRecord(PUK_STEP)?.status === 'done';
+  },
   async run(ctx) {
     await setPuk(ctx);
     return { escrowed: true };

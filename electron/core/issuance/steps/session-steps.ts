@@ -94,8 +94,8 @@ export const authenticateStep: ProductionStep = {
     for (const candidate of candidates) {
       try {
         await ctx.session.authenticateManagementKey(candidate.algorithm, candidate.key);
-        ctx.authenticatedWith = candidate.kind;
-        return { with: candidate.kind, algorithm: candidate.algorithm };
+        ctx.authenticatedWith = candidate.owner === 'foreign' ? 'foreign' : candidate.kind;
+        return { with: ctx.authenticatedWith, algorithm: candidate.algorithm };
       } catch (e) {
         if (!isStationError(e, 'MGMT_KEY_REJECTED')) throw e;
       }
@@ -110,10 +110,14 @@ export const authenticateStep: ProductionStep = {
 };
 
 /** Candidates from the job's card record, then from a taken-over record; metadata narrows them. */
-async function candidatesFor(ctx: StepContext): Promise<ManagementKeyCandidate[]> {
+async function candidatesFor(ctx: StepContext): Promise<(ManagementKeyCandidate & { owner: 'job' | 'foreign' })[]> {
   const transportAlg = ctx.transportKeyAlgorithm();
-  let list = managementKeyCandidates(ctx.keyring, ctx.card, transportAlg);
-  if (ctx.foreignCard) list = [...managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlg), ...list];
+  type Owned = ManagementKeyCandidate & { owner: 'job' | 'foreign' };
+  let list: Owned[] = managementKeyCandidates(ctx.keyring, ctx.card, transportAlg).map((c) => ({ ...c, owner: 'job' as const }));
+  if (ctx.foreignCard) {
+    const foreign = managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlg).filter((c) => c.kind === 'derived');
+    list = [...foreign.map((c) => ({ ...c, owner: 'foreign' as const })), ...list];
+  }
   // GET METADATA 9B (read by identify) says whether the factory key is still there.
   if (ctx.identity.managementKeyIsDefault === true) list = list.filter((c) => c.kind === 'transport');
   else if (ctx.identity.managementKeyIsDefault === false) list = list.filter((c) => c.kind === 'derived');
