@@ -13,6 +13,7 @@ import { readersCommand } from './commands/readers.js';
 import { verifyCommand } from './commands/verify.js';
 import { virtualCardCommand } from './commands/virtual-card.js';
 import { demoCommand } from './commands/demo.js';
+import { caCommand } from './commands/ca.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: station <command> [options]
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
+  ca chain                                  the CA certificates (issuing, root) as PEM
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir)
@@ -82,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(ctx, flags);
       case 'virtual-card':
         return await virtualCardCommand(ctx, verb, flags);
+      case 'ca':
+        return await caCommand(ctx, verb);
       case 'demo':
         return await demoCommand(ctx, flags);
       default:
