@@ -1,0 +1,99 @@
+/**
+ * Integration-test helpers: put a VirtualPivCard into a vpcd reader of the
+ * real pcscd, wait until pcscd sees it, run the test, pull it out again.
+ *
+ * Everything here is asynchronous on purpose: the card answers vpcd from this
+ * process's event loop, so a synchronous child process would deadlock it.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
+import { attachToVpcd, type VpcdLink } from '../../native/vpcd/link.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Reader used by integration tests (override with PCSC_TEST_READER). */
+export const VPCD_READER = process.env.PCSC_TEST_READER ?? 'Virtual PCD 00 00';
+/** vpcd port of that reader (override with PCSC_TEST_VPCD_PORT). */
+export const VPCD_PORT = Number(process.env.PCSC_TEST_VPCD_PORT ?? 35963);
+
+/** Result of a child process; never throws on a non-zero exit. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command asynchronously and captures its output (no shell). */
+export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+  try {
+    const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 });
+    // Always close stdin: a tool that prompts must fail at once, not hang.
+    child.child.stdin?.end(opts.input ?? '');
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number | string; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? String(e) };
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `opensc-tool -r <reader> -a` until the reader reports the ATR `atrHex` (colon-free, lower case) or times out. */
+export async function waitForCardPresent(reader: string, atrHex: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await run('opensc-tool', ['-r', reader, '-a'], { timeoutMs: 10_000 });
+    if (r.code === 0 && r.stdout.replace(/[:\s]/g, '').toLowerCase().includes(atrHex)) return;
+    if (Date.now() > deadline) throw new Error(`pcscd did not see the card in ${reader}: ${r.stderr.trim()}`);
+    await sleep(250);
+  }
+}
+
+/** Polls until the reader reports no card (or times out). */
+export async function waitForCardAbsent(reader: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await run('opensc-tool', ['-r', reader, '-a'], { timeoutMs: 10_000 });
+    if (r.code !== 0 && /not present/i.test(r.stdout + r.stderr)) return;
+    if (Date.now() > deadline) throw new Error(`pcscd still sees a card in ${reader}`);
+    await sleep(250);
+  }
+}
+
+/** What withVpcdCard gives the test body. */
+export interface VpcdCardContext {
+  card: VirtualPivCard;
+  link: VpcdLink;
+  reader: string;
+}
+
+/**
+ * Attaches a card (given, loaded from `statePath`, or fresh from `cardOptions`)
+ * to the vpcd reader, waits until pcscd reports it present, runs `fn`, then
+ * detaches and waits until pcscd reports it gone (also when `fn` throws).
+ */
+export async function withVpcdCard<T>(
+  opts: { card?: VirtualPivCard; statePath?: string; cardOptions?: VirtualCardOptions; reader?: string; port?: number },
+  fn: (ctx: VpcdCardContext) => Promise<T>,
+): Promise<T> {
+  const reader = opts.reader ?? VPCD_READER;
+  const port = opts.port ?? VPCD_PORT;
+  const card =
+    opts.card ?? (opts.statePath ? VirtualPivCard.loadOrCreate(opts.statePath, opts.cardOptions) : VirtualPivCard.create(opts.cardOptions));
+  const link = await attachToVpcd(card, { port });
+  let result: T;
+  try {
+    await waitForCardPresent(reader, Buffer.from(card.atr).toString('hex'));
+    result = await fn({ card, link, reader });
+  } catch (e) {
+    await link.detach();
+    // Best effort only: the test's own failure is the one to report.
+    await waitForCardAbsent(reader).catch(() => undefined);
+    throw e;
+  }
+  await link.detach();
+  await waitForCardAbsent(reader);
+  return result;
+}
