@@ -18,11 +18,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // singleFork: one file at a time (two vpcd readers are shared machine-wide)
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
         },
