@@ -15,6 +15,10 @@ import { escrowedPuk } from '../core/issuance/card-secrets.js';
 import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
+import { createCore, type StationCore } from '../core/dispatch.js';
+
+/** Station version shown in the UI and reports. */
+export const STATION_VERSION = '0.1.0';
 
 /** Options for opening a station. */
 export interface OpenStationOptions {
@@ -39,6 +43,8 @@ export interface Station {
   readonly production: ProductionService;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
+  /** The StationApi core (dispatch + events) over this station, created on first call. */
+  core(): StationCore;
   close(): Promise<void>;
 }
 
@@ -56,13 +62,25 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const readerProvider: ReaderProvider = {
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
-    watch: () => () => {},
+    watch: (onChange) => {
+      // Forward to the real provider once it is open (opening it here if needed).
+      let off: (() => void) | undefined;
+      let stopped = false;
+      void getReaders().then((r) => {
+        if (!stopped) off = r.watch(onChange);
+      });
+      return () => {
+        stopped = true;
+        off?.();
+      };
+    },
     close: async () => {},
   };
   async function getReaders(): Promise<ReaderProvider> {
     readers ??= await StationReaders.open({ training: keyring.training });
     return readers;
   }
+  let core: StationCore | undefined;
   const production = new ProductionService({
     store,
     ca,
@@ -80,7 +98,12 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     ca,
     production,
     readers: getReaders,
+    core() {
+      core ??= createCore({ store, production, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION });
+      return core;
+    },
     async close() {
+      await core?.close();
       await readers?.close();
       db.close();
     },

@@ -1,0 +1,299 @@
+/**
+ * The only door into the core (DESIGN.md "StationApi"): `dispatch(channel, raw)`
+ * validates the input with the contract's zod schema, runs the service, and
+ * validates the result. Every face (Electron IPC, browser host, CLI) calls
+ * this; none holds a rule of its own. Errors come back as values
+ * (`{ ok: false, error }`) with a stable code and no secret.
+ */
+import { z } from 'zod';
+import {
+  channels,
+  type Channel,
+  type ChannelOutput,
+  type EventName,
+  type EventPayload,
+  type JobDetail,
+  type JobSummary,
+  type Reader,
+  type Result,
+} from '../contract/station-api.js';
+import { StationError, toStationError } from './errors.js';
+import type { StationStore } from './store/store.js';
+import type { JobRecord, PersonRecord } from './store/records.js';
+import type { ProductionService, ProductionOutcome } from './issuance/production-service.js';
+import type { JobEvent } from './issuance/job-types.js';
+import type { ReaderProvider, ReaderStatus } from './piv/transport.js';
+import type { StationConfig } from './config/station-config.js';
+import type { CertificateAuthority } from './pki/ca.js';
+import { PivSession } from './piv/session.js';
+import { verifyCard, type VerificationReport } from './issuance/verify-card.js';
+import { recognizeCard } from './card-recognition.js';
+import { guidToUuid } from './issuance/steps/chuid-step.js';
+import { isJobRunning } from './issuance/engine.js';
+
+/** What the core needs from the composition root. */
+export interface CorePorts {
+  store: StationStore;
+  production: ProductionService;
+  readers: ReaderProvider;
+  ca: Pick<CertificateAuthority, 'trustAnchors'>;
+  config: StationConfig;
+  training: boolean;
+  version: string;
+}
+
+/** The core as the faces see it. */
+export interface StationCore {
+  /** Validates, authorizes, runs. Never throws: failures are `{ ok: false, error }`. */
+  dispatch(channel: string, raw: unknown): Promise<Result<unknown>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Stops watching readers and waits for running jobs to settle. */
+  close(): Promise<void>;
+}
+
+type Handlers = { [C in Channel]: (input: z.infer<(typeof channels)[C]['input']>) => Promise<ChannelOutput<C>> };
+
+/** Builds the core over its ports. */
+export function createCore(ports: CorePorts): StationCore {
+  const { store, production } = ports;
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+    for (const l of listeners.get(event) ?? []) {
+      try {
+        l(payload);
+      } catch {
+        // a faulty listener must not break the core
+      }
+    }
+  };
+  /** One-time secrets of finished jobs, held in memory until the production screen takes them. */
+  const oneTimeSecrets = new Map<string, { puk?: string; pin?: string }>();
+  const runningJobs = new Map<string, Promise<unknown>>();
+  /** Readers with a job running: not probed. */
+  const busyReaders = new Set<string>();
+  const cardKinds = new Map<string, Reader['card']>();
+
+  const jobListener = (e: JobEvent) => {
+    const { type, jobId } = e;
+    emit('job.event', {
+      type,
+      jobId,
+      step: 'step' in e ? e.step : undefined,
+      index: 'index' in e ? e.index : undefined,
+      total: 'total' in e ? e.total : undefined,
+      ms: 'ms' in e ? e.ms : undefined,
+      sentence: 'sentence' in e ? e.sentence : undefined,
+    });
+  };
+
+  /** Runs a production in the background; events report progress; the call returns the job id at once. */
+  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>): void {
+    busyReaders.add(readerName);
+    const p = work()
+      .then((outcome) => {
+        if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, outcome.oneTimeSecrets);
+      })
+      .catch((e) => emit('job.event', { type: 'job.failed', jobId, sentence: toStationError(e).message }))
+      .finally(() => {
+        busyReaders.delete(readerName);
+        runningJobs.delete(jobId);
+        void refreshReaders();
+      });
+    runningJobs.set(jobId, p);
+  }
+
+  async function readersWithKinds(list: ReaderStatus[]): Promise<Reader[]> {
+    const out: Reader[] = [];
+    for (const r of list) {
+      let kind: Reader['card'] = 'none';
+      if (r.cardPresent) {
+        const key = `${r.name}|${r.atr ?? ''}`;
+        kind = cardKinds.get(key) ?? 'unknown';
+        if (!cardKinds.has(key) && !busyReaders.has(r.name)) {
+          kind = await recognizeCard(ports.readers, r.name, store);
+          cardKinds.set(key, kind);
+        }
+      }
+      out.push({ name: r.name, cardPresent: r.cardPresent, atr: r.atr, training: r.training, card: kind });
+    }
+    return out;
+  }
+
+  async function refreshReaders(): Promise<Reader[]> {
+    const list = await readersWithKinds(await ports.readers.listReaders());
+    emit('reader.changed', list);
+    return list;
+  }
+
+  const unwatch = ports.readers.watch((list) => {
+    // A card that left or changed must be recognized again.
+    for (const key of [...cardKinds.keys()]) {
+      const [name, atr] = key.split('|');
+      if (!list.some((r) => r.name === name && r.cardPresent && (r.atr ?? '') === atr)) cardKinds.delete(key);
+    }
+    void readersWithKinds(list).then((readers) => emit('reader.changed', readers), () => {});
+  });
+
+  const personOut = (p: PersonRecord) => ({
+    id: p.id,
+    givenName: p.givenName,
+    surname: p.surname,
+    email: p.email,
+    employeeId: p.employeeId,
+    affiliation: p.affiliation,
+    createdAt: p.createdAt,
+  });
+
+  function summary(job: JobRecord): JobSummary {
+    const person = store.persons.get(job.personId);
+    return {
+      id: job.id,
+      status: job.status,
+      personId: job.personId,
+      personName: person ? `${person.givenName} ${person.surname}` : '',
+      readerName: job.readerName,
+      failedStep: job.failedStep,
+      failure: job.status === 'failed' ? (job.error?.message ?? null) : null,
+      errorCode: job.error?.code ?? null,
+      retryable: job.error ? job.error.retryable : null,
+      cancelReason: job.cancelReason,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+    };
+  }
+
+  function detail(jobId: string): JobDetail {
+    const shown = production.show(jobId);
+    const card = shown.card;
+    const verification = shown.steps.find((s) => s.name === 'verify')?.data?.report as VerificationReport | undefined;
+    return {
+      ...summary(shown.job),
+      steps: shown.steps.map((s) => ({
+        name: s.name,
+        label: s.label,
+        status: s.status,
+        attempts: s.attempts,
+        startedAt: s.startedAt,
+        finishedAt: s.finishedAt,
+        ms: typeof s.data?.ms === 'number' ? s.data.ms : undefined,
+      })),
+      card: card
+        ? {
+            id: card.id,
+            serial: card.chipSerial,
+            guid: guidToUuid(card.guid),
+            fascn: card.fascn,
+            credentialNumber: card.credentialNumber,
+            status: card.status,
+            expirationDate: card.expirationDate,
+          }
+        : null,
+      certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
+      verification: verification ?? null,
+      needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',
+    };
+  }
+
+  const handlers: Handlers = {
+    'station.info': async () => ({ version: ports.version, organization: ports.config.organization, training: ports.training }),
+    'readers.list': async () => refreshReaders(),
+    'persons.search': async ({ query, limit }) => store.persons.search(query, limit ?? 50).map(personOut),
+    'persons.get': async ({ id }) => {
+      const p = store.persons.get(id);
+      if (!p) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
+      return personOut(p);
+    },
+    'persons.add': async (input) => {
+      const p = store.persons.add({ givenName: input.givenName, surname: input.surname, email: input.email ?? null, employeeId: input.employeeId ?? null, affiliation: input.affiliation });
+      store.audit.append({ actor: 'officer', action: 'person.added', outcome: 'ok', personId: p.id });
+      return personOut(p);
+    },
+    'profiles.list': async () => ports.config.profiles.map((p) => ({ id: p.id, label: p.label, cardValidityMonths: p.cardValidityMonths, algorithms: p.algorithms })),
+    'production.start': async (input) => {
+      if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
+      const job = production.createJob(input);
+      launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener));
+      return { jobId: job.id };
+    },
+    'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map(summary),
+    'jobs.get': async ({ jobId }) => detail(jobId),
+    'jobs.retry': async ({ jobId, readerName, pin }) => {
+      if (isJobRunning(jobId) || runningJobs.has(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
+      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      const job = store.jobs.get(jobId);
+      if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+      if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
+      if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
+        throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
+      }
+      launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener));
+      return { jobId };
+    },
+    'jobs.cancel': async ({ jobId, reason }) => {
+      const job = await production.cancel(jobId, reason);
+      emit('job.event', { type: 'job.cancelled', jobId, sentence: reason });
+      return summary(job);
+    },
+    'jobs.takeSecrets': async ({ jobId }) => {
+      const secrets = oneTimeSecrets.get(jobId) ?? {};
+      oneTimeSecrets.delete(jobId);
+      return secrets;
+    },
+    'card.verify': async ({ readerName, pin }) => {
+      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
+      const transport = await ports.readers.connect(readerName);
+      try {
+        const session = new PivSession(transport);
+        await session.select();
+        const identity = await session.identify();
+        return await verifyCard({
+          session,
+          trust: await ports.ca.trustAnchors(),
+          verifyPin: pin ? () => session.verifyPin(pin) : undefined,
+          supportsMetadata: identity.supportsMetadata,
+          certificateStatus: (serial) => store.certificates.get(serial)?.status,
+        });
+      } finally {
+        await transport.close('reset');
+      }
+    },
+  };
+
+  return {
+    async dispatch(channel, raw) {
+      try {
+        if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(channels, channel)) {
+          throw new StationError('INVALID_INPUT', 'Unknown request.', { channel: String(channel).slice(0, 64) });
+        }
+        const c = channel as Channel;
+        const parsed = channels[c].input.safeParse(raw ?? {});
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new StationError('INVALID_INPUT', issue?.message && !issue.message.startsWith('Invalid') ? issue.message : `Invalid request: ${issue?.path.join('.') || 'input'} is not acceptable.`, {
+            channel: c,
+            field: issue?.path.join('.') ?? '',
+          });
+        }
+        const handler = handlers[c] as (input: unknown) => Promise<unknown>;
+        const value = await handler(parsed.data);
+        const out = channels[c].output.safeParse(value);
+        if (!out.success) throw new StationError('INTERNAL', 'The station produced an unexpected result.', { channel: c });
+        return { ok: true, value: out.data };
+      } catch (e) {
+        const err = toStationError(e);
+        return { ok: false, error: { code: err.code, message: err.message, details: err.details as Record<string, string | number | boolean | null | undefined>, retryable: err.retryable } };
+      }
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (p: unknown) => void);
+      return () => set!.delete(listener as (p: unknown) => void);
+    },
+    async close() {
+      unwatch();
+      await Promise.allSettled([...runningJobs.values()]);
+    },
+  };
+}
