@@ -55,7 +55,11 @@ export function attachToVpcd(card: VirtualPivCard, opts: { host?: string; port?:
     let buffer: Buffer = Buffer.alloc(0);
     let work: Promise<void> = Promise.resolve();
     const closed = new Promise<void>((res) => socket.once('close', () => res()));
-    const unsubscribe = card.onRemoved(() => socket.destroy());
+    let inFlight = false;
+    // Removed while answering an APDU: the answer goes out first, then handle() closes.
+    const unsubscribe = card.onRemoved(() => {
+      if (!inFlight) socket.destroy();
+    });
     void closed.then(unsubscribe);
 
     const handle = async (payload: Buffer): Promise<void> => {
@@ -68,6 +72,7 @@ export function attachToVpcd(card: VirtualPivCard, opts: { host?: string; port?:
         return;
       }
       if (payload.length === 0) return;
+      inFlight = true;
       try {
         const rapdu = await card.processApdu(new Uint8Array(payload));
         if (!socket.destroyed) socket.write(frame(rapdu));
@@ -75,6 +80,8 @@ export function attachToVpcd(card: VirtualPivCard, opts: { host?: string; port?:
         // The card is gone (CARD_REMOVED): vpcd sees the socket close.
         socket.destroy();
         return;
+      } finally {
+        inFlight = false;
       }
       if (card.removed) socket.end();
     };
