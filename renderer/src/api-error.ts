@@ -1,0 +1,40 @@
+/**
+ * The error the renderer shows: the core's `{ code, message }` from a failed
+ * Result, carried as a thrown value so stores can `try/await`. The message is
+ * the core's sentence for the officer; a few codes get friendlier words here.
+ * Codes are mapped, messages are never parsed.
+ */
+import type { ApiError as ApiErrorShape } from '../../electron/contract/station-api';
+
+/** A failed StationApi call: stable `code` (errors.ts ErrorCode) and the officer's sentence. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details: ApiErrorShape['details'];
+
+  constructor(shape: Pick<ApiErrorShape, 'code' | 'message'> & Partial<Pick<ApiErrorShape, 'retryable' | 'details'>>) {
+    super(shape.message);
+    this.name = 'ApiError';
+    this.code = shape.code;
+    this.retryable = shape.retryable ?? false;
+    this.details = shape.details ?? {};
+  }
+}
+
+/** Friendlier words for errors the officer meets at the desk, with the next action. */
+const FRIENDLY: Record<string, string> = {
+  CARD_REMOVED: 'The card was removed. Put it back in the reader and try again.',
+  NO_CARD: 'There is no card in the reader. Insert a card and try again.',
+  NOT_PIV: 'This card is not a PIV card and cannot be personalized. Insert a blank PIV card.',
+  READER_BUSY: 'The reader is busy with another card. Wait for it to finish, or use another reader.',
+  PCSC_UNAVAILABLE: 'The smart-card service is not running. Ask IT support to start it.',
+};
+
+/**
+ * The sentence to show for any thrown value: the friendly words for a known
+ * code, else the core's own message, else a generic sentence (never a stack).
+ */
+export function errorSentence(e: unknown): string {
+  if (e instanceof ApiError) return FRIENDLY[e.code] ?? e.message;
+  return 'Something went wrong in the station. Try again; if it persists, ask IT support.';
+}

@@ -1,0 +1,74 @@
+/**
+ * Step 1 of issuing: find the cardholder. Searches as the officer types
+ * (debounced in the persons store) and lists name, employee id and email;
+ * a person not yet registered is added with the form beside it.
+ */
+import { useState } from 'react';
+import type { Person } from '../../../../electron/contract/station-api';
+import { usePersons } from '../../stores/stores';
+import { RegisterPersonForm } from './RegisterPersonForm';
+
+export interface PersonSearchProps {
+  /** Called with the person the officer picked (or just registered). */
+  onSelect(person: Person): void;
+}
+
+export function PersonSearch({ onSelect }: PersonSearchProps) {
+  const query = usePersons((s) => s.query);
+  const results = usePersons((s) => s.results);
+  const searching = usePersons((s) => s.searching);
+  const error = usePersons((s) => s.error);
+  const setQuery = usePersons((s) => s.setQuery);
+  const [registering, setRegistering] = useState(false);
+
+  if (registering) {
+    return (
+      <RegisterPersonForm
+        onSaved={(p) => {
+          setRegistering(false);
+          onSelect(p);
+        }}
+        onCancel={() => setRegistering(false)}
+      />
+    );
+  }
+
+  return (
+    <div className="person-search">
+      <label htmlFor="person-search-input">Name, employee id or email</label>
+      <div className="row">
+        <input
+          id="person-search-input"
+          data-testid="person-search"
+          type="search"
+          autoComplete="off"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Start typing…"
+        />
+        <button type="button" data-testid="register-person" onClick={() => setRegistering(true)}>
+          Register a new person
+        </button>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      <div aria-live="polite" className="muted">
+        {searching ? 'Searching…' : query.trim() && results.length === 0 && !error ? 'No person matches. Register the person if they are new.' : ''}
+      </div>
+      {results.length > 0 && (
+        <ul className="person-results" aria-label="Matching persons">
+          {results.map((p) => (
+            <li key={p.id}>
+              <button type="button" className="person-result" data-testid="person-result" data-person-id={p.id} onClick={() => onSelect(p)}>
+                <span className="person-name">
+                  {p.givenName} {p.surname}
+                </span>
+                <span className="person-meta">{p.employeeId ?? 'no employee id'}</span>
+                <span className="person-meta">{p.email ?? 'no email'}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * A failed job: the core's sentence, the step it stopped at, and the two next
+ * actions. Retry waits for a card in the job's reader and asks the PIN again
+ * when the job needs it; Cancel asks for a reason (the core revokes whatever
+ * the job had certified).
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { JobDetail, Reader } from '../../../../electron/contract/station-api';
+import { PIN_RULE } from '../../stores/issue-store';
+import { SecretDigitsInput } from '../issue/SecretDigitsInput';
+
+/** Shortest cancel reason the core accepts (contract: jobs.cancel reason min 3). */
+const MIN_REASON_LENGTH = 3;
+const PIN_PATTERN = /^\d{6,8}$/;
+
+export interface FailurePanelProps {
+  job: JobDetail;
+  readers: Reader[];
+  /** The core's sentence for the last refused retry/cancel, if any. */
+  actionError: string | null;
+  onRetry(readerName: string, pin?: string): Promise<boolean>;
+  onCancel(reason: string): Promise<boolean>;
+}
+
+export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: FailurePanelProps) {
+  const [pin, setPin] = useState('');
+  const [waiting, setWaiting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [cancelOpen, setCancelOpen] = useState(false);
+  const [reason, setReason] = useState('');
+
+  const readerName = job.readerName ?? readers.find((r) => r.cardPresent)?.name ?? null;
+  const reader = readers.find((r) => r.name === readerName);
+  const cardReady = reader !== undefined && reader.cardPresent;
+  const failedLabel = job.steps.find((s) => s.name === job.failedStep)?.label ?? job.failedStep;
+
+  async function runRetry() {
+    if (!readerName) return;
+    setWaiting(false);
+    setBusy(true);
+    const pinToSend = job.needsPinForRetry ? pin : undefined;
+    // The PIN leaves the screen with the call, whatever the outcome.
+    setPin('');
+    await onRetry(readerName, pinToSend);
+    setBusy(false);
+  }
+
+  // Waiting for a card: go as soon as the reader reports one.
+  useEffect(() => {
+    if (waiting && cardReady && !busy) void runRetry();
+  }, [waiting, cardReady]);
+
+  function onRetrySubmit(e: FormEvent) {
+    e.preventDefault();
+    setLocalError(null);
+    if (job.needsPinForRetry && !PIN_PATTERN.test(pin)) {
+      setLocalError("Ask the cardholder to type the PIN again (6 to 8 digits): this job needs it.");
+      return;
+    }
+    if (!readerName) {
+      setLocalError('Connect a reader and insert the card.');
+      return;
+    }
+    if (!cardReady) {
+      setWaiting(true);
+      return;
+    }
+    void runRetry();
+  }
+
+  async function onCancelConfirm(e: FormEvent) {
+    e.preventDefault();
+    if (reason.trim().length < MIN_REASON_LENGTH) {
+      setLocalError('Say in a few words why the job is cancelled.');
+      return;
+    }
+    setLocalError(null);
+    setBusy(true);
+    const ok = await onCancel(reason.trim());
+    setBusy(false);
+    if (ok) setCancelOpen(false);
+  }
+
+  return (
+    <div className="failure-panel" data-testid="failure-panel" role="alert">
+      <h3>Production stopped</h3>
+      <p className="failure-reason" data-testid="failure-reason">
+        {job.failure ?? 'The job failed.'}
+      </p>
+      {failedLabel && (
+        <p className="failed-step">
+          Stopped at: <strong data-testid="failed-step">{failedLabel}</strong>
+        </p>
+      )}
+      {readerName && !cardReady && <p className="hint">Put the card this job started on back into {readerName}.</p>}
+
+      <form className="retry-form" onSubmit={onRetrySubmit}>
+        {job.needsPinForRetry && (
+          <label>
+            Cardholder's PIN ({PIN_RULE})
+            <SecretDigitsInput data-testid="retry-pin-input" value={pin} onDigits={setPin} />
+          </label>
+        )}
+        <div className="row">
+          <button type="submit" className="primary" data-testid="retry-button" disabled={busy || waiting}>
+            Retry
+          </button>
+          <button type="button" data-testid="cancel-button" disabled={busy} onClick={() => setCancelOpen(true)}>
+            Cancel the job
+          </button>
+        </div>
+      </form>
+      {waiting && (
+        <p className="waiting" data-testid="waiting-for-card" aria-live="polite">
+          <span className="spinner" aria-hidden="true" /> Insert a card into {readerName}
+        </p>
+      )}
+      {busy && !waiting && <p className="muted">Working…</p>}
+
+      {cancelOpen && (
+        <form className="cancel-form" onSubmit={onCancelConfirm}>
+          <label>
+            Why is this job cancelled?
+            <input data-testid="cancel-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} autoFocus />
+          </label>
+          <p className="muted">Cancelling revokes every certificate this job had issued.</p>
+          <div className="row">
+            <button type="submit" className="danger" data-testid="cancel-confirm" disabled={busy}>
+              Cancel the job
+            </button>
+            <button type="button" onClick={() => setCancelOpen(false)}>
+              Keep the job
+            </button>
+          </div>
+        </form>
+      )}
+      {(localError ?? actionError) && <p className="error">{localError ?? actionError}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * One production job, live: steps, progress and elapsed time, then either the
+ * failure with Retry/Cancel, the result with the one-time secrets, or the
+ * cancellation. Events move steps at once; `jobs.get` refreshes from the core.
+ */
+import { useEffect, useState } from 'react';
+import { useJobs, useReaders, useStores } from '../../stores/stores';
+import { progressOf } from '../../stores/jobs-store';
+import { StepList } from './StepList';
+import { FailurePanel } from './FailurePanel';
+import { ResultPanel } from './ResultPanel';
+import { elapsedMs, formatElapsed } from './elapsed';
+
+/** Refresh of the elapsed time while a job runs, in milliseconds. */
+const TICK_MS = 1000;
+
+export function ProductionScreen({ jobId }: { jobId: string }) {
+  const stores = useStores();
+  const job = useJobs((s) => s.jobs[jobId]);
+  const secrets = useJobs((s) => s.secrets[jobId]);
+  const actionError = useJobs((s) => s.errors[jobId] ?? null);
+  const readers = useReaders((s) => s.readers);
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    void stores.jobs.getState().load(jobId);
+    // Secrets live only while this screen shows them.
+    return () => stores.jobs.getState().forgetSecrets(jobId);
+  }, [jobId, stores]);
+
+  const status = job?.status;
+  useEffect(() => {
+    if (status === 'done') void stores.jobs.getState().takeSecrets(jobId);
+  }, [status, jobId, stores]);
+
+  useEffect(() => {
+    if (status !== 'running' && status !== 'pending') return;
+    const t = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(t);
+  }, [status]);
+
+  if (!job) {
+    return (
+      <section className="production-screen" data-testid="production-screen" data-job-id={jobId}>
+        <h2>Production</h2>
+        {actionError ? <p className="error" role="alert">{actionError}</p> : <p className="muted">Loading the job…</p>}
+      </section>
+    );
+  }
+
+  const { done, total } = progressOf(job);
+  const elapsed = formatElapsed(elapsedMs(job, now));
+
+  return (
+    <section className="production-screen" data-testid="production-screen" data-job-id={jobId} data-status={job.status} aria-labelledby="production-title">
+      <h2 id="production-title">
+        Card for {job.personName || 'the cardholder'}
+        {job.readerName && <span className="muted"> · {job.readerName}</span>}
+      </h2>
+      <div className="progress" aria-live="polite">
+        <div
+          className="progress-bar"
+          data-testid="progress-bar"
+          role="progressbar"
+          aria-label="Steps done"
+          aria-valuemin={0}
+          aria-valuenow={done}
+          aria-valuemax={total}
+        >
+          <div className="progress-fill" style={{ width: total ? `${(100 * done) / total}%` : '0%' }} />
+        </div>
+        <p className="progress-text" data-testid="progress-text">
+          {done} of {total} steps · {elapsed} elapsed
+        </p>
+      </div>
+
+      {job.status === 'failed' && (
+        <FailurePanel
+          job={job}
+          readers={readers}
+          actionError={actionError}
+          onRetry={(readerName, pin) => stores.jobs.getState().retry(jobId, readerName, pin)}
+          onCancel={(reason) => stores.jobs.getState().cancel(jobId, reason)}
+        />
+      )}
+      {job.status === 'done' && <ResultPanel job={job} secrets={secrets} />}
+      {job.status === 'cancelled' && (
+        <div className="cancelled-panel" data-testid="cancelled-panel">
+          <h3>Job cancelled</h3>
+          <p>Reason: {job.cancelReason ?? 'none given'}</p>
+          <p className="muted">Every certificate this job had issued was revoked; the card can be used by a new job.</p>
+        </div>
+      )}
+      {job.status !== 'failed' && actionError && <p className="error" role="alert">{actionError}</p>}
+
+      <StepList steps={job.steps} />
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * A produced card: its identity, certificates and the verification report,
+ * and the one-time secrets. The PUK (and a generated PIN) come from
+ * `jobs.takeSecrets`, which the core answers once: they are shown here and
+ * nowhere else, with the warning to write them down now.
+ */
+import type { JobDetail } from '../../../../electron/contract/station-api';
+import type { JobSecrets } from '../../stores/jobs-store';
+
+export interface ResultPanelProps {
+  job: JobDetail;
+  /** Undefined while the secrets are being fetched. */
+  secrets: JobSecrets | undefined;
+}
+
+type Check = NonNullable<JobDetail['verification']>['checks'][number];
+const checkWord = (c: Check) => (c.skipped ? 'skipped' : c.ok ? 'passed' : 'FAILED');
+
+export function ResultPanel({ job, secrets }: ResultPanelProps) {
+  const report = job.verification;
+  // Certificates on the card as verified; the job's records when no report exists.
+  const certificates = report?.certificates.length
+    ? report.certificates.map((c) => ({ slot: c.slot, serial: c.serial, detail: c.subject, notAfter: c.notAfter }))
+    : job.certificates.map((c) => ({ slot: c.slot, serial: c.serial, detail: c.status, notAfter: c.notAfter }));
+
+  return (
+    <div className="result-panel" data-testid="result-panel">
+      <h3>The card is ready</h3>
+      {(secrets?.puk || secrets?.pin) && (
+        <div className="puk-warning" data-testid="puk-warning" role="alert">
+          <p className="warning-title">Write the PUK down now: it will not be shown again</p>
+          {secrets.puk && (
+            <p>
+              PUK: <code className="secret" data-testid="puk-value">{secrets.puk}</code>
+            </p>
+          )}
+          {secrets.pin && (
+            <p>
+              Generated PIN (give it to the cardholder): <code className="secret" data-testid="pin-value">{secrets.pin}</code>
+            </p>
+          )}
+        </div>
+      )}
+      {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was already shown once and cannot be shown again.</p>}
+
+      <dl className="card-identity">
+        <dt>Card serial</dt>
+        <dd data-testid="result-serial">{job.card?.serial ?? '—'}</dd>
+        <dt>FASC-N</dt>
+        <dd data-testid="result-fascn">
+          <code>{job.card?.fascn ?? report?.fascn ?? '—'}</code>
+        </dd>
+        <dt>GUID</dt>
+        <dd data-testid="result-guid">
+          <code>{job.card?.guid ?? report?.guid ?? '—'}</code>
+        </dd>
+        {job.card?.expirationDate && (
+          <>
+            <dt>Expires</dt>
+            <dd>{job.card.expirationDate}</dd>
+          </>
+        )}
+      </dl>
+
+      <h4>Certificates</h4>
+      <table data-testid="result-certificates">
+        <thead>
+          <tr>
+            <th scope="col">Slot</th>
+            <th scope="col">Serial</th>
+            <th scope="col">{report?.certificates.length ? 'Subject' : 'Status'}</th>
+            <th scope="col">Valid until</th>
+          </tr>
+        </thead>
+        <tbody>
+          {certificates.map((c) => (
+            <tr key={`${c.slot}-${c.serial}`} data-slot={c.slot}>
+              <td>{c.slot}</td>
+              <td>
+                <code>{c.serial}</code>
+              </td>
+              <td>{c.detail}</td>
+              <td>{c.notAfter}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h4>Verification {report && (report.ok ? '— all checks passed' : '— some checks FAILED')}</h4>
+      {report ? (
+        <table data-testid="verification-report">
+          <tbody>
+            {report.checks.map((c) => (
+              <tr key={c.name} data-testid="verification-check" data-check={c.name} className={`check-${checkWord(c)}`}>
+                <td>{c.name}</td>
+                <td className="check-outcome">{checkWord(c)}</td>
+                <td>{c.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No verification report was recorded for this job.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * The production queue: every job with its status, filtered by status; a row
+ * opens the job's production screen (retry and cancel live there).
+ */
+import { useEffect } from 'react';
+import { useJobs, useStores } from '../../stores/stores';
+import type { QueueFilter } from '../../stores/jobs-store';
+
+const FILTERS: { id: QueueFilter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'failed', label: 'Failed' },
+  { id: 'running', label: 'Running' },
+  { id: 'done', label: 'Done' },
+];
+
+const STATUS_WORDS: Record<string, string> = {
+  pending: 'Waiting',
+  running: 'Running',
+  failed: 'Failed',
+  done: 'Done',
+  cancelled: 'Cancelled',
+};
+
+export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
+  const stores = useStores();
+  const filter = useJobs((s) => s.filter);
+  const list = useJobs((s) => s.list);
+  const error = useJobs((s) => s.listError);
+
+  useEffect(() => {
+    void stores.jobs.getState().loadList();
+  }, [stores]);
+
+  return (
+    <section className="queue-screen" data-testid="queue-screen" aria-labelledby="queue-title">
+      <h2 id="queue-title">Production queue</h2>
+      <div className="row filters" role="group" aria-label="Show jobs">
+        {FILTERS.map((f) => (
+          <button
+            key={f.id}
+            type="button"
+            data-testid={`filter-${f.id}`}
+            aria-pressed={filter === f.id}
+            className={filter === f.id ? 'active' : ''}
+            onClick={() => void stores.jobs.getState().setFilter(f.id)}
+          >
+            {f.label}
+          </button>
+        ))}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {list.length === 0 && !error ? (
+        <p className="muted">No job to show.</p>
+      ) : (
+        <table className="queue">
+          <thead>
+            <tr>
+              <th scope="col">Cardholder</th>
+              <th scope="col">Status</th>
+              <th scope="col">Reader</th>
+              <th scope="col">Problem</th>
+              <th scope="col">Last change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((j) => (
+              <tr
+                key={j.id}
+                className={`queue-row status-${j.status}`}
+                data-testid="queue-row"
+                data-job-id={j.id}
+                data-status={j.status}
+                tabIndex={0}
+                onClick={() => onOpenJob(j.id)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    onOpenJob(j.id);
+                  }
+                }}
+                aria-label={`${j.personName}: ${STATUS_WORDS[j.status] ?? j.status}. Open the job.`}
+              >
+                <td>{j.personName}</td>
+                <td>{STATUS_WORDS[j.status] ?? j.status}</td>
+                <td>{j.readerName ?? '—'}</td>
+                <td>{j.status === 'failed' ? j.failure : j.status === 'cancelled' ? j.cancelReason : ''}</td>
+                <td>{new Date(j.updatedAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

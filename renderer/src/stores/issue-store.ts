@@ -1,0 +1,131 @@
+/**
+ * Issue store: what the officer chose for the next card (person, profile,
+ * reader, PIN mode) and, while the issue screen is open, the typed PIN. The
+ * PIN digits are cleared as soon as `production.start` has been called,
+ * whatever its outcome, and are never logged or persisted.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Person, Reader } from '../../../electron/contract/station-api';
+import type { StationApi } from '../api';
+import { errorSentence } from '../api-error';
+
+export type Affiliation = Person['affiliation'];
+export type PinMode = 'typed' | 'generated';
+
+/** The card profiles the officer can choose (contract: Affiliation). */
+export const PROFILES: { id: Affiliation; label: string }[] = [
+  { id: 'employee', label: 'Employee' },
+  { id: 'contractor', label: 'Contractor' },
+  { id: 'visitor', label: 'Visitor' },
+];
+
+/** The PIN rule shown beside the inputs (contract: 6 to 8 digits). */
+export const PIN_RULE = '6 to 8 digits';
+const PIN_PATTERN = /^\d{6,8}$/;
+
+/**
+ * Why a typed PIN cannot be used yet, as a sentence, or null when it can.
+ * Mirrors the contract's rule so the officer hears it before the core does.
+ */
+export function pinProblem(pin: string, confirm: string): string | null {
+  if (!PIN_PATTERN.test(pin)) return 'The PIN must be 6 to 8 digits.';
+  if (pin !== confirm) return 'The two PINs do not match.';
+  return null;
+}
+
+/** Why the card in a reader cannot be used (null when it can, or when no card is there yet). */
+export function cardProblem(reader: Reader | undefined): string | null {
+  if (reader && reader.cardPresent && reader.card === 'not-piv') {
+    return `The card in ${reader.name} is not a PIV card. Insert a blank PIV card.`;
+  }
+  return null;
+}
+
+export interface IssueState {
+  person: Person | null;
+  profile: Affiliation;
+  readerName: string | null;
+  pinMode: PinMode;
+  pin: string;
+  pinConfirm: string;
+  starting: boolean;
+  /** Sentence of the last failed start, or null. */
+  error: string | null;
+  /** Selects the person; the profile follows the person's affiliation. */
+  selectPerson(person: Person | null): void;
+  setProfile(profile: Affiliation): void;
+  setReader(readerName: string | null): void;
+  setPinMode(mode: PinMode): void;
+  setPin(pin: string): void;
+  setPinConfirm(pin: string): void;
+  /**
+   * Calls `production.start` with the choices (the PIN only in typed mode).
+   * @returns the new job id, or null when the core refused (then `error` holds the sentence).
+   */
+  produce(): Promise<string | null>;
+  /** Forgets every choice and the PIN (leaving the screen, or after a start). */
+  reset(): void;
+}
+
+export type IssueStore = StoreApi<IssueState>;
+
+const initial = {
+  person: null,
+  profile: 'employee' as Affiliation,
+  readerName: null,
+  pinMode: 'typed' as PinMode,
+  pin: '',
+  pinConfirm: '',
+  starting: false,
+  error: null,
+};
+
+/** Keeps only digits: the PIN inputs accept nothing else. */
+const digitsOnly = (s: string) => s.replace(/\D/g, '').slice(0, 8);
+
+/** Builds the issue store over a StationApi. */
+export function createIssueStore(api: StationApi): IssueStore {
+  return createStore<IssueState>()((set, get) => ({
+    ...initial,
+    selectPerson(person) {
+      set(person ? { person, profile: person.affiliation, error: null } : { person: null });
+    },
+    setProfile(profile) {
+      set({ profile });
+    },
+    setReader(readerName) {
+      set({ readerName, error: null });
+    },
+    setPinMode(pinMode) {
+      // Switching to a generated PIN drops any typed digits.
+      set({ pinMode, pin: '', pinConfirm: '' });
+    },
+    setPin(pin) {
+      set({ pin: digitsOnly(pin) });
+    },
+    setPinConfirm(pinConfirm) {
+      set({ pinConfirm: digitsOnly(pinConfirm) });
+    },
+    async produce() {
+      const { person, readerName, profile, pinMode, pin, starting } = get();
+      if (!person || !readerName || starting) return null;
+      set({ starting: true, error: null });
+      try {
+        const { jobId } = await api.call('production.start', {
+          personId: person.id,
+          readerName,
+          profile,
+          ...(pinMode === 'typed' ? { pin } : {}),
+        });
+        set({ ...initial });
+        return jobId;
+      } catch (e) {
+        set({ starting: false, error: errorSentence(e), pin: '', pinConfirm: '' });
+        return null;
+      }
+    },
+    reset() {
+      set({ ...initial });
+    },
+  }));
+}
