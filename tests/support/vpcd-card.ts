@@ -62,6 +62,24 @@ export async function waitForCardAbsent(reader: string, timeoutMs = 15_000): Pro
   }
 }
 
+/** True when `reader` currently reports a card. */
+export async function readerHasCard(reader: string): Promise<boolean> {
+  const r = await run('opensc-tool', ['-r', reader, '-a'], { timeoutMs: 10_000 });
+  return r.code === 0;
+}
+
+/**
+ * Reads the serial (SELECT PIV, then F8) of the card in `reader` through pcscd,
+ * so a test can prove it talks to its own card and not to another process's.
+ * @returns the serial, or undefined when it cannot be read
+ */
+export async function readSerialThroughPcscd(reader: string): Promise<number | undefined> {
+  const r = await run('opensc-tool', ['-r', reader, '-s', '00:A4:04:00:05:A0:00:00:03:08', '-s', '00:F8:00:00:00'], { timeoutMs: 10_000 });
+  const m = /Sending: 00 F8 00 00 00\s+Received \(SW1=0x90, SW2=0x00\):\s*\n?([0-9A-F]{2}) ([0-9A-F]{2}) ([0-9A-F]{2}) ([0-9A-F]{2})/i.exec(r.stdout);
+  if (!m) return undefined;
+  return parseInt(m.slice(1, 5).join(''), 16);
+}
+
 /** What withVpcdCard gives the test body. */
 export interface VpcdCardContext {
   card: VirtualPivCard;
@@ -82,10 +100,15 @@ export async function withVpcdCard<T>(
   const port = opts.port ?? VPCD_PORT;
   const card =
     opts.card ?? (opts.statePath ? VirtualPivCard.loadOrCreate(opts.statePath, opts.cardOptions) : VirtualPivCard.create(opts.cardOptions));
+  // vpcd queues a second card behind the first, and every virtual card has the
+  // same ATR: refuse to start rather than run the test against someone else's card.
+  if (await readerHasCard(reader)) throw new Error(`${reader} already holds a card (another test or process is using it)`);
   const link = await attachToVpcd(card, { port });
   let result: T;
   try {
     await waitForCardPresent(reader, Buffer.from(card.atr).toString('hex'));
+    const serial = await readSerialThroughPcscd(reader);
+    if (serial !== card.serial) throw new Error(`${reader} holds another card (serial ${serial}, expected ${card.serial})`);
     result = await fn({ card, link, reader });
   } catch (e) {
     await link.detach();
