@@ -1,0 +1,101 @@
+/**
+ * A failed job (card pulled after its first certificates were issued) is
+ * cancelled in the browser with a reason: the screen and the queue show it
+ * cancelled with that reason, and no certificate the job caused to be issued
+ * is still valid.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
+import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { stationJson, type CardProcess } from '../support/station-cli.js';
+import { waitForCardAbsent } from '../support/vpcd-card.js';
+import { certificatesOfJob, seedPersons } from '../support/e2e-store.js';
+import {
+  cancelJob,
+  chooseProfile,
+  chooseReader,
+  goToIssue,
+  openJobFromQueue,
+  produce,
+  queueRow,
+  searchAndSelectPerson,
+  typePin,
+  waitForOutcome,
+  waitForQueueStatus,
+  waitForReaderKind,
+  PRODUCTION_TIMEOUT_MS,
+} from '../support/e2e-ui.js';
+
+const PIN = '975310';
+/** Pulled after this many APDUs: after the first certificates were issued, before the end. */
+const PULL_AFTER_APDUS = 30;
+const REASON = 'Card cracked at the desk, replaced';
+
+let station: E2eStation;
+let cardDir: string;
+let card: CardProcess | undefined;
+
+beforeAll(async () => {
+  cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
+  station = await startE2eStation('cancel', {
+    seed: (dir) => seedPersons(dir, [{ givenName: 'Ada', surname: 'Lovelace', email: 'ada.lovelace@example.test', employeeId: 'C-1815', affiliation: 'contractor' }]).then(() => undefined),
+  });
+});
+
+afterAll(async () => {
+  if (card) await removePivCard(card).catch(() => undefined);
+  await station?.close();
+  rmSync(cardDir, { recursive: true, force: true });
+});
+
+describe('cancel a failed job', () => {
+  test('cancelled with a reason on screen and in the queue; none of its certificates stays valid', async () => {
+    const { page } = station;
+    await station.open();
+
+    card = await insertPivCard(join(cardDir, 'card.json'), PULL_AFTER_APDUS);
+    await waitForReaderKind(page, VPCD_READER, /PIV card/);
+    await goToIssue(page);
+    await searchAndSelectPerson(page, 'Lovel', 'Lovelace');
+    await chooseProfile(page, 'contractor');
+    await chooseReader(page, VPCD_READER);
+    await typePin(page, PIN);
+    const jobId = await produce(page);
+    const failed = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
+    expect(failed.kind, station.host.output()).toBe('failed');
+    await card.exited;
+    await waitForCardAbsent(VPCD_READER);
+
+    // The test means something only if the job had certificates issued before it failed.
+    const before = certificatesOfJob(station.dataDir, jobId);
+    expect(before.length, 'certificates issued before the pull').toBeGreaterThan(0);
+
+    // The queue lists it failed; it is cancelled from its production screen.
+    await queueRow(page, jobId, 'failed');
+    await waitForQueueStatus(page, jobId, 'failed');
+    await openJobFromQueue(page, jobId);
+    await page.getByTestId('failure-panel').waitFor({ state: 'visible' });
+    await station.screenshot('01-failed-from-queue');
+    const cancelledText = await cancelJob(page, REASON);
+    await station.screenshot('02-cancelled');
+    expect(cancelledText).toContain(REASON);
+
+    const row = await queueRow(page, jobId);
+    await waitForQueueStatus(page, jobId, 'cancelled');
+    expect((await row.textContent())?.toLowerCase()).toContain('cancelled');
+    await station.screenshot('03-queue');
+
+    // The station's own record (read by the CLI on the same data dir) agrees.
+    const shown = await stationJson<{ job: { status: string; cancelReason: string } }>(station.dataDir, ['job', 'show', jobId]);
+    expect(shown.job).toMatchObject({ status: 'cancelled', cancelReason: REASON });
+
+    // Every certificate the job caused to be issued is revoked, none valid.
+    const after = certificatesOfJob(station.dataDir, jobId);
+    expect(after.map((c) => c.serial).sort()).toEqual(before.map((c) => c.serial).sort());
+    expect(after.filter((c) => c.status === 'valid')).toEqual([]);
+    for (const c of after) expect(c.revokedAt, `certificate ${c.serial} (${c.slot})`).not.toBeNull();
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The card is pulled in the middle of a production started in the browser:
+ * the failure panel names the failed step and says "The card was removed
+ * while …"; the officer puts the same card back, presses Retry (typing the
+ * PIN again when asked) and the job completes with every step done.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
+import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { stationJson, type CardProcess } from '../support/station-cli.js';
+import { waitForCardAbsent } from '../support/vpcd-card.js';
+import { seedPersons } from '../support/e2e-store.js';
+import {
+  chooseProfile,
+  chooseReader,
+  goToIssue,
+  produce,
+  retryJob,
+  searchAndSelectPerson,
+  stepStates,
+  typePin,
+  waitForOutcome,
+  waitForReaderKind,
+  PRODUCTION_TIMEOUT_MS,
+} from '../support/e2e-ui.js';
+
+const PIN = '135790';
+/**
+ * APDUs (from power-on, the station's recognition probe included) after which
+ * the card is pulled: past CHUID and the first keys, well before the end of a
+ * production (~90 APDUs), so the job fails in the middle.
+ */
+const PULL_AFTER_APDUS = 30;
+
+let station: E2eStation;
+let cardDir: string;
+const cards: CardProcess[] = [];
+
+beforeAll(async () => {
+  cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
+  station = await startE2eStation('card-removed', {
+    seed: (dir) =>
+      seedPersons(dir, [
+        { givenName: 'Grace', surname: 'Hopper', email: 'grace.hopper@example.test', employeeId: 'E-1906' },
+        { givenName: 'Alan', surname: 'Turing', email: 'alan.turing@example.test', employeeId: 'E-1912' },
+      ]).then(() => undefined),
+  });
+});
+
+afterAll(async () => {
+  for (const c of cards) await removePivCard(c).catch(() => undefined);
+  await station?.close();
+  rmSync(cardDir, { recursive: true, force: true });
+});
+
+describe('card removed during production', () => {
+  test('the failure names the step; the same card reinserted and Retry completes the job', async () => {
+    const { page } = station;
+    await station.open();
+    const statePath = join(cardDir, 'card.json');
+
+    const pulled = await insertPivCard(statePath, PULL_AFTER_APDUS);
+    cards.push(pulled);
+    await waitForReaderKind(page, VPCD_READER, /PIV card/);
+
+    await goToIssue(page);
+    const results = await searchAndSelectPerson(page, 'Hopp', 'Hopper');
+    // Search as you type: the other seeded person does not match.
+    expect(results.join('\n')).not.toContain('Turing');
+    await chooseProfile(page, 'employee');
+    await chooseReader(page, VPCD_READER);
+    await typePin(page, PIN);
+    const jobId = await produce(page);
+
+    const failed = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
+    await station.screenshot('01-failed');
+    expect(failed.kind, station.host.output()).toBe('failed');
+    expect(failed.kind === 'failed' && failed.reason).toMatch(/^The card was removed while .+\.$/);
+
+    // The panel names the step the station recorded as failed.
+    const shown = await stationJson<{ job: { status: string; failedStep: string }; steps: { name: string; label: string }[] }>(station.dataDir, ['job', 'show', jobId]);
+    expect(shown.job.status).toBe('failed');
+    const failedLabel = shown.steps.find((s) => s.name === shown.job.failedStep)!.label;
+    expect(await page.getByTestId('failure-panel').textContent()).toContain(failedLabel);
+    expect(await page.getByTestId('failure-panel').getAttribute('role')).toBe('alert');
+    const rows = await stepStates(page);
+    expect(rows.find((r) => r.step === shown.job.failedStep)?.state).toBe('failed');
+    expect(rows.filter((r) => r.state === 'done').length).toBeGreaterThan(0);
+
+    // The card process has pulled the card; the officer puts the same card back.
+    await pulled.exited;
+    await waitForCardAbsent(VPCD_READER);
+    const again = await insertPivCard(statePath);
+    cards.push(again);
+    await waitForReaderKind(page, VPCD_READER, /PIV card|Locked by this station/);
+    await station.screenshot('02-card-back');
+
+    await retryJob(page, PIN);
+    const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
+    await station.screenshot('03-retried');
+    expect(outcome, station.host.output()).toEqual({ kind: 'done' });
+    const after = await stepStates(page);
+    expect(after.length).toBe(rows.length);
+    expect(after.filter((s) => s.state !== 'done')).toEqual([]);
+
+    const done = await stationJson<{ job: { status: string } }>(station.dataDir, ['job', 'show', jobId]);
+    expect(done.job.status).toBe('done');
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Issue a card end to end: an officer registers a person in the browser,
+ * chooses profile, the vpcd reader and a typed PIN, and produces a card on a
+ * virtual PIV card behind the real pcscd. Every step reaches done; the result
+ * shows serial, FASC-N, GUID, four certificates, a passed verification report
+ * and the PUK once. OpenSC, not our code, then judges the card.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
+import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import type { CardProcess } from '../support/station-cli.js';
+import { stationJson } from '../support/station-cli.js';
+import { run } from '../support/vpcd-card.js';
+import { certificatesOfJob } from '../support/e2e-store.js';
+import {
+  chooseProfile,
+  chooseReader,
+  goToIssue,
+  openJobFromQueue,
+  produce,
+  progress,
+  registerPerson,
+  stepStates,
+  typePin,
+  waitForOutcome,
+  waitForReaderKind,
+  PRODUCTION_TIMEOUT_MS,
+} from '../support/e2e-ui.js';
+
+const PIN = '246810';
+const SLOTS = ['9A', '9C', '9D', '9E'];
+
+let station: E2eStation;
+let cardDir: string;
+let card: CardProcess | undefined;
+
+beforeAll(async () => {
+  cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
+  station = await startE2eStation('issue-card');
+});
+
+afterAll(async () => {
+  if (card) await removePivCard(card).catch(() => undefined);
+  await station?.close();
+  rmSync(cardDir, { recursive: true, force: true });
+});
+
+/** Only the hex digits of a value, lower case (GUIDs are shown with or without dashes). */
+const hexOnly = (s: string) => s.replace(/[^0-9a-f]/gi, '').toLowerCase();
+
+describe('issue a card in the browser', () => {
+  test('register, choose, produce: every step done, result shown, PUK once, OpenSC lists four certificates', async () => {
+    const { page } = station;
+    await station.open();
+    await expect.poll(() => page.getByTestId('training-banner').isVisible()).toBe(true);
+
+    card = await insertPivCard(join(cardDir, 'card.json'));
+    await waitForReaderKind(page, VPCD_READER, /PIV card/);
+    await station.screenshot('01-readers');
+
+    await goToIssue(page);
+    await registerPerson(page, { givenName: 'Katherine', surname: 'Johnson', email: 'katherine.johnson@example.test', employeeId: 'E-7731', affiliation: 'employee' });
+    await chooseProfile(page, 'employee');
+    await chooseReader(page, VPCD_READER);
+    await typePin(page, PIN);
+    await station.screenshot('02-ready-to-produce');
+
+    const jobId = await produce(page);
+    const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
+    await station.screenshot('03-result');
+    expect(outcome, station.host.output()).toEqual({ kind: 'done' });
+
+    // Every step reached done, and the progress bar says so.
+    const steps = await stepStates(page);
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.filter((s) => s.state !== 'done')).toEqual([]);
+    await expect.poll(async () => progress(page)).toMatchObject({ now: steps.length, max: steps.length });
+
+    // The result panel agrees with what the station recorded for this job.
+    const shown = await stationJson<{ job: { status: string }; card: { fascn: string; guid: string; chipSerial: number | null; credentialNumber: string } }>(station.dataDir, ['job', 'show', jobId]);
+    expect(shown.job.status).toBe('done');
+    const serial = (await page.getByTestId('result-serial').textContent())?.trim() ?? '';
+    expect(serial).not.toBe('');
+    if (shown.card.chipSerial !== null) expect(serial).toContain(String(shown.card.chipSerial));
+    // The FASC-N is shown as its 50 hex digits or decoded (then it carries the credential number).
+    const fascn = (await page.getByTestId('result-fascn').textContent()) ?? '';
+    expect(hexOnly(fascn).includes(hexOnly(shown.card.fascn)) || fascn.includes(shown.card.credentialNumber), fascn).toBe(true);
+    expect(hexOnly((await page.getByTestId('result-guid').textContent()) ?? '')).toBe(hexOnly(shown.card.guid));
+
+    const certificates = (await page.getByTestId('result-certificates').textContent()) ?? '';
+    for (const slot of SLOTS) expect(certificates).toContain(slot);
+    const checks = await page.getByTestId('verification-check').allTextContents();
+    expect(checks.length).toBeGreaterThan(0);
+    for (const check of checks) {
+      expect(check).toMatch(/passed|skipped/);
+      expect(check).not.toMatch(/FAILED/);
+    }
+    expect(checks.some((c) => /passed/.test(c))).toBe(true);
+
+    // The PUK, once: eight digits in the warning box.
+    await expect.poll(() => page.getByTestId('puk-warning').textContent()).toMatch(/Write the PUK down now/);
+    const puk = ((await page.getByTestId('puk-value').textContent()) ?? '').trim();
+    expect(puk).toMatch(/^\d{8}$/);
+    // A typed PIN is the cardholder's: never shown back.
+    expect(await page.getByTestId('pin-value').count()).toBe(0);
+    expect(await page.content()).not.toContain(PIN);
+
+    // Reopened from the queue, the job shows its result but no longer the PUK.
+    await openJobFromQueue(page, jobId);
+    await page.getByTestId('result-panel').waitFor({ state: 'visible' });
+    await station.screenshot('04-reopened-from-queue');
+    expect(await page.getByTestId('puk-value').count()).toBe(0);
+    expect(await page.content()).not.toContain(puk);
+
+    // OpenSC judges the card: four certificates, exactly the ones the station issued for this job.
+    const listed = await run('pkcs15-tool', ['--reader', VPCD_READER, '--list-certificates'], { timeoutMs: 60_000 });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect([...listed.stdout.matchAll(/X\.509 Certificate \[/g)]).toHaveLength(4);
+    const onCard = [...listed.stdout.matchAll(/Encoded serial\s*:\s*02 [0-9A-F]{2} ([0-9A-F]+)/g)].map((m) => m[1]!).sort();
+    expect(onCard).toHaveLength(4);
+    const issued = certificatesOfJob(station.dataDir, jobId).filter((c) => c.status === 'valid');
+    expect(issued.map((c) => c.slot).sort()).toEqual(SLOTS);
+    expect(onCard).toEqual(issued.map((c) => c.serial).sort());
+  });
+});
