@@ -40,6 +40,9 @@ export const INDEX_FILE = 'index.html';
 /** Outcome of resolving a request path. */
 export type Resolved = { kind: 'file'; path: string; size: number } | { kind: 'refused' } | { kind: 'missing' };
 
+/** What {@link fileUnder} found: a missing path may be a directory (never listed, no index fallback). */
+type Found = Exclude<Resolved, { kind: 'missing' }> | { kind: 'missing'; directory: boolean };
+
 /**
  * Maps a URL path (still percent-encoded, query stripped) to a file under `root`.
  * @param root absolute, real (symlink-free) path of the static directory
@@ -58,23 +61,27 @@ export async function resolveStaticPath(root: string, urlPath: string): Promise<
   const wanted = segments.length === 0 ? INDEX_FILE : segments.join(sep);
   const found = await fileUnder(root, join(root, wanted));
   if (found.kind !== 'missing') return found;
+  if (found.directory) return { kind: 'missing' };
   // A client-side route (no extension): the single page answers it.
-  if (segments.length > 0 && extname(segments[segments.length - 1]!) === '') return fileUnder(root, join(root, INDEX_FILE));
+  if (segments.length > 0 && !decoded.endsWith('/') && extname(segments[segments.length - 1]!) === '') {
+    const index = await fileUnder(root, join(root, INDEX_FILE));
+    return index.kind === 'missing' ? { kind: 'missing' } : index;
+  }
   return { kind: 'missing' };
 }
 
 /** `candidate` if it is a regular file whose real path stays inside `root`. */
-async function fileUnder(root: string, candidate: string): Promise<Resolved> {
+async function fileUnder(root: string, candidate: string): Promise<Found> {
   let real: string;
   try {
     real = await realpath(candidate);
   } catch {
-    return { kind: 'missing' };
+    return { kind: 'missing', directory: false };
   }
   const rel = relative(root, real);
   if (rel.startsWith('..') || isAbsolute(rel)) return { kind: 'refused' };
   const info = await stat(real).catch(() => undefined);
-  if (!info || !info.isFile()) return { kind: 'missing' }; // directories are never listed
+  if (!info || !info.isFile()) return { kind: 'missing', directory: !!info?.isDirectory() }; // directories are never listed
   return { kind: 'file', path: real, size: info.size };
 }
 
