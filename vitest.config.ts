@@ -8,9 +8,11 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Renderer component tests are .tsx: JSX through esbuild's automatic runtime.
+        esbuild: { jsx: 'automatic' },
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/unit/**/*.test.tsx'],
           environment: 'node',
           testTimeout: 30_000,
         },
