@@ -73,10 +73,18 @@ export function createCore(ports: CorePorts): StationCore {
   /** Readers with a job running: not probed. */
   const busyReaders = new Set<string>();
   const cardKinds = new Map<string, Reader['card']>();
+  /** Card recognitions in flight, per reader (each settles, never rejects). */
+  const probes = new Map<string, Promise<void>>();
 
+  /**
+   * A job's ending event (finished/failed) is held back until the job has
+   * fully settled (session closed, reader free), so a client reacting to it
+   * (Retry, takeSecrets) never finds the job still running.
+   */
+  const heldEndings = new Map<string, EventPayload<'job.event'>>();
   const jobListener = (e: JobEvent) => {
     const { type, jobId } = e;
-    emit('job.event', {
+    const payload: EventPayload<'job.event'> = {
       type,
       jobId,
       step: 'step' in e ? e.step : undefined,
@@ -84,21 +92,32 @@ export function createCore(ports: CorePorts): StationCore {
       total: 'total' in e ? e.total : undefined,
       ms: 'ms' in e ? e.ms : undefined,
       sentence: 'sentence' in e ? e.sentence : undefined,
-    });
+    };
+    if ((type === 'job.finished' || type === 'job.failed') && runningJobs.has(jobId)) heldEndings.set(jobId, payload);
+    else emit('job.event', payload);
   };
 
   /** Runs a production in the background; events report progress; the call returns the job id at once. */
   function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>): void {
     busyReaders.add(readerName);
-    const p = work()
+    // A card probe still talking to this reader would make the job's exclusive connect fail: let it finish first.
+    const probing = probes.get(readerName) ?? Promise.resolve();
+    runningJobs.set(jobId, Promise.resolve()); // registered before any event can arrive
+    const p = probing
+      .then(work)
       .then((outcome) => {
         if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, outcome.oneTimeSecrets);
       })
-      .catch((e) => emit('job.event', { type: 'job.failed', jobId, sentence: toStationError(e).message }))
+      .catch((e) => {
+        heldEndings.set(jobId, { type: 'job.failed', jobId, sentence: toStationError(e).message });
+      })
       .finally(() => {
         busyReaders.delete(readerName);
         runningJobs.delete(jobId);
-        void refreshReaders();
+        const ending = heldEndings.get(jobId);
+        heldEndings.delete(jobId);
+        if (ending) emit('job.event', ending);
+        void refreshReaders().catch(() => {});
       });
     runningJobs.set(jobId, p);
   }
@@ -111,8 +130,16 @@ export function createCore(ports: CorePorts): StationCore {
         const key = `${r.name}|${r.atr ?? ''}`;
         kind = cardKinds.get(key) ?? 'unknown';
         if (!cardKinds.has(key) && !busyReaders.has(r.name)) {
-          kind = await recognizeCard(ports.readers, r.name, store);
-          cardKinds.set(key, kind);
+          // Registered synchronously with the busy check, so a job launched meanwhile waits for it.
+          const probe = recognizeCard(ports.readers, r.name, store);
+          const settled = probe.then(() => undefined, () => undefined);
+          probes.set(r.name, settled);
+          try {
+            kind = await probe;
+            cardKinds.set(key, kind);
+          } finally {
+            if (probes.get(r.name) === settled) probes.delete(r.name);
+          }
         }
       }
       out.push({ name: r.name, cardPresent: r.cardPresent, atr: r.atr, training: r.training, card: kind });
@@ -231,8 +258,10 @@ export function createCore(ports: CorePorts): StationCore {
       return { jobId };
     },
     'jobs.cancel': async ({ jobId, reason }) => {
+      const wasCancelled = store.jobs.get(jobId)?.status === 'cancelled';
       const job = await production.cancel(jobId, reason);
-      emit('job.event', { type: 'job.cancelled', jobId, sentence: reason });
+      // Cancelling again changes nothing (the first reason stays): no second event.
+      if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return summary(job);
     },
     'jobs.takeSecrets': async ({ jobId }) => {
@@ -267,7 +296,8 @@ export function createCore(ports: CorePorts): StationCore {
           throw new StationError('INVALID_INPUT', 'Unknown request.', { channel: String(channel).slice(0, 64) });
         }
         const c = channel as Channel;
-        const parsed = channels[c].input.safeParse(raw ?? {});
+        // Only an absent input means {} (parameterless channels); null is garbage like any other non-object.
+        const parsed = channels[c].input.safeParse(raw === undefined ? {} : raw);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
           throw new StationError('INVALID_INPUT', issue?.message && !issue.message.startsWith('Invalid') ? issue.message : `Invalid request: ${issue?.path.join('.') || 'input'} is not acceptable.`, {
