@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     station = await openWithPassphrase({ dataDir: args.dataDir ?? defaultDataDir(), training: args.training, readers });
     host = await startHost({ core: station.core(), staticDir, port: args.port });
   } catch (e) {
-    process.stderr.write(`PIV Station browser host: ${toStationError(e).message}\n`);
+    process.stderr.write(`piv-station host: ${toStationError(e).message}\n`);
     await station?.close().catch(() => undefined);
     return 1;
   }
@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     await opened.close(); // closes the core (waits for running jobs) and the readers
     return 0;
   } catch (e) {
-    process.stderr.write(`PIV Station browser host: ${toStationError(e).message}\n`);
+    process.stderr.write(`piv-station host: ${toStationError(e).message}\n`);
     return 1;
   }
 }
