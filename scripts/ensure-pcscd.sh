@@ -11,10 +11,12 @@ if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
   $SUDO systemctl start pcscd.socket
   exit 0
 fi
-if pid=$(pgrep -x pcscd | head -1); then
+# A pcscd that was killed can linger as a zombie: only a live process counts.
+live_pcscd() { ps -C pcscd -o pid=,stat= | awk '$2 !~ /^Z/ {print $1; exit}'; }
+if pid=$(live_pcscd) && [ -n "$pid" ]; then
   if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--auto-exit'; then
     $SUDO kill "$pid"
-    for _ in $(seq 1 50); do pgrep -x pcscd >/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do [ -n "$(live_pcscd)" ] || break; sleep 0.1; done
   else
     exit 0
   fi

@@ -94,7 +94,7 @@ export function pcscErrorForCode(code: number | undefined, reader: string | unde
         details,
       );
     default:
-      return new StationError('TRANSPORT', `Communication with ${where} failed.`, details);
+      return new StationError('TRANSPORT', `Communication with ${where} failed; check that the reader is connected and pcscd is running, then retry.`, details);
   }
 }
 
