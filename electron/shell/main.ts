@@ -10,6 +10,8 @@
  *
  * Flags: `--training` opens the data dir as a training station (unprotected
  * keys allowed; refused otherwise when safeStorage has no real keychain).
+ * STATION_DATA_DIR, as for the CLI (electron/boot/data-dir.ts), replaces the
+ * data dir (Electron's userData), e.g. for tests/electron.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +33,8 @@ const HTTP_NOT_FOUND = 404;
 const HTTP_FORBIDDEN = 403;
 
 const training = process.argv.includes(TRAINING_FLAG);
+// Before `ready`, so Chromium's own profile data follows the station's data dir too.
+if (process.env.STATION_DATA_DIR) app.setPath('userData', process.env.STATION_DATA_DIR);
 let mainWindow: BrowserWindow | undefined;
 let station: { core(): StationCore; close(): Promise<void> } | undefined;
 
@@ -133,6 +137,8 @@ function forwardEvents(core: StationCore, window: BrowserWindow): void {
 /** Shows the officer why the station cannot start (no secret in the text) and exits. */
 function fail(e: unknown): void {
   const err = toStationError(e);
+  // A foreign error's stack goes to stderr for the release engineer; the dialog stays plain. Nothing at startup holds a PIN or PUK.
+  if (err !== e) console.error(e);
   dialog.showErrorBox('PIV Station cannot start', err.message);
   app.exit(1);
 }

@@ -11,7 +11,7 @@
  * Takes a safeStorage-like object, so tests run without Electron.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StationError } from '../core/errors.js';
 import { KEYRING_FILE, writeFileAtomic } from '../core/pki/keyring.js';
@@ -66,6 +66,7 @@ export function shellSecrets(dataDir: string, storage: SafeStorageLike, training
       throw new StationError('SECRETS_LOCKED', 'This data directory was set up with a passphrase outside the desktop app: open it with the station command and STATION_PASSPHRASE.', {}, false);
     }
     const passphrase = randomBytes(PASSPHRASE_BYTES).toString('base64url');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileAtomic(path, storage.encryptString(passphrase).toString('base64'));
     return { training: false, passphrase };
   }

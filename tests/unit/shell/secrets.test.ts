@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,14 @@ describe('shellSecrets', () => {
     const keyring = openKeyring(dir, { passphrase: first.passphrase });
     expect(keyring.box.protected).toBe(true);
     expect(openKeyring(dir, { passphrase: first.passphrase }).masterKey(1)).toEqual(keyring.masterKey(1));
+  });
+
+  it('creates the data dir on first start (mode 0700)', () => {
+    const dir = join(tempDir(), 'new', 'station');
+    const s = shellSecrets(dir, fakeStorage('kwallet6'), false, 'linux');
+    expect(s.training).toBe(false);
+    expect(existsSync(join(dir, PASSPHRASE_FILE))).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('two data dirs get different passphrases', () => {

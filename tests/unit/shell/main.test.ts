@@ -1,0 +1,270 @@
+/**
+ * The Electron main module's wiring, run under Node with a fake `electron`
+ * and a fake station: single-instance lock, app:// protocol, hardened window,
+ * permission and navigation guards, sender-checked IPC into dispatch, events
+ * forwarded, and the safeStorage refusal shown as a dialog.
+ */
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PASSPHRASE_FILE } from '../../../electron/shell/secrets.js';
+import { CONTENT_SECURITY_POLICY } from '../../../electron/shell/app-protocol.js';
+
+type Handler = (...args: never[]) => unknown;
+
+const h = vi.hoisted(() => {
+  const state = {
+    appPath: '',
+    userData: '',
+    backend: 'gnome_libsecret',
+    singleInstance: true,
+    schemes: [] as unknown[],
+    protocolHandlers: new Map<string, (req: { url: string }) => Promise<Response>>(),
+    ipcHandlers: new Map<string, Handler>(),
+    appEvents: new Map<string, Handler[]>(),
+    windows: [] as Array<{ options: Record<string, unknown>; webContents: unknown; loaded: string[]; shown: boolean }>,
+    permissionRequest: undefined as Handler | undefined,
+    permissionCheck: undefined as Handler | undefined,
+    errorBoxes: [] as string[][],
+    exitCodes: [] as number[],
+    quits: 0,
+    opened: [] as unknown[],
+    dispatched: [] as unknown[][],
+    coreListeners: new Map<string, (p: unknown) => void>(),
+    resolveReady: undefined as undefined | (() => void),
+  };
+  return state;
+});
+
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  class FakeWebContents extends Emitter {
+    sent: unknown[][] = [];
+    windowOpenHandler: Handler | undefined;
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    }
+    setWindowOpenHandler(fn: Handler) {
+      this.windowOpenHandler = fn;
+    }
+  }
+  class FakeBrowserWindow extends Emitter {
+    webContents = new FakeWebContents();
+    record: { options: Record<string, unknown>; webContents: unknown; loaded: string[]; shown: boolean };
+    constructor(options: Record<string, unknown>) {
+      super();
+      this.record = { options, webContents: this.webContents, loaded: [], shown: false };
+      h.windows.push(this.record);
+      const created = h.appEvents.get('web-contents-created') ?? [];
+      for (const fn of created) (fn as (e: unknown, c: unknown) => void)({}, this.webContents);
+    }
+    async loadURL(url: string) {
+      this.record.loaded.push(url);
+      this.emit('ready-to-show');
+    }
+    show() {
+      this.record.shown = true;
+    }
+    isDestroyed() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {}
+  }
+  return {
+    app: {
+      requestSingleInstanceLock: () => h.singleInstance,
+      on: (name: string, fn: Handler) => h.appEvents.set(name, [...(h.appEvents.get(name) ?? []), fn]),
+      whenReady: () => new Promise<void>((r) => (h.resolveReady = r)),
+      getPath: (name: string) => (name === 'userData' ? h.userData : '/nonexistent'),
+      setPath: (name: string, value: string) => {
+        if (name === 'userData') h.userData = value;
+      },
+      getAppPath: () => h.appPath,
+      quit: () => h.quits++,
+      exit: (code: number) => h.exitCodes.push(code),
+    },
+    BrowserWindow: FakeBrowserWindow,
+    dialog: { showErrorBox: (title: string, text: string) => h.errorBoxes.push([title, text]) },
+    ipcMain: { handle: (channel: string, fn: Handler) => h.ipcHandlers.set(channel, fn) },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => h.schemes.push(...schemes),
+      handle: (scheme: string, fn: (req: { url: string }) => Promise<Response>) => h.protocolHandlers.set(scheme, fn),
+    },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(`enc:${s}`),
+      decryptString: (b: Buffer) => b.toString().slice(4),
+      getSelectedStorageBackend: () => h.backend,
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: Handler) => (h.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: Handler) => (h.permissionCheck = fn),
+      },
+    },
+  };
+});
+
+vi.mock('../../../electron/boot/open-station.js', () => ({
+  openStation: async (opts: unknown) => {
+    h.opened.push(opts);
+    return {
+      core: () => ({
+        dispatch: async (channel: string, raw: unknown) => {
+          h.dispatched.push([channel, raw]);
+          return { ok: true, value: { channel } };
+        },
+        on: (event: string, fn: (p: unknown) => void) => {
+          h.coreListeners.set(event, fn);
+          return () => h.coreListeners.delete(event);
+        },
+        close: async () => undefined,
+      }),
+      close: async () => undefined,
+    };
+  },
+}));
+
+let dir: string;
+const argv = process.argv;
+
+async function startMain(): Promise<void> {
+  vi.resetModules();
+  await import('../../../electron/shell/main.js');
+  h.resolveReady!();
+  await vi.waitFor(() => {
+    if (h.windows.length === 0 && h.exitCodes.length === 0) throw new Error('not started yet');
+    if (h.windows.length > 0 && h.windows[0]!.loaded.length === 0) throw new Error('not loaded yet');
+  });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'shell-main-'));
+  h.appPath = join(dir, 'app');
+  h.userData = join(dir, 'user-data');
+  mkdirSync(join(h.appPath, 'renderer', 'dist'), { recursive: true });
+  writeFileSync(join(h.appPath, 'renderer', 'dist', 'index.html'), '<!doctype html><title>PIV Station</title>');
+  writeFileSync(join(dir, 'secret.txt'), 'outside the renderer build');
+  Object.assign(h, { backend: 'gnome_libsecret', singleInstance: true, schemes: [], windows: [], errorBoxes: [], exitCodes: [], quits: 0, opened: [], dispatched: [], resolveReady: undefined });
+  h.protocolHandlers.clear();
+  h.ipcHandlers.clear();
+  h.appEvents.clear();
+  h.coreListeners.clear();
+  delete process.env.STATION_DATA_DIR;
+});
+
+afterEach(() => {
+  process.argv = argv;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('electron/shell/main', () => {
+  it('opens a protected station with a safeStorage passphrase and shows one hardened window on app://', async () => {
+    await startMain();
+    expect(h.exitCodes, JSON.stringify(h.errorBoxes)).toEqual([]);
+    expect(h.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(h.opened).toHaveLength(1);
+    const opened = h.opened[0] as { dataDir: string; training: boolean; passphrase: string };
+    expect(opened.dataDir).toBe(h.userData);
+    expect(opened.training).toBe(false);
+    expect(opened.passphrase).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(existsSync(join(h.userData, PASSPHRASE_FILE))).toBe(true);
+
+    expect(h.windows).toHaveLength(1);
+    const win = h.windows[0]!;
+    const web = win.options.webPreferences as Record<string, unknown>;
+    expect(web).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(web.preload).toBe(join(h.appPath, 'dist', 'preload', 'preload.cjs'));
+    expect(win.loaded).toEqual(['app://station/index.html']);
+    expect(win.shown).toBe(true);
+  });
+
+  it('serves renderer/dist on app:// with the CSP and refuses what is outside it', async () => {
+    await startMain();
+    const serve = h.protocolHandlers.get('app')!;
+    const ok = await serve({ url: 'app://station/index.html' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(await ok.text()).toContain('PIV Station');
+    expect((await serve({ url: 'app://station/assets/..%2f..%2f..%2fsecret.txt' })).status).toBe(403);
+    expect((await serve({ url: 'app://station/missing.js' })).status).toBe(404);
+  });
+
+  it('denies every permission, new window and navigation away from app://', async () => {
+    await startMain();
+    const answers: boolean[] = [];
+    (h.permissionRequest as unknown as (c: unknown, p: string, cb: (b: boolean) => void) => void)({}, 'media', (b) => answers.push(b));
+    expect(answers).toEqual([false]);
+    expect((h.permissionCheck as unknown as () => boolean)()).toBe(false);
+    const contents = h.windows[0]!.webContents as EventEmitter & { windowOpenHandler: () => unknown };
+    expect(contents.windowOpenHandler()).toEqual({ action: 'deny' });
+    const nav = (url: string) => {
+      let prevented = false;
+      contents.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(nav('https://evil.example/')).toBe(true);
+    expect(nav('file:///etc/passwd')).toBe(true);
+    expect(nav('app://station/index.html')).toBe(false);
+    let webviewPrevented = false;
+    contents.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) });
+    expect(webviewPrevented).toBe(true);
+  });
+
+  it('station:invoke reaches dispatch only from its own window on app://; events go to the window', async () => {
+    await startMain();
+    const invoke = h.ipcHandlers.get('station:invoke') as unknown as (e: unknown, c: unknown, i: unknown) => Promise<{ ok: boolean }>;
+    const ours = h.windows[0]!.webContents;
+    expect(await invoke({ sender: ours, senderFrame: { url: 'app://station/index.html' } }, 'station.info', {})).toEqual({ ok: true, value: { channel: 'station.info' } });
+    expect((await invoke({ sender: ours, senderFrame: { url: 'https://evil.example/' } }, 'station.info', {})).ok).toBe(false);
+    expect((await invoke({ sender: new EventEmitter(), senderFrame: { url: 'app://station/index.html' } }, 'station.info', {})).ok).toBe(false);
+    expect(h.dispatched).toEqual([['station.info', {}]]);
+
+    h.coreListeners.get('job.event')!({ type: 'job.started', jobId: 'j1' });
+    expect((ours as { sent: unknown[][] }).sent).toEqual([['station:event', { event: 'job.event', payload: { type: 'job.started', jobId: 'j1' } }]]);
+    expect([...h.coreListeners.keys()].sort()).toEqual(['job.event', 'reader.changed']);
+  });
+
+  it('refuses the basic_text keyring fallback with a dialog and exits, opening nothing', async () => {
+    h.backend = 'basic_text';
+    await startMain();
+    expect(h.exitCodes).toEqual([1]);
+    expect(h.opened).toEqual([]);
+    expect(h.windows).toEqual([]);
+    expect(h.errorBoxes).toHaveLength(1);
+    expect(h.errorBoxes[0]![1]).toMatch(/keyring/i);
+  });
+
+  it('--training opens a training station without safeStorage, even on basic_text', async () => {
+    h.backend = 'basic_text';
+    process.argv = [...argv, '--training'];
+    await startMain();
+    expect(h.exitCodes).toEqual([]);
+    expect(h.opened).toEqual([{ dataDir: h.userData, training: true, passphrase: undefined }]);
+    expect(existsSync(join(h.userData, PASSPHRASE_FILE))).toBe(false);
+  });
+
+  it('STATION_DATA_DIR replaces the userData dir', async () => {
+    process.env.STATION_DATA_DIR = join(dir, 'elsewhere');
+    process.argv = [...argv, '--training'];
+    await startMain();
+    expect((h.opened[0] as { dataDir: string }).dataDir).toBe(join(dir, 'elsewhere'));
+    delete process.env.STATION_DATA_DIR;
+  });
+
+  it('a second instance quits at once and opens nothing', async () => {
+    h.singleInstance = false;
+    vi.resetModules();
+    await import('../../../electron/shell/main.js');
+    expect(h.quits).toBe(1);
+    expect(h.resolveReady).toBeUndefined();
+    expect(h.schemes).toHaveLength(1);
+    expect(h.appEvents.has('second-instance')).toBe(false);
+  });
+});
