@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` (in-process, parallel) and `integration` (real pcscd +
- * vpcd: two virtual readers shared machine-wide, so one file at a time).
+ * Three projects: `unit` (in-process, parallel), `integration` (real pcscd +
+ * vpcd: two virtual readers shared machine-wide, so one file at a time) and
+ * `e2e` (Chromium against the browser host, also one file at a time).
  */
 export default defineConfig({
   test: {
@@ -24,6 +25,18 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          // Playwright (playwright-core, Debian's Chromium) against the browser host; real pcscd + vpcd.
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
           hookTimeout: 120_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test suite: type checks, lint, unit and integration tests (real
-# pcscd + vpcd), and ends with one plain line "N passed, N failed" summing all
-# suites. Exits non-zero when anything fails.
+# Runs every test suite: type checks, lint, build, then the unit, integration
+# (real pcscd + vpcd), end-to-end (Chromium against the browser host) and
+# packaging tests. Ends with one plain line "N passed, N failed" summing all
+# suites; exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pcscd.sh || exit 1
@@ -12,35 +13,40 @@ passed=0
 failed=0
 status=0
 
-step() { # name, command…
+check() { # name, command…: a check that is not a test runner counts as one test
   local name=$1; shift
   echo "== $name"
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "!! $name failed"; fi
 }
 
-# Checks that are not test cases count as one test each.
-step "typecheck (product)" npx tsc -p tsconfig.json --noEmit
-step "typecheck (tests)" npx tsc -p tsconfig.tests.json --noEmit
-step "lint" npx eslint electron native tests bench
-step "build" npx tsc -p tsconfig.json
-
-run_vitest() { # project
-  local project=$1
-  echo "== vitest $project"
-  npx vitest run --project "$project" --reporter=default --reporter=json --outputFile="$out/$project.json"
+suite() { # name, vitest arguments…
+  local name=$1; shift
+  echo "== vitest $name"
+  npx vitest run "$@" --reporter=default --reporter=json --outputFile="$out/$name.json"
   local rc=$?
-  if [ -f "$out/$project.json" ]; then
+  if [ -f "$out/$name.json" ]; then
     local p f
-    p=$(node -e "const r=require('$out/$project.json');console.log(r.numPassedTests)")
-    f=$(node -e "const r=require('$out/$project.json');console.log(r.numFailedTests + (r.numTotalTestSuites>0 && r.success===false && r.numFailedTests===0 ? 1 : 0))")
+    p=$(node -e "const r=require('$out/$name.json');console.log(r.numPassedTests)")
+    # a file that failed to load counts as one failure even with no failed test
+    f=$(node -e "const r=require('$out/$name.json');console.log(r.numFailedTests + (r.success===false && r.numFailedTests===0 ? 1 : 0))")
     passed=$((passed + p)); failed=$((failed + f))
   else
     failed=$((failed + 1))
   fi
   [ $rc -eq 0 ] || status=1
 }
-run_vitest unit
-run_vitest integration
+
+check "typecheck: core, CLI, host, native" npx tsc -p tsconfig.json --noEmit
+check "typecheck: tests" npx tsc -p tsconfig.tests.json --noEmit
+check "typecheck: renderer" npx tsc -p tsconfig.renderer.json --noEmit
+check "typecheck: Electron shell and preload (Electron's types)" npm run --silent typecheck:shell
+check "lint" npx eslint electron native tests bench renderer/src scripts
+check "build" npm run --silent build
+
+suite unit --project unit
+suite integration --project integration
+suite e2e --project e2e
+suite packaging --config tests/packaging/vitest.config.ts
 
 echo
 echo "$passed passed, $failed failed"
