@@ -7,7 +7,6 @@
  * Used as the last step of a production job (every check must pass) and by
  * `station verify` on any card (checks needing a PIN are skipped without one).
  */
-import { createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, verify as verifySignature } from 'node:crypto';
 import { AsnConvert, OctetString as OctetStringHolder } from '@peculiar/asn1-schema';
 import { SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
 import { KeyRef, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../piv/constants.js';
@@ -15,7 +14,7 @@ import type { PivSession } from '../piv/session.js';
 import { decodeChuid, chuidSignedBytes, type Chuid } from '../piv/objects/chuid.js';
 import { decodeCertContainer } from '../piv/objects/cert-container.js';
 import { publicKeyFromSpki } from './spki.js';
-import { signWithCard } from '../piv/card-signer.js';
+import { proveKeyByUse, slotNeedsPin } from './key-possession.js';
 import { bytesEqual, toHex } from '../piv/tlv.js';
 import { verifyChuidSignature } from '../pki/content-signer.js';
 import { x509 } from '../pki/x509-setup.js';
@@ -107,29 +106,14 @@ function fail(why: string): never {
 
 /** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys). */
 async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array, verifyPin?: () => Promise<void>): Promise<string> {
-  const cert = new x509.X509Certificate(certDer);
-  const spki = new Uint8Array(cert.publicKey.rawData);
-  const key = publicKeyFromSpki(spki);
-  const publicKey = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  if (slot !== '9E') {
+  const key = publicKeyFromSpki(new Uint8Array(new x509.X509Certificate(certDer).publicKey.rawData));
+  if (slotNeedsPin(slot)) {
     if (!verifyPin) return 'skipped';
     await verifyPin();
   }
-  const keyAgreementOnly = slot === '9D' && key.algorithm !== 'RSA2048';
-  if (keyAgreementOnly) {
-    const curve = key.algorithm === 'P384' ? 'secp384r1' : 'prime256v1';
-    const eph = generateKeyPairSync('ec', { namedCurve: curve });
-    const jwk = eph.publicKey.export({ format: 'jwk' });
-    const point = new Uint8Array(Buffer.concat([Buffer.of(0x04), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]));
-    const z = await session.ecdh(slot, key.algorithm as 'P256' | 'P384', point);
-    if (!bytesEqual(z, new Uint8Array(diffieHellman({ privateKey: eph.privateKey, publicKey })))) fail(`The ${slot} key did not agree the expected secret.`);
-    return 'ECDH with an ephemeral key matches the certificate';
-  }
-  const hash = key.algorithm === 'P384' ? 'SHA384' : 'SHA256';
-  const challenge = new Uint8Array(randomBytes(32));
-  const sig = await signWithCard(session, slot, key, challenge, hash);
-  if (!verifySignature(hash, challenge, { key: publicKey, dsaEncoding: 'der' }, sig)) fail(`The ${slot} signature does not verify with its certificate.`);
-  return 'a fresh challenge signed on card verifies with the certificate';
+  const proof = await proveKeyByUse(session, slot, key);
+  if (!proof) fail(`The ${slot} key on the card does not match its certificate.`);
+  return proof === 'key-agreement' ? 'ECDH with an ephemeral key matches the certificate' : 'a fresh challenge signed on card verifies with the certificate';
 }
 
 /**
