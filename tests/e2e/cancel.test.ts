@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
-import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { insertPivCard, removePivCard, VPCD_READER, closeReaders } from '../support/e2e-cards.js';
 import { stationJson, type CardProcess } from '../support/station-cli.js';
-import { waitForCardAbsent } from '../support/vpcd-card.js';
+import { waitForCardAbsent } from '../support/e2e-cards.js';
 import { certificatesOfJob, seedPersons } from '../support/e2e-store.js';
 import {
   cancelJob,
@@ -30,8 +30,12 @@ import {
 } from '../support/e2e-ui.js';
 
 const PIN = '975310';
-/** Pulled after this many APDUs: after the first certificates were issued, before the end. */
-const PULL_AFTER_APDUS = 30;
+/**
+ * Pulled after this many APDUs (from power-on; our serial check and the
+ * station's recognition probe take ~5): after the certificates were issued,
+ * before the PIN, the lock and the verification (~75 APDUs in all).
+ */
+const PULL_AFTER_APDUS = 40;
 const REASON = 'Card cracked at the desk, replaced';
 
 let station: E2eStation;
@@ -48,6 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (card) await removePivCard(card).catch(() => undefined);
   await station?.close();
+  await closeReaders();
   rmSync(cardDir, { recursive: true, force: true });
 });
 
@@ -56,8 +61,10 @@ describe('cancel a failed job', () => {
     const { page } = station;
     await station.open();
 
-    card = await insertPivCard(join(cardDir, 'card.json'), PULL_AFTER_APDUS);
-    await waitForReaderKind(page, VPCD_READER, /PIV card/);
+    card = await insertPivCard(join(cardDir, 'card.json'), {
+      removeAfter: PULL_AFTER_APDUS,
+      recognized: () => waitForReaderKind(page, VPCD_READER, /PIV card/),
+    });
     await goToIssue(page);
     await searchAndSelectPerson(page, 'Lovel', 'Lovelace');
     await chooseProfile(page, 'contractor');
@@ -71,7 +78,8 @@ describe('cancel a failed job', () => {
 
     // The test means something only if the job had certificates issued before it failed.
     const before = certificatesOfJob(station.dataDir, jobId);
-    expect(before.length, 'certificates issued before the pull').toBeGreaterThan(0);
+    const failedAt = (await page.getByTestId('failure-panel').textContent()) ?? '';
+    expect(before.length, `certificates issued before the pull (${failedAt})`).toBeGreaterThan(0);
 
     // The queue lists it failed; it is cancelled from its production screen.
     await queueRow(page, jobId, 'failed');

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
-import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { insertPivCard, removePivCard, VPCD_READER, closeReaders } from '../support/e2e-cards.js';
 import { stationJson, type CardProcess } from '../support/station-cli.js';
-import { waitForCardAbsent } from '../support/vpcd-card.js';
+import { waitForCardAbsent } from '../support/e2e-cards.js';
 import { seedPersons } from '../support/e2e-store.js';
 import {
   chooseProfile,
@@ -29,7 +29,8 @@ import {
 
 const PIN = '135790';
 /**
- * APDUs (from power-on, the station's recognition probe included) after which
+ * APDUs (from power-on; our serial check and the station's recognition probe
+ * included) after which
  * the card is pulled: past CHUID and the first keys, well before the end of a
  * production (~90 APDUs), so the job fails in the middle.
  */
@@ -53,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of cards) await removePivCard(c).catch(() => undefined);
   await station?.close();
+  await closeReaders();
   rmSync(cardDir, { recursive: true, force: true });
 });
 
@@ -62,9 +64,11 @@ describe('card removed during production', () => {
     await station.open();
     const statePath = join(cardDir, 'card.json');
 
-    const pulled = await insertPivCard(statePath, PULL_AFTER_APDUS);
+    const pulled = await insertPivCard(statePath, {
+      removeAfter: PULL_AFTER_APDUS,
+      recognized: () => waitForReaderKind(page, VPCD_READER, /PIV card/),
+    });
     cards.push(pulled);
-    await waitForReaderKind(page, VPCD_READER, /PIV card/);
 
     await goToIssue(page);
     const results = await searchAndSelectPerson(page, 'Hopp', 'Hopper');
@@ -93,12 +97,12 @@ describe('card removed during production', () => {
     // The card process has pulled the card; the officer puts the same card back.
     await pulled.exited;
     await waitForCardAbsent(VPCD_READER);
-    const again = await insertPivCard(statePath);
+    const again = await insertPivCard(statePath, { recognized: () => waitForReaderKind(page, VPCD_READER, /PIV card|Locked by this station/) });
     cards.push(again);
-    await waitForReaderKind(page, VPCD_READER, /PIV card|Locked by this station/);
     await station.screenshot('02-card-back');
 
-    await retryJob(page, PIN);
+    // A typed PIN is never stored: the retry must ask for it again.
+    expect(await retryJob(page, PIN)).toBe(true);
     const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
     await station.screenshot('03-retried');
     expect(outcome, station.host.output()).toEqual({ kind: 'done' });

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
-import { insertPivCard, removePivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { insertPivCard, removePivCard, VPCD_READER, closeReaders } from '../support/e2e-cards.js';
 import type { CardProcess } from '../support/station-cli.js';
 import { stationJson } from '../support/station-cli.js';
-import { run } from '../support/vpcd-card.js';
+import { runTool } from '../support/e2e-cards.js';
 import { certificatesOfJob } from '../support/e2e-store.js';
 import {
   chooseProfile,
@@ -28,6 +28,7 @@ import {
   waitForOutcome,
   waitForReaderKind,
   PRODUCTION_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
 } from '../support/e2e-ui.js';
 
 const PIN = '246810';
@@ -45,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (card) await removePivCard(card).catch(() => undefined);
   await station?.close();
+  await closeReaders();
   rmSync(cardDir, { recursive: true, force: true });
 });
 
@@ -57,8 +59,7 @@ describe('issue a card in the browser', () => {
     await station.open();
     await expect.poll(() => page.getByTestId('training-banner').isVisible()).toBe(true);
 
-    card = await insertPivCard(join(cardDir, 'card.json'));
-    await waitForReaderKind(page, VPCD_READER, /PIV card/);
+    card = await insertPivCard(join(cardDir, 'card.json'), { recognized: () => waitForReaderKind(page, VPCD_READER, /PIV card/) });
     await station.screenshot('01-readers');
 
     await goToIssue(page);
@@ -101,7 +102,11 @@ describe('issue a card in the browser', () => {
     expect(checks.some((c) => /passed/.test(c))).toBe(true);
 
     // The PUK, once: eight digits in the warning box.
-    await expect.poll(() => page.getByTestId('puk-warning').textContent()).toMatch(/Write the PUK down now/);
+    const pukWarning = page.getByTestId('puk-warning');
+    await pukWarning.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
+      throw new Error(`The PUK was not shown when the job finished; the result panel says: ${await page.getByTestId('result-panel').textContent()}`);
+    });
+    expect(await pukWarning.textContent()).toMatch(/Write the PUK down now: it will not be shown again/);
     const puk = ((await page.getByTestId('puk-value').textContent()) ?? '').trim();
     expect(puk).toMatch(/^\d{8}$/);
     // A typed PIN is the cardholder's: never shown back.
@@ -116,7 +121,7 @@ describe('issue a card in the browser', () => {
     expect(await page.content()).not.toContain(puk);
 
     // OpenSC judges the card: four certificates, exactly the ones the station issued for this job.
-    const listed = await run('pkcs15-tool', ['--reader', VPCD_READER, '--list-certificates'], { timeoutMs: 60_000 });
+    const listed = await runTool('pkcs15-tool', ['--reader', VPCD_READER, '--list-certificates']);
     expect(listed.code, listed.stderr).toBe(0);
     expect([...listed.stdout.matchAll(/X\.509 Certificate \[/g)]).toHaveLength(4);
     const onCard = [...listed.stdout.matchAll(/Encoded serial\s*:\s*02 [0-9A-F]{2} ([0-9A-F]+)/g)].map((m) => m[1]!).sort();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
-import { insertNotPivCard, removeNotPivCard, VPCD_READER } from '../support/e2e-cards.js';
+import { insertNotPivCard, removeNotPivCard, VPCD_READER, closeReaders } from '../support/e2e-cards.js';
 import { seedPersons } from '../support/e2e-store.js';
 import type { MinimalVicc } from '../support/minimal-vicc.js';
 import { Ins } from '../../electron/core/piv/constants.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (card) await removeNotPivCard(card).catch(() => undefined);
   await station?.close();
+  await closeReaders();
 });
 
 describe('a card that is not a PIV card', () => {

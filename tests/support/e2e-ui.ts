@@ -60,11 +60,17 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 /** Waits until the reader row shows a card kind text matching `kind`; returns the row's text. */
 export async function waitForReaderKind(page: Page, readerName: string, kind: RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
   const row = readerRow(page, readerName);
-  return until(`reader "${readerName}" to show ${kind}`, async () => {
-    if ((await row.count()) === 0) return undefined;
-    const text = (await row.getByTestId('reader-card-kind').textContent()) ?? '';
-    return kind.test(text) ? text : undefined;
-  }, timeoutMs);
+  let last = '(no row)';
+  try {
+    return await until(`reader "${readerName}" to show ${kind}`, async () => {
+      if ((await row.count()) === 0) return undefined;
+      last = (await row.textContent()) ?? '';
+      const text = (await row.getByTestId('reader-card-kind').textContent()) ?? '';
+      return kind.test(text) ? text : undefined;
+    }, timeoutMs);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; the row shows: ${last}`);
+  }
 }
 
 /** Opens the Issue card flow. */
@@ -216,27 +222,34 @@ export async function openJobFromQueue(page: Page, jobId: string): Promise<void>
 }
 
 /**
- * Clicks Retry on the failure panel; when the screen asks for the PIN again
- * (retry-pin-input), types it and confirms with Enter.
+ * Retries the failed job shown: types the PIN when the screen asks for it
+ * (retry-pin-input, shown up front or after pressing Retry) and presses Retry,
+ * then waits until the job has left the failed state.
  * @returns whether the PIN was asked for
  */
 export async function retryJob(page: Page, pin: string): Promise<boolean> {
   const failure = page.getByTestId('failure-panel');
-  await page.getByTestId('retry-button').click();
   const pinInput = page.getByTestId('retry-pin-input');
-  // Either the PIN is asked for, or the job leaves the failed state.
-  const asked = await until('the retry to ask for the PIN or start', async () => {
-    if (await pinInput.isVisible()) return true;
-    if (!(await failure.isVisible())) return false;
-    return undefined;
-  });
-  if (asked) {
-    await pinInput.pressSequentially(pin);
-    await pinInput.press('Enter');
-    await until('the retry to start', async () => {
-      if (!(await failure.isVisible()) || !(await pinInput.isVisible())) return true;
+  const retry = page.getByTestId('retry-button');
+  let asked = await pinInput.isVisible();
+  if (asked) await pinInput.pressSequentially(pin);
+  await retry.click();
+  if (!asked) {
+    // Either the PIN is asked for now, or the job leaves the failed state.
+    asked = await until('the retry to ask for the PIN or start', async () => {
+      if (await pinInput.isVisible()) return true;
+      if (!(await failure.isVisible())) return false;
       return undefined;
     });
+    if (asked) {
+      await pinInput.pressSequentially(pin);
+      await retry.click();
+    }
+  }
+  try {
+    await until('the retry to start', async () => ((await failure.isVisible()) ? undefined : true));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; the failure panel says: ${await failure.textContent().catch(() => '?')}`);
   }
   return asked;
 }
