@@ -66,12 +66,21 @@ describe('issue a card in the browser', () => {
     await registerPerson(page, { givenName: 'Katherine', surname: 'Johnson', email: 'katherine.johnson@example.test', employeeId: 'E-7731', affiliation: 'employee' });
     await chooseProfile(page, 'employee');
     await chooseReader(page, VPCD_READER);
+    // A mismatched confirmation is refused before anything reaches the card.
+    await typePin(page, PIN, '246811');
+    await page.getByTestId('pin-error').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId('produce-button').isDisabled()).toBe(true);
+    // PIN pad inputs: never echoed.
+    expect(await page.getByTestId('pin-input').getAttribute('type')).toBe('password');
+    expect(await page.getByTestId('pin-confirm').getAttribute('type')).toBe('password');
+    await station.screenshot('02-pin-mismatch');
     await typePin(page, PIN);
-    await station.screenshot('02-ready-to-produce');
+    await page.getByTestId('pin-error').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await station.screenshot('03-ready-to-produce');
 
     const jobId = await produce(page);
     const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
-    await station.screenshot('03-result');
+    await station.screenshot('04-result');
     expect(outcome, station.host.output()).toEqual({ kind: 'done' });
 
     // Every step reached done, and the progress bar says so.
@@ -116,7 +125,7 @@ describe('issue a card in the browser', () => {
     // Reopened from the queue, the job shows its result but no longer the PUK.
     await openJobFromQueue(page, jobId);
     await page.getByTestId('result-panel').waitFor({ state: 'visible' });
-    await station.screenshot('04-reopened-from-queue');
+    await station.screenshot('05-reopened-from-queue');
     expect(await page.getByTestId('puk-value').count()).toBe(0);
     expect(await page.content()).not.toContain(puk);
 

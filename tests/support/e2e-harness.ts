@@ -174,6 +174,10 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
     const page = await context.newPage();
     const browserLog: string[] = [];
     page.on('pageerror', (e) => browserLog.push(`pageerror: ${e.message}`));
+    page.on('response', (r) => {
+      // The query carries the bridge token: log the path only.
+      if (r.status() >= 400) browserLog.push(`HTTP ${r.status()}: ${new URL(r.url()).pathname}`);
+    });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') browserLog.push(`console.${m.type()}: ${m.text()}`);
     });
