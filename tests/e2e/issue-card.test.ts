@@ -88,6 +88,8 @@ describe('issue a card in the browser', () => {
     expect(steps.length).toBeGreaterThanOrEqual(10);
     expect(steps.filter((s) => s.state !== 'done')).toEqual([]);
     await expect.poll(async () => progress(page)).toMatchObject({ now: steps.length, max: steps.length });
+    expect(await page.getByTestId('progress-bar').getAttribute('role')).toBe('progressbar');
+    expect((await progress(page)).text).toMatch(new RegExp(`^${steps.length} of ${steps.length} steps`));
 
     // The result panel agrees with what the station recorded for this job.
     const shown = await stationJson<{ job: { status: string }; card: { fascn: string; guid: string; chipSerial: number | null; credentialNumber: string } }>(station.dataDir, ['job', 'show', jobId]);
