@@ -65,7 +65,7 @@ export interface HostProcess {
  */
 export function requireRendererBuild(): void {
   if (!existsSync(RENDERER_INDEX)) {
-    throw new Error(`The renderer is not built (${RENDERER_INDEX} is missing): run \`npx vite build --config renderer/vite.config.ts\` before the e2e tests.`);
+    throw new Error(`The renderer is not built (${RENDERER_INDEX} is missing): run \`npm run build:renderer\` (or \`npm run build\`) before the e2e tests.`);
   }
 }
 
