@@ -110,6 +110,60 @@ export const JobDetail = JobSummary.extend({
 });
 export type JobDetail = z.infer<typeof JobDetail>;
 
+// ---------- workflow shapes (issue 4) ----------
+
+export const RoleShape = z.enum(['registration', 'approver', 'production', 'security', 'auditor', 'admin']);
+const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
+const DisplayName = z.string().trim().min(1).max(80);
+/** Officer passwords: at least 12 characters (NIST SP 800-63B §5.1.1.2 allows long passphrases; no composition rules). */
+const Password = z.string().min(12, 'The password must have at least 12 characters.').max(256);
+
+export const OfficerShape = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(RoleShape),
+  personId: z.string().nullable(),
+  status: z.enum(['active', 'disabled']),
+  createdAt: z.string(),
+});
+export type OfficerView = z.infer<typeof OfficerShape>;
+
+export const RequestStateShape = z.enum(['requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced']);
+export const CardRequestShape = z.object({
+  id: z.string(),
+  personId: z.string(),
+  personName: z.string(),
+  profile: Affiliation,
+  state: RequestStateShape,
+  source: z.enum(['desk', 'kiosk', 'idprs']),
+  requestedBy: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  cardId: z.string().nullable(),
+  /** The card number assigned on approval. */
+  cardNumber: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CardRequestView = z.infer<typeof CardRequestShape>;
+
+export const BatchShape = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'paused', 'done', 'cancelled']),
+  readers: z.array(z.string()),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  remaining: z.number(),
+  cardsPerHour: z.number().nullable(),
+  items: z.array(z.object({ requestId: z.string(), personName: z.string(), state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']), readerName: z.string().nullable(), jobId: z.string().nullable(), failure: z.string().nullable() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type BatchView = z.infer<typeof BatchShape>;
+
 // ---------- channels: input and output schema of every call ----------
 
 export const channels = {
@@ -159,6 +213,43 @@ export const channels = {
    */
   'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
   'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
+  // ---------- officers, sessions (issue 4) ----------
+  /** Whether the station has officers yet (first run), and who is logged in on this connection. */
+  'auth.status': {
+    input: z.object({}).strict(),
+    output: z.object({ firstRun: z.boolean(), officer: OfficerShape.nullable(), locked: z.boolean(), lockAfterSeconds: z.number() }),
+  },
+  /** First run only (no officer exists): creates the administrator and logs them in. */
+  'auth.firstRunAdmin': {
+    input: z.object({ username: Username, displayName: DisplayName, password: Password }).strict(),
+    output: OfficerShape,
+  },
+  /** Logs in on this connection (also unlocks a session locked by inactivity). */
+  'auth.login': { input: z.object({ username: Username, password: z.string().min(1).max(256) }).strict(), output: OfficerShape },
+  'auth.logout': { input: z.object({}).strict(), output: z.object({}) },
+  'officers.list': { input: z.object({}).strict(), output: z.array(OfficerShape) },
+  'officers.add': {
+    input: z
+      .object({ username: Username, displayName: DisplayName, password: Password, roles: z.array(RoleShape).min(1), personId: Id.nullable().optional() })
+      .strict(),
+    output: OfficerShape,
+  },
+  // ---------- card requests (issue 4) ----------
+  'requests.create': { input: z.object({ personId: Id, profile: Affiliation }).strict(), output: CardRequestShape },
+  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional() }).strict(), output: z.array(CardRequestShape) },
+  'requests.get': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
+  'requests.approve': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
+  'requests.reject': { input: z.object({ requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: CardRequestShape },
+  /** Produces the approved request's card in a reader (the single-production flow). */
+  'requests.produce': { input: z.object({ requestId: Id, readerName: ReaderName, pin: Pin.optional() }).strict(), output: z.object({ jobId: z.string() }) },
+  // ---------- mass production (issue 4) ----------
+  'batches.start': {
+    input: z.object({ requestIds: z.array(Id).min(1).max(10_000), readers: z.union([z.literal('all'), z.array(ReaderName).min(1)]) }).strict(),
+    output: z.object({ batchId: z.string() }),
+  },
+  'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
+  'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
+  'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: BatchShape },
 } as const;
 
 /** Every channel name. */
@@ -182,6 +273,12 @@ export const events = {
     ms: z.number().optional(),
     sentence: z.string().optional(),
   }),
+  /** A card request changed state (created, approved, rejected, produced…). */
+  'request.changed': z.object({ requestId: z.string(), state: RequestStateShape }),
+  /** Batch progress after any item changes. */
+  'batch.changed': z.object({ batchId: z.string(), done: z.number(), failed: z.number(), remaining: z.number() }),
+  /** This connection's session was locked after inactivity: log in again. */
+  'session.locked': z.object({}),
 } as const;
 export type EventName = keyof typeof events;
 export const EVENTS = Object.keys(events) as EventName[];
@@ -201,3 +298,42 @@ export interface StationBridge {
 
 /** The keys of StationBridge, for the parity test between preload, bridge client and contract. */
 export const BRIDGE_KEYS = ['invoke', 'subscribe'] as const;
+
+/**
+ * Who may call each channel (enforced in the core's dispatch, never only in
+ * the UI): 'public' needs no login, 'officer' any logged-in officer, otherwise
+ * an officer holding at least one of the roles. Kiosk and IDPRS callers have
+ * their own narrow doors (see the workflow services).
+ */
+export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | readonly z.infer<typeof RoleShape>[]> = {
+  'station.info': 'public',
+  'auth.status': 'public',
+  'auth.firstRunAdmin': 'public',
+  'auth.login': 'public',
+  'auth.logout': 'officer',
+  'readers.list': 'officer',
+  'profiles.list': 'officer',
+  'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'persons.add': ['registration'],
+  'production.start': ['production'],
+  'jobs.list': ['production', 'registration', 'approver', 'security', 'auditor'],
+  'jobs.get': ['production', 'registration', 'approver', 'security', 'auditor'],
+  'jobs.retry': ['production'],
+  'jobs.cancel': ['production'],
+  'jobs.takeSecrets': ['production'],
+  'card.verify': ['production', 'security'],
+  'officers.list': ['admin'],
+  'officers.add': ['admin'],
+  'requests.create': ['registration'],
+  'requests.list': ['registration', 'approver', 'production', 'auditor'],
+  'requests.get': ['registration', 'approver', 'production', 'auditor'],
+  'requests.approve': ['approver'],
+  'requests.reject': ['approver'],
+  'requests.produce': ['production'],
+  'batches.start': ['production'],
+  'batches.list': ['production', 'auditor'],
+  'batches.get': ['production', 'auditor'],
+  'batches.cancelItem': ['production'],
+};
+

@@ -1,0 +1,83 @@
+/**
+ * The card request workflow's vocabulary: officers and their roles, callers,
+ * card requests and their states, as card management systems name them
+ * (HID ActivID CMS, Intercede MyID: registration officer, approver, issuer…).
+ */
+
+/** Officer roles. An officer may hold several. */
+export const ROLES = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each role is for, for screens and `station officer add --help`. */
+export const ROLE_LABELS: Record<Role, string> = {
+  registration: 'Registration officer: registers persons and requests cards',
+  approver: 'Approver: approves or rejects card requests',
+  production: 'Card production administrator: produces cards, runs batches',
+  security: 'Security officer: revocation, suspension, PIN unlock',
+  auditor: 'Auditor: reads the audit log',
+  admin: 'Administrator: officers and card profiles',
+};
+
+/** A station officer (never carries the password hash out of the store). */
+export interface Officer {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  /** The officer's own person record, if they are also a cardholder (separation of duties). */
+  personId: string | null;
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+
+/**
+ * Who is calling the core. Officers come with a session; the IDPRS (CPR
+ * intake) and a kiosk are system callers with fixed, narrow rights.
+ */
+export type Caller =
+  | { kind: 'officer'; officer: Officer; sessionId: string }
+  | { kind: 'idprs' }
+  | { kind: 'kiosk'; personId?: string }
+  | { kind: 'anonymous' };
+
+/** Where a request came from. */
+export type RequestSource = 'desk' | 'kiosk' | 'idprs';
+
+/**
+ * States of a card request / card object, as in the field. A request is
+ * `requested` until decided; approval creates the card object (card number,
+ * FASC-N, PUK), after which the request follows its card.
+ */
+export const REQUEST_STATES = ['requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced'] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/** A card request. */
+export interface CardRequest {
+  id: string;
+  personId: string;
+  profile: 'employee' | 'contractor' | 'visitor';
+  state: RequestState;
+  source: RequestSource;
+  /** Officer id, or null for IDPRS / kiosk requests. */
+  requestedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  /** The card object, created on approval. */
+  cardId: string | null;
+  /** The CPR this request came from (IDPRS), if any. */
+  cprId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Separation of duties (the core enforces these; the UI only mirrors them):
+ * - an approver cannot approve a request they created, nor one for themselves;
+ * - an officer cannot produce a card for themselves.
+ */
+export const SEPARATION_OF_DUTIES = {
+  approveOwnRequest: false,
+  approveForSelf: false,
+  produceForSelf: false,
+} as const;
