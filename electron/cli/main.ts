@@ -20,7 +20,7 @@ const USAGE = `Usage: station <command> [options]
   readers                                   readers, card presence and ATR
   person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation employee|contractor|visitor]
   person search TEXT | person show ID
-  produce --person ID --reader NAME [--pin PIN] [--algorithm p256|p384|rsa2048] [--profile P]
+  produce --person ID --reader NAME [--pin PIN | --pin-mailer FILE.pdf] [--algorithm p256|p384|rsa2048] [--profile P]
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
@@ -46,6 +46,7 @@ const OPTIONS = {
   algorithm: { type: 'string' },
   profile: { type: 'string' },
   reason: { type: 'string' },
+  'pin-mailer': { type: 'string' },
   vpcd: { type: 'string' },
   state: { type: 'string' },
   tdes: { type: 'boolean' },

@@ -9,6 +9,8 @@ import type { ProductionOutcome } from '../../core/issuance/production-service.j
 import { productionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
+import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
+import { writeFileSync } from 'node:fs';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -29,8 +31,28 @@ function pinOption(flags: Flags): string | undefined {
   return pin && pin.length > 0 ? pin : undefined;
 }
 
+/**
+ * Writes a generated PIN into a PIN mailer PDF (mode 0600) instead of the
+ * terminal; the audit records that a mailer was produced, never the PIN.
+ */
+async function writePinMailer(ctx: CliContext, outcome: ProductionOutcome, path: string): Promise<void> {
+  const station = await ctx.station();
+  const person = station.store.persons.get(outcome.card.personId);
+  const pdf = await renderPinMailer({
+    holderName: person ? `${person.givenName} ${person.surname}` : '',
+    cardNumber: outcome.card.credentialNumber,
+    organization: station.config.organization,
+    pin: outcome.oneTimeSecrets!.pin!,
+  });
+  writeFileSync(path, pdf, { mode: 0o600 });
+  station.store.audit.append({ actor: 'station', action: 'pin-mailer.produced', outcome: 'ok', personId: outcome.card.personId, cardId: outcome.card.id, jobId: outcome.job.id });
+  outcome.oneTimeSecrets!.pin = undefined;
+  ctx.say(`PIN mailer written to ${path} (the PIN is shown nowhere else).`);
+}
+
 /** Prints the outcome; returns the exit code. */
-function report(ctx: CliContext, outcome: ProductionOutcome): number {
+async function report(ctx: CliContext, outcome: ProductionOutcome, flags: Flags): Promise<number> {
+  if (typeof flags['pin-mailer'] === 'string' && outcome.oneTimeSecrets?.pin) await writePinMailer(ctx, outcome, flags['pin-mailer']);
   const { job, card } = outcome;
   const json = {
     jobId: job.id,
@@ -83,7 +105,7 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
     },
     progress(ctx),
   );
-  return report(ctx, outcome);
+  return report(ctx, outcome, flags);
 }
 
 /** `station job retry JOB --reader NAME [--pin PIN]`, `show JOB`, `cancel JOB --reason R`, `list` */
@@ -98,7 +120,7 @@ export async function jobCommand(ctx: CliContext, verb: string | undefined, args
   if (!jobId) throw new StationError('INVALID_INPUT', `Usage: station job ${verb ?? 'show'} JOB …`);
   if (verb === 'retry') {
     const outcome = await station.production.retry(jobId, required('reader', flags.reader), pinOption(flags), progress(ctx));
-    return report(ctx, outcome);
+    return report(ctx, outcome, flags);
   }
   if (verb === 'cancel') {
     const job = await station.production.cancel(jobId, required('reason', flags.reason));
