@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool chromium pcsc-tools openssl python3 make g++)
+PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool chromium pcsc-tools openssl poppler-utils python3 make g++)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
