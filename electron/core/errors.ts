@@ -46,6 +46,20 @@ export const ERROR_CODES = [
   'CA_ERROR', // the certificate authority refused or failed
   'SECRETS_LOCKED', // the data dir's secrets cannot be opened (wrong/missing passphrase)
   'STORE', // database failure
+  // Officers, sessions, workflow (issue 4)
+  'NOT_AUTHENTICATED', // no officer logged in on this connection
+  'SESSION_LOCKED', // the session was locked after inactivity: log in again
+  'FORBIDDEN', // the officer lacks the role, or a separation-of-duties rule refuses the call
+  'REQUEST_STATE', // operation not allowed in the card request's current state
+  // CPR intake from the IDPRS (electron/core/workflow/cpr-result.ts documents each)
+  'CPR_MALFORMED', // not CMS SignedData, or its JSON does not match the CPR schema
+  'CPR_SIGNATURE_INVALID', // the signature cannot be verified with the configured IDPRS certificate
+  'CPR_PERSON_UNKNOWN', // no person with that external id, and the IDPRS does not manage persons
+  'CPR_REQUEST_EXISTS', // an issuance request is already open for the person
+  'CPR_ID_CONFLICT', // the IDPRS request id was already accepted for another document
+  'CPR_STORE_FAILED', // the CPR could not be stored
+  'CPR_NOT_FOUND', // no CPR with that IDPRS request id
+  'CPR_DELETE_REFUSED', // the request is already in production or produced
   'INTERNAL',
 ] as const;
 
