@@ -8,7 +8,9 @@
  * APDUs and bytes are counted on the card side (every C-APDU vpcd delivers),
  * so both tools are measured by the same meter.
  *
- * Environment: BENCH_CARDS (default 2), BENCH_READER ("Virtual PCD 00 00"), BENCH_VPCD_PORT (35963).
+ * Then person search latency at 100 000 and 1 000 000 persons (bench/person-search.ts).
+ *
+ * Environment: BENCH_CARDS (default 2), BENCH_READER ("Virtual PCD 00 00"), BENCH_VPCD_PORT (35963), BENCH_PERSONS.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -19,6 +21,7 @@ import { VirtualPivCard } from '../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../native/vpcd/link.js';
 import { openStation } from '../electron/boot/open-station.js';
 import { PcscReaderProvider } from '../native/pcsc/index.js';
+import { benchPersonSearch } from './person-search.js';
 
 const execFileAsync = promisify(execFile);
 const READER = process.env.BENCH_READER ?? 'Virtual PCD 00 00';
@@ -166,6 +169,7 @@ async function main(): Promise<void> {
     await pcsc.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  await benchPersonSearch();
 }
 
 main().catch((e) => {
