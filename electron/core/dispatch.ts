@@ -44,24 +44,39 @@ export interface CorePorts {
 
 /** The core as the faces see it. */
 export interface StationCore {
-  /** Validates, authorizes, runs. Never throws: failures are `{ ok: false, error }`. */
-  dispatch(channel: string, raw: unknown): Promise<Result<unknown>>;
-  /** Subscribes to an event; returns the unsubscribe function. */
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Validates, authorizes, runs. Never throws: failures are `{ ok: false, error }`.
+   * @param connectionId the face's connection (one WebSocket, one webContents, one CLI run): the officer session is bound to it
+   */
+  dispatch(channel: string, raw: unknown, connectionId?: string): Promise<Result<unknown>>;
+  /**
+   * Subscribes to an event; returns the unsubscribe function. `target` is the
+   * connection id when the event concerns one connection only (session.locked),
+   * undefined for events every connection receives.
+   */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
 
-type Handlers = { [C in Channel]: (input: z.infer<(typeof channels)[C]['input']>) => Promise<ChannelOutput<C>> };
+/** Who is calling a handler: the connection the call came on (sessions are bound to it). */
+interface CallContext {
+  connectionId: string;
+}
+
+type Handlers = { [C in Channel]: (input: z.infer<(typeof channels)[C]['input']>, ctx: CallContext) => Promise<ChannelOutput<C>> };
+
+/** Connection id used when a face passes none (CLI, tests). */
+export const LOCAL_CONNECTION = 'local';
 
 /** Builds the core over its ports. */
 export function createCore(ports: CorePorts): StationCore {
   const { store, production } = ports;
-  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
-  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => {
+  const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
       try {
-        l(payload);
+        l(payload, target);
       } catch {
         // a faulty listener must not break the core
       }
@@ -136,7 +151,8 @@ export function createCore(ports: CorePorts): StationCore {
           probes.set(r.name, settled);
           try {
             kind = await probe;
-            cardKinds.set(key, kind);
+            // 'unknown' (reader busy, card pulled during the probe) is not remembered: probe again next time.
+            if (kind !== 'unknown') cardKinds.set(key, kind);
           } finally {
             if (probes.get(r.name) === settled) probes.delete(r.name);
           }
@@ -265,6 +281,9 @@ export function createCore(ports: CorePorts): StationCore {
       return summary(job);
     },
     'jobs.takeSecrets': async ({ jobId }) => {
+      // The job's record reads 'done' before its background run settles and
+      // hands over the secrets: wait for it, or the one chance is lost.
+      await runningJobs.get(jobId);
       const secrets = oneTimeSecrets.get(jobId) ?? {};
       oneTimeSecrets.delete(jobId);
       return secrets;
@@ -287,10 +306,25 @@ export function createCore(ports: CorePorts): StationCore {
         await transport.close('reset');
       }
     },
+    ...notYet([
+      'auth.status',
+      'auth.firstRunAdmin',
+      'auth.login',
+      'auth.logout',
+      'officers.list',
+      'officers.add',
+      'requests.create',
+      'requests.list',
+      'requests.get',
+      'requests.approve',
+      'requests.reject',
+      'requests.produce',
+    ]),
+    ...notYet(['batches.start', 'batches.list', 'batches.get', 'batches.cancelItem'], 'Mass production is not available yet.'),
   };
 
   return {
-    async dispatch(channel, raw) {
+    async dispatch(channel, raw, connectionId = LOCAL_CONNECTION) {
       try {
         if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(channels, channel)) {
           throw new StationError('INVALID_INPUT', 'Unknown request.', { channel: String(channel).slice(0, 64) });
@@ -305,8 +339,8 @@ export function createCore(ports: CorePorts): StationCore {
             field: issue?.path.join('.') ?? '',
           });
         }
-        const handler = handlers[c] as (input: unknown) => Promise<unknown>;
-        const value = await handler(parsed.data);
+        const handler = handlers[c] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+        const value = await handler(parsed.data, { connectionId });
         const out = channels[c].output.safeParse(value);
         if (!out.success) throw new StationError('INTERNAL', 'The station produced an unexpected result.', { channel: c });
         return { ok: true, value: out.data };
@@ -318,12 +352,23 @@ export function createCore(ports: CorePorts): StationCore {
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: unknown) => void);
-      return () => set!.delete(listener as (p: unknown) => void);
+      set.add(listener as (p: unknown, target?: string) => void);
+      return () => set!.delete(listener as (p: unknown, target?: string) => void);
     },
     async close() {
       unwatch();
       await Promise.allSettled([...runningJobs.values()]);
     },
   };
+}
+
+/** Handlers for channels whose service is not wired yet: each answers UNSUPPORTED. */
+function notYet<C extends Channel>(names: C[], sentence = 'This function is not available yet.'): Pick<Handlers, C> {
+  const out = {} as Record<C, () => Promise<never>>;
+  for (const n of names) {
+    out[n] = async () => {
+      throw new StationError('UNSUPPORTED', sentence);
+    };
+  }
+  return out as unknown as Pick<Handlers, C>;
 }
