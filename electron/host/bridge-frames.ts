@@ -40,9 +40,10 @@ export function parseFrame(data: string | Buffer, isBinary: boolean): ParsedFram
 /**
  * Answers one frame: dispatches a call (dispatch never throws; a throw would be
  * a core bug and still becomes an INTERNAL Result), or describes a bad frame.
+ * @param connectionId the WebSocket connection's id: the officer session is bound to it
  * @returns the response to send, or undefined for a dropped frame
  */
-export async function answerFrame(core: StationCore, frame: ParsedFrame): Promise<BridgeResponse | undefined> {
+export async function answerFrame(core: StationCore, frame: ParsedFrame, connectionId: string): Promise<BridgeResponse | undefined> {
   switch (frame.kind) {
     case 'drop':
       return undefined;
@@ -50,7 +51,7 @@ export async function answerFrame(core: StationCore, frame: ParsedFrame): Promis
       return { id: frame.id, result: errorResult('INVALID_INPUT', 'The request was not understood.') };
     case 'call':
       try {
-        return { id: frame.id, result: await core.dispatch(frame.channel, frame.input) };
+        return { id: frame.id, result: await core.dispatch(frame.channel, frame.input, connectionId) };
       } catch {
         return { id: frame.id, result: errorResult('INTERNAL', 'The station failed to answer the request.') };
       }

@@ -6,6 +6,7 @@
  * every connected client.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -62,6 +63,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  const connectionIds = new WeakMap<WebSocket, string>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -75,21 +77,25 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    // One random id per connection: the officer who logs in on it is bound to it alone.
+    const connectionId = `ws:${randomUUID()}`;
+    connectionIds.set(ws, connectionId);
     // Oversized frames (maxPayload) and protocol errors close this socket only.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const frame = parseFrame(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]), isBinary);
-      void answerFrame(opts.core, frame).then((response) => {
+      void answerFrame(opts.core, frame, connectionId).then((response) => {
         if (response && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(response));
       });
     });
   });
 
   const unsubscribe = EVENTS.map((event) =>
-    opts.core.on(event, (payload) => {
+    opts.core.on(event, (payload, target) => {
       const message: BridgeEventMessage = { event, payload };
       const text = JSON.stringify(message);
-      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(text);
+      // An event for one connection (session.locked) goes to that connection only.
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN && (target === undefined || connectionIds.get(client) === target)) client.send(text);
     }),
   );
 

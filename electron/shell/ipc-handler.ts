@@ -11,14 +11,19 @@ import { isTrustedSender } from './ipc-guard.js';
 const MAX_CHANNEL_LENGTH = 64;
 
 /** The core's dispatch, as the shell uses it. */
-export type Dispatch = (channel: string, raw: unknown) => Promise<Result<unknown>>;
+export type Dispatch = (channel: string, raw: unknown, connectionId: string) => Promise<Result<unknown>>;
+
+/** The connection id of a window's calls: the officer session is bound to its webContents. */
+export function connectionIdOf(sender: Pick<WebContents, 'id'>): string {
+  return `webcontents:${sender.id}`;
+}
 
 const refused = (code: ApiError['code'], message: string): Result<unknown> => ({ ok: false, error: { code, message, details: {}, retryable: false } });
 
 /**
  * Builds the `ipcMain.handle('station:invoke', …)` listener.
  *
- * @param dispatch     the core's dispatch (validates input and result itself)
+ * @param dispatch     the core's dispatch (validates input and result itself), called with the sender's connection id `webcontents:<id>`
  * @param isOurWindow  true for the webContents of the station's window
  * @returns a listener answering a Result: the core's, or `{ok:false}` with
  *          code INTERNAL when the sender is not the station's app:// frame in
@@ -33,6 +38,6 @@ export function makeInvokeHandler(dispatch: Dispatch, isOurWindow: (contents: We
     if (typeof channel !== 'string' || channel.length > MAX_CHANNEL_LENGTH) {
       return refused('INVALID_INPUT', 'The station received a call without a valid name.');
     }
-    return dispatch(channel, input);
+    return dispatch(channel, input, connectionIdOf(event.sender));
   };
 }

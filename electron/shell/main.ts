@@ -24,7 +24,7 @@ import { windowOptions } from './window-options.js';
 import { APP_ENTRY_URL, APP_SCHEME, EVENT_CHANNEL, INVOKE_CHANNEL, isAllowedNavigation } from './ipc-guard.js';
 import { resolveAppPath, responseHeaders } from './app-protocol.js';
 import { shellSecrets } from './secrets.js';
-import { makeInvokeHandler } from './ipc-handler.js';
+import { connectionIdOf, makeInvokeHandler } from './ipc-handler.js';
 
 /** Command-line flag opening a training station. */
 const TRAINING_FLAG = '--training';
@@ -76,7 +76,7 @@ async function start(): Promise<void> {
     const core = station.core();
     mainWindow = createWindow();
     const window = mainWindow;
-    ipcMain.handle(INVOKE_CHANNEL, makeInvokeHandler((channel, raw) => core.dispatch(channel, raw), (contents) => contents === window.webContents));
+    ipcMain.handle(INVOKE_CHANNEL, makeInvokeHandler((channel, raw, connectionId) => core.dispatch(channel, raw, connectionId), (contents) => contents === window.webContents));
     forwardEvents(core, window);
     await window.loadURL(APP_ENTRY_URL);
   } catch (e) {
@@ -127,8 +127,9 @@ function guardContents(contents: WebContents): void {
 /** Core events → `station:event` messages `{event, payload}` to the window while it exists. */
 function forwardEvents(core: StationCore, window: BrowserWindow): void {
   const offs = EVENTS.map((event: EventName) =>
-    core.on(event, (payload) => {
-      if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
+    core.on(event, (payload, target) => {
+      // An event for one connection (session.locked) goes to that window only.
+      if (!window.isDestroyed() && (target === undefined || target === connectionIdOf(window.webContents))) window.webContents.send(EVENT_CHANNEL, { event, payload });
     }),
   );
   window.on('closed', () => offs.forEach((off) => off()));

@@ -64,6 +64,22 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'jobs.cancel': { jobId: 'job-1', reason: 'a valid reason' },
     'jobs.takeSecrets': { jobId: 'job-1' },
     'card.verify': { readerName: ts.readerName, pin: PIN },
+    'auth.status': {},
+    'auth.firstRunAdmin': { username: 'admin', displayName: 'Admin', password: 'a long enough password' },
+    'auth.login': { username: 'admin', password: 'a long enough password' },
+    'auth.logout': {},
+    'officers.list': {},
+    'officers.add': { username: 'alice', displayName: 'Alice', password: 'a long enough password', roles: ['registration'] },
+    'requests.create': { personId, profile: 'employee' },
+    'requests.list': { state: ['requested'] },
+    'requests.get': { requestId: 'req-1' },
+    'requests.approve': { requestId: 'req-1' },
+    'requests.reject': { requestId: 'req-1', reason: 'a valid reason' },
+    'requests.produce': { requestId: 'req-1', readerName: ts.readerName, pin: PIN },
+    'batches.start': { requestIds: ['req-1'], readers: 'all' },
+    'batches.list': {},
+    'batches.get': { batchId: 'b-1' },
+    'batches.cancelItem': { batchId: 'b-1', requestId: 'req-1', reason: 'a valid reason' },
   };
 }
 

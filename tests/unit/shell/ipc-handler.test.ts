@@ -8,14 +8,14 @@ const event = (url: string, sender: WebContents) => ({ sender, senderFrame: { ur
 
 describe('station:invoke handler', () => {
   const setup = () => {
-    const dispatch = vi.fn(async (channel: string, raw: unknown) => ({ ok: true as const, value: { channel, raw } }));
+    const dispatch = vi.fn(async (channel: string, raw: unknown, _connectionId: string) => ({ ok: true as const, value: { channel, raw } }));
     return { dispatch, handler: makeInvokeHandler(dispatch, (c) => c === ours) };
   };
 
   it('passes calls from the station window on app://station to dispatch and returns its result', async () => {
     const { dispatch, handler } = setup();
     const r = await handler(event('app://station/index.html', ours), 'persons.search', { query: 'x' });
-    expect(dispatch).toHaveBeenCalledWith('persons.search', { query: 'x' });
+    expect(dispatch).toHaveBeenCalledWith('persons.search', { query: 'x' }, 'webcontents:1');
     expect(r).toEqual({ ok: true, value: { channel: 'persons.search', raw: { query: 'x' } } });
   });
 

@@ -32,7 +32,7 @@ const h = vi.hoisted(() => {
     quits: 0,
     opened: [] as unknown[],
     dispatched: [] as unknown[][],
-    coreListeners: new Map<string, (p: unknown) => void>(),
+    coreListeners: new Map<string, (p: unknown, target?: string) => void>(),
     resolveReady: undefined as undefined | (() => void),
   };
   return state;
@@ -40,7 +40,9 @@ const h = vi.hoisted(() => {
 
 vi.mock('electron', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
+  let nextContentsId = 1;
   class FakeWebContents extends Emitter {
+    id = nextContentsId++;
     sent: unknown[][] = [];
     windowOpenHandler: Handler | undefined;
     send(...args: unknown[]) {
@@ -116,11 +118,11 @@ vi.mock('../../../electron/boot/open-station.js', () => ({
     h.opened.push(opts);
     return {
       core: () => ({
-        dispatch: async (channel: string, raw: unknown) => {
-          h.dispatched.push([channel, raw]);
+        dispatch: async (channel: string, raw: unknown, connectionId: string) => {
+          h.dispatched.push([channel, raw, connectionId]);
           return { ok: true, value: { channel } };
         },
-        on: (event: string, fn: (p: unknown) => void) => {
+        on: (event: string, fn: (p: unknown, target?: string) => void) => {
           h.coreListeners.set(event, fn);
           return () => h.coreListeners.delete(event);
         },
@@ -224,11 +226,17 @@ describe('electron/shell/main', () => {
     expect(await invoke({ sender: ours, senderFrame: { url: 'app://station/index.html' } }, 'station.info', {})).toEqual({ ok: true, value: { channel: 'station.info' } });
     expect((await invoke({ sender: ours, senderFrame: { url: 'https://evil.example/' } }, 'station.info', {})).ok).toBe(false);
     expect((await invoke({ sender: new EventEmitter(), senderFrame: { url: 'app://station/index.html' } }, 'station.info', {})).ok).toBe(false);
-    expect(h.dispatched).toEqual([['station.info', {}]]);
+    // The session is bound to the window's webContents.
+    expect(h.dispatched).toEqual([['station.info', {}, `webcontents:${(ours as unknown as { id: number }).id}`]]);
 
     h.coreListeners.get('job.event')!({ type: 'job.started', jobId: 'j1' });
     expect((ours as { sent: unknown[][] }).sent).toEqual([['station:event', { event: 'job.event', payload: { type: 'job.started', jobId: 'j1' } }]]);
-    expect([...h.coreListeners.keys()].sort()).toEqual(['job.event', 'reader.changed']);
+    // A lock for another connection does not reach this window; its own does.
+    h.coreListeners.get('session.locked')!({}, 'webcontents:9999');
+    expect((ours as { sent: unknown[][] }).sent).toHaveLength(1);
+    h.coreListeners.get('session.locked')!({}, `webcontents:${(ours as unknown as { id: number }).id}`);
+    expect((ours as { sent: unknown[][] }).sent[1]).toEqual(['station:event', { event: 'session.locked', payload: {} }]);
+    expect([...h.coreListeners.keys()].sort()).toEqual(['batch.changed', 'job.event', 'reader.changed', 'request.changed', 'session.locked']);
   });
 
   it('refuses the basic_text keyring fallback with a dialog and exits, opening nothing', async () => {
