@@ -1,0 +1,89 @@
+/**
+ * The card production request (CPR) document the IDPRS (identity proofing and
+ * registration system) sends: UTF-8 JSON, carried as the attached content
+ * (eContentType id-data) of a CMS SignedData (RFC 5652 §5).
+ *
+ * Schema (every field required unless marked optional; unknown fields refused):
+ * ```json
+ * {
+ *   "idprsRequestId": "REQ-2024-000123",      // the IDPRS's own id of this request, 1-128 of [A-Za-z0-9._:-]
+ *   "person": {
+ *     "externalId": "P-000042",               // the IDPRS person id, 1-128 of [A-Za-z0-9._:-]; stored as persons.external_id
+ *     "givenName": "Dana", "surname": "Tester",
+ *     "email": "dana@example.test",           // optional
+ *     "employeeId": "100201",                 // optional
+ *     "affiliation": "employee"               // employee | contractor | visitor
+ *   },
+ *   "profile": "employee",                    // the card profile: employee | contractor | visitor
+ *   "submittedAt": "2024-05-01T10:00:00Z"     // ISO-8601 with offset
+ * }
+ * ```
+ */
+import { z } from 'zod';
+import { StationError } from '../errors.js';
+
+/** Largest CPR JSON accepted, in bytes (a CPR is a few hundred bytes). */
+export const MAX_CPR_JSON_BYTES = 64 * 1024;
+
+/** Identifiers the IDPRS chooses: safe in URLs, file names and log lines. */
+export const IdprsIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits or . _ : -');
+
+const Name = z.string().trim().min(1).max(200);
+
+/** The person a CPR is for, as the IDPRS knows them. */
+export const CprPersonSchema = z
+  .object({
+    externalId: IdprsIdSchema,
+    givenName: Name,
+    surname: Name,
+    email: z.email().max(320).optional(),
+    employeeId: z.string().trim().min(1).max(64).optional(),
+    affiliation: z.enum(['employee', 'contractor', 'visitor']),
+  })
+  .strict();
+export type CprPerson = z.infer<typeof CprPersonSchema>;
+
+/** A card production request. */
+export const CprDocumentSchema = z
+  .object({
+    idprsRequestId: IdprsIdSchema,
+    person: CprPersonSchema,
+    profile: z.enum(['employee', 'contractor', 'visitor']),
+    submittedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type CprDocument = z.infer<typeof CprDocumentSchema>;
+
+/**
+ * Decodes and validates the signed content of a CPR.
+ *
+ * @param content the eContent bytes (UTF-8 JSON, BOM tolerated)
+ * @returns the validated document
+ * @throws StationError CPR_MALFORMED naming the first offending field (never its value)
+ */
+export function parseCprDocument(content: Uint8Array): CprDocument {
+  if (content.byteLength > MAX_CPR_JSON_BYTES) throw malformed(`The CPR content is larger than ${MAX_CPR_JSON_BYTES} bytes.`, 'size');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
+  } catch {
+    throw malformed('The CPR content is not UTF-8 text.', 'encoding');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw malformed('The CPR content is not JSON.', 'json');
+  }
+  const result = CprDocumentSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || 'document';
+    throw malformed(`The CPR field "${field}" is missing or invalid.`, field);
+  }
+  return result.data;
+}
+
+function malformed(sentence: string, field: string): StationError {
+  return new StationError('CPR_MALFORMED', `${sentence} Delete the CPR and submit a corrected one.`, { field });
+}
