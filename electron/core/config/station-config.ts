@@ -34,6 +34,32 @@ export const CardProfileSchema = z.object({
 });
 export type CardProfile = z.infer<typeof CardProfileSchema>;
 
+/**
+ * CPR intake from the IDPRS (electron/core/workflow/cpr-intake.ts). Absent: no
+ * intake. Paths are absolute or relative to the data dir.
+ */
+export const IdprsConfigSchema = z.object({
+  /** The IDPRS signing certificate: PEM text, or the path of a PEM or DER file. CPRs must be signed by exactly this certificate. */
+  signerCertificate: z.string().min(1),
+  /** True when the IDPRS manages persons: a CPR for an unknown person creates it. False: unknown persons are refused. */
+  managesPersons: z.boolean().default(false),
+  /** The HTTP endpoint (`station cpr serve`). */
+  http: z
+    .object({
+      /** Listen address; 127.0.0.1 unless the IDPRS is on another host. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8781),
+      /** SHA-256 (64 hex digits) of the shared bearer token; the token itself is never stored (STATION_CPR_TOKEN may also give it). */
+      tokenSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').optional(),
+      /** TLS key and certificate (PEM paths); with `clientCa`, clients may authenticate by a certificate issued by that CA. */
+      tls: z.object({ key: z.string().min(1), cert: z.string().min(1), clientCa: z.string().min(1).optional() }).optional(),
+    })
+    .prefault({}),
+  /** The drop folder watched by `station cpr serve` (processed/ and rejected/ are made inside it). */
+  dropDir: z.string().min(1).optional(),
+});
+export type IdprsConfig = z.infer<typeof IdprsConfigSchema>;
+
 /** The whole station configuration. */
 export const StationConfigSchema = z.object({
   /** Organisation name in certificate subjects and Printed Information. */
@@ -51,6 +77,8 @@ export const StationConfigSchema = z.object({
   pinRetries: z.number().int().min(1).max(15),
   pukRetries: z.number().int().min(1).max(15),
   profiles: z.array(CardProfileSchema).min(1),
+  /** CPR intake from the IDPRS; absent on stations without one. */
+  idprs: IdprsConfigSchema.optional(),
 });
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 
