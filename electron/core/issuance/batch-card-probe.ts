@@ -1,0 +1,57 @@
+/**
+ * What a batch needs to know about a card just inserted in a reader: is it a
+ * PIV card, and which card is it (chip serial, CHUID GUID), so a card coming
+ * back after a failure resumes its own job and a blank card takes the next
+ * request. The probe is short (SELECT, GET VERSION/SERIAL, GET DATA CHUID)
+ * and releases the card with LEAVE: a batch never holds a card session while
+ * it waits.
+ */
+import { isStationError } from '../errors.js';
+import { ObjectTag } from '../piv/constants.js';
+import { decodeChuid } from '../piv/objects/chuid.js';
+import { PivSession } from '../piv/session.js';
+import { toHex } from '../piv/tlv.js';
+import type { ReaderProvider } from '../piv/transport.js';
+
+/**
+ * Result of a probe. 'busy': another session holds the reader (probe again
+ * later); 'unreadable': the card left or stopped answering during the probe.
+ */
+export type ProbedCard =
+  | { kind: 'piv'; serial: number | undefined; guid: string | undefined }
+  | { kind: 'not-piv' }
+  | { kind: 'none' }
+  | { kind: 'busy' }
+  | { kind: 'unreadable' };
+
+/** Probes the card in `readerName` once. Never throws. */
+export async function probeInsertedCard(readers: ReaderProvider, readerName: string): Promise<ProbedCard> {
+  let transport;
+  try {
+    transport = await readers.connect(readerName);
+  } catch (e) {
+    if (isStationError(e, 'READER_BUSY')) return { kind: 'busy' };
+    if (isStationError(e, 'NO_CARD')) return { kind: 'none' };
+    return { kind: 'unreadable' };
+  }
+  try {
+    const session = new PivSession(transport);
+    await session.select();
+    const identity = await session.identify();
+    const chuid = await session.getData(ObjectTag.CHUID);
+    let guid: string | undefined;
+    if (chuid && chuid.length > 0) {
+      try {
+        guid = toHex(decodeChuid(chuid).guid);
+      } catch {
+        guid = undefined; // a malformed CHUID identifies nothing: the production overwrites it
+      }
+    }
+    return { kind: 'piv', serial: identity.serial, guid };
+  } catch (e) {
+    if (isStationError(e, 'NOT_PIV')) return { kind: 'not-piv' };
+    return { kind: 'unreadable' };
+  } finally {
+    await transport.close('leave');
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * Mass production (issue 4 "Single and mass production"): a batch of approved
+ * card requests produced across every free reader in parallel.
+ *
+ * Rules, in the order the service applies them when a card is inserted:
+ * 1. The reader must be one the batch may use ('all' = every reader without a
+ *    job running; the in-process training reader only on training stations).
+ * 2. The card is probed briefly (released at once: no session is held while waiting).
+ * 3. A card that a failed item's job already identified (same chip serial or
+ *    CHUID GUID) resumes THAT job: its identify step would refuse any other card.
+ * 4. Otherwise a blank card (a PIV card this station has not issued or locked)
+ *    takes the next request in queue order (failed items whose job never
+ *    identified a card are back in the queue at their place).
+ * 5. A card that is not PIV, already issued, or locked by the station is left
+ *    alone until it is removed.
+ * A failed item waits for its card (or is cancelled with a reason, which
+ * cancels its job and revokes its certificates). The batch is done when every
+ * item is done or cancelled. On open, items left running by a stopped station
+ * are failed-and-retryable and readers are watched again.
+ */
+import { StationError } from '../errors.js';
+import type { ReaderProvider, ReaderStatus } from '../piv/transport.js';
+import type { StationStore } from '../store/store.js';
+import type { JobStatus } from '../store/records.js';
+import { CHUID_STEP } from './steps/chuid-step.js';
+import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
+import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
+
+/** Card statuses meaning the card is issued: such a card is never taken as blank. */
+const ISSUED_CARD_STATUSES = new Set(['produced', 'active', 'suspended']);
+/** Request states a batch accepts: approved, or a single production that failed and may continue here. */
+const PRODUCIBLE_REQUEST_STATES = new Set(['approved', 'production_failed']);
+/** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
+const BUSY_PROBE_ATTEMPTS = 20;
+const BUSY_PROBE_DELAY_MS = 250;
+const MS_PER_HOUR = 3_600_000;
+
+/** The sentence an item gets when the station stopped during its production. */
+export const STATION_STOPPED_SENTENCE = 'The station stopped while this card was being produced: insert the same card again to continue.';
+
+/** What the batch needs to know about a card request. */
+export interface BatchRequestInfo {
+  id: string;
+  personId: string;
+  personName: string;
+  state: string;
+  /** The card object created on approval. */
+  cardId: string | null;
+}
+
+/** How a batch reaches card requests (RequestService in the station). */
+export interface BatchRequests {
+  get(requestId: string): BatchRequestInfo | undefined;
+}
+
+/** Outcome of one run of a job. */
+export interface BatchRunOutcome {
+  status: JobStatus;
+  /** The officer's sentence when the run failed. */
+  failure: string | null;
+}
+
+/** How a batch creates, runs and cancels production jobs (the core wires the production service). */
+export interface BatchJobs {
+  /**
+   * Creates the production job for the approved request's card object, with a
+   * generated PIN, to run on `readerName`. @returns the job id
+   * @throws StationError REQUEST_STATE, NOT_FOUND_RECORD
+   */
+  createJob(requestId: string, readerName: string): string;
+  /** Runs (or resumes) the job on `readerName` to its end or first failure. May reject (then the item fails with that error's sentence). */
+  runJob(jobId: string, readerName: string): Promise<BatchRunOutcome>;
+  /** Cancels a job that is not running (revokes the certificates it caused). */
+  cancelJob(jobId: string, reason: string): Promise<void>;
+}
+
+/** Who starts a batch or cancels an item (for the audit log and separation of duties). */
+export interface BatchActor {
+  /** Officer id (stored as the batch's creator). */
+  officerId: string | null;
+  /** Audit actor: the officer's username. */
+  username: string;
+  /** The officer's own person record: they may not produce their own card. */
+  personId: string | null;
+}
+
+/** A batch as the StationApi shows it (BatchShape). */
+export interface BatchView {
+  id: string;
+  status: BatchRecord['status'];
+  readers: string[];
+  total: number;
+  done: number;
+  failed: number;
+  remaining: number;
+  cardsPerHour: number | null;
+  items: { requestId: string; personName: string; state: BatchItemRecord['state']; readerName: string | null; jobId: string | null; failure: string | null }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The batch.changed event payload. */
+export interface BatchChange {
+  batchId: string;
+  done: number;
+  failed: number;
+  remaining: number;
+}
+
+/** Dependencies of the batch service. */
+export interface BatchServiceDeps {
+  store: StationStore;
+  readers: ReaderProvider;
+  requests: BatchRequests;
+  jobs: BatchJobs;
+  /** True on training stations: only then may 'all' include the training reader. */
+  training: boolean;
+  /** Readers running a job outside batches (single production): not free. */
+  isReaderBusy?: (readerName: string) => boolean;
+  /** Called after any item or batch change. */
+  onChange?: (change: BatchChange) => void;
+  /** Card probe (tests may count probes); defaults to probeInsertedCard. */
+  probe?: (readers: ReaderProvider, readerName: string) => Promise<ProbedCard>;
+  now?: () => Date;
+}
+
+/** Per-reader state: what the service knows about the card currently in it. */
+interface ReaderSlot {
+  /** ATR of the card last seen present, or undefined when the reader is empty. */
+  atr: string | undefined;
+  /** True once this card was probed and taken (or refused): nothing more to do until it is removed. */
+  handled: boolean;
+  /** A probe or a job is under way on this reader. */
+  active: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The batch service: one per station core. */
+export class BatchService {
+  private readonly repo: BatchRepository;
+  private readonly slots = new Map<string, ReaderSlot>();
+  private readonly runs = new Set<Promise<void>>();
+  private unwatch: (() => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: BatchServiceDeps) {
+    const now = deps.now ?? (() => new Date());
+    this.repo = batchRepository(deps.store.db, () => now().toISOString());
+  }
+
+  /**
+   * Resumes after a restart and starts watching readers: items a stopped
+   * station left running become failed-and-retryable (their card resumes them),
+   * and cards already in readers are considered at once.
+   */
+  async open(): Promise<void> {
+    for (const batch of this.repo.listByStatus(['running', 'paused'])) {
+      for (const item of this.repo.items(batch.id)) {
+        if (item.state !== 'running') continue;
+        this.repo.updateItem(batch.id, item.requestId, { state: 'failed', failure: STATION_STOPPED_SENTENCE });
+        this.deps.store.audit.append({ actor: 'station', action: 'batch.item.interrupted', outcome: 'failed', jobId: item.jobId, details: { batchId: batch.id, requestId: item.requestId } });
+      }
+      this.changed(batch.id);
+    }
+    this.unwatch = this.deps.readers.watch((list) => this.onReaders(list));
+    await this.rescan();
+  }
+
+  /**
+   * Starts a batch over approved requests, in the given order.
+   * @param readers 'all' or reader names
+   * @throws StationError INVALID_INPUT (duplicate request), NOT_FOUND_RECORD (unknown request),
+   *   REQUEST_STATE (not approved, or already in an unfinished batch), FORBIDDEN (the actor's own card)
+   */
+  async start(requestIds: readonly string[], readers: BatchReaders, actor: BatchActor): Promise<BatchRecord> {
+    if (requestIds.length === 0) throw new StationError('INVALID_INPUT', 'Select at least one approved request for the batch.', { field: 'requestIds' });
+    const seen = new Set<string>();
+    for (const id of requestIds) {
+      if (seen.has(id)) throw new StationError('INVALID_INPUT', `Request ${id} is listed twice in the batch.`, { requestId: id });
+      seen.add(id);
+      const request = this.deps.requests.get(id);
+      if (!request) throw new StationError('NOT_FOUND_RECORD', `There is no card request ${id}.`, { requestId: id });
+      if (!PRODUCIBLE_REQUEST_STATES.has(request.state)) {
+        throw new StationError('REQUEST_STATE', `Request ${id} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId: id, state: request.state });
+      }
+      if (actor.personId && request.personId === actor.personId) {
+        throw new StationError('FORBIDDEN', `Request ${id} is for your own card: an officer cannot produce a card for themselves.`, { requestId: id });
+      }
+      const open = this.repo.openItemForRequest(id);
+      if (open) throw new StationError('REQUEST_STATE', `Request ${id} is already in batch ${open.batchId}.`, { requestId: id, batchId: open.batchId });
+    }
+    const batch = this.repo.create(readers, actor.officerId, requestIds);
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
+    this.changed(batch.id);
+    // Blank cards may already wait in readers.
+    await this.rescan();
+    return batch;
+  }
+
+  /** @throws StationError NOT_FOUND_RECORD */
+  get(batchId: string): BatchView {
+    const batch = this.repo.get(batchId);
+    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
+    return this.view(batch);
+  }
+
+  /** Every batch, newest first. */
+  list(): BatchView[] {
+    return this.repo.list().map((b) => this.view(b));
+  }
+
+  /**
+   * Cancels one item with a reason: a queued item leaves the queue; a failed
+   * item's job is cancelled (its certificates revoked, the card left for a
+   * later job to take over).
+   * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item running or done), INVALID_INPUT (no reason)
+   */
+  async cancelItem(batchId: string, requestId: string, reason: string, actor: BatchActor): Promise<BatchView> {
+    if (reason.trim().length < 3) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling this card.', { field: 'reason' });
+    const batch = this.repo.get(batchId);
+    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
+    const item = this.repo.item(batchId, requestId);
+    if (!item) throw new StationError('NOT_FOUND_RECORD', `Request ${requestId} is not in batch ${batchId}.`);
+    if (item.state === 'cancelled') return this.view(batch);
+    if (item.state === 'running') throw new StationError('JOB_STATE', 'This card is being produced right now: wait until it finishes or fails, then cancel it.');
+    if (item.state === 'done') throw new StationError('JOB_STATE', 'This card is already produced: revoke the card instead of cancelling it.');
+    if (item.jobId) await this.deps.jobs.cancelJob(item.jobId, reason);
+    this.repo.updateItem(batchId, requestId, { state: 'cancelled', failure: reason.trim().slice(0, 500) });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reason: reason.trim().slice(0, 200) } });
+    this.finishIfComplete(batchId);
+    this.changed(batchId);
+    return this.get(batchId);
+  }
+
+  /** Waits until no probe or job the service started is under way (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
+  }
+
+  /** Stops watching readers and waits for running jobs to settle. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unwatch?.();
+    await this.idle();
+  }
+
+  // ---------- readers ----------
+
+  private async rescan(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.onReaders(await this.deps.readers.listReaders());
+    } catch {
+      // No reader service right now: the watch reports readers when they come.
+    }
+  }
+
+  /** Tracks insertions and removals; every present card not yet handled gets a try. */
+  private onReaders(list: ReaderStatus[]): void {
+    if (this.closed) return;
+    for (const [name, slot] of this.slots) {
+      const r = list.find((x) => x.name === name);
+      if (!r || !r.cardPresent || (r.atr ?? '') !== slot.atr) {
+        slot.atr = undefined;
+        slot.handled = false;
+      }
+    }
+    for (const r of list) {
+      if (!r.cardPresent) continue;
+      let slot = this.slots.get(r.name);
+      if (!slot) this.slots.set(r.name, (slot = { atr: undefined, handled: false, active: false }));
+      if (slot.atr === undefined) slot.atr = r.atr ?? '';
+      if (slot.handled || slot.active) continue;
+      if (!this.wantsReader(r)) continue;
+      this.track(this.serve(r, slot));
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    const run = p.catch(() => {}).finally(() => this.runs.delete(run));
+    this.runs.add(run);
+  }
+
+  /** True when some unfinished batch may use this reader now. */
+  private wantsReader(r: ReaderStatus): boolean {
+    if (this.deps.isReaderBusy?.(r.name)) return false;
+    return this.repo.listByStatus(['running']).some((b) => this.batchMayUse(b, r));
+  }
+
+  private batchMayUse(batch: BatchRecord, r: Pick<ReaderStatus, 'name' | 'training'>): boolean {
+    if (batch.readers === 'all') return !r.training || this.deps.training;
+    return batch.readers.includes(r.name);
+  }
+
+  /** Probes the card in the reader and, when a batch item fits it, produces that item's card. */
+  private async serve(reader: ReaderStatus, slot: ReaderSlot): Promise<void> {
+    const readerName = reader.name;
+    slot.active = true;
+    const atr = slot.atr;
+    try {
+      const probe = this.deps.probe ?? probeInsertedCard;
+      let card: ProbedCard = { kind: 'busy' };
+      for (let i = 0; i < BUSY_PROBE_ATTEMPTS && !this.closed; i++) {
+        card = await probe(this.deps.readers, readerName);
+        if (card.kind !== 'busy') break;
+        await sleep(BUSY_PROBE_DELAY_MS);
+      }
+      if (slot.atr !== atr || this.closed) return; // the card left during the probe
+      if (card.kind === 'none' || card.kind === 'busy' || card.kind === 'unreadable') return; // looked at again on the next reader event
+      if (card.kind !== 'piv') {
+        slot.handled = true;
+        return;
+      }
+      const choice = this.pick(reader, card);
+      if (choice === 'not-blank') slot.handled = true;
+      // 'nothing' leaves the card unhandled: a later change (a failed item back in the queue, a new batch) may want it.
+      if (typeof choice === 'string') return;
+      slot.handled = true;
+      await this.produce(choice, readerName);
+    } finally {
+      slot.active = false;
+    }
+    // A finished run may free work for cards waiting in other readers.
+    if (slot.handled) await this.rescan();
+  }
+
+  /**
+   * The item the inserted card serves (rules 3 and 4), marked running before
+   * returning (synchronously after the choice, so two readers never take the same item);
+   * 'not-blank' for an issued or locked card, 'nothing' when no item fits now.
+   */
+  private pick(reader: Pick<ReaderStatus, 'name' | 'training'>, card: { serial: number | undefined; guid: string | undefined }): BatchItemRecord | 'not-blank' | 'nothing' {
+    const { store } = this.deps;
+    const batches = this.repo.listByStatus(['running']).filter((b) => this.batchMayUse(b, reader));
+    // Rule 3: the card of a failed item resumes that item's job.
+    for (const batch of batches) {
+      for (const item of this.repo.items(batch.id)) {
+        if (item.state !== 'failed' || !item.jobId) continue;
+        const record = this.cardOfJob(item.jobId);
+        if (!record) continue;
+        const sameSerial = record.chipSerial != null && card.serial !== undefined && record.chipSerial === card.serial;
+        const sameGuid = card.guid !== undefined && card.guid === record.guid;
+        if (sameSerial || sameGuid) return this.claim(item, reader.name);
+      }
+    }
+    // Rule 5: an issued or station-locked card is never blank.
+    if (card.guid) {
+      const known = store.cards.findByGuid(card.guid);
+      if (known && (ISSUED_CARD_STATUSES.has(known.status) || known.mgmtKeyState !== 'transport')) return 'not-blank';
+    }
+    if (card.serial !== undefined && store.cards.findByChipSerial(card.serial).some((c) => ISSUED_CARD_STATUSES.has(c.status))) return 'not-blank';
+    // Rule 4: the next request in queue order, batches oldest first.
+    for (const batch of batches) {
+      const next = this.repo.items(batch.id).find((item) => item.state === 'queued' || (item.state === 'failed' && !this.hasCardIdentity(item)));
+      if (next) return this.claim(next, reader.name);
+    }
+    return 'nothing';
+  }
+
+  private claim(item: BatchItemRecord, readerName: string): BatchItemRecord {
+    return this.repo.updateItem(item.batchId, item.requestId, { state: 'running', readerName, failure: null });
+  }
+
+  private cardOfJob(jobId: string) {
+    const job = this.deps.store.jobs.get(jobId);
+    return job ? this.deps.store.cards.get(job.cardId) : undefined;
+  }
+
+  /** True when the item's job has seen its card (serial recorded, or its CHUID written): only that card may continue it. */
+  private hasCardIdentity(item: BatchItemRecord): boolean {
+    if (!item.jobId) return false;
+    const card = this.cardOfJob(item.jobId);
+    if (card?.chipSerial != null) return true;
+    return this.deps.store.jobs.steps(item.jobId).some((s) => s.name === CHUID_STEP && s.attempts > 0);
+  }
+
+  /** Runs the item's job on the reader and records the outcome. */
+  private async produce(item: BatchItemRecord, readerName: string): Promise<void> {
+    const { batchId, requestId } = item;
+    this.changed(batchId);
+    let outcome: BatchRunOutcome;
+    try {
+      let jobId = item.jobId;
+      if (!jobId) {
+        jobId = this.deps.jobs.createJob(requestId, readerName);
+        this.repo.updateItem(batchId, requestId, { jobId });
+      }
+      outcome = await this.deps.jobs.runJob(jobId, readerName);
+    } catch (e) {
+      const err = e instanceof StationError ? e : new StationError('INTERNAL', 'The production could not run.');
+      outcome = { status: 'failed', failure: err.message };
+    }
+    const current = this.repo.item(batchId, requestId)!;
+    if (outcome.status === 'done') {
+      this.repo.updateItem(batchId, requestId, { state: 'done', failure: null });
+    } else if (outcome.status === 'cancelled') {
+      this.repo.updateItem(batchId, requestId, { state: 'cancelled', failure: current.failure ?? 'The job was cancelled.' });
+    } else {
+      this.repo.updateItem(batchId, requestId, { state: 'failed', failure: outcome.failure ?? 'The production failed.' });
+    }
+    this.deps.store.audit.append({
+      actor: 'station',
+      action: 'batch.item.run',
+      outcome: outcome.status === 'done' ? 'ok' : 'failed',
+      jobId: current.jobId,
+      details: { batchId, requestId, reader: readerName },
+    });
+    this.finishIfComplete(batchId);
+    this.changed(batchId);
+  }
+
+  private finishIfComplete(batchId: string): void {
+    const items = this.repo.items(batchId);
+    const batch = this.repo.get(batchId);
+    if (batch?.status === 'running' && items.every((i) => i.state === 'done' || i.state === 'cancelled')) {
+      this.repo.setStatus(batchId, 'done');
+      this.deps.store.audit.append({ actor: 'station', action: 'batch.done', outcome: 'ok', details: { batchId, done: items.filter((i) => i.state === 'done').length } });
+    }
+  }
+
+  // ---------- views ----------
+
+  private counts(items: BatchItemRecord[]): Omit<BatchChange, 'batchId'> {
+    const n = (s: BatchItemRecord['state']) => items.filter((i) => i.state === s).length;
+    return { done: n('done'), failed: n('failed'), remaining: n('queued') + n('running') };
+  }
+
+  private changed(batchId: string): void {
+    const counts = this.counts(this.repo.items(batchId));
+    try {
+      this.deps.onChange?.({ batchId, ...counts });
+    } catch {
+      // a faulty listener must not break production
+    }
+  }
+
+  private view(batch: BatchRecord): BatchView {
+    const items = this.repo.items(batch.id);
+    const counts = this.counts(items);
+    return {
+      id: batch.id,
+      status: batch.status,
+      readers: batch.readers === 'all' ? ['all'] : batch.readers,
+      total: items.length,
+      ...counts,
+      cardsPerHour: this.cardsPerHour(batch, items, counts.done),
+      items: items.map((i) => ({
+        requestId: i.requestId,
+        personName: this.deps.requests.get(i.requestId)?.personName ?? '',
+        state: i.state,
+        readerName: i.readerName,
+        jobId: i.jobId,
+        failure: i.failure,
+      })),
+      createdAt: batch.createdAt,
+      updatedAt: batch.updatedAt,
+    };
+  }
+
+  /** Cards produced per hour since the batch started (until its last card when it is done); null before the first card. */
+  private cardsPerHour(batch: BatchRecord, items: BatchItemRecord[], done: number): number | null {
+    if (done === 0) return null;
+    const end = batch.status === 'done' ? Math.max(...items.filter((i) => i.state === 'done').map((i) => Date.parse(i.updatedAt))) : (this.deps.now ?? (() => new Date()))().getTime();
+    const hours = Math.max(end - Date.parse(batch.createdAt), 1) / MS_PER_HOUR;
+    return Math.round((done / hours) * 10) / 10;
+  }
+}
