@@ -17,8 +17,13 @@ export const SlotAlgorithmsSchema = z.object({
 });
 export type SlotAlgorithms = z.infer<typeof SlotAlgorithmsSchema>;
 
+/** Whether a profile needs an approver when its config says nothing (files written before issue 4): visitors do not. */
+export function defaultApprovalRequired(profileId: string): boolean {
+  return profileId !== 'visitor';
+}
+
 /** A card profile: what a card for one affiliation gets. */
-export const CardProfileSchema = z.object({
+const CardProfileFields = z.object({
   /** Profile id: 'employee' | 'contractor' | 'visitor'. */
   id: z.enum(['employee', 'contractor', 'visitor']),
   label: z.string().min(1),
@@ -31,7 +36,10 @@ export const CardProfileSchema = z.object({
   personAssociation: digits(1),
   /** Printed Information "employee affiliation" line (SP 800-73-4 Part 1 Table 14, ≤ 20 chars). */
   printedAffiliation: z.string().min(1).max(20),
+  /** A request for this profile needs an approver's decision; false → approved on creation. Absent → employee/contractor true, visitor false. */
+  approvalRequired: z.boolean().optional(),
 });
+export const CardProfileSchema = CardProfileFields.transform((p) => ({ ...p, approvalRequired: p.approvalRequired ?? defaultApprovalRequired(p.id) }));
 export type CardProfile = z.infer<typeof CardProfileSchema>;
 
 /**
@@ -77,6 +85,10 @@ export const StationConfigSchema = z.object({
   pinRetries: z.number().int().min(1).max(15),
   pukRetries: z.number().int().min(1).max(15),
   profiles: z.array(CardProfileSchema).min(1),
+  /** Minutes of inactivity after which an officer's session locks (issue 4). */
+  sessionLockMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  /** First value of the card number sequence (card numbers are 8 digits, never reused). */
+  cardNumberStart: z.number().int().min(1).max(99_999_999).default(1),
   /** CPR intake from the IDPRS; absent on stations without one. */
   idprs: IdprsConfigSchema.optional(),
 });
@@ -92,6 +104,8 @@ export const DEFAULT_CONFIG: StationConfig = {
   crlUrl: 'http://127.0.0.1:8780/crl/issuing.crl',
   pinRetries: 3,
   pukRetries: 3,
+  sessionLockMinutes: 15,
+  cardNumberStart: 1,
   profiles: [
     {
       id: 'employee',
@@ -101,6 +115,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '1',
       printedAffiliation: 'Employee',
+      approvalRequired: true,
     },
     {
       id: 'contractor',
@@ -110,6 +125,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '5',
       printedAffiliation: 'Contractor',
+      approvalRequired: true,
     },
     {
       id: 'visitor',
@@ -119,6 +135,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '6',
       printedAffiliation: 'Visitor',
+      approvalRequired: false,
     },
   ],
 };

@@ -24,6 +24,7 @@ const CARD_FIELDS = {
   mgmtKeyAlg: z.string().min(1).max(32).nullable(),
   mgmtKeyVersion: z.number().int().min(0).nullable(),
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
+  cardNumber: digits(8).nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -34,6 +35,7 @@ const NEW_CARD = z.object({
   mgmtKeyAlg: CARD_FIELDS.mgmtKeyAlg.default(null),
   mgmtKeyVersion: CARD_FIELDS.mgmtKeyVersion.default(null),
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
+  cardNumber: CARD_FIELDS.cardNumber.default(null),
 });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
@@ -54,6 +56,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyAlg: 'mgmt_key_alg',
   mgmtKeyVersion: 'mgmt_key_version',
   mgmtKeyState: 'mgmt_key_state',
+  cardNumber: 'card_number',
 };
 
 interface CardRow {
@@ -71,6 +74,7 @@ interface CardRow {
   mgmt_key_alg: string | null;
   mgmt_key_version: number | null;
   mgmt_key_state: CardRecord['mgmtKeyState'];
+  card_number: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -91,6 +95,7 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyAlg: row.mgmt_key_alg,
     mgmtKeyVersion: row.mgmt_key_version,
     mgmtKeyState: row.mgmt_key_state,
+    cardNumber: row.card_number,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -120,9 +125,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');

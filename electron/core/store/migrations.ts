@@ -13,6 +13,13 @@ export interface Migration {
   name: string;
   /** SQL run as one script inside the migration's transaction. */
   up: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite cannot
+   * alter a CHECK): foreign keys are switched off around its transaction and
+   * `PRAGMA foreign_key_check` must come back empty before it commits
+   * (https://www.sqlite.org/lang_altertable.html §7).
+   */
+  rebuildsReferencedTable?: boolean;
 }
 
 /** SQL condition: `col` is exactly `n` uppercase hex digits. */
@@ -146,8 +153,144 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
   BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 `;
 
+/**
+ * v2 (issue 4): officers and roles, card requests, CPRs, batches; cards gain
+ * the card number and the 'approved' status (table rebuilt, data and indexes
+ * kept); persons gain the IDPRS person id and a trigram full-text index so a
+ * substring search stays fast at 100 000+ persons.
+ */
+const V2_WORKFLOW = `
+CREATE TABLE officers (
+  id             TEXT PRIMARY KEY,
+  username       TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 3 AND 32),
+  display_name   TEXT NOT NULL CHECK (length(display_name) > 0),
+  password_hash  TEXT NOT NULL CHECK (length(password_hash) > 0),
+  status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+  person_id      TEXT NULL REFERENCES persons (id),
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL,
+  last_login_at  TEXT NULL
+);
+
+CREATE TABLE officer_roles (
+  officer_id  TEXT NOT NULL REFERENCES officers (id),
+  role        TEXT NOT NULL CHECK (role IN ('registration', 'approver', 'production', 'security', 'auditor', 'admin')),
+  PRIMARY KEY (officer_id, role)
+);
+
+CREATE TABLE cards_v2 (
+  id                 TEXT PRIMARY KEY,
+  person_id          TEXT NOT NULL REFERENCES persons (id),
+  card_profile       TEXT NOT NULL,
+  status             TEXT NOT NULL CHECK (status IN ('approved', 'in_production', 'production_failed', 'produced', 'cancelled', 'active', 'suspended', 'revoked', 'expired')),
+  chip_serial        INTEGER NULL,
+  guid               TEXT NOT NULL UNIQUE CHECK ${upperHex('guid', 32)},
+  fascn              TEXT NOT NULL CHECK ${upperHex('fascn', 50)},
+  agency_code        TEXT NOT NULL CHECK ${digits('agency_code', 4)},
+  system_code        TEXT NOT NULL CHECK ${digits('system_code', 4)},
+  credential_number  TEXT NOT NULL CHECK ${digits('credential_number', 6)},
+  expiration_date    TEXT NOT NULL CHECK (expiration_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  mgmt_key_alg       TEXT NULL,
+  mgmt_key_version   INTEGER NULL,
+  mgmt_key_state     TEXT NOT NULL DEFAULT 'transport' CHECK (mgmt_key_state IN ('transport', 'locking', 'locked')),
+  created_at         TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  card_number        TEXT NULL UNIQUE CHECK (card_number IS NULL OR ${digits('card_number', 8)}),
+  UNIQUE (agency_code, system_code, credential_number)
+);
+INSERT INTO cards_v2 (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code, credential_number,
+    expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, created_at, updated_at)
+  SELECT id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code, credential_number,
+    expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, created_at, updated_at FROM cards;
+DROP TABLE cards;
+ALTER TABLE cards_v2 RENAME TO cards;
+CREATE INDEX cards_person ON cards (person_id);
+CREATE INDEX cards_chip_serial ON cards (chip_serial);
+
+CREATE TABLE card_requests (
+  id               TEXT PRIMARY KEY,
+  person_id        TEXT NOT NULL REFERENCES persons (id),
+  profile          TEXT NOT NULL CHECK (profile IN ('employee', 'contractor', 'visitor')),
+  state            TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced')),
+  source           TEXT NOT NULL CHECK (source IN ('desk', 'kiosk', 'idprs')),
+  requested_by     TEXT NULL REFERENCES officers (id),
+  decided_by       TEXT NULL REFERENCES officers (id),
+  decided_at       TEXT NULL,
+  decision_reason  TEXT NULL,
+  card_id          TEXT NULL UNIQUE REFERENCES cards (id),
+  cpr_id           TEXT NULL,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL
+);
+CREATE INDEX card_requests_state ON card_requests (state, created_at);
+CREATE INDEX card_requests_person ON card_requests (person_id);
+CREATE INDEX card_requests_cpr ON card_requests (cpr_id);
+
+CREATE TABLE cprs (
+  id                  TEXT PRIMARY KEY,
+  received_at         TEXT NOT NULL,
+  idprs_request_id    TEXT NULL,
+  person_external_id  TEXT NULL,
+  status              TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'deleted')),
+  error_code          TEXT NULL,
+  message             TEXT NULL,
+  document_sha256     TEXT NULL,
+  request_id          TEXT NULL REFERENCES card_requests (id)
+);
+CREATE INDEX cprs_idprs_request ON cprs (idprs_request_id);
+CREATE INDEX cprs_person_external ON cprs (person_external_id);
+
+CREATE TABLE batches (
+  id           TEXT PRIMARY KEY,
+  status       TEXT NOT NULL CHECK (status IN ('running', 'paused', 'done', 'cancelled')),
+  readers_json TEXT NOT NULL,
+  created_by   TEXT NULL REFERENCES officers (id),
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+
+CREATE TABLE batch_items (
+  batch_id     TEXT NOT NULL REFERENCES batches (id),
+  request_id   TEXT NOT NULL REFERENCES card_requests (id),
+  ordinal      INTEGER NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  reader_name  TEXT NULL,
+  job_id       TEXT NULL REFERENCES jobs (id),
+  failure      TEXT NULL,
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (batch_id, request_id),
+  UNIQUE (batch_id, ordinal)
+);
+
+ALTER TABLE persons ADD COLUMN external_id TEXT NULL;
+CREATE UNIQUE INDEX persons_external_id ON persons (external_id);
+
+-- Trigram index: substring search ("%ovel%") without a full scan. Kept in sync by triggers.
+CREATE VIRTUAL TABLE persons_fts USING fts5 (
+  given_name, surname, full_name, email, employee_id,
+  content = '', contentless_delete = 1, tokenize = 'trigram'
+);
+INSERT INTO persons_fts (rowid, given_name, surname, full_name, email, employee_id)
+  SELECT rowid, given_name, surname, given_name || ' ' || surname, coalesce(email, ''), coalesce(employee_id, '') FROM persons;
+CREATE TRIGGER persons_fts_insert AFTER INSERT ON persons BEGIN
+  INSERT INTO persons_fts (rowid, given_name, surname, full_name, email, employee_id)
+  VALUES (new.rowid, new.given_name, new.surname, new.given_name || ' ' || new.surname, coalesce(new.email, ''), coalesce(new.employee_id, ''));
+END;
+CREATE TRIGGER persons_fts_update AFTER UPDATE ON persons BEGIN
+  DELETE FROM persons_fts WHERE rowid = old.rowid;
+  INSERT INTO persons_fts (rowid, given_name, surname, full_name, email, employee_id)
+  VALUES (new.rowid, new.given_name, new.surname, new.given_name || ' ' || new.surname, coalesce(new.email, ''), coalesce(new.employee_id, ''));
+END;
+CREATE TRIGGER persons_fts_delete AFTER DELETE ON persons BEGIN
+  DELETE FROM persons_fts WHERE rowid = old.rowid;
+END;
+`;
+
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ id: 1, name: 'initial schema', up: V1_INITIAL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: 'initial schema', up: V1_INITIAL },
+  { id: 2, name: 'officers, card requests, CPRs, batches, card numbers, person search', up: V2_WORKFLOW, rebuildsReferencedTable: true },
+];
 
 const CREATE_MIGRATIONS_TABLE = `
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -187,13 +330,21 @@ export function runMigrations(db: Database, migrations: readonly Migration[] = M
   const record = db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
   for (const migration of migrations.slice(current)) {
+    // PRAGMA foreign_keys is a no-op inside a transaction: switch it around the transaction.
+    const fkWasOn = migration.rebuildsReferencedTable ? (db.pragma('foreign_keys', { simple: true }) as number) === 1 : false;
+    if (fkWasOn) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(migration.up);
+        if (migration.rebuildsReferencedTable && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error('foreign key check failed');
+        }
         record.run(migration.id, migration.name, now().toISOString());
       })();
     } catch {
       throw new StationError('STORE', 'The station database could not be upgraded.', { migration: migration.id });
+    } finally {
+      if (fkWasOn) db.pragma('foreign_keys = ON');
     }
     applied.push(migration.id);
   }

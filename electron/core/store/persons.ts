@@ -2,7 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AFFILIATIONS, type NewPerson, type PersonRecord } from './records.js';
-import { guard, validate, type StoreContext } from './sql.js';
+import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
+
+/** Shortest query the trigram index answers (FTS5 trigram tokenizer); shorter ones use the name indexes. */
+const TRIGRAM = 3;
 
 /** Default and maximum number of search results. */
 const DEFAULT_SEARCH_LIMIT = 50;
@@ -16,7 +19,19 @@ const NEW_PERSON = z.object({
   email: z.email().max(320).nullish(),
   employeeId: z.string().trim().min(1).max(64).nullish(),
   affiliation: z.enum(AFFILIATIONS),
+  externalId: z.string().trim().min(1).max(128).nullish(),
 });
+
+/** Fields an edit may change (the id and timestamps are the store's). */
+const PERSON_PATCH = NEW_PERSON.omit({ id: true }).partial().strict();
+const PATCH_COLUMNS: Record<string, string> = {
+  givenName: 'given_name',
+  surname: 'surname',
+  email: 'email',
+  employeeId: 'employee_id',
+  affiliation: 'affiliation',
+  externalId: 'external_id',
+};
 
 interface PersonRow {
   id: string;
@@ -25,6 +40,7 @@ interface PersonRow {
   email: string | null;
   employee_id: string | null;
   affiliation: PersonRecord['affiliation'];
+  external_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +53,7 @@ function toRecord(row: PersonRow): PersonRecord {
     email: row.email,
     employeeId: row.employee_id,
     affiliation: row.affiliation,
+    externalId: row.external_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -57,15 +74,24 @@ export interface PersonsRepository {
    * An empty query lists everyone (up to `limit`, default 50, at most 500).
    */
   search(query: string, limit?: number): PersonRecord[];
+  /** The person with that IDPRS person id. */
+  findByExternalId(externalId: string): PersonRecord | undefined;
+  /**
+   * Changes the given fields and `updatedAt`.
+   * @throws StationError NOT_FOUND_RECORD (no such person), INVALID_INPUT (bad field, duplicate employee/external id)
+   */
+  update(id: string, patch: Partial<Omit<NewPerson, 'id'>>): PersonRecord;
 }
 
 export function personsRepository(ctx: StoreContext): PersonsRepository {
   const { db } = ctx;
   const insert = db.prepare(
-    `INSERT INTO persons (id, given_name, surname, email, employee_id, affiliation, created_at, updated_at)
-     VALUES (@id, @givenName, @surname, @email, @employeeId, @affiliation, @now, @now)`,
+    `INSERT INTO persons (id, given_name, surname, email, employee_id, affiliation, external_id, created_at, updated_at)
+     VALUES (@id, @givenName, @surname, @email, @employeeId, @affiliation, @externalId, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM persons WHERE id = ?');
+  const byExternalId = db.prepare('SELECT * FROM persons WHERE external_id = ?');
+  // Short queries: a scan bounded by LIMIT (a 1-2 character substring matches most rows anyway).
   const search = db.prepare(
     `SELECT * FROM persons
      WHERE given_name LIKE @pattern ESCAPE '\\' OR surname LIKE @pattern ESCAPE '\\'
@@ -74,12 +100,31 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
      ORDER BY (surname LIKE @prefix ESCAPE '\\') DESC, surname COLLATE NOCASE, given_name COLLATE NOCASE, id
      LIMIT @limit`,
   );
+  // Queries of 3+ characters: candidates from the trigram index, then the same LIKE filter and order.
+  const searchIndexed = db.prepare(
+    `SELECT p.* FROM persons p
+     WHERE p.rowid IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH @match)
+       AND (p.given_name LIKE @pattern ESCAPE '\\' OR p.surname LIKE @pattern ESCAPE '\\'
+        OR (p.given_name || ' ' || p.surname) LIKE @pattern ESCAPE '\\'
+        OR p.email LIKE @pattern ESCAPE '\\' OR p.employee_id LIKE @pattern ESCAPE '\\')
+     ORDER BY (p.surname LIKE @prefix ESCAPE '\\') DESC, p.surname COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id
+     LIMIT @limit`,
+  );
   return {
     add(p) {
       const v = validate(NEW_PERSON, p, 'person');
       const id = v.id ?? randomUUID();
       guard('person', () =>
-        insert.run({ id, givenName: v.givenName, surname: v.surname, email: v.email ?? null, employeeId: v.employeeId ?? null, affiliation: v.affiliation, now: ctx.now() }),
+        insert.run({
+          id,
+          givenName: v.givenName,
+          surname: v.surname,
+          email: v.email ?? null,
+          employeeId: v.employeeId ?? null,
+          affiliation: v.affiliation,
+          externalId: v.externalId ?? null,
+          now: ctx.now(),
+        }),
       );
       return toRecord(byId.get(id) as PersonRow);
     },
@@ -91,8 +136,29 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
       const text = validate(z.string().max(200), query, 'search').trim();
       const max = validate(z.number().int().min(1).max(MAX_SEARCH_LIMIT), limit, 'search limit');
       const escaped = likeEscape(text);
-      const rows = guard('person', () => search.all({ pattern: `%${escaped}%`, prefix: `${escaped}%`, limit: max }) as PersonRow[]);
+      const params = { pattern: `%${escaped}%`, prefix: `${escaped}%`, limit: max };
+      const rows = guard('person', () =>
+        (text.length >= TRIGRAM ? searchIndexed.all({ ...params, match: ftsPhrase(text) }) : search.all(params)) as PersonRow[],
+      );
       return rows.map(toRecord);
     },
+    findByExternalId(externalId) {
+      const row = guard('person', () => byExternalId.get(externalId) as PersonRow | undefined);
+      return row ? toRecord(row) : undefined;
+    },
+    update(id, patch) {
+      const v = validate(PERSON_PATCH, patch, 'person');
+      const set = setClause(v, PATCH_COLUMNS, 'person');
+      const result = guard('person', () =>
+        db.prepare(`UPDATE persons SET ${set ? `${set}, ` : ''}updated_at = @updatedAt WHERE id = @id`).run({ ...v, id, updatedAt: ctx.now() }),
+      );
+      if (result.changes === 0) throw notFound('person', id);
+      return toRecord(byId.get(id) as PersonRow);
+    },
   };
+}
+
+/** The query as one FTS5 phrase (double quotes doubled), so operators in it are plain text. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }

@@ -10,8 +10,8 @@ import type { ErrorCode, ErrorDetails } from '../errors.js';
 export const AFFILIATIONS = ['employee', 'contractor', 'visitor'] as const;
 export type Affiliation = (typeof AFFILIATIONS)[number];
 
-/** Card life cycle: production states, then issued states. */
-export const CARD_STATUSES = ['in_production', 'production_failed', 'produced', 'cancelled', 'active', 'suspended', 'revoked', 'expired'] as const;
+/** Card life cycle: the card object created on approval, production states, then issued states. */
+export const CARD_STATUSES = ['approved', 'in_production', 'production_failed', 'produced', 'cancelled', 'active', 'suspended', 'revoked', 'expired'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];
 
 /** Management key state: factory/transport key, lock in progress, station-derived key set. */
@@ -53,6 +53,8 @@ export interface PersonRecord {
   email: string | null;
   employeeId: string | null;
   affiliation: Affiliation;
+  /** The IDPRS person id, for persons the identity registration system manages. */
+  externalId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -65,6 +67,7 @@ export interface NewPerson {
   email?: string | null;
   employeeId?: string | null;
   affiliation: Affiliation;
+  externalId?: string | null;
 }
 
 export interface CardRecord {
@@ -89,6 +92,8 @@ export interface CardRecord {
   mgmtKeyAlg: string | null;
   mgmtKeyVersion: number | null;
   mgmtKeyState: MgmtKeyState;
+  /** Card number (8 digits) assigned on approval from the `card.number` sequence; null for cards produced without a request. */
+  cardNumber: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -110,6 +115,8 @@ export interface NewCard {
   mgmtKeyVersion?: number | null;
   /** Defaults to 'transport'. */
   mgmtKeyState?: MgmtKeyState;
+  /** 8 digits; defaults to null. */
+  cardNumber?: string | null;
 }
 
 export interface JobRecord {

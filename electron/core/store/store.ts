@@ -9,6 +9,8 @@ import { cardsRepository, type CardsRepository } from './cards.js';
 import { certificatesRepository, type CertificatesRepository } from './certificates.js';
 import { escrowRepository, type EscrowRepository } from './escrow.js';
 import { jobsRepository, type JobsRepository } from './jobs.js';
+import { officersRepository, type OfficersRepository } from './officers.js';
+import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
 import { runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
@@ -28,6 +30,8 @@ export interface StationStore {
   escrow: EscrowRepository;
   sequences: SequencesRepository;
   audit: AuditRepository;
+  officers: OfficersRepository;
+  requests: CardRequestsRepository;
 }
 
 /** Options for {@link openStore}. */
@@ -63,5 +67,7 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     escrow: escrowRepository(ctx),
     sequences: sequencesRepository(ctx),
     audit: auditRepository(ctx),
+    officers: officersRepository(ctx),
+    requests: cardRequestsRepository(ctx),
   };
 }
