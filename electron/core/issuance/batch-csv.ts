@@ -1,0 +1,68 @@
+/**
+ * A CSV batch: the list of card requests to produce, as a spreadsheet exports
+ * it (RFC 4180 fields, comma or semicolon separated). The request id is taken
+ * from the column headed `request`, `request_id`, `requestId` or `id`; without
+ * such a header, from the first column of every line.
+ */
+import { StationError } from '../errors.js';
+
+/** Most requests one batch may hold (the batches.start contract's limit). */
+export const MAX_BATCH_REQUESTS = 10_000;
+const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
+const HEADER_NAMES = new Set(['request', 'request_id', 'requestid', 'id', 'request id']);
+
+/** Splits one CSV line into fields (double quotes may enclose separators; "" is a quote). */
+function fields(line: string, separator: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === separator) {
+      out.push(field);
+      field = '';
+    } else field += ch;
+  }
+  out.push(field);
+  return out.map((f) => f.trim());
+}
+
+/**
+ * The request ids of a CSV batch, in file order (blank lines skipped).
+ * @throws StationError INVALID_INPUT naming the line of a bad or repeated id, an empty file, or more than 10 000 requests
+ */
+export function parseBatchCsv(text: string): string[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const first = lines.find((l) => l.trim().length > 0) ?? '';
+  const separator = first.includes(';') && !first.includes(',') ? ';' : ',';
+  let column = 0;
+  let start = 0;
+  const header = fields(first, separator).map((h) => h.toLowerCase());
+  const named = header.findIndex((h) => HEADER_NAMES.has(h));
+  if (named >= 0) {
+    column = named;
+    start = lines.indexOf(first) + 1;
+  }
+  const ids: string[] = [];
+  const seen = new Map<string, number>();
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim().length === 0) continue;
+    const id = fields(line, separator)[column] ?? '';
+    if (!REQUEST_ID.test(id)) throw new StationError('INVALID_INPUT', `Line ${i + 1} of the batch file has no valid request id.`, { line: i + 1 });
+    const earlier = seen.get(id);
+    if (earlier !== undefined) throw new StationError('INVALID_INPUT', `Line ${i + 1} of the batch file repeats the request on line ${earlier}.`, { line: i + 1 });
+    seen.set(id, i + 1);
+    ids.push(id);
+  }
+  if (ids.length === 0) throw new StationError('INVALID_INPUT', 'The batch file lists no request.');
+  if (ids.length > MAX_BATCH_REQUESTS) throw new StationError('INVALID_INPUT', `A batch holds at most ${MAX_BATCH_REQUESTS} requests; split the file.`);
+  return ids;
+}
