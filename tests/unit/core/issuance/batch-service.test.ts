@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { Station } from '../../../../electron/boot/open-station.js';
-import { BatchService, STATION_STOPPED_SENTENCE, type BatchActor, type BatchChange, type BatchRequestInfo } from '../../../../electron/core/issuance/batch-service.js';
+import { batchJobs, batchRequests } from '../../../../electron/core/issuance/batch-ports.js';
+import { BatchService, STATION_STOPPED_SENTENCE, type BatchActor, type BatchChange } from '../../../../electron/core/issuance/batch-service.js';
 import { probeInsertedCard } from '../../../../electron/core/issuance/batch-card-probe.js';
 import { batchRepository } from '../../../../electron/core/issuance/batch-store.js';
 import { MultiTrainingReaders, openBatchTestStation, READER_A, READER_B, type BatchTestStation } from './batch-station.js';
@@ -16,7 +17,6 @@ const ACTOR: BatchActor = { officerId: null, username: 'prod.admin', personId: n
 interface Harness {
   ts: BatchTestStation;
   readers: MultiTrainingReaders;
-  requests: Map<string, BatchRequestInfo>;
   service: BatchService;
   changes: BatchChange[];
   /** Runs after each card probe (a test arms a card fault for the job that follows). */
@@ -35,35 +35,34 @@ afterEach(async () => {
   open = undefined;
 });
 
-/** The production side the core wires: one job per request, run and cancelled through ProductionService. */
-function jobsFor(station: () => Station, requests: Map<string, BatchRequestInfo>) {
-  return {
-    createJob(requestId: string, readerName: string) {
-      const r = requests.get(requestId)!;
-      const job = station().production.createJob({ personId: r.personId, readerName });
-      r.cardId = job.cardId;
-      return job.id;
+/**
+ * The production side as the core wires it (batch ports over the store and
+ * ProductionService); the job is made for the request's person here, where
+ * the station makes it on the card object created at approval.
+ */
+function jobsFor(station: () => Station) {
+  return batchJobs({
+    store: station().store,
+    production: {
+      retry: (...a) => station().production.retry(...a),
+      cancel: (...a) => station().production.cancel(...a),
     },
-    async runJob(jobId: string, readerName: string) {
-      const outcome = await station().production.retry(jobId, readerName, undefined);
-      return { status: outcome.job.status, failure: outcome.job.error?.message ?? null };
+    createJobForRequest(request, readerName) {
+      const job = station().production.createJob({ personId: request.personId, readerName, profile: request.profile });
+      station().store.requests.update(request.id, { cardId: job.cardId });
+      return job;
     },
-    async cancelJob(jobId: string, reason: string) {
-      await station().production.cancel(jobId, reason);
-    },
-  };
+  });
 }
 
 async function harness(readerNames = [READER_A, READER_B], training = true): Promise<Harness> {
   const readers = new MultiTrainingReaders(readerNames);
   const ts = await openBatchTestStation(readers);
-  const requests = new Map<string, BatchRequestInfo>();
   const changes: BatchChange[] = [];
   let n = 0;
   const h: Harness = {
     ts,
     readers,
-    requests,
     changes,
     service: undefined as unknown as BatchService,
     addRequests(count) {
@@ -71,13 +70,7 @@ async function harness(readerNames = [READER_A, READER_B], training = true): Pro
       for (let i = 0; i < count; i++) {
         n++;
         const p = ts.station.store.persons.add({ givenName: 'Ada', surname: `Batch${n}`, employeeId: String(300000 + n), affiliation: 'employee' });
-        const id = `req-${n}`;
-        // The request row the batch items refer to (RequestService writes these in the station).
-        const at = new Date().toISOString();
-        ts.station.store.db
-          .prepare("INSERT INTO card_requests (id, person_id, profile, state, source, created_at, updated_at) VALUES (?, ?, 'employee', 'approved', 'desk', ?, ?)")
-          .run(id, p.id, at, at);
-        requests.set(id, { id, personId: p.id, personName: `Ada Batch${n}`, state: 'approved', cardId: null });
+        const id = ts.station.store.requests.create({ personId: p.id, profile: 'employee', source: 'desk', state: 'approved' }).id;
         ids.push(id);
       }
       return ids;
@@ -86,8 +79,8 @@ async function harness(readerNames = [READER_A, READER_B], training = true): Pro
       h.service = new BatchService({
         store: ts.station.store,
         readers,
-        requests: { get: (id) => requests.get(id) },
-        jobs: jobsFor(() => ts.station, requests),
+        requests: batchRequests(ts.station.store),
+        jobs: jobsFor(() => h.ts.station),
         training,
         onChange: (c) => changes.push(c),
         probe: async (r, name) => {
@@ -159,7 +152,9 @@ describe('BatchService', () => {
     }
     // Each card got its own person's job.
     const persons = view.items.map((i) => h.ts.station.store.jobs.get(i.jobId!)!.personId);
-    expect(persons).toEqual(ids.map((id) => h.requests.get(id)!.personId));
+    expect(persons).toEqual(ids.map((id) => h.ts.station.store.requests.get(id)!.personId));
+    // Each request followed its card to produced.
+    expect(ids.map((id) => h.ts.station.store.requests.get(id)!.state)).toEqual(['produced', 'produced', 'produced']);
     expect(h.changes.at(-1)).toEqual({ batchId: batch.id, done: 3, failed: 0, remaining: 0 });
   });
 
@@ -175,6 +170,7 @@ describe('BatchService', () => {
     expect(view.items[0]!.failure).toMatch(/^The card was removed while /);
     expect(view).toMatchObject({ failed: 1, remaining: 2 });
     const firstJob = view.items[0]!.jobId!;
+    expect(h.ts.station.store.requests.get(ids[0]!)!.state).toBe('production_failed');
 
     h.readers.reader(READER_A).remove();
     await insert(h, READER_A, VirtualPivCard.create());
@@ -299,6 +295,7 @@ describe('BatchService', () => {
     expect(view.items[0]).toMatchObject({ state: 'cancelled', failure: 'Card damaged by the printer' });
     expect(h.ts.station.store.jobs.get(failed.jobId!)!.status).toBe('cancelled');
     expect(h.ts.station.store.certificates.listByJob(failed.jobId!).every((c) => c.status === 'revoked')).toBe(true);
+    expect(h.ts.station.store.requests.get(ids[0]!)!.state).toBe('cancelled');
 
     view = await h.service.cancelItem(batch.id, ids[2]!, 'Person left the agency', ACTOR);
     expect(view.items[2]).toMatchObject({ state: 'cancelled', jobId: null });
@@ -322,10 +319,10 @@ describe('BatchService', () => {
     const h = await harness([READER_A]);
     const [r1, r2, r3] = h.addRequests(3);
     await expect(h.service.start([r1!, r1!], 'all', ACTOR)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(h.service.start(['req-none'], 'all', ACTOR)).rejects.toMatchObject({ code: 'NOT_FOUND_RECORD' });
-    h.requests.get(r2!)!.state = 'requested';
+    await expect(h.service.start(['00000000-0000-4000-8000-000000000000'], 'all', ACTOR)).rejects.toMatchObject({ code: 'NOT_FOUND_RECORD' });
+    h.ts.station.store.requests.update(r2!, { state: 'requested' });
     await expect(h.service.start([r1!, r2!], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE' });
-    const self: BatchActor = { officerId: null, username: 'ada', personId: h.requests.get(r3!)!.personId };
+    const self: BatchActor = { officerId: null, username: 'ada', personId: h.ts.station.store.requests.get(r3!)!.personId };
     await expect(h.service.start([r3!], 'all', self)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) });
     const b = await h.service.start([r1!], 'all', ACTOR);
     await expect(h.service.start([r1!], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE', details: { batchId: b.id } });
