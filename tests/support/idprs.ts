@@ -20,7 +20,7 @@ const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 export interface IdprsIdentity {
   certDer: Uint8Array;
   certPem: string;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
   algorithm: 'P256' | 'RSA2048';
 }
 
@@ -33,7 +33,7 @@ export async function makeIdprsIdentity(opts: { algorithm?: 'P256' | 'RSA2048'; 
     algorithm === 'P256'
       ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
       : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = opts.notBefore ?? new Date(Date.now() - 86_400_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: (serial++).toString(16).padStart(2, '0'),
@@ -76,7 +76,7 @@ export interface SignOptions {
  * signed attributes contentType, messageDigest and signingTime.
  */
 export async function signCpr(identity: IdprsIdentity, doc: CprDocument | Uint8Array, opts: SignOptions = {}): Promise<Uint8Array> {
-  const crypto = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto });
+  const crypto = new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never });
   const content = doc instanceof Uint8Array ? doc : new TextEncoder().encode(JSON.stringify(doc));
   const named = pkijs.Certificate.fromBER((opts.claimAs ?? identity).certDer);
   const contentType = opts.contentType ?? OID_DATA;

@@ -122,3 +122,19 @@ function malformed(sentence: string, reason: string): StationError {
 function invalid(sentence: string, reason: string): StationError {
   return new StationError('CPR_SIGNATURE_INVALID', `${sentence} Delete the CPR and submit it again, signed with the IDPRS signing certificate.`, { reason });
 }
+
+/**
+ * The encapsulated content of a CMS message WITHOUT verifying anything, so a
+ * rejected CPR can still be recorded under the IDPRS request id it claims
+ * (for the IDPRS's status and delete-request calls). Never use it to decide.
+ * @returns the content bytes, or null when there are none to read
+ */
+export function peekUnverifiedContent(der: Uint8Array): Uint8Array | null {
+  try {
+    const eContent = parseSignedData(der).encapContentInfo.eContent;
+    if (!eContent || eContent.idBlock.tagClass !== TAG_CLASS_UNIVERSAL || eContent.idBlock.tagNumber !== OCTET_STRING_TAG_NUMBER) return null;
+    return new Uint8Array(eContent.getValue());
+  } catch {
+    return null;
+  }
+}

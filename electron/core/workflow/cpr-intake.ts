@@ -1,0 +1,303 @@
+/**
+ * CPR intake: card production requests from the IDPRS, signed as CMS
+ * SignedData, whatever door they come through (HTTP, folder drop, CLI).
+ *
+ * Alternate flows (issue 4, as the issuing system documents them):
+ * - the person already exists (same IDPRS person id) → used as is;
+ * - the person does not exist → created when the IDPRS manages persons
+ *   (`idprs.managesPersons`), else rejected CPR_PERSON_UNKNOWN;
+ * - a CPR was already accepted for the person before → the stored person
+ *   attributes are replaced by the new CPR's;
+ * - an issuance request is already open for the person → rejected
+ *   CPR_REQUEST_EXISTS, telling the IDPRS to delete it and submit a new one;
+ * - invalid CPR (signature cannot be verified: CPR_SIGNATURE_INVALID /
+ *   CPR_MALFORMED; or it cannot be stored: CPR_STORE_FAILED) → rejected,
+ *   telling the IDPRS to delete it and resubmit.
+ * Every CPR, accepted or rejected, is recorded in the ledger (cprs) and
+ * audited with actor 'idprs'. Resending an accepted CPR (same bytes) is
+ * answered with the original acceptance, so an HTTP retry creates nothing twice.
+ */
+import { createHash } from 'node:crypto';
+import { isStationError, StationError } from '../errors.js';
+import type { NewAuditEvent } from '../store/records.js';
+import { IdprsIdSchema, parseCprDocument, type CprDocument } from './cpr-document.js';
+import { decodeCprEnvelope } from './cpr-envelope.js';
+import type { CprRequestPort } from './cpr-port.js';
+import type { CprRecord, CprRecords } from './cpr-records.js';
+import { isCprErrorCode, type CprErrorCode, type CprResult } from './cpr-result.js';
+import { peekUnverifiedContent, verifyCprSignature } from './cpr-signature.js';
+
+/** Audit actor of everything the intake does. */
+export const IDPRS_ACTOR = 'idprs';
+
+/** Through which door a CPR came (audited). */
+export type CprChannel = 'http' | 'folder' | 'cli';
+
+/** What the intake is built from. */
+export interface CprIntakeDeps {
+  records: CprRecords;
+  requests: CprRequestPort;
+  /** Runs `fn` in one SQLite transaction (StationStore.transaction). */
+  transaction<T>(fn: () => T): T;
+  audit(event: NewAuditEvent): void;
+  /** DER of the IDPRS signing certificate (idprs.signerCertificate). */
+  signerCertificate: Uint8Array;
+  /** idprs.managesPersons: a CPR for an unknown person creates it. */
+  managesPersons: boolean;
+  now?: () => Date;
+}
+
+/** Request states the delete-request can no longer undo. */
+const UNDELETABLE_STATES = new Set(['in_production', 'produced']);
+
+/** The CPR intake service. */
+export class CprIntake {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CprIntakeDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Takes one signed CPR.
+   * @param body the CMS message as DER, base64 or PEM
+   * @param channel the door it came through (audited)
+   * @returns the answer for the IDPRS; never throws for a bad CPR (the rejection is the answer)
+   */
+  async submit(body: Uint8Array, channel: CprChannel): Promise<CprResult> {
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    let der: Uint8Array | undefined;
+    let doc: CprDocument | undefined;
+    try {
+      der = decodeCprEnvelope(body);
+      const verified = await verifyCprSignature(der, this.deps.signerCertificate, this.now());
+      doc = parseCprDocument(verified.content);
+      const documentSha256 = createHash('sha256').update(der).digest('hex');
+      const accepted = doc;
+      return this.deps.transaction(() => this.accept(accepted, documentSha256, channel));
+    } catch (e) {
+      const err = asCprError(e);
+      const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der);
+      return this.reject(err, claimed, der ? createHash('sha256').update(der).digest('hex') : sha256, channel);
+    }
+  }
+
+  /**
+   * The IDPRS delete-request: cancels the request made from the CPR with that
+   * IDPRS request id and marks its CPRs deleted (rejected ones too).
+   * Deleting again answers CPR_DELETED again.
+   */
+  deleteRequest(idprsRequestId: string): CprResult {
+    if (!IdprsIdSchema.safeParse(idprsRequestId).success) return notFound(idprsRequestId);
+    try {
+      return this.deps.transaction(() => {
+        const rows = this.deps.records.byIdprsRequestId(idprsRequestId);
+        if (rows.length === 0) return notFound(idprsRequestId);
+        const live = rows.filter((r) => r.status !== 'deleted');
+        const acceptedRow = live.find((r) => r.status === 'accepted');
+        let request = acceptedRow?.requestId ? this.deps.requests.getRequest(acceptedRow.requestId) : undefined;
+        if (request && UNDELETABLE_STATES.has(request.state)) {
+          this.audit('cpr.delete', 'refused', { idprsRequestId, requestId: request.id, code: 'CPR_DELETE_REFUSED' }, request.personId);
+          return {
+            status: acceptedRow!.status,
+            code: 'CPR_DELETE_REFUSED',
+            message: `The card request of CPR ${idprsRequestId} is ${request.state === 'produced' ? 'already produced' : 'in production'} and can no longer be deleted.`,
+            cprId: acceptedRow!.id,
+            idprsRequestId,
+            requestId: request.id,
+            requestState: request.state,
+          };
+        }
+        if (request && (request.state === 'requested' || request.state === 'approved' || request.state === 'production_failed')) {
+          request = this.deps.requests.cancelForIdprs(request.id);
+        }
+        if (live.length > 0) {
+          this.deps.records.markDeleted(live.map((r) => r.id));
+          this.audit('cpr.deleted', 'ok', { idprsRequestId, requestId: request?.id, cprs: live.length }, request?.personId);
+        }
+        const latest = acceptedRow ?? rows[0]!;
+        return {
+          status: 'deleted',
+          code: 'CPR_DELETED',
+          message: live.length > 0 ? `CPR ${idprsRequestId} is deleted${request ? ' and its card request cancelled' : ''}.` : `CPR ${idprsRequestId} was already deleted.`,
+          cprId: latest.id,
+          idprsRequestId,
+          requestId: request?.id ?? latest.requestId,
+          requestState: request?.state ?? null,
+        };
+      });
+    } catch (e) {
+      const err = asCprError(e);
+      return { status: 'rejected', code: err.code as CprErrorCode, message: err.message, cprId: null, idprsRequestId, requestId: null, requestState: null };
+    }
+  }
+
+  /**
+   * The status of a CPR, by the IDPRS request id (or the station's CPR id):
+   * the accepted CPR if there is one, else the latest received.
+   */
+  status(id: string): CprResult {
+    const rows = IdprsIdSchema.safeParse(id).success ? this.deps.records.byIdprsRequestId(id) : [];
+    const row = rows.find((r) => r.status === 'accepted') ?? rows[0] ?? this.deps.records.get(id);
+    if (!row) return notFound(id);
+    const request = row.requestId ? this.deps.requests.getRequest(row.requestId) : undefined;
+    const code = row.status === 'accepted' ? 'CPR_ACCEPTED' : row.status === 'deleted' ? 'CPR_DELETED' : isCprErrorCode(row.errorCode ?? '') ? (row.errorCode as CprErrorCode) : 'CPR_STORE_FAILED';
+    return {
+      status: row.status,
+      code,
+      message: row.message ?? '',
+      cprId: row.id,
+      idprsRequestId: row.idprsRequestId,
+      requestId: row.requestId,
+      requestState: request?.state ?? null,
+    };
+  }
+
+  /** The acceptance path; runs inside one transaction, so a refusal leaves nothing behind. */
+  private accept(doc: CprDocument, documentSha256: string, channel: CprChannel): CprResult {
+    const { records, requests } = this.deps;
+    const previous = records.accepted(doc.idprsRequestId);
+    if (previous) {
+      if (previous.documentSha256 !== documentSha256) {
+        throw new StationError(
+          'CPR_ID_CONFLICT',
+          `IDPRS request ${doc.idprsRequestId} was already accepted with other content: delete it first, or submit the new CPR under a new request id.`,
+        );
+      }
+      const request = previous.requestId ? requests.getRequest(previous.requestId) : undefined;
+      return { ...acceptedResult(previous, request?.state ?? null), message: `CPR ${doc.idprsRequestId} was already accepted.`, replay: true };
+    }
+
+    let personId = requests.findPersonByExternalId(doc.person.externalId);
+    if (!personId && !this.deps.managesPersons) {
+      throw new StationError(
+        'CPR_PERSON_UNKNOWN',
+        `There is no person with IDPRS id ${doc.person.externalId} at the station, and the station does not create persons from CPRs: register the person, then delete this CPR and submit it again.`,
+      );
+    }
+    if (personId) {
+      const open = requests.openRequestFor(personId);
+      if (open) {
+        const from = open.cprId ? records.get(open.cprId)?.idprsRequestId : undefined;
+        throw new StationError(
+          'CPR_REQUEST_EXISTS',
+          `An issuance request already exists for this person (${from ? `IDPRS request ${from}` : `station request ${open.id}`}): delete it, then submit a new CPR.`,
+          { requestId: open.id },
+        );
+      }
+    }
+
+    let personAction: 'used' | 'created' | 'replaced';
+    if (!personId) {
+      personId = requests.createPerson(doc.person);
+      personAction = 'created';
+      this.audit('person.added', 'ok', { externalId: doc.person.externalId, idprsRequestId: doc.idprsRequestId }, personId);
+    } else if (records.everAcceptedFor(doc.person.externalId)) {
+      requests.replacePersonAttributes(personId, doc.person);
+      personAction = 'replaced';
+      this.audit('person.updated', 'ok', { externalId: doc.person.externalId, idprsRequestId: doc.idprsRequestId }, personId);
+    } else {
+      personAction = 'used';
+    }
+
+    const row = records.insert({
+      idprsRequestId: doc.idprsRequestId,
+      personExternalId: doc.person.externalId,
+      status: 'accepted',
+      errorCode: null,
+      message: null,
+      documentSha256,
+      requestId: null,
+    });
+    const request = requests.createRequest(personId, doc.profile, row.id);
+    records.setRequest(row.id, request.id);
+    this.audit('cpr.accepted', 'ok', { idprsRequestId: doc.idprsRequestId, cprId: row.id, requestId: request.id, person: personAction, channel }, personId);
+    return {
+      ...acceptedResult({ ...row, requestId: request.id }, request.state),
+      message: `CPR ${doc.idprsRequestId} accepted: card request ${request.id} is ${request.state}.`,
+    };
+  }
+
+  /** Records and audits a rejection; answers it even when recording fails. */
+  private reject(err: StationError, claimed: ClaimedIds, documentSha256: string, channel: CprChannel): CprResult {
+    let cprId: string | null = null;
+    try {
+      cprId = this.deps.records.insert({
+        idprsRequestId: claimed.idprsRequestId,
+        personExternalId: claimed.personExternalId,
+        status: 'rejected',
+        errorCode: err.code,
+        message: err.message,
+        documentSha256,
+        requestId: null,
+      }).id;
+      this.audit('cpr.rejected', 'refused', { code: err.code, idprsRequestId: claimed.idprsRequestId ?? undefined, cprId, channel, reason: reasonOf(err) });
+    } catch {
+      // The answer still goes out: the IDPRS must learn the CPR was not taken.
+    }
+    return {
+      status: 'rejected',
+      code: err.code as CprErrorCode,
+      message: err.message,
+      cprId,
+      idprsRequestId: claimed.idprsRequestId,
+      requestId: typeof err.details.requestId === 'string' ? err.details.requestId : null,
+      requestState: null,
+    };
+  }
+
+  private audit(action: string, outcome: NewAuditEvent['outcome'], details: Record<string, unknown>, personId?: string): void {
+    this.deps.audit({ actor: IDPRS_ACTOR, action, outcome, personId: personId ?? null, details });
+  }
+}
+
+interface ClaimedIds {
+  idprsRequestId: string | null;
+  personExternalId: string | null;
+}
+
+/** The ids a rejected CPR claims (unverified; only for the ledger). */
+function claimedIds(der: Uint8Array | undefined): ClaimedIds {
+  const none = { idprsRequestId: null, personExternalId: null };
+  const content = der ? peekUnverifiedContent(der) : null;
+  if (!content) return none;
+  try {
+    const raw = JSON.parse(new TextDecoder().decode(content)) as { idprsRequestId?: unknown; person?: { externalId?: unknown } };
+    const id = IdprsIdSchema.safeParse(raw.idprsRequestId);
+    const ext = IdprsIdSchema.safeParse(raw.person?.externalId);
+    return { idprsRequestId: id.success ? id.data : null, personExternalId: ext.success ? ext.data : null };
+  } catch {
+    return none;
+  }
+}
+
+/** Any failure as a CPR error: ours pass through; everything else means the CPR could not be stored. */
+function asCprError(e: unknown): StationError {
+  if (isStationError(e) && isCprErrorCode(e.code)) return e;
+  return new StationError(
+    'CPR_STORE_FAILED',
+    'The station could not store this CPR: delete it and submit it again; if it fails again, call the station administrator.',
+    { cause: isStationError(e) ? e.code : 'unexpected' },
+  );
+}
+
+function reasonOf(err: StationError): string | undefined {
+  const r = err.details.reason ?? err.details.field ?? err.details.cause;
+  return typeof r === 'string' ? r : undefined;
+}
+
+function acceptedResult(row: CprRecord, requestState: CprResult['requestState']): CprResult {
+  return {
+    status: 'accepted',
+    code: 'CPR_ACCEPTED',
+    message: '',
+    cprId: row.id,
+    idprsRequestId: row.idprsRequestId,
+    requestId: row.requestId,
+    requestState,
+  };
+}
+
+function notFound(id: string): CprResult {
+  return { status: 'rejected', code: 'CPR_NOT_FOUND', message: `There is no CPR ${id} at this station.`, cprId: null, idprsRequestId: id, requestId: null, requestState: null };
+}

@@ -1,0 +1,35 @@
+/**
+ * What the CPR intake needs from the rest of the workflow: persons by their
+ * IDPRS id, and card requests. Kept narrow so the intake's rules read on
+ * their own; the station's adapter (cpr-station.ts) binds it to the store and
+ * the RequestService. Every method is synchronous so the intake can run a
+ * whole acceptance in one SQLite transaction.
+ */
+import type { CprPerson } from './cpr-document.js';
+import type { CardRequest } from './types.js';
+
+/** Request states in which a request still counts as open (no new CPR may be accepted for the person). */
+export const OPEN_REQUEST_STATES = ['requested', 'approved', 'in_production', 'production_failed'] as const;
+
+/** Persons and requests, as the intake sees them. Errors are StationErrors. */
+export interface CprRequestPort {
+  /** The id of the person with this IDPRS person id, if any. */
+  findPersonByExternalId(externalId: string): string | undefined;
+  /** Creates a person from the CPR (with its external id); returns the person id. */
+  createPerson(person: CprPerson): string;
+  /** Replaces the person's stored attributes (names, e-mail, employee id, affiliation) with the CPR's. */
+  replacePersonAttributes(personId: string, person: CprPerson): void;
+  /** The person's open request (state in OPEN_REQUEST_STATES), if any. */
+  openRequestFor(personId: string): CardRequest | undefined;
+  /**
+   * Creates the card request for the CPR: source 'idprs', caller the IDPRS
+   * (audited with actor 'idprs'), state per the profile's approval rule.
+   */
+  createRequest(personId: string, profile: CardRequest['profile'], cprId: string): CardRequest;
+  getRequest(requestId: string): CardRequest | undefined;
+  /**
+   * Cancels the request for the IDPRS delete-request.
+   * @throws StationError REQUEST_STATE when it is in production or produced
+   */
+  cancelForIdprs(requestId: string): CardRequest;
+}
