@@ -1,51 +1,105 @@
 /**
- * The station window: header (organization, training banner), the main
- * navigation, the readers sidebar (always visible) and the current screen.
- * Navigation is in-memory state, never the URL: the URL carries the bridge
- * token and must carry nothing else.
+ * The station window. Before anything else the session decides what shows:
+ * the first-run screen (no officer yet), the login screen, or the station
+ * itself (header with the officer and logout, the navigation the officer's
+ * roles allow, the readers sidebar, the current screen), with the lock
+ * overlay on top when the core locks the session. Navigation is in-memory
+ * state, never the URL: the URL carries the bridge token and nothing else.
  */
-import { useEffect, useState } from 'react';
-import { useStation, useStores } from './stores/stores';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { Channel, OfficerView } from '../../electron/contract/station-api';
+import { useSession, useStation, useStores } from './stores/stores';
+import { mayCall } from './stores/roles';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { IssueFlow } from './features/issue/IssueFlow';
 import { ProductionScreen } from './features/production/ProductionScreen';
 import { QueueScreen } from './features/queue/QueueScreen';
+import { FirstRunScreen } from './features/auth/FirstRunScreen';
+import { LoginScreen } from './features/auth/LoginScreen';
+import { LockOverlay } from './features/auth/LockOverlay';
+import { RequestsScreen } from './features/requests/RequestsScreen';
+import { ProduceRequestScreen } from './features/requests/ProduceRequestScreen';
+import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
+import { BatchesScreen } from './features/batches/BatchesScreen';
+import { OfficersScreen } from './features/officers/OfficersScreen';
 
-type View = { name: 'issue' } | { name: 'queue' } | { name: 'production'; jobId: string };
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers';
+type View = { name: ScreenName } | { name: 'production'; jobId: string };
+
+/** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
+const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
+  { name: 'requests', label: 'Requests', channel: 'requests.list' },
+  { name: 'approvals', label: 'Approvals', channel: 'requests.approve' },
+  { name: 'produce', label: 'Produce request', channel: 'requests.produce' },
+  { name: 'issue', label: 'Issue card', channel: 'production.start' },
+  { name: 'batches', label: 'Mass production', channel: 'batches.list' },
+  { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
+  { name: 'officers', label: 'Officers', channel: 'officers.list' },
+];
+
+/** The screens `officer` may open, in navigation order. */
+export function navFor(officer: OfficerView | null): typeof NAV {
+  return NAV.filter((n) => mayCall(officer, n.channel));
+}
 
 export function App() {
   const stores = useStores();
-  const info = useStation((s) => s.info);
-  const stationError = useStation((s) => s.error);
-  const [view, setView] = useState<View>({ name: 'issue' });
+  const loaded = useSession((s) => s.loaded);
+  const firstRun = useSession((s) => s.firstRun);
+  const officer = useSession((s) => s.officer);
+  const locked = useSession((s) => s.locked);
 
   useEffect(() => {
     void stores.station.getState().load();
-    const stopReaders = stores.readers.getState().start();
-    const stopJobs = stores.jobs.getState().start();
-    return () => {
-      stopReaders();
-      stopJobs();
-    };
+    void stores.session.getState().load();
+    return stores.session.getState().start();
   }, [stores]);
 
-  const openJob = (jobId: string) => setView({ name: 'production', jobId });
+  let body: ReactNode;
+  if (!loaded) body = <p className="muted content">Connecting to the station…</p>;
+  else if (officer) body = <StationWindow key={officer.id} officer={officer} />;
+  else if (firstRun) body = <FirstRunScreen />;
+  else body = <LoginScreen />;
 
   return (
     <div className="app">
+      <Header />
+      {body}
+      {officer && locked && <LockOverlay />}
+    </div>
+  );
+}
+
+function Header() {
+  const stores = useStores();
+  const info = useStation((s) => s.info);
+  const stationError = useStation((s) => s.error);
+  const officer = useSession((s) => s.officer);
+  return (
+    <>
       <header className="app-header">
         <h1>
           PIV Station{info?.organization && <span className="org"> · {info.organization}</span>}
         </h1>
-        <nav aria-label="Main">
-          <button type="button" data-testid="nav-issue" aria-current={view.name === 'issue' ? 'page' : undefined} onClick={() => setView({ name: 'issue' })}>
-            Issue card
-          </button>
-          <button type="button" data-testid="nav-queue" aria-current={view.name === 'queue' ? 'page' : undefined} onClick={() => setView({ name: 'queue' })}>
-            Production queue
-          </button>
-        </nav>
         {info && <span className="version muted">v{info.version}</span>}
+        {officer && (
+          <span className="session">
+            <span data-testid="session-officer" data-username={officer.username}>
+              {officer.displayName}
+            </span>
+            <button
+              type="button"
+              data-testid="logout-button"
+              onClick={() => {
+                // The next officer must not find this one's choices or PIN.
+                stores.issue.getState().reset();
+                void stores.session.getState().logout();
+              }}
+            >
+              Log out
+            </button>
+          </span>
+        )}
       </header>
       {info?.training && (
         <div className="training-banner" data-testid="training-banner" role="status">
@@ -57,14 +111,47 @@ export function App() {
           {stationError}
         </div>
       )}
+    </>
+  );
+}
+
+/** The logged-in station: navigation per role, readers, current screen. */
+function StationWindow({ officer }: { officer: OfficerView }) {
+  const stores = useStores();
+  const nav = navFor(officer);
+  const [view, setView] = useState<View>(() => ({ name: nav[0]?.name ?? 'queue' }));
+
+  useEffect(() => {
+    const stops = [stores.readers.getState().start(), stores.jobs.getState().start(), stores.requests.getState().start(), stores.batches.getState().start()];
+    return () => stops.forEach((stop) => stop());
+  }, [stores]);
+
+  const openJob = (jobId: string) => setView({ name: 'production', jobId });
+  const allowed = (name: ScreenName) => nav.some((n) => n.name === name);
+
+  return (
+    <>
+      <nav aria-label="Main" className="main-nav">
+        {nav.map((n) => (
+          <button key={n.name} type="button" data-testid={`nav-${n.name}`} aria-current={view.name === n.name ? 'page' : undefined} onClick={() => setView({ name: n.name })}>
+            {n.label}
+          </button>
+        ))}
+      </nav>
       <div className="layout">
         <ReadersPanel />
         <main className="content">
-          {view.name === 'issue' && <IssueFlow onJobStarted={openJob} />}
-          {view.name === 'queue' && <QueueScreen onOpenJob={openJob} />}
+          {nav.length === 0 && <p className="muted">Your account has no role on this station yet. Ask an administrator to give you one.</p>}
+          {view.name === 'requests' && allowed('requests') && <RequestsScreen />}
+          {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}
+          {view.name === 'produce' && allowed('produce') && <ProduceRequestScreen onJobStarted={openJob} />}
+          {view.name === 'issue' && allowed('issue') && <IssueFlow onJobStarted={openJob} />}
+          {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
+          {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
+          {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
           {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
         </main>
       </div>
-    </div>
+    </>
   );
 }

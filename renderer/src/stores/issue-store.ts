@@ -63,6 +63,13 @@ export interface IssueState {
    * @returns the new job id, or null when the core refused (then `error` holds the sentence).
    */
   produce(): Promise<string | null>;
+  /**
+   * Calls `requests.produce` for an approved request with the chosen reader
+   * and PIN mode (the card object was made at approval). Clears the PIN
+   * whatever the outcome.
+   * @returns the new job id, or null when the core refused (then `error` holds the sentence).
+   */
+  produceRequest(requestId: string): Promise<string | null>;
   /** Forgets every choice and the PIN (leaving the screen, or after a start). */
   reset(): void;
 }
@@ -117,6 +124,19 @@ export function createIssueStore(api: StationApi): IssueStore {
           profile,
           ...(pinMode === 'typed' ? { pin } : {}),
         });
+        set({ ...initial });
+        return jobId;
+      } catch (e) {
+        set({ starting: false, error: errorSentence(e), pin: '', pinConfirm: '' });
+        return null;
+      }
+    },
+    async produceRequest(requestId) {
+      const { readerName, pinMode, pin, starting } = get();
+      if (!readerName || starting) return null;
+      set({ starting: true, error: null });
+      try {
+        const { jobId } = await api.call('requests.produce', { requestId, readerName, ...(pinMode === 'typed' ? { pin } : {}) });
         set({ ...initial });
         return jobId;
       } catch (e) {

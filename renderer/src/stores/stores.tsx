@@ -10,6 +10,11 @@ import { createPersonsStore, type PersonsState, type PersonsStore } from './pers
 import { createIssueStore, type IssueState, type IssueStore } from './issue-store';
 import { createJobsStore, type JobsState, type JobsStore } from './jobs-store';
 import { createStationStore, type StationState, type StationStore } from './station-store';
+import { createSessionStore, type SessionState, type SessionStore } from './session-store';
+import { createRequestsStore, type RequestsState, type RequestsStore } from './requests-store';
+import { createBatchesStore, type BatchesState, type BatchesStore } from './batches-store';
+import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
+import { watchSession, type SessionListener } from './session-watch';
 
 export interface Stores {
   station: StationStore;
@@ -17,11 +22,28 @@ export interface Stores {
   persons: PersonsStore;
   issue: IssueStore;
   jobs: JobsStore;
+  session: SessionStore;
+  requests: RequestsStore;
+  batches: BatchesStore;
+  officers: OfficersStore;
 }
 
-/** Builds every store over `api`; `debounceMs` tunes the person search (tests use 0). */
-export function createStores(api: StationApi, options: { debounceMs?: number } = {}): Stores {
+/**
+ * Builds every store over `api`; `debounceMs` tunes the person search (tests use 0).
+ * Every call goes through the session watch, so a SESSION_LOCKED answer on any
+ * screen brings up the lock overlay and NOT_AUTHENTICATED the login screen.
+ */
+export function createStores(rawApi: StationApi, options: { debounceMs?: number } = {}): Stores {
+  // The session store listens to the API it is built over: tie the knot after building it.
+  const listener: { current?: SessionListener } = {};
+  const api = watchSession(rawApi, () => listener.current);
+  const session = createSessionStore(api);
+  listener.current = { locked: () => session.getState().markLocked(), unauthenticated: () => session.getState().markLoggedOut() };
   return {
+    session,
+    requests: createRequestsStore(api),
+    batches: createBatchesStore(api),
+    officers: createOfficersStore(api),
     station: createStationStore(api),
     readers: createReadersStore(api),
     persons: createPersonsStore(api, options),
@@ -53,5 +75,13 @@ export const usePersons = <T,>(selector: (s: PersonsState) => T): T => useStore(
 export const useIssue = <T,>(selector: (s: IssueState) => T): T => useStore(useStores().issue, selector);
 /** Selects from the jobs store. */
 export const useJobs = <T,>(selector: (s: JobsState) => T): T => useStore(useStores().jobs, selector);
+/** Selects from the session store. */
+export const useSession = <T,>(selector: (s: SessionState) => T): T => useStore(useStores().session, selector);
+/** Selects from the requests store. */
+export const useRequests = <T,>(selector: (s: RequestsState) => T): T => useStore(useStores().requests, selector);
+/** Selects from the batches store. */
+export const useBatches = <T,>(selector: (s: BatchesState) => T): T => useStore(useStores().batches, selector);
+/** Selects from the officers store. */
+export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStore(useStores().officers, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };

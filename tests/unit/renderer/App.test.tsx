@@ -2,17 +2,20 @@
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../../../renderer/src/App';
-import { createFakeApi, reader } from './support/fake-api';
+import { App, navFor } from '../../../renderer/src/App';
+import type { OfficerView } from '../../../electron/contract/station-api';
+import { authStatus, createFakeApi, officer, reader } from './support/fake-api';
 import { renderWithStores } from './support/render';
 
 afterEach(cleanup);
 
-const api = (training: boolean) =>
+const api = (training: boolean, who = officer()) =>
   createFakeApi({
     'station.info': () => ({ version: '0.1.0', organization: 'Agency', training }),
+    'auth.status': () => authStatus(who),
     'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
     'jobs.list': () => [],
+    'requests.list': () => [],
   });
 
 describe('App', () => {
@@ -21,13 +24,17 @@ describe('App', () => {
     renderWithStores(<App />, fake);
     expect((await screen.findByTestId('training-banner')).textContent).toBe('Training station: test keys, not for real cards');
     await waitFor(() => expect(screen.getByTestId('reader-row').getAttribute('data-reader')).toBe('Virtual PCD 00 00'));
-    expect(screen.getByTestId('issue-flow')).toBeTruthy();
+    expect(screen.getByTestId('session-officer').textContent).toBe('Grace Hopper');
 
-    await userEvent.setup().click(screen.getByTestId('nav-queue'));
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('nav-issue'));
+    expect(screen.getByTestId('issue-flow')).toBeTruthy();
+    await user.click(screen.getByTestId('nav-queue'));
     expect(screen.getByTestId('queue-screen')).toBeTruthy();
     expect(screen.getByTestId('readers-panel')).toBeTruthy();
     expect(fake.listenerCount('reader.changed')).toBe(1);
     expect(fake.listenerCount('job.event')).toBe(1);
+    expect(fake.listenerCount('session.locked')).toBe(1);
   });
 
   it('shows no banner on a production station', async () => {
@@ -36,5 +43,24 @@ describe('App', () => {
     await waitFor(() => expect(fake.callsTo('station.info')).toHaveLength(1));
     await waitFor(() => screen.getByTestId('reader-row'));
     expect(screen.queryByTestId('training-banner')).toBeNull();
+  });
+
+  it('shows only the screens the officer’s roles allow, and opens the first one', async () => {
+    const fake = api(false, officer({ roles: ['registration'] }));
+    renderWithStores(<App />, fake);
+    await screen.findByTestId('requests-screen');
+    const navIds = screen.getAllByRole('button').map((b) => b.getAttribute('data-testid')).filter((id) => id?.startsWith('nav-'));
+    expect(navIds).toEqual(['nav-requests', 'nav-queue']);
+    expect(screen.getByTestId('request-create')).toBeTruthy();
+  });
+
+  it('maps roles to navigation by the contract’s CHANNEL_ROLES', () => {
+    const names = (roles: OfficerView['roles']) => navFor(officer({ roles })).map((n) => n.name);
+    expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue']);
+    expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue']);
+    expect(names(['admin'])).toEqual(['officers']);
+    expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue']);
+    expect(navFor(officer({ status: 'disabled' }))).toEqual([]);
+    expect(navFor(null)).toEqual([]);
   });
 });

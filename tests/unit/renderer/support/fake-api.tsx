@@ -3,7 +3,7 @@
  * the test gives (or fails with INVALID_INPUT when none is given), every call
  * is recorded, and `emit` delivers events to subscribers as the core would.
  */
-import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, JobDetail, Person, Reader } from '../../../../electron/contract/station-api';
+import type { BatchView, CardRequestView, Channel, ChannelInput, ChannelOutput, EventName, EventPayload, JobDetail, OfficerView, Person, Reader } from '../../../../electron/contract/station-api';
 import { ApiError } from '../../../../renderer/src/api-error';
 import type { StationApi } from '../../../../renderer/src/api';
 
@@ -107,3 +107,59 @@ export function withSteps(job: JobDetail, index: number, state: JobDetail['steps
 
 /** Resolves after pending promise callbacks have run. */
 export const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** An active officer (all roles unless given). */
+export const officer = (over: Partial<OfficerView> = {}): OfficerView => ({
+  id: 'o-1',
+  username: 'grace',
+  displayName: 'Grace Hopper',
+  roles: ['registration', 'approver', 'production', 'security', 'auditor', 'admin'],
+  personId: null,
+  status: 'active',
+  createdAt: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+/** A card request waiting for approval, made at the desk by officer o-2. */
+export const cardRequest = (over: Partial<CardRequestView> = {}): CardRequestView => ({
+  id: 'req-1',
+  personId: 'p-1',
+  personName: 'Ada Lovelace',
+  profile: 'employee',
+  state: 'requested',
+  source: 'desk',
+  requestedBy: 'o-2',
+  decidedBy: null,
+  decidedAt: null,
+  decisionReason: null,
+  cardId: null,
+  cardNumber: null,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+/** A running batch with no item yet (give `items` and counts). */
+export const batch = (over: Partial<BatchView> = {}): BatchView => ({
+  id: 'batch-1',
+  status: 'running',
+  readers: [],
+  total: 0,
+  done: 0,
+  failed: 0,
+  remaining: 0,
+  cardsPerHour: null,
+  items: [],
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+/** `auth.status` of a station with `who` logged in (null: nobody; firstRun when no officer exists). */
+export const authStatus = (who: OfficerView | null, over: Partial<ChannelOutput<'auth.status'>> = {}): ChannelOutput<'auth.status'> => ({
+  firstRun: false,
+  officer: who,
+  locked: false,
+  lockAfterSeconds: 900,
+  ...over,
+});

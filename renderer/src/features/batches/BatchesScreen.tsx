@@ -1,0 +1,129 @@
+/**
+ * Mass production (card production administrator): select approved requests,
+ * run them as a batch on every free reader (or the readers chosen), and watch
+ * each batch: done / failed / remaining, cards per hour, every item's state;
+ * a failed item can be cancelled with a reason.
+ */
+import { useEffect, useState } from 'react';
+import { useBatches, useReaders, useRequests, useSession, useStores } from '../../stores/stores';
+import { mayCall } from '../../stores/roles';
+import { BatchPanel } from './BatchPanel';
+
+export function BatchesScreen() {
+  const stores = useStores();
+  const officer = useSession((s) => s.officer);
+  const approved = useRequests((s) => s.approved);
+  const readers = useReaders((s) => s.readers);
+  const list = useBatches((s) => s.list);
+  const listError = useBatches((s) => s.listError);
+  const startError = useBatches((s) => s.startError);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allReaders, setAllReaders] = useState(true);
+  const [chosenReaders, setChosenReaders] = useState<Set<string>>(new Set());
+  const [starting, setStarting] = useState(false);
+  const canStart = mayCall(officer, 'batches.start');
+
+  useEffect(() => {
+    void stores.batches.getState().loadList();
+    if (canStart) void stores.requests.getState().loadApproved();
+  }, [stores, canStart]);
+
+  const toggle = (set: Set<string>, id: string) => {
+    const next = new Set(set);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  };
+  const requestIds = approved.filter((r) => selected.has(r.id)).map((r) => r.id);
+  const readersOk = allReaders || chosenReaders.size > 0;
+
+  async function start() {
+    setStarting(true);
+    const batchId = await stores.batches.getState().startBatch({ requestIds, readers: allReaders ? 'all' : [...chosenReaders] });
+    setStarting(false);
+    if (batchId) {
+      setSelected(new Set());
+      void stores.requests.getState().loadApproved();
+    }
+  }
+
+  return (
+    <section className="batches-screen" data-testid="batches-screen" aria-labelledby="batches-title">
+      <h2 id="batches-title">Mass production</h2>
+      {canStart && (
+        <section className="step batch-form" aria-labelledby="batch-form-title">
+          <h3 id="batch-form-title">New batch</h3>
+          {approved.length === 0 ? (
+            <p className="muted">No approved request is waiting for production.</p>
+          ) : (
+            <fieldset>
+              <legend>Approved requests</legend>
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  data-testid="batch-select-all"
+                  checked={requestIds.length === approved.length}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(approved.map((r) => r.id)) : new Set())}
+                />
+                All {approved.length} approved requests
+              </label>
+              {approved.map((r) => (
+                <label key={r.id} className="choice">
+                  <input
+                    type="checkbox"
+                    data-testid="batch-request"
+                    data-request-id={r.id}
+                    checked={selected.has(r.id)}
+                    onChange={() => setSelected((s) => toggle(s, r.id))}
+                  />
+                  {r.personName} · {r.profile}
+                  {r.cardNumber && <> · card {r.cardNumber}</>}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <fieldset>
+            <legend>Readers</legend>
+            <label className="choice">
+              <input type="radio" name="batch-readers" data-testid="batch-readers-all" checked={allReaders} onChange={() => setAllReaders(true)} />
+              Every free reader
+            </label>
+            <label className="choice">
+              <input type="radio" name="batch-readers" data-testid="batch-readers-chosen" checked={!allReaders} onChange={() => setAllReaders(false)} />
+              Only these readers:
+            </label>
+            {!allReaders &&
+              readers.map((r) => (
+                <label key={r.name} className="choice indent">
+                  <input
+                    type="checkbox"
+                    data-testid="batch-reader"
+                    data-reader={r.name}
+                    checked={chosenReaders.has(r.name)}
+                    onChange={() => setChosenReaders((s) => toggle(s, r.name))}
+                  />
+                  {r.name}
+                </label>
+              ))}
+          </fieldset>
+          {startError && (
+            <p className="error" role="alert" data-testid="batch-error">
+              {startError}
+            </p>
+          )}
+          <button type="button" className="primary" data-testid="batch-start" disabled={starting || requestIds.length === 0 || !readersOk} onClick={() => void start()}>
+            {starting ? 'Starting…' : `Start the batch (${requestIds.length} cards)`}
+          </button>
+        </section>
+      )}
+
+      <h3>Batches</h3>
+      {listError && (
+        <p className="error" role="alert">
+          {listError}
+        </p>
+      )}
+      {list.length === 0 && !listError ? <p className="muted">No batch yet.</p> : list.map((b) => <BatchPanel key={b.id} batch={b} canCancel={mayCall(officer, 'batches.cancelItem')} />)}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Officers (administrator): every officer with their roles, and a form to add
+ * one with roles. The core checks the username and password rules.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { RoleShape, type OfficerView } from '../../../../electron/contract/station-api';
+import { useOfficers, useStores } from '../../stores/stores';
+import { ROLE_WORDS } from './role-words';
+import { PASSWORD_RULE } from '../auth/FirstRunScreen';
+
+type Role = OfficerView['roles'][number];
+const ROLES = RoleShape.options;
+
+export function OfficersScreen() {
+  const stores = useStores();
+  const list = useOfficers((s) => s.list);
+  const listError = useOfficers((s) => s.listError);
+  const addError = useOfficers((s) => s.addError);
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [roles, setRoles] = useState<Set<Role>>(new Set());
+  const [saving, setSaving] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+
+  useEffect(() => {
+    void stores.officers.getState().loadList();
+  }, [stores]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSaving(true);
+    setAdded(null);
+    const officer = await stores.officers.getState().add({ username: username.trim(), displayName: displayName.trim(), password, roles: ROLES.filter((r) => roles.has(r)) });
+    setSaving(false);
+    setPassword('');
+    if (officer) {
+      setAdded(officer.username);
+      setUsername('');
+      setDisplayName('');
+      setRoles(new Set());
+    }
+  }
+
+  const toggle = (role: Role) =>
+    setRoles((s) => {
+      const next = new Set(s);
+      if (next.has(role)) next.delete(role);
+      else next.add(role);
+      return next;
+    });
+
+  return (
+    <section className="officers-screen" data-testid="officers-screen" aria-labelledby="officers-title">
+      <h2 id="officers-title">Officers</h2>
+      {listError && (
+        <p className="error" role="alert">
+          {listError}
+        </p>
+      )}
+      <table className="officers">
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Name</th>
+            <th scope="col">Roles</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((o) => (
+            <tr key={o.id} data-testid="officer-row" data-username={o.username}>
+              <td>{o.username}</td>
+              <td>{o.displayName}</td>
+              <td>{o.roles.map((r) => ROLE_WORDS[r]).join(', ')}</td>
+              <td>{o.status === 'active' ? 'Active' : 'Disabled'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <form className="officer-form step" onSubmit={submit} aria-labelledby="officer-form-title">
+        <h3 id="officer-form-title">Add an officer</h3>
+        <div className="grid">
+          <label>
+            Username
+            <input data-testid="officer-username" required autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />
+          </label>
+          <label>
+            Full name
+            <input data-testid="officer-display-name" required autoComplete="off" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          </label>
+          <label>
+            Initial password
+            <input data-testid="officer-password" type="password" required autoComplete="new-password" aria-describedby="officer-password-rule" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </label>
+        </div>
+        <p className="muted" id="officer-password-rule">
+          {PASSWORD_RULE}
+        </p>
+        <fieldset>
+          <legend>Roles</legend>
+          {ROLES.map((role) => (
+            <label key={role} className="choice">
+              <input type="checkbox" data-testid={`officer-role-${role}`} checked={roles.has(role)} onChange={() => toggle(role)} />
+              {ROLE_WORDS[role]}
+            </label>
+          ))}
+        </fieldset>
+        {addError && (
+          <p className="error" role="alert" data-testid="officer-error">
+            {addError}
+          </p>
+        )}
+        {added && (
+          <p className="notice" role="status" data-testid="officer-added">
+            Officer {added} added.
+          </p>
+        )}
+        <button type="submit" className="primary" data-testid="officer-save" disabled={saving || roles.size === 0}>
+          {saving ? 'Adding…' : 'Add the officer'}
+        </button>
+      </form>
+    </section>
+  );
+}

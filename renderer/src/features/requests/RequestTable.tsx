@@ -1,0 +1,51 @@
+/**
+ * A table of card requests: cardholder, profile, state, card number, who
+ * requested and decided, and when. `actions` renders extra cells per row.
+ */
+import type { ReactNode } from 'react';
+import type { CardRequestView } from '../../../../electron/contract/station-api';
+import { REQUEST_STATE_WORDS } from '../../stores/requests-store';
+
+export interface RequestTableProps {
+  requests: CardRequestView[];
+  /** Extra cell content per row (buttons, explanations). */
+  actions?: (request: CardRequestView) => ReactNode;
+  /** The words shown when the list is empty. */
+  empty?: string;
+}
+
+export function RequestTable({ requests, actions, empty = 'No request to show.' }: RequestTableProps) {
+  if (requests.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <table className="requests">
+      <thead>
+        <tr>
+          <th scope="col">Cardholder</th>
+          <th scope="col">Profile</th>
+          <th scope="col">State</th>
+          <th scope="col">Card number</th>
+          <th scope="col">Requested</th>
+          {actions && <th scope="col">Action</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {requests.map((r) => (
+          <tr key={r.id} data-testid="request-row" data-request-id={r.id} data-state={r.state} className={`request-row state-${r.state}`}>
+            <td>{r.personName}</td>
+            <td>{r.profile}</td>
+            <td>
+              {REQUEST_STATE_WORDS[r.state]}
+              {r.state === 'rejected' && r.decisionReason && <span className="muted"> · {r.decisionReason}</span>}
+            </td>
+            <td>{r.cardNumber ?? '—'}</td>
+            <td>
+              {new Date(r.createdAt).toLocaleString()}
+              {r.requestedBy && <span className="muted"> · {r.source === 'desk' ? 'desk' : r.source}</span>}
+            </td>
+            {actions && <td>{actions(r)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Card requests (registration officer): find or register the person, choose
+ * the card profile and request the card; below, every request with a state
+ * filter. Profiles that need no approval come back already approved.
+ */
+import { useEffect, useState } from 'react';
+import type { CardRequestView, Person } from '../../../../electron/contract/station-api';
+import { useRequests, useSession, useStores } from '../../stores/stores';
+import { PROFILES, type Affiliation } from '../../stores/issue-store';
+import { mayCall } from '../../stores/roles';
+import { REQUEST_FILTERS } from '../../stores/requests-store';
+import { PersonSearch } from '../persons/PersonSearch';
+import { RequestTable } from './RequestTable';
+
+export function RequestsScreen() {
+  const stores = useStores();
+  const officer = useSession((s) => s.officer);
+  const filter = useRequests((s) => s.filter);
+  const list = useRequests((s) => s.list);
+  const listError = useRequests((s) => s.listError);
+  const createError = useRequests((s) => s.createError);
+  const [person, setPerson] = useState<Person | null>(null);
+  const [profile, setProfile] = useState<Affiliation>('employee');
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CardRequestView | null>(null);
+  const canCreate = mayCall(officer, 'requests.create');
+
+  useEffect(() => {
+    void stores.requests.getState().loadList();
+  }, [stores]);
+
+  function choose(p: Person | null) {
+    setPerson(p);
+    setCreated(null);
+    if (p) setProfile(p.affiliation);
+  }
+
+  async function create() {
+    if (!person) return;
+    setCreating(true);
+    const request = await stores.requests.getState().create({ personId: person.id, profile });
+    setCreating(false);
+    if (request) {
+      setCreated(request);
+      setPerson(null);
+    }
+  }
+
+  return (
+    <section className="requests-screen" data-testid="requests-screen" aria-labelledby="requests-title">
+      <h2 id="requests-title">Card requests</h2>
+      {canCreate && (
+        <section className="step request-form" aria-labelledby="request-form-title">
+          <h3 id="request-form-title">Request a card</h3>
+          {person ? (
+            <div className="row selected-person" data-testid="selected-person">
+              <strong>
+                {person.givenName} {person.surname}
+              </strong>
+              <button type="button" onClick={() => choose(null)}>
+                Choose another person
+              </button>
+            </div>
+          ) : (
+            <PersonSearch onSelect={choose} />
+          )}
+          <div className="row">
+            <label>
+              Card profile
+              <select data-testid="request-profile" value={profile} onChange={(e) => setProfile(e.target.value as Affiliation)}>
+                {PROFILES.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" className="primary" data-testid="request-create" disabled={!person || creating} onClick={() => void create()}>
+              {creating ? 'Requesting…' : 'Request the card'}
+            </button>
+          </div>
+          {createError && (
+            <p className="error" role="alert" data-testid="request-error">
+              {createError}
+            </p>
+          )}
+          {created && (
+            <p className="notice" role="status" data-testid="request-created" data-request-id={created.id} data-state={created.state}>
+              Card requested for {created.personName}:{' '}
+              {created.state === 'approved' ? 'this profile needs no approval, the card can be produced now.' : 'an approver must now approve it.'}
+            </p>
+          )}
+        </section>
+      )}
+
+      <h3>Requests</h3>
+      <div className="row filters" role="group" aria-label="Show requests">
+        {REQUEST_FILTERS.map((f) => (
+          <button
+            key={f.id}
+            type="button"
+            data-testid={`request-filter-${f.id}`}
+            aria-pressed={filter === f.id}
+            className={filter === f.id ? 'active' : ''}
+            onClick={() => void stores.requests.getState().setFilter(f.id)}
+          >
+            {f.label}
+          </button>
+        ))}
+      </div>
+      {listError && (
+        <p className="error" role="alert">
+          {listError}
+        </p>
+      )}
+      <RequestTable requests={list} />
+    </section>
+  );
+}

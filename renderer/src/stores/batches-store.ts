@@ -1,0 +1,93 @@
+/**
+ * Batches store: mass production runs as the core reports them. The
+ * `batch.changed` event says that a batch moved; `batches.get` then brings
+ * its items (the core stays the authority on every count).
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BatchView, ChannelInput } from '../../../electron/contract/station-api';
+import type { StationApi } from '../api';
+import { errorSentence } from '../api-error';
+
+export interface BatchesState {
+  list: BatchView[];
+  listError: string | null;
+  /** Sentence of the last failed start, or null. */
+  startError: string | null;
+  /** Sentence of the last failed action per batch id. */
+  errors: Record<string, string | null>;
+  /** Subscribes to `batch.changed`; returns the unsubscribe function. */
+  start(): () => void;
+  loadList(): Promise<void>;
+  /** Refreshes one batch in the list. */
+  load(batchId: string): Promise<void>;
+  /** `batches.start`. @returns the batch id, or null when refused (`startError` says why). */
+  startBatch(input: ChannelInput<'batches.start'>): Promise<string | null>;
+  /** `batches.cancelItem` with the officer's reason. @returns whether it worked. */
+  cancelItem(batchId: string, requestId: string, reason: string): Promise<boolean>;
+}
+
+export type BatchesStore = StoreApi<BatchesState>;
+
+/** Builds the batches store over a StationApi. */
+export function createBatchesStore(api: StationApi): BatchesStore {
+  let latestList = 0;
+  return createStore<BatchesState>()((set, get) => {
+    const put = (batch: BatchView) =>
+      set((s) => ({ list: s.list.some((b) => b.id === batch.id) ? s.list.map((b) => (b.id === batch.id ? batch : b)) : [batch, ...s.list] }));
+    const setError = (id: string, error: string | null) => set((s) => ({ errors: { ...s.errors, [id]: error } }));
+    return {
+      list: [],
+      listError: null,
+      startError: null,
+      errors: {},
+      start() {
+        return api.subscribe('batch.changed', (e) => void get().load(e.batchId));
+      },
+      async loadList() {
+        const mine = ++latestList;
+        try {
+          const list = await api.call('batches.list', {});
+          if (mine === latestList) set({ list, listError: null });
+        } catch (e) {
+          if (mine === latestList) set({ listError: errorSentence(e) });
+        }
+      },
+      async load(batchId) {
+        try {
+          put(await api.call('batches.get', { batchId }));
+          setError(batchId, null);
+        } catch (e) {
+          setError(batchId, errorSentence(e));
+        }
+      },
+      async startBatch(input) {
+        set({ startError: null });
+        try {
+          const { batchId } = await api.call('batches.start', input);
+          await get().load(batchId);
+          return batchId;
+        } catch (e) {
+          set({ startError: errorSentence(e) });
+          return null;
+        }
+      },
+      async cancelItem(batchId, requestId, reason) {
+        setError(batchId, null);
+        try {
+          put(await api.call('batches.cancelItem', { batchId, requestId, reason }));
+          return true;
+        } catch (e) {
+          setError(batchId, errorSentence(e));
+          return false;
+        }
+      },
+    };
+  });
+}
+
+/** A batch's progress for the screen: counts, percent done (0–100) and the rate in words. */
+export function batchProgress(b: BatchView): { done: number; failed: number; remaining: number; total: number; percent: number; rate: string } {
+  const percent = b.total > 0 ? Math.round((100 * b.done) / b.total) : 0;
+  const rate = b.cardsPerHour === null ? 'rate not known yet' : `${Math.round(b.cardsPerHour)} cards per hour`;
+  return { done: b.done, failed: b.failed, remaining: b.remaining, total: b.total, percent, rate };
+}

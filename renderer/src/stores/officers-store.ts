@@ -1,0 +1,47 @@
+/**
+ * Officers store (administrator): the station's officers and adding one.
+ * The new officer's password goes straight to the core and is not kept.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ChannelInput, OfficerView } from '../../../electron/contract/station-api';
+import type { StationApi } from '../api';
+import { errorSentence } from '../api-error';
+
+export interface OfficersState {
+  list: OfficerView[];
+  listError: string | null;
+  /** Sentence of the last failed add, or null. */
+  addError: string | null;
+  loadList(): Promise<void>;
+  /** `officers.add`. @returns the officer, or null when refused (`addError` says why). */
+  add(input: ChannelInput<'officers.add'>): Promise<OfficerView | null>;
+}
+
+export type OfficersStore = StoreApi<OfficersState>;
+
+/** Builds the officers store over a StationApi. */
+export function createOfficersStore(api: StationApi): OfficersStore {
+  return createStore<OfficersState>()((set, get) => ({
+    list: [],
+    listError: null,
+    addError: null,
+    async loadList() {
+      try {
+        set({ list: await api.call('officers.list', {}), listError: null });
+      } catch (e) {
+        set({ listError: errorSentence(e) });
+      }
+    },
+    async add(input) {
+      set({ addError: null });
+      try {
+        const officer = await api.call('officers.add', input);
+        await get().loadList();
+        return officer;
+      } catch (e) {
+        set({ addError: errorSentence(e) });
+        return null;
+      }
+    },
+  }));
+}

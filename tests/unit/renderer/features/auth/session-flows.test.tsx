@@ -1,0 +1,147 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../../../../renderer/src/App';
+import { ApiError } from '../../../../../renderer/src/api-error';
+import { authStatus, createFakeApi, officer, reader, type FakeApi } from '../../support/fake-api';
+import { renderWithStores } from '../../support/render';
+
+afterEach(cleanup);
+
+const PASSWORD = 'correct horse battery staple';
+
+/** A fake core with one officer `grace` and a real-looking session: login binds, logout unbinds, lock refuses calls. */
+function station(opts: { firstRun?: boolean } = {}) {
+  const core = { firstRun: opts.firstRun ?? false, officer: null as ReturnType<typeof officer> | null, locked: false };
+  const guard = () => {
+    if (!core.officer) throw new ApiError({ code: 'NOT_AUTHENTICATED', message: 'Log in first.' });
+    if (core.locked) throw new ApiError({ code: 'SESSION_LOCKED', message: 'The session is locked: log in again.' });
+  };
+  const api: FakeApi = createFakeApi({
+    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: true }),
+    'auth.status': () => authStatus(core.officer, { firstRun: core.firstRun, locked: core.locked }),
+    'auth.firstRunAdmin': (i) => {
+      core.firstRun = false;
+      core.officer = officer({ username: i.username, displayName: i.displayName, roles: ['admin'] });
+      return core.officer;
+    },
+    'auth.login': (i) => {
+      if (i.username !== 'grace' || i.password !== PASSWORD) throw new ApiError({ code: 'BAD_CREDENTIALS', message: 'The username or password is wrong.' });
+      core.officer = officer();
+      core.locked = false;
+      return core.officer;
+    },
+    'auth.logout': () => {
+      core.officer = null;
+      return {};
+    },
+    'readers.list': () => (guard(), [reader('Virtual PCD 00 00')]),
+    'jobs.list': () => (guard(), []),
+    'requests.list': () => (guard(), []),
+    'officers.list': () => (guard(), core.officer ? [core.officer] : []),
+  });
+  return { api, core };
+}
+
+describe('first run, login, lock, logout', () => {
+  it('first run: creates the administrator, who lands on the officers screen', async () => {
+    const { api } = station({ firstRun: true });
+    renderWithStores(<App />, api);
+    await screen.findByTestId('first-run-screen');
+    expect(screen.queryByTestId('nav-issue')).toBeNull();
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('first-run-username'), 'admin');
+    await user.type(screen.getByTestId('first-run-display-name'), 'Station Admin');
+    await user.type(screen.getByTestId('first-run-password'), PASSWORD);
+    await user.type(screen.getByTestId('first-run-password-confirm'), PASSWORD + 'x');
+    expect(screen.getByTestId('first-run-mismatch').textContent).toBe('The two passwords do not match.');
+    expect((screen.getByTestId('first-run-submit') as HTMLButtonElement).disabled).toBe(true);
+    await user.type(screen.getByTestId('first-run-password-confirm'), '{Backspace}');
+    await user.click(screen.getByTestId('first-run-submit'));
+
+    await screen.findByTestId('officers-screen');
+    expect(api.callsTo('auth.firstRunAdmin')).toEqual([{ username: 'admin', displayName: 'Station Admin', password: PASSWORD }]);
+    expect(screen.getByTestId('session-officer').getAttribute('data-username')).toBe('admin');
+  });
+
+  it('login: a wrong password is refused with the core’s sentence and cleared; the right one opens the station', async () => {
+    const { api } = station();
+    renderWithStores(<App />, api);
+    await screen.findByTestId('login-screen');
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('login-username'), 'grace');
+    await user.type(screen.getByTestId('login-password'), 'not the password');
+    await user.click(screen.getByTestId('login-submit'));
+    expect((await screen.findByTestId('login-error')).textContent).toBe('The username or password is wrong.');
+    expect((screen.getByTestId('login-password') as HTMLInputElement).value).toBe('');
+    expect(screen.queryByTestId('nav-requests')).toBeNull();
+
+    await user.type(screen.getByTestId('login-password'), PASSWORD);
+    await user.keyboard('{Enter}');
+    await screen.findByTestId('requests-screen');
+    await waitFor(() => screen.getByTestId('reader-row'));
+    // The password never appears in the page.
+    expect(document.body.innerHTML).not.toContain(PASSWORD);
+  });
+
+  it('session.locked covers the screen, which stays behind; the password unlocks it', async () => {
+    const { api, core } = station();
+    core.officer = officer();
+    renderWithStores(<App />, api);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('nav-queue'));
+    await screen.findByTestId('queue-screen');
+
+    core.locked = true;
+    act(() => api.emit('session.locked', {}));
+    expect(screen.getByTestId('lock-overlay').textContent).toContain('Password for grace');
+    expect(screen.getByTestId('queue-screen')).toBeTruthy();
+
+    await user.type(screen.getByTestId('lock-password'), 'wrong password!');
+    await user.click(screen.getByTestId('lock-submit'));
+    expect((await screen.findByTestId('lock-error')).textContent).toBe('The username or password is wrong.');
+    expect(screen.getByTestId('lock-overlay')).toBeTruthy();
+
+    await user.type(screen.getByTestId('lock-password'), PASSWORD);
+    await user.click(screen.getByTestId('lock-submit'));
+    await waitFor(() => expect(screen.queryByTestId('lock-overlay')).toBeNull());
+    expect(screen.getByTestId('queue-screen')).toBeTruthy();
+    expect(api.callsTo('auth.login')).toEqual([
+      { username: 'grace', password: 'wrong password!' },
+      { username: 'grace', password: PASSWORD },
+    ]);
+  });
+
+  it('a SESSION_LOCKED answer to any call brings up the lock overlay', async () => {
+    const { api, core } = station();
+    core.officer = officer();
+    renderWithStores(<App />, api);
+    const user = userEvent.setup();
+    await screen.findByTestId('requests-screen');
+    core.locked = true;
+    // No event: the next call (the queue's list) finds the session locked.
+    await user.click(screen.getByTestId('nav-queue'));
+    await screen.findByTestId('lock-overlay');
+    expect(screen.getByTestId('queue-screen')).toBeTruthy();
+  });
+
+  it('logout returns to the login screen; NOT_AUTHENTICATED does too', async () => {
+    const { api, core } = station();
+    core.officer = officer();
+    renderWithStores(<App />, api);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('logout-button'));
+    await screen.findByTestId('login-screen');
+    expect(api.callsTo('auth.logout')).toHaveLength(1);
+
+    await user.type(screen.getByTestId('login-username'), 'grace');
+    await user.type(screen.getByTestId('login-password'), PASSWORD);
+    await user.click(screen.getByTestId('login-submit'));
+    await screen.findByTestId('requests-screen');
+    // The core forgot the session (e.g. restarted): the next call sends the officer back to login.
+    core.officer = null;
+    await user.click(screen.getByTestId('nav-queue'));
+    await screen.findByTestId('login-screen');
+  });
+});

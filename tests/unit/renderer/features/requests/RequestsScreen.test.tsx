@@ -1,0 +1,123 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RequestsScreen } from '../../../../../renderer/src/features/requests/RequestsScreen';
+import { ProduceRequestScreen } from '../../../../../renderer/src/features/requests/ProduceRequestScreen';
+import { ApiError } from '../../../../../renderer/src/api-error';
+import { cardRequest, createFakeApi, flush, officer, person, reader } from '../../support/fake-api';
+import { renderWithStores } from '../../support/render';
+import type { CardRequestView } from '../../../../../electron/contract/station-api';
+
+afterEach(cleanup);
+
+describe('RequestsScreen', () => {
+  it('finds the person, requests the card with the chosen profile, and says what happens next', async () => {
+    const core: CardRequestView[] = [];
+    const api = createFakeApi({
+      'persons.search': () => [person({ affiliation: 'visitor' })],
+      'requests.list': (i) => core.filter((r) => !i.state || i.state.includes(r.state)),
+      'requests.create': (i) => {
+        const r = cardRequest({ id: `req-${core.length + 1}`, profile: i.profile, state: i.profile === 'visitor' ? 'approved' : 'requested' });
+        core.push(r);
+        return r;
+      },
+    });
+    const { stores } = renderWithStores(<RequestsScreen />, api);
+    act(() => stores.session.setState({ loaded: true, officer: officer({ roles: ['registration'] }) }));
+    const user = userEvent.setup();
+    expect((screen.getByTestId('request-create') as HTMLButtonElement).disabled).toBe(true);
+    await user.type(screen.getByTestId('person-search'), 'Ada');
+    await user.click(await screen.findByTestId('person-result'));
+    // The profile follows the person's affiliation; the officer may change it.
+    expect((screen.getByTestId('request-profile') as HTMLSelectElement).value).toBe('visitor');
+    await user.click(screen.getByTestId('request-create'));
+    const notice = await screen.findByTestId('request-created');
+    expect(notice.getAttribute('data-state')).toBe('approved');
+    expect(notice.textContent).toContain('needs no approval');
+
+    await user.type(screen.getByTestId('person-search'), 'Ada');
+    await user.click(await screen.findByTestId('person-result'));
+    await user.selectOptions(screen.getByTestId('request-profile'), 'employee');
+    await user.click(screen.getByTestId('request-create'));
+    await waitFor(() => expect(screen.getByTestId('request-created').getAttribute('data-state')).toBe('requested'));
+    expect(screen.getByTestId('request-created').textContent).toContain('an approver must now approve it');
+    expect(api.callsTo('requests.create')).toEqual([
+      { personId: 'p-1', profile: 'visitor' },
+      { personId: 'p-1', profile: 'employee' },
+    ]);
+    await waitFor(() => expect(screen.getAllByTestId('request-row')).toHaveLength(2));
+
+    await user.click(screen.getByTestId('request-filter-requested'));
+    await waitFor(() => expect(screen.getAllByTestId('request-row').map((r) => r.getAttribute('data-state'))).toEqual(['requested']));
+    expect(api.callsTo('requests.list').at(-1)).toEqual({ state: ['requested'] });
+  });
+
+  it('shows the core’s refusal of a request', async () => {
+    const api = createFakeApi({
+      'persons.search': () => [person()],
+      'requests.list': () => [],
+      'requests.create': () => {
+        throw new ApiError({ code: 'CONFLICT', message: 'Ada Lovelace already has a card request in progress.' });
+      },
+    });
+    const { stores } = renderWithStores(<RequestsScreen />, api);
+    act(() => stores.session.setState({ loaded: true, officer: officer({ roles: ['registration'] }) }));
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('person-search'), 'Ada');
+    await user.click(await screen.findByTestId('person-result'));
+    await user.click(screen.getByTestId('request-create'));
+    expect((await screen.findByTestId('request-error')).textContent).toBe('Ada Lovelace already has a card request in progress.');
+  });
+
+  it('an approver sees the list but no request form', async () => {
+    const api = createFakeApi({ 'requests.list': () => [cardRequest()] });
+    const { stores } = renderWithStores(<RequestsScreen />, api);
+    act(() => stores.session.setState({ loaded: true, officer: officer({ roles: ['approver'] }) }));
+    await waitFor(() => screen.getByTestId('request-row'));
+    expect(screen.queryByTestId('request-create')).toBeNull();
+  });
+});
+
+describe('ProduceRequestScreen', () => {
+  const setup = (who = officer({ roles: ['production'], personId: 'p-me' })) => {
+    const api = createFakeApi({
+      'requests.list': () => [cardRequest({ id: 'req-1', state: 'approved', cardNumber: '00000042' }), cardRequest({ id: 'req-me', state: 'approved', personId: 'p-me', personName: 'Me Myself' })],
+      'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
+      'requests.produce': () => ({ jobId: 'job-9' }),
+    });
+    const onJobStarted = vi.fn();
+    const r = renderWithStores(<ProduceRequestScreen onJobStarted={onJobStarted} />, api);
+    act(() => {
+      r.stores.session.setState({ loaded: true, officer: who });
+      r.stores.readers.getState().start();
+    });
+    return { api, onJobStarted, ...r };
+  };
+  const choice = (id: string) => screen.getAllByTestId('approved-request').find((r) => r.getAttribute('data-request-id') === id)!;
+
+  it('produces the chosen approved request with reader and typed PIN, then opens the job', async () => {
+    const { api, onJobStarted } = setup();
+    await act(flush);
+    const user = userEvent.setup();
+    await waitFor(() => screen.getAllByTestId('approved-request'));
+    expect(screen.getByText(/card 00000042/)).toBeTruthy();
+    await user.click(choice('req-1'));
+    await user.type(screen.getByTestId('pin-input'), '123456');
+    await user.type(screen.getByTestId('pin-confirm'), '123456');
+    await user.click(screen.getByTestId('produce-button'));
+    await waitFor(() => expect(onJobStarted).toHaveBeenCalledWith('job-9'));
+    expect(api.callsTo('requests.produce')).toEqual([{ requestId: 'req-1', readerName: 'Virtual PCD 00 00', pin: '123456' }]);
+  });
+
+  it('will not produce the officer’s own card', async () => {
+    setup();
+    await act(flush);
+    const user = userEvent.setup();
+    await waitFor(() => screen.getAllByTestId('approved-request'));
+    await user.click(choice('req-me'));
+    await user.click(screen.getByTestId('pin-mode-generated'));
+    expect(screen.getByTestId('produce-blocked').textContent).toBe('This card is for you: another production officer must produce it.');
+    expect((screen.getByTestId('produce-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
