@@ -48,7 +48,7 @@ export async function makeIdprsIdentity(opts: { algorithm?: 'P256' | 'RSA2048'; 
 }
 
 /** A CPR document with sensible defaults. */
-export function cprDocument(overrides: Partial<CprDocument> & { person?: Partial<CprDocument['person']> } = {}): CprDocument {
+export function cprDocument(overrides: Partial<Omit<CprDocument, 'person'>> & { person?: Partial<CprDocument['person']> } = {}): CprDocument {
   const { person, ...rest } = overrides;
   return {
     idprsRequestId: `REQ-${Math.random().toString(36).slice(2, 10)}`,
