@@ -119,7 +119,9 @@ export class CprFolderWatcher {
       if (!entry.isFile() || IN_PROGRESS.test(entry.name) || entry.name.endsWith(RESULT_SUFFIX)) continue;
       const path = join(dir, entry.name);
       const info = await stat(path).catch(() => undefined);
-      if (!info || now - info.mtimeMs < (this.opts.settleMs ?? 1000)) continue;
+      const settleMs = this.opts.settleMs ?? 1000;
+      // settleMs 0 takes every file: mtime has sub-millisecond precision and may read a hair after Date.now().
+      if (!info || (settleMs > 0 && now - info.mtimeMs < settleMs)) continue;
       done.push(await this.take(path, 'folder'));
     }
     return done;
