@@ -1,0 +1,212 @@
+/**
+ * Issue 4 acceptance, mass production: a batch of 8 approved requests across
+ * the two vpcd readers of the real pcscd, with one card pulled mid-production.
+ * The test plays the operator: whenever a reader is empty it inserts the next
+ * blank card (or, once another card was produced meanwhile, puts the pulled
+ * card back); every card ends produced, and OpenSC (pkcs15-tool) lists on each
+ * card exactly the four certificates the store holds as valid for it.
+ *
+ * Readers: PCSC_TEST_READER / PCSC_TEST_VPCD_PORT ("Virtual PCD 00 00", 35963)
+ * and PCSC_TEST_READER_2 / PCSC_TEST_VPCD_PORT_2 ("Virtual PCD 00 01", 35964).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtualPivCard } from '../../native/virtual-card/card.js';
+import { attachToVpcd, type VpcdLink } from '../../native/vpcd/link.js';
+import { PcscReaderProvider } from '../../native/pcsc/index.js';
+import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { BatchService, type BatchChange } from '../../electron/core/issuance/batch-service.js';
+import { batchJobs, batchRequests } from '../../electron/core/issuance/batch-ports.js';
+import { readerHasCard, run, waitForCardAbsent, waitForCardPresent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
+import { attachCardProcess, type CardProcess } from '../support/station-cli.js';
+
+const READERS = [
+  { name: VPCD_READER, port: VPCD_PORT },
+  { name: process.env.PCSC_TEST_READER_2 ?? 'Virtual PCD 00 01', port: Number(process.env.PCSC_TEST_VPCD_PORT_2 ?? 35964) },
+];
+const ATR = '3b8880015049564150504c541f';
+const REQUESTS = 8;
+/** The third card inserted is pulled after this many APDUs (past identify, during key generation or certification). */
+const PULLED_CARD = 3;
+const PULL_AFTER_APDUS = 30;
+const OPERATOR_TICK_MS = 200;
+const BATCH_DEADLINE_MS = 8 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A card the operator put in a reader. */
+interface InReader {
+  /** Chip serial, once known (in-process cards: at once; the pulled card: from its job). */
+  serial: number | undefined;
+  /** The card process of the pulled card, else undefined. */
+  process?: CardProcess;
+  link?: VpcdLink;
+  verified: boolean;
+}
+
+let dir: string;
+let station: Station;
+let pcsc: PcscReaderProvider;
+let service: BatchService;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'piv-station-batch-it-'));
+  pcsc = await PcscReaderProvider.open();
+  station = await openStation({ dataDir: join(dir, 'station'), training: true, readers: pcsc });
+});
+afterAll(async () => {
+  await service?.close();
+  await station?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Waits until another engineer's card (if any) has left the reader. */
+async function waitReaderFree(reader: string): Promise<void> {
+  const end = Date.now() + 120_000;
+  while (await readerHasCard(reader)) {
+    if (Date.now() > end) throw new Error(`${reader} stays occupied by another card`);
+    await sleep(1000);
+  }
+}
+
+describe('mass production through pcscd on two vpcd readers', () => {
+  test('8 requests, a card pulled mid-batch and put back: every card produced and listed by OpenSC', async () => {
+    for (const r of READERS) await waitReaderFree(r.name);
+    const { store } = station;
+    const requestIds: string[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const p = store.persons.add({ givenName: 'Batch', surname: `Holder${i}`, employeeId: String(700100 + i), affiliation: 'employee' });
+      requestIds.push(store.requests.create({ personId: p.id, profile: 'employee', source: 'desk', state: 'approved' }).id);
+    }
+    const changes: BatchChange[] = [];
+    service = new BatchService({
+      store,
+      readers: pcsc,
+      requests: batchRequests(store),
+      jobs: batchJobs({
+        store,
+        production: station.production,
+        createJobForRequest(request, readerName) {
+          const job = station.production.createJob({ personId: request.personId, readerName, profile: request.profile });
+          store.requests.update(request.id, { cardId: job.cardId });
+          return job;
+        },
+      }),
+      training: true,
+      onChange: (c) => changes.push(c),
+    });
+    await service.open();
+    const batch = await service.start(requestIds, READERS.map((r) => r.name), { officerId: null, username: 'prod.admin', personId: null });
+
+    const pulledState = join(dir, 'pulled-card.json');
+    let inserted = 0;
+    let pulledSerial: number | undefined;
+    let pulledBack = false;
+    let doneWhenPulled = 0;
+    /** Serials of the cards OpenSC listed correctly. */
+    const verified = new Set<number>();
+    const slots = new Map<string, InReader | undefined>(READERS.map((r) => [r.name, undefined]));
+    const itemOfSerial = (serial: number | undefined) => {
+      if (serial === undefined) return undefined;
+      return service.get(batch.id).items.find((i) => i.jobId && store.cards.get(store.jobs.get(i.jobId)!.cardId)?.chipSerial === serial);
+    };
+
+    const deadline = Date.now() + BATCH_DEADLINE_MS;
+    try {
+      while (service.get(batch.id).status !== 'done') {
+        if (Date.now() > deadline) throw new Error(`batch not done in time: ${JSON.stringify(service.get(batch.id).items.map((i) => [i.state, i.readerName, i.failure]))}`);
+        for (const reader of READERS) {
+          const current = slots.get(reader.name);
+          if (current) {
+            if (current.process && current.process.child.exitCode !== null) {
+              // The card was pulled (its fault fired): the reader is empty; the item waits for this card.
+              await waitForCardAbsent(reader.name);
+              const failed = service.get(batch.id).items.find((i) => i.state === 'failed');
+              expect(failed?.failure).toMatch(/^The card was removed while /);
+              pulledSerial = store.cards.get(store.jobs.get(failed!.jobId!)!.cardId)!.chipSerial ?? undefined;
+              expect(pulledSerial).toBeDefined();
+              doneWhenPulled = service.get(batch.id).done;
+              slots.set(reader.name, undefined);
+              continue;
+            }
+            const item = itemOfSerial(current.serial);
+            if (item?.state === 'done') {
+              // Verified by OpenSC while the card is still in the reader.
+              const valid = store.certificates.listByCard(store.jobs.get(item.jobId!)!.cardId).filter((c) => c.status === 'valid');
+              expect(valid.map((c) => c.slot).sort()).toEqual(['9A', '9C', '9D', '9E']);
+              const listed = await run('pkcs15-tool', ['--reader', reader.name, '--list-certificates']);
+              const onCard = [...listed.stdout.matchAll(/Encoded serial\s*:\s*02 [0-9A-F]{2} ([0-9A-F]+)/g)].map((m) => m[1]).sort();
+              expect(onCard, listed.stderr).toEqual(valid.map((c) => c.serial).sort());
+              current.verified = true;
+              verified.add(current.serial!);
+              if (current.process) await current.process.stop();
+              else await current.link!.detach();
+              await waitForCardAbsent(reader.name);
+              slots.set(reader.name, undefined);
+            }
+            continue;
+          }
+          // The reader is empty: the pulled card goes back once another card was produced meanwhile.
+          if (pulledSerial !== undefined && !pulledBack && service.get(batch.id).done > doneWhenPulled) {
+            await waitReaderFree(reader.name);
+            const back = await attachCardProcess(pulledState, ['--vpcd', `127.0.0.1:${reader.port}`]);
+            await waitForCardPresent(reader.name, ATR);
+            slots.set(reader.name, { serial: pulledSerial, process: back, verified: false });
+            pulledBack = true;
+            continue;
+          }
+          if (inserted >= REQUESTS) continue;
+          await waitReaderFree(reader.name);
+          inserted++;
+          if (inserted === PULLED_CARD) {
+            const proc = await attachCardProcess(pulledState, ['--vpcd', `127.0.0.1:${reader.port}`, '--remove-after', String(PULL_AFTER_APDUS)]);
+            slots.set(reader.name, { serial: undefined, process: proc, verified: false });
+          } else {
+            const card = VirtualPivCard.create();
+            const link = await attachToVpcd(card, { port: reader.port });
+            slots.set(reader.name, { serial: card.serial, link, verified: false });
+          }
+          await waitForCardPresent(reader.name, ATR);
+        }
+        await sleep(OPERATOR_TICK_MS);
+      }
+      // The last cards: verified and removed like the others.
+      for (const reader of READERS) {
+        const current = slots.get(reader.name);
+        if (!current) continue;
+        const item = itemOfSerial(current.serial);
+        expect(item?.state).toBe('done');
+        const valid = store.certificates.listByCard(store.jobs.get(item!.jobId!)!.cardId).filter((c) => c.status === 'valid');
+        const listed = await run('pkcs15-tool', ['--reader', reader.name, '--list-certificates']);
+        const onCard = [...listed.stdout.matchAll(/Encoded serial\s*:\s*02 [0-9A-F]{2} ([0-9A-F]+)/g)].map((m) => m[1]).sort();
+        expect(onCard, listed.stderr).toEqual(valid.map((c) => c.serial).sort());
+        expect(onCard).toHaveLength(4);
+        verified.add(current.serial!);
+      }
+    } finally {
+      for (const reader of READERS) {
+        const current = slots.get(reader.name);
+        if (current?.process) await current.process.stop();
+        else if (current?.link) await current.link.detach();
+        await waitForCardAbsent(reader.name).catch(() => undefined);
+      }
+    }
+
+    const view = service.get(batch.id);
+    expect(view).toMatchObject({ status: 'done', total: REQUESTS, done: REQUESTS, failed: 0, remaining: 0 });
+    expect(pulledBack).toBe(true);
+    expect(verified.size).toBe(REQUESTS);
+    expect(verified.has(pulledSerial!)).toBe(true);
+    // Both readers produced cards.
+    expect(new Set(view.items.map((i) => i.readerName))).toEqual(new Set(READERS.map((r) => r.name)));
+    // Every request is produced on its own card, and the pulled card's job was resumed, not replaced.
+    for (const id of requestIds) expect(store.requests.get(id)!.state).toBe('produced');
+    const cards = view.items.map((i) => store.jobs.get(i.jobId!)!.cardId);
+    expect(new Set(cards).size).toBe(REQUESTS);
+    expect(store.jobs.list()).toHaveLength(REQUESTS);
+    expect(changes.some((c) => c.failed === 1)).toBe(true);
+    expect(view.cardsPerHour).toBeGreaterThan(0);
+  });
+});
