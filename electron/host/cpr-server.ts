@@ -116,7 +116,7 @@ export async function startCprServer(opts: CprServerOptions): Promise<RunningCpr
       return send(res, result.code === 'CPR_NOT_FOUND' ? 404 : 200, result);
     }
     if (req.method === 'DELETE') {
-      const result = opts.intake.deleteRequest(id);
+      const result = await opts.intake.deleteRequest(id);
       return send(res, httpStatusOf(result), result);
     }
     return methodNotAllowed(res, 'GET, DELETE');

@@ -22,7 +22,7 @@ import { isStationError, StationError } from '../errors.js';
 import type { NewAuditEvent } from '../store/records.js';
 import { IdprsIdSchema, parseCprDocument, type CprDocument } from './cpr-document.js';
 import { decodeCprEnvelope } from './cpr-envelope.js';
-import type { CprRequestPort } from './cpr-port.js';
+import type { CprRequestPort, RequestRef } from './cpr-port.js';
 import type { CprRecord, CprRecords } from './cpr-records.js';
 import { isCprErrorCode, type CprErrorCode, type CprResult } from './cpr-result.js';
 import { peekUnverifiedContent, verifyCprSignature } from './cpr-signature.js';
@@ -48,7 +48,9 @@ export interface CprIntakeDeps {
 }
 
 /** Request states the delete-request can no longer undo. */
-const UNDELETABLE_STATES = new Set(['in_production', 'produced']);
+const UNDELETABLE_STATES: ReadonlySet<string> = new Set(['in_production', 'produced']);
+/** Request states the delete-request cancels. */
+const DELETABLE_STATES: ReadonlySet<string> = new Set(['requested', 'approved', 'production_failed']);
 
 /** The CPR intake service. */
 export class CprIntake {
@@ -87,49 +89,63 @@ export class CprIntake {
    * IDPRS request id and marks its CPRs deleted (rejected ones too).
    * Deleting again answers CPR_DELETED again.
    */
-  deleteRequest(idprsRequestId: string): CprResult {
+  async deleteRequest(idprsRequestId: string): Promise<CprResult> {
     if (!IdprsIdSchema.safeParse(idprsRequestId).success) return notFound(idprsRequestId);
+    const { records, requests } = this.deps;
     try {
+      const rows = records.byIdprsRequestId(idprsRequestId);
+      if (rows.length === 0) return notFound(idprsRequestId);
+      const live = rows.filter((r) => r.status !== 'deleted');
+      const acceptedRow = live.find((r) => r.status === 'accepted');
+      const current = acceptedRow?.requestId ? requests.getRequest(acceptedRow.requestId) : undefined;
+      let request: RequestRef | undefined = current;
+      if (current && UNDELETABLE_STATES.has(current.state)) return this.deleteRefused(idprsRequestId, acceptedRow!, current);
+      if (current && DELETABLE_STATES.has(current.state)) {
+        try {
+          request = await requests.deleteForIdprs(idprsRequestId);
+        } catch (e) {
+          // The request moved on (e.g. production started) between the check and the call.
+          const now = requests.getRequest(current.id);
+          if (isStationError(e, 'REQUEST_STATE') && now) return this.deleteRefused(idprsRequestId, acceptedRow!, now);
+          throw e;
+        }
+      }
       return this.deps.transaction(() => {
-        const rows = this.deps.records.byIdprsRequestId(idprsRequestId);
-        if (rows.length === 0) return notFound(idprsRequestId);
-        const live = rows.filter((r) => r.status !== 'deleted');
-        const acceptedRow = live.find((r) => r.status === 'accepted');
-        let request = acceptedRow?.requestId ? this.deps.requests.getRequest(acceptedRow.requestId) : undefined;
-        if (request && UNDELETABLE_STATES.has(request.state)) {
-          this.audit('cpr.delete', 'refused', { idprsRequestId, requestId: request.id, code: 'CPR_DELETE_REFUSED' }, request.personId);
-          return {
-            status: acceptedRow!.status,
-            code: 'CPR_DELETE_REFUSED',
-            message: `The card request of CPR ${idprsRequestId} is ${request.state === 'produced' ? 'already produced' : 'in production'} and can no longer be deleted.`,
-            cprId: acceptedRow!.id,
-            idprsRequestId,
-            requestId: request.id,
-            requestState: request.state,
-          };
-        }
-        if (request && (request.state === 'requested' || request.state === 'approved' || request.state === 'production_failed')) {
-          request = this.deps.requests.cancelForIdprs(request.id);
-        }
         if (live.length > 0) {
-          this.deps.records.markDeleted(live.map((r) => r.id));
+          records.markDeleted(live.map((r) => r.id));
           this.audit('cpr.deleted', 'ok', { idprsRequestId, requestId: request?.id, cprs: live.length }, request?.personId);
         }
         const latest = acceptedRow ?? rows[0]!;
         return {
           status: 'deleted',
           code: 'CPR_DELETED',
-          message: live.length > 0 ? `CPR ${idprsRequestId} is deleted${request ? ' and its card request cancelled' : ''}.` : `CPR ${idprsRequestId} was already deleted.`,
+          message:
+            live.length > 0
+              ? `CPR ${idprsRequestId} is deleted${request?.state === 'cancelled' ? ' and its card request cancelled' : ''}.`
+              : `CPR ${idprsRequestId} was already deleted.`,
           cprId: latest.id,
           idprsRequestId,
           requestId: request?.id ?? latest.requestId,
           requestState: request?.state ?? null,
-        };
+        } satisfies CprResult;
       });
     } catch (e) {
       const err = asCprError(e);
       return { status: 'rejected', code: err.code as CprErrorCode, message: err.message, cprId: null, idprsRequestId, requestId: null, requestState: null };
     }
+  }
+
+  private deleteRefused(idprsRequestId: string, row: CprRecord, request: RequestRef): CprResult {
+    this.audit('cpr.delete', 'refused', { idprsRequestId, requestId: request.id, code: 'CPR_DELETE_REFUSED' }, request.personId);
+    return {
+      status: row.status,
+      code: 'CPR_DELETE_REFUSED',
+      message: `The card request of CPR ${idprsRequestId} is ${request.state === 'produced' ? 'already produced' : 'in production'} and can no longer be deleted.`,
+      cprId: row.id,
+      idprsRequestId,
+      requestId: request.id,
+      requestState: request.state,
+    };
   }
 
   /**

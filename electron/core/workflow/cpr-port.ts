@@ -25,11 +25,16 @@ export interface CprRequestPort {
    * Creates the card request for the CPR: source 'idprs', caller the IDPRS
    * (audited with actor 'idprs'), state per the profile's approval rule.
    */
-  createRequest(personId: string, profile: CardRequest['profile'], cprId: string): CardRequest;
+  createRequest(personId: string, profile: CardRequest['profile'], cprId: string): RequestRef;
   getRequest(requestId: string): CardRequest | undefined;
   /**
-   * Cancels the request for the IDPRS delete-request.
-   * @throws StationError REQUEST_STATE when it is in production or produced
+   * The IDPRS delete-request on the request made from that IDPRS request:
+   * cancels it (and its card object; a failed production job is cancelled,
+   * revoking its certificates).
+   * @throws StationError REQUEST_STATE when it is in production or produced; NOT_FOUND_RECORD
    */
-  cancelForIdprs(requestId: string): CardRequest;
+  deleteForIdprs(idprsRequestId: string): Promise<RequestRef>;
 }
+
+/** The parts of a card request the intake answers with. */
+export type RequestRef = Pick<CardRequest, 'id' | 'state' | 'personId'>;

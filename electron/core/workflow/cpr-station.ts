@@ -10,16 +10,31 @@ import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { CprPerson } from './cpr-document.js';
 import { CprIntake } from './cpr-intake.js';
-import { OPEN_REQUEST_STATES, type CprRequestPort } from './cpr-port.js';
+import { OPEN_REQUEST_STATES, type CprRequestPort, type RequestRef } from './cpr-port.js';
 import { cprRecords } from './cpr-records.js';
-import type { CardRequest } from './types.js';
+import type { Caller, CardRequest } from './types.js';
 
-/** The card request operations the intake needs from the RequestService, on behalf of the IDPRS caller. */
+/** The card request operations the intake needs, on behalf of the IDPRS caller. */
 export interface IdprsRequestOps {
   /** Creates a request (source 'idprs', caller { kind: 'idprs' }) linked to the CPR; state per the profile's approval rule. */
-  create(personId: string, profile: CardRequest['profile'], cprId: string): CardRequest;
-  /** Cancels the request (IDPRS delete-request). @throws StationError REQUEST_STATE when it can no longer be cancelled */
-  cancel(requestId: string): CardRequest;
+  create(personId: string, profile: CardRequest['profile'], cprId: string): RequestRef;
+  /** The IDPRS delete-request (RequestService.deleteForIdprs). @throws StationError REQUEST_STATE when it can no longer be cancelled */
+  deleteForIdprs(idprsRequestId: string): Promise<RequestRef>;
+}
+
+/** The RequestService methods the IDPRS ops use (electron/core/workflow/requests.ts). */
+export interface RequestServiceForIdprs {
+  create(input: { personId: string; profile: CardRequest['profile']; cprId?: string | null }, caller: Caller): RequestRef;
+  deleteForIdprs(idprsRequestId: string): Promise<RequestRef>;
+}
+
+/** The IDPRS request operations over the station's RequestService (caller { kind: 'idprs' }, audited as 'idprs'). */
+export function idprsRequestOps(requests: RequestServiceForIdprs): IdprsRequestOps {
+  const caller: Caller = { kind: 'idprs' };
+  return {
+    create: (personId, profile, cprId) => requests.create({ personId, profile, cprId }, caller),
+    deleteForIdprs: (idprsRequestId) => requests.deleteForIdprs(idprsRequestId),
+  };
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
@@ -63,7 +78,7 @@ export function storeCprPort(store: StationStore, ops: IdprsRequestOps): CprRequ
     openRequestFor: (personId) => store.requests.openForPerson(personId).find((r) => (OPEN_REQUEST_STATES as readonly string[]).includes(r.state)),
     createRequest: (personId, profile, cprId) => ops.create(personId, profile, cprId),
     getRequest: (requestId) => store.requests.get(requestId),
-    cancelForIdprs: (requestId) => ops.cancel(requestId),
+    deleteForIdprs: (idprsRequestId) => ops.deleteForIdprs(idprsRequestId),
   };
 }
 

@@ -23,7 +23,7 @@ function memoryIntake(idprs: IdprsIdentity): { store: StationStore; intake: Retu
     idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
     requests: {
       create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),
-      cancel: (id) => store.requests.update(id, { state: 'cancelled' }),
+      deleteForIdprs: async (idprsId) => store.requests.update(store.requests.findByIdprsRequestId(idprsId)!.id, { state: 'cancelled' }),
     },
   });
   return { store, intake };

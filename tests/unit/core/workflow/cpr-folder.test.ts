@@ -25,7 +25,7 @@ function setup(): { dir: string; store: StationStore; intake: ReturnType<typeof 
     idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
     requests: {
       create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),
-      cancel: (id) => store.requests.update(id, { state: 'cancelled' }),
+      deleteForIdprs: async (idprsId) => store.requests.update(store.requests.findByIdprsRequestId(idprsId)!.id, { state: 'cancelled' }),
     },
   });
   return { dir, store, intake };

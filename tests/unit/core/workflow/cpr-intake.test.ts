@@ -24,10 +24,10 @@ function ops(store: StationStore): IdprsRequestOps {
   return {
     create: (personId, profile, cprId) =>
       store.requests.create({ personId, profile, source: 'idprs', cprId, state: profile === 'visitor' ? 'approved' : 'requested' }),
-    cancel: (id) => {
-      const r = store.requests.get(id)!;
+    deleteForIdprs: async (idprsRequestId) => {
+      const r = store.requests.findByIdprsRequestId(idprsRequestId)!;
       if (r.state === 'in_production' || r.state === 'produced') throw new StationError('REQUEST_STATE', 'Too late.');
-      return store.requests.update(id, { state: 'cancelled' });
+      return store.requests.update(r.id, { state: 'cancelled' });
     },
   };
 }
@@ -94,9 +94,9 @@ describe('CprIntake', () => {
     const personId = store.persons.findByExternalId('EXT-2')!.id;
     expect(store.persons.get(personId)!.surname).toBe('Before');
 
-    const del = intake.deleteRequest('REQ-1');
+    const del = await intake.deleteRequest('REQ-1');
     expect(del).toMatchObject({ status: 'deleted', code: 'CPR_DELETED', requestId: first.requestId, requestState: 'cancelled' });
-    expect(intake.deleteRequest('REQ-1').code).toBe('CPR_DELETED');
+    expect((await intake.deleteRequest('REQ-1')).code).toBe('CPR_DELETED');
     expect(intake.status('REQ-1')).toMatchObject({ status: 'deleted', requestState: 'cancelled' });
 
     const third = await submit(intake, cprDocument({ idprsRequestId: 'REQ-3', person: { externalId: 'EXT-2', surname: 'After', email: 'new@example.test' } }));
@@ -113,7 +113,7 @@ describe('CprIntake', () => {
     const again = await submit(intake, cprDocument({ idprsRequestId: 'R-2', person: { externalId: 'EXT-3' } }));
     expect(again.status).toBe('accepted');
     expect(store.persons.search('Tester')).toHaveLength(1);
-    expect(intake.deleteRequest('R-1')).toMatchObject({ code: 'CPR_DELETE_REFUSED', requestState: 'produced' });
+    expect(await intake.deleteRequest('R-1')).toMatchObject({ code: 'CPR_DELETE_REFUSED', requestState: 'produced' });
   });
 
   it('bad signature and tampering: CPR_SIGNATURE_INVALID, recorded under the claimed id, deletable', async () => {
@@ -126,7 +126,7 @@ describe('CprIntake', () => {
     expect(store.persons.search('')).toHaveLength(0);
     expect(store.requests.list()).toHaveLength(0);
     expect(intake.status('REQ-BAD')).toMatchObject({ status: 'rejected', code: 'CPR_SIGNATURE_INVALID' });
-    expect(intake.deleteRequest('REQ-BAD')).toMatchObject({ status: 'deleted', code: 'CPR_DELETED' });
+    expect(await intake.deleteRequest('REQ-BAD')).toMatchObject({ status: 'deleted', code: 'CPR_DELETED' });
   });
 
   it('malformed: not CMS, and signed JSON that is not a CPR', async () => {
@@ -158,10 +158,10 @@ describe('CprIntake', () => {
     expect(store.requests.list()).toHaveLength(0);
   });
 
-  it('unknown ids: CPR_NOT_FOUND for status and delete', () => {
+  it('unknown ids: CPR_NOT_FOUND for status and delete', async () => {
     const { intake } = setup();
     expect(intake.status('NOPE').code).toBe('CPR_NOT_FOUND');
-    expect(intake.deleteRequest('NOPE').code).toBe('CPR_NOT_FOUND');
-    expect(intake.deleteRequest('../etc').code).toBe('CPR_NOT_FOUND');
+    expect((await intake.deleteRequest('NOPE')).code).toBe('CPR_NOT_FOUND');
+    expect((await intake.deleteRequest('../etc')).code).toBe('CPR_NOT_FOUND');
   });
 });
