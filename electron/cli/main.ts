@@ -14,6 +14,7 @@ import { verifyCommand } from './commands/verify.js';
 import { virtualCardCommand } from './commands/virtual-card.js';
 import { demoCommand } from './commands/demo.js';
 import { caCommand } from './commands/ca.js';
+import { cprCommand } from './commands/cpr.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -25,6 +26,9 @@ const USAGE = `Usage: station <command> [options]
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
   ca chain                                  the CA certificates (issuing, root) as PEM
+  cpr submit FILE | cpr status ID | cpr delete ID   CPR intake from the IDPRS (result JSON; exit 1 when rejected)
+  cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
+  cpr token                                 a new IDPRS bearer token and its hash for config.json
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir)
@@ -52,6 +56,8 @@ const OPTIONS = {
   tdes: { type: 'boolean' },
   'remove-after': { type: 'string' },
   'keygen-delay': { type: 'string' },
+  port: { type: 'string' },
+  drop: { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -87,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
         return await virtualCardCommand(ctx, verb, flags);
       case 'ca':
         return await caCommand(ctx, verb);
+      case 'cpr':
+        return await cprCommand(ctx, verb, rest, flags);
       case 'demo':
         return await demoCommand(ctx, flags);
       default:
