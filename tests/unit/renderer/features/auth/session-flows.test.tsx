@@ -113,6 +113,20 @@ describe('first run, login, lock, logout', () => {
     ]);
   });
 
+  it('another officer at a locked station logs the first one out from the overlay', async () => {
+    const { api, core } = station();
+    core.officer = officer();
+    renderWithStores(<App />, api);
+    await screen.findByTestId('requests-screen');
+    core.locked = true;
+    act(() => api.emit('session.locked', {}));
+    await userEvent.setup().click(screen.getByTestId('lock-logout'));
+    await screen.findByTestId('login-screen');
+    expect(screen.queryByTestId('lock-overlay')).toBeNull();
+    expect(screen.queryByTestId('requests-screen')).toBeNull();
+    expect(api.callsTo('auth.logout')).toHaveLength(1);
+  });
+
   it('a SESSION_LOCKED answer to any call brings up the lock overlay', async () => {
     const { api, core } = station();
     core.officer = officer();
