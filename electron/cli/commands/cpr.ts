@@ -24,7 +24,7 @@ import { cprTokenHash, startCprServer } from '../../host/cpr-server.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** Environment variable carrying the endpoint's bearer token (instead of, or besides, the configured hash). */
+/** Environment variable carrying the endpoint's bearer token; when set it replaces the configured hash. */
 export const CPR_TOKEN_ENV = 'STATION_CPR_TOKEN';
 /** Bytes of entropy of a generated token (256 bits). */
 const TOKEN_BYTES = 32;
