@@ -161,7 +161,7 @@ export class CprIntake {
     return {
       status: row.status,
       code,
-      message: row.message ?? '',
+      message: row.message ?? (row.status === 'deleted' ? `CPR ${row.idprsRequestId ?? row.id} is deleted.` : `CPR ${row.idprsRequestId ?? row.id} is accepted.`),
       cprId: row.id,
       idprsRequestId: row.idprsRequestId,
       requestId: row.requestId,

@@ -148,6 +148,21 @@ describe('CprIntake', () => {
     expect(c.code).toBe('CPR_ID_CONFLICT');
   });
 
+  it('after a delete-request the same CPR may be submitted again and makes a new request', async () => {
+    const { store, intake } = setup();
+    const der = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-AGAIN', person: { externalId: 'EXT-AG' } }));
+    const a = await intake.submit(der, 'http');
+    expect((await intake.deleteRequest('REQ-AGAIN')).code).toBe('CPR_DELETED');
+    const b = await intake.submit(der, 'http');
+    expect(b.status).toBe('accepted');
+    expect(b.replay).toBeUndefined();
+    expect(b.requestId).not.toBe(a.requestId);
+    expect(store.requests.get(a.requestId!)!.state).toBe('cancelled');
+    expect(intake.status('REQ-AGAIN')).toMatchObject({ status: 'accepted', requestId: b.requestId, message: 'CPR REQ-AGAIN is accepted.' });
+    // The delete-request now concerns the newer request.
+    expect(await intake.deleteRequest('REQ-AGAIN')).toMatchObject({ code: 'CPR_DELETED', requestId: b.requestId, requestState: 'cancelled' });
+  });
+
   it('cannot be stored: CPR_STORE_FAILED, nothing half-created', async () => {
     const { store, intake } = setup();
     store.persons.add({ givenName: 'Has', surname: 'Number', affiliation: 'employee', employeeId: 'E-77' });
