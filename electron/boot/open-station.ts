@@ -16,6 +16,8 @@ import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
+import { OfficerService } from '../core/workflow/officers.js';
+import { RequestService } from '../core/workflow/requests.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -41,6 +43,10 @@ export interface Station {
   readonly keyring: Keyring;
   readonly ca: LocalCa;
   readonly production: ProductionService;
+  /** Officer accounts and sessions. */
+  readonly officers: OfficerService;
+  /** Card requests, approval, card objects. */
+  readonly requests: RequestService;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
   /** The StationApi core (dispatch + events) over this station, created on first call. */
@@ -90,6 +96,8 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
+  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
+  const requests = new RequestService({ store, config, keyring, production, now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -97,9 +105,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     keyring,
     ca,
     production,
+    officers,
+    requests,
     readers: getReaders,
     core() {
-      core ??= createCore({ store, production, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION });
+      core ??= createCore({ store, production, officers, requests, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION });
       return core;
     },
     async close() {

@@ -30,11 +30,19 @@ import { verifyCard, type VerificationReport } from './issuance/verify-card.js';
 import { recognizeCard } from './card-recognition.js';
 import { guidToUuid } from './issuance/steps/chuid-step.js';
 import { isJobRunning } from './issuance/engine.js';
+import { findProfile } from './config/station-config.js';
+import type { OfficerService } from './workflow/officers.js';
+import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/requests.js';
+import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
+import type { Caller } from './workflow/types.js';
+import { CHANNEL_ROLES } from '../contract/station-api.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
   store: StationStore;
   production: ProductionService;
+  officers: OfficerService;
+  requests: RequestService;
   readers: ReaderProvider;
   ca: Pick<CertificateAuthority, 'trustAnchors'>;
   config: StationConfig;
@@ -59,9 +67,20 @@ export interface StationCore {
   close(): Promise<void>;
 }
 
-/** Who is calling a handler: the connection the call came on (sessions are bound to it). */
+/** Who is calling a handler: the connection the call came on (sessions are bound to it) and its officer. */
 interface CallContext {
   connectionId: string;
+  /** The logged-in officer for every non-public channel; anonymous for public ones. */
+  caller: Caller;
+}
+
+/** How often idle sessions are checked for the lock (ms); the lock time itself is minutes. */
+const IDLE_CHECK_MS = 15_000;
+
+/** The officer of an authorized call (non-public channels always have one). */
+function officerOf(ctx: CallContext) {
+  if (ctx.caller.kind !== 'officer') throw new StationError('NOT_AUTHENTICATED', 'Log in as an officer first.');
+  return ctx.caller.officer;
 }
 
 type Handlers = { [C in Channel]: (input: z.infer<(typeof channels)[C]['input']>, ctx: CallContext) => Promise<ChannelOutput<C>> };
@@ -71,7 +90,7 @@ export const LOCAL_CONNECTION = 'local';
 
 /** Builds the core over its ports. */
 export function createCore(ports: CorePorts): StationCore {
-  const { store, production } = ports;
+  const { store, production, officers, requests } = ports;
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -129,6 +148,11 @@ export function createCore(ports: CorePorts): StationCore {
       .finally(() => {
         busyReaders.delete(readerName);
         runningJobs.delete(jobId);
+        try {
+          requests.jobSettled(jobId);
+        } catch {
+          // the request follows its job at the next settle; the job's own record is authoritative
+        }
         const ending = heldEndings.get(jobId);
         heldEndings.delete(jobId);
         if (ending) emit('job.event', ending);
@@ -168,6 +192,11 @@ export function createCore(ports: CorePorts): StationCore {
     emit('reader.changed', list);
     return list;
   }
+
+  const offLocked = officers.onLocked((connectionId) => emit('session.locked', {}, connectionId));
+  const offRequests = requests.onChanged((c) => emit('request.changed', c));
+  const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
+  idleTimer.unref();
 
   const unwatch = ports.readers.watch((list) => {
     // A card that left or changed must be recognized again.
@@ -247,13 +276,20 @@ export function createCore(ports: CorePorts): StationCore {
       if (!p) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
       return personOut(p);
     },
-    'persons.add': async (input) => {
+    'persons.add': async (input, ctx) => {
       const p = store.persons.add({ givenName: input.givenName, surname: input.surname, email: input.email ?? null, employeeId: input.employeeId ?? null, affiliation: input.affiliation });
-      store.audit.append({ actor: 'officer', action: 'person.added', outcome: 'ok', personId: p.id });
+      store.audit.append({ actor: actorOf(ctx.caller), action: 'person.added', outcome: 'ok', personId: p.id });
       return personOut(p);
     },
     'profiles.list': async () => ports.config.profiles.map((p) => ({ id: p.id, label: p.label, cardValidityMonths: p.cardValidityMonths, algorithms: p.algorithms })),
-    'production.start': async (input) => {
+    'production.start': async (input, ctx) => {
+      // Direct production (issue 2) is for profiles without approval; others go through a request.
+      const person = store.persons.get(input.personId);
+      if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
+      assertMayProduceFor(officerOf(ctx), person.id);
+      if (findProfile(ports.config, input.profile ?? person.affiliation).approvalRequired) {
+        throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
+      }
       if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
       const job = production.createJob(input);
       launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener));
@@ -261,21 +297,24 @@ export function createCore(ports: CorePorts): StationCore {
     },
     'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map(summary),
     'jobs.get': async ({ jobId }) => detail(jobId),
-    'jobs.retry': async ({ jobId, readerName, pin }) => {
+    'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
       if (isJobRunning(jobId) || runningJobs.has(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+      assertMayProduceFor(officerOf(ctx), job.personId);
       if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
       if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
+      requests.jobStarted(jobId);
       launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener));
       return { jobId };
     },
     'jobs.cancel': async ({ jobId, reason }) => {
       const wasCancelled = store.jobs.get(jobId)?.status === 'cancelled';
       const job = await production.cancel(jobId, reason);
+      requests.jobSettled(jobId);
       // Cancelling again changes nothing (the first reason stays): no second event.
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return summary(job);
@@ -306,20 +345,27 @@ export function createCore(ports: CorePorts): StationCore {
         await transport.close('reset');
       }
     },
-    ...notYet([
-      'auth.status',
-      'auth.firstRunAdmin',
-      'auth.login',
-      'auth.logout',
-      'officers.list',
-      'officers.add',
-      'requests.create',
-      'requests.list',
-      'requests.get',
-      'requests.approve',
-      'requests.reject',
-      'requests.produce',
-    ]),
+    'auth.status': async (_input, { connectionId }) => officers.status(connectionId),
+    'auth.firstRunAdmin': async (input, { connectionId }) => officers.createFirstAdmin(connectionId, input),
+    'auth.login': async ({ username, password }, { connectionId }) => officers.login(connectionId, username, password),
+    'auth.logout': async (_input, { connectionId }) => {
+      officers.logout(connectionId);
+      return {};
+    },
+    'officers.list': async () => officers.list(),
+    'officers.add': async (input, { caller }) => officers.add({ ...input, personId: input.personId ?? null }, caller),
+    'requests.create': async (input, { caller }) => requests.create(input, caller),
+    'requests.list': async ({ state }) => requests.list({ states: state }),
+    'requests.get': async ({ requestId }) => requests.show(requestId),
+    'requests.approve': async ({ requestId }, { caller }) => requests.approve(requestId, caller),
+    'requests.reject': async ({ requestId, reason }, { caller }) => requests.reject(requestId, reason, caller),
+    'requests.produce': async ({ requestId, readerName, pin }, { caller }) => {
+      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      const { job, resumed } = requests.startProduction(requestId, readerName, pin, caller);
+      if (resumed && (isJobRunning(job.id) || runningJobs.has(job.id))) throw new StationError('JOB_STATE', 'This job is already running.');
+      launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener));
+      return { jobId: job.id };
+    },
     ...notYet(['batches.start', 'batches.list', 'batches.get', 'batches.cancelItem'], 'Mass production is not available yet.'),
   };
 
@@ -330,6 +376,14 @@ export function createCore(ports: CorePorts): StationCore {
           throw new StationError('INVALID_INPUT', 'Unknown request.', { channel: String(channel).slice(0, 64) });
         }
         const c = channel as Channel;
+        // Authorization before the input is even read: a caller without the right learns nothing about the channel.
+        let caller: Caller = { kind: 'anonymous' };
+        if (c === 'auth.logout') {
+          // Logging out works on a locked session too.
+        } else if (CHANNEL_ROLES[c] !== 'public') {
+          caller = officers.caller(connectionId);
+          authorizeChannel(c, caller.officer);
+        }
         // Only an absent input means {} (parameterless channels); null is garbage like any other non-object.
         const parsed = channels[c].input.safeParse(raw === undefined ? {} : raw);
         if (!parsed.success) {
@@ -340,7 +394,7 @@ export function createCore(ports: CorePorts): StationCore {
           });
         }
         const handler = handlers[c] as (input: unknown, ctx: CallContext) => Promise<unknown>;
-        const value = await handler(parsed.data, { connectionId });
+        const value = await handler(parsed.data, { connectionId, caller });
         const out = channels[c].output.safeParse(value);
         if (!out.success) throw new StationError('INTERNAL', 'The station produced an unexpected result.', { channel: c });
         return { ok: true, value: out.data };
@@ -356,6 +410,9 @@ export function createCore(ports: CorePorts): StationCore {
       return () => set!.delete(listener as (p: unknown, target?: string) => void);
     },
     async close() {
+      clearInterval(idleTimer);
+      offLocked();
+      offRequests();
       unwatch();
       await Promise.allSettled([...runningJobs.values()]);
     },

@@ -2,12 +2,27 @@
  * A station on a temporary training data dir with the in-process training
  * reader (no pcscd): for engine tests that do not claim PC/SC.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStation, type Station } from '../../electron/boot/open-station.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
+import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
+import type { StationCore } from '../../electron/core/dispatch.js';
+import { ROLES, type Officer } from '../../electron/core/workflow/types.js';
+
+/** The test officer every training station can log in as (all roles). */
+export const TEST_OFFICER = { username: 'tester', displayName: 'Test Officer', password: 'training station password' } as const;
+
+/** Options of a training station. */
+export interface TrainingStationOptions {
+  /**
+   * Every card profile without approval, so `production.start` (issue 2's
+   * direct production) is allowed for employees as before issue 4.
+   */
+  directProduction?: boolean;
+}
 
 export interface TrainingStation {
   station: Station;
@@ -15,14 +30,23 @@ export interface TrainingStation {
   readerName: string;
   card: VirtualPivCard;
   dataDir: string;
+  /**
+   * Logs the all-roles test officer in on `connectionId` of `core` (creating
+   * the officer on first use). @returns the officer
+   */
+  login(core?: StationCore, connectionId?: string): Promise<Officer>;
   /** Adds a sample person and returns its id. */
   addPerson(overrides?: Partial<{ givenName: string; surname: string; email: string | null; employeeId: string | null; affiliation: 'employee' | 'contractor' | 'visitor' }>): string;
   close(): Promise<void>;
 }
 
 /** Opens a training station with a blank virtual card inserted in the training reader. */
-export async function openTrainingStation(cardOptions: VirtualCardOptions = {}): Promise<TrainingStation> {
+export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, options: TrainingStationOptions = {}): Promise<TrainingStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-test-'));
+  if (options.directProduction) {
+    const config = { ...DEFAULT_CONFIG, profiles: DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false })) };
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
+  }
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);
   reader.insert(card);
@@ -34,6 +58,14 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}):
     readerName: TRAINING_READER_NAME,
     card,
     dataDir,
+    async login(core = station.core(), connectionId = 'local') {
+      if (!station.store.officers.getByUsername(TEST_OFFICER.username)) {
+        await station.officers.add({ ...TEST_OFFICER, roles: [...ROLES] }, { kind: 'anonymous' });
+      }
+      const r = await core.dispatch('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password }, connectionId);
+      if (!r.ok) throw new Error(`test login failed: ${r.error.code}`);
+      return r.value as Officer;
+    },
     addPerson(overrides = {}) {
       n++;
       return station.store.persons.add({

@@ -80,6 +80,38 @@ export class ProductionService {
     });
   }
 
+  /**
+   * Creates the production job for a card object made on approval (card
+   * number, FASC-N, GUID, expiration and escrowed PUK already assigned): the
+   * job produces THAT card record instead of making a new one, and the PUK
+   * step reuses the escrowed PUK.
+   * @param cardId     the approved card object
+   * @param readerName the reader the job runs on
+   * @param pin        the cardholder's PIN (6-8 digits); absent → generated
+   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN)
+   */
+  createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
+    const { store, config } = this.deps;
+    const card = store.cards.get(cardId);
+    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
+    if (card.status !== 'approved') {
+      throw new StationError('JOB_STATE', `This card is ${card.status.replace('_', ' ')}; only an approved card object can start a new production.`, { cardId, status: card.status });
+    }
+    if (pin !== undefined) assertValidPin(pin);
+    const profile = findProfile(config, card.cardProfile);
+    const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
+    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: pin ? 'given' : 'generated' };
+    return store.transaction(() => {
+      store.cards.update(card.id, { status: 'in_production' });
+      const job = store.jobs.create(
+        { kind: 'produce', cardId: card.id, personId: card.personId, readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
+        productionStepNames(),
+      );
+      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: card.personId, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: readerName, cardNumber: card.cardNumber } });
+      return job;
+    });
+  }
+
   /** Creates and runs a job. The outcome carries the PUK and a generated PIN once. */
   async produce(req: ProduceRequest, listener?: JobListener): Promise<ProductionOutcome> {
     const job = this.createJob(req);

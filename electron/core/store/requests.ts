@@ -92,6 +92,10 @@ export interface CardRequestsRepository {
   findByCard(cardId: string): CardRequest | undefined;
   /** The person's open requests (requested … production_failed). */
   openForPerson(personId: string): CardRequest[];
+  /** The request made from the IDPRS request id's CPR (the latest accepted one). */
+  findByIdprsRequestId(idprsRequestId: string): CardRequest | undefined;
+  /** The id of the newest production job of a card object, if any. */
+  latestJobIdForCard(cardId: string): string | undefined;
   /** @throws StationError NOT_FOUND_RECORD, INVALID_INPUT */
   update(id: string, patch: Partial<Pick<CardRequest, 'state' | 'decidedBy' | 'decidedAt' | 'decisionReason' | 'cardId' | 'cprId'>>): CardRequest;
 }
@@ -107,6 +111,11 @@ export function cardRequestsRepository(ctx: StoreContext): CardRequestsRepositor
   const open = db.prepare(
     `SELECT * FROM card_requests WHERE person_id = ? AND state IN (${OPEN_REQUEST_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY created_at, rowid`,
   );
+  const byIdprs = db.prepare(
+    `SELECT r.* FROM card_requests r JOIN cprs c ON c.request_id = r.id
+     WHERE c.idprs_request_id = ? ORDER BY c.received_at DESC, c.rowid DESC LIMIT 1`,
+  );
+  const latestJob = db.prepare('SELECT id FROM jobs WHERE card_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1');
   const get = (id: string): CardRequest | undefined => {
     const row = guard('card request', () => byId.get(id) as RequestRow | undefined);
     return row ? toRecord(row) : undefined;
@@ -144,6 +153,13 @@ export function cardRequestsRepository(ctx: StoreContext): CardRequestsRepositor
     },
     openForPerson(personId) {
       return guard('card request', () => open.all(personId) as RequestRow[]).map(toRecord);
+    },
+    findByIdprsRequestId(idprsRequestId) {
+      const row = guard('card request', () => byIdprs.get(idprsRequestId) as RequestRow | undefined);
+      return row ? toRecord(row) : undefined;
+    },
+    latestJobIdForCard(cardId) {
+      return guard('card request', () => (latestJob.get(cardId) as { id: string } | undefined)?.id);
     },
     update(id, patch) {
       const v = validate(REQUEST_PATCH, patch, 'card request');

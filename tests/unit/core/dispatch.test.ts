@@ -91,7 +91,8 @@ const BAD_INPUTS: unknown[] = [null, [], [{}], 42, 'station.info', true, { extra
 
 describe('dispatch: refuses what the contract does not allow', () => {
   test('an unknown channel is INVALID_INPUT', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     for (const channel of ['nope', '', 'persons.add ', 'PERSONS.ADD', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(10_000)]) {
       const r = await core.dispatch(channel, {});
@@ -105,7 +106,8 @@ describe('dispatch: refuses what the contract does not allow', () => {
   });
 
   test('garbage inputs for every channel are INVALID_INPUT and nothing changes in the store', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const ts = t;
     const core = ts.station.core();
     const personId = ts.addPerson();
@@ -141,7 +143,8 @@ describe('dispatch: refuses what the contract does not allow', () => {
   });
 
   test('specific bad values: PINs of the wrong length or with letters, bad ids, a blank cancel reason', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const personId = t.addPerson();
     const before = storeSnapshot(t);
@@ -171,7 +174,8 @@ describe('dispatch: refuses what the contract does not allow', () => {
   });
 
   test('an absent input means {} for channels without parameters', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     expect(ok<{ training: boolean }>(await t.station.core().dispatch('station.info', undefined)).training).toBe(true);
     expect(await t.station.core().dispatch('persons.search', undefined)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
@@ -179,7 +183,8 @@ describe('dispatch: refuses what the contract does not allow', () => {
 
 describe('dispatch: persons', () => {
   test('add, search, get', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const added = ok<{ id: string; givenName: string; email: string | null; employeeId: string | null; affiliation: string }>(
       await core.dispatch('persons.add', { givenName: '  Marie ', surname: 'Curie', email: 'marie@example.test', employeeId: 'MC-1867', affiliation: 'contractor' }),
@@ -202,7 +207,8 @@ describe('dispatch: persons', () => {
 
 describe('dispatch: production', () => {
   test('production.start on the training reader: events until job.finished, all steps done, a verification report, the PUK once', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
     const personId = t.addPerson();
@@ -263,7 +269,8 @@ describe('dispatch: production', () => {
   });
 
   test('a generated PIN is returned once with the PUK', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
     const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId: t.addPerson(), readerName: t.readerName }));
@@ -276,7 +283,8 @@ describe('dispatch: production', () => {
   });
 
   test('a card pulled mid-job: job.failed with a sentence, retry needs the PIN again, cancel → cancelled and certificates revoked', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } }, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
     const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId: t.addPerson(), readerName: t.readerName, pin: PIN }));
@@ -315,7 +323,8 @@ describe('dispatch: production', () => {
   });
 
   test('retry of a failed job through dispatch completes it', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 80 } });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 80 } }, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
     const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId: t.addPerson(), readerName: t.readerName, pin: PIN }));
@@ -331,7 +340,8 @@ describe('dispatch: production', () => {
   });
 
   test('errors never contain the PIN: unknown person, unknown reader, unknown job', async () => {
-    t = await openTrainingStation();
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
     const results: Result<unknown>[] = [

@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { BRIDGE_KEYS, type EventPayload } from '../../../electron/contract/station-api.js';
 import { startHost, type RunningHost } from '../../../electron/host/server.js';
 import { bridgeUrlFromLocation, CONNECTION_LOST, createBridgeClient, type BridgeSocketConstructor } from '../../../electron/host/bridge-client.js';
-import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
+import { openTrainingStation, TEST_OFFICER, type TrainingStation } from '../../support/training-station.js';
 import { makeStaticDir, until } from './helpers.js';
 
 /** `ws` sends no Origin by default; a browser on the host's page sends the host's origin. */
@@ -29,6 +29,7 @@ let bridgeUrl: string;
 
 beforeAll(async () => {
   ts = await openTrainingStation();
+  await ts.login(); // creates the all-roles test officer
   statics = makeStaticDir();
   host = await startHost({ core: ts.station.core(), staticDir: statics.dir });
   Impl = browserLikeWebSocket(`http://127.0.0.1:${host.port}`);
@@ -56,10 +57,9 @@ describe('createBridgeClient', () => {
 
   test('invoke: calls made before the socket opens are answered; results and errors come back as Results', async () => {
     const client = createBridgeClient(bridgeUrl, Impl);
-    const [info, added] = await Promise.all([
-      client.invoke('station.info', {}),
-      client.invoke('persons.add', { givenName: 'Grace', surname: 'Client', affiliation: 'contractor', email: 'grace@example.test' }),
-    ]);
+    const [info, login] = await Promise.all([client.invoke('station.info', {}), client.invoke('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })]);
+    expect(login.ok).toBe(true);
+    const added = await client.invoke('persons.add', { givenName: 'Grace', surname: 'Client', affiliation: 'contractor', email: 'grace@example.test' });
     expect(info).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true } });
     expect(added.ok).toBe(true);
     if (!added.ok) return;
@@ -76,6 +76,7 @@ describe('createBridgeClient', () => {
 
   test('many concurrent calls each get their own answer', async () => {
     const client = createBridgeClient(bridgeUrl, Impl);
+    expect((await client.invoke('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).ok).toBe(true);
     const people = await Promise.all(
       Array.from({ length: 20 }, (_, i) => client.invoke('persons.add', { givenName: `P${i}`, surname: `Many${i}`, affiliation: 'visitor' })),
     );
@@ -86,6 +87,7 @@ describe('createBridgeClient', () => {
     const client = createBridgeClient(bridgeUrl, Impl);
     const seen: EventPayload<'reader.changed'>[] = [];
     const off = client.subscribe('reader.changed', (p) => seen.push(p));
+    expect((await client.invoke('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).ok).toBe(true);
     expect((await client.invoke('readers.list', {})).ok).toBe(true);
     await until(() => seen.length > 0);
     expect(seen[0]!.map((r) => r.name)).toContain(ts.readerName);

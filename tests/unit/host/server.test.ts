@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { WebSocket } from 'ws';
 import { startHost, type RunningHost } from '../../../electron/host/server.js';
 import { contentSecurityPolicy } from '../../../electron/host/security-headers.js';
-import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
+import { openTrainingStation, TEST_OFFICER, type TrainingStation } from '../../support/training-station.js';
 import { APP_JS, INDEX_HTML, collect, httpGet, makeStaticDir, tryConnect, until } from './helpers.js';
 
 let ts: TrainingStation;
@@ -18,7 +18,8 @@ let statics: ReturnType<typeof makeStaticDir>;
 const PIN = '864209';
 
 beforeAll(async () => {
-  ts = await openTrainingStation();
+  ts = await openTrainingStation({}, { directProduction: true });
+  await ts.login(); // creates the all-roles test officer
   statics = makeStaticDir();
   host = await startHost({ core: ts.station.core(), staticDir: statics.dir, port: 0 });
 });
@@ -186,6 +187,10 @@ describe('bridge calls and events', () => {
     try {
       const info = await call(ws, 1, 'station.info', {});
       expect(info.result).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true } });
+      // Sessions are per connection: before login, and on the other connection after it, calls are refused.
+      expect((await call(ws, 101, 'persons.search', { query: 'x' })).result).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+      expect((await call(ws, 102, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+      expect((await call(second.ws, 103, 'persons.search', { query: 'x' })).result).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
 
       const added = await call(ws, 2, 'persons.add', { givenName: 'Ada', surname: 'Bridge', affiliation: 'employee' });
       expect(added.result.ok).toBe(true);
@@ -223,6 +228,7 @@ describe('bridge calls and events', () => {
     const a = await tryConnect(host.port, bridgePath(), origin());
     if (!a.open) throw new Error('refused');
     const ws = a.ws;
+    expect((await call(ws, 100, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
     const got = collect(ws);
     try {
       const frames = [

@@ -1,0 +1,269 @@
+/**
+ * Officers and their sessions (issue 4 "Officers, roles, separation of
+ * duties"): accounts with scrypt password hashes, login bound to a
+ * connection, and the session lock after inactivity.
+ *
+ * A session belongs to one connection id (one WebSocket, one Electron
+ * webContents, one CLI run). Every authorized call counts as activity; a
+ * session idle longer than the lock time is locked: calls answer
+ * SESSION_LOCKED until the officer logs in again.
+ */
+import { StationError } from '../errors.js';
+import type { StationStore } from '../store/store.js';
+import type { OfficerRecord } from '../store/officers.js';
+import { actorOf, requireOfficer } from './authorization.js';
+import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './officers-password.js';
+import type { Caller, Officer, Role } from './types.js';
+
+/** Minimum officer password length (NIST SP 800-63B §5.1.1.2 allows long passphrases, no composition rules). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** What creating an officer needs. */
+export interface NewOfficerInput {
+  username: string;
+  displayName: string;
+  /** Plain password: hashed here, never stored or logged. */
+  password: string;
+  roles: Role[];
+  personId?: string | null;
+}
+
+/** A connection's session, as `auth.status` reports it. */
+export interface SessionStatus {
+  firstRun: boolean;
+  officer: Officer | null;
+  locked: boolean;
+  lockAfterSeconds: number;
+}
+
+export interface OfficerServiceOptions {
+  store: StationStore;
+  /** Inactivity before a session locks, in minutes (config `sessionLockMinutes`). */
+  lockAfterMinutes: number;
+  /** Clock (tests inject one to pass time). */
+  now?: () => Date;
+  /** scrypt cost (tests may lower it). */
+  scrypt?: ScryptParams;
+}
+
+interface Session {
+  officerId: string;
+  /** Last authorized call, ms since the epoch. */
+  lastActivity: number;
+  locked: boolean;
+}
+
+const MS_PER_MINUTE = 60_000;
+/** Hash verified for unknown usernames, so a wrong username costs as long as a wrong password. */
+const DUMMY_HASH_PASSWORD = 'no such officer, constant time';
+
+/** Public view of an officer record. */
+export function toOfficer(r: OfficerRecord): Officer {
+  return { id: r.id, username: r.username, displayName: r.displayName, roles: r.roles, personId: r.personId, status: r.status, createdAt: r.createdAt };
+}
+
+const badLogin = () => new StationError('NOT_AUTHENTICATED', 'The username or password is wrong.');
+
+/** Officer accounts and per-connection sessions. */
+export class OfficerService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly lockListeners = new Set<(connectionId: string) => void>();
+  private readonly now: () => Date;
+  private readonly scrypt: ScryptParams;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly opts: OfficerServiceOptions) {
+    this.now = opts.now ?? (() => new Date());
+    this.scrypt = opts.scrypt ?? DEFAULT_SCRYPT_PARAMS;
+  }
+
+  private get lockAfterMs(): number {
+    return this.opts.lockAfterMinutes * MS_PER_MINUTE;
+  }
+
+  /** True while the station has no officer (the first officer must be an administrator). */
+  isFirstRun(): boolean {
+    return this.opts.store.officers.count() === 0;
+  }
+
+  /**
+   * Adds an officer. On first run (no officer yet) anyone may add the first
+   * one, which must hold the admin role; afterwards only an administrator.
+   * @throws StationError FORBIDDEN (not an admin; first officer without admin),
+   *   NOT_AUTHENTICATED, INVALID_INPUT (username taken, short password, bad field)
+   */
+  async add(input: NewOfficerInput, caller: Caller): Promise<Officer> {
+    const { store } = this.opts;
+    const first = this.isFirstRun();
+    if (first) {
+      if (!input.roles.includes('admin')) throw new StationError('FORBIDDEN', 'The first officer must be an administrator: include the admin role.', { rule: 'firstAdmin' });
+    } else {
+      requireOfficer(caller, ['admin']);
+    }
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new StationError('INVALID_INPUT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { field: 'password' });
+    }
+    if (store.officers.getByUsername(input.username)) throw new StationError('INVALID_INPUT', `There is already an officer named ${input.username}.`, { field: 'username' });
+    if (input.personId && !store.persons.get(input.personId)) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { field: 'personId' });
+    const passwordHash = await hashPassword(input.password, this.scrypt);
+    const record = store.transaction(() => {
+      // Checked again inside the transaction: two first-run calls racing must not both pass.
+      if (first && store.officers.count() > 0) throw new StationError('FORBIDDEN', 'The station already has an administrator: log in.', { rule: 'firstAdmin' });
+      const created = store.officers.create({ username: input.username, displayName: input.displayName, passwordHash, roles: input.roles, personId: input.personId ?? null });
+      store.audit.append({
+        actor: first ? 'first-run' : actorOf(caller),
+        action: 'officer.added',
+        outcome: 'ok',
+        personId: created.personId,
+        details: { officerId: created.id, username: created.username, roles: created.roles.join(',') },
+      });
+      return created;
+    });
+    return toOfficer(record);
+  }
+
+  /**
+   * First run only: creates the administrator (admin role) and logs them in on `connectionId`.
+   * @throws StationError FORBIDDEN when an officer already exists
+   */
+  async createFirstAdmin(connectionId: string, input: { username: string; displayName: string; password: string }): Promise<Officer> {
+    if (!this.isFirstRun()) throw new StationError('FORBIDDEN', 'The station already has an administrator: log in.', { rule: 'firstAdmin' });
+    const officer = await this.add({ ...input, roles: ['admin'] }, { kind: 'anonymous' });
+    this.bind(connectionId, officer.id);
+    return officer;
+  }
+
+  /** Every officer, by username. */
+  list(): Officer[] {
+    return this.opts.store.officers.list().map(toOfficer);
+  }
+
+  /** The officer, or undefined. */
+  get(id: string): Officer | undefined {
+    const r = this.opts.store.officers.get(id);
+    return r ? toOfficer(r) : undefined;
+  }
+
+  /**
+   * Checks a password without logging in. @returns the officer when it matches and the account is active
+   * @throws StationError NOT_AUTHENTICATED (unknown user, wrong password, disabled account)
+   */
+  async verifyPassword(username: string, password: string): Promise<Officer> {
+    const { store } = this.opts;
+    const record = store.officers.getByUsername(username);
+    const stored = record ? store.officers.passwordHash(record.id) : undefined;
+    let ok: boolean;
+    if (stored) {
+      ok = await verifyPassword(password, stored);
+    } else {
+      this.dummyHash ??= hashPassword(DUMMY_HASH_PASSWORD, this.scrypt);
+      await verifyPassword(password, await this.dummyHash);
+      ok = false;
+    }
+    if (!record || !ok) {
+      store.audit.append({ actor: username, action: 'officer.login', outcome: 'refused', details: { reason: 'bad credentials' } });
+      throw badLogin();
+    }
+    if (record.status !== 'active') {
+      store.audit.append({ actor: username, action: 'officer.login', outcome: 'refused', details: { reason: 'disabled' } });
+      throw new StationError('NOT_AUTHENTICATED', 'This officer account is disabled: ask an administrator.');
+    }
+    return toOfficer(record);
+  }
+
+  /**
+   * Logs in on `connectionId` (replacing any session there; unlocks a locked one).
+   * @throws StationError NOT_AUTHENTICATED
+   */
+  async login(connectionId: string, username: string, password: string): Promise<Officer> {
+    const officer = await this.verifyPassword(username, password);
+    this.bind(connectionId, officer.id);
+    this.opts.store.officers.touchLogin(officer.id);
+    this.opts.store.audit.append({ actor: officer.username, action: 'officer.login', outcome: 'ok' });
+    return officer;
+  }
+
+  /** Ends the connection's session (nothing happens when there is none). */
+  logout(connectionId: string): void {
+    const s = this.sessions.get(connectionId);
+    if (!s) return;
+    this.sessions.delete(connectionId);
+    const officer = this.opts.store.officers.get(s.officerId);
+    this.opts.store.audit.append({ actor: officer?.username ?? 'unknown', action: 'officer.logout', outcome: 'ok' });
+  }
+
+  /** The connection's session state (never throws; a lock due now is applied first). */
+  status(connectionId: string): SessionStatus {
+    this.lockIfIdle(connectionId);
+    const s = this.sessions.get(connectionId);
+    const record = s ? this.opts.store.officers.get(s.officerId) : undefined;
+    return {
+      firstRun: this.isFirstRun(),
+      officer: record ? toOfficer(record) : null,
+      locked: s?.locked ?? false,
+      lockAfterSeconds: Math.round(this.lockAfterMs / 1000),
+    };
+  }
+
+  /**
+   * The caller on `connectionId` for an authorized call, counting the call as activity.
+   * @throws StationError NOT_AUTHENTICATED (no login, or the account was disabled), SESSION_LOCKED (idle too long)
+   */
+  caller(connectionId: string): Extract<Caller, { kind: 'officer' }> {
+    this.lockIfIdle(connectionId);
+    const s = this.sessions.get(connectionId);
+    if (!s) throw new StationError('NOT_AUTHENTICATED', 'Log in as an officer first.');
+    if (s.locked) throw new StationError('SESSION_LOCKED', 'The session was locked after inactivity: log in again.');
+    const record = this.opts.store.officers.get(s.officerId);
+    if (!record || record.status !== 'active') {
+      this.sessions.delete(connectionId);
+      throw new StationError('NOT_AUTHENTICATED', 'This officer account is disabled: ask an administrator.');
+    }
+    s.lastActivity = this.now().getTime();
+    return { kind: 'officer', officer: toOfficer(record), sessionId: connectionId };
+  }
+
+  /** Locks every session idle longer than the lock time (the core calls this on a timer). */
+  checkIdle(): void {
+    for (const id of [...this.sessions.keys()]) this.lockIfIdle(id);
+  }
+
+  /** Called with the connection id whenever a session locks. @returns unsubscribe */
+  onLocked(listener: (connectionId: string) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  /**
+   * Disables or re-enables an officer (administrators only). A disabled
+   * officer's sessions end at their next call.
+   * @throws StationError FORBIDDEN, NOT_FOUND_RECORD
+   */
+  setStatus(officerId: string, status: 'active' | 'disabled', caller: Caller): Officer {
+    const admin = requireOfficer(caller, ['admin']);
+    if (admin.id === officerId && status === 'disabled') throw new StationError('FORBIDDEN', 'You cannot disable your own account.', { rule: 'disableSelf' });
+    const record = this.opts.store.officers.setStatus(officerId, status);
+    this.opts.store.audit.append({ actor: admin.username, action: status === 'disabled' ? 'officer.disabled' : 'officer.enabled', outcome: 'ok', details: { officerId } });
+    return toOfficer(record);
+  }
+
+  private bind(connectionId: string, officerId: string): void {
+    this.sessions.set(connectionId, { officerId, lastActivity: this.now().getTime(), locked: false });
+  }
+
+  private lockIfIdle(connectionId: string): void {
+    const s = this.sessions.get(connectionId);
+    if (!s || s.locked) return;
+    if (this.now().getTime() - s.lastActivity < this.lockAfterMs) return;
+    s.locked = true;
+    const officer = this.opts.store.officers.get(s.officerId);
+    this.opts.store.audit.append({ actor: officer?.username ?? 'unknown', action: 'session.locked', outcome: 'ok' });
+    for (const l of this.lockListeners) {
+      try {
+        l(connectionId);
+      } catch {
+        // a faulty listener must not stop the lock
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The card object created when a request is approved (issue 4 "Card
+ * object"): card number from the `card.number` sequence (8 digits, never
+ * reused), FASC-N credential number from the credential sequence, Card UUID
+ * (GUID), expiration date, and a generated PUK escrowed sealed. The PIN is
+ * chosen or generated later, at production.
+ */
+import { StationError } from '../errors.js';
+import type { StationConfig } from '../config/station-config.js';
+import { findProfile } from '../config/station-config.js';
+import { encodeFascn } from '../piv/objects/fascn.js';
+import { toHex } from '../piv/tlv.js';
+import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from '../issuance/card-numbering.js';
+import { escrowPuk } from '../issuance/card-secrets.js';
+import { generatePuk } from '../issuance/pin-policy.js';
+import type { Keyring } from '../pki/keyring.js';
+import type { CardRecord, PersonRecord } from '../store/records.js';
+import type { StationStore } from '../store/store.js';
+
+/** The store sequence that numbers card objects. */
+export const CARD_NUMBER_SEQUENCE = 'card.number';
+/** Card numbers are 8 decimal digits. */
+export const CARD_NUMBER_DIGITS = 8;
+const MAX_CARD_NUMBER = 10 ** CARD_NUMBER_DIGITS - 1;
+
+/** The 8-digit text of a card number. @throws StationError INVALID_INPUT when the sequence is past 99999999 */
+export function formatCardNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CARD_NUMBER) {
+    throw new StationError('INVALID_INPUT', 'The card numbers are exhausted; configure a new card number range.');
+  }
+  return String(n).padStart(CARD_NUMBER_DIGITS, '0');
+}
+
+/**
+ * Creates the card object of an approved request, in the caller's transaction
+ * (call inside `store.transaction`). Status 'approved'; management key 'transport'.
+ * @param profileId the request's card profile
+ * @param now       the approval time (expiration counts from it)
+ * @throws StationError INVALID_INPUT (unknown profile, sequences exhausted), SECRETS_LOCKED
+ */
+export function createCardObject(deps: { store: StationStore; config: StationConfig; keyring: Keyring }, person: PersonRecord, profileId: string, now: Date): CardRecord {
+  const { store, config, keyring } = deps;
+  const profile = findProfile(config, profileId);
+  const cardNumber = formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart));
+  const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
+  const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
+  const uuid = newCardUuid();
+  const card = store.cards.create({
+    personId: person.id,
+    cardProfile: profile.id,
+    status: 'approved',
+    guid: toHex(uuid.bytes),
+    fascn: toHex(encodeFascn(fields)),
+    agencyCode: fields.agencyCode,
+    systemCode: fields.systemCode,
+    credentialNumber: fields.credentialNumber,
+    expirationDate: addMonths(now, profile.cardValidityMonths),
+    mgmtKeyState: 'transport',
+    cardNumber,
+  });
+  // Sealed with the keyring's box before anything is written to a card; production's PUK step reuses it.
+  escrowPuk({ store, keyring }, card.id, generatePuk());
+  return card;
+}
