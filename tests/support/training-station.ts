@@ -22,6 +22,8 @@ export interface TrainingStationOptions {
    * direct production) is allowed for employees as before issue 4.
    */
   directProduction?: boolean;
+  /** Clock of the station (session lock, approval dates). */
+  now?: () => Date;
 }
 
 export interface TrainingStation {
@@ -50,7 +52,7 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);
   reader.insert(card);
-  const station = await openStation({ dataDir, training: true, readers: reader });
+  const station = await openStation({ dataDir, training: true, readers: reader, now: options.now });
   let n = 0;
   return {
     station,

@@ -1,0 +1,102 @@
+/**
+ * Role checks in the core: every channel, called by an officer holding one
+ * role at a time, is refused FORBIDDEN exactly when CHANNEL_ROLES does not
+ * list that role; without login every non-public channel is NOT_AUTHENTICATED.
+ * Inputs name records that do not exist, so an allowed call fails later
+ * (NOT_FOUND_RECORD, NO_READER …) without side effects.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHANNEL_ROLES, CHANNELS, type Channel } from '../../../../electron/contract/station-api.js';
+import { ROLES, type Role } from '../../../../electron/core/workflow/types.js';
+import { authorizeChannel, roleName } from '../../../../electron/core/workflow/authorization.js';
+import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+
+const PASSWORD = 'correct horse battery staple';
+const NO_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A valid input of every channel, naming records that do not exist. */
+const INPUTS: Record<Channel, Record<string, unknown>> = {
+  'station.info': {},
+  'readers.list': {},
+  'persons.search': { query: 'nobody' },
+  'persons.get': { id: NO_ID },
+  'persons.add': { givenName: 'Role', surname: 'Matrix', affiliation: 'visitor' },
+  'profiles.list': {},
+  'production.start': { personId: NO_ID, readerName: 'No Such Reader' },
+  'jobs.list': {},
+  'jobs.get': { jobId: NO_ID },
+  'jobs.retry': { jobId: NO_ID, readerName: 'No Such Reader' },
+  'jobs.cancel': { jobId: NO_ID, reason: 'role matrix' },
+  'jobs.takeSecrets': { jobId: NO_ID },
+  'card.verify': { readerName: 'No Such Reader' },
+  'auth.status': {},
+  'auth.firstRunAdmin': { username: 'another', displayName: 'Another', password: PASSWORD },
+  'auth.login': { username: 'nobody', password: 'wrong' },
+  'auth.logout': {},
+  'officers.list': {},
+  'officers.add': { username: 'added', displayName: 'Added', password: PASSWORD, roles: ['auditor'] },
+  'requests.create': { personId: NO_ID, profile: 'employee' },
+  'requests.list': {},
+  'requests.get': { requestId: NO_ID },
+  'requests.approve': { requestId: NO_ID },
+  'requests.reject': { requestId: NO_ID, reason: 'role matrix' },
+  'requests.produce': { requestId: NO_ID, readerName: 'No Such Reader' },
+  'batches.start': { requestIds: [NO_ID], readers: ['No Such Reader'] },
+  'batches.list': {},
+  'batches.get': { batchId: NO_ID },
+  'batches.cancelItem': { batchId: NO_ID, requestId: NO_ID, reason: 'role matrix' },
+};
+
+let ts: TrainingStation;
+beforeAll(async () => {
+  ts = await openTrainingStation();
+  const admin = await ts.station.officers.add({ username: 'admin', displayName: 'Admin', password: PASSWORD, roles: ['admin'] }, { kind: 'anonymous' });
+  const caller = { kind: 'officer' as const, officer: admin, sessionId: 'setup' };
+  for (const role of ROLES) {
+    await ts.station.officers.add({ username: `only-${role}`, displayName: role, password: PASSWORD, roles: [role] }, caller);
+  }
+});
+afterAll(() => ts?.close());
+
+describe('every channel against every role, in the core', () => {
+  test('without login: public channels answer, every other is NOT_AUTHENTICATED', async () => {
+    const core = ts.station.core();
+    for (const channel of CHANNELS) {
+      // Logging out without a session is a harmless no-op; first-run setup refuses once an admin exists (officers.test.ts).
+      if (channel === 'auth.logout' || channel === 'auth.firstRunAdmin' || channel === 'auth.login') continue; // a wrong login is NOT_AUTHENTICATED by design
+      const r = await core.dispatch(channel, INPUTS[channel], 'nobody-here');
+      if (CHANNEL_ROLES[channel] === 'public') {
+        if (!r.ok) expect(r.error.code, channel).not.toMatch(/NOT_AUTHENTICATED$|FORBIDDEN/);
+      } else {
+        expect(r, channel).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+      }
+    }
+  });
+
+  test.each(ROLES.map((r) => [r]))('an officer holding only %s is refused exactly the channels not open to that role', async (role: Role) => {
+    const core = ts.station.core();
+    const connection = `role-${role}`;
+    const login = await core.dispatch('auth.login', { username: `only-${role}`, password: PASSWORD }, connection);
+    expect(login.ok).toBe(true);
+    for (const channel of CHANNELS) {
+      if (channel === 'auth.logout' || channel === 'auth.login' || channel === 'auth.firstRunAdmin') continue;
+      const need = CHANNEL_ROLES[channel];
+      const allowed = need === 'public' || need === 'officer' || need.includes(role);
+      const r = await core.dispatch(channel, INPUTS[channel], connection);
+      if (allowed) {
+        if (!r.ok) expect(r.error.code, `${role} ${channel}: ${r.error.message}`).not.toMatch(/^(FORBIDDEN|NOT_AUTHENTICATED|SESSION_LOCKED)$/);
+      } else {
+        expect(r, `${role} ${channel}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        if (!r.ok) expect(r.error.message).toMatch(/^This needs (the|one of the roles) /);
+      }
+    }
+  });
+});
+
+describe('authorizeChannel', () => {
+  test('names the role needed in the sentence', () => {
+    expect(() => authorizeChannel('requests.approve', { roles: ['registration'] })).toThrow(`This needs the ${roleName('approver')} role.`);
+    expect(() => authorizeChannel('batches.list', { roles: ['registration'] })).toThrow(/one of the roles Card production administrator or Auditor/);
+    expect(() => authorizeChannel('readers.list', { roles: [] })).not.toThrow();
+  });
+});
