@@ -45,6 +45,7 @@ let card: CardProcess | undefined;
 beforeAll(async () => {
   cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
   station = await startE2eStation('cancel', {
+    directProduction: ['contractor'],
     seed: (dir) => seedPersons(dir, [{ givenName: 'Ada', surname: 'Lovelace', email: 'ada.lovelace@example.test', employeeId: 'C-1815', affiliation: 'contractor' }]).then(() => undefined),
   });
 });

@@ -43,6 +43,7 @@ const cards: CardProcess[] = [];
 beforeAll(async () => {
   cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
   station = await startE2eStation('card-removed', {
+    directProduction: ['employee'],
     seed: (dir) =>
       seedPersons(dir, [
         { givenName: 'Grace', surname: 'Hopper', email: 'grace.hopper@example.test', employeeId: 'E-1906' },

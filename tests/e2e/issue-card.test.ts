@@ -40,7 +40,7 @@ let card: CardProcess | undefined;
 
 beforeAll(async () => {
   cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
-  station = await startE2eStation('issue-card');
+  station = await startE2eStation('issue-card', { directProduction: ['employee'] });
 });
 
 afterAll(async () => {

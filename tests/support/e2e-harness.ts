@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './station-cli.js';
+import { E2E_OPERATOR, loginAs, type E2eOfficer } from './e2e-session.js';
+import { allowDirectProduction, type ProfileId } from './e2e-config.js';
 
 /** Entry point of the browser host (run through tsx, no build needed). */
 const HOST_MAIN = join(ROOT, 'electron', 'host', 'main.ts');
@@ -139,8 +141,12 @@ export interface E2eStation {
   browserLog: string[];
   /** Saves test-results/screenshots/<test>-<step>.png and returns its path. */
   screenshot(step: string): Promise<string>;
-  /** Opens (or reopens) the station's page and waits for the app shell. */
-  open(): Promise<void>;
+  /**
+   * Opens (or reopens) the station's page and logs in as `officer` (default:
+   * the operator with every role but admin). On a new station the first-run
+   * screen makes the administrator, who adds the officer first.
+   */
+  open(officer?: E2eOfficer): Promise<void>;
   /** Writes logs to test-results/e2e-logs, closes Chromium, stops the host, removes the data dir. */
   close(): Promise<void>;
 }
@@ -149,6 +155,12 @@ export interface E2eStation {
 export interface E2eStationOptions {
   /** Runs before the host starts (e.g. seeding persons with the CLI). */
   seed?: (dataDir: string) => Promise<void>;
+  /**
+   * Profiles the station may produce without a request and approval (the
+   * issue-2 specs' direct production); by default only the station's own
+   * defaults apply (visitor).
+   */
+  directProduction?: ProfileId[];
 }
 
 /**
@@ -166,6 +178,7 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
   };
   try {
     if (opts.seed) await opts.seed(dataDir);
+    if (opts.directProduction) allowDirectProduction(dataDir, opts.directProduction);
     const host = await startHost(dataDir);
     cleanups.push(() => host.stop());
     const browser = await launchBrowser();
@@ -195,9 +208,10 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
         await page.screenshot({ path, fullPage: true });
         return path;
       },
-      async open() {
+      async open(officer = E2E_OPERATOR) {
         await page.goto(host.url, { waitUntil: 'domcontentloaded' });
-        await page.getByTestId('nav-issue').waitFor({ state: 'visible', timeout: 30_000 });
+        // Every page load is a new bridge connection, hence a new session: log in again.
+        await loginAs(page, officer);
       },
       async close() {
         mkdirSync(LOG_DIR, { recursive: true });
