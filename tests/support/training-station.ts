@@ -22,6 +22,8 @@ export interface TrainingStationOptions {
    * direct production) is allowed for employees as before issue 4.
    */
   directProduction?: boolean;
+  /** Fields of config.json to set over the defaults (written before the station opens). */
+  config?: Record<string, unknown>;
   /** Clock of the station (session lock, approval dates). */
   now?: () => Date;
 }
@@ -45,9 +47,9 @@ export interface TrainingStation {
 /** Opens a training station with a blank virtual card inserted in the training reader. */
 export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, options: TrainingStationOptions = {}): Promise<TrainingStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-test-'));
-  if (options.directProduction) {
-    const config = { ...DEFAULT_CONFIG, profiles: DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false })) };
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
+  if (options.directProduction || options.config) {
+    const profiles = options.directProduction ? DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false })) : DEFAULT_CONFIG.profiles;
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, ...options.config }, null, 2));
   }
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);

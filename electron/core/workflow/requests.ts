@@ -131,14 +131,16 @@ export class RequestService {
   approve(requestId: string, caller: Caller): CardRequestView {
     const { store } = this.deps;
     const officer = requireOfficer(caller, ['approver']);
+    const pending = this.require(requestId);
+    try {
+      assertMayApprove(officer, pending);
+    } catch (e) {
+      // Recorded outside any transaction: a refusal must stay in the log.
+      store.audit.append({ actor: officer.username, action: 'request.approve', outcome: 'refused', personId: pending.personId, details: { requestId, rule: String((e as StationError).details.rule) } });
+      throw e;
+    }
     const request = store.transaction(() => {
       const r = this.require(requestId);
-      try {
-        assertMayApprove(officer, r);
-      } catch (e) {
-        store.audit.append({ actor: officer.username, action: 'request.approve', outcome: 'refused', personId: r.personId, details: { requestId, rule: String((e as StationError).details.rule) } });
-        throw e;
-      }
       if (r.state !== 'requested') throw this.stateError(r, 'approved');
       const person = store.persons.get(r.personId)!;
       const card = createCardObject(this.deps, person, r.profile, this.now());
