@@ -286,10 +286,49 @@ CREATE TRIGGER persons_fts_delete AFTER DELETE ON persons BEGIN
 END;
 `;
 
+/**
+ * v3: the notification outbox (issue 5, electron/core/notifications): one row
+ * per event to the IDPRS, written in the transaction of the change; `seq`
+ * orders a stream (a person's events); a row is pending until delivered or
+ * dead. The HMAC secret shared with the IDPRS, sealed by the keyring's box.
+ */
+const V3_OUTBOX = `
+CREATE TABLE outbox_events (
+  id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+  type             TEXT NOT NULL CHECK (length(type) > 0),
+  stream           TEXT NOT NULL CHECK (length(stream) > 0),
+  seq              INTEGER NOT NULL CHECK (seq >= 1),
+  person_id        TEXT NOT NULL,
+  card_id          TEXT NULL,
+  request_id       TEXT NULL,
+  payload_json     TEXT NOT NULL CHECK (json_valid(payload_json)),
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at  TEXT NOT NULL,
+  last_attempt_at  TEXT NULL,
+  delivered_at     TEXT NULL,
+  dead_at          TEXT NULL,
+  last_error       TEXT NULL,
+  UNIQUE (stream, seq),
+  CHECK (delivered_at IS NULL OR dead_at IS NULL)
+);
+CREATE INDEX outbox_events_pending ON outbox_events (stream, seq) WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_events_due ON outbox_events (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_events_dead ON outbox_events (dead_at) WHERE dead_at IS NOT NULL;
+CREATE INDEX outbox_events_card ON outbox_events (card_id);
+
+CREATE TABLE notification_secret (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  sealed  BLOB NOT NULL,
+  set_at  TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
   { id: 2, name: 'officers, card requests, CPRs, batches, card numbers, person search', up: V2_WORKFLOW, rebuildsReferencedTable: true },
+  { id: 3, name: 'notification outbox', up: V3_OUTBOX },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `
