@@ -63,8 +63,11 @@ export function App() {
 
   return (
     <div className="app">
-      <Header />
-      {body}
+      {/* Behind the lock overlay nothing can be reached, by mouse or keyboard; it stays as it was. */}
+      <div className="app-body" inert={officer !== null && locked}>
+        <Header />
+        {body}
+      </div>
       {officer && locked && <LockOverlay />}
     </div>
   );

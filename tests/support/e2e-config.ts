@@ -6,19 +6,29 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG, parseStationConfig } from '../../electron/core/config/station-config.js';
+import { DEFAULT_CONFIG, parseStationConfig, type StationConfig } from '../../electron/core/config/station-config.js';
 
 export type ProfileId = 'employee' | 'contractor' | 'visitor';
 
 /**
- * Sets `approvalRequired: false` on `profiles` in `dataDir/config.json`
- * (created from the defaults when the data dir is new; other settings kept).
- * @throws StationError INVALID_INPUT when the existing config.json is invalid
+ * Rewrites `dataDir/config.json` through `change` (starting from the defaults
+ * when the data dir is new; every setting `change` leaves alone is kept).
+ * @throws StationError INVALID_INPUT when the existing config.json or the result is invalid
  */
-export function allowDirectProduction(dataDir: string, profiles: ProfileId[]): void {
+export function patchConfig(dataDir: string, change: (config: StationConfig) => StationConfig): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'config.json');
   const config = existsSync(path) ? parseStationConfig(JSON.parse(readFileSync(path, 'utf8'))) : DEFAULT_CONFIG;
-  const next = { ...config, profiles: config.profiles.map((p) => (profiles.includes(p.id as ProfileId) ? { ...p, approvalRequired: false } : p)) };
+  const next = parseStationConfig(change(config));
   writeFileSync(path, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+}
+
+/** Sets `approvalRequired: false` on `profiles`. */
+export function allowDirectProduction(dataDir: string, profiles: ProfileId[]): void {
+  patchConfig(dataDir, (c) => ({ ...c, profiles: c.profiles.map((p) => (profiles.includes(p.id as ProfileId) ? { ...p, approvalRequired: false } : p)) }));
+}
+
+/** Sets the inactivity before a session locks, in minutes (the config's smallest value is 1). */
+export function setSessionLockMinutes(dataDir: string, minutes: number): void {
+  patchConfig(dataDir, (c) => ({ ...c, sessionLockMinutes: minutes }));
 }

@@ -97,6 +97,9 @@ describe('first run, login, lock, logout', () => {
     act(() => api.emit('session.locked', {}));
     expect(screen.getByTestId('lock-overlay').textContent).toContain('Password for grace');
     expect(screen.getByTestId('queue-screen')).toBeTruthy();
+    // The screen behind cannot be reached while locked.
+    expect(screen.getByTestId('queue-screen').closest('[inert]')).not.toBeNull();
+    expect(screen.getByTestId('lock-overlay').closest('[inert]')).toBeNull();
 
     await user.type(screen.getByTestId('lock-password'), 'wrong password!');
     await user.click(screen.getByTestId('lock-submit'));
@@ -107,6 +110,7 @@ describe('first run, login, lock, logout', () => {
     await user.click(screen.getByTestId('lock-submit'));
     await waitFor(() => expect(screen.queryByTestId('lock-overlay')).toBeNull());
     expect(screen.getByTestId('queue-screen')).toBeTruthy();
+    expect(screen.getByTestId('queue-screen').closest('[inert]')).toBeNull();
     expect(api.callsTo('auth.login')).toEqual([
       { username: 'grace', password: 'wrong password!' },
       { username: 'grace', password: PASSWORD },
