@@ -33,6 +33,13 @@ const PRODUCIBLE_REQUEST_STATES = new Set(['approved', 'production_failed']);
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
 const BUSY_PROBE_ATTEMPTS = 20;
 const BUSY_PROBE_DELAY_MS = 250;
+/**
+ * Another application may open a freshly inserted card for a moment (a
+ * readers panel, middleware, the OS): a job that finds the reader busy runs
+ * again while the same card stays in the reader.
+ */
+const BUSY_RUN_ATTEMPTS = 10;
+const BUSY_RUN_DELAY_MS = 500;
 const MS_PER_HOUR = 3_600_000;
 
 /** The sentence an item gets when the station stopped during its production. */
@@ -58,6 +65,8 @@ export interface BatchRunOutcome {
   status: JobStatus;
   /** The officer's sentence when the run failed. */
   failure: string | null;
+  /** The StationError code of a failure (READER_BUSY is retried at once while the card stays). */
+  code?: string | null;
 }
 
 /** How a batch creates, runs and cancels production jobs (the core wires the production service). */
@@ -317,7 +326,7 @@ export class BatchService {
       // 'nothing' leaves the card unhandled: a later change (a failed item back in the queue, a new batch) may want it.
       if (typeof choice === 'string') return;
       slot.handled = true;
-      await this.produce(choice, readerName);
+      await this.produce(choice, readerName, () => !this.closed && slot.atr === atr);
     } finally {
       slot.active = false;
     }
@@ -375,8 +384,11 @@ export class BatchService {
     return this.deps.store.jobs.steps(item.jobId).some((s) => s.name === CHUID_STEP && s.attempts > 0);
   }
 
-  /** Runs the item's job on the reader and records the outcome. */
-  private async produce(item: BatchItemRecord, readerName: string): Promise<void> {
+  /**
+   * Runs the item's job on the reader and records the outcome.
+   * @param cardStays true while the card the item was chosen for is still in the reader
+   */
+  private async produce(item: BatchItemRecord, readerName: string, cardStays: () => boolean): Promise<void> {
     const { batchId, requestId } = item;
     this.changed(batchId);
     let outcome: BatchRunOutcome;
@@ -387,6 +399,10 @@ export class BatchService {
         this.repo.updateItem(batchId, requestId, { jobId });
       }
       outcome = await this.deps.jobs.runJob(jobId, readerName);
+      for (let i = 1; i < BUSY_RUN_ATTEMPTS && outcome.status === 'failed' && outcome.code === 'READER_BUSY' && cardStays(); i++) {
+        await sleep(BUSY_RUN_DELAY_MS);
+        outcome = await this.deps.jobs.runJob(jobId, readerName);
+      }
     } catch (e) {
       const err = e instanceof StationError ? e : new StationError('INTERNAL', 'The production could not run.');
       outcome = { status: 'failed', failure: err.message };

@@ -35,22 +35,17 @@ afterEach(async () => {
   open = undefined;
 });
 
-/**
- * The production side as the core wires it (batch ports over the store and
- * ProductionService); the job is made for the request's person here, where
- * the station makes it on the card object created at approval.
- */
+/** The production side as the core wires it: batch ports over the station's RequestService and ProductionService. */
 function jobsFor(station: () => Station) {
   return batchJobs({
-    store: station().store,
     production: {
       retry: (...a) => station().production.retry(...a),
       cancel: (...a) => station().production.cancel(...a),
     },
-    createJobForRequest(request, readerName) {
-      const job = station().production.createJob({ personId: request.personId, readerName, profile: request.profile });
-      station().store.requests.update(request.id, { cardId: job.cardId });
-      return job;
+    requests: {
+      createProductionJob: (...a) => station().requests.createProductionJob(...a),
+      jobStarted: (...a) => station().requests.jobStarted(...a),
+      jobSettled: (...a) => station().requests.jobSettled(...a),
     },
   });
 }
@@ -69,8 +64,9 @@ async function harness(readerNames = [READER_A, READER_B], training = true): Pro
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         n++;
-        const p = ts.station.store.persons.add({ givenName: 'Ada', surname: `Batch${n}`, employeeId: String(300000 + n), affiliation: 'employee' });
-        const id = ts.station.store.requests.create({ personId: p.id, profile: 'employee', source: 'desk', state: 'approved' }).id;
+        const p = ts.station.store.persons.add({ givenName: 'Ada', surname: `Batch${n}`, employeeId: String(300000 + n), affiliation: 'visitor' });
+        // Visitor cards need no approval: the request is approved with its card object at once.
+        const id = ts.station.requests.create({ personId: p.id, profile: 'visitor' }, { kind: 'idprs' }).id;
         ids.push(id);
       }
       return ids;
@@ -153,6 +149,12 @@ describe('BatchService', () => {
     // Each card got its own person's job.
     const persons = view.items.map((i) => h.ts.station.store.jobs.get(i.jobId!)!.personId);
     expect(persons).toEqual(ids.map((id) => h.ts.station.store.requests.get(id)!.personId));
+    // Each job produced the card object made at approval (its card number kept).
+    for (const [k, item] of view.items.entries()) {
+      const request = h.ts.station.store.requests.get(ids[k]!)!;
+      expect(h.ts.station.store.jobs.get(item.jobId!)!.cardId).toBe(request.cardId);
+      expect(h.ts.station.store.cards.get(request.cardId!)!.cardNumber).toMatch(/^\d{8}$/);
+    }
     // Each request followed its card to produced.
     expect(ids.map((id) => h.ts.station.store.requests.get(id)!.state)).toEqual(['produced', 'produced', 'produced']);
     expect(h.changes.at(-1)).toEqual({ batchId: batch.id, done: 3, failed: 0, remaining: 0 });
@@ -239,6 +241,30 @@ describe('BatchService', () => {
     expect(view.items[0]!.jobId).toBe(job.id);
   });
 
+  test('another application holding the reader for a moment: the job runs again on the same card', async () => {
+    const h = await harness([READER_A]);
+    const ids = h.addRequests(1);
+    const batch = await h.service.start(ids, 'all', ACTOR);
+    let held = false;
+    h.afterProbe = () => {
+      h.afterProbe = undefined;
+      // Like a readers panel or middleware probing the new card: an exclusive session for 700 ms.
+      void h.readers.connect(READER_A).then(async (t) => {
+        held = true;
+        await new Promise((r) => setTimeout(r, 700));
+        await t.close('leave');
+      });
+    };
+    await insert(h, READER_A, VirtualPivCard.create());
+    expect(held).toBe(true);
+    const view = h.service.get(batch.id);
+    expect(view.items[0]).toMatchObject({ state: 'done', failure: null });
+    const job = h.ts.station.store.jobs.get(view.items[0]!.jobId!)!;
+    // The first run did fail on the busy reader (audited), the next one produced the card.
+    const runs = h.ts.station.store.audit.list({ jobId: job.id }).filter((e) => e.action === 'job.step.failed');
+    expect(runs.map((e) => e.details?.code)).toContain('READER_BUSY');
+  });
+
   test('restart: an item left running is failed-and-retryable, and its card resumes it after the reopen', async () => {
     const h = await harness([READER_A]);
     const ids = h.addRequests(2);
@@ -317,11 +343,13 @@ describe('BatchService', () => {
 
   test('start refuses duplicates, unknown or unapproved requests, the officer\'s own card, and a request already in a batch', async () => {
     const h = await harness([READER_A]);
-    const [r1, r2, r3] = h.addRequests(3);
+    const [r1, r3] = h.addRequests(2);
     await expect(h.service.start([r1!, r1!], 'all', ACTOR)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(h.service.start(['00000000-0000-4000-8000-000000000000'], 'all', ACTOR)).rejects.toMatchObject({ code: 'NOT_FOUND_RECORD' });
-    h.ts.station.store.requests.update(r2!, { state: 'requested' });
-    await expect(h.service.start([r1!, r2!], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE' });
+    const employee = h.ts.station.store.persons.add({ givenName: 'Eve', surname: 'Pending', affiliation: 'employee' });
+    const pending = h.ts.station.requests.create({ personId: employee.id, profile: 'employee' }, { kind: 'idprs' });
+    expect(pending.state).toBe('requested');
+    await expect(h.service.start([r1!, pending.id], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE' });
     const self: BatchActor = { officerId: null, username: 'ada', personId: h.ts.station.store.requests.get(r3!)!.personId };
     await expect(h.service.start([r3!], 'all', self)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) });
     const b = await h.service.start([r1!], 'all', ACTOR);
