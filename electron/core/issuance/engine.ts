@@ -16,6 +16,7 @@ import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepCon
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
 import { transportAlgorithmOf } from './transport-key.js';
+import { recordNotification } from '../notifications/outbox.js';
 
 /** Dependencies of the engine. */
 export interface EngineDeps {
@@ -142,6 +143,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     job = store.transaction(() => {
       const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
       store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber } });
+      recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
       return done;
     });
     listener({ type: 'job.finished', jobId });
@@ -156,7 +158,12 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
       if (store.jobs.steps(jobId).some((s) => s.name === failedStep)) {
         store.jobs.updateStep(jobId, failedStep, { status: 'failed', finishedAt: now().toISOString(), error: error.toJSON() });
       }
+      const wasFailed = store.cards.get(card!.id)?.status === 'production_failed';
       store.cards.update(card!.id, { status: card!.status === 'produced' ? 'produced' : 'production_failed' });
+      // The IDPRS hears of the change to production_failed, not of every failed retry.
+      if (card!.status !== 'produced' && !wasFailed) {
+        recordNotification(store, { type: 'card.production_failed', personId: person.id, cardId: card!.id, data: { jobId, step: failedStep, code: error.code } }, now());
+      }
       store.audit.append({ actor: 'station', action: 'job.step.failed', outcome: 'failed', personId: person.id, cardId: card!.id, jobId, details: { step: failedStep, code: error.code } });
       return store.jobs.update(jobId, { status: 'failed', failedStep, error: { ...error.toJSON(), message: sentence } });
     });

@@ -13,6 +13,7 @@ import type { EngineDeps } from './engine.js';
 import { runJob, isJobRunning } from './engine.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
+import { recordNotification } from '../notifications/outbox.js';
 import { assertValidPin } from './pin-policy.js';
 import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from './card-numbering.js';
 
@@ -166,6 +167,7 @@ export class ProductionService {
     return store.transaction(() => {
       store.cards.update(job.cardId, { status: 'cancelled' });
       store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
+      recordNotification(store, { type: 'card.cancelled', personId: job.personId, cardId: job.cardId, data: { jobId, reason: reason.slice(0, 200) } }, (this.deps.now ?? (() => new Date()))());
       return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
     });
   }

@@ -16,6 +16,7 @@ import type { JobRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
 import { actorOf, assertKioskMayRequestFor, assertMayApprove, assertMayProduceFor, requireOfficer } from './authorization.js';
 import { createCardObject } from './requests-card-object.js';
+import { recordNotification } from '../notifications/outbox.js';
 import type { CardRequest, Caller, RequestSource, RequestState } from './types.js';
 
 export interface RequestServiceDeps {
@@ -112,10 +113,12 @@ export class RequestService {
       }
       let r = store.requests.create({ personId: person.id, profile: profile.id, source, requestedBy, cprId: input.cprId ?? null });
       store.audit.append({ actor, action: 'request.created', outcome: 'ok', personId: person.id, details: { requestId: r.id, profile: profile.id, source } });
+      recordNotification(store, { type: 'request.created', personId: person.id, requestId: r.id }, this.now());
       if (!profile.approvalRequired) {
         const card = createCardObject(this.deps, person, profile.id, this.now());
         r = store.requests.update(r.id, { state: 'approved', decidedAt: this.now().toISOString(), decisionReason: 'This card profile needs no approval.', cardId: card.id });
         store.audit.append({ actor: 'station', action: 'request.approved', outcome: 'ok', personId: person.id, cardId: card.id, details: { requestId: r.id, cardNumber: card.cardNumber, automatic: true } });
+        recordNotification(store, { type: 'request.approved', personId: person.id, requestId: r.id, cardId: card.id, data: { automatic: true } }, this.now());
       }
       return r;
     });
@@ -146,6 +149,7 @@ export class RequestService {
       const card = createCardObject(this.deps, person, r.profile, this.now());
       const updated = store.requests.update(r.id, { state: 'approved', decidedBy: officer.id, decidedAt: this.now().toISOString(), cardId: card.id });
       store.audit.append({ actor: officer.username, action: 'request.approved', outcome: 'ok', personId: r.personId, cardId: card.id, details: { requestId, cardNumber: card.cardNumber } });
+      recordNotification(store, { type: 'request.approved', personId: r.personId, requestId, cardId: card.id, data: { automatic: false } }, this.now());
       return updated;
     });
     this.changed(request);
@@ -166,6 +170,7 @@ export class RequestService {
       if (r.state !== 'requested') throw this.stateError(r, 'rejected');
       const updated = store.requests.update(r.id, { state: 'rejected', decidedBy: officer.id, decidedAt: this.now().toISOString(), decisionReason: text.slice(0, 500) });
       store.audit.append({ actor: officer.username, action: 'request.rejected', outcome: 'ok', personId: r.personId, details: { requestId, reason: text.slice(0, 200) } });
+      recordNotification(store, { type: 'request.rejected', personId: r.personId, requestId, data: { reason: text.slice(0, 200) } }, this.now());
       return updated;
     });
     this.changed(request);
@@ -276,6 +281,7 @@ export class RequestService {
       }
       store.db.prepare("UPDATE cprs SET status = 'deleted' WHERE idprs_request_id = ?").run(idprsRequestId);
       store.audit.append({ actor: 'idprs', action: 'request.deleted', outcome: 'ok', personId: current.personId, cardId: current.cardId, details: { requestId: current.id, idprsRequestId: idprsRequestId.slice(0, 64) } });
+      recordNotification(store, { type: 'request.deleted', personId: current.personId, requestId: current.id, cardId: current.cardId }, this.now());
       return u;
     });
     this.changed(updated);
