@@ -36,6 +36,10 @@ import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/request
 import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
 import type { Caller } from './workflow/types.js';
 import { CHANNEL_ROLES } from '../contract/station-api.js';
+import { AuditService } from './audit/service.js';
+import type { AuditHeadSigner } from './audit/head-signer.js';
+import { BatchService, type BatchActor } from './issuance/batch-service.js';
+import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -48,6 +52,8 @@ export interface CorePorts {
   config: StationConfig;
   training: boolean;
   version: string;
+  /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
+  auditSigner?: AuditHeadSigner;
 }
 
 /** The core as the faces see it. */
@@ -91,6 +97,7 @@ export const LOCAL_CONNECTION = 'local';
 /** Builds the core over its ports. */
 export function createCore(ports: CorePorts): StationCore {
   const { store, production, officers, requests } = ports;
+  const audit = new AuditService({ store, signer: ports.auditSigner });
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -132,18 +139,22 @@ export function createCore(ports: CorePorts): StationCore {
   };
 
   /** Runs a production in the background; events report progress; the call returns the job id at once. */
-  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>): void {
+  /** @returns when the job has settled: its outcome, or the error that stopped it (never rejects) */
+  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>): Promise<{ outcome?: ProductionOutcome; error?: StationError }> {
     busyReaders.add(readerName);
     // A card probe still talking to this reader would make the job's exclusive connect fail: let it finish first.
     const probing = probes.get(readerName) ?? Promise.resolve();
     runningJobs.set(jobId, Promise.resolve()); // registered before any event can arrive
+    const settled: { outcome?: ProductionOutcome; error?: StationError } = {};
     const p = probing
       .then(work)
       .then((outcome) => {
+        settled.outcome = outcome;
         if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, outcome.oneTimeSecrets);
       })
       .catch((e) => {
-        heldEndings.set(jobId, { type: 'job.failed', jobId, sentence: toStationError(e).message });
+        settled.error = toStationError(e);
+        heldEndings.set(jobId, { type: 'job.failed', jobId, sentence: settled.error.message });
       })
       .finally(() => {
         busyReaders.delete(readerName);
@@ -159,6 +170,7 @@ export function createCore(ports: CorePorts): StationCore {
         void refreshReaders().catch(() => {});
       });
     runningJobs.set(jobId, p);
+    return p.then(() => settled);
   }
 
   async function readersWithKinds(list: ReaderStatus[]): Promise<Reader[]> {
@@ -195,6 +207,31 @@ export function createCore(ports: CorePorts): StationCore {
 
   const offLocked = officers.onLocked((connectionId) => emit('session.locked', {}, connectionId));
   const offRequests = requests.onChanged((c) => emit('request.changed', c));
+  /** Mass production: batch jobs run like any production (busy reader, job events, one-time secrets). */
+  const batches = new BatchService({
+    store,
+    readers: ports.readers,
+    requests: batchRequests(store),
+    jobs: batchJobs({
+      production,
+      requests,
+      listener: jobListener,
+      track: async (jobId, readerName, work) => {
+        const { outcome, error } = await launch(jobId, readerName, work);
+        if (!outcome) throw error ?? new StationError('INTERNAL', 'The production could not run.');
+        return outcome;
+      },
+    }),
+    training: ports.training,
+    isReaderBusy: (name) => busyReaders.has(name),
+    onChange: (c) => emit('batch.changed', c),
+  });
+  // Batches left running by a stopped station resume watching the readers.
+  const batchesOpened = batches.open().catch(() => {});
+  const batchActor = (ctx: CallContext): BatchActor => {
+    const o = officerOf(ctx);
+    return { officerId: o.id, username: o.username, personId: o.personId };
+  };
   const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
   idleTimer.unref();
 
@@ -268,6 +305,9 @@ export function createCore(ports: CorePorts): StationCore {
   }
 
   const handlers: Handlers = {
+    'audit.list': async (input) => audit.list(input),
+    'audit.export': async ({ format, ...filter }) => audit.export(filter, format),
+    'audit.verify': async ({ sign }) => audit.verify({ sign }),
     'station.info': async () => ({ version: ports.version, organization: ports.config.organization, training: ports.training }),
     'readers.list': async () => refreshReaders(),
     'persons.search': async ({ query, limit }) => store.persons.search(query, limit ?? 50).map(personOut),
@@ -366,7 +406,13 @@ export function createCore(ports: CorePorts): StationCore {
       launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener));
       return { jobId: job.id };
     },
-    ...notYet(['batches.start', 'batches.list', 'batches.get', 'batches.cancelItem'], 'Mass production is not available yet.'),
+    'batches.start': async ({ requestIds, readers }, ctx) => {
+      await batchesOpened;
+      return { batchId: (await batches.start(requestIds, readers, batchActor(ctx))).id };
+    },
+    'batches.list': async () => batches.list(),
+    'batches.get': async ({ batchId }) => batches.get(batchId),
+    'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
   };
 
   return {
@@ -414,6 +460,8 @@ export function createCore(ports: CorePorts): StationCore {
       offLocked();
       offRequests();
       unwatch();
+      await batchesOpened;
+      await batches.close();
       await Promise.allSettled([...runningJobs.values()]);
     },
   };

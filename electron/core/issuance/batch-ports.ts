@@ -8,6 +8,7 @@
 import type { StationStore } from '../store/store.js';
 import type { RequestService } from '../workflow/requests.js';
 import type { ProductionOutcome, ProductionService } from './production-service.js';
+import type { JobListener } from './job-types.js';
 import type { BatchJobs, BatchRequests } from './batch-service.js';
 
 /** What the batch ports need. */
@@ -19,6 +20,8 @@ export interface BatchPortDeps {
    * its job (in production → produced / production failed / cancelled).
    */
   requests: Pick<RequestService, 'createProductionJob' | 'jobStarted' | 'jobSettled'>;
+  /** Receives the job's progress events (the core streams them as job.event). */
+  listener?: JobListener;
   /** Runs `work` as the core runs every production (reader busy, job events); defaults to running it. */
   track?: (jobId: string, readerName: string, work: () => Promise<ProductionOutcome>) => Promise<ProductionOutcome>;
 }
@@ -43,7 +46,7 @@ export function batchJobs(deps: BatchPortDeps): BatchJobs {
     },
     async runJob(jobId, readerName) {
       deps.requests.jobStarted(jobId);
-      const work = () => deps.production.retry(jobId, readerName, undefined);
+      const work = () => deps.production.retry(jobId, readerName, undefined, deps.listener);
       let outcome: ProductionOutcome;
       try {
         outcome = await (deps.track ? deps.track(jobId, readerName, work) : work());

@@ -1,0 +1,131 @@
+/**
+ * The batches.* channels through the core's dispatch, on two training
+ * readers: role checks, separation of duties, a batch produced with its
+ * events (batch.changed, job.event, request.changed), the one-time secrets
+ * of a batch card, cancelItem, and a batch resumed by a new core after a restart.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
+import type { StationCore } from '../../../../electron/core/dispatch.js';
+import type { BatchView } from '../../../../electron/contract/station-api.js';
+import { MultiTrainingReaders, openBatchTestStation, READER_A, READER_B, type BatchTestStation } from './batch-station.js';
+
+const PASSWORD = 'batch officer password';
+
+/** A dispatch answer, loosely typed for assertions. */
+type Answer = { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+
+let ts: BatchTestStation | undefined;
+afterEach(async () => {
+  await ts?.close();
+  ts = undefined;
+});
+
+/** Officers: an admin, a production administrator (who is also a cardholder), a registration officer. */
+async function setUp() {
+  const readers = new MultiTrainingReaders([READER_A, READER_B]);
+  ts = await openBatchTestStation(readers);
+  const { station } = ts;
+  const self = station.store.persons.add({ givenName: 'Pat', surname: 'Producer', affiliation: 'visitor' });
+  const admin = await station.officers.add({ username: 'admin', displayName: 'Admin', password: PASSWORD, roles: ['admin'] }, { kind: 'anonymous' });
+  const adminCaller = { kind: 'officer' as const, officer: admin, sessionId: 'setup' };
+  await station.officers.add({ username: 'producer', displayName: 'Pat Producer', password: PASSWORD, roles: ['production'], personId: self.id }, adminCaller);
+  await station.officers.add({ username: 'clerk', displayName: 'Clerk', password: PASSWORD, roles: ['registration'] }, adminCaller);
+  const core = station.core();
+  const call = async (channel: string, input: unknown, connection: string) => (await core.dispatch(channel, input, connection)) as Answer;
+  const login = async (username: string) => {
+    const r = await call('auth.login', { username, password: PASSWORD }, username);
+    expect(r.ok).toBe(true);
+  };
+  await login('producer');
+  await login('clerk');
+  const requestFor = async (surname: string) => {
+    const p = station.store.persons.add({ givenName: 'Vic', surname, affiliation: 'visitor' });
+    const r = await call('requests.create', { personId: p.id, profile: 'visitor' }, 'clerk');
+    if (!r.ok) throw new Error(r.error?.message);
+    return (r.value as { id: string }).id;
+  };
+  const ownRequest = station.requests.create({ personId: self.id, profile: 'visitor' }, { kind: 'idprs' }).id;
+  return { station, readers, core, call, requestFor, ownRequest };
+}
+
+async function until(core: StationCore, call: (c: string, i: unknown, conn: string) => Promise<Answer>, batchId: string, pred: (b: BatchView) => boolean): Promise<BatchView> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const r = await call('batches.get', { batchId }, 'producer');
+    const view = r.value as BatchView;
+    if (pred(view)) return view;
+    if (Date.now() > end) throw new Error(`batch state not reached: ${JSON.stringify(view)}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+describe('batches.* through dispatch', () => {
+  test('roles: no login, a registration officer and the own card are refused in the core', async () => {
+    const { call, requestFor, ownRequest } = await setUp();
+    const id = await requestFor('One');
+    expect((await call('batches.start', { requestIds: [id], readers: 'all' }, 'nobody')) as unknown).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+    expect(await call('batches.start', { requestIds: [id], readers: 'all' }, 'clerk')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('batches.list', {}, 'clerk')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('batches.start', { requestIds: [id, ownRequest], readers: 'all' }, 'producer')).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) },
+    });
+    expect(await call('batches.list', {}, 'producer')).toMatchObject({ ok: true, value: [] });
+  });
+
+  test('a batch across two readers: events, progress, one-time secrets, cancel of a queued item', async () => {
+    const { station, readers, core, call, requestFor } = await setUp();
+    const ids = [await requestFor('One'), await requestFor('Two'), await requestFor('Three')];
+    const batchEvents: unknown[] = [];
+    const jobEnds: string[] = [];
+    const requestStates: string[] = [];
+    core.on('batch.changed', (e) => batchEvents.push(e));
+    core.on('job.event', (e) => {
+      if (e.type === 'job.finished') jobEnds.push(e.jobId);
+    });
+    core.on('request.changed', (e) => {
+      if (e.requestId === ids[0]) requestStates.push(e.state);
+    });
+    const started = await call('batches.start', { requestIds: ids, readers: 'all' }, 'producer');
+    expect(started.ok).toBe(true);
+    const { batchId } = started.value as { batchId: string };
+
+    expect(await call('batches.cancelItem', { batchId, requestId: ids[2], reason: 'Visitor cancelled the visit' }, 'producer')).toMatchObject({ ok: true });
+    readers.reader(READER_A).insert(VirtualPivCard.create());
+    readers.reader(READER_B).insert(VirtualPivCard.create());
+    const view = await until(core, call, batchId, (b) => b.status === 'done');
+    expect(view).toMatchObject({ total: 3, done: 2, failed: 0, remaining: 0 });
+    expect(view.items.map((i) => i.state)).toEqual(['done', 'done', 'cancelled']);
+    expect(new Set(view.items.slice(0, 2).map((i) => i.readerName))).toEqual(new Set([READER_A, READER_B]));
+    expect(batchEvents.at(-1)).toEqual({ batchId, done: 2, failed: 0, remaining: 0 });
+    // Job events of batch jobs reach the faces like any production's.
+    await until(core, call, batchId, () => jobEnds.length === 2);
+    expect(jobEnds.sort()).toEqual(view.items.slice(0, 2).map((i) => i.jobId).sort());
+    expect(requestStates).toEqual(['in_production', 'produced']);
+    // The generated PIN and the PUK of a batch card are there once for the production screen (PIN mailer).
+    const secrets = await call('jobs.takeSecrets', { jobId: view.items[0]!.jobId }, 'producer');
+    expect(secrets.value).toMatchObject({ puk: expect.stringMatching(/^\d{8}$/), pin: expect.stringMatching(/^\d{6,8}$/) });
+    expect((await call('jobs.takeSecrets', { jobId: view.items[0]!.jobId }, 'producer')).value).toEqual({});
+    expect(station.store.requests.get(ids[2]!)!.state).toBe('approved');
+    // The list shows the batch with its figures.
+    const list = await call('batches.list', {}, 'producer');
+    expect(list.value).toMatchObject([{ id: batchId, status: 'done', done: 2 }]);
+  });
+
+  test('restart: a new core resumes a running batch and takes a card already in a reader', async () => {
+    const { readers, core, call, requestFor } = await setUp();
+    const ids = [await requestFor('One')];
+    const r = await call('batches.start', { requestIds: ids, readers: [READER_B] }, 'producer');
+    const { batchId } = r.value as { batchId: string };
+    await core.close();
+    readers.reader(READER_B).insert(VirtualPivCard.create());
+    const station = await ts!.reopen();
+    const core2 = station.core();
+    const r2 = await core2.dispatch('auth.login', { username: 'producer', password: PASSWORD }, 'producer');
+    expect(r2.ok).toBe(true);
+    const call2 = async (channel: string, input: unknown, connection: string) => (await core2.dispatch(channel, input, connection)) as Answer;
+    const view = await until(core2, call2, batchId, (b) => b.status === 'done');
+    expect(view.items[0]).toMatchObject({ state: 'done', readerName: READER_B });
+  });
+});
