@@ -43,7 +43,7 @@ let card: PivCardProcess | undefined;
 
 beforeAll(async () => {
   cardDir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-card-'));
-  station = await startE2eStation('request-approval');
+  station = await startE2eStation('request-approval', { firstRun: true });
 });
 
 afterAll(async () => {

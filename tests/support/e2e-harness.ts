@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './station-cli.js';
+import { prepareStationDir, ROOT } from './station-cli.js';
 import { E2E_OPERATOR, loginAs, type E2eOfficer } from './e2e-session.js';
 import { allowDirectProduction, type ProfileId } from './e2e-config.js';
 
@@ -143,8 +143,8 @@ export interface E2eStation {
   screenshot(step: string): Promise<string>;
   /**
    * Opens (or reopens) the station's page and logs in as `officer` (default:
-   * the operator with every role but admin). On a new station the first-run
-   * screen makes the administrator, who adds the officer first.
+   * the CLI helper's all-roles test officer). On a first-run station the
+   * first-run screen makes the administrator, who adds the officer first.
    */
   open(officer?: E2eOfficer): Promise<void>;
   /** Writes logs to test-results/e2e-logs, closes Chromium, stops the host, removes the data dir. */
@@ -161,6 +161,13 @@ export interface E2eStationOptions {
    * defaults apply (visitor).
    */
   directProduction?: ProfileId[];
+  /**
+   * Start with no officer at all: the spec creates the administrator on the
+   * first-run screen (and must not use the CLI before the host starts).
+   * Otherwise the data dir is prepared by the CLI helper first: the default
+   * configuration and its all-roles test officer, whom `open()` logs in as.
+   */
+  firstRun?: boolean;
 }
 
 /**
@@ -177,6 +184,7 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
+    if (!opts.firstRun) await prepareStationDir(dataDir, { directProduction: false });
     if (opts.seed) await opts.seed(dataDir);
     if (opts.directProduction) allowDirectProduction(dataDir, opts.directProduction);
     const host = await startHost(dataDir);

@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { until, UI_TIMEOUT_MS } from './e2e-ui.js';
+import { CLI_OFFICER } from './station-cli.js';
 
 /** Roles as the contract names them. */
 export type E2eRole = 'registration' | 'approver' | 'production' | 'security' | 'auditor' | 'admin';
@@ -21,12 +22,16 @@ export interface E2eOfficer {
 /** The station's first administrator in every e2e station. */
 export const E2E_ADMIN: E2eOfficer = { username: 'admin', displayName: 'Station Administrator', password: 'e2e admin passphrase', roles: ['admin'] };
 
-/** The officer the issue-2 specs work as: every role but admin. */
+/**
+ * The officer `station.open()` logs in as: the CLI helper's test officer
+ * (every role), so the CLI calls of a spec and its screens act as the same
+ * person. A station that starts empty gets it from the first-run administrator.
+ */
 export const E2E_OPERATOR: E2eOfficer = {
-  username: 'operator',
-  displayName: 'Desk Operator',
-  password: 'e2e operator passphrase',
-  roles: ['registration', 'approver', 'production', 'security', 'auditor'],
+  username: CLI_OFFICER.username,
+  displayName: 'Test Officer',
+  password: CLI_OFFICER.password,
+  roles: ['registration', 'approver', 'production', 'security', 'auditor', 'admin'],
 };
 
 /** Which of the session screens the page shows. */
