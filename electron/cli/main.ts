@@ -15,6 +15,7 @@ import { virtualCardCommand } from './commands/virtual-card.js';
 import { demoCommand } from './commands/demo.js';
 import { caCommand } from './commands/ca.js';
 import { cprCommand } from './commands/cpr.js';
+import { outboxCommand } from './commands/outbox.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -29,6 +30,9 @@ const USAGE = `Usage: station <command> [options]
   cpr submit FILE | cpr status ID | cpr delete ID   CPR intake from the IDPRS (result JSON; exit 1 when rejected)
   cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
   cpr token                                 a new IDPRS bearer token and its hash for config.json
+  outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
+  outbox deliver                            send the outbox to notifications.url until a signal
+  outbox secret set                         seal STATION_NOTIFY_SECRET, the HMAC secret shared with the IDPRS
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir)
@@ -58,6 +62,8 @@ const OPTIONS = {
   'keygen-delay': { type: 'string' },
   port: { type: 'string' },
   drop: { type: 'string' },
+  dead: { type: 'boolean' },
+  'all-dead': { type: 'boolean' },
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -93,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
         return await virtualCardCommand(ctx, verb, flags);
       case 'ca':
         return await caCommand(ctx, verb);
+      case 'outbox':
+        return await outboxCommand(ctx, verb, rest, flags);
       case 'cpr':
         return await cprCommand(ctx, verb, rest, flags);
       case 'demo':

@@ -145,3 +145,25 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/**
+ * Order check of what a receiver accepted: in first-arrival order, each
+ * stream's sequences must be exactly 1…n, and each card's events ascending.
+ * @returns one sentence per violation (empty when in order)
+ */
+export function orderViolations(events: NotificationPayload[]): string[] {
+  const problems: string[] = [];
+  const byStream = new Map<string, number[]>();
+  const byCard = new Map<string, number[]>();
+  for (const e of events) {
+    byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.sequence]);
+    if (e.card) byCard.set(e.card.id, [...(byCard.get(e.card.id) ?? []), e.sequence]);
+  }
+  for (const [stream, seqs] of byStream) {
+    if (seqs.some((s, i) => s !== i + 1)) problems.push(`stream ${stream} arrived as ${seqs.join(',')}`);
+  }
+  for (const [card, seqs] of byCard) {
+    if (seqs.some((s, i) => i > 0 && s < seqs[i - 1]!)) problems.push(`card ${card} arrived as ${seqs.join(',')}`);
+  }
+  return problems;
+}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { StationError } from '../errors.js';
+import { NotificationsConfigSchema } from '../notifications/config.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
@@ -91,6 +92,8 @@ export const StationConfigSchema = z.object({
   cardNumberStart: z.number().int().min(1).max(99_999_999).default(1),
   /** CPR intake from the IDPRS; absent on stations without one. */
   idprs: IdprsConfigSchema.optional(),
+  /** Notifications of card and request changes to the IDPRS (issue 5); absent: events wait in the outbox. */
+  notifications: NotificationsConfigSchema.optional(),
 });
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 
