@@ -14,15 +14,25 @@ import { verifyCommand } from './commands/verify.js';
 import { virtualCardCommand } from './commands/virtual-card.js';
 import { demoCommand } from './commands/demo.js';
 import { caCommand } from './commands/ca.js';
+import { officerCommand, ROLES_HELP } from './commands/officers.js';
+import { requestCommand } from './commands/requests.js';
 import { cprCommand } from './commands/cpr.js';
 import { outboxCommand } from './commands/outbox.js';
 
 const USAGE = `Usage: station <command> [options]
 
+  officer add --username U --roles r1,r2,… [--display-name N] [--person ID]
+                                            the first officer (no --as needed) must include admin
+  officer list
   readers                                   readers, card presence and ATR
   person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation employee|contractor|visitor]
   person search TEXT | person show ID
+  person import FILE.csv                    header: given_name,surname,email,employee_id,affiliation[,external_id]
+  request create --person ID --profile employee|contractor|visitor
+  request approve REQ | request reject REQ --reason R | request list [--state S1,S2] | request show REQ
+  produce --request REQ --reader NAME [--pin PIN | --pin-mailer FILE.pdf]
   produce --person ID --reader NAME [--pin PIN | --pin-mailer FILE.pdf] [--algorithm p256|p384|rsa2048] [--profile P]
+                                            direct production, for profiles that need no approval
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
@@ -35,8 +45,14 @@ const USAGE = `Usage: station <command> [options]
   outbox secret set                         seal STATION_NOTIFY_SECRET, the HMAC secret shared with the IDPRS
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
-Global: --data-dir DIR, --json, --training (create an unprotected training data dir)
-Secrets: STATION_PASSPHRASE unlocks the data dir; the PIN may come from STATION_PIN instead of --pin.`;
+Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
+        --as USERNAME (the officer; every command but virtual-card and ca needs it)
+Secrets: STATION_PASSPHRASE unlocks the data dir; STATION_PASSWORD is the --as officer's password
+(else a hidden prompt); STATION_NEW_PASSWORD the password of an officer being added; the PIN may
+come from STATION_PIN instead of --pin.
+
+Roles:
+${ROLES_HELP}`;
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
@@ -64,6 +80,11 @@ const OPTIONS = {
   drop: { type: 'string' },
   dead: { type: 'boolean' },
   'all-dead': { type: 'boolean' },
+  as: { type: 'string' },
+  username: { type: 'string' },
+  roles: { type: 'string' },
+  'display-name': { type: 'string' },
+  request: { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -81,10 +102,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
-  const ctx = createCliContext({ dataDir: values['data-dir'] ?? defaultDataDir(), json: !!values.json, training: !!values.training });
+  const ctx = createCliContext({ dataDir: values['data-dir'] ?? defaultDataDir(), json: !!values.json, training: !!values.training, as: values.as });
   const flags = values as Record<string, string | boolean | undefined>;
   try {
     switch (command) {
+      case 'officer':
+        return await officerCommand(ctx, verb, flags);
+      case 'request':
+        return await requestCommand(ctx, verb, rest, flags);
       case 'readers':
         return await readersCommand(ctx);
       case 'person':

@@ -3,21 +3,80 @@
  * build), asynchronously: a virtual card attached in the test process keeps
  * answering vpcd while the CLI works.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { run, type RunResult } from './vpcd-card.js';
+import type { RunResult } from './vpcd-card.js';
+import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
+import { ROLES } from '../../electron/core/workflow/types.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'electron', 'cli', 'main.ts');
 
-/** Runs `station --data-dir DIR --training ARGS…`. */
-export function station(dataDir: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<RunResult> {
-  return run(process.execPath, ['--import', 'tsx', CLI, '--data-dir', dataDir, '--training', ...args], { timeoutMs: opts.timeoutMs ?? 120_000 });
+/** The officer the helper logs in as (all roles), created on first use of a data dir. */
+export const CLI_OFFICER = { username: 'cli-tester', password: 'cli test officer password' } as const;
+
+/** Options of one CLI run. */
+export interface StationRunOptions {
+  timeoutMs?: number;
+  /** Run as this officer (default CLI_OFFICER); null: no --as. */
+  as?: { username: string; password: string } | null;
+  /** Extra environment (e.g. STATION_NEW_PASSWORD). */
+  env?: Record<string, string>;
+}
+
+/** Runs the CLI asynchronously with `env` added; never throws on a non-zero exit. */
+function runCli(args: string[], timeoutMs: number, env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === -1 ? String(err) : '') });
+    });
+    // Always close stdin: a command that prompts must fail at once, not hang.
+    child.stdin?.end();
+  });
+}
+
+const prepared = new Map<string, Promise<void>>();
+
+/**
+ * Makes `dataDir` a test station on first use: a config where every profile
+ * needs no approval (issue 2's direct `produce --person` stays allowed;
+ * `directProduction: false` keeps the defaults) and the all-roles CLI_OFFICER
+ * as its first officer. Later calls for the same dir do nothing.
+ */
+export function prepareStationDir(dataDir: string, opts: { directProduction?: boolean } = {}): Promise<void> {
+  let p = prepared.get(dataDir);
+  if (!p) {
+    p = (async () => {
+      if (!existsSync(join(dataDir, 'config.json'))) {
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        const profiles = opts.directProduction === false ? DEFAULT_CONFIG.profiles : DEFAULT_CONFIG.profiles.map((q) => ({ ...q, approvalRequired: false }));
+        writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles }, null, 2), { mode: 0o600 });
+      }
+      const r = await runCli(['--data-dir', dataDir, '--training', 'officer', 'add', '--username', CLI_OFFICER.username, '--roles', ROLES.join(',')], 120_000, {
+        STATION_PASSWORD: CLI_OFFICER.password,
+      });
+      if (r.code !== 0 && !r.stderr.includes('already')) throw new Error(`test officer not created: ${r.stderr}`);
+    })();
+    prepared.set(dataDir, p);
+  }
+  return p;
+}
+
+/** Runs `station --data-dir DIR --training [--as OFFICER] ARGS…` (password in STATION_PASSWORD). */
+export async function station(dataDir: string, args: string[], opts: StationRunOptions = {}): Promise<RunResult> {
+  await prepareStationDir(dataDir);
+  const as = opts.as === undefined ? CLI_OFFICER : opts.as;
+  const env: Record<string, string> = { ...opts.env };
+  if (as) env.STATION_PASSWORD = as.password;
+  return runCli(['--data-dir', dataDir, '--training', ...(as ? ['--as', as.username] : []), ...args], opts.timeoutMs ?? 120_000, env);
 }
 
 /** Runs the CLI with --json and parses stdout. @throws when the exit code differs from `expectCode` */
-export async function stationJson<T = Record<string, unknown>>(dataDir: string, args: string[], expectCode = 0): Promise<T> {
-  const r = await station(dataDir, [...args, '--json']);
+export async function stationJson<T = Record<string, unknown>>(dataDir: string, args: string[], expectCode = 0, opts: StationRunOptions = {}): Promise<T> {
+  const r = await station(dataDir, [...args, '--json'], opts);
   if (r.code !== expectCode) throw new Error(`station ${args.join(' ')} exited ${r.code} (expected ${expectCode}): ${r.stderr}\n${r.stdout}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -36,7 +36,7 @@ export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number
   const link = await attachToVpcd(card, { host: VPCD_DEFAULT_HOST, port: VPCD_DEFAULT_PORT });
   try {
     await waitForCard(() => readers.listReaders(), reader);
-    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'employee' });
+    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' }); // visitor: no approval needed for a one-officer demo
     ctx.say(`Sample person ${person.givenName} ${person.surname} (${person.id}); producing…\n`);
     return await produceCommand(ctx, { ...flags, person: person.id, reader });
   } finally {

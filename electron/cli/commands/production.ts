@@ -11,6 +11,9 @@ import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
 import { writeFileSync } from 'node:fs';
+import { findProfile } from '../../core/config/station-config.js';
+import { assertMayProduceFor } from '../../core/workflow/authorization.js';
+import { NEEDS_APPROVAL_SENTENCE } from '../../core/workflow/requests.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -91,9 +94,33 @@ export function printVerification(report: VerificationLike | undefined): void {
   for (const c of report.checks) process.stdout.write(`  ${c.skipped ? 'skip' : c.ok ? ' ok ' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
 }
 
-/** `station produce --person ID --reader NAME [--pin PIN] [--algorithm p256|rsa2048] [--profile P]` */
+/**
+ * `station produce --request REQ --reader NAME [--pin PIN]`: produces an approved request's card object.
+ * `station produce --person ID --reader NAME [--pin PIN] [--algorithm p256|rsa2048] [--profile P]`:
+ * direct production (issue 2), only for profiles that need no approval.
+ */
 export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const station = await ctx.station();
+  if (typeof flags.request === 'string') {
+    const caller = await ctx.authorize('requests.produce');
+    const readerName = required('reader', flags.reader);
+    const pin = pinOption(flags);
+    const { job } = station.requests.startProduction(flags.request, readerName, pin, caller);
+    let outcome: ProductionOutcome;
+    try {
+      outcome = await station.production.retry(job.id, readerName, pin, progress(ctx));
+    } finally {
+      station.requests.jobSettled(job.id);
+    }
+    return report(ctx, outcome, flags);
+  }
+  const caller = await ctx.authorize('production.start');
+  const person = station.store.persons.get(required('person', flags.person));
+  if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${flags.person}.`);
+  assertMayProduceFor(caller.officer, person.id);
+  if (findProfile(station.config, typeof flags.profile === 'string' ? flags.profile : person.affiliation).approvalRequired) {
+    throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
+  }
   const algorithm = flags.algorithm ? parseOption('--algorithm', AlgorithmOption, flags.algorithm) : undefined;
   const outcome = await station.production.produce(
     {
@@ -111,6 +138,7 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
 /** `station job retry JOB --reader NAME [--pin PIN]`, `show JOB`, `cancel JOB --reason R`, `list` */
 export async function jobCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
   const station = await ctx.station();
+  const caller = await ctx.authorize(verb === 'retry' ? 'jobs.retry' : verb === 'cancel' ? 'jobs.cancel' : verb === 'list' ? 'jobs.list' : 'jobs.get');
   if (verb === 'list') {
     const jobs = station.store.jobs.list();
     ctx.result(jobs, () => jobs.forEach((j) => process.stdout.write(`${j.id}  ${j.status.padEnd(9)} ${j.failedStep ?? ''}  ${j.updatedAt}\n`)));
@@ -119,11 +147,19 @@ export async function jobCommand(ctx: CliContext, verb: string | undefined, args
   const jobId = args[0];
   if (!jobId) throw new StationError('INVALID_INPUT', `Usage: station job ${verb ?? 'show'} JOB …`);
   if (verb === 'retry') {
-    const outcome = await station.production.retry(jobId, required('reader', flags.reader), pinOption(flags), progress(ctx));
-    return report(ctx, outcome, flags);
+    const job = station.store.jobs.get(jobId);
+    if (job) assertMayProduceFor(caller.officer, job.personId);
+    station.requests.jobStarted(jobId);
+    try {
+      const outcome = await station.production.retry(jobId, required('reader', flags.reader), pinOption(flags), progress(ctx));
+      return await report(ctx, outcome, flags);
+    } finally {
+      station.requests.jobSettled(jobId);
+    }
   }
   if (verb === 'cancel') {
     const job = await station.production.cancel(jobId, required('reason', flags.reason));
+    station.requests.jobSettled(jobId);
     ctx.result(job, () => process.stdout.write(`Job ${job.id} cancelled: ${job.cancelReason}. Its certificates are revoked.\n`));
     return 0;
   }

@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 
 export async function readersCommand(ctx: CliContext): Promise<number> {
   const station = await ctx.station();
+  await ctx.authorize('readers.list');
   const readers = await (await station.readers()).listReaders();
   ctx.result(readers, () => {
     if (readers.length === 0) process.stdout.write('No readers.\n');

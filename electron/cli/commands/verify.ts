@@ -9,6 +9,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 export async function verifyCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const station = await ctx.station();
+  await ctx.authorize('card.verify');
   const readers = await station.readers();
   const transport = await readers.connect(required('reader', flags.reader));
   try {
