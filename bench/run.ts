@@ -8,9 +8,12 @@
  * APDUs and bytes are counted on the card side (every C-APDU vpcd delivers),
  * so both tools are measured by the same meter.
  *
- * Then person search latency at 100 000 and 1 000 000 persons (bench/person-search.ts).
+ * Then mass-production throughput, cards per hour of a batch with 1 and 2 vpcd
+ * readers (bench/batch.ts), and person search latency at 100 000 and
+ * 1 000 000 persons (bench/person-search.ts).
  *
- * Environment: BENCH_CARDS (default 2), BENCH_READER ("Virtual PCD 00 00"), BENCH_VPCD_PORT (35963), BENCH_PERSONS.
+ * Environment: BENCH_CARDS (default 2), BENCH_READER ("Virtual PCD 00 00"), BENCH_VPCD_PORT (35963), BENCH_PERSONS;
+ * BENCH_BATCH_CARDS (6), BENCH_READER_2 ("Virtual PCD 00 01"), BENCH_VPCD_PORT_2 (35964).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,6 +24,7 @@ import { VirtualPivCard } from '../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../native/vpcd/link.js';
 import { openStation } from '../electron/boot/open-station.js';
 import { PcscReaderProvider } from '../native/pcsc/index.js';
+import { benchBatch } from './batch.js';
 import { benchPersonSearch } from './person-search.js';
 
 const execFileAsync = promisify(execFile);
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
     console.log(`PIV Station benchmark: ${CARDS} card(s) through pcscd on "${READER}"`);
     await benchStation(dir, pcsc);
     await benchYubicoPivTool(dir, pcsc);
+    await benchBatch(pcsc);
   } finally {
     await pcsc.close();
     rmSync(dir, { recursive: true, force: true });
