@@ -23,13 +23,16 @@ const STATUS_WORDS: Record<BatchView['status'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** "1 card", "3 cards". */
+export const cards = (n: number): string => `${n} ${n === 1 ? 'card' : 'cards'}`;
+
 export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: boolean }) {
   const error = useBatches((s) => s.errors[batch.id] ?? null);
   const p = batchProgress(batch);
   return (
-    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${p.total} cards`}>
+    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${cards(p.total)}`}>
       <h4>
-        Batch of {p.total} cards · {STATUS_WORDS[batch.status]} · started {new Date(batch.createdAt).toLocaleString()}
+        Batch of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {new Date(batch.createdAt).toLocaleString()}
       </h4>
       <div className="progress" aria-live="polite">
         <div className="progress-bar" data-testid="batch-progress-bar" role="progressbar" aria-label="Cards done" aria-valuemin={0} aria-valuenow={p.done} aria-valuemax={p.total}>

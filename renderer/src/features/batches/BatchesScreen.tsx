@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { useBatches, useReaders, useRequests, useSession, useStores } from '../../stores/stores';
 import { mayCall } from '../../stores/roles';
-import { BatchPanel } from './BatchPanel';
+import { BatchPanel, cards } from './BatchPanel';
 
 export function BatchesScreen() {
   const stores = useStores();
@@ -65,7 +65,7 @@ export function BatchesScreen() {
                   checked={requestIds.length === approved.length}
                   onChange={(e) => setSelected(e.target.checked ? new Set(approved.map((r) => r.id)) : new Set())}
                 />
-                All {approved.length} approved requests
+                {approved.length === 1 ? 'The approved request' : `All ${approved.length} approved requests`}
               </label>
               {approved.map((r) => (
                 <label key={r.id} className="choice">
@@ -112,7 +112,7 @@ export function BatchesScreen() {
             </p>
           )}
           <button type="button" className="primary" data-testid="batch-start" disabled={starting || requestIds.length === 0 || !readersOk} onClick={() => void start()}>
-            {starting ? 'Starting…' : `Start the batch (${requestIds.length} cards)`}
+            {starting ? 'Starting…' : `Start the batch (${cards(requestIds.length)})`}
           </button>
         </section>
       )}

@@ -1,0 +1,75 @@
+/**
+ * Mass production on the screens: two visitor requests (visitor cards need no
+ * approval) and a batch of one of them on the station's in-process training
+ * reader, which holds one blank card (no vpcd reader is used, so other tests
+ * on the shared readers do not matter). The batch panel shows the item go
+ * from waiting to done, the counts and the rate; the request ends produced;
+ * the request left out stays approved.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
+import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
+import { until, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { registerPersonForRequest, requestForChosenPerson, requestState } from '../support/e2e-session.js';
+
+let station: E2eStation;
+
+beforeAll(async () => {
+  station = await startE2eStation('batch');
+});
+
+afterAll(async () => {
+  await station?.close();
+});
+
+describe('mass production in the browser', () => {
+  test('a batch on the training reader: progress, item states, the request produced', async () => {
+    const { page } = station;
+    await station.open();
+    await registerPersonForRequest(page, { givenName: 'Annie', surname: 'Easley', email: 'annie.easley@example.test', employeeId: 'V-1933', affiliation: 'visitor' });
+    const first = await requestForChosenPerson(page, 'visitor');
+    await registerPersonForRequest(page, { givenName: 'Christine', surname: 'Darden', email: 'christine.darden@example.test', employeeId: 'V-1942', affiliation: 'visitor' });
+    const second = await requestForChosenPerson(page, 'visitor');
+    expect([first.state, second.state]).toEqual(['approved', 'approved']);
+
+    await page.getByTestId('nav-batches').click();
+    await page.getByTestId('batches-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const choice = page.locator(`[data-testid="batch-request"][data-request-id="${first.requestId}"]`);
+    await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await page.locator(`[data-testid="batch-request"][data-request-id="${second.requestId}"]`).count()).toBe(1);
+    await choice.check();
+    await page.getByTestId('batch-readers-chosen').check();
+    await page.locator(`[data-testid="batch-reader"][data-reader="${TRAINING_READER_NAME}"]`).check();
+    expect(await page.getByTestId('batch-start').textContent()).toBe('Start the batch (1 card)');
+    await station.screenshot('01-new-batch');
+    await page.getByTestId('batch-start').click();
+
+    const panel = page.getByTestId('batch-panel').first();
+    await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const item = panel.locator(`[data-testid="batch-item"][data-request-id="${first.requestId}"]`);
+    await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const seen = new Set<string>();
+    const final = await until(
+      'the batch item to finish',
+      async () => {
+        const state = (await item.getAttribute('data-state')) ?? '';
+        seen.add(state);
+        return state === 'done' || state === 'failed' || state === 'cancelled' ? state : undefined;
+      },
+      PRODUCTION_TIMEOUT_MS,
+    );
+    await station.screenshot('02-batch-done');
+    expect(final, `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
+    expect(await panel.getByTestId('batch-done').textContent()).toBe('1 done');
+    expect(await panel.getByTestId('batch-failed').textContent()).toBe('0 failed');
+    expect(await panel.getByTestId('batch-remaining').textContent()).toBe('0 remaining');
+    expect(await panel.getByTestId('batch-rate').textContent()).toMatch(/^(\d+ cards per hour|rate not known yet)$/);
+    expect(await item.textContent()).toContain(TRAINING_READER_NAME);
+    const bar = panel.getByTestId('batch-progress-bar');
+    expect([await bar.getAttribute('aria-valuenow'), await bar.getAttribute('aria-valuemax')]).toEqual(['1', '1']);
+
+    // The request followed its batch job; the one left out is still waiting for production.
+    await expect.poll(() => requestState(page, first.requestId), { timeout: UI_TIMEOUT_MS }).toBe('produced');
+    expect(await requestState(page, second.requestId)).toBe('approved');
+  });
+});
