@@ -14,14 +14,12 @@ import type { Station } from '../../boot/open-station.js';
 import { requireOfficer } from '../../core/workflow/authorization.js';
 import type { Role } from '../../core/workflow/types.js';
 import { outboxRepository, type OutboxEvent } from '../../core/notifications/outbox.js';
-import { loadNotificationSecret, setNotificationSecret } from '../../core/notifications/secret.js';
-import { HttpNotificationSink } from '../../core/notifications/http-sink.js';
-import { DeliveryWorker, type DeliveryOutcome } from '../../core/notifications/worker.js';
+import { setNotificationSecret } from '../../core/notifications/secret.js';
+import { createStationDeliveryWorker, NOTIFY_SECRET_ENV } from '../../core/notifications/station-delivery.js';
+import type { DeliveryOutcome } from '../../core/notifications/worker.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** Environment variable carrying the shared secret for `outbox secret set` (never a command-line argument: argv is visible to every user). */
-export const NOTIFY_SECRET_ENV = 'STATION_NOTIFY_SECRET';
 /** Roles allowed to manage the outbox. */
 const OUTBOX_ROLES: readonly Role[] = ['admin', 'security'];
 /** Events shown by `outbox list`. */
@@ -72,6 +70,7 @@ export async function outboxCommand(ctx: CliContext, verb: string | undefined, a
       return deliver(ctx, station);
     case 'secret': {
       if (args[0] !== 'set') throw new StationError('INVALID_INPUT', USAGE);
+      // From the environment, never argv: a command line is visible to every user of the machine.
       const secret = process.env[NOTIFY_SECRET_ENV];
       if (!secret) throw new StationError('INVALID_INPUT', `Give the secret shared with the IDPRS in the ${NOTIFY_SECRET_ENV} environment variable.`);
       setNotificationSecret(station.store, station.keyring.box, secret);
@@ -85,18 +84,11 @@ export async function outboxCommand(ctx: CliContext, verb: string | undefined, a
 
 /** `station outbox deliver`: the worker until a signal. */
 async function deliver(ctx: CliContext, station: Station): Promise<number> {
-  const config = station.config.notifications;
-  if (!config) throw new StationError('INVALID_INPUT', 'Set notifications.url (the IDPRS endpoint) in config.json first.');
-  const secret = loadNotificationSecret(station.store, station.keyring.box);
-  if (!secret) throw new StationError('INVALID_INPUT', `Set the notification secret first: station outbox secret set (from ${NOTIFY_SECRET_ENV}).`);
   const report = (o: DeliveryOutcome) => {
     if (ctx.options.json) process.stdout.write(JSON.stringify(o) + '\n');
     else process.stdout.write(`${o.result.padEnd(9)} ${o.type} ${o.stream} #${o.seq} (attempt ${o.attempts})${o.error ? `: ${o.error}` : ''}${o.retryAt ? ` next ${o.retryAt}` : ''}\n`);
   };
-  const worker = new DeliveryWorker({
-    outbox: outboxRepository(station.store.db),
-    sink: new HttpNotificationSink({ url: config.url, secret, timeoutMs: config.requestTimeoutMs }),
-    policy: config,
+  const worker = createStationDeliveryWorker({ store: station.store, box: station.keyring.box, config: station.config }, {
     onOutcome: report,
     onError: (e) => process.stderr.write(`station: the outbox could not be read (${e instanceof StationError ? e.code : 'error'}); trying again.\n`),
   });
@@ -105,7 +97,7 @@ async function deliver(ctx: CliContext, station: Station): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   worker.start();
-  if (!ctx.options.json) process.stdout.write(`Delivering notifications to ${new URL(config.url).origin} (stop with Ctrl-C).\n`);
+  if (!ctx.options.json) process.stdout.write(`Delivering notifications to ${new URL(station.config.notifications!.url).origin} (stop with Ctrl-C).\n`);
   await stopped;
   await worker.stop();
   return 0;

@@ -8,3 +8,4 @@ export { DeliveryWorker, SYSTEM_TIMERS, type DeliveryOutcome, type WorkerTimers,
 export { retryDelayMs } from './backoff.js';
 export { setNotificationSecret, loadNotificationSecret } from './secret.js';
 export { NotificationsConfigSchema, DeliveryPolicySchema, DEFAULT_DELIVERY_POLICY, type NotificationsConfig, type DeliveryPolicy } from './config.js';
+export { createStationDeliveryWorker, NOTIFY_SECRET_ENV } from './station-delivery.js';
