@@ -16,6 +16,7 @@ import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
+import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 
@@ -49,6 +50,8 @@ export interface Station {
   readonly requests: RequestService;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
+  /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
+  readonly auditSigner: AuditHeadSigner;
   /** The StationApi core (dispatch + events) over this station, created on first call. */
   core(): StationCore;
   close(): Promise<void>;
@@ -63,6 +66,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
+  const auditSigner = attachAuditSigner(store, keyring.box);
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
   const readerProvider: ReaderProvider = {
@@ -108,12 +112,19 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     officers,
     requests,
     readers: getReaders,
+    auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION });
+      core ??= createCore({ store, production, officers, requests, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner });
       return core;
     },
     async close() {
       await core?.close();
+      try {
+        // The chain head is signed on every close, so a later rewrite of the log shows.
+        auditSigner.signHead();
+      } catch {
+        // Closing must go on: the head is signed again at the next close or every 100 events.
+      }
       await readers?.close();
       db.close();
     },

@@ -16,8 +16,10 @@ import { demoCommand } from './commands/demo.js';
 import { caCommand } from './commands/ca.js';
 import { officerCommand, ROLES_HELP } from './commands/officers.js';
 import { requestCommand } from './commands/requests.js';
+import { batchCommand } from './commands/batch.js';
 import { cprCommand } from './commands/cpr.js';
 import { outboxCommand } from './commands/outbox.js';
+import { auditCommand } from './commands/audit.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -34,6 +36,9 @@ const USAGE = `Usage: station <command> [options]
   produce --person ID --reader NAME [--pin PIN | --pin-mailer FILE.pdf] [--algorithm p256|p384|rsa2048] [--profile P]
                                             direct production, for profiles that need no approval
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
+  batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME]
+                                            mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
+  batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
   ca chain                                  the CA certificates (issuing, root) as PEM
@@ -43,6 +48,9 @@ const USAGE = `Usage: station <command> [options]
   outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
   outbox deliver                            send the outbox to notifications.url until a signal
   outbox secret set                         seal STATION_NOTIFY_SECRET, the HMAC secret shared with the IDPRS
+  audit verify [--sign]                     recompute the audit hash chain; exit 1 with the first broken link
+  audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]
+                                            the audit log (auditor role); DATE is YYYY-MM-DD (UTC) or ISO-8601
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
@@ -85,6 +93,16 @@ const OPTIONS = {
   roles: { type: 'string' },
   'display-name': { type: 'string' },
   request: { type: 'string' },
+  requests: { type: 'string' },
+  csv: { type: 'string' },
+  readers: { type: 'string' },
+  format: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  officer: { type: 'string' },
+  card: { type: 'string' },
+  sign: { type: 'boolean' },
+  out: { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -116,6 +134,8 @@ export async function main(argv: string[]): Promise<number> {
         return await personCommand(ctx, verb, rest, flags);
       case 'produce':
         return await produceCommand(ctx, flags);
+      case 'batch':
+        return await batchCommand(ctx, verb, rest, flags);
       case 'job':
         return await jobCommand(ctx, verb, rest, flags);
       case 'verify':
@@ -128,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
         return await outboxCommand(ctx, verb, rest, flags);
       case 'cpr':
         return await cprCommand(ctx, verb, rest, flags);
+      case 'audit':
+        return await auditCommand(ctx, verb, flags);
       case 'demo':
         return await demoCommand(ctx, flags);
       default:

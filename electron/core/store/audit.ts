@@ -1,10 +1,17 @@
 /**
- * Audit events repository: the append-only log (UPDATE and DELETE are
- * refused by triggers). Hash-chaining lives in electron/core/audit, above this.
+ * Audit events repository: the append-only, hash-chained log (UPDATE and
+ * DELETE are refused by triggers, migrations 1 and 4). Each event is chained
+ * in the transaction that appends it (electron/core/audit/chain.ts defines
+ * the hash); signed chain heads and the station's audit keys are stored
+ * here too, while signing and verification live in electron/core/audit.
  */
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditEventRecord, type NewAuditEvent } from './records.js';
-import { fromJson, guard, toJson, validate, type StoreContext } from './sql.js';
+import { fromJson, guard, validate, type StoreContext } from './sql.js';
+import { StationError } from '../errors.js';
+import { chainHash, GENESIS_HASH } from '../audit/chain.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { assertNoSecrets } from '../audit/secret-guard.js';
 
 const NEW_EVENT = z.object({
   at: z.iso.datetime({ offset: true }).optional(),
@@ -17,6 +24,120 @@ const NEW_EVENT = z.object({
   details: z.record(z.string(), z.unknown()).nullish(),
 });
 
+/** An audit event with its chain links (null only on a row the chain never covered: tampering). */
+export interface ChainedAuditEvent extends AuditEventRecord {
+  /** Previous event's hash (GENESIS_HASH for the first), 64 hex digits. */
+  prevHash: string | null;
+  /** This event's hash, 64 hex digits. */
+  hash: string | null;
+}
+
+/** One audit row exactly as stored, for verification (nothing parsed, nothing trusted). */
+export interface StoredAuditRow {
+  seq: number;
+  at: unknown;
+  actor: unknown;
+  action: unknown;
+  outcome: unknown;
+  personId: unknown;
+  cardId: unknown;
+  jobId: unknown;
+  detailsJson: unknown;
+  prevHash: unknown;
+  hash: unknown;
+}
+
+/** The last event of the chain. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** A chain head signed by the station (issue 5): "the log had `seq` events ending in `hash` at `at`". */
+export interface SignedHeadRecord {
+  id: number;
+  seq: number;
+  hash: string;
+  /** When it was signed, ISO-8601. */
+  at: string;
+  keyId: number;
+  /** DER ECDSA signature (see electron/core/audit/head-signer.ts for the signed bytes). */
+  signature: Uint8Array;
+}
+
+/** A station audit signing key: the public key in clear, the private key sealed by the keyring's box. */
+export interface AuditKeyRecord {
+  id: number;
+  algorithm: 'ECDSA-P256-SHA256';
+  /** DER SubjectPublicKeyInfo. */
+  publicKeySpki: Uint8Array;
+  /** PKCS#8 private key sealed with SecretBox (label bound to the public key). */
+  sealedPrivateKey: Uint8Array;
+  createdAt: string;
+}
+
+/** Audit query for viewing and export; every given criterion must hold. */
+export interface AuditQuery {
+  /** Events at or after this instant (ISO-8601). */
+  from?: string;
+  /** Events strictly before this instant (ISO-8601). */
+  before?: string;
+  /** The acting officer's username (or 'station', 'idprs'). */
+  actor?: string;
+  personId?: string;
+  cardId?: string;
+  jobId?: string;
+  /** Only events with seq greater than this (paging). */
+  afterSeq?: number;
+  /** At most this many events. */
+  limit?: number;
+}
+
+/** Called after an event is appended, inside its transaction: signs the head every `everyEvents` events. */
+export type HeadSigner = (head: AuditHead) => void;
+
+export interface AuditRepository {
+  /**
+   * Appends one event (`at` defaults to now), chained to the previous one in
+   * the same transaction; returns it with its sequence number and hashes.
+   * @throws StationError INVALID_INPUT (bad field, or details naming a secret: pin, puk, password, key, secret…)
+   */
+  append(e: NewAuditEvent): ChainedAuditEvent;
+  /** Events in order, optionally only those naming every given card / job / person. */
+  list(filter?: { cardId?: string; jobId?: string; personId?: string }): ChainedAuditEvent[];
+  /** Events matching `q`, in seq order. */
+  query(q: AuditQuery): ChainedAuditEvent[];
+  /** The last event's seq and hash, or null for an empty log. */
+  head(): AuditHead | null;
+  /** Number of stored events. */
+  count(): number;
+  /** Every stored row in seq order, raw, streamed (verification). */
+  storedRows(): IterableIterator<StoredAuditRow>;
+  /** The seq of the row whose stored hash is `hash`, or null (verification: was an event moved?). */
+  seqOfHash(hash: string): number | null;
+  /** Signed chain heads. */
+  heads: {
+    add(h: Omit<SignedHeadRecord, 'id'>): SignedHeadRecord;
+    /** In seq order (then signing order). */
+    list(): SignedHeadRecord[];
+    latest(): SignedHeadRecord | null;
+  };
+  /** Station audit signing keys. */
+  keys: {
+    add(k: Omit<AuditKeyRecord, 'id' | 'createdAt'>): AuditKeyRecord;
+    get(id: number): AuditKeyRecord | null;
+    list(): AuditKeyRecord[];
+  };
+  /**
+   * Installs the station's head signer (null removes it): called inside the
+   * append transaction whenever the new event's seq is a multiple of `everyEvents`.
+   */
+  setHeadSigner(signer: HeadSigner | null, everyEvents?: number): void;
+}
+
+/** Default: the head is signed every this many events (and on close). */
+export const DEFAULT_SIGN_EVERY = 100;
+
 interface AuditRow {
   seq: number;
   at: string;
@@ -27,9 +148,28 @@ interface AuditRow {
   card_id: string | null;
   job_id: string | null;
   details_json: string | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
-function toRecord(row: AuditRow): AuditEventRecord {
+interface HeadRow {
+  id: number;
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: number;
+  signature: Buffer;
+}
+
+interface KeyRow {
+  id: number;
+  algorithm: 'ECDSA-P256-SHA256';
+  public_key_spki: Buffer;
+  sealed_private_key: Buffer;
+  created_at: string;
+}
+
+function toRecord(row: AuditRow): ChainedAuditEvent {
   return {
     seq: row.seq,
     at: row.at,
@@ -40,49 +180,203 @@ function toRecord(row: AuditRow): AuditEventRecord {
     cardId: row.card_id,
     jobId: row.job_id,
     details: fromJson(row.details_json),
+    prevHash: row.prev_hash,
+    hash: row.hash,
   };
 }
 
-export interface AuditRepository {
-  /** Appends one event (`at` defaults to now); returns it with its sequence number. @throws StationError INVALID_INPUT */
-  append(e: NewAuditEvent): AuditEventRecord;
-  /** Events in order, optionally only those naming every given card / job / person. */
-  list(filter?: { cardId?: string; jobId?: string; personId?: string }): AuditEventRecord[];
+function toStored(row: AuditRow): StoredAuditRow {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    outcome: row.outcome,
+    personId: row.person_id,
+    cardId: row.card_id,
+    jobId: row.job_id,
+    detailsJson: row.details_json,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
 }
+
+const toHead = (r: HeadRow): SignedHeadRecord => ({ id: r.id, seq: r.seq, hash: r.hash, at: r.at, keyId: r.key_id, signature: new Uint8Array(r.signature) });
+const toKey = (r: KeyRow): AuditKeyRecord => ({
+  id: r.id,
+  algorithm: r.algorithm,
+  publicKeySpki: new Uint8Array(r.public_key_spki),
+  sealedPrivateKey: new Uint8Array(r.sealed_private_key),
+  createdAt: r.created_at,
+});
 
 export function auditRepository(ctx: StoreContext): AuditRepository {
   const { db } = ctx;
   const insert = db.prepare(
-    `INSERT INTO audit_events (at, actor, action, outcome, person_id, card_id, job_id, details_json)
-     VALUES (@at, @actor, @action, @outcome, @personId, @cardId, @jobId, @details) RETURNING *`,
+    `INSERT INTO audit_events (seq, at, actor, action, outcome, person_id, card_id, job_id, details_json, prev_hash, hash)
+     VALUES (@seq, @at, @actor, @action, @outcome, @personId, @cardId, @jobId, @details, @prevHash, @hash) RETURNING *`,
   );
   const select = db.prepare(
     `SELECT * FROM audit_events
      WHERE (@cardId IS NULL OR card_id = @cardId) AND (@jobId IS NULL OR job_id = @jobId) AND (@personId IS NULL OR person_id = @personId)
      ORDER BY seq`,
   );
+  const selectQuery = db.prepare(
+    `SELECT * FROM audit_events
+     WHERE (@cardId IS NULL OR card_id = @cardId) AND (@jobId IS NULL OR job_id = @jobId) AND (@personId IS NULL OR person_id = @personId)
+       AND (@actor IS NULL OR actor = @actor) AND seq > @afterSeq
+       AND (@from IS NULL OR julianday(at) >= julianday(@from)) AND (@before IS NULL OR julianday(at) < julianday(@before))
+     ORDER BY seq LIMIT @limit`,
+  );
+  const selectLast = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  // AUTOINCREMENT's high-water mark: a deleted last event leaves its seq used, so the gap stays visible.
+  const selectHighWater = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'");
+  const selectCount = db.prepare('SELECT count(*) AS n FROM audit_events');
+  const selectAll = db.prepare('SELECT * FROM audit_events ORDER BY seq');
+  const selectByHash = db.prepare('SELECT seq FROM audit_events WHERE hash = ? ORDER BY seq LIMIT 1');
+  const countChained = db.prepare('SELECT count(*) AS n FROM audit_events WHERE hash IS NOT NULL');
+  const fillChain = db.prepare('UPDATE audit_events SET prev_hash = @prevHash, hash = @hash WHERE seq = @seq');
+  const insertHead = db.prepare('INSERT INTO audit_heads (seq, hash, at, key_id, signature) VALUES (@seq, @hash, @at, @keyId, @signature) RETURNING *');
+  const selectHeads = db.prepare('SELECT * FROM audit_heads ORDER BY seq, id');
+  const selectLatestHead = db.prepare('SELECT * FROM audit_heads ORDER BY seq DESC, id DESC LIMIT 1');
+  const insertKey = db.prepare(
+    'INSERT INTO audit_keys (algorithm, public_key_spki, sealed_private_key, created_at) VALUES (@algorithm, @spki, @sealed, @createdAt) RETURNING *',
+  );
+  const selectKey = db.prepare('SELECT * FROM audit_keys WHERE id = ?');
+  const selectKeys = db.prepare('SELECT * FROM audit_keys ORDER BY id');
+
+  let signer: HeadSigner | null = null;
+  let signEvery = DEFAULT_SIGN_EVERY;
+
+  /**
+   * Runs `fn` holding the write lock from the start (BEGIN IMMEDIATE), so two
+   * processes appending at once cannot both read the same chain head. Inside
+   * a caller's transaction it simply joins it.
+   */
+  function writeTransaction<T>(fn: () => T): T {
+    return db.inTransaction ? fn() : db.transaction(fn).immediate();
+  }
+
+  /** Chains rows stored before migration 4, once: only while no row carries a hash yet (later NULLs are tampering, left for verify to report). */
+  function chainLegacyRows(): void {
+    guard('audit event', () =>
+      writeTransaction(() => {
+        if ((countChained.get() as { n: number }).n > 0) return;
+        let prev = GENESIS_HASH;
+        for (const row of selectAll.all() as AuditRow[]) {
+          const hash = chainHash(prev, { ...toRecord(row) });
+          fillChain.run({ seq: row.seq, prevHash: prev, hash });
+          prev = hash;
+        }
+      }),
+    );
+  }
+  chainLegacyRows();
+
   return {
     append(e) {
       const v = validate(NEW_EVENT, e, 'audit event');
-      const row = guard('audit event', () =>
-        insert.get({
-          at: v.at ?? ctx.now(),
-          actor: v.actor,
-          action: v.action,
-          outcome: v.outcome,
-          personId: v.personId ?? null,
-          cardId: v.cardId ?? null,
-          jobId: v.jobId ?? null,
-          details: toJson(v.details),
-        }) as AuditRow,
+      assertNoSecrets(v.details);
+      // Stored and hashed as the JSON round trip of the details, in canonical form, so
+      // the hash computed here and the one recomputed from the stored text always agree.
+      const details = v.details === null || v.details === undefined ? null : (JSON.parse(JSON.stringify(v.details)) as Record<string, unknown>);
+      return guard('audit event', () =>
+        writeTransaction(() => {
+          const last = selectLast.get() as { seq: number; hash: string | null } | undefined;
+          const highWater = (selectHighWater.get() as { seq: number } | undefined)?.seq ?? 0;
+          const seq = Math.max(last?.seq ?? 0, highWater) + 1;
+          const prevHash = last?.hash ?? GENESIS_HASH;
+          const fields = {
+            seq,
+            at: v.at ?? ctx.now(),
+            actor: v.actor,
+            action: v.action,
+            outcome: v.outcome,
+            personId: v.personId ?? null,
+            cardId: v.cardId ?? null,
+            jobId: v.jobId ?? null,
+            details,
+          };
+          const hash = chainHash(prevHash, fields);
+          const row = insert.get({ ...fields, details: details === null ? null : canonicalJson(details), prevHash, hash }) as AuditRow;
+          if (signer && seq % signEvery === 0) {
+            try {
+              signer({ seq, hash });
+            } catch {
+              // Signing must never cost the event: the head is signed again on close and by `audit verify --sign`.
+            }
+          }
+          return toRecord(row);
+        }),
       );
-      return toRecord(row);
     },
     list(filter = {}) {
       const rows = guard('audit event', () =>
         select.all({ cardId: filter.cardId ?? null, jobId: filter.jobId ?? null, personId: filter.personId ?? null }) as AuditRow[],
       );
       return rows.map(toRecord);
+    },
+    query(q) {
+      const rows = guard('audit event', () =>
+        selectQuery.all({
+          cardId: q.cardId ?? null,
+          jobId: q.jobId ?? null,
+          personId: q.personId ?? null,
+          actor: q.actor ?? null,
+          afterSeq: q.afterSeq ?? 0,
+          from: q.from ?? null,
+          before: q.before ?? null,
+          limit: q.limit ?? -1,
+        }) as AuditRow[],
+      );
+      return rows.map(toRecord);
+    },
+    head() {
+      const last = guard('audit event', () => selectLast.get() as { seq: number; hash: string | null } | undefined);
+      return last ? { seq: last.seq, hash: last.hash ?? '' } : null;
+    },
+    count() {
+      return guard('audit event', () => (selectCount.get() as { n: number }).n);
+    },
+    *storedRows() {
+      for (const row of selectAll.iterate() as IterableIterator<AuditRow>) yield toStored(row);
+    },
+    seqOfHash(hash) {
+      const r = guard('audit event', () => selectByHash.get(hash) as { seq: number } | undefined);
+      return r?.seq ?? null;
+    },
+    heads: {
+      add(h) {
+        const row = guard('signed audit head', () => insertHead.get({ seq: h.seq, hash: h.hash, at: h.at, keyId: h.keyId, signature: Buffer.from(h.signature) }) as HeadRow);
+        return toHead(row);
+      },
+      list() {
+        return guard('signed audit head', () => (selectHeads.all() as HeadRow[]).map(toHead));
+      },
+      latest() {
+        const r = guard('signed audit head', () => selectLatestHead.get() as HeadRow | undefined);
+        return r ? toHead(r) : null;
+      },
+    },
+    keys: {
+      add(k) {
+        const row = guard('audit key', () =>
+          insertKey.get({ algorithm: k.algorithm, spki: Buffer.from(k.publicKeySpki), sealed: Buffer.from(k.sealedPrivateKey), createdAt: ctx.now() }) as KeyRow,
+        );
+        return toKey(row);
+      },
+      get(id) {
+        const r = guard('audit key', () => selectKey.get(id) as KeyRow | undefined);
+        return r ? toKey(r) : null;
+      },
+      list() {
+        return guard('audit key', () => (selectKeys.all() as KeyRow[]).map(toKey));
+      },
+    },
+    setHeadSigner(next, everyEvents = DEFAULT_SIGN_EVERY) {
+      if (!Number.isInteger(everyEvents) || everyEvents < 1) throw new StationError('INVALID_INPUT', 'The audit head must be signed every 1 or more events.', { everyEvents });
+      signer = next;
+      signEvery = everyEvents;
     },
   };
 }

@@ -324,11 +324,62 @@ CREATE TABLE notification_secret (
 );
 `;
 
+/**
+ * v4 (issue 5, electron/core/audit): the audit log becomes a hash chain.
+ * Each event gains `prev_hash` and `hash` (lowercase hex SHA-256, see
+ * electron/core/audit/chain.ts); rows written before this migration are
+ * chained once when the store opens (SQL cannot compute the hash), so the
+ * UPDATE trigger now lets exactly that through: filling both chain columns
+ * of a row that has neither, nothing else. Signed chain heads and the
+ * station's audit signing keys (private key sealed by the keyring's box)
+ * are append-only too.
+ */
+const V4_AUDIT_CHAIN = `
+ALTER TABLE audit_events ADD COLUMN prev_hash TEXT NULL;
+ALTER TABLE audit_events ADD COLUMN hash TEXT NULL;
+DROP TRIGGER audit_events_no_update;
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+  WHEN NOT (
+    old.hash IS NULL AND old.prev_hash IS NULL AND new.hash IS NOT NULL AND new.prev_hash IS NOT NULL
+    AND new.seq IS old.seq AND new.at IS old.at AND new.actor IS old.actor AND new.action IS old.action
+    AND new.outcome IS old.outcome AND new.person_id IS old.person_id AND new.card_id IS old.card_id
+    AND new.job_id IS old.job_id AND new.details_json IS old.details_json
+  )
+  BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+CREATE TABLE audit_keys (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  algorithm           TEXT NOT NULL CHECK (algorithm IN ('ECDSA-P256-SHA256')),
+  public_key_spki     BLOB NOT NULL,
+  sealed_private_key  BLOB NOT NULL,
+  created_at          TEXT NOT NULL
+);
+CREATE TRIGGER audit_keys_no_update BEFORE UPDATE ON audit_keys
+  BEGIN SELECT RAISE(ABORT, 'audit keys are append-only'); END;
+CREATE TRIGGER audit_keys_no_delete BEFORE DELETE ON audit_keys
+  BEGIN SELECT RAISE(ABORT, 'audit keys are append-only'); END;
+
+CREATE TABLE audit_heads (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq        INTEGER NOT NULL CHECK (seq >= 1),
+  hash       TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  key_id     INTEGER NOT NULL REFERENCES audit_keys (id),
+  signature  BLOB NOT NULL
+);
+CREATE INDEX audit_heads_seq ON audit_heads (seq);
+CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads
+  BEGIN SELECT RAISE(ABORT, 'signed audit heads are append-only'); END;
+CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
+  BEGIN SELECT RAISE(ABORT, 'signed audit heads are append-only'); END;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
   { id: 2, name: 'officers, card requests, CPRs, batches, card numbers, person search', up: V2_WORKFLOW, rebuildsReferencedTable: true },
   { id: 3, name: 'notification outbox', up: V3_OUTBOX },
+  { id: 4, name: 'audit hash chain, signed heads', up: V4_AUDIT_CHAIN },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

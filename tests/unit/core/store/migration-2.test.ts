@@ -35,7 +35,7 @@ const indexes = (db: ReturnType<typeof openDatabase>, table: string) =>
 describe('migration 2: officers, requests, CPRs, batches, card numbers, person search', () => {
   it('keeps every v1 record, the cards indexes and foreign keys, and adds the new columns', () => {
     const db = v1Database();
-    expect(runMigrations(db)).toEqual([2]);
+    expect(runMigrations(db, MIGRATIONS.slice(0, 2))).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     const store = openStore(db);
     const card = store.cards.get(CARD_ID)!;
