@@ -8,7 +8,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView } from '../../electron/contract/station-api';
-import { useSession, useStation, useStores } from './stores/stores';
+import { forgetOfficerData, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from './stores/roles';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { IssueFlow } from './features/issue/IssueFlow';
@@ -55,6 +55,12 @@ export function App() {
     return stores.session.getState().start();
   }, [stores]);
 
+  // Logged out (button, lock overlay, or the core forgot the session): the next officer starts clean.
+  const officerId = officer?.id ?? null;
+  useEffect(() => {
+    if (officerId === null) forgetOfficerData(stores);
+  }, [officerId, stores]);
+
   let body: ReactNode;
   if (!loaded) body = <p className="muted content">Connecting to the station…</p>;
   else if (officer) body = <StationWindow key={officer.id} officer={officer} />;
@@ -93,11 +99,7 @@ function Header() {
             <button
               type="button"
               data-testid="logout-button"
-              onClick={() => {
-                // The next officer must not find this one's choices or PIN.
-                stores.issue.getState().reset();
-                void stores.session.getState().logout();
-              }}
+              onClick={() => void stores.session.getState().logout()}
             >
               Log out
             </button>

@@ -52,6 +52,20 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
   };
 }
 
+/**
+ * Forgets what the last officer saw and chose (search results, lists, the
+ * issue choices and any PIN digits), so the next officer at this window starts
+ * clean. Called whenever nobody is logged in any more.
+ */
+export function forgetOfficerData(stores: Stores): void {
+  stores.issue.getState().reset();
+  stores.persons.getState().setQuery('');
+  stores.requests.setState({ list: [], pending: [], approved: [], listError: null, createError: null, errors: {} });
+  stores.batches.setState({ list: [], listError: null, startError: null, errors: {} });
+  stores.officers.setState({ list: [], listError: null, addError: null });
+  stores.jobs.setState({ list: [], listError: null, jobs: {}, errors: {}, secrets: {} });
+}
+
 const StoresContext = createContext<Stores | null>(null);
 
 /** Provides the stores to the component tree. */

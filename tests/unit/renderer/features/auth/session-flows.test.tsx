@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../../../renderer/src/App';
 import { ApiError } from '../../../../../renderer/src/api-error';
-import { authStatus, createFakeApi, officer, reader, type FakeApi } from '../../support/fake-api';
+import { authStatus, cardRequest, createFakeApi, officer, person, reader, type FakeApi } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
@@ -144,14 +144,25 @@ describe('first run, login, lock, logout', () => {
     expect(screen.getByTestId('queue-screen')).toBeTruthy();
   });
 
-  it('logout returns to the login screen; NOT_AUTHENTICATED does too', async () => {
+  it('logout returns to the login screen and forgets what the officer saw; NOT_AUTHENTICATED does too', async () => {
     const { api, core } = station();
     core.officer = officer();
-    renderWithStores(<App />, api);
+    api.handlers['persons.search'] = () => [person()];
+    api.handlers['requests.list'] = () => [cardRequest()];
+    const { stores } = renderWithStores(<App />, api);
     const user = userEvent.setup();
-    await user.click(await screen.findByTestId('logout-button'));
+    await screen.findByTestId('requests-screen');
+    await user.type(screen.getByTestId('person-search'), 'Ada');
+    await screen.findByTestId('person-result');
+    await waitFor(() => expect(stores.requests.getState().list).toHaveLength(1));
+    act(() => stores.issue.getState().setPin('123456'));
+    await user.click(screen.getByTestId('logout-button'));
     await screen.findByTestId('login-screen');
     expect(api.callsTo('auth.logout')).toHaveLength(1);
+    expect(stores.persons.getState().results).toEqual([]);
+    expect(stores.persons.getState().query).toBe('');
+    expect(stores.requests.getState().list).toEqual([]);
+    expect(stores.issue.getState().pin).toBe('');
 
     await user.type(screen.getByTestId('login-username'), 'grace');
     await user.type(screen.getByTestId('login-password'), PASSWORD);
