@@ -1,0 +1,135 @@
+/**
+ * `station batch run --requests R1,R2,… | --csv FILE  --readers all|NAME,NAME --as USERNAME`:
+ * mass production from the command line, through the core's StationApi (the
+ * same role checks as the officer UI). The command stays attached and prints
+ * the batch's progress until every card is done or cancelled; Ctrl-C leaves
+ * the batch running in the station (it resumes the next time the station opens).
+ * `station batch show BATCH` and `station batch list` print batches;
+ * `station batch cancel BATCH --request R --reason TEXT` cancels one item.
+ */
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { CliContext } from '../context.js';
+import { officerPassword } from '../context.js';
+import { parseOption, required } from '../args.js';
+import { StationError } from '../../core/errors.js';
+import { parseBatchCsv } from '../../core/issuance/batch-csv.js';
+import type { StationCore } from '../../core/dispatch.js';
+import type { BatchView, Channel, ChannelInput, ChannelOutput, Result } from '../../contract/station-api.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+
+const RequestList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'request ids are letters, digits and dashes')).min(1, 'name at least one request'));
+const ReaderList = z.union([z.literal('all'), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).pipe(z.array(z.string().min(1).max(128)).min(1))]);
+
+/** One StationApi call on this CLI run's connection; failures become StationErrors. */
+type Call = <C extends Channel>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
+
+/**
+ * Logs in on a fresh connection of the core (`--as USERNAME`, password from
+ * STATION_PASSWORD or a hidden prompt): the batch's progress events come from
+ * the core, so the calls go through its dispatch like the officer UI's.
+ */
+async function officerCall(ctx: CliContext, core: StationCore): Promise<Call> {
+  const connectionId = `cli:${randomUUID()}`;
+  const call: Call = async (channel, input) => {
+    const r = (await core.dispatch(channel, input, connectionId)) as Result<ChannelOutput<typeof channel>>;
+    if (!r.ok) throw new StationError(r.error.code as never, r.error.message, r.error.details as Record<string, string>, r.error.retryable);
+    return r.value;
+  };
+  const username = ctx.options.as;
+  if (!username) throw new StationError('NOT_AUTHENTICATED', 'Say which officer you are: --as USERNAME (password from STATION_PASSWORD).');
+  await call('auth.login', { username, password: await officerPassword(username) });
+  return call;
+}
+
+function progressLine(b: BatchView): string {
+  const rate = b.cardsPerHour === null ? '' : `, ${b.cardsPerHour} cards/h`;
+  return `batch ${b.id}: ${b.done} done, ${b.failed} failed, ${b.remaining} remaining of ${b.total}${rate}`;
+}
+
+function printBatch(b: BatchView): void {
+  process.stdout.write(`${progressLine(b)} [${b.status}] readers: ${b.readers.join(', ')}\n`);
+  for (const i of b.items) {
+    process.stdout.write(`  ${i.state.padEnd(9)} ${i.requestId}  ${i.personName}${i.readerName ? `  (${i.readerName})` : ''}${i.failure ? `: ${i.failure}` : ''}\n`);
+  }
+}
+
+/** Waits until the batch is done or cancelled, printing a line on every change; SIGINT/SIGTERM stop waiting (the batch goes on). */
+async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: string): Promise<BatchView> {
+  let last = '';
+  let stop: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = () => stop?.();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let wake: (() => void) | undefined;
+  const off = core.on('batch.changed', (e) => {
+    if (e.batchId === batchId) wake?.();
+  });
+  try {
+    for (;;) {
+      const view = await call('batches.get', { batchId });
+      const line = progressLine(view);
+      if (line !== last) ctx.say(line);
+      last = line;
+      if (view.status === 'done' || view.status === 'cancelled') return view;
+      const changed = new Promise<void>((resolve) => (wake = resolve));
+      const interrupted = await Promise.race([changed.then(() => false), stopped.then(() => true)]);
+      if (interrupted) {
+        ctx.say(`Stopped following batch ${batchId}; it stays running and resumes when the station opens again.`);
+        return await call('batches.get', { batchId });
+      }
+    }
+  } finally {
+    off();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** `station batch run|show|list|cancel …` */
+export async function batchCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
+  const station = await ctx.station();
+  const core = station.core();
+  const call = await officerCall(ctx, core);
+  if (verb === 'run') {
+    let requestIds: string[];
+    if (typeof flags.csv === 'string') {
+      if (flags.requests) throw new StationError('INVALID_INPUT', 'Give either --requests or --csv, not both.');
+      requestIds = parseBatchCsv(readFileSync(flags.csv, 'utf8'));
+    } else {
+      requestIds = parseOption('--requests', RequestList, required('requests', flags.requests));
+    }
+    const readers = parseOption('--readers', ReaderList, typeof flags.readers === 'string' ? flags.readers : 'all');
+    const { batchId } = await call('batches.start', { requestIds, readers });
+    ctx.say(`Batch ${batchId} started with ${requestIds.length} requests. Insert blank cards in the readers; a failed card goes back to the queue until it is put back or cancelled.`);
+    const view = await follow(ctx, core, call, batchId);
+    ctx.result(view, () => printBatch(view));
+    return view.status === 'done' ? 0 : 1;
+  }
+  if (verb === 'show') {
+    const batchId = args[0];
+    if (!batchId) throw new StationError('INVALID_INPUT', 'Usage: station batch show BATCH');
+    const view = await call('batches.get', { batchId });
+    ctx.result(view, () => printBatch(view));
+    return 0;
+  }
+  if (verb === 'list') {
+    const list = await call('batches.list', {});
+    ctx.result(list, () => list.forEach((b) => process.stdout.write(`${progressLine(b)} [${b.status}]\n`)));
+    return 0;
+  }
+  if (verb === 'cancel') {
+    const batchId = args[0];
+    if (!batchId) throw new StationError('INVALID_INPUT', 'Usage: station batch cancel BATCH --request R --reason TEXT');
+    const view = await call('batches.cancelItem', { batchId, requestId: required('request', flags.request), reason: required('reason', flags.reason) });
+    ctx.result(view, () => printBatch(view));
+    return 0;
+  }
+  throw new StationError('INVALID_INPUT', 'Usage: station batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME] --as USERNAME; station batch show BATCH | list | cancel BATCH --request R --reason TEXT');
+}
