@@ -125,7 +125,8 @@ describe('station outbox', () => {
     receiver.mode = 'slow';
     receiver.slowMs = 400;
     const first = startDeliver();
-    await until('a few events', () => receiver!.events.length >= 8);
+    // Killed as the 8th event arrives: its answer (400 ms later) never reaches the station.
+    await receiver.waitForEvents(8);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
