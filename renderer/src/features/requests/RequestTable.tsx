@@ -6,6 +6,13 @@ import type { ReactNode } from 'react';
 import type { CardRequestView } from '../../../../electron/contract/station-api';
 import { REQUEST_STATE_WORDS } from '../../stores/requests-store';
 
+/** Where a request came from, in the officer's words. */
+const SOURCE_WORDS: Record<CardRequestView['source'], string> = {
+  desk: 'at the desk',
+  kiosk: 'at the kiosk',
+  idprs: 'from the IDPRS',
+};
+
 export interface RequestTableProps {
   requests: CardRequestView[];
   /** Extra cell content per row (buttons, explanations). */
@@ -40,7 +47,7 @@ export function RequestTable({ requests, actions, empty = 'No request to show.' 
             <td>{r.cardNumber ?? '—'}</td>
             <td>
               {new Date(r.createdAt).toLocaleString()}
-              {r.requestedBy && <span className="muted"> · {r.source === 'desk' ? 'desk' : r.source}</span>}
+              <span className="muted"> · {SOURCE_WORDS[r.source]}</span>
             </td>
             {actions && <td>{actions(r)}</td>}
           </tr>
