@@ -374,12 +374,27 @@ CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads
   BEGIN SELECT RAISE(ABORT, 'signed audit heads are append-only'); END;
 `;
 
+/**
+ * v5: PUK rotations in flight (issue 5 "PIN unlock"). The new PUK is escrowed
+ * BEFORE CHANGE REFERENCE DATA puts it on the card; until the card confirms,
+ * the previous PUK stays here (sealed, never plaintext) so an interrupted
+ * rotation can always be recovered: one of the two is on the card.
+ */
+const V5_PUK_ROTATIONS = `
+CREATE TABLE puk_rotations (
+  card_id          TEXT PRIMARY KEY REFERENCES cards (id),
+  sealed_previous  BLOB NOT NULL,
+  started_at       TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
   { id: 2, name: 'officers, card requests, CPRs, batches, card numbers, person search', up: V2_WORKFLOW, rebuildsReferencedTable: true },
   { id: 3, name: 'notification outbox', up: V3_OUTBOX },
   { id: 4, name: 'audit hash chain, signed heads', up: V4_AUDIT_CHAIN },
+  { id: 5, name: 'PUK rotations in flight', up: V5_PUK_ROTATIONS },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `
