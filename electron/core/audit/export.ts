@@ -58,7 +58,8 @@ export interface AuditJsonExport {
   /** How to recheck the chain. */
   chain: { hash: 'SHA-256'; canonicalization: 'RFC 8785'; genesis: string; definition: string };
   events: ChainedAuditEvent[];
-  signedHeads: HeadSummary[];
+  /** Signed heads with their DER ECDSA signature (base64) over head-signer.ts headSignedBytes(). */
+  signedHeads: (HeadSummary & { signature: string })[];
   /** Station audit keys (PEM SPKI), by id. */
   auditKeys: { id: number; algorithm: string; publicKeyPem: string }[];
 }

@@ -105,7 +105,7 @@ export class AuditService {
         exportedAt,
         filter: applied,
         events,
-        signedHeads: headSummaries(store.audit.heads.list()),
+        signedHeads: store.audit.heads.list().map((h) => ({ ...headSummaries([h])[0]!, signature: Buffer.from(h.signature).toString('base64') })),
         auditKeys: store.audit.keys.list().map((k) => ({ id: k.id, algorithm: k.algorithm, publicKeyPem: publicKeyPem(k.publicKeySpki) })),
       });
       content = JSON.stringify(doc, null, 2) + '\n';
