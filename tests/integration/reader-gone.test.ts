@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitForCardAbsent, waitForCardPresent, VPCD_READER, VPCD_PORT } from '../support/vpcd-card.js';
-import { attachCardProcess, stationJson, ROOT } from '../support/station-cli.js';
+import { attachCardProcess, CLI_OFFICER, stationJson, ROOT } from '../support/station-cli.js';
 
 const ATR = '3b8880015049564150504c541f';
 const PIN = '246810';
@@ -36,8 +36,9 @@ describe('the reader disappears during production', () => {
     await waitForCardPresent(VPCD_READER, ATR);
 
     // Start the production and stop pcscd once key generation has begun.
-    const produce = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli', 'main.ts'), '--data-dir', dataDir, '--training', 'produce', '--person', person.id, '--reader', VPCD_READER, '--pin', PIN], {
+    const produce = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli', 'main.ts'), '--data-dir', dataDir, '--training', '--as', CLI_OFFICER.username, 'produce', '--person', person.id, '--reader', VPCD_READER, '--pin', PIN], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STATION_PASSWORD: CLI_OFFICER.password },
     });
     let out = '';
     const exited = new Promise<number | null>((resolve) => produce.once('exit', resolve));
