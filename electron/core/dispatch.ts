@@ -466,14 +466,3 @@ export function createCore(ports: CorePorts): StationCore {
     },
   };
 }
-
-/** Handlers for channels whose service is not wired yet: each answers UNSUPPORTED. */
-function notYet<C extends Channel>(names: C[], sentence = 'This function is not available yet.'): Pick<Handlers, C> {
-  const out = {} as Record<C, () => Promise<never>>;
-  for (const n of names) {
-    out[n] = async () => {
-      throw new StationError('UNSUPPORTED', sentence);
-    };
-  }
-  return out as unknown as Pick<Handlers, C>;
-}

@@ -298,6 +298,9 @@ export class RequestService {
       const jobId = store.requests.latestJobIdForCard(r.cardId);
       const job = jobId ? store.jobs.get(jobId) : undefined;
       if (!job || job.status !== 'failed') throw this.stateError(r, 'produced');
+      if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
+        throw new StationError('INVALID_INPUT', "This card's production needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
+      }
       result = { job, resumed: true };
     } else {
       throw this.stateError(r, 'produced');
