@@ -164,6 +164,14 @@ describe('request → approval → card object', () => {
       ok: false,
       error: { code: 'FORBIDDEN', message: expect.stringContaining('create a request and have an approver approve it') },
     });
+     // Nor may an officer produce directly for themselves, even where no approval is needed.
+    const selfVisitor = w.t.station.store.persons.get(w.selfPerson)!;
+    expect(selfVisitor.affiliation).toBe('employee');
+    expect(await w.call('self', 'production.start', { personId: w.selfPerson, readerName: w.t.readerName, profile: 'visitor', pin: PIN })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', details: { rule: 'produceForSelf' } },
+    });
+    expect(w.t.station.store.jobs.list()).toEqual([]);
   });
 });
 
