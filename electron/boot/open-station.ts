@@ -19,6 +19,7 @@ import { createCore, type StationCore } from '../core/dispatch.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
+import { LifecycleService } from '../core/lifecycle/service.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -48,6 +49,8 @@ export interface Station {
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
   readonly requests: RequestService;
+  /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
+  readonly lifecycle: LifecycleService;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
@@ -102,6 +105,8 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   });
   const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
   const requests = new RequestService({ store, config, keyring, production, now: opts.now });
+  // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -111,10 +116,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     production,
     officers,
     requests,
+    lifecycle,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner });
+      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner });
       return core;
     },
     async close() {

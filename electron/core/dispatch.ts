@@ -40,6 +40,7 @@ import { AuditService } from './audit/service.js';
 import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
+import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -52,6 +53,8 @@ export interface CorePorts {
   config: StationConfig;
   training: boolean;
   version: string;
+  /** Card lifecycle (revoke, suspend, resume, activate, unlock, reissue, recycle, CRL); without it those channels answer UNSUPPORTED. */
+  lifecycle?: LifecycleService;
   /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
   auditSigner?: AuditHeadSigner;
 }
@@ -244,6 +247,25 @@ export function createCore(ports: CorePorts): StationCore {
     void readersWithKinds(list).then((readers) => emit('reader.changed', readers), () => {});
   });
 
+  const lifecycleOf = (): LifecycleService => {
+    if (!ports.lifecycle) throw new StationError('UNSUPPORTED', 'Card lifecycle operations are not available on this station.');
+    return ports.lifecycle;
+  };
+  const lifecycleActor = (ctx: CallContext): LifecycleActor => ({ username: officerOf(ctx).username });
+  /** A desk operation on the card in `readerName`: never while a job or a probe holds that reader; the card is recognized again afterwards. */
+  async function atDesk<T>(readerName: string, work: () => Promise<T>): Promise<T> {
+    if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
+    await probes.get(readerName);
+    busyReaders.add(readerName);
+    try {
+      return await work();
+    } finally {
+      busyReaders.delete(readerName);
+      for (const key of [...cardKinds.keys()]) if (key.startsWith(`${readerName}|`)) cardKinds.delete(key);
+      void refreshReaders().catch(() => {});
+    }
+  }
+
   const personOut = (p: PersonRecord) => ({
     id: p.id,
     givenName: p.givenName,
@@ -413,6 +435,24 @@ export function createCore(ports: CorePorts): StationCore {
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    'cards.list': async ({ status, personId }) => lifecycleOf().list({ status, personId }),
+    'cards.get': async ({ card }) => lifecycleOf().get(card),
+    'cards.revoke': async ({ card, reason }, ctx) => lifecycleOf().revoke(card, reason, lifecycleActor(ctx)),
+    'cards.suspend': async ({ card }, ctx) => lifecycleOf().suspend(card, lifecycleActor(ctx)),
+    'cards.resume': async ({ card }, ctx) => lifecycleOf().resume(card, lifecycleActor(ctx)),
+    'cards.activate': async ({ readerName, pin }, ctx) => atDesk(readerName, () => lifecycleOf().activate(readerName, pin, lifecycleActor(ctx))),
+    'cards.unlock': async ({ readerName, newPin }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, lifecycleActor(ctx))),
+    'cards.recycle': async ({ readerName }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, lifecycleActor(ctx))),
+    'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
+      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
+      launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener));
+      return result;
+    },
+    'crl.get': async () => {
+      const { der, view } = await lifecycleOf().crl();
+      return { der: Buffer.from(der).toString('base64'), ...view };
+    },
   };
 
   return {

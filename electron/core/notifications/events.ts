@@ -7,7 +7,7 @@
 
 /**
  * Every event type, named `<subject>.<what happened>`.
- * The lifecycle work adds card.activated, card.suspended, card.resumed, card.revoked here.
+ * The card lifecycle (electron/core/lifecycle) records card.activated, card.suspended, card.resumed and card.revoked.
  */
 export const NOTIFICATION_TYPES = [
   'request.created',
@@ -17,6 +17,10 @@ export const NOTIFICATION_TYPES = [
   'card.produced',
   'card.production_failed',
   'card.cancelled',
+  'card.activated',
+  'card.suspended',
+  'card.resumed',
+  'card.revoked',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

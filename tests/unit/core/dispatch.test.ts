@@ -83,6 +83,16 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'audit.list': { from: '2025-03-01', to: '2025-03-02T10:00:00Z', officer: 'alice', personId, cardId: 'card-1', afterSeq: 0, limit: 10 },
     'audit.export': { format: 'csv', from: '2025-03-01', to: '2025-03-02', officer: 'alice', personId, cardId: 'card-1' },
     'audit.verify': {},
+    'cards.list': { status: ['active'], personId },
+    'cards.get': { card: '00000001' },
+    'cards.revoke': { card: 'card-1', reason: 'lost' },
+    'cards.suspend': { card: 'card-1' },
+    'cards.resume': { card: 'card-1' },
+    'cards.activate': { readerName: ts.readerName, pin: PIN },
+    'cards.unlock': { readerName: ts.readerName, newPin: PIN },
+    'cards.reissue': { card: 'card-1', reason: 'damaged', readerName: ts.readerName, pin: PIN },
+    'cards.recycle': { readerName: ts.readerName },
+    'crl.get': {},
   };
 }
 

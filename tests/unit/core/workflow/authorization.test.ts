@@ -45,6 +45,19 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'batches.list': {},
   'batches.get': { batchId: NO_ID },
   'batches.cancelItem': { batchId: NO_ID, requestId: NO_ID, reason: 'role matrix' },
+  'audit.list': { personId: NO_ID },
+  'audit.export': { format: 'json', cardId: NO_ID },
+  'audit.verify': {},
+  'cards.list': {},
+  'cards.get': { card: NO_ID },
+  'cards.revoke': { card: NO_ID, reason: 'lost' },
+  'cards.suspend': { card: NO_ID },
+  'cards.resume': { card: NO_ID },
+  'cards.activate': { readerName: 'No Such Reader', pin: '123456' },
+  'cards.unlock': { readerName: 'No Such Reader', newPin: '123456' },
+  'cards.reissue': { card: NO_ID, reason: 'lost', readerName: 'No Such Reader' },
+  'cards.recycle': { readerName: 'No Such Reader' },
+  'crl.get': {},
 };
 
 let ts: TrainingStation;

@@ -1,0 +1,480 @@
+/**
+ * Card lifecycle at the desk (issue 5 "Lifecycle operations"): an issued card
+ * is revoked, suspended and resumed (card absent), activated, unlocked,
+ * recycled (card present) and reissued. Every change is one store transaction
+ * holding the card's new state, its certificates' state, the audit event
+ * (actor = officer username, never a secret) and the IDPRS notification.
+ *
+ * The CA is told first (it re-publishes its CRL on every change), the store
+ * second: the CA operations are idempotent, so an operation interrupted
+ * between the two is simply run again.
+ */
+import type { StationStore } from '../store/store.js';
+import type { CardRecord, CardStatus, CertificateRecord } from '../store/records.js';
+import type { Keyring } from '../pki/keyring.js';
+import type { ReaderProvider } from '../piv/transport.js';
+import type { CertificateStatus, RevocationReason } from '../pki/ca.js';
+import type { StationConfig } from '../config/station-config.js';
+import type { JobRecord } from '../store/records.js';
+import { StationError, isStationError, toStationError } from '../errors.js';
+import { recordNotification, type NotificationType } from '../notifications/index.js';
+import { OPEN_REQUEST_STATES } from '../store/requests.js';
+import { guidToUuid } from '../issuance/steps/chuid-step.js';
+import { assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { managementKeyCandidates } from '../issuance/management-keys.js';
+import { transportAlgorithmOf } from '../issuance/transport-key.js';
+import { createCardObject } from '../workflow/requests-card-object.js';
+import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
+import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
+import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason, type TerminationReason } from './reasons.js';
+import { describeCrl, type CrlView } from './crl-view.js';
+import { readFileSync, existsSync } from 'node:fs';
+
+/** What the lifecycle needs from the CA (LocalCa has all of it). */
+export interface LifecycleCa {
+  revoke(serial: string, reason: RevocationReason): Promise<void>;
+  /** Takes a certificate off hold (RFC 5280 §5.3.1 removeFromCRL). */
+  releaseHold(serial: string): Promise<void>;
+  status(serial: string): Promise<CertificateStatus>;
+  /** Issues and publishes a fresh CRL (DER). */
+  crl(): Promise<Uint8Array>;
+}
+
+/** Dependencies of {@link LifecycleService}. */
+export interface LifecycleDeps {
+  store: StationStore;
+  ca: LifecycleCa;
+  keyring: Keyring;
+  readers: ReaderProvider;
+  config: StationConfig;
+  /** Reissue creates the replacement's production job through it. */
+  production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
+  /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
+  crlFile?: string;
+  now?: () => Date;
+}
+
+/** The officer doing the operation (audit actor). */
+export interface LifecycleActor {
+  username: string;
+}
+
+/** A card as the lifecycle screens and CLI show it. */
+export interface CardView {
+  id: string;
+  personId: string;
+  personName: string;
+  status: CardStatus;
+  cardNumber: string | null;
+  credentialNumber: string;
+  /** CHUID GUID as a UUID (8-4-4-4-12). */
+  guid: string;
+  fascn: string;
+  /** YYYY-MM-DD. */
+  expirationDate: string;
+  chipSerial: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A card with its certificates. */
+export interface CardDetailView extends CardView {
+  certificates: { slot: string; serial: string; status: string; revocationReason: string | null; notAfter: string }[];
+  requestId: string | null;
+}
+
+/** Result of a reissue: the old card is revoked, the replacement's job is ready to run. */
+export interface ReissueResult {
+  replacedCardId: string;
+  cardId: string;
+  jobId: string;
+}
+
+/** Card states from which each operation may start. */
+const REVOCABLE: readonly CardStatus[] = ['produced', 'active', 'suspended', 'production_failed', 'expired'];
+const SUSPENDABLE: readonly CardStatus[] = ['produced', 'active'];
+const UNLOCKABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
+
+/** "suspended" for a status, for sentences. */
+const said = (s: CardStatus) => s.replace('_', ' ');
+
+export class LifecycleService {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  private now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
+
+  private requireCard(cardId: string): CardRecord {
+    const card = this.deps.store.cards.get(cardId);
+    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { cardId });
+    return card;
+  }
+
+  private refuseState(card: CardRecord, allowed: readonly CardStatus[], what: string): void {
+    if (!allowed.includes(card.status)) {
+      throw new StationError('CONDITIONS', `This card is ${said(card.status)}; it cannot be ${what}.`, { cardId: card.id, status: card.status });
+    }
+  }
+
+  private view(card: CardRecord): CardView {
+    const person = this.deps.store.persons.get(card.personId);
+    return {
+      id: card.id,
+      personId: card.personId,
+      personName: person ? `${person.givenName} ${person.surname}` : '',
+      status: card.status,
+      cardNumber: card.cardNumber,
+      credentialNumber: card.credentialNumber,
+      guid: guidToUuid(card.guid),
+      fascn: card.fascn,
+      expirationDate: card.expirationDate,
+      chipSerial: card.chipSerial,
+      createdAt: card.createdAt,
+      updatedAt: card.updatedAt,
+    };
+  }
+
+  /**
+   * Cards, oldest first, optionally filtered.
+   * @param filter.status only these statuses; filter.personId only this person's cards
+   */
+  list(filter: { status?: readonly CardStatus[]; personId?: string } = {}): CardView[] {
+    const ids = this.deps.store.db.prepare('SELECT id FROM cards ORDER BY created_at, rowid').all() as { id: string }[];
+    const out: CardView[] = [];
+    for (const { id } of ids) {
+      const card = this.deps.store.cards.get(id);
+      if (!card) continue;
+      if (filter.status && !filter.status.includes(card.status)) continue;
+      if (filter.personId && card.personId !== filter.personId) continue;
+      out.push(this.view(card));
+    }
+    return out;
+  }
+
+  /**
+   * One card with its certificates. `idOrNumber` is the card id, its 8-digit card number or its GUID.
+   * @throws StationError NOT_FOUND_RECORD
+   */
+  get(idOrNumber: string): CardDetailView {
+    const card = this.resolve(idOrNumber);
+    const { store } = this.deps;
+    return {
+      ...this.view(card),
+      certificates: store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, revocationReason: c.revocationReason, notAfter: c.notAfter })),
+      requestId: store.requests.findByCard(card.id)?.id ?? null,
+    };
+  }
+
+  /**
+   * The card by id, card number (8 digits) or GUID (UUID or 32 hex digits).
+   * @throws StationError NOT_FOUND_RECORD
+   */
+  resolve(idOrNumber: string): CardRecord {
+    const { store } = this.deps;
+    const key = idOrNumber.trim();
+    let card = store.cards.get(key);
+    if (!card && /^\d{8}$/.test(key)) {
+      const row = store.db.prepare('SELECT id FROM cards WHERE card_number = ?').get(key) as { id: string } | undefined;
+      card = row ? store.cards.get(row.id) : undefined;
+    }
+    const hex = key.replace(/-/g, '');
+    if (!card && /^[0-9A-Fa-f]{32}$/.test(hex)) card = store.cards.findByGuid(hex);
+    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { card: key.slice(0, 64) });
+    return card;
+  }
+
+  /** One audit event plus (optionally) one notification, inside the caller's transaction. */
+  private record(card: CardRecord, actor: LifecycleActor, action: string, details: Record<string, unknown>, notification?: NotificationType): void {
+    const { store } = this.deps;
+    store.audit.append({ actor: actor.username, action, outcome: 'ok', personId: card.personId, cardId: card.id, details });
+    if (notification) recordNotification(store, { type: notification, personId: card.personId, cardId: card.id, data: details }, this.now());
+  }
+
+  /** Audits a refused or failed operation (the code only; never a secret), then rethrows. */
+  private failed(actor: LifecycleActor, action: string, e: unknown, card?: CardRecord): never {
+    const err = toStationError(e);
+    try {
+      this.deps.store.audit.append({
+        actor: actor.username,
+        action,
+        outcome: err.code === 'CONDITIONS' || err.code === 'FORBIDDEN' ? 'refused' : 'failed',
+        personId: card?.personId ?? null,
+        cardId: card?.id ?? null,
+        details: { code: err.code },
+      });
+    } catch {
+      // the operation's own error is the one to report
+    }
+    throw err;
+  }
+
+  /** Revokes every valid or held certificate of the card at the CA (idempotent); returns those it concerned. */
+  private async revokeAtCa(card: CardRecord, reason: RevocationReason): Promise<CertificateRecord[]> {
+    const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status !== 'revoked');
+    for (const c of certs) await this.deps.ca.revoke(c.serial, reason);
+    return certs;
+  }
+
+  /** Closes the card's request if it is still open (a produced request is already closed). */
+  private closeRequest(card: CardRecord, reason: string): void {
+    const { store } = this.deps;
+    const request = store.requests.findByCard(card.id);
+    if (request && OPEN_REQUEST_STATES.includes(request.state)) {
+      store.requests.update(request.id, { state: 'cancelled', decisionReason: reason, decidedAt: this.now().toISOString() });
+    }
+  }
+
+  /**
+   * Terminates a card (the card may be absent): all its certificates revoked at
+   * the CA with the reason's CRL code (see reasons.ts), the card revoked, its
+   * request closed; notification card.revoked.
+   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (already revoked, not issued yet), CA_ERROR
+   */
+  async revoke(idOrNumber: string, reason: TerminationReason, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      card = this.resolve(idOrNumber);
+      this.refuseState(card, REVOCABLE, 'revoked');
+      const crlReason = CRL_REASON_FOR[reason];
+      if (!crlReason) throw new StationError('INVALID_INPUT', 'The reason must be lost, stolen, damaged, left or key-compromise.', { field: 'reason' });
+      const certs = await this.revokeAtCa(card, crlReason);
+      const c = card;
+      this.deps.store.transaction(() => {
+        for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', crlReason);
+        this.deps.store.cards.update(c.id, { status: 'revoked' });
+        this.closeRequest(c, `card revoked: ${reason}`);
+        this.record(c, actor, 'card.revoked', { reason, crlReason, certificates: certs.length, previousStatus: c.status }, 'card.revoked');
+      });
+      return this.get(c.id);
+    } catch (e) {
+      this.failed(actor, 'card.revoke', e, card);
+    }
+  }
+
+  /**
+   * Suspends a card (absent or not): its valid certificates go on hold
+   * (certificateHold), the card is suspended; notification card.suspended.
+   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (not produced/active), CA_ERROR
+   */
+  async suspend(idOrNumber: string, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      card = this.resolve(idOrNumber);
+      this.refuseState(card, SUSPENDABLE, 'suspended');
+      const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'valid');
+      for (const c of certs) await this.deps.ca.revoke(c.serial, 'certificateHold');
+      const c = card;
+      this.deps.store.transaction(() => {
+        for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'hold', 'certificateHold');
+        this.deps.store.cards.update(c.id, { status: 'suspended' });
+        this.record(c, actor, 'card.suspended', { certificates: certs.length, previousStatus: c.status }, 'card.suspended');
+      });
+      return this.get(c.id);
+    } catch (e) {
+      this.failed(actor, 'card.suspend', e, card);
+    }
+  }
+
+  /**
+   * Resumes a suspended card: the hold is released at the CA (the certificates
+   * leave the next CRL), the card is active again; notification card.resumed.
+   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (not suspended), CA_ERROR
+   */
+  async resume(idOrNumber: string, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      card = this.resolve(idOrNumber);
+      this.refuseState(card, ['suspended'], 'resumed');
+      const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'hold');
+      for (const c of certs) {
+        // A resume interrupted after the CA released some holds finds them valid already.
+        if ((await this.deps.ca.status(c.serial)) === 'hold') await this.deps.ca.releaseHold(c.serial);
+      }
+      const c = card;
+      this.deps.store.transaction(() => {
+        for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'valid');
+        this.deps.store.cards.update(c.id, { status: 'active' });
+        this.record(c, actor, 'card.resumed', { certificates: certs.length }, 'card.resumed');
+      });
+      return this.get(c.id);
+    } catch (e) {
+      this.failed(actor, 'card.resume', e, card);
+    }
+  }
+
+  /**
+   * Activation when the cardholder collects the card in person: the card in
+   * `readerName` is identified by its CHUID GUID and the cardholder's PIN is
+   * verified on it; the card becomes active; notification card.activated.
+   * @throws StationError WRONG_PIN {retriesLeft}, PIN_BLOCKED, NOT_FOUND_RECORD (not our card), CONDITIONS (not produced), transport errors
+   */
+  async activate(readerName: string, pin: string, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      assertValidPin(pin);
+      return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
+        card = desk.card;
+        this.refuseState(desk.card, ['produced'], 'activated');
+        await desk.session.verifyPin(pin);
+        this.deps.store.transaction(() => {
+          this.deps.store.cards.update(desk.card.id, { status: 'active' });
+          this.record(desk.card, actor, 'card.activated', { reader: readerName, pinVerified: true }, 'card.activated');
+        });
+        return this.get(desk.card.id);
+      });
+    } catch (e) {
+      this.failed(actor, 'card.activate', e, card);
+    }
+  }
+
+  /**
+   * PIN unlock at the desk: the escrowed PUK resets the retry counter with the
+   * cardholder's new PIN (RESET RETRY COUNTER, SP 800-73-4 Part 2 §3.2.3), then
+   * the PUK is rotated to a fresh random one, escrowed before the card is
+   * changed (puk-rotation.ts), and the new PIN is verified.
+   * @throws StationError INVALID_INPUT (PIN), NOT_FOUND_RECORD, CONDITIONS (revoked…), WRONG_PUK/PUK_BLOCKED, transport errors
+   */
+  async unlock(readerName: string, newPin: string, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      assertValidPin(newPin);
+      return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
+        card = desk.card;
+        this.refuseState(desk.card, UNLOCKABLE, 'unlocked');
+        const candidates = pukCandidates(this.deps, desk.card.id);
+        const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
+        const next = generatePuk();
+        beginPukRotation(this.deps, desk.card.id, onCard, next);
+        await desk.session.changePuk(onCard, next);
+        finishPukRotation(this.deps, desk.card.id);
+        await desk.session.verifyPin(newPin);
+        this.deps.store.transaction(() => {
+          this.record(desk.card, actor, 'card.unlocked', { reader: readerName, pukRotated: true, recoveredRotation: onCard !== candidates[0] });
+        });
+        return this.get(desk.card.id);
+      });
+    } catch (e) {
+      this.failed(actor, 'card.unlock', e, card);
+    }
+  }
+
+  /** RESET RETRY COUNTER with each candidate PUK in turn; returns the one the card accepted. */
+  private async resetWithFirstWorking(desk: CardAtDesk, candidates: string[], newPin: string): Promise<string> {
+    for (let i = 0; i < candidates.length; i++) {
+      try {
+        await desk.session.resetRetryCounter(candidates[i]!, newPin);
+        return candidates[i]!;
+      } catch (e) {
+        // Only a wrong PUK makes the next candidate worth one try.
+        if (!isStationError(e, 'WRONG_PUK') || i === candidates.length - 1) throw e;
+      }
+    }
+    throw new StationError('INTERNAL', 'No PUK to try.');
+  }
+
+  /**
+   * Recycles a card returned to the desk: authenticated with its derived
+   * management key (never guessed: candidates from the record only), its
+   * certificates revoked (cessationOfOperation), and the PIV application reset
+   * to factory state (PIN and PUK blocked, then RESET) so it is a blank again.
+   * The card record ends revoked, with `recycled` in the audit details.
+   * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CONDITIONS, CA_ERROR, transport errors
+   */
+  async recycle(readerName: string, actor: LifecycleActor): Promise<CardDetailView> {
+    let card: CardRecord | undefined;
+    try {
+      return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
+        card = desk.card;
+        this.refuseState(desk.card, [...REVOCABLE, 'revoked', 'cancelled'], 'recycled');
+        await this.authenticate(desk);
+        const certs = await this.revokeAtCa(desk.card, RECYCLE_CRL_REASON);
+        await desk.session.reset();
+        const c = desk.card;
+        this.deps.store.transaction(() => {
+          for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', RECYCLE_CRL_REASON);
+          this.deps.store.db.prepare('DELETE FROM puk_rotations WHERE card_id = ?').run(c.id);
+          const wasRevoked = c.status === 'revoked';
+          if (!wasRevoked) this.deps.store.cards.update(c.id, { status: 'revoked' });
+          this.closeRequest(c, 'card recycled');
+          this.record(
+            c,
+            actor,
+            'card.recycled',
+            { recycled: true, reader: readerName, certificates: certs.length, previousStatus: c.status, crlReason: RECYCLE_CRL_REASON },
+            wasRevoked ? undefined : 'card.revoked',
+          );
+        });
+        return this.get(c.id);
+      });
+    } catch (e) {
+      this.failed(actor, 'card.recycle', e, card);
+    }
+  }
+
+  /** Management-key authentication with the record's candidates, each tried once. */
+  private async authenticate(desk: CardAtDesk): Promise<void> {
+    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmOf(desk.identity));
+    for (const c of candidates) {
+      try {
+        await desk.session.authenticateManagementKey(c.algorithm, c.key);
+        return;
+      } catch (e) {
+        if (!isStationError(e, 'MGMT_KEY_REJECTED', 'SECURITY_STATUS', 'BAD_DATA')) throw e;
+      }
+    }
+    throw new StationError('MGMT_KEY_UNKNOWN', "The station's management key for this card does not work; the card cannot be recycled here.");
+  }
+
+  /**
+   * Replaces a lost, stolen or damaged card in one flow: the old card is
+   * revoked (unless already revoked), a new card object is made for the same
+   * person and profile, and its production job is created on `readerName`
+   * (the caller runs it with the production engine on the blank card there).
+   * @param pin the cardholder's new PIN; absent → generated by the job
+   * @throws StationError NOT_FOUND_RECORD, CONDITIONS, INVALID_INPUT (reason, PIN), CA_ERROR
+   */
+  async reissue(idOrNumber: string, reason: ReissueReason, readerName: string, pin: string | undefined, actor: LifecycleActor): Promise<ReissueResult> {
+    let card: CardRecord | undefined;
+    try {
+      const { production } = this.deps;
+      if (!production) throw new StationError('UNSUPPORTED', 'This station cannot produce cards.');
+      if (!(REISSUE_REASONS as readonly string[]).includes(reason)) throw new StationError('INVALID_INPUT', 'A card is reissued when it was lost, stolen or damaged.', { field: 'reason' });
+      if (pin !== undefined) assertValidPin(pin);
+      card = this.resolve(idOrNumber);
+      if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
+      const old = card;
+      const person = this.deps.store.persons.get(old.personId);
+      if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
+      const replacement = this.deps.store.transaction(() => {
+        const created = createCardObject(this.deps, person, old.cardProfile, this.now());
+        this.deps.store.audit.append({ actor: actor.username, action: 'card.reissued', outcome: 'ok', personId: old.personId, cardId: created.id, details: { replaces: old.id, reason, reader: readerName } });
+        return created;
+      });
+      const job = production.createJobForCard(replacement.id, readerName, pin);
+      return { replacedCardId: old.id, cardId: replacement.id, jobId: job.id };
+    } catch (e) {
+      this.failed(actor, 'card.reissue', e, card);
+    }
+  }
+
+  /**
+   * The published CRL: the CA's file when it is there and current, else a
+   * freshly issued one.
+   * @returns DER and the decoded view
+   */
+  async crl(): Promise<{ der: Uint8Array; view: CrlView }> {
+    const file = this.deps.crlFile;
+    if (file && existsSync(file)) {
+      const der = new Uint8Array(readFileSync(file));
+      try {
+        const view = describeCrl(der);
+        if (!view.nextUpdate || Date.parse(view.nextUpdate) > this.now().getTime()) return { der, view };
+      } catch {
+        // an unreadable file is replaced by a fresh CRL below
+      }
+    }
+    const der = await this.deps.ca.crl();
+    return { der, view: describeCrl(der) };
+  }
+}
