@@ -20,6 +20,9 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkAddons } from '../../native/abi-check.js';
 import { TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
+import { allowDirectProduction } from '../support/e2e-config.js';
+import { login } from '../support/e2e-session.js';
+import { CLI_OFFICER, prepareStationDir } from '../support/station-cli.js';
 import { chooseProfile, chooseReader, goToIssue, produce, registerPerson, stepStates, typePin, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS } from '../support/e2e-ui.js';
 
 const electronPath = process.env.STATION_ELECTRON_PATH;
@@ -42,6 +45,9 @@ describe.skipIf(!electronPath)('issue a card in the Electron shell', () => {
     const problems = checkAddons(electronAbi(electronPath!)).filter((c) => !c.ok).map((c) => c.problem);
     expect(problems, 'native addons must be rebuilt for this Electron').toEqual([]);
     dataDir = mkdtempSync(join(tmpdir(), 'piv-station-electron-'));
+    // The same preparation as the browser specs: an all-roles officer made by the CLI, and direct employee production allowed.
+    await prepareStationDir(dataDir, { directProduction: false });
+    allowDirectProduction(dataDir, ['employee']);
     app = await _electron.launch({
       executablePath: electronPath!,
       args: [appDir, '--training'],
@@ -81,6 +87,7 @@ describe.skipIf(!electronPath)('issue a card in the Electron shell', () => {
   });
 
   test('register, choose the training reader, produce: every step done, the PUK shown once', async () => {
+    await login(page, CLI_OFFICER);
     await expect.poll(() => page.getByTestId('training-banner').isVisible()).toBe(true);
     await waitForReaderKind(page, TRAINING_READER_NAME, /PIV card/);
     await goToIssue(page);
