@@ -20,6 +20,8 @@ import { batchCommand } from './commands/batch.js';
 import { cprCommand } from './commands/cpr.js';
 import { outboxCommand } from './commands/outbox.js';
 import { auditCommand } from './commands/audit.js';
+import { cardCommand } from './commands/card.js';
+import { crlCommand } from './commands/crl.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -51,6 +53,15 @@ const USAGE = `Usage: station <command> [options]
   audit verify [--sign]                     recompute the audit hash chain; exit 1 with the first broken link
   audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]
                                             the audit log (auditor role); DATE is YYYY-MM-DD (UTC) or ISO-8601
+  card list [--status S1,S2] [--person ID] | card show CARD      CARD: card id, card number or GUID
+  card revoke CARD --reason lost|stolen|damaged|left|key-compromise
+  card suspend CARD | card resume CARD      certificates on hold / hold released (card may be absent)
+  card activate --reader NAME --pin PIN     the cardholder collects the card: PIN verified on the card
+  card unlock --reader NAME [--new-pin PIN] blocked PIN reset with the escrowed PUK (or STATION_NEW_PIN); PUK rotated
+  card reissue CARD --reader NAME [--reason lost|stolen|damaged] [--pin PIN]
+                                            revoke the card and produce its replacement on the blank card in the reader
+  card recycle --reader NAME                a returned card: certificates revoked, reset to a blank
+  crl [--out FILE] | crl serve [--port N]   the published CRL; its HTTP distribution point (config crlUrl)
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
@@ -103,6 +114,8 @@ const OPTIONS = {
   card: { type: 'string' },
   sign: { type: 'boolean' },
   out: { type: 'string' },
+  'new-pin': { type: 'string' },
+  status: { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -150,6 +163,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cprCommand(ctx, verb, rest, flags);
       case 'audit':
         return await auditCommand(ctx, verb, flags);
+      case 'card':
+        return await cardCommand(ctx, verb, rest, flags);
+      case 'crl':
+        return await crlCommand(ctx, verb, flags);
       case 'demo':
         return await demoCommand(ctx, flags);
       default:
