@@ -252,7 +252,7 @@ export function createCore(ports: CorePorts): StationCore {
     return ports.lifecycle;
   };
   const lifecycleActor = (ctx: CallContext): LifecycleActor => ({ username: officerOf(ctx).username });
-  /** A desk operation on the card in `readerName`: never while a job or a probe holds that reader; the card is recognized again afterwards. */
+  /** A desk operation on the card in `readerName`: never while a job or a probe holds that reader. */
   async function atDesk<T>(readerName: string, work: () => Promise<T>): Promise<T> {
     if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
     await probes.get(readerName);
@@ -261,8 +261,9 @@ export function createCore(ports: CorePorts): StationCore {
       return await work();
     } finally {
       busyReaders.delete(readerName);
+      // The card changed (recycled to a blank, activated): recognized again at the next reader listing, not now,
+      // so a probe never races the officer's next desk operation for the reader.
       for (const key of [...cardKinds.keys()]) if (key.startsWith(`${readerName}|`)) cardKinds.delete(key);
-      void refreshReaders().catch(() => {});
     }
   }
 
