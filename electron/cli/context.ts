@@ -36,6 +36,8 @@ export interface CliContext {
    * @throws StationError NOT_AUTHENTICATED (no --as, no password, wrong password), FORBIDDEN (role missing)
    */
   authorize(channel?: Channel): Promise<OfficerCaller>;
+  /** Logs in with a password the command itself holds (the demo's one-off officer); later `authorize` calls use it. */
+  loginWith(username: string, password: string): Promise<void>;
   /** Prints a human line (suppressed with --json). */
   say(line: string): void;
   /** Prints the command's result: JSON with --json, else `human()`. */
@@ -67,11 +69,18 @@ export function createCliContext(options: GlobalOptions): CliContext & { close()
   let loggedIn: Promise<void> | undefined;
   // One session per invocation, never shared with another run.
   const connectionId = `cli:${randomUUID()}`;
+  let asUser = options.as;
   return {
     options,
+    async loginWith(username, password) {
+      const station = await this.station();
+      asUser = username;
+      loggedIn = station.officers.login(connectionId, username, password).then(() => undefined);
+      await loggedIn;
+    },
     async authorize(channel) {
       const station = await this.station();
-      const username = options.as;
+      const username = asUser;
       if (!username) throw new StationError('NOT_AUTHENTICATED', 'Say which officer you are: --as USERNAME (password from STATION_PASSWORD).');
       loggedIn ??= (async () => {
         await station.officers.login(connectionId, username, await officerPassword(username));

@@ -9,6 +9,7 @@ import { VirtualPivCard } from '../../../native/virtual-card/card.js';
 import { attachToVpcd, VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../../../native/vpcd/link.js';
 import { StationError } from '../../core/errors.js';
 import { produceCommand } from './production.js';
+import { randomBytes } from 'node:crypto';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -27,8 +28,26 @@ async function waitForCard(list: () => Promise<{ name: string; cardPresent: bool
   throw new StationError('NO_CARD', `pcscd did not see the virtual card in "${reader}": is vsmartcard-vpcd installed and pcscd running?`);
 }
 
+/**
+ * On a new training station with no officer yet, the demo creates a one-off
+ * officer (administrator, registration and production roles) with a random
+ * password it never shows, and runs as that officer. A station with officers
+ * needs `--as` like every other command.
+ */
+async function demoOfficer(ctx: CliContext): Promise<void> {
+  const station = await ctx.station();
+  if (!station.keyring.training || !station.officers.isFirstRun()) {
+    throw new StationError('NOT_AUTHENTICATED', 'This station has officers: run the demo with --as USERNAME (password from STATION_PASSWORD).');
+  }
+  const password = randomBytes(24).toString('base64url');
+  await station.officers.add({ username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'registration', 'production'] }, { kind: 'anonymous' });
+  await ctx.loginWith('demo', password);
+  ctx.say('Training station: created the one-off officer "demo" for this demonstration.');
+}
+
 export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const station = await ctx.station();
+  if (!ctx.options.as) await demoOfficer(ctx);
   const readers = await station.readers();
   const reader = typeof flags.reader === 'string' ? flags.reader : DEMO_READER;
   const card = VirtualPivCard.create();
