@@ -89,9 +89,19 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     },
     close: async () => {},
   };
+  // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
+  // two would open two PC/SC monitors, and the one not kept would keep the process alive.
+  let opening: Promise<ReaderProvider> | undefined;
   async function getReaders(): Promise<ReaderProvider> {
-    readers ??= await StationReaders.open({ training: keyring.training });
-    return readers;
+    if (readers) return readers;
+    opening ??= StationReaders.open({ training: keyring.training }).then(
+      (r) => (readers = r),
+      (e: unknown) => {
+        opening = undefined; // a failed opening is tried again at the next use
+        throw e;
+      },
+    );
+    return opening;
   }
   let core: StationCore | undefined;
   const production = new ProductionService({
