@@ -14,13 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualPivCard } from '../../native/virtual-card/card.js';
-import { attachToVpcd, type VpcdLink } from '../../native/vpcd/link.js';
+import type { VpcdLink } from '../../native/vpcd/link.js';
 import { PcscReaderProvider } from '../../native/pcsc/index.js';
 import { openStation, type Station } from '../../electron/boot/open-station.js';
 import { BatchService, type BatchChange } from '../../electron/core/issuance/batch-service.js';
 import { batchJobs, batchRequests } from '../../electron/core/issuance/batch-ports.js';
-import { readerHasCard, run, waitForCardAbsent, waitForCardPresent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
+import { waitForCardAbsent, waitForCardPresent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
 import { attachCardProcess, type CardProcess } from '../support/station-cli.js';
+import { certificateSerialsByOpenSc, insertCard, waitReaderFree } from './batch-operator.js';
 
 const READERS = [
   { name: VPCD_READER, port: VPCD_PORT },
@@ -66,32 +67,6 @@ afterAll(async () => {
   await station?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/**
- * Serials of the certificates OpenSC lists on the card in `reader`. Another
- * station process on this machine may probe the card for a moment: a busy
- * reader is asked again.
- */
-async function certificateSerialsByOpenSc(reader: string): Promise<string[]> {
-  for (let attempt = 0; ; attempt++) {
-    const listed = await run('pkcs15-tool', ['--reader', reader, '--list-certificates']);
-    if (/in use by another application/i.test(listed.stdout + listed.stderr) && attempt < 20) {
-      await sleep(250);
-      continue;
-    }
-    expect(listed.code, listed.stderr).toBe(0);
-    return [...listed.stdout.matchAll(/Encoded serial\s*:\s*02 [0-9A-F]{2} ([0-9A-F]+)/g)].map((m) => m[1]!).sort();
-  }
-}
-
-/** Waits until another engineer's card (if any) has left the reader. */
-async function waitReaderFree(reader: string): Promise<void> {
-  const end = Date.now() + 120_000;
-  while (await readerHasCard(reader)) {
-    if (Date.now() > end) throw new Error(`${reader} stays occupied by another card`);
-    await sleep(1000);
-  }
-}
 
 describe('mass production through pcscd on two vpcd readers', () => {
   test('8 requests, a card pulled mid-batch and put back: every card produced and listed by OpenSC', async () => {
@@ -184,9 +159,10 @@ describe('mass production through pcscd on two vpcd readers', () => {
             slots.set(reader.name, { serial: undefined, process: proc, verified: false });
           } else {
             const card = VirtualPivCard.create();
-            const link = await attachToVpcd(card, { port: reader.port });
+            const link = await insertCard(card, reader.name, reader.port);
             started.push({ stop: () => link.detach() });
             slots.set(reader.name, { serial: card.serial, link, verified: false });
+            continue;
           }
           await waitForCardPresent(reader.name, ATR);
         }
