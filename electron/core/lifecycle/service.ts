@@ -105,12 +105,6 @@ export class LifecycleService {
     return (this.deps.now ?? (() => new Date()))();
   }
 
-  private requireCard(cardId: string): CardRecord {
-    const card = this.deps.store.cards.get(cardId);
-    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { cardId });
-    return card;
-  }
-
   private refuseState(card: CardRecord, allowed: readonly CardStatus[], what: string): void {
     if (!allowed.includes(card.status)) {
       throw new StationError('CONDITIONS', `This card is ${said(card.status)}; it cannot be ${what}.`, { cardId: card.id, status: card.status });
