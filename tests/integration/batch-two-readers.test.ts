@@ -3,7 +3,8 @@
  * the two vpcd readers of the real pcscd, with one card pulled mid-production.
  * The test plays the operator: whenever a reader is empty it inserts the next
  * blank card (or, once another card was produced meanwhile, puts the pulled
- * card back); every card ends produced, and OpenSC (pkcs15-tool) lists on each
+ * card back); it pulls the third card out of its reader once that card's CHUID
+ * is written (key generation or certification under way); every card ends produced, and OpenSC (pkcs15-tool) lists on each
  * card exactly the four certificates the store holds as valid for it.
  *
  * Readers: PCSC_TEST_READER / PCSC_TEST_VPCD_PORT ("Virtual PCD 00 00", 35963)
@@ -19,19 +20,17 @@ import { PcscReaderProvider } from '../../native/pcsc/index.js';
 import { openStation, type Station } from '../../electron/boot/open-station.js';
 import { BatchService, type BatchChange } from '../../electron/core/issuance/batch-service.js';
 import { batchJobs, batchRequests } from '../../electron/core/issuance/batch-ports.js';
-import { waitForCardAbsent, waitForCardPresent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
-import { attachCardProcess, type CardProcess } from '../support/station-cli.js';
+import { waitForCardAbsent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
 import { certificateSerialsByOpenSc, insertCard, waitReaderFree } from './batch-operator.js';
 
 const READERS = [
   { name: VPCD_READER, port: VPCD_PORT },
   { name: process.env.PCSC_TEST_READER_2 ?? 'Virtual PCD 00 01', port: Number(process.env.PCSC_TEST_VPCD_PORT_2 ?? 35964) },
 ];
-const ATR = '3b8880015049564150504c541f';
 const REQUESTS = 8;
-/** The third card inserted is pulled after this many APDUs (past identify, during key generation or certification). */
+/** The third card inserted is pulled by the operator once its CHUID is written (during key generation or certification). */
 const PULLED_CARD = 3;
-const PULL_AFTER_APDUS = 30;
+const PULL_AFTER_STEP = 'chuid';
 const OPERATOR_TICK_MS = 200;
 const BATCH_DEADLINE_MS = 8 * 60_000;
 /** Time for the whole test: the readers may first have to be freed by other test runs on this machine. */
@@ -41,19 +40,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A card the operator put in a reader. */
 interface InReader {
-  /** Chip serial, once known (in-process cards: at once; the pulled card: from its job). */
-  serial: number | undefined;
-  /** The card process of the pulled card, else undefined. */
-  process?: CardProcess;
-  link?: VpcdLink;
+  serial: number;
+  card: VirtualPivCard;
+  link: VpcdLink;
   verified: boolean;
+  /** The operator pulls this card once its production has passed PULL_AFTER_STEP. */
+  pullMe?: boolean;
 }
 
 let dir: string;
 let station: Station;
 let pcsc: PcscReaderProvider;
 let service: BatchService;
-/** Every card process and in-process card link this test started, stopped in afterAll even when the test timed out. */
+/** Every card link this test started, stopped in afterAll even when the test timed out. */
 const started: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
@@ -90,13 +89,14 @@ describe('mass production through pcscd on two vpcd readers', () => {
     await service.open();
     const batch = await service.start(requestIds, READERS.map((r) => r.name), { officerId: null, username: 'prod.admin', personId: null });
 
-    const pulledState = join(dir, 'pulled-card.json');
     let inserted = 0;
-    let pulledSerial: number | undefined;
+    let pulledCard: VirtualPivCard | undefined;
     let pulledBack = false;
     let doneWhenPulled = 0;
     /** Serials of the cards OpenSC listed correctly. */
     const verified = new Set<number>();
+    /** What the operator did, for the failure message. */
+    const log: string[] = [];
     const slots = new Map<string, InReader | undefined>(READERS.map((r) => [r.name, undefined]));
     const itemOfSerial = (serial: number | undefined) => {
       if (serial === undefined) return undefined;
@@ -107,24 +107,31 @@ describe('mass production through pcscd on two vpcd readers', () => {
     try {
       while (service.get(batch.id).status !== 'done') {
         if (Date.now() > deadline) {
-          const slotsNow = [...slots].map(([r, c]) => [r, c?.serial, c?.process ? 'process' : c ? 'in-process' : 'empty']);
-          throw new Error(`batch not done in time: ${JSON.stringify(service.get(batch.id).items.map((i) => [i.state, i.readerName, i.failure]))} readers ${JSON.stringify(slotsNow)}`);
+          const slotsNow = [...slots].map(([r, c]) => [r, c?.serial ?? 'empty']);
+          const audit = store.audit.list().filter((e) => e.action.startsWith('batch.') || e.action === 'job.step.failed').map((e) => `${e.action} ${e.jobId ?? ''} ${JSON.stringify(e.details)}`);
+          const items = service.get(batch.id).items.map((i) => [i.state, i.readerName, i.failure, i.jobId && store.cards.get(store.jobs.get(i.jobId)!.cardId)?.chipSerial]);
+          throw new Error(`batch not done in time: ${JSON.stringify(items)} readers ${JSON.stringify(slotsNow)}\noperator: ${log.join('; ')}\naudit:\n${audit.join('\n')}`);
         }
         for (const reader of READERS) {
           const current = slots.get(reader.name);
           if (current) {
-            if (current.process && current.process.child.exitCode !== null) {
-              // The card was pulled (its fault fired): the reader is empty; the item waits for this card.
+            const item = itemOfSerial(current.serial);
+            if (current.pullMe && item?.state === 'running' && store.jobs.steps(item.jobId!).some((st) => st.name === PULL_AFTER_STEP && st.status === 'done')) {
+              // The operator pulls the card in the middle of its production.
+              await current.link!.detach();
               await waitForCardAbsent(reader.name);
-              const failed = service.get(batch.id).items.find((i) => i.state === 'failed');
-              expect(failed?.failure).toMatch(/^The card was removed while /);
-              pulledSerial = store.cards.get(store.jobs.get(failed!.jobId!)!.cardId)!.chipSerial ?? undefined;
-              expect(pulledSerial).toBeDefined();
+              const end = Date.now() + 60_000;
+              while (itemOfSerial(current.serial)?.state !== 'failed') {
+                if (Date.now() > end) throw new Error('the pulled card did not fail its item');
+                await sleep(100);
+              }
+              expect(itemOfSerial(current.serial)!.failure).toMatch(/^The card was removed while /);
+              pulledCard = current.card;
               doneWhenPulled = service.get(batch.id).done;
+              log.push(`pulled ${current.serial} from ${reader.name}`);
               slots.set(reader.name, undefined);
               continue;
             }
-            const item = itemOfSerial(current.serial);
             if (item?.state === 'done') {
               // Verified by OpenSC while the card is still in the reader.
               const valid = store.certificates.listByCard(store.jobs.get(item.jobId!)!.cardId).filter((c) => c.status === 'valid');
@@ -132,39 +139,30 @@ describe('mass production through pcscd on two vpcd readers', () => {
               const onCard = await certificateSerialsByOpenSc(reader.name);
               expect(onCard).toEqual(valid.map((c) => c.serial).sort());
               current.verified = true;
+              log.push(`verified ${current.serial} in ${reader.name}`);
               verified.add(current.serial!);
-              if (current.process) await current.process.stop();
-              else await current.link!.detach();
+              await current.link!.detach();
               await waitForCardAbsent(reader.name);
               slots.set(reader.name, undefined);
             }
             continue;
           }
           // The reader is empty: the pulled card goes back once another card was produced meanwhile.
-          if (pulledSerial !== undefined && !pulledBack && service.get(batch.id).done > doneWhenPulled) {
-            await waitReaderFree(reader.name);
-            const back = await attachCardProcess(pulledState, ['--vpcd', `127.0.0.1:${reader.port}`]);
-            started.push(back);
-            await waitForCardPresent(reader.name, ATR);
-            slots.set(reader.name, { serial: pulledSerial, process: back, verified: false });
+          if (pulledCard && !pulledBack && service.get(batch.id).done > doneWhenPulled) {
+            const link = await insertCard(pulledCard, reader.name, reader.port);
+            started.push({ stop: () => link.detach() });
+            slots.set(reader.name, { serial: pulledCard.serial, card: pulledCard, link, verified: false });
             pulledBack = true;
+            log.push(`put back ${pulledCard.serial} in ${reader.name}`);
             continue;
           }
           if (inserted >= REQUESTS) continue;
-          await waitReaderFree(reader.name);
           inserted++;
-          if (inserted === PULLED_CARD) {
-            const proc = await attachCardProcess(pulledState, ['--vpcd', `127.0.0.1:${reader.port}`, '--remove-after', String(PULL_AFTER_APDUS)]);
-            started.push(proc);
-            slots.set(reader.name, { serial: undefined, process: proc, verified: false });
-          } else {
-            const card = VirtualPivCard.create();
-            const link = await insertCard(card, reader.name, reader.port);
-            started.push({ stop: () => link.detach() });
-            slots.set(reader.name, { serial: card.serial, link, verified: false });
-            continue;
-          }
-          await waitForCardPresent(reader.name, ATR);
+          const card = VirtualPivCard.create();
+          const link = await insertCard(card, reader.name, reader.port);
+          started.push({ stop: () => link.detach() });
+          slots.set(reader.name, { serial: card.serial, card, link, verified: false, pullMe: inserted === PULLED_CARD });
+          log.push(`inserted ${card.serial} in ${reader.name}`);
         }
         await sleep(OPERATOR_TICK_MS);
       }
@@ -183,8 +181,7 @@ describe('mass production through pcscd on two vpcd readers', () => {
     } finally {
       for (const reader of READERS) {
         const current = slots.get(reader.name);
-        if (current?.process) await current.process.stop();
-        else if (current?.link) await current.link.detach();
+        if (current?.link) await current.link.detach();
         await waitForCardAbsent(reader.name).catch(() => undefined);
       }
     }
@@ -193,7 +190,7 @@ describe('mass production through pcscd on two vpcd readers', () => {
     expect(view).toMatchObject({ status: 'done', total: REQUESTS, done: REQUESTS, failed: 0, remaining: 0 });
     expect(pulledBack).toBe(true);
     expect(verified.size).toBe(REQUESTS);
-    expect(verified.has(pulledSerial!)).toBe(true);
+    expect(verified.has(pulledCard!.serial)).toBe(true);
     // Both readers produced cards.
     expect(new Set(view.items.map((i) => i.readerName))).toEqual(new Set(READERS.map((r) => r.name)));
     // Every request is produced on its own card, and the pulled card's job was resumed, not replaced.
