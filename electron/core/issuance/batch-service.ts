@@ -194,7 +194,8 @@ export class BatchService {
         throw new StationError('REQUEST_STATE', `Request ${id} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId: id, state: request.state });
       }
       if (actor.personId && request.personId === actor.personId) {
-        throw new StationError('FORBIDDEN', `Request ${id} is for your own card: an officer cannot produce a card for themselves.`, { requestId: id });
+        this.deps.store.audit.append({ actor: actor.username, action: 'batch.start', outcome: 'refused', personId: request.personId, details: { requestId: id, rule: 'produceForSelf' } });
+        throw new StationError('FORBIDDEN', `Request ${id} is for your own card: an officer cannot produce a card for themselves.`, { requestId: id, rule: 'produceForSelf' });
       }
       const open = this.repo.openItemForRequest(id);
       if (open) throw new StationError('REQUEST_STATE', `Request ${id} is already in batch ${open.batchId}.`, { requestId: id, batchId: open.batchId });

@@ -352,6 +352,8 @@ describe('BatchService', () => {
     await expect(h.service.start([r1!, pending.id], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE' });
     const self: BatchActor = { officerId: null, username: 'ada', personId: h.ts.station.store.requests.get(r3!)!.personId };
     await expect(h.service.start([r3!], 'all', self)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) });
+    const refusal = h.ts.station.store.audit.list({ personId: self.personId! }).find((e) => e.action === 'batch.start');
+    expect(refusal).toMatchObject({ actor: 'ada', outcome: 'refused', details: { requestId: r3, rule: 'produceForSelf' } });
     const b = await h.service.start([r1!], 'all', ACTOR);
     await expect(h.service.start([r1!], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE', details: { batchId: b.id } });
     expect(h.service.list().map((x) => x.id)).toEqual([b.id]);
