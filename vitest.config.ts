@@ -23,6 +23,7 @@ export default defineConfig({
           name: 'integration',
           // singleFork: one file at a time (two vpcd readers are shared machine-wide)
           include: ['tests/integration/**/*.test.ts'],
+          setupFiles: ['tests/support/child-cleanup.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
@@ -35,6 +36,7 @@ export default defineConfig({
           name: 'e2e',
           // Playwright (playwright-core, Debian's Chromium) against the browser host; real pcscd + vpcd.
           include: ['tests/e2e/**/*.test.ts'],
+          setupFiles: ['tests/support/child-cleanup.ts'],
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 120_000,

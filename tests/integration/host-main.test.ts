@@ -5,6 +5,7 @@
  * renderer build and bad flags are explained. Uses --no-pcsc (the in-process
  * training reader), so no vpcd reader is claimed.
  */
+import { trackChild } from '../support/station-cli.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ afterEach(() => {
 /** Spawns node with `args`; collects output; resolves the exit code on exit. */
 function run(args: string[], env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env } }) as ChildProcessWithoutNullStreams;
+  trackChild(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += String(d)));

@@ -8,6 +8,7 @@
  * The vpcd readers are shared with other test runs: a reader holding someone
  * else's card is waited for, politely, before giving up.
  */
+import { trackChild } from '../support/station-cli.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,6 +104,7 @@ describe('station card lifecycle through pcscd', () => {
 
     // The CRL distribution point over HTTP, from another process.
     const serve = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli', 'main.ts'), '--data-dir', dataDir, '--training', 'crl', 'serve', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    trackChild(serve);
     try {
       const url = await serverUrl(serve);
       const fetched = async () => new Uint8Array(await (await fetch(url)).arrayBuffer());

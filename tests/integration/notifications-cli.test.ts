@@ -7,6 +7,7 @@
  *   again after `outbox redeliver ID` / `--all-dead`;
  * - only admin/security officers may use the outbox.
  */
+import { trackChild } from '../support/station-cli.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,7 @@ function startDeliver(): { child: ChildProcess; exited: Promise<{ code: number |
     stdio: ['ignore', 'pipe', 'pipe'],
     env: process.env,
   });
+  trackChild(child);
   children.push(child);
   child.stdout!.resume();
   child.stderr!.resume();

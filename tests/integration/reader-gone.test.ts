@@ -5,6 +5,7 @@
  * it was in, lose nothing, and complete with `station job retry` once pcscd
  * and the card are back.
  */
+import { trackChild } from '../support/station-cli.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,7 @@ describe('the reader disappears during production', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, STATION_PASSWORD: CLI_OFFICER.password },
     });
+    trackChild(produce);
     let out = '';
     const exited = new Promise<number | null>((resolve) => produce.once('exit', resolve));
     await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@
  * card in a separate process (pulled after N APDUs when asked, and put back
  * from the same state file), and a minimal card without the PIV application.
  */
+import { trackChild } from './station-cli.js';
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Ins, Sw } from '../../electron/core/piv/constants.js';
@@ -114,6 +115,7 @@ async function attachCard(statePath: string, removeAfter: number | undefined): P
   const args = ['--import', 'tsx', CLI, 'virtual-card', 'attach', '--state', statePath, '--vpcd', VPCD_ENDPOINT, '--json'];
   if (removeAfter !== undefined) args.push('--remove-after', String(removeAfter));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  trackChild(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,6 +7,7 @@
  * renderer/vite.config.ts`), never here: this only checks that the build is
  * there and says how to make it when it is not.
  */
+import { trackChild } from './station-cli.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,7 @@ export async function startHost(dataDir: string): Promise<HostProcess> {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  trackChild(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,6 +2,7 @@
  * A training data dir configured for CPR intake, and a running
  * `station cpr serve` process on it (child process through tsx).
  */
+import { trackChild } from './station-cli.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ export async function startServe(dataDir: string, extra: string[], env: Record<s
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
+  trackChild(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';
   let err = '';

@@ -26,6 +26,39 @@ export interface StationRunOptions {
   env?: Record<string, string>;
 }
 
+/** CLI child processes still running (stopped at the end of each test file: see child-cleanup.ts). */
+const liveChildren = new Set<ChildProcess>();
+
+/**
+ * Stops every CLI child this test file started that is still running (SIGTERM,
+ * then SIGKILL after `graceMs`): a test that failed half-way must not leave a
+ * `batch run` or card process behind to take the next file's cards.
+ */
+export async function stopLiveCliProcesses(graceMs = 3_000): Promise<void> {
+  const children = [...liveChildren];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  liveChildren.clear();
+}
+
+/** Tracks a child process until it exits, so the end of the test file stops it if it still runs. */
+export function trackChild(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+}
+
 /** Runs the CLI asynchronously with `env` added; never throws on a non-zero exit. */
 function runCli(args: string[], timeoutMs: number, env: Record<string, string>): Promise<RunResult> {
   return new Promise((resolve) => {
@@ -33,6 +66,7 @@ function runCli(args: string[], timeoutMs: number, env: Record<string, string>):
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === -1 ? String(err) : '') });
     });
+    trackChild(child);
     // Always close stdin: a command that prompts must fail at once, not hang.
     child.stdin?.end();
   });
@@ -100,6 +134,7 @@ export interface CardProcess {
  */
 export async function attachCardProcess(statePath: string, extra: string[] = []): Promise<CardProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'virtual-card', 'attach', '--state', statePath, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  trackChild(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let out = '';
