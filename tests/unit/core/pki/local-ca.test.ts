@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -257,9 +257,13 @@ describe('LocalCa persistence', () => {
 
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(index.certs.find((c: { serial: string }) => c.serial === issued.serial)).toMatchObject({ status: 'revoked', reason: 'superseded' });
-    // private keys are sealed: no PKCS#8 in clear in ca.json
-    const caFile = readFileSync(join(dir, 'ca.json'), 'utf8');
-    expect(caFile).not.toContain('MIG');
+    // private keys are sealed: no key field of ca.json parses as a private key (PKCS#8 DER)
+    const caFile = JSON.parse(readFileSync(join(dir, 'ca.json'), 'utf8')) as Record<string, { key?: string }>;
+    const keys = Object.values(caFile).filter((v): v is { key: string } => typeof v === 'object' && v !== null && typeof v.key === 'string');
+    expect(keys).toHaveLength(3);
+    for (const { key } of keys) {
+      expect(() => createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' })).toThrow();
+    }
 
     await expect(LocalCa.open({ dir, box: createSecretBox(randomBytes(32), true) })).rejects.toSatisfy((e: unknown) =>
       isStationError(e, 'SECRETS_LOCKED'),
