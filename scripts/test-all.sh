@@ -29,6 +29,8 @@ suite() { # name, vitest arguments…
     p=$(node -e "const r=require('$out/$name.json');console.log(r.numPassedTests)")
     # a file that failed to load counts as one failure even with no failed test
     f=$(node -e "const r=require('$out/$name.json');console.log(r.numFailedTests + (r.success===false && r.numFailedTests===0 ? 1 : 0))")
+    # a suite that exited non-zero with no failed test (e.g. an unhandled error) counts as one failure
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     passed=$((passed + p)); failed=$((failed + f))
   else
     failed=$((failed + 1))

@@ -67,7 +67,8 @@ function runCli(args: string[], timeoutMs: number, env: Record<string, string>):
       resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === -1 ? String(err) : '') });
     });
     trackChild(child);
-    // Always close stdin: a command that prompts must fail at once, not hang.
+    // Always close stdin: a command that prompts must fail at once, not hang (EPIPE if it already exited is not an error).
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end();
   });
 }

@@ -28,7 +28,9 @@ export interface RunResult {
 export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   try {
     const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 });
-    // Always close stdin: a tool that prompts must fail at once, not hang.
+    // Always close stdin: a tool that prompts must fail at once, not hang. A tool
+    // that already exited makes that write fail with EPIPE: not an error of the test.
+    child.child.stdin?.on('error', () => undefined);
     child.child.stdin?.end(opts.input ?? '');
     const { stdout, stderr } = await child;
     return { code: 0, stdout, stderr };
