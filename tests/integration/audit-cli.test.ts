@@ -31,6 +31,7 @@ function station(dir: string, args: string[], opts: { as?: { username: string; p
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end();
   });
 }

@@ -119,6 +119,7 @@ describe('electron/host/main.ts', () => {
     const statics = makeStaticDir();
     cleanups.push(statics.cleanup);
     const p = run(['--import', 'tsx', HOST_MAIN, '--data-dir', tempDataDir(), '--no-pcsc'], { STATION_RENDERER_DIR: statics.dir, STATION_PASSPHRASE: undefined });
+    p.child.stdin.on('error', () => undefined);
     p.child.stdin.end();
     expect(await p.exited).toBe(1);
     expect(p.out()).toBe('');

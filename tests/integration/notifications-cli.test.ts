@@ -95,6 +95,7 @@ function station(dir: string, args: string[]): Promise<{ code: number; stdout: s
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end();
   });
 }
