@@ -358,7 +358,7 @@ export const channels = {
   /** Revokes a lost/stolen/damaged card and starts the replacement's production on the blank card in the reader. */
   'cards.reissue': {
     input: z.object({ card: CardRef, reason: z.enum(['lost', 'stolen', 'damaged']), readerName: ReaderName, pin: Pin.optional() }).strict(),
-    output: z.object({ replacedCardId: z.string(), cardId: z.string(), jobId: z.string() }),
+    output: z.object({ replacedCardId: z.string(), cardId: z.string(), jobId: z.string(), requestId: z.string() }),
   },
   /** A returned card: certificates revoked, reset to factory state (a blank again). */
   'cards.recycle': { input: z.object({ readerName: ReaderName }).strict(), output: CardDetailShape },

@@ -447,6 +447,7 @@ export function createCore(ports: CorePorts): StationCore {
     'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
+      emit('request.changed', { requestId: result.requestId, state: 'in_production' });
       launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener));
       return result;
     },
