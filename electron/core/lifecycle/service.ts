@@ -307,11 +307,13 @@ export class LifecycleService {
    * Activation when the cardholder collects the card in person: the card in
    * `readerName` is identified by its CHUID GUID and the cardholder's PIN is
    * verified on it; the card becomes active; notification card.activated.
-   * @throws StationError WRONG_PIN {retriesLeft}, PIN_BLOCKED, NOT_FOUND_RECORD (not our card), CARD_STATE (not produced), transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError WRONG_PIN {retriesLeft}, PIN_BLOCKED, NOT_FOUND_RECORD (not our card), CARD_STATE (not produced), CARD_MISMATCH, transport errors
    */
-  async activate(readerName: string, pin: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async activate(readerName: string, pin: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       assertValidPin(pin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
@@ -322,7 +324,7 @@ export class LifecycleService {
           this.record(desk.card, actor, 'card.activated', { reader: readerName, pinVerified: true }, 'card.activated');
         });
         return this.get(desk.card.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.activate', e, card);
     }
@@ -333,11 +335,13 @@ export class LifecycleService {
    * cardholder's new PIN (RESET RETRY COUNTER, SP 800-73-4 Part 2 §3.2.3), then
    * the PUK is rotated to a fresh random one, escrowed before the card is
    * changed (puk-rotation.ts), and the new PIN is verified.
-   * @throws StationError INVALID_INPUT (PIN), NOT_FOUND_RECORD, CARD_STATE (revoked…), WRONG_PUK/PUK_BLOCKED, transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError INVALID_INPUT (PIN), NOT_FOUND_RECORD, CARD_STATE (revoked…), WRONG_PUK/PUK_BLOCKED, CARD_MISMATCH, transport errors
    */
-  async unlock(readerName: string, newPin: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async unlock(readerName: string, newPin: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       assertValidPin(newPin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
@@ -353,7 +357,7 @@ export class LifecycleService {
           this.record(desk.card, actor, 'card.unlocked', { reader: readerName, pukRotated: true, recoveredRotation: onCard !== candidates[0] });
         });
         return this.get(desk.card.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.unlock', e, card);
     }
@@ -379,11 +383,13 @@ export class LifecycleService {
    * certificates revoked (cessationOfOperation), and the PIV application reset
    * to factory state (PIN and PUK blocked, then RESET) so it is a blank again.
    * The card record ends revoked, with `recycled` in the audit details.
-   * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CARD_STATE, CA_ERROR, transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CARD_STATE, CA_ERROR, CARD_MISMATCH, transport errors
    */
-  async recycle(readerName: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async recycle(readerName: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
         this.refuseState(desk.card, [...REVOCABLE, 'revoked', 'cancelled'], 'recycled');
@@ -406,7 +412,7 @@ export class LifecycleService {
           );
         });
         return this.get(c.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.recycle', e, card);
     }

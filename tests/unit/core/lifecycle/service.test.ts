@@ -209,6 +209,11 @@ describe('lifecycle through dispatch', () => {
     const created = ts.station.store.audit.list().find((e) => e.action === 'request.created' && e.details?.requestId === started.requestId);
     expect(created).toMatchObject({ actor: 'tester', outcome: 'ok', cardId: started.cardId, details: { replacesCardId: card.id, reason: 'damaged' } });
     expect(audits(ts, started.cardId).map((e) => e.action)).toEqual(expect.arrayContaining(['request.created', 'card.reissued', 'request.production', 'request.produced']));
+    // A desk operation started from the old card on screen refuses the replacement in the reader, before touching it.
+    const mismatch = await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN, card: card.id });
+    expect(mismatch).toMatchObject({ ok: false, error: { code: 'CARD_MISMATCH', details: { cardId: started.cardId, expectedCardId: card.id } } });
+    expect(ts.station.store.cards.get(started.cardId)!.status).toBe('produced');
+    expect(ok<CardDetailView>(await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN, card: started.cardId })).status).toBe('active');
     // A card that left with its holder is terminated, not reissued.
     expect(await core.dispatch('cards.reissue', { card: started.cardId, reason: 'left', readerName: ts.readerName })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
