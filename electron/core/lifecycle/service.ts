@@ -29,6 +29,7 @@ import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotati
 import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason, type TerminationReason } from './reasons.js';
 import { describeCrl, type CrlView } from './crl-view.js';
 import { assertNoOpenRequest, createReplacementRequest } from './replacement-request.js';
+import { CARD_OPERATION_STATES } from '../../contract/card-operations.js';
 import { readFileSync, existsSync } from 'node:fs';
 
 /** What the lifecycle needs from the CA (LocalCa has all of it). */
@@ -93,10 +94,8 @@ export interface ReissueResult {
   requestId: string;
 }
 
-/** Card states from which each operation may start. */
-const REVOCABLE: readonly CardStatus[] = ['produced', 'active', 'suspended', 'production_failed', 'expired'];
-const SUSPENDABLE: readonly CardStatus[] = ['produced', 'active'];
-const UNLOCKABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
+/** Card states from which each operation may start (shared with the Cards screen). */
+const ALLOWED = CARD_OPERATION_STATES;
 
 /** Codes that mean the station refused the operation (as opposed to it failing on the way). */
 const REFUSAL_CODES: readonly ErrorCode[] = ['CARD_STATE', 'CONDITIONS', 'FORBIDDEN'];
@@ -235,7 +234,7 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, REVOCABLE, 'revoked');
+      this.refuseState(card, ALLOWED.revoke, 'revoked');
       const crlReason = CRL_REASON_FOR[reason];
       if (!crlReason) throw new StationError('INVALID_INPUT', 'The reason must be lost, stolen, damaged, left or key-compromise.', { field: 'reason' });
       const certs = await this.revokeAtCa(card, crlReason);
@@ -261,7 +260,7 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, SUSPENDABLE, 'suspended');
+      this.refuseState(card, ALLOWED.suspend, 'suspended');
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'valid');
       for (const c of certs) await this.deps.ca.revoke(c.serial, 'certificateHold');
       const c = card;
@@ -285,7 +284,7 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, ['suspended'], 'resumed');
+      this.refuseState(card, ALLOWED.resume, 'resumed');
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'hold');
       for (const c of certs) {
         // A resume interrupted after the CA released some holds finds them valid already.
@@ -317,7 +316,7 @@ export class LifecycleService {
       assertValidPin(pin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, ['produced'], 'activated');
+        this.refuseState(desk.card, ALLOWED.activate, 'activated');
         await desk.session.verifyPin(pin);
         this.deps.store.transaction(() => {
           this.deps.store.cards.update(desk.card.id, { status: 'active' });
@@ -345,7 +344,7 @@ export class LifecycleService {
       assertValidPin(newPin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, UNLOCKABLE, 'unlocked');
+        this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -392,7 +391,7 @@ export class LifecycleService {
       const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, [...REVOCABLE, 'revoked', 'cancelled'], 'recycled');
+        this.refuseState(desk.card, ALLOWED.recycle, 'recycled');
         await this.authenticate(desk);
         const certs = await this.revokeAtCa(desk.card, RECYCLE_CRL_REASON);
         await desk.session.reset();
@@ -453,6 +452,7 @@ export class LifecycleService {
       card = this.resolve(idOrNumber);
       const person = store.persons.get(card.personId);
       if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
+      this.refuseState(card, ALLOWED.reissue, 'reissued');
       assertNoOpenRequest(store, card);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
