@@ -242,6 +242,8 @@ export const CrlShape = z.object({
   thisUpdate: z.string(),
   nextUpdate: z.string().nullable(),
   entries: z.array(z.object({ serial: z.string(), reason: z.string(), revokedAt: z.string() })),
+  /** Where relying parties fetch it: the URL certificates carry as their CRL distribution point. */
+  distributionPoint: z.string().optional(),
 });
 export type CrlViewShape = z.infer<typeof CrlShape>;
 

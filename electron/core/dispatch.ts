@@ -453,7 +453,7 @@ export function createCore(ports: CorePorts): StationCore {
     },
     'crl.get': async () => {
       const { der, view } = await lifecycleOf().crl();
-      return { der: Buffer.from(der).toString('base64'), ...view };
+      return { der: Buffer.from(der).toString('base64'), ...view, distributionPoint: ports.config.crlUrl };
     },
   };
 
