@@ -106,6 +106,11 @@ export type CardsStore = StoreApi<CardsState>;
 
 /** The label of a card in sentences: its card number, else its credential number. */
 export const cardLabel = (c: CardView): string => (c.cardNumber ? `card ${c.cardNumber}` : `credential ${c.credentialNumber}`);
+/** {@link cardLabel} at the start of a sentence. */
+const CardLabel = (c: CardView): string => {
+  const label = cardLabel(c);
+  return label.charAt(0).toUpperCase() + label.slice(1);
+};
 
 /** Builds the cards store over a StationApi. */
 export function createCardsStore(api: StationApi): CardsStore {
@@ -179,13 +184,13 @@ export function createCardsStore(api: StationApi): CardsStore {
       close() {
         set({ detail: null, detailError: null, actionError: null, outcome: null });
       },
-      revoke: (reason) => act((c) => api.call('cards.revoke', { card: c.id, reason }), (c) => `${cardLabel(c)} is revoked; its certificates are on the CRL.`),
-      suspend: () => act((c) => api.call('cards.suspend', { card: c.id }), (c) => `${cardLabel(c)} is suspended; its certificates are on hold in the CRL.`),
-      resume: () => act((c) => api.call('cards.resume', { card: c.id }), (c) => `${cardLabel(c)} is active again; its certificates left the CRL.`),
+      revoke: (reason) => act((c) => api.call('cards.revoke', { card: c.id, reason }), (c) => `${CardLabel(c)} is revoked; its certificates are on the CRL.`),
+      suspend: () => act((c) => api.call('cards.suspend', { card: c.id }), (c) => `${CardLabel(c)} is suspended; its certificates are on hold in the CRL.`),
+      resume: () => act((c) => api.call('cards.resume', { card: c.id }), (c) => `${CardLabel(c)} is active again; its certificates left the CRL.`),
       activate: (readerName, pin) => act((c) => api.call('cards.activate', { readerName, pin, card: c.id }), (c) => `The PIN was verified; ${cardLabel(c)} is active.`),
       unlock: (readerName, newPin) =>
         act((c) => api.call('cards.unlock', { readerName, newPin, card: c.id }), (c) => `The PIN of ${cardLabel(c)} is reset to the cardholder's new PIN; the escrowed PUK was rotated.`),
-      recycle: (readerName) => act((c) => api.call('cards.recycle', { readerName, card: c.id }), (c) => `${cardLabel(c)} is reset to a blank card and can be produced again.`),
+      recycle: (readerName) => act((c) => api.call('cards.recycle', { readerName, card: c.id }), (c) => `${CardLabel(c)} is reset to a blank card and can be produced again.`),
       async reissue(reason, readerName, pin) {
         const card = get().detail;
         if (!card || get().busy) return null;
