@@ -6,7 +6,10 @@
  * - with the card pulled, suspended → resumed → revoked (key compromise) on
  *   screen: after each, `openssl verify -crl_check` judges the card's 9A
  *   certificate against the CRL file the station published, and
- *   `openssl crl -text` shows the reason.
+ *   `openssl crl -text` shows the reason;
+ * - reissued on screen onto a blank card: the production screen follows the
+ *   replacement to done, its certificate verifies, and it appears as a
+ *   produced request with its own card number.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -192,6 +195,43 @@ describe('card lifecycle on the Cards screen', () => {
     // A revoked card offers no suspend, resume or revoke any more.
     for (const gone of ['suspend', 'resume', 'revoke']) expect(await page.getByTestId(`card-action-${gone}`).count()).toBe(0);
   }, 300_000);
+
+  test('reissue on screen: the replacement is produced on a blank card through the production screen and appears as a produced request', async () => {
+    expect(produced, 'the first test produced the card').toBeDefined();
+    const { page } = station;
+    card = await insertPivCard(join(dir, 'blank.json'), { recognized: () => waitForReaderKind(page, VPCD_READER, /PIV card/) });
+    await openProducedCard(page);
+    await page.getByTestId('card-action-reissue').click();
+    await page.getByTestId('reissue-reason').selectOption('damaged');
+    await selectReader(page);
+    await typePin(page, PIN);
+    await station.screenshot('05-reissue');
+    await page.getByTestId('reissue-submit').click();
+    expect(await waitForOutcome(page, PRODUCTION_TIMEOUT_MS), station.host.output()).toEqual({ kind: 'done' });
+    await station.screenshot('06-replacement-produced');
+
+    // The replacement's 9A certificate is valid against the published CRL, where the old card's still stands revoked.
+    const cert = await pivTool(['-a', 'read-certificate', '-s', '9a']);
+    expect(cert.code, cert.text).toBe(0);
+    const replacementLeaf = join(dir, 'replacement.pem');
+    writeFileSync(replacementLeaf, cert.text.slice(cert.text.indexOf('-----BEGIN CERTIFICATE-----')));
+    const crl = join(dir, 'c4.pem');
+    expect((await runTool('openssl', ['crl', '-inform', 'DER', '-in', join(station.dataDir, 'ca', 'crl', 'issuing.crl'), '-out', crl])).code).toBe(0);
+    const v = await runTool('openssl', ['verify', '-crl_check', '-CAfile', join(dir, 'chain.pem'), '-CRLfile', crl, replacementLeaf]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect((await runTool('openssl', ['verify', '-crl_check', '-CAfile', join(dir, 'chain.pem'), '-CRLfile', crl, produced!.leaf])).code).not.toBe(0);
+
+    // The replacement went through the request workflow: a produced request for Mary Jackson with the new card's number.
+    await page.getByTestId('nav-cards').click();
+    const replacementRow = page.locator('[data-testid="card-row"][data-status="produced"]');
+    await replacementRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const number = ((await replacementRow.locator('td').nth(1).textContent()) ?? '').trim();
+    expect(number).toMatch(/^\d{8}$/);
+    await page.getByTestId('nav-requests').click();
+    const request = page.locator('[data-testid="request-row"][data-state="produced"]').filter({ hasText: 'Mary Jackson' });
+    await request.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(((await request.locator('td').nth(3).textContent()) ?? '').trim()).toBe(number);
+  }, 600_000);
 });
 
 /** Chooses the vpcd reader in the desk form's reader select. */
