@@ -187,6 +187,8 @@ describe('lifecycle through dispatch', () => {
     const { ts, core, card, personId } = await stationWithCard();
     ts.reader.insert(VirtualPivCard.create());
     const finished = new Promise<string>((resolve) => core.on('job.event', (e) => (e.type === 'job.finished' || e.type === 'job.failed') && resolve(e.type)));
+    const requestChanges: { requestId: string; state: string }[] = [];
+    core.on('request.changed', (c) => requestChanges.push(c));
     const started = ok<{ replacedCardId: string; cardId: string; jobId: string; requestId: string }>(
       await core.dispatch('cards.reissue', { card: card.id, reason: 'damaged', readerName: ts.readerName, pin: PIN }),
     );
@@ -206,6 +208,8 @@ describe('lifecycle through dispatch', () => {
     );
     expect(request).toMatchObject({ personId, state: 'produced', cardId: started.cardId, profile: 'employee', decisionReason: `Replaces card ${card.cardNumber ?? card.id} (damaged).` });
     expect(request.id).not.toBe(old.requestId);
+    // Request screens hear of the replacement's request like of any other.
+    expect(requestChanges.filter((c) => c.requestId === started.requestId).map((c) => c.state)).toEqual(['in_production', 'produced']);
     const created = ts.station.store.audit.list().find((e) => e.action === 'request.created' && e.details?.requestId === started.requestId);
     expect(created).toMatchObject({ actor: 'tester', outcome: 'ok', cardId: started.cardId, details: { replacesCardId: card.id, reason: 'damaged' } });
     expect(audits(ts, started.cardId).map((e) => e.action)).toEqual(expect.arrayContaining(['request.created', 'card.reissued', 'request.production', 'request.produced']));
