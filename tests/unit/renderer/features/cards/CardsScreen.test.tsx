@@ -215,6 +215,29 @@ describe('CardsScreen', () => {
     expect((screen.getByTestId('desk-submit') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('activates at the desk with the PIN the cardholder types, and recycles only after a confirmation naming the card', async () => {
+    const { api } = setup([cardDetail()]);
+    api.handlers['cards.recycle'] = (i) => ({ ...cardDetail({ status: 'revoked' }), id: i.card! });
+    await openCard();
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('card-action-activate'));
+    await waitFor(() => expect((screen.getByTestId('desk-reader-select') as HTMLSelectElement).value).toBe(READER));
+    expect((screen.getByTestId('desk-submit') as HTMLButtonElement).disabled).toBe(true);
+    await user.type(screen.getByTestId('activate-pin'), '246801');
+    await user.click(screen.getByTestId('desk-submit'));
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-status')).toBe('active'));
+    expect(api.callsTo('cards.activate')).toEqual([{ readerName: READER, pin: '246801', card: 'card-1' }]);
+    expect(screen.queryByTestId('activate-form')).toBeNull();
+
+    await user.click(screen.getByTestId('card-action-recycle'));
+    expect(screen.getByTestId('recycle-confirmation').textContent).toContain('Recycle card 00000042 of Ada Lovelace');
+    expect(api.callsTo('cards.recycle')).toEqual([]);
+    await waitFor(() => expect((screen.getByTestId('desk-submit') as HTMLButtonElement).disabled).toBe(false));
+    await user.click(screen.getByTestId('desk-submit'));
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-status')).toBe('revoked'));
+    expect(api.callsTo('cards.recycle')).toEqual([{ readerName: READER, card: 'card-1' }]);
+  });
+
   it('reissues with a reason, the blank card’s reader and a typed PIN, then opens the production screen', async () => {
     const { api, onJobStarted } = setup([cardDetail({ status: 'active' })]);
     await openCard();
