@@ -242,6 +242,8 @@ export const CrlShape = z.object({
   thisUpdate: z.string(),
   nextUpdate: z.string().nullable(),
   entries: z.array(z.object({ serial: z.string(), reason: z.string(), revokedAt: z.string() })),
+  /** Where relying parties fetch it: the URL certificates carry as their CRL distribution point. */
+  distributionPoint: z.string().optional(),
 });
 export type CrlViewShape = z.infer<typeof CrlShape>;
 
@@ -351,17 +353,17 @@ export const channels = {
   'cards.revoke': { input: z.object({ card: CardRef, reason: TerminationReasonShape }).strict(), output: CardDetailShape },
   'cards.suspend': { input: z.object({ card: CardRef }).strict(), output: CardDetailShape },
   'cards.resume': { input: z.object({ card: CardRef }).strict(), output: CardDetailShape },
-  /** The cardholder collects the card: the PIN is verified on the card in the reader. */
-  'cards.activate': { input: z.object({ readerName: ReaderName, pin: Pin }).strict(), output: CardDetailShape },
+  /** The cardholder collects the card: the PIN is verified on the card in the reader. `card` (desk operations): the card chosen on screen; another card in the reader is refused (CARD_MISMATCH). */
+  'cards.activate': { input: z.object({ readerName: ReaderName, pin: Pin, card: CardRef.optional() }).strict(), output: CardDetailShape },
   /** PIN unlock at the desk with the escrowed PUK; the PUK is rotated and escrowed again. */
-  'cards.unlock': { input: z.object({ readerName: ReaderName, newPin: Pin }).strict(), output: CardDetailShape },
+  'cards.unlock': { input: z.object({ readerName: ReaderName, newPin: Pin, card: CardRef.optional() }).strict(), output: CardDetailShape },
   /** Revokes a lost/stolen/damaged card and starts the replacement's production on the blank card in the reader. */
   'cards.reissue': {
     input: z.object({ card: CardRef, reason: z.enum(['lost', 'stolen', 'damaged']), readerName: ReaderName, pin: Pin.optional() }).strict(),
-    output: z.object({ replacedCardId: z.string(), cardId: z.string(), jobId: z.string() }),
+    output: z.object({ replacedCardId: z.string(), cardId: z.string(), jobId: z.string(), requestId: z.string() }),
   },
   /** A returned card: certificates revoked, reset to factory state (a blank again). */
-  'cards.recycle': { input: z.object({ readerName: ReaderName }).strict(), output: CardDetailShape },
+  'cards.recycle': { input: z.object({ readerName: ReaderName, card: CardRef.optional() }).strict(), output: CardDetailShape },
   'crl.get': { input: z.object({}).strict(), output: CrlShape },
 } as const;
 

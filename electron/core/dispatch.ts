@@ -441,18 +441,19 @@ export function createCore(ports: CorePorts): StationCore {
     'cards.revoke': async ({ card, reason }, ctx) => lifecycleOf().revoke(card, reason, lifecycleActor(ctx)),
     'cards.suspend': async ({ card }, ctx) => lifecycleOf().suspend(card, lifecycleActor(ctx)),
     'cards.resume': async ({ card }, ctx) => lifecycleOf().resume(card, lifecycleActor(ctx)),
-    'cards.activate': async ({ readerName, pin }, ctx) => atDesk(readerName, () => lifecycleOf().activate(readerName, pin, lifecycleActor(ctx))),
-    'cards.unlock': async ({ readerName, newPin }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, lifecycleActor(ctx))),
-    'cards.recycle': async ({ readerName }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, lifecycleActor(ctx))),
+    'cards.activate': async ({ readerName, pin, card }, ctx) => atDesk(readerName, () => lifecycleOf().activate(readerName, pin, lifecycleActor(ctx), card)),
+    'cards.unlock': async ({ readerName, newPin, card }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, lifecycleActor(ctx), card)),
+    'cards.recycle': async ({ readerName, card }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, lifecycleActor(ctx), card)),
     'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
+      emit('request.changed', { requestId: result.requestId, state: 'in_production' });
       launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener));
       return result;
     },
     'crl.get': async () => {
       const { der, view } = await lifecycleOf().crl();
-      return { der: Buffer.from(der).toString('base64'), ...view };
+      return { der: Buffer.from(der).toString('base64'), ...view, distributionPoint: ports.config.crlUrl };
     },
   };
 

@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   'SESSION_LOCKED', // the session was locked after inactivity: log in again
   'FORBIDDEN', // the officer lacks the role, or a separation-of-duties rule refuses the call
   'REQUEST_STATE', // operation not allowed in the card request's current state
+  'CARD_STATE', // lifecycle operation not allowed in the card's current status: details.status, details.cardId
   // CPR intake from the IDPRS (electron/core/workflow/cpr-result.ts documents each)
   'CPR_MALFORMED', // not CMS SignedData, or its JSON does not match the CPR schema
   'CPR_SIGNATURE_INVALID', // the signature cannot be verified with the configured IDPRS certificate

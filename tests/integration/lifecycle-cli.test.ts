@@ -149,7 +149,7 @@ describe('station card lifecycle through pcscd', () => {
       // A revoked card cannot be suspended.
       const again = await station(dataDir, ['card', 'suspend', cardId]);
       expect(again.code).toBe(1);
-      expect(again.stderr).toContain('[CONDITIONS]');
+      expect(again.stderr).toContain('[CARD_STATE]');
     } finally {
       serve.kill('SIGTERM');
     }

@@ -99,6 +99,7 @@ export async function cardCommand(ctx: CliContext, verb: string | undefined, arg
       const started = await lifecycle.reissue(cardArg(), reason, reader, pin, who);
       ctx.say(`Card ${started.replacedCardId} revoked (${reason}); producing the replacement ${started.cardId} in ${reader}…`);
       const outcome = await station.production.retry(started.jobId, reader, pin);
+      station.requests.jobSettled(started.jobId);
       const { job, card } = outcome;
       const json = {
         ...started,

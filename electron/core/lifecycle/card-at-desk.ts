@@ -23,10 +23,20 @@ export interface CardAtDesk {
 
 /**
  * Connects to `readerName`, identifies the card and runs `fn` with it.
+ * @param expected the card the officer chose (record id), when the operation
+ *   started from a card on screen: another card in the reader is refused before
+ *   anything is done to it
  * @throws StationError NO_READER/NO_CARD/READER_BUSY (transport), NOT_PIV,
- *   NOT_FOUND_RECORD when the card has no CHUID or one this station did not write
+ *   NOT_FOUND_RECORD when the card has no CHUID or one this station did not write,
+ *   CARD_MISMATCH when the card in the reader is not `expected`
  */
-export async function withCardAtDesk<T>(readers: ReaderProvider, store: StationStore, readerName: string, fn: (c: CardAtDesk) => Promise<T>): Promise<T> {
+export async function withCardAtDesk<T>(
+  readers: ReaderProvider,
+  store: StationStore,
+  readerName: string,
+  fn: (c: CardAtDesk) => Promise<T>,
+  expected?: CardRecord,
+): Promise<T> {
   const transport = await readers.connect(readerName);
   try {
     const session = new PivSession(transport);
@@ -42,6 +52,13 @@ export async function withCardAtDesk<T>(readers: ReaderProvider, store: StationS
     }
     const card = store.cards.findByGuid(guid);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'This card was not issued by this station.');
+    if (expected && card.id !== expected.id) {
+      throw new StationError('CARD_MISMATCH', `The card in ${readerName} is card ${card.cardNumber ?? card.id}, not the chosen card ${expected.cardNumber ?? expected.id}. Insert the chosen card.`, {
+        reader: readerName,
+        cardId: card.id,
+        expectedCardId: expected.id,
+      });
+    }
     return await fn({ session, identity, card });
   } finally {
     await transport.close('reset').catch(() => undefined);

@@ -16,7 +16,7 @@ import type { ReaderProvider } from '../piv/transport.js';
 import type { CertificateStatus, RevocationReason } from '../pki/ca.js';
 import type { StationConfig } from '../config/station-config.js';
 import type { JobRecord } from '../store/records.js';
-import { StationError, isStationError, toStationError } from '../errors.js';
+import { StationError, isStationError, toStationError, type ErrorCode } from '../errors.js';
 import { recordNotification, type NotificationType } from '../notifications/index.js';
 import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
@@ -28,6 +28,8 @@ import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
 import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
 import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason, type TerminationReason } from './reasons.js';
 import { describeCrl, type CrlView } from './crl-view.js';
+import { assertNoOpenRequest, createReplacementRequest } from './replacement-request.js';
+import { CARD_OPERATION_STATES } from '../../contract/card-operations.js';
 import { readFileSync, existsSync } from 'node:fs';
 
 /** What the lifecycle needs from the CA (LocalCa has all of it). */
@@ -83,17 +85,20 @@ export interface CardDetailView extends CardView {
   requestId: string | null;
 }
 
-/** Result of a reissue: the old card is revoked, the replacement's job is ready to run. */
+/** Result of a reissue: the old card is revoked, the replacement's request is in production and its job is ready to run. */
 export interface ReissueResult {
   replacedCardId: string;
   cardId: string;
   jobId: string;
+  /** The replacement's card request (approved, linked to the replaced card). */
+  requestId: string;
 }
 
-/** Card states from which each operation may start. */
-const REVOCABLE: readonly CardStatus[] = ['produced', 'active', 'suspended', 'production_failed', 'expired'];
-const SUSPENDABLE: readonly CardStatus[] = ['produced', 'active'];
-const UNLOCKABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
+/** Card states from which each operation may start (shared with the Cards screen). */
+const ALLOWED = CARD_OPERATION_STATES;
+
+/** Codes that mean the station refused the operation (as opposed to it failing on the way). */
+const REFUSAL_CODES: readonly ErrorCode[] = ['CARD_STATE', 'CONDITIONS', 'FORBIDDEN'];
 
 /** "suspended" for a status, for sentences. */
 const said = (s: CardStatus) => s.replace('_', ' ');
@@ -107,7 +112,7 @@ export class LifecycleService {
 
   private refuseState(card: CardRecord, allowed: readonly CardStatus[], what: string): void {
     if (!allowed.includes(card.status)) {
-      throw new StationError('CONDITIONS', `This card is ${said(card.status)}; it cannot be ${what}.`, { cardId: card.id, status: card.status });
+      throw new StationError('CARD_STATE', `This card is ${said(card.status)}; it cannot be ${what}.`, { cardId: card.id, status: card.status });
     }
   }
 
@@ -192,7 +197,7 @@ export class LifecycleService {
       this.deps.store.audit.append({
         actor: actor.username,
         action,
-        outcome: err.code === 'CONDITIONS' || err.code === 'FORBIDDEN' ? 'refused' : 'failed',
+        outcome: REFUSAL_CODES.includes(err.code) ? 'refused' : 'failed',
         personId: card?.personId ?? null,
         cardId: card?.id ?? null,
         details: { code: err.code },
@@ -223,13 +228,13 @@ export class LifecycleService {
    * Terminates a card (the card may be absent): all its certificates revoked at
    * the CA with the reason's CRL code (see reasons.ts), the card revoked, its
    * request closed; notification card.revoked.
-   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (already revoked, not issued yet), CA_ERROR
+   * @throws StationError NOT_FOUND_RECORD, CARD_STATE (already revoked, not issued yet), CA_ERROR
    */
   async revoke(idOrNumber: string, reason: TerminationReason, actor: LifecycleActor): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, REVOCABLE, 'revoked');
+      this.refuseState(card, ALLOWED.revoke, 'revoked');
       const crlReason = CRL_REASON_FOR[reason];
       if (!crlReason) throw new StationError('INVALID_INPUT', 'The reason must be lost, stolen, damaged, left or key-compromise.', { field: 'reason' });
       const certs = await this.revokeAtCa(card, crlReason);
@@ -249,13 +254,13 @@ export class LifecycleService {
   /**
    * Suspends a card (absent or not): its valid certificates go on hold
    * (certificateHold), the card is suspended; notification card.suspended.
-   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (not produced/active), CA_ERROR
+   * @throws StationError NOT_FOUND_RECORD, CARD_STATE (not produced/active), CA_ERROR
    */
   async suspend(idOrNumber: string, actor: LifecycleActor): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, SUSPENDABLE, 'suspended');
+      this.refuseState(card, ALLOWED.suspend, 'suspended');
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'valid');
       for (const c of certs) await this.deps.ca.revoke(c.serial, 'certificateHold');
       const c = card;
@@ -273,13 +278,13 @@ export class LifecycleService {
   /**
    * Resumes a suspended card: the hold is released at the CA (the certificates
    * leave the next CRL), the card is active again; notification card.resumed.
-   * @throws StationError NOT_FOUND_RECORD, CONDITIONS (not suspended), CA_ERROR
+   * @throws StationError NOT_FOUND_RECORD, CARD_STATE (not suspended), CA_ERROR
    */
   async resume(idOrNumber: string, actor: LifecycleActor): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, ['suspended'], 'resumed');
+      this.refuseState(card, ALLOWED.resume, 'resumed');
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'hold');
       for (const c of certs) {
         // A resume interrupted after the CA released some holds finds them valid already.
@@ -301,22 +306,24 @@ export class LifecycleService {
    * Activation when the cardholder collects the card in person: the card in
    * `readerName` is identified by its CHUID GUID and the cardholder's PIN is
    * verified on it; the card becomes active; notification card.activated.
-   * @throws StationError WRONG_PIN {retriesLeft}, PIN_BLOCKED, NOT_FOUND_RECORD (not our card), CONDITIONS (not produced), transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError WRONG_PIN {retriesLeft}, PIN_BLOCKED, NOT_FOUND_RECORD (not our card), CARD_STATE (not produced), CARD_MISMATCH, transport errors
    */
-  async activate(readerName: string, pin: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async activate(readerName: string, pin: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       assertValidPin(pin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, ['produced'], 'activated');
+        this.refuseState(desk.card, ALLOWED.activate, 'activated');
         await desk.session.verifyPin(pin);
         this.deps.store.transaction(() => {
           this.deps.store.cards.update(desk.card.id, { status: 'active' });
           this.record(desk.card, actor, 'card.activated', { reader: readerName, pinVerified: true }, 'card.activated');
         });
         return this.get(desk.card.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.activate', e, card);
     }
@@ -327,15 +334,17 @@ export class LifecycleService {
    * cardholder's new PIN (RESET RETRY COUNTER, SP 800-73-4 Part 2 §3.2.3), then
    * the PUK is rotated to a fresh random one, escrowed before the card is
    * changed (puk-rotation.ts), and the new PIN is verified.
-   * @throws StationError INVALID_INPUT (PIN), NOT_FOUND_RECORD, CONDITIONS (revoked…), WRONG_PUK/PUK_BLOCKED, transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError INVALID_INPUT (PIN), NOT_FOUND_RECORD, CARD_STATE (revoked…), WRONG_PUK/PUK_BLOCKED, CARD_MISMATCH, transport errors
    */
-  async unlock(readerName: string, newPin: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async unlock(readerName: string, newPin: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       assertValidPin(newPin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, UNLOCKABLE, 'unlocked');
+        this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -347,7 +356,7 @@ export class LifecycleService {
           this.record(desk.card, actor, 'card.unlocked', { reader: readerName, pukRotated: true, recoveredRotation: onCard !== candidates[0] });
         });
         return this.get(desk.card.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.unlock', e, card);
     }
@@ -373,14 +382,16 @@ export class LifecycleService {
    * certificates revoked (cessationOfOperation), and the PIV application reset
    * to factory state (PIN and PUK blocked, then RESET) so it is a blank again.
    * The card record ends revoked, with `recycled` in the audit details.
-   * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CONDITIONS, CA_ERROR, transport errors
+   * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
+   * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CARD_STATE, CA_ERROR, CARD_MISMATCH, transport errors
    */
-  async recycle(readerName: string, actor: LifecycleActor): Promise<CardDetailView> {
+  async recycle(readerName: string, actor: LifecycleActor, expectedCard?: string): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
+      const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, [...REVOCABLE, 'revoked', 'cancelled'], 'recycled');
+        this.refuseState(desk.card, ALLOWED.recycle, 'recycled');
         await this.authenticate(desk);
         const certs = await this.revokeAtCa(desk.card, RECYCLE_CRL_REASON);
         await desk.session.reset();
@@ -400,7 +411,7 @@ export class LifecycleService {
           );
         });
         return this.get(c.id);
-      });
+      }, expected);
     } catch (e) {
       this.failed(actor, 'card.recycle', e, card);
     }
@@ -423,30 +434,41 @@ export class LifecycleService {
   /**
    * Replaces a lost, stolen or damaged card in one flow: the old card is
    * revoked (unless already revoked), a new card object is made for the same
-   * person and profile, and its production job is created on `readerName`
-   * (the caller runs it with the production engine on the blank card there).
+   * person and profile with its own approved card request linked to the old
+   * card (replacement-request.ts), and its production job is created on
+   * `readerName` (the caller runs it with the production engine on the blank
+   * card there, then reports the job's end to the request workflow).
    * @param pin the cardholder's new PIN; absent → generated by the job
-   * @throws StationError NOT_FOUND_RECORD, CONDITIONS, INVALID_INPUT (reason, PIN), CA_ERROR
+   * @throws StationError NOT_FOUND_RECORD, CARD_STATE, REQUEST_STATE (another open request for the person),
+   *   INVALID_INPUT (reason, PIN), CA_ERROR
    */
   async reissue(idOrNumber: string, reason: ReissueReason, readerName: string, pin: string | undefined, actor: LifecycleActor): Promise<ReissueResult> {
     let card: CardRecord | undefined;
     try {
-      const { production } = this.deps;
+      const { production, store } = this.deps;
       if (!production) throw new StationError('UNSUPPORTED', 'This station cannot produce cards.');
       if (!(REISSUE_REASONS as readonly string[]).includes(reason)) throw new StationError('INVALID_INPUT', 'A card is reissued when it was lost, stolen or damaged.', { field: 'reason' });
       if (pin !== undefined) assertValidPin(pin);
       card = this.resolve(idOrNumber);
+      const person = store.persons.get(card.personId);
+      if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
+      this.refuseState(card, ALLOWED.reissue, 'reissued');
+      assertNoOpenRequest(store, card);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
-      const person = this.deps.store.persons.get(old.personId);
-      if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
-      const replacement = this.deps.store.transaction(() => {
+      const replacement = store.transaction(() => {
         const created = createCardObject(this.deps, person, old.cardProfile, this.now());
-        this.deps.store.audit.append({ actor: actor.username, action: 'card.reissued', outcome: 'ok', personId: old.personId, cardId: created.id, details: { replaces: old.id, reason, reader: readerName } });
-        return created;
+        const requestedBy = store.officers.getByUsername(actor.username)?.id ?? null;
+        const request = createReplacementRequest(store, { old, replacement: created, reason, actor: actor.username, requestedBy, now: this.now() });
+        store.audit.append({ actor: actor.username, action: 'card.reissued', outcome: 'ok', personId: old.personId, cardId: created.id, details: { replaces: old.id, reason, reader: readerName, requestId: request.id } });
+        return { card: created, request };
       });
-      const job = production.createJobForCard(replacement.id, readerName, pin);
-      return { replacedCardId: old.id, cardId: replacement.id, jobId: job.id };
+      const job = production.createJobForCard(replacement.card.id, readerName, pin);
+      store.transaction(() => {
+        store.requests.update(replacement.request.id, { state: 'in_production' });
+        store.audit.append({ actor: actor.username, action: 'request.production', outcome: 'ok', personId: old.personId, cardId: replacement.card.id, jobId: job.id, details: { requestId: replacement.request.id, reader: readerName, resumed: false } });
+      });
+      return { replacedCardId: old.id, cardId: replacement.card.id, jobId: job.id, requestId: replacement.request.id };
     } catch (e) {
       this.failed(actor, 'card.reissue', e, card);
     }

@@ -50,7 +50,7 @@ describe('App', () => {
     renderWithStores(<App />, fake);
     await screen.findByTestId('requests-screen');
     const navIds = screen.getAllByRole('button').map((b) => b.getAttribute('data-testid')).filter((id) => id?.startsWith('nav-'));
-    expect(navIds).toEqual(['nav-requests', 'nav-queue']);
+    expect(navIds).toEqual(['nav-requests', 'nav-queue', 'nav-cards']);
     expect(screen.getByTestId('request-create')).toBeTruthy();
   });
 
@@ -59,7 +59,8 @@ describe('App', () => {
     expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue']);
     expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue']);
     expect(names(['admin'])).toEqual(['officers']);
-    expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue']);
+    expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards']);
+    expect(names(['security'])).toEqual(['queue', 'cards']);
     expect(navFor(officer({ status: 'disabled' }))).toEqual([]);
     expect(navFor(null)).toEqual([]);
   });

@@ -8,7 +8,12 @@ import { useIssue } from '../../stores/stores';
 import { PIN_RULE, pinProblem } from '../../stores/issue-store';
 import { SecretDigitsInput } from './SecretDigitsInput';
 
-export function PinEntry() {
+export interface PinEntryProps {
+  /** Whether the station may generate the PIN (default true); false shows the typed PIN only. */
+  allowGenerated?: boolean;
+}
+
+export function PinEntry({ allowGenerated = true }: PinEntryProps = {}) {
   const pinMode = useIssue((s) => s.pinMode);
   const pin = useIssue((s) => s.pin);
   const pinConfirm = useIssue((s) => s.pinConfirm);
@@ -33,10 +38,12 @@ export function PinEntry() {
           <input type="radio" name="pin-mode" data-testid="pin-mode-typed" checked={pinMode === 'typed'} onChange={() => setPinMode('typed')} />
           The cardholder types the PIN
         </label>
-        <label className="choice">
-          <input type="radio" name="pin-mode" data-testid="pin-mode-generated" checked={pinMode === 'generated'} onChange={() => setPinMode('generated')} />
-          The station generates the PIN (shown once at the end)
-        </label>
+        {allowGenerated && (
+          <label className="choice">
+            <input type="radio" name="pin-mode" data-testid="pin-mode-generated" checked={pinMode === 'generated'} onChange={() => setPinMode('generated')} />
+            The station generates the PIN (shown once at the end)
+          </label>
+        )}
       </div>
       {pinMode === 'typed' && (
         <div className="pin-pad">

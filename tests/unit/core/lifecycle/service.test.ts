@@ -71,7 +71,7 @@ describe('lifecycle through dispatch', () => {
     expect(events).toContainEqual(['card.activated', 'ok', 'tester']);
     expect(JSON.stringify(ts.station.store.audit.list())).not.toContain(PIN);
     // Activating twice is refused: the card is no longer awaiting collection.
-    expect(await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN })).toMatchObject({ ok: false, error: { code: 'CONDITIONS' } });
+    expect(await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN })).toMatchObject({ ok: false, error: { code: 'CARD_STATE' } });
   });
 
   test('suspend puts every certificate on hold in the CRL, resume takes them off; both with the card absent', async () => {
@@ -95,7 +95,7 @@ describe('lifecycle through dispatch', () => {
     expect(after.crlNumber!).toBeGreaterThan(held.crlNumber!);
     expect(outbox(ts, card.id)).toEqual(['card.produced', 'card.suspended', 'card.resumed']);
     // Resuming an active card is refused.
-    expect(await core.dispatch('cards.resume', { card: card.id })).toMatchObject({ ok: false, error: { code: 'CONDITIONS' } });
+    expect(await core.dispatch('cards.resume', { card: card.id })).toMatchObject({ ok: false, error: { code: 'CARD_STATE', details: { status: 'active', cardId: card.id } } });
   });
 
   test('revoke (lost → keyCompromise) with the card absent; a revoked card cannot be suspended, resumed or revoked again', async () => {
@@ -108,9 +108,9 @@ describe('lifecycle through dispatch', () => {
     expect(list.entries).toHaveLength(4);
     expect(new Set(list.entries.map((e) => e.reason))).toEqual(new Set(['keyCompromise']));
     for (const channel of ['cards.suspend', 'cards.resume'] as const) {
-      expect(await core.dispatch(channel, { card: card.id }), channel).toMatchObject({ ok: false, error: { code: 'CONDITIONS' } });
+      expect(await core.dispatch(channel, { card: card.id }), channel).toMatchObject({ ok: false, error: { code: 'CARD_STATE' } });
     }
-    expect(await core.dispatch('cards.revoke', { card: card.id, reason: 'stolen' })).toMatchObject({ ok: false, error: { code: 'CONDITIONS' } });
+    expect(await core.dispatch('cards.revoke', { card: card.id, reason: 'stolen' })).toMatchObject({ ok: false, error: { code: 'CARD_STATE', details: { status: 'revoked' } } });
     expect(outbox(ts, card.id)).toEqual(['card.produced', 'card.revoked']);
     const listed = ok<{ id: string; status: string }[]>(await core.dispatch('cards.list', { status: ['revoked'] }));
     expect(listed.map((c) => c.id)).toEqual([card.id]);
@@ -187,7 +187,9 @@ describe('lifecycle through dispatch', () => {
     const { ts, core, card, personId } = await stationWithCard();
     ts.reader.insert(VirtualPivCard.create());
     const finished = new Promise<string>((resolve) => core.on('job.event', (e) => (e.type === 'job.finished' || e.type === 'job.failed') && resolve(e.type)));
-    const started = ok<{ replacedCardId: string; cardId: string; jobId: string }>(
+    const requestChanges: { requestId: string; state: string }[] = [];
+    core.on('request.changed', (c) => requestChanges.push(c));
+    const started = ok<{ replacedCardId: string; cardId: string; jobId: string; requestId: string }>(
       await core.dispatch('cards.reissue', { card: card.id, reason: 'damaged', readerName: ts.readerName, pin: PIN }),
     );
     expect(started.replacedCardId).toBe(card.id);
@@ -199,7 +201,34 @@ describe('lifecycle through dispatch', () => {
     expect(replacement).toMatchObject({ personId, status: 'produced' });
     expect(replacement.certificates.filter((c) => c.status === 'valid')).toHaveLength(4);
     expect(replacement.cardNumber).toMatch(/^\d{8}$/);
+    // The replacement went through the request workflow: its own request, approved by the reissue, linked to the old card.
+    expect(replacement.requestId).toBe(started.requestId);
+    const request = ok<{ id: string; personId: string; state: string; cardId: string; decisionReason: string; profile: string }>(
+      await core.dispatch('requests.get', { requestId: started.requestId }),
+    );
+    expect(request).toMatchObject({ personId, state: 'produced', cardId: started.cardId, profile: 'employee', decisionReason: `Replaces card ${card.cardNumber ?? card.id} (damaged).` });
+    expect(request.id).not.toBe(old.requestId);
+    // Request screens hear of the replacement's request like of any other.
+    expect(requestChanges.filter((c) => c.requestId === started.requestId).map((c) => c.state)).toEqual(['in_production', 'produced']);
+    const created = ts.station.store.audit.list().find((e) => e.action === 'request.created' && e.details?.requestId === started.requestId);
+    expect(created).toMatchObject({ actor: 'tester', outcome: 'ok', cardId: started.cardId, details: { replacesCardId: card.id, reason: 'damaged' } });
+    expect(audits(ts, started.cardId).map((e) => e.action)).toEqual(expect.arrayContaining(['request.created', 'card.reissued', 'request.production', 'request.produced']));
+    // A desk operation started from the old card on screen refuses the replacement in the reader, before touching it.
+    const mismatch = await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN, card: card.id });
+    expect(mismatch).toMatchObject({ ok: false, error: { code: 'CARD_MISMATCH', details: { cardId: started.cardId, expectedCardId: card.id } } });
+    expect(ts.station.store.cards.get(started.cardId)!.status).toBe('produced');
+    expect(ok<CardDetailView>(await core.dispatch('cards.activate', { readerName: ts.readerName, pin: PIN, card: started.cardId })).status).toBe('active');
     // A card that left with its holder is terminated, not reissued.
     expect(await core.dispatch('cards.reissue', { card: started.cardId, reason: 'left', readerName: ts.readerName })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  test('reissue is refused, changing nothing, while the cardholder has another open request', async () => {
+    const { ts, core, card, personId } = await stationWithCard();
+    const pending = ok<{ id: string }>(await core.dispatch('requests.create', { personId, profile: 'contractor' }));
+    const refused = await core.dispatch('cards.reissue', { card: card.id, reason: 'lost', readerName: ts.readerName });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'REQUEST_STATE', details: { requestId: pending.id } } });
+    expect(ts.station.store.cards.get(card.id)!.status).toBe('produced');
+    expect(ts.station.store.requests.list({ personId }).map((r) => r.id)).toContain(pending.id);
+    expect(audits(ts, card.id).at(-1)).toMatchObject({ action: 'card.reissue', outcome: 'failed', details: { code: 'REQUEST_STATE' } });
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * The at-desk operations on the opened card, which must be in a reader:
+ * activate (the cardholder types the PIN, verified on the card), unlock (the
+ * cardholder types a new PIN twice; the station uses the escrowed PUK, never
+ * shown, and rotates it), recycle (after a confirmation, the card is reset to
+ * a blank). The PIN fields are emptied after every attempt.
+ */
+import { useState } from 'react';
+import type { CardDetailView } from '../../../../electron/contract/station-api';
+import { useCards, useStores } from '../../stores/stores';
+import { cardLabel } from '../../stores/cards-store';
+import { PIN_RULE, pinProblem } from '../../stores/issue-store';
+import { SecretDigitsInput } from '../issue/SecretDigitsInput';
+import { DeskReaderSelect, useCardPresent } from './DeskReaderSelect';
+
+export type DeskOperation = 'activate' | 'unlock' | 'recycle';
+
+const SUBMIT_WORDS: Record<DeskOperation, string> = {
+  activate: 'Verify the PIN and activate',
+  unlock: 'Unlock with the new PIN',
+  recycle: 'Recycle the card',
+};
+
+export interface DeskFormProps {
+  operation: DeskOperation;
+  card: CardDetailView;
+  onDone(): void;
+}
+
+export function DeskForm({ operation, card, onDone }: DeskFormProps) {
+  const stores = useStores();
+  const busy = useCards((s) => s.busy);
+  const [readerName, setReaderName] = useState<string | null>(null);
+  const [pin, setPin] = useState('');
+  const [pinConfirm, setPinConfirm] = useState('');
+  const [confirmLeft, setConfirmLeft] = useState(false);
+  const cardPresent = useCardPresent(readerName);
+
+  const problem =
+    operation === 'activate' ? (/^\d{6,8}$/.test(pin) ? null : 'The PIN must be 6 to 8 digits.') : operation === 'unlock' ? pinProblem(pin, pinConfirm) : null;
+  const showProblem = operation === 'unlock' && problem !== null && (confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length));
+  const ready = readerName !== null && cardPresent && problem === null && !busy;
+
+  async function submit() {
+    if (!readerName || !ready) return;
+    const cards = stores.cards.getState();
+    const typed = pin;
+    // The digits leave the screen now, whatever the outcome.
+    setPin('');
+    setPinConfirm('');
+    setConfirmLeft(false);
+    const ok = operation === 'activate' ? await cards.activate(readerName, typed) : operation === 'unlock' ? await cards.unlock(readerName, typed) : await cards.recycle(readerName);
+    if (ok) onDone();
+  }
+
+  return (
+    <section className="desk-form" data-testid={`${operation}-form`} aria-label={SUBMIT_WORDS[operation]}>
+      <DeskReaderSelect value={readerName} onChange={setReaderName} cardWords={`${cardLabel(card)} (${card.personName})`} />
+      {operation === 'activate' && (
+        <div className="pin-pad">
+          <p className="rule" id="activate-pin-rule">
+            The cardholder types the PIN chosen at production ({PIN_RULE}).
+          </p>
+          <label>
+            PIN
+            <SecretDigitsInput data-testid="activate-pin" aria-describedby="activate-pin-rule" value={pin} onDigits={setPin} />
+          </label>
+        </div>
+      )}
+      {operation === 'unlock' && (
+        <div className="pin-pad">
+          <p className="rule" id="unlock-pin-rule">
+            The cardholder chooses a new PIN ({PIN_RULE}). The station resets the PIN with the escrowed PUK and replaces the PUK.
+          </p>
+          <label>
+            New PIN
+            <SecretDigitsInput data-testid="unlock-pin" aria-describedby="unlock-pin-rule" value={pin} onDigits={setPin} />
+          </label>
+          <label>
+            New PIN again
+            <SecretDigitsInput data-testid="unlock-pin-confirm" aria-describedby="unlock-pin-rule" value={pinConfirm} onDigits={setPinConfirm} onBlur={() => setConfirmLeft(true)} />
+          </label>
+          {showProblem && (
+            <p className="error" role="alert" data-testid="unlock-pin-error">
+              {problem}
+            </p>
+          )}
+        </div>
+      )}
+      {operation === 'recycle' && (
+        <p className="puk-warning" data-testid="recycle-confirmation">
+          Recycle {cardLabel(card)} of {card.personName}? Its certificates that are still valid are revoked, and everything on the card is erased: it becomes a blank card
+          for a new production. This cannot be undone.
+        </p>
+      )}
+      <div className="row">
+        <button type="button" className={operation === 'recycle' ? 'danger' : 'primary'} data-testid="desk-submit" disabled={!ready} onClick={() => void submit()}>
+          {busy ? 'Working…' : SUBMIT_WORDS[operation]}
+        </button>
+        <button type="button" disabled={busy} onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
