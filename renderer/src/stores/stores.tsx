@@ -15,6 +15,7 @@ import { createRequestsStore, type RequestsState, type RequestsStore } from './r
 import { createBatchesStore, type BatchesState, type BatchesStore } from './batches-store';
 import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
 import { watchSession, type SessionListener } from './session-watch';
+import { createKioskStore, type KioskState, type KioskStore } from './kiosk-store';
 
 export interface Stores {
   station: StationStore;
@@ -26,6 +27,7 @@ export interface Stores {
   requests: RequestsStore;
   batches: BatchesStore;
   officers: OfficersStore;
+  kiosk: KioskStore;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     persons: createPersonsStore(api, options),
     issue: createIssueStore(api),
     jobs: createJobsStore(api),
+    kiosk: createKioskStore(api),
   };
 }
 
@@ -97,5 +100,7 @@ export const useRequests = <T,>(selector: (s: RequestsState) => T): T => useStor
 export const useBatches = <T,>(selector: (s: BatchesState) => T): T => useStore(useStores().batches, selector);
 /** Selects from the officers store. */
 export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStore(useStores().officers, selector);
+/** Selects from the kiosk store. */
+export const useKiosk = <T,>(selector: (s: KioskState) => T): T => useStore(useStores().kiosk, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };
