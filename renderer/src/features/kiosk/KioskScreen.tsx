@@ -14,6 +14,7 @@ import { LoginScreen } from '../auth/LoginScreen';
 /** How long the receipt stays before the kiosk goes back to the welcome (ms). */
 export const RECEIPT_MS = 20_000;
 
+/** The whole kiosk window: welcome → identified person → receipt, and the officer login that leaves kiosk mode. */
 export function KioskScreen() {
   const person = useKiosk((s) => s.person);
   const receipt = useKiosk((s) => s.receipt);

@@ -15,6 +15,7 @@ export interface EditPersonFormProps {
   onCancel(): void;
 }
 
+/** The edit form of `person`, prefilled from the record; `onSaved` gets the person as the core stored it. */
 export function EditPersonForm({ person, onSaved, onCancel }: EditPersonFormProps) {
   const update = usePersons((s) => s.update);
   const [draft, setDraft] = useState(() => draftOf(person));

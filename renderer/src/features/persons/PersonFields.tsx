@@ -54,6 +54,7 @@ export interface PersonFieldsProps {
   testIdPrefix: string;
 }
 
+/** The five attribute fields, controlled by `draft`. */
 export function PersonFields({ draft, onChange, testIdPrefix }: PersonFieldsProps) {
   const set = (field: keyof PersonDraft) => (e: { target: { value: string } }) => onChange({ ...draft, [field]: e.target.value });
   return (
