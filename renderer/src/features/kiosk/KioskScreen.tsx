@@ -51,8 +51,19 @@ function KioskIdentify() {
   const identify = useKiosk((s) => s.identify);
   const busy = useKiosk((s) => s.busy);
   const error = useKiosk((s) => s.error);
+  const idleSeconds = useKiosk((s) => s.idleSeconds);
   const [employeeId, setEmployeeId] = useState('');
   const [email, setEmail] = useState('');
+
+  // Half-typed details left behind are cleared for the next person.
+  useEffect(() => {
+    if (!employeeId && !email) return;
+    const timer = setTimeout(() => {
+      setEmployeeId('');
+      setEmail('');
+    }, idleSeconds * 1000);
+    return () => clearTimeout(timer);
+  }, [employeeId, email, idleSeconds]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

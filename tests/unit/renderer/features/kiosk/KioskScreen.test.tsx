@@ -5,16 +5,20 @@
  * on refusal, the request, the receipt with its number, back to the welcome;
  * an officer starts kiosk mode from the header after a confirmation.
  */
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../../../renderer/src/App';
+import { RECEIPT_MS } from '../../../../../renderer/src/features/kiosk/KioskScreen';
 import { ApiError } from '../../../../../renderer/src/api-error';
 import type { KioskStatusView } from '../../../../../electron/contract/station-api';
 import { authStatus, createFakeApi, officer, reader } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 const KIRA = { displayName: 'Kira Osk', profiles: [{ id: 'contractor' as const, label: 'Contractor' }] };
 
@@ -106,5 +110,34 @@ describe('kiosk face', () => {
     await screen.findByTestId('session-officer');
     await waitFor(() => expect(api.callsTo('kiosk.status').length).toBeGreaterThan(0));
     expect(screen.queryByTestId('kiosk-start')).toBeNull();
+  });
+
+  it('goes back to the welcome on its own: after the receipt, and when the identified person walks away; half-typed details are cleared', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const api = kioskApi(true);
+    renderWithStores(<App />, api);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    await screen.findByTestId('kiosk-welcome');
+    await user.type(screen.getByTestId('kiosk-employee-id'), 'EMP-42');
+    await user.type(screen.getByTestId('kiosk-email'), 'kira@example.test');
+    await user.click(screen.getByTestId('kiosk-identify'));
+    await screen.findByTestId('kiosk-person');
+    // walked away without requesting: forgotten after the core's idle time
+    await act(() => vi.advanceTimersByTimeAsync(120_000));
+    await screen.findByTestId('kiosk-welcome');
+    expect(api.callsTo('kiosk.reset')).toHaveLength(1);
+
+    await user.type(screen.getByTestId('kiosk-employee-id'), 'EMP-42');
+    await user.type(screen.getByTestId('kiosk-email'), 'kira@example.test');
+    await user.click(screen.getByTestId('kiosk-identify'));
+    await user.click(await screen.findByTestId('kiosk-request'));
+    await screen.findByTestId('kiosk-confirmation');
+    await act(() => vi.advanceTimersByTimeAsync(RECEIPT_MS));
+    await screen.findByTestId('kiosk-welcome');
+    expect(api.callsTo('kiosk.reset')).toHaveLength(2);
+
+    await user.type(screen.getByTestId('kiosk-employee-id'), 'EMP-4');
+    await act(() => vi.advanceTimersByTimeAsync(120_000));
+    await waitFor(() => expect((screen.getByTestId('kiosk-employee-id') as HTMLInputElement).value).toBe(''));
   });
 });
