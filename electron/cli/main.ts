@@ -31,6 +31,8 @@ const USAGE = `Usage: station <command> [options]
   readers                                   readers, card presence and ATR
   person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation employee|contractor|visitor]
   person search TEXT | person show ID
+  person edit ID [--given-name G] [--surname S] [--email E] [--employee-id N] [--affiliation A]
+                                            changes those attributes (registration role); "" clears e-mail / employee id
   person import FILE.csv                    header: given_name,surname,email,employee_id,affiliation[,external_id]
   request create --person ID --profile employee|contractor|visitor
   request approve REQ | request reject REQ --reason R | request list [--state S1,S2] | request show REQ

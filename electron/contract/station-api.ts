@@ -247,6 +247,32 @@ export const CrlShape = z.object({
 });
 export type CrlViewShape = z.infer<typeof CrlShape>;
 
+// ---------- person edit, kiosk (issue 4) ----------
+
+/** The attributes of a person an officer types (persons.add, persons.update): the same rules for both. */
+const PersonFields = z.object({
+  givenName: z.string().trim().min(1).max(64),
+  surname: z.string().trim().min(1).max(64),
+  email: z.email().max(254).nullable().optional(),
+  employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
+  affiliation: Affiliation,
+});
+
+/** What a kiosk shows about the person who identified: the name and the profiles they may ask for, nothing else. */
+export const KioskPersonShape = z.object({
+  displayName: z.string(),
+  profiles: z.array(z.object({ id: Affiliation, label: z.string() })),
+});
+export type KioskPersonView = z.infer<typeof KioskPersonShape>;
+
+/** Whether this connection is a kiosk, and who (if anyone) identified at it. */
+export const KioskStatusShape = z.object({ kiosk: z.boolean(), person: KioskPersonShape.nullable(), idleSeconds: z.number() });
+export type KioskStatusView = z.infer<typeof KioskStatusShape>;
+
+/** The kiosk's receipt of a request: its number and state (always `requested`: an approver decides). */
+export const KioskReceiptShape = z.object({ requestId: z.string(), profile: Affiliation, state: RequestStateShape });
+export type KioskReceiptView = z.infer<typeof KioskReceiptShape>;
+
 // ---------- channels: input and output schema of every call ----------
 
 export const channels = {
@@ -260,18 +286,7 @@ export const channels = {
     output: z.array(Person),
   },
   'persons.get': { input: z.object({ id: Id }).strict(), output: Person },
-  'persons.add': {
-    input: z
-      .object({
-        givenName: z.string().trim().min(1).max(64),
-        surname: z.string().trim().min(1).max(64),
-        email: z.email().max(254).nullable().optional(),
-        employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
-        affiliation: Affiliation,
-      })
-      .strict(),
-    output: Person,
-  },
+  'persons.add': { input: PersonFields.strict(), output: Person },
   'profiles.list': { input: z.object({}).strict(), output: z.array(Profile) },
   'production.start': {
     input: z
@@ -365,6 +380,22 @@ export const channels = {
   /** A returned card: certificates revoked, reset to factory state (a blank again). */
   'cards.recycle': { input: z.object({ readerName: ReaderName, card: CardRef.optional() }).strict(), output: CardDetailShape },
   'crl.get': { input: z.object({}).strict(), output: CrlShape },
+  // ---------- person edit, kiosk (issue 4) ----------
+  /** Changes the given attributes of a person (electron/core/workflow/person-edit.ts says what is refused). */
+  'persons.update': { input: PersonFields.partial().extend({ id: Id }).strict(), output: Person },
+  /** Turns this connection into a self-service kiosk: the officer's session ends (electron/core/workflow/kiosk.ts). */
+  'kiosk.start': { input: z.object({}).strict(), output: KioskStatusShape },
+  /** Whether this connection is a kiosk (public: every window asks it before choosing its face). */
+  'kiosk.status': { input: z.object({}).strict(), output: KioskStatusShape },
+  /** The person identifies with attributes on record: employee id and e-mail address. */
+  'kiosk.identify': {
+    input: z.object({ employeeId: z.string().trim().min(1).max(32), email: z.string().trim().min(3).max(254) }).strict(),
+    output: KioskPersonShape,
+  },
+  /** A card request for the identified person, always for an approver to decide. */
+  'kiosk.request': { input: z.object({ profile: Affiliation }).strict(), output: KioskReceiptShape },
+  /** Forgets the identified person: the next person starts clean. */
+  'kiosk.reset': { input: z.object({}).strict(), output: KioskStatusShape },
 } as const;
 
 /** Every channel name. */
@@ -416,11 +447,12 @@ export const BRIDGE_KEYS = ['invoke', 'subscribe'] as const;
 
 /**
  * Who may call each channel (enforced in the core's dispatch, never only in
- * the UI): 'public' needs no login, 'officer' any logged-in officer, otherwise
- * an officer holding at least one of the roles. Kiosk and IDPRS callers have
- * their own narrow doors (see the workflow services).
+ * the UI): 'public' needs no login, 'officer' any logged-in officer, 'kiosk'
+ * only a connection in kiosk mode (never an officer), otherwise an officer
+ * holding at least one of the roles. A kiosk connection may call only 'kiosk'
+ * and 'public' channels. IDPRS callers have their own narrow door (CPR intake).
  */
-export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | readonly z.infer<typeof RoleShape>[]> = {
+export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | readonly z.infer<typeof RoleShape>[]> = {
   'audit.list': ['auditor'],
   'audit.export': ['auditor'],
   'audit.verify': ['auditor'],
@@ -463,5 +495,11 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | readonly z.in
   'cards.reissue': ['security'],
   'cards.recycle': ['security'],
   'crl.get': ['security', 'auditor'],
+  'persons.update': ['registration'],
+  'kiosk.start': ['registration', 'admin'],
+  'kiosk.status': 'public',
+  'kiosk.identify': 'kiosk',
+  'kiosk.request': 'kiosk',
+  'kiosk.reset': 'kiosk',
 };
 

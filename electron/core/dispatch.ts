@@ -41,6 +41,8 @@ import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
+import { KioskService } from './workflow/kiosk.js';
+import { editPerson } from './workflow/person-edit.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -57,6 +59,8 @@ export interface CorePorts {
   lifecycle?: LifecycleService;
   /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
   auditSigner?: AuditHeadSigner;
+  /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
+  now?: () => Date;
 }
 
 /** The core as the faces see it. */
@@ -101,6 +105,7 @@ export const LOCAL_CONNECTION = 'local';
 export function createCore(ports: CorePorts): StationCore {
   const { store, production, officers, requests } = ports;
   const audit = new AuditService({ store, signer: ports.auditSigner });
+  const kiosks = new KioskService({ store, config: ports.config, officers, requests, now: ports.now });
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -410,7 +415,11 @@ export function createCore(ports: CorePorts): StationCore {
     },
     'auth.status': async (_input, { connectionId }) => officers.status(connectionId),
     'auth.firstRunAdmin': async (input, { connectionId }) => officers.createFirstAdmin(connectionId, input),
-    'auth.login': async ({ username, password }, { connectionId }) => officers.login(connectionId, username, password),
+    'auth.login': async ({ username, password }, { connectionId }) => {
+      const officer = await officers.login(connectionId, username, password);
+      kiosks.end(connectionId, officer.username); // an officer's login is the only way out of kiosk mode
+      return officer;
+    },
     'auth.logout': async (_input, { connectionId }) => {
       officers.logout(connectionId);
       return {};
@@ -455,6 +464,12 @@ export function createCore(ports: CorePorts): StationCore {
       const { der, view } = await lifecycleOf().crl();
       return { der: Buffer.from(der).toString('base64'), ...view, distributionPoint: ports.config.crlUrl };
     },
+    'persons.update': async ({ id, ...edit }, { caller }) => personOut(editPerson({ store, config: ports.config }, id, edit, caller)),
+    'kiosk.start': async (_input, { connectionId, caller }) => kiosks.start(connectionId, caller),
+    'kiosk.status': async (_input, { connectionId }) => kiosks.status(connectionId),
+    'kiosk.identify': async ({ employeeId, email }, { connectionId }) => kiosks.identify(connectionId, employeeId, email),
+    'kiosk.request': async ({ profile }, { connectionId }) => kiosks.request(connectionId, profile),
+    'kiosk.reset': async (_input, { connectionId }) => kiosks.reset(connectionId),
   };
 
   return {
@@ -466,7 +481,11 @@ export function createCore(ports: CorePorts): StationCore {
         const c = channel as Channel;
         // Authorization before the input is even read: a caller without the right learns nothing about the channel.
         let caller: Caller = { kind: 'anonymous' };
-        if (c === 'auth.logout') {
+        // A kiosk connection may call only kiosk and public channels; kiosk channels only there (workflow/kiosk.ts).
+        const kiosk = kiosks.gate(c, connectionId, () => officers.caller(connectionId));
+        if (kiosk) {
+          caller = kiosk;
+        } else if (c === 'auth.logout') {
           // Logging out works on a locked session too.
         } else if (CHANNEL_ROLES[c] !== 'public') {
           caller = officers.caller(connectionId);

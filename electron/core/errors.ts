@@ -61,6 +61,9 @@ export const ERROR_CODES = [
   'CPR_STORE_FAILED', // the CPR could not be stored
   'CPR_NOT_FOUND', // no CPR with that IDPRS request id
   'CPR_DELETE_REFUSED', // the request is already in production or produced
+  // Self-service kiosk (electron/core/workflow/kiosk.ts)
+  'KIOSK_NOT_RECOGNIZED', // the identification matches no person (one answer for unknown and mismatching, no enumeration)
+  'KIOSK_THROTTLED', // too many failed identifications on this kiosk: details.retryAfterSeconds
   'INTERNAL',
 ] as const;
 

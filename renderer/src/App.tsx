@@ -8,7 +8,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView } from '../../electron/contract/station-api';
-import { forgetOfficerData, useSession, useStation, useStores } from './stores/stores';
+import { forgetOfficerData, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from './stores/roles';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { IssueFlow } from './features/issue/IssueFlow';
@@ -23,6 +23,7 @@ import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
 import { BatchesScreen } from './features/batches/BatchesScreen';
 import { OfficersScreen } from './features/officers/OfficersScreen';
 import { CardsScreen } from './features/cards/CardsScreen';
+import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
 
 type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards';
 type View = { name: ScreenName } | { name: 'production'; jobId: string };
@@ -50,8 +51,11 @@ export function App() {
   const firstRun = useSession((s) => s.firstRun);
   const officer = useSession((s) => s.officer);
   const locked = useSession((s) => s.locked);
+  const kiosk = useKiosk((s) => s.kiosk);
+  const kioskLoaded = useKiosk((s) => s.loaded);
 
   useEffect(() => {
+    void stores.kiosk.getState().load();
     void stores.station.getState().load();
     void stores.session.getState().load();
     return stores.session.getState().start();
@@ -61,10 +65,12 @@ export function App() {
   const officerId = officer?.id ?? null;
   useEffect(() => {
     if (officerId === null) forgetOfficerData(stores);
+    else void stores.kiosk.getState().load(); // an officer's login ends kiosk mode in the core
   }, [officerId, stores]);
 
   let body: ReactNode;
-  if (!loaded) body = <p className="muted content">Connecting to the station…</p>;
+  if (!loaded || !kioskLoaded) body = <p className="muted content">Connecting to the station…</p>;
+  else if (kiosk && !officer) body = <KioskScreen />;
   else if (officer) body = <StationWindow key={officer.id} officer={officer} />;
   else if (firstRun) body = <FirstRunScreen />;
   else body = <LoginScreen />;
@@ -98,6 +104,7 @@ function Header() {
             <span data-testid="session-officer" data-username={officer.username}>
               {officer.displayName}
             </span>
+            {mayCall(officer, 'kiosk.start') && <KioskModeButton />}
             <button
               type="button"
               data-testid="logout-button"

@@ -1,17 +1,53 @@
-/** `station person add|search|show`: the people cards are produced for. */
+/** `station person add|edit|search|show|import`: the people cards are produced for. */
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import { importPersonsCsv } from './person-import.js';
+import { channels } from '../../contract/station-api.js';
+import { editPerson } from '../../core/workflow/person-edit.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 const NameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters');
 
-/** `station person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation A]`, `search`, `show`, `import FILE.csv` */
+/** The option each editable field comes from. */
+const EDIT_OPTIONS = { givenName: 'given-name', surname: 'surname', email: 'email', employeeId: 'employee-id', affiliation: 'affiliation' } as const;
+
+/**
+ * The `persons.update` input from `station person edit ID` options, checked by
+ * the contract's own schema (the same rules as the officer UI). An empty
+ * `--email ""` or `--employee-id ""` clears that attribute.
+ * @throws StationError INVALID_INPUT naming the option
+ */
+export function personEditInput(id: string | undefined, flags: Flags) {
+  if (!id) throw new StationError('INVALID_INPUT', 'Usage: station person edit ID [--given-name G] [--surname S] [--email E] [--employee-id N] [--affiliation A]');
+  const input: Record<string, unknown> = { id };
+  for (const [field, option] of Object.entries(EDIT_OPTIONS)) {
+    const value = flags[option];
+    if (typeof value !== 'string') continue;
+    input[field] = value === '' && (field === 'email' || field === 'employeeId') ? null : value;
+  }
+  if (Object.keys(input).length === 1) throw new StationError('INVALID_INPUT', 'Name at least one attribute to change (--given-name, --surname, --email, --employee-id, --affiliation).');
+  const r = channels['persons.update'].input.safeParse(input);
+  if (!r.success) {
+    const field = String(r.error.issues[0]?.path[0] ?? 'id') as keyof typeof EDIT_OPTIONS | 'id';
+    const option = field === 'id' ? 'person id' : `--${EDIT_OPTIONS[field]}`;
+    throw new StationError('INVALID_INPUT', `Invalid ${option}: ${r.error.issues[0]?.message ?? 'bad value'}.`, { option });
+  }
+  return r.data;
+}
+
+/** `station person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation A]`, `edit ID [options]`, `search`, `show`, `import FILE.csv` */
 export async function personCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
   const station = await ctx.station();
+  if (verb === 'edit') {
+    const caller = await ctx.authorize('persons.update');
+    const { id, ...edit } = personEditInput(args[0], flags);
+    const person = editPerson({ store: station.store, config: station.config }, id, edit, caller);
+    ctx.result(person, () => process.stdout.write(`${person.id}  ${person.surname}, ${person.givenName}  ${person.employeeId ?? ''}  ${person.email ?? ''}  ${person.affiliation}\n`));
+    return 0;
+  }
   if (verb === 'import') {
     const caller = await ctx.authorize('persons.add');
     const file = args[0];
@@ -54,5 +90,5 @@ export async function personCommand(ctx: CliContext, verb: string | undefined, a
     });
     return 0;
   }
-  throw new StationError('INVALID_INPUT', 'Usage: station person add|search|show|import');
+  throw new StationError('INVALID_INPUT', 'Usage: station person add|edit|search|show|import');
 }

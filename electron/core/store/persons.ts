@@ -76,6 +76,8 @@ export interface PersonsRepository {
   search(query: string, limit?: number): PersonRecord[];
   /** The person with that IDPRS person id. */
   findByExternalId(externalId: string): PersonRecord | undefined;
+  /** The person with exactly that employee id (case-sensitive; the column is unique). */
+  findByEmployeeId(employeeId: string): PersonRecord | undefined;
   /**
    * Changes the given fields and `updatedAt`.
    * @throws StationError NOT_FOUND_RECORD (no such person), INVALID_INPUT (bad field, duplicate employee/external id)
@@ -91,6 +93,7 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
   );
   const byId = db.prepare('SELECT * FROM persons WHERE id = ?');
   const byExternalId = db.prepare('SELECT * FROM persons WHERE external_id = ?');
+  const byEmployeeId = db.prepare('SELECT * FROM persons WHERE employee_id = ?');
   // Short queries: a scan bounded by LIMIT (a 1-2 character substring matches most rows anyway).
   const search = db.prepare(
     `SELECT * FROM persons
@@ -144,6 +147,10 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
     },
     findByExternalId(externalId) {
       const row = guard('person', () => byExternalId.get(externalId) as PersonRow | undefined);
+      return row ? toRecord(row) : undefined;
+    },
+    findByEmployeeId(employeeId) {
+      const row = guard('person', () => byEmployeeId.get(employeeId) as PersonRow | undefined);
       return row ? toRecord(row) : undefined;
     },
     update(id, patch) {

@@ -27,12 +27,14 @@ export function hasAnyRole(officer: Pick<Officer, 'roles'>, roles: readonly Role
 
 /**
  * Checks the channel's role requirement for a logged-in officer.
- * 'public' and 'officer' channels pass; others need one of their roles.
+ * 'public' and 'officer' channels pass; 'kiosk' channels never pass for an
+ * officer (kiosk.ts); others need one of their roles.
  * @throws StationError FORBIDDEN naming the role(s) needed
  */
 export function authorizeChannel(channel: Channel, officer: Pick<Officer, 'roles'>): void {
   const need = CHANNEL_ROLES[channel];
   if (need === 'public' || need === 'officer') return;
+  if (need === 'kiosk') throw new StationError('FORBIDDEN', 'This is for the self-service kiosk only.', { channel, rule: 'kioskOnly' });
   if (!hasAnyRole(officer, need)) {
     throw new StationError('FORBIDDEN', `This needs ${rolesPhrase(need)}.`, { channel, roles: need.join(',') });
   }

@@ -76,7 +76,8 @@ export class RequestService {
    * Creates a request. Officers need the registration role (source 'desk');
    * a kiosk may only request for its own person (source 'kiosk'); the IDPRS
    * (source 'idprs') passes `cprId`. A profile that needs no approval is
-   * approved at once (card object created).
+   * approved at once (card object created), except for kiosk requests, which
+   * always wait for an approver.
    * @throws StationError NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND_RECORD (person),
    *   INVALID_INPUT (profile), REQUEST_STATE (the person already has an open request; details.requestId)
    */
@@ -114,7 +115,8 @@ export class RequestService {
       let r = store.requests.create({ personId: person.id, profile: profile.id, source, requestedBy, cprId: input.cprId ?? null });
       store.audit.append({ actor, action: 'request.created', outcome: 'ok', personId: person.id, details: { requestId: r.id, profile: profile.id, source } });
       recordNotification(store, { type: 'request.created', personId: person.id, requestId: r.id }, this.now());
-      if (!profile.approvalRequired) {
+      // A kiosk identifies by attributes on record, weaker than the desk's check: its requests always wait for an approver (kiosk.ts).
+      if (!profile.approvalRequired && source !== 'kiosk') {
         const card = createCardObject(this.deps, person, profile.id, this.now());
         r = store.requests.update(r.id, { state: 'approved', decidedAt: this.now().toISOString(), decisionReason: 'This card profile needs no approval.', cardId: card.id });
         store.audit.append({ actor: 'station', action: 'request.approved', outcome: 'ok', personId: person.id, cardId: card.id, details: { requestId: r.id, cardNumber: card.cardNumber, automatic: true } });

@@ -1,6 +1,6 @@
 /**
  * Persons store: search as you type (debounced; only the newest answer is
- * kept, so a slow early answer never overwrites a later one) and registration.
+ * kept, so a slow early answer never overwrites a later one), registration and edit.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, Person } from '../../../electron/contract/station-api';
@@ -25,6 +25,11 @@ export interface PersonsState {
    * @throws ApiError when the core refuses the input (e.g. INVALID_INPUT).
    */
   add(input: ChannelInput<'persons.add'>): Promise<Person>;
+  /**
+   * Edits a person; the search results show the new attributes.
+   * @throws ApiError when the core refuses (INVALID_INPUT, FORBIDDEN with the rule's sentence).
+   */
+  update(input: ChannelInput<'persons.update'>): Promise<Person>;
 }
 
 export type PersonsStore = StoreApi<PersonsState>;
@@ -62,6 +67,11 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
     },
     async add(input) {
       return api.call('persons.add', input);
+    },
+    async update(input) {
+      const person = await api.call('persons.update', input);
+      set({ results: get().results.map((p) => (p.id === person.id ? person : p)) });
+      return person;
     },
   }));
 }

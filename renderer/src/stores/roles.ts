@@ -9,6 +9,7 @@ import { CHANNEL_ROLES, type Channel, type OfficerView } from '../../../electron
 export function mayCall(officer: OfficerView | null, channel: Channel): boolean {
   const rule = CHANNEL_ROLES[channel];
   if (rule === 'public') return true;
+  if (rule === 'kiosk') return false; // only a kiosk connection, never an officer
   if (!officer || officer.status !== 'active') return false;
   if (rule === 'officer') return true;
   return rule.some((role) => officer.roles.includes(role));

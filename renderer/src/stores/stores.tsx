@@ -16,6 +16,7 @@ import { createBatchesStore, type BatchesState, type BatchesStore } from './batc
 import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
 import { createCardsStore, type CardsState, type CardsStore } from './cards-store';
 import { watchSession, type SessionListener } from './session-watch';
+import { createKioskStore, type KioskState, type KioskStore } from './kiosk-store';
 
 export interface Stores {
   station: StationStore;
@@ -28,6 +29,7 @@ export interface Stores {
   batches: BatchesStore;
   officers: OfficersStore;
   cards: CardsStore;
+  kiosk: KioskStore;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     issue: createIssueStore(api),
     jobs: createJobsStore(api),
     cards: createCardsStore(api),
+    kiosk: createKioskStore(api),
   };
 }
 
@@ -103,5 +106,7 @@ export const useBatches = <T,>(selector: (s: BatchesState) => T): T => useStore(
 export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStore(useStores().officers, selector);
 /** Selects from the cards store. */
 export const useCards = <T,>(selector: (s: CardsState) => T): T => useStore(useStores().cards, selector);
+/** Selects from the kiosk store. */
+export const useKiosk = <T,>(selector: (s: KioskState) => T): T => useStore(useStores().kiosk, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };

@@ -6,7 +6,7 @@
  * error or event.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { CHANNELS, type Channel, type EventPayload, type Result } from '../../../electron/contract/station-api.js';
+import { CHANNEL_ROLES, CHANNELS, type Channel, type EventPayload, type Result } from '../../../electron/contract/station-api.js';
 import type { StationCore } from '../../../electron/core/dispatch.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
 
@@ -93,6 +93,12 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'cards.reissue': { card: 'card-1', reason: 'damaged', readerName: ts.readerName, pin: PIN },
     'cards.recycle': { readerName: ts.readerName },
     'crl.get': {},
+    'persons.update': { id: personId, givenName: 'Eve', surname: 'Valid', email: 'eve@example.test', employeeId: 'E-2', affiliation: 'visitor' },
+    'kiosk.start': {},
+    'kiosk.status': {},
+    'kiosk.identify': { employeeId: 'E-1', email: 'eve@example.test' },
+    'kiosk.request': { profile: 'employee' },
+    'kiosk.reset': {},
   };
 }
 
@@ -124,13 +130,17 @@ describe('dispatch: refuses what the contract does not allow', () => {
     const ts = t;
     const core = ts.station.core();
     const personId = ts.addPerson();
+    // Kiosk channels answer only on a kiosk connection (before reading their input anywhere else).
+    await ts.login(core, 'kiosk');
+    expect((await core.dispatch('kiosk.start', {}, 'kiosk')).ok).toBe(true);
+    const connectionOf = (channel: Channel) => (CHANNEL_ROLES[channel] === 'kiosk' ? 'kiosk' : undefined);
     const before = storeSnapshot(ts);
     const valid = validInputs(ts, personId);
     const events = recordJobEvents(core);
     let tried = 0;
     const expectInvalid = async (channel: Channel, input: unknown, what: string) => {
       tried++;
-      const r = await core.dispatch(channel, input);
+      const r = await core.dispatch(channel, input, connectionOf(channel));
       expect(r.ok, `${channel} ${what}`).toBe(false);
       if (!r.ok) {
         expect(r.error.code, `${channel} ${what}: ${r.error.message}`).toBe('INVALID_INPUT');

@@ -10,6 +10,7 @@ import { PROFILES, type Affiliation } from '../../stores/issue-store';
 import { mayCall } from '../../stores/roles';
 import { REQUEST_FILTERS } from '../../stores/requests-store';
 import { PersonSearch } from '../persons/PersonSearch';
+import { EditPersonForm } from '../persons/EditPersonForm';
 import { RequestTable } from './RequestTable';
 
 export function RequestsScreen() {
@@ -23,7 +24,10 @@ export function RequestsScreen() {
   const [profile, setProfile] = useState<Affiliation>('employee');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CardRequestView | null>(null);
+  const [editing, setEditing] = useState(false);
   const canCreate = mayCall(officer, 'requests.create');
+  // Mirrors the core's rule: no edit of one's own record (the core refuses it anyway).
+  const canEdit = (p: Person) => mayCall(officer, 'persons.update') && officer?.personId !== p.id;
 
   useEffect(() => {
     void stores.requests.getState().loadList();
@@ -31,6 +35,7 @@ export function RequestsScreen() {
 
   function choose(p: Person | null) {
     setPerson(p);
+    setEditing(false);
     setCreated(null);
     if (p) setProfile(p.affiliation);
   }
@@ -52,11 +57,18 @@ export function RequestsScreen() {
       {canCreate && (
         <section className="step request-form" aria-labelledby="request-form-title">
           <h3 id="request-form-title">Request a card</h3>
-          {person ? (
+          {person && editing ? (
+            <EditPersonForm person={person} onSaved={choose} onCancel={() => setEditing(false)} />
+          ) : person ? (
             <div className="row selected-person" data-testid="selected-person">
               <strong>
                 {person.givenName} {person.surname}
               </strong>
+              {canEdit(person) && (
+                <button type="button" data-testid="person-edit" onClick={() => setEditing(true)}>
+                  Edit person
+                </button>
+              )}
               <button type="button" onClick={() => choose(null)}>
                 Choose another person
               </button>

@@ -58,6 +58,12 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'cards.reissue': { card: NO_ID, reason: 'lost', readerName: 'No Such Reader' },
   'cards.recycle': { readerName: 'No Such Reader' },
   'crl.get': {},
+  'persons.update': { id: NO_ID, givenName: 'Role' },
+  'kiosk.start': {},
+  'kiosk.status': {},
+  'kiosk.identify': { employeeId: 'NOBODY-1', email: 'nobody@example.test' },
+  'kiosk.request': { profile: 'employee' },
+  'kiosk.reset': {},
 };
 
 let ts: TrainingStation;
@@ -92,10 +98,16 @@ describe('every channel against every role, in the core', () => {
     const login = await core.dispatch('auth.login', { username: `only-${role}`, password: PASSWORD }, connection);
     expect(login.ok).toBe(true);
     for (const channel of CHANNELS) {
-      if (channel === 'auth.logout' || channel === 'auth.login' || channel === 'auth.firstRunAdmin') continue;
+      // kiosk.start would end this officer's session: checked per role below.
+      if (channel === 'auth.logout' || channel === 'auth.login' || channel === 'auth.firstRunAdmin' || channel === 'kiosk.start') continue;
       const need = CHANNEL_ROLES[channel];
-      const allowed = need === 'public' || need === 'officer' || need.includes(role);
       const r = await core.dispatch(channel, INPUTS[channel], connection);
+      if (need === 'kiosk') {
+        // An officer never acts as a kiosk, whatever the roles.
+        expect(r, `${role} ${channel}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'kioskOnly' } } });
+        continue;
+      }
+      const allowed = need === 'public' || need === 'officer' || need.includes(role);
       if (allowed) {
         if (!r.ok) expect(r.error.code, `${role} ${channel}: ${r.error.message}`).not.toMatch(/^(FORBIDDEN|NOT_AUTHENTICATED|SESSION_LOCKED)$/);
       } else {
@@ -103,6 +115,48 @@ describe('every channel against every role, in the core', () => {
         if (!r.ok) expect(r.error.message).toMatch(/^This needs (the|one of the roles) /);
       }
     }
+  });
+
+  test.each(ROLES.map((r) => [r]))('kiosk.start by an officer holding only %s: only registration and admin may start a kiosk', async (role: Role) => {
+    const core = ts.station.core();
+    const connection = `kiosk-start-${role}`;
+    expect((await core.dispatch('auth.login', { username: `only-${role}`, password: PASSWORD }, connection)).ok).toBe(true);
+    const r = await core.dispatch('kiosk.start', {}, connection);
+    if (role === 'registration' || role === 'admin') {
+      expect(r).toMatchObject({ ok: true, value: { kiosk: true, person: null } });
+      // the officer's session on that connection is gone
+      expect(await core.dispatch('auth.status', {}, connection)).toMatchObject({ ok: true, value: { officer: null } });
+    } else {
+      expect(r, role).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await core.dispatch('kiosk.status', {}, connection)).toMatchObject({ ok: true, value: { kiosk: false } });
+    }
+  });
+
+  test('on a kiosk connection only kiosk and public channels answer; every other channel is FORBIDDEN in the core and audited', async () => {
+    const core = ts.station.core();
+    const connection = 'kiosk-matrix';
+    expect((await core.dispatch('auth.login', { username: 'only-registration', password: PASSWORD }, connection)).ok).toBe(true);
+    expect((await core.dispatch('kiosk.start', {}, connection)).ok).toBe(true);
+    let refused = 0;
+    for (const channel of CHANNELS) {
+      // a login ends kiosk mode (kiosk.test.ts); first-run setup refuses once an admin exists
+      if (channel === 'auth.login' || channel === 'auth.firstRunAdmin') continue;
+      const need = CHANNEL_ROLES[channel];
+      const r = await core.dispatch(channel, INPUTS[channel], connection);
+      if (need === 'kiosk' || need === 'public') {
+        // allowed through the door; the kiosk's own rules may still refuse (nobody identified yet)
+        if (!r.ok) expect(r.error.code, `${channel}: ${r.error.message}`).not.toMatch(/^(NOT_AUTHENTICATED|SESSION_LOCKED)$/);
+        if (!r.ok) expect(r.error.details.rule, `${channel}: ${r.error.message}`).not.toBe('kioskOnly');
+      } else {
+        refused++;
+        expect(r, channel).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'kioskOnly' } } });
+      }
+    }
+    const audited = ts.station.store.db.prepare("SELECT details_json FROM audit_events WHERE action = 'kiosk.refused'").all() as { details_json: string }[];
+    expect(audited.length).toBeGreaterThanOrEqual(refused);
+    expect(audited.map((a) => JSON.parse(a.details_json).channel)).toContain('officers.add');
+    // still a kiosk: nothing above let it out
+    expect(await core.dispatch('kiosk.status', {}, connection)).toMatchObject({ ok: true, value: { kiosk: true } });
   });
 });
 
