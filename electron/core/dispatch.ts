@@ -41,6 +41,7 @@ import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
+import { OutboxService } from './notifications/service.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -101,6 +102,7 @@ export const LOCAL_CONNECTION = 'local';
 export function createCore(ports: CorePorts): StationCore {
   const { store, production, officers, requests } = ports;
   const audit = new AuditService({ store, signer: ports.auditSigner });
+  const outbox = new OutboxService({ store });
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -454,6 +456,8 @@ export function createCore(ports: CorePorts): StationCore {
       const { der, view } = await lifecycleOf().crl();
       return { der: Buffer.from(der).toString('base64'), ...view };
     },
+    'outbox.list': async (input) => outbox.list(input),
+    'outbox.redeliver': async ({ eventId }, ctx) => outbox.redeliver(eventId !== undefined ? { eventId } : { allDead: true }, officerOf(ctx).username),
   };
 
   return {

@@ -93,6 +93,8 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'cards.reissue': { card: 'card-1', reason: 'damaged', readerName: ts.readerName, pin: PIN },
     'cards.recycle': { readerName: ts.readerName },
     'crl.get': {},
+    'outbox.list': { status: 'pending', personId, cardId: 'card-1', offset: 0, limit: 10 },
+    'outbox.redeliver': { eventId: 'event-1' },
   };
 }
 

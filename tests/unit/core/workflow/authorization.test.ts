@@ -58,6 +58,8 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'cards.reissue': { card: NO_ID, reason: 'lost', readerName: 'No Such Reader' },
   'cards.recycle': { readerName: 'No Such Reader' },
   'crl.get': {},
+  'outbox.list': { status: 'dead', personId: NO_ID },
+  'outbox.redeliver': { eventId: NO_ID },
 };
 
 let ts: TrainingStation;
