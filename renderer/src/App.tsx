@@ -22,8 +22,10 @@ import { ProduceRequestScreen } from './features/requests/ProduceRequestScreen';
 import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
 import { BatchesScreen } from './features/batches/BatchesScreen';
 import { OfficersScreen } from './features/officers/OfficersScreen';
+import { OutboxScreen } from './features/outbox/OutboxScreen';
+import { AuditScreen } from './features/audit/AuditScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'outbox' | 'audit';
 type View = { name: ScreenName } | { name: 'production'; jobId: string };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
@@ -35,6 +37,8 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'batches', label: 'Mass production', channel: 'batches.list' },
   { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
   { name: 'officers', label: 'Officers', channel: 'officers.list' },
+  { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
+  { name: 'audit', label: 'Audit log', channel: 'audit.list' },
 ];
 
 /** The screens `officer` may open, in navigation order. */
@@ -154,6 +158,8 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
           {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
           {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
+          {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
+          {view.name === 'audit' && allowed('audit') && <AuditScreen />}
           {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
         </main>
       </div>

@@ -15,6 +15,8 @@ import { createRequestsStore, type RequestsState, type RequestsStore } from './r
 import { createBatchesStore, type BatchesState, type BatchesStore } from './batches-store';
 import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
 import { watchSession, type SessionListener } from './session-watch';
+import { createOutboxStore, OUTBOX_EMPTY, type OutboxState, type OutboxStore } from './outbox-store';
+import { createAuditStore, AUDIT_EMPTY, type AuditState, type AuditStore } from './audit-store';
 
 export interface Stores {
   station: StationStore;
@@ -26,6 +28,8 @@ export interface Stores {
   requests: RequestsStore;
   batches: BatchesStore;
   officers: OfficersStore;
+  outbox: OutboxStore;
+  audit: AuditStore;
 }
 
 /**
@@ -49,6 +53,8 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     persons: createPersonsStore(api, options),
     issue: createIssueStore(api),
     jobs: createJobsStore(api),
+    outbox: createOutboxStore(api),
+    audit: createAuditStore(api),
   };
 }
 
@@ -64,6 +70,8 @@ export function forgetOfficerData(stores: Stores): void {
   stores.batches.setState({ list: [], listError: null, startError: null, errors: {} });
   stores.officers.setState({ list: [], listError: null, addError: null });
   stores.jobs.setState({ list: [], listError: null, jobs: {}, errors: {}, secrets: {} });
+  stores.outbox.setState(OUTBOX_EMPTY);
+  stores.audit.setState(AUDIT_EMPTY);
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -97,5 +105,9 @@ export const useRequests = <T,>(selector: (s: RequestsState) => T): T => useStor
 export const useBatches = <T,>(selector: (s: BatchesState) => T): T => useStore(useStores().batches, selector);
 /** Selects from the officers store. */
 export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStore(useStores().officers, selector);
+/** Selects from the Notifications (outbox) store. */
+export const useOutbox = <T,>(selector: (s: OutboxState) => T): T => useStore(useStores().outbox, selector);
+/** Selects from the audit store. */
+export const useAudit = <T,>(selector: (s: AuditState) => T): T => useStore(useStores().audit, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };
