@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
-import { guard } from '../store/sql.js';
+import { filterParams, guard, optionalEquals } from '../store/sql.js';
 import { assertNoSecrets } from '../audit/secret-guard.js';
 import { isNotificationType, type NewNotification, type NotificationPayload, type NotificationType } from './events.js';
 
@@ -124,6 +124,8 @@ const PAGE_ORDER: Record<OutboxStatus, string> = {
   delivered: 'delivered_at DESC, stream, seq DESC',
   dead: 'dead_at, stream, seq',
 };
+/** The optional criteria of a page (key → column). */
+const PAGE_FILTER = { personId: 'person_id', cardId: 'card_id' };
 const STATUS_CONDITION: Record<OutboxStatus, string> = {
   pending: PENDING,
   delivered: 'delivered_at IS NOT NULL',
@@ -223,8 +225,8 @@ function createOutboxRepository(db: Database): OutboxRepository {
       return rows.map(toEvent);
     },
     page(q) {
-      const where = [STATUS_CONDITION[q.status], '(@personId IS NULL OR person_id = @personId)', '(@cardId IS NULL OR card_id = @cardId)'].join(' AND ');
-      const params = { personId: q.personId ?? null, cardId: q.cardId ?? null };
+      const where = `${STATUS_CONDITION[q.status]} AND ${optionalEquals(PAGE_FILTER)}`;
+      const params = filterParams(PAGE_FILTER, q);
       return guard('notification', () => {
         const total = (db.prepare(`SELECT count(*) AS n FROM outbox_events WHERE ${where}`).get(params) as { n: number }).n;
         const rows = db
