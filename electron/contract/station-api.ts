@@ -509,3 +509,11 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | readonly z.in
   'outbox.redeliver': ['admin', 'security'],
 };
 
+/**
+ * Channels a screen polls while it is open (the Notifications screen: the
+ * delivery worker moves events without telling the renderer). A call on them
+ * needs a valid, unlocked session like any other but does not count as the
+ * officer's activity, so an unattended window still locks.
+ */
+export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list']);
+

@@ -36,6 +36,7 @@ import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/request
 import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
 import type { Caller } from './workflow/types.js';
 import { CHANNEL_ROLES } from '../contract/station-api.js';
+import { BACKGROUND_CHANNELS } from '../contract/station-api.js';
 import { AuditService } from './audit/service.js';
 import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
@@ -472,7 +473,7 @@ export function createCore(ports: CorePorts): StationCore {
         if (c === 'auth.logout') {
           // Logging out works on a locked session too.
         } else if (CHANNEL_ROLES[c] !== 'public') {
-          caller = officers.caller(connectionId);
+          caller = officers.caller(connectionId, { activity: !BACKGROUND_CHANNELS.has(c) });
           authorizeChannel(c, caller.officer);
         }
         // Only an absent input means {} (parameterless channels); null is garbage like any other non-object.

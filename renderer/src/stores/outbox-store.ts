@@ -3,7 +3,9 @@
  * status (pending, delivered, dead letters) a page at a time, the count per
  * status, and redelivery of dead letters. The list refreshes itself while the
  * screen is open (a poll, and at once when a request or job changes), since
- * the delivery worker moves events without telling the renderer.
+ * the delivery worker moves events without telling the renderer. The core
+ * does not count these polls as the officer's activity (BACKGROUND_CHANNELS),
+ * so an open Notifications screen never keeps the session from locking.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelOutput, OutboxEventView } from '../../../electron/contract/station-api';

@@ -106,4 +106,24 @@ describe('outbox channels', () => {
     const r = await core.dispatch('outbox.redeliver', {});
     expect(!r.ok && r.error.message).toMatch(/Name one dead letter/);
   });
+
+  it('polling outbox.list does not keep an unattended session from locking', async () => {
+    let now = Date.parse('2025-06-01T08:00:00.000Z');
+    t = await openTrainingStation({}, { now: () => new Date(now), config: { sessionLockMinutes: 5 } });
+    const core = t.station.core();
+    await t.login(core, 'window');
+    for (let i = 0; i < 4; i++) {
+      now += 60_000;
+      expect((await core.dispatch('outbox.list', { status: 'pending' }, 'window')).ok).toBe(true);
+    }
+    // Five minutes after the login, polls only in between: locked.
+    now += 60_000;
+    expect(await core.dispatch('outbox.list', { status: 'pending' }, 'window')).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
+    // An officer's own call still counts: after it, the session stays open past the same span.
+    await t.login(core, 'window');
+    now += 4 * 60_000;
+    expect((await core.dispatch('audit.verify', {}, 'window')).ok).toBe(true);
+    now += 4 * 60_000;
+    expect((await core.dispatch('outbox.list', { status: 'pending' }, 'window')).ok).toBe(true);
+  });
 });
