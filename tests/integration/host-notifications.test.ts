@@ -8,17 +8,15 @@
  * (the in-process training reader): no vpcd reader is claimed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Channel, ChannelInput, ChannelOutput, OutboxEventView, StationBridge } from '../../electron/contract/station-api.js';
 import { openStation } from '../../electron/boot/open-station.js';
-import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
-import { setNotificationSecret } from '../../electron/core/notifications/secret.js';
-import { ROLES } from '../../electron/core/workflow/types.js';
 import { TrainingReaderProvider } from '../../native/virtual-card/training-reader.js';
 import { openBridge } from '../support/e2e-bridge.js';
+import { prepareNotifyingDataDir } from '../support/notifying-station.js';
 import { orderViolations, startIdprsReceiver, type IdprsReceiver } from '../support/idprs-receiver.js';
 import { trackChild } from '../support/station-cli.js';
 import { TEST_OFFICER } from '../support/training-station.js';
@@ -110,13 +108,8 @@ describe('browser host with notifications configured', () => {
     cleanups.push(statics.cleanup);
     const dataDir = mkdtempSync(join(tmpdir(), 'piv-host-notify-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    // Fast polling and short back-off; the defaults otherwise.
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, notifications: { url: receiver.url, pollIntervalMs: 200, baseDelayMs: 100, maxDelayMs: 500 } }));
-    // The administrator's one-off setup, as `station outbox secret set` does: the shared secret sealed, an officer.
-    const setup = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
-    setNotificationSecret(setup.store, setup.keyring.box, SECRET);
-    await setup.officers.add({ ...TEST_OFFICER, roles: [...ROLES] }, { kind: 'anonymous' });
-    await setup.close();
+    // The administrator's one-off setup: config.json, the shared secret sealed, an officer; short back-off.
+    await prepareNotifyingDataDir(dataDir, { url: receiver.url, secret: SECRET, policy: { baseDelayMs: 100, maxDelayMs: 500 }, officer: true });
 
     // 1. The host delivers as changes happen.
     let host = await startHost(dataDir, statics.dir);

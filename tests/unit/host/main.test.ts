@@ -4,22 +4,19 @@
  * `station outbox deliver`, and on SIGTERM stops the worker (releasing the
  * delivery lease) before closing the station, exit code 0.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, URL_LINE_PREFIX } from '../../../electron/host/main.js';
-import { openStation } from '../../../electron/boot/open-station.js';
-import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
 import { deliveryLease } from '../../../electron/core/notifications/lease.js';
 import { outboxRepository, recordNotification } from '../../../electron/core/notifications/outbox.js';
-import { setNotificationSecret } from '../../../electron/core/notifications/secret.js';
 import { openStore } from '../../../electron/core/store/store.js';
-import { TrainingReaderProvider } from '../../../native/virtual-card/training-reader.js';
 import { openDatabase } from '../../../native/sqlite.js';
 import { startIdprsReceiver, type IdprsReceiver } from '../../support/idprs-receiver.js';
 import { ADA } from '../core/store/helpers.js';
 import { makeStaticDir } from './helpers.js';
+import { prepareNotifyingDataDir } from '../../support/notifying-station.js';
 
 const SECRET = 'host main unit test secret for the IDPRS';
 
@@ -37,10 +34,7 @@ describe('host main()', () => {
     cleanups.push(statics.cleanup);
     const dataDir = mkdtempSync(join(tmpdir(), 'host-main-unit-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, notifications: { url: receiver.url, pollIntervalMs: 50 } }));
-    const setup = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
-    setNotificationSecret(setup.store, setup.keyring.box, SECRET);
-    await setup.close();
+    await prepareNotifyingDataDir(dataDir, { url: receiver.url, secret: SECRET, policy: { pollIntervalMs: 50 } });
     vi.stubEnv('STATION_RENDERER_DIR', statics.dir);
     const printed: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -121,20 +121,8 @@ export function AuditScreen() {
                 <td>{utcTime(e.at)}</td>
                 <td data-testid="audit-officer">{e.actor}</td>
                 <td data-testid="audit-action">{e.action}</td>
-                <td>
-                  {e.cardId && (
-                    <button type="button" className="link" title="Show this card's events" data-testid="audit-card" onClick={() => void audit.filterBy('cardId', e.cardId!)}>
-                      {e.cardId.slice(0, 8)}
-                    </button>
-                  )}
-                </td>
-                <td>
-                  {e.personId && (
-                    <button type="button" className="link" title="Show this person's events" data-testid="audit-person" onClick={() => void audit.filterBy('personId', e.personId!)}>
-                      {e.personId.slice(0, 8)}
-                    </button>
-                  )}
-                </td>
+                <td>{e.cardId && <FilterLink id={e.cardId} what="card" onPick={() => void audit.filterBy('cardId', e.cardId!)} />}</td>
+                <td>{e.personId && <FilterLink id={e.personId} what="person" onPick={() => void audit.filterBy('personId', e.personId!)} />}</td>
                 <td data-testid="audit-outcome">{OUTCOME_WORDS[e.outcome]}</td>
               </tr>
             ))}
@@ -153,5 +141,14 @@ export function AuditScreen() {
         </div>
       )}
     </section>
+  );
+}
+
+/** A card or person id in the table (its first 8 characters); a click shows only that record's events. */
+function FilterLink({ id, what, onPick }: { id: string; what: 'card' | 'person'; onPick: () => void }) {
+  return (
+    <button type="button" className="link" title={`Show this ${what}'s events`} data-testid={`audit-${what}`} onClick={onPick}>
+      {id.slice(0, 8)}
+    </button>
   );
 }
