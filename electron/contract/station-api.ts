@@ -272,6 +272,32 @@ export type KioskStatusView = z.infer<typeof KioskStatusShape>;
 /** The kiosk's receipt of a request: its number and state (always `requested`: an approver decides). */
 export const KioskReceiptShape = z.object({ requestId: z.string(), profile: Affiliation, state: RequestStateShape });
 export type KioskReceiptView = z.infer<typeof KioskReceiptShape>;
+// ---------- notifications outbox (issue 5) ----------
+
+export const OutboxStatusShape = z.enum(['pending', 'delivered', 'dead']);
+/** One outbox event as the Notifications screen shows it (electron/core/notifications/service.ts). */
+export const OutboxEventShape = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: OutboxStatusShape,
+  /** The ordering stream (`person:<id>`) and the event's place in it. */
+  stream: z.string(),
+  seq: z.number(),
+  personId: z.string(),
+  personName: z.string().nullable(),
+  cardId: z.string().nullable(),
+  cardNumber: z.string().nullable(),
+  requestId: z.string().nullable(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  nextAttemptAt: z.string(),
+  lastAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  deadAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+export type OutboxEventView = z.infer<typeof OutboxEventShape>;
+const OutboxCountsShape = z.object({ pending: z.number(), delivered: z.number(), dead: z.number() });
 
 // ---------- channels: input and output schema of every call ----------
 
@@ -396,6 +422,22 @@ export const channels = {
   'kiosk.request': { input: z.object({ profile: Affiliation }).strict(), output: KioskReceiptShape },
   /** Forgets the identified person: the next person starts clean. */
   'kiosk.reset': { input: z.object({}).strict(), output: KioskStatusShape },
+  // ---------- notifications outbox (issue 5) ----------
+  /** One status's events (optionally one person's or card's), `offset`/`limit` paging (limit default 50), with the total and the count per status. */
+  'outbox.list': {
+    input: z
+      .object({ status: OutboxStatusShape, personId: Id.optional(), cardId: Id.optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
+    output: z.object({ events: z.array(OutboxEventShape), total: z.number(), counts: OutboxCountsShape }),
+  },
+  /** Puts one dead letter (`eventId`) or every dead letter (`allDead: true`) back for delivery now; audited per letter. */
+  'outbox.redeliver': {
+    input: z
+      .object({ eventId: Id.optional(), allDead: z.literal(true).optional() })
+      .strict()
+      .refine((v) => (v.eventId !== undefined) !== (v.allDead === true), { message: 'Name one dead letter (eventId) or all of them (allDead: true).' }),
+    output: z.object({ redelivered: z.array(OutboxEventShape) }),
+  },
 } as const;
 
 /** Every channel name. */
@@ -501,5 +543,16 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
   'kiosk.identify': 'kiosk',
   'kiosk.request': 'kiosk',
   'kiosk.reset': 'kiosk',
+  // The outbox holds every card's history: admin and security as `station outbox`; the auditor may look, not resend.
+  'outbox.list': ['admin', 'security', 'auditor'],
+  'outbox.redeliver': ['admin', 'security'],
 };
+
+/**
+ * Channels a screen polls while it is open (the Notifications screen: the
+ * delivery worker moves events without telling the renderer). A call on them
+ * needs a valid, unlocked session like any other but does not count as the
+ * officer's activity, so an unattended window still locks.
+ */
+export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list']);
 

@@ -36,6 +36,7 @@ import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/request
 import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
 import type { Caller } from './workflow/types.js';
 import { CHANNEL_ROLES } from '../contract/station-api.js';
+import { BACKGROUND_CHANNELS } from '../contract/station-api.js';
 import { AuditService } from './audit/service.js';
 import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
@@ -43,6 +44,7 @@ import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
 import { editPerson } from './workflow/person-edit.js';
+import { OutboxService } from './notifications/service.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -106,6 +108,7 @@ export function createCore(ports: CorePorts): StationCore {
   const { store, production, officers, requests } = ports;
   const audit = new AuditService({ store, signer: ports.auditSigner });
   const kiosks = new KioskService({ store, config: ports.config, officers, requests, now: ports.now });
+  const outbox = new OutboxService({ store });
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -470,6 +473,8 @@ export function createCore(ports: CorePorts): StationCore {
     'kiosk.identify': async ({ employeeId, email }, { connectionId }) => kiosks.identify(connectionId, employeeId, email),
     'kiosk.request': async ({ profile }, { connectionId }) => kiosks.request(connectionId, profile),
     'kiosk.reset': async (_input, { connectionId }) => kiosks.reset(connectionId),
+    'outbox.list': async (input) => outbox.list(input),
+    'outbox.redeliver': async ({ eventId }, ctx) => outbox.redeliver(eventId !== undefined ? { eventId } : { allDead: true }, officerOf(ctx).username),
   };
 
   return {
@@ -488,7 +493,7 @@ export function createCore(ports: CorePorts): StationCore {
         } else if (c === 'auth.logout') {
           // Logging out works on a locked session too.
         } else if (CHANNEL_ROLES[c] !== 'public') {
-          caller = officers.caller(connectionId);
+          caller = officers.caller(connectionId, { activity: !BACKGROUND_CHANNELS.has(c) });
           authorizeChannel(c, caller.officer);
         }
         // Only an absent input means {} (parameterless channels); null is garbage like any other non-object.

@@ -8,6 +8,10 @@
  * imports them (open-station is imported dynamically afterwards), so a
  * Node-built better-sqlite3 in an Electron package is a clear dialog, not a crash.
  *
+ * When config.json has `notifications`, the outbox's delivery worker runs
+ * while the app runs and is stopped before the station closes (will-quit, so
+ * window-all-closed, SIGINT and SIGTERM, which are turned into a quit, too).
+ *
  * Flags: `--training` opens the data dir as a training station (unprotected
  * keys allowed; refused otherwise when safeStorage has no real keychain).
  * STATION_DATA_DIR, as for the CLI (electron/boot/data-dir.ts), replaces the
@@ -37,6 +41,7 @@ const training = process.argv.includes(TRAINING_FLAG);
 if (process.env.STATION_DATA_DIR) app.setPath('userData', process.env.STATION_DATA_DIR);
 let mainWindow: BrowserWindow | undefined;
 let station: { core(): StationCore; close(): Promise<void> } | undefined;
+let delivery: { stop(): Promise<void> } | undefined;
 
 // Must run before `ready`: app:// behaves like https (standard URL parsing, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -52,13 +57,21 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
   app.on('window-all-closed', () => app.quit());
+  // A signal quits like closing the window, so will-quit stops delivery and closes the station.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   app.on('will-quit', (event) => {
     if (!station) return;
     // Let running jobs checkpoint and readers close before exiting.
     event.preventDefault();
     const closing = station;
+    const deliveryStopping = delivery;
     station = undefined;
-    void closing.close().finally(() => app.quit());
+    delivery = undefined;
+    // The worker first: its in-flight requests end and its lease is released while the store is still open.
+    void (deliveryStopping?.stop() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => closing.close())
+      .finally(() => app.quit());
   });
   app.whenReady().then(start, (e: unknown) => fail(e));
 }
@@ -70,7 +83,11 @@ async function start(): Promise<void> {
     const dataDir = app.getPath('userData');
     const secrets = shellSecrets(dataDir, safeStorage, training);
     const { openStation } = await import('../boot/open-station.js');
-    station = await openStation({ dataDir, training: secrets.training, passphrase: secrets.training ? undefined : secrets.passphrase });
+    const { startNotificationDelivery } = await import('../boot/notification-delivery.js');
+    const opened = await openStation({ dataDir, training: secrets.training, passphrase: secrets.training ? undefined : secrets.passphrase });
+    station = opened;
+    // Failures go to stderr for the release engineer; the log lines hold no secret and no payload.
+    delivery = startNotificationDelivery(opened, (line) => console.error(`piv-station: ${line}`));
     denyPermissions();
     serveRenderer(join(app.getAppPath(), 'renderer', 'dist'));
     const core = station.core();

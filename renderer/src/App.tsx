@@ -24,8 +24,10 @@ import { BatchesScreen } from './features/batches/BatchesScreen';
 import { OfficersScreen } from './features/officers/OfficersScreen';
 import { CardsScreen } from './features/cards/CardsScreen';
 import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
+import { OutboxScreen } from './features/outbox/OutboxScreen';
+import { AuditScreen } from './features/audit/AuditScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit';
 type View = { name: ScreenName } | { name: 'production'; jobId: string };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
@@ -38,6 +40,8 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
   { name: 'officers', label: 'Officers', channel: 'officers.list' },
   { name: 'cards', label: 'Cards', channel: 'cards.list' },
+  { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
+  { name: 'audit', label: 'Audit log', channel: 'audit.list' },
 ];
 
 /** The screens `officer` may open, in navigation order. */
@@ -164,6 +168,8 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
           {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
           {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
+          {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
+          {view.name === 'audit' && allowed('audit') && <AuditScreen />}
           {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
         </main>
       </div>

@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
 import { channels } from '../../contract/station-api.js';
 import { AuditService } from '../../core/audit/service.js';
-import type { AuditVerification } from '../../core/audit/verify.js';
+import { auditVerificationLines } from '../../contract/audit-report.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -34,11 +34,6 @@ function given(entries: Record<string, string | boolean | undefined>): Record<st
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
 
-function headLine(v: AuditVerification): string {
-  const h = v.lastSignedHead;
-  return h ? `last signed head: seq ${h.seq} at ${h.at} (hash ${h.hash})` : 'no signed head yet';
-}
-
 /** Runs `station audit VERB`; returns the exit code (1 when the log is broken). */
 export async function auditCommand(ctx: CliContext, verb: string | undefined, flags: Flags): Promise<number> {
   switch (verb) {
@@ -47,17 +42,8 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
       const station = await ctx.station();
       await ctx.authorize('audit.verify');
       const result = new AuditService({ store: station.store, signer: station.auditSigner }).verify({ sign: input.sign });
-      ctx.result(result, () => {
-        if (result.ok) {
-          const head = result.head ? `, head seq ${result.head.seq} (hash ${result.head.hash})` : '';
-          process.stdout.write(`Audit log intact: ${result.events} events${head}; ${headLine(result)}.\n`);
-          if (result.signed) process.stdout.write(`Signed the chain head at seq ${result.signed.seq}.\n`);
-        } else {
-          const b = result.firstBroken!;
-          process.stdout.write(`Audit log BROKEN at seq ${b.seq} (${b.problem}): ${b.message}\n`);
-          process.stdout.write(`${result.events} events stored; ${headLine(result)}.\n`);
-        }
-      });
+      // The same sentences as the Audit screen's "Verify chain".
+      ctx.result(result, () => auditVerificationLines(result).forEach((line) => process.stdout.write(`${line}\n`)));
       return result.ok ? 0 : 1;
     }
     case 'export': {

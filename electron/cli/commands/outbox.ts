@@ -1,8 +1,10 @@
 /**
  * `station outbox …`: the notifications to the IDPRS (issue 5).
  *   outbox list [--dead]                  pending and dead events (--dead: dead letters only)
- *   outbox redeliver ID | --all-dead      dead letters back in their stream
- *   outbox deliver                        the delivery worker, until SIGINT/SIGTERM (or SIGKILL: nothing is lost)
+ *   outbox redeliver ID | --all-dead      dead letters back in their stream (audited, as on the Notifications screen)
+ *   outbox deliver                        the delivery worker, until SIGINT/SIGTERM (or SIGKILL: nothing is lost);
+ *                                         it sends only while it holds the data dir's delivery lease (a running
+ *                                         station face may hold it: then this worker waits)
  *   outbox secret set                     seals STATION_NOTIFY_SECRET as the HMAC secret shared with the IDPRS
  *
  * Officers with the admin or security role only (the outbox holds every
@@ -15,6 +17,7 @@ import { requireOfficer } from '../../core/workflow/authorization.js';
 import type { Role } from '../../core/workflow/types.js';
 import { outboxRepository, type OutboxEvent } from '../../core/notifications/outbox.js';
 import { setNotificationSecret } from '../../core/notifications/secret.js';
+import { OutboxService } from '../../core/notifications/service.js';
 import { createStationDeliveryWorker, NOTIFY_SECRET_ENV } from '../../core/notifications/station-delivery.js';
 import type { DeliveryOutcome } from '../../core/notifications/worker.js';
 
@@ -41,7 +44,8 @@ function view(e: OutboxEvent) {
 /** Runs `station outbox VERB …`; returns the exit code. */
 export async function outboxCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
   const station = await ctx.station();
-  requireOfficer(await ctx.authorize(), OUTBOX_ROLES);
+  const caller = await ctx.authorize();
+  requireOfficer(caller, OUTBOX_ROLES);
   const outbox = outboxRepository(station.store.db);
   switch (verb) {
     case 'list': {
@@ -54,15 +58,18 @@ export async function outboxCommand(ctx: CliContext, verb: string | undefined, a
       return 0;
     }
     case 'redeliver': {
-      const now = new Date();
+      // Through the same service as the outbox.redeliver channel: each letter put back is audited.
+      const service = new OutboxService({ store: station.store });
+      const actor = caller.officer.username;
       if (flags['all-dead']) {
-        const count = outbox.redeliverAllDead(now);
+        const count = service.redeliver({ allDead: true }, actor).redelivered.length;
         ctx.result({ redelivered: count }, () => process.stdout.write(`${count} dead letter(s) back in the outbox.\n`));
         return 0;
       }
       const id = args[0];
       if (!id) throw new StationError('INVALID_INPUT', USAGE);
-      const e = outbox.redeliver(id, now);
+      service.redeliver({ eventId: id }, actor);
+      const e = outbox.get(id)!;
       ctx.result(view(e), () => process.stdout.write(line(e)));
       return 0;
     }

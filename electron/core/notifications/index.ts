@@ -9,3 +9,4 @@ export { retryDelayMs } from './backoff.js';
 export { setNotificationSecret, loadNotificationSecret } from './secret.js';
 export { NotificationsConfigSchema, DeliveryPolicySchema, DEFAULT_DELIVERY_POLICY, type NotificationsConfig, type DeliveryPolicy } from './config.js';
 export { createStationDeliveryWorker, NOTIFY_SECRET_ENV } from './station-delivery.js';
+export { deliveryLease, leaseTtlMs, type DeliveryLease } from './lease.js';

@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
-import { guard } from '../store/sql.js';
+import { filterParams, guard, optionalEquals } from '../store/sql.js';
+import { assertNoSecrets } from '../audit/secret-guard.js';
 import { isNotificationType, type NewNotification, type NotificationPayload, type NotificationType } from './events.js';
 
 /** Where an outbox event stands. */
@@ -97,12 +98,48 @@ const MAX_ERROR_LENGTH = 300;
 /** Condition: the row still waits for delivery. */
 const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
+/** A filter for {@link OutboxRepository.page}: one status, optionally one person or card; offset paging. */
+export interface OutboxPageQuery {
+  status: OutboxStatus;
+  personId?: string;
+  cardId?: string;
+  /** Events skipped (0 by default). */
+  offset?: number;
+  /** Events returned at most. */
+  limit: number;
+}
+
+/** One page of events and the number of events matching the filter. */
+export interface OutboxPage {
+  events: OutboxEvent[];
+  total: number;
+}
+
+/**
+ * Row order of each status in the screens: pending in delivery order (by due
+ * time), delivered newest first, dead letters in the order they died.
+ */
+const PAGE_ORDER: Record<OutboxStatus, string> = {
+  pending: 'next_attempt_at, stream, seq',
+  delivered: 'delivered_at DESC, stream, seq DESC',
+  dead: 'dead_at, stream, seq',
+};
+/** The optional criteria of a page (key → column). */
+const PAGE_FILTER = { personId: 'person_id', cardId: 'card_id' };
+const STATUS_CONDITION: Record<OutboxStatus, string> = {
+  pending: PENDING,
+  delivered: 'delivered_at IS NOT NULL',
+  dead: 'dead_at IS NOT NULL',
+};
+
 /** Access to the outbox table of one database. */
 export interface OutboxRepository {
   /** The event, or undefined. */
   get(id: string): OutboxEvent | undefined;
   /** Events by stream then seq; `status` filters; at most `limit` (default 1000). */
   list(filter?: { status?: OutboxStatus; limit?: number }): OutboxEvent[];
+  /** The events of one status (optionally of one person or card), a page at a time, in {@link PAGE_ORDER}. */
+  page(query: OutboxPageQuery): OutboxPage;
   /**
    * The events that may be sent now: the first pending event of each stream
    * (never a later one while an earlier one is pending), due at `now`,
@@ -187,6 +224,17 @@ function createOutboxRepository(db: Database): OutboxRepository {
       const rows = guard('notification', () => (filter.status ? listStatus[filter.status].all(limit) : listAll.all(limit)) as OutboxRow[]);
       return rows.map(toEvent);
     },
+    page(q) {
+      const where = `${STATUS_CONDITION[q.status]} AND ${optionalEquals(PAGE_FILTER)}`;
+      const params = filterParams(PAGE_FILTER, q);
+      return guard('notification', () => {
+        const total = (db.prepare(`SELECT count(*) AS n FROM outbox_events WHERE ${where}`).get(params) as { n: number }).n;
+        const rows = db
+          .prepare(`SELECT * FROM outbox_events WHERE ${where} ORDER BY ${PAGE_ORDER[q.status]} LIMIT @limit OFFSET @offset`)
+          .all({ ...params, limit: q.limit, offset: q.offset ?? 0 }) as OutboxRow[];
+        return { events: rows.map(toEvent), total };
+      });
+    },
     due(now, limit) {
       return guard('notification', () => due.all(now.toISOString(), limit) as OutboxRow[]).map(toEvent);
     },
@@ -242,6 +290,13 @@ export function recordNotification(store: StationStore, event: NewNotification, 
     throw new StationError('INTERNAL', 'A notification must be recorded in the transaction of the change it reports.', { type: event.type });
   }
   if (!isNotificationType(event.type)) throw new StationError('INVALID_INPUT', 'The notification type is unknown.', { type: event.type });
+  try {
+    // The payload leaves the station: the same rule as the audit log, no key may name a secret.
+    assertNoSecrets(event.data);
+  } catch (e) {
+    const field = e instanceof StationError ? e.details?.field : undefined;
+    throw new StationError('INVALID_INPUT', 'A notification may not carry a secret such as a PIN, PUK, password or key.', { type: event.type, field: typeof field === 'string' ? field : undefined });
+  }
   const person = store.persons.get(event.personId);
   if (!person) throw new StationError('NOT_FOUND_RECORD', 'The notification concerns a person who does not exist.', { record: 'person' });
   const card = event.cardId ? store.cards.get(event.cardId) : undefined;

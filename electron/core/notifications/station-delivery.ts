@@ -9,6 +9,7 @@ import type { StationConfig } from '../config/station-config.js';
 import type { SecretBox } from '../pki/secret-box.js';
 import type { StationStore } from '../store/store.js';
 import { HttpNotificationSink } from './http-sink.js';
+import { deliveryLease, leaseTtlMs } from './lease.js';
 import { outboxRepository } from './outbox.js';
 import { loadNotificationSecret } from './secret.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './worker.js';
@@ -17,7 +18,9 @@ import { DeliveryWorker, type DeliveryWorkerOptions } from './worker.js';
 export const NOTIFY_SECRET_ENV = 'STATION_NOTIFY_SECRET';
 
 /**
- * A worker delivering the station's outbox to `config.notifications.url` (not started).
+ * A worker delivering the station's outbox to `config.notifications.url` (not
+ * started). It sends only while it holds the data dir's delivery lease
+ * (lease.ts), so the faces and `station outbox deliver` never deliver at once.
  * @param deps   the store, the keyring's box (opens the secret), the configuration
  * @param extra  progress and error callbacks, timers (tests)
  * @throws StationError INVALID_INPUT when notifications.url or the secret is not set; SECRETS_LOCKED when the secret cannot be opened
@@ -34,6 +37,7 @@ export function createStationDeliveryWorker(
     outbox: outboxRepository(deps.store.db),
     sink: new HttpNotificationSink({ url: config.url, secret, timeoutMs: config.requestTimeoutMs, now: extra.timers?.now }),
     policy: config,
+    lease: deliveryLease(deps.store.db, leaseTtlMs(config)),
     ...extra,
   });
 }

@@ -11,6 +11,7 @@
  */
 import type { DeliveryPolicy } from './config.js';
 import { retryDelayMs } from './backoff.js';
+import type { DeliveryLease } from './lease.js';
 import type { OutboxEvent, OutboxRepository } from './outbox.js';
 import { DeliveryFailure, type NotificationSink } from './sink.js';
 
@@ -61,6 +62,11 @@ export interface DeliveryWorkerOptions {
   sink: NotificationSink;
   policy: DeliveryPolicy;
   timers?: WorkerTimers;
+  /**
+   * The data dir's delivery lease (lease.ts): when given, a pass sends only
+   * while this worker holds it, so one worker per data dir delivers.
+   */
+  lease?: Pick<DeliveryLease, 'acquire' | 'release'>;
   /** Called after every attempt (CLI progress, tests). */
   onOutcome?: (outcome: DeliveryOutcome) => void;
   /** Called when a pass fails as a whole (database error); the loop goes on after a poll interval. */
@@ -76,6 +82,8 @@ export class DeliveryWorker {
   private loop: Promise<void> | undefined;
   private stopping = new AbortController();
   private wakeUp = new AbortController();
+  /** Whether the last pass held the lease (always true without a lease). */
+  private holding = true;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.timers = options.timers ?? SYSTEM_TIMERS;
@@ -84,15 +92,18 @@ export class DeliveryWorker {
   /**
    * One pass: claims the events due now (the first pending event of each
    * stream, at most `concurrency`), attempts them in parallel and records each
-   * outcome. @returns the outcomes (empty when nothing was due)
+   * outcome. With a lease, nothing is sent unless this worker holds it.
+   * @returns the outcomes (empty when nothing was due or another worker holds the lease)
    */
   async deliverDue(): Promise<DeliveryOutcome[]> {
-    const { outbox, policy } = this.options;
+    const { outbox, policy, lease } = this.options;
     const now = this.timers.now();
-    const lease = new Date(now.getTime() + policy.requestTimeoutMs + LEASE_MARGIN_MS);
+    this.holding = lease ? lease.acquire(now) : true;
+    if (!this.holding) return [];
+    const claimUntil = new Date(now.getTime() + policy.requestTimeoutMs + LEASE_MARGIN_MS);
     const claimed = outbox
       .due(now, policy.concurrency)
-      .map((e) => outbox.claim(e.id, now, lease))
+      .map((e) => outbox.claim(e.id, now, claimUntil))
       .filter((e): e is OutboxEvent => e !== undefined);
     return Promise.all(claimed.map((e) => this.attempt(e)));
   }
@@ -109,12 +120,21 @@ export class DeliveryWorker {
     this.wakeUp.abort();
   }
 
-  /** Stops the loop: in-flight requests are aborted (their events stay pending) and the loop ends. */
+  /**
+   * Stops the loop: in-flight requests are aborted (their events stay
+   * pending), the loop ends and the lease is given up for the next worker.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
     this.wakeUp.abort();
     await this.loop;
     this.loop = undefined;
+    try {
+      this.options.lease?.release();
+    } catch (e) {
+      // The lease then simply expires.
+      this.options.onError?.(e);
+    }
   }
 
   private async run(): Promise<void> {
@@ -126,7 +146,8 @@ export class DeliveryWorker {
         const outcomes = await this.deliverDue();
         // A delivered event may have made its stream's next one due at once.
         if (outcomes.length > 0) continue;
-        const next = outbox.nextDueAt();
+        const next = this.holding ? outbox.nextDueAt() : undefined;
+        // Not the lease holder: look again after a poll interval, whatever is due.
         if (next !== undefined) waitMs = Math.min(waitMs, Math.max(0, Date.parse(next) - this.timers.now().getTime()));
       } catch (e) {
         this.options.onError?.(e);
@@ -147,7 +168,12 @@ export class DeliveryWorker {
     } catch (e) {
       const failure = e instanceof DeliveryFailure ? e : new DeliveryFailure('The notification could not be sent.', false);
       const now = this.timers.now();
-      if (failure.permanent || event.attempts >= policy.maxAttempts) {
+      if (this.stopping.signal.aborted) {
+        // Cut by stop(), not refused: due again at once for the next worker, never a dead letter.
+        const error = 'The delivery stopped before the IDPRS answered.';
+        outbox.markRetry(event.id, error, now);
+        outcome = { ...base, result: 'retry', error, retryAt: now.toISOString() };
+      } else if (failure.permanent || event.attempts >= policy.maxAttempts) {
         const error = failure.permanent ? `${failure.message} The IDPRS refused the event.` : `${failure.message} Gave up after ${event.attempts} attempts.`;
         outbox.markDead(event.id, error, now);
         outcome = { ...base, result: 'dead', error };

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditEventRecord, type NewAuditEvent } from './records.js';
-import { fromJson, guard, validate, type StoreContext } from './sql.js';
+import { filterParams, fromJson, guard, optionalEquals, validate, type StoreContext } from './sql.js';
 import { StationError } from '../errors.js';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
 import { canonicalJson } from '../audit/canonical-json.js';
@@ -210,21 +210,21 @@ const toKey = (r: KeyRow): AuditKeyRecord => ({
   createdAt: r.created_at,
 });
 
+/** The records an event concerns, as optional filter criteria (key → column). */
+const RECORD_FILTER = { cardId: 'card_id', jobId: 'job_id', personId: 'person_id' };
+/** The auditor's criteria: the records, and the acting officer. */
+const QUERY_FILTER = { ...RECORD_FILTER, actor: 'actor' };
+
 export function auditRepository(ctx: StoreContext): AuditRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO audit_events (seq, at, actor, action, outcome, person_id, card_id, job_id, details_json, prev_hash, hash)
      VALUES (@seq, @at, @actor, @action, @outcome, @personId, @cardId, @jobId, @details, @prevHash, @hash) RETURNING *`,
   );
-  const select = db.prepare(
-    `SELECT * FROM audit_events
-     WHERE (@cardId IS NULL OR card_id = @cardId) AND (@jobId IS NULL OR job_id = @jobId) AND (@personId IS NULL OR person_id = @personId)
-     ORDER BY seq`,
-  );
+  const select = db.prepare(`SELECT * FROM audit_events WHERE ${optionalEquals(RECORD_FILTER)} ORDER BY seq`);
   const selectQuery = db.prepare(
     `SELECT * FROM audit_events
-     WHERE (@cardId IS NULL OR card_id = @cardId) AND (@jobId IS NULL OR job_id = @jobId) AND (@personId IS NULL OR person_id = @personId)
-       AND (@actor IS NULL OR actor = @actor) AND seq > @afterSeq
+     WHERE ${optionalEquals(QUERY_FILTER)} AND seq > @afterSeq
        AND (@from IS NULL OR julianday(at) >= julianday(@from)) AND (@before IS NULL OR julianday(at) < julianday(@before))
      ORDER BY seq LIMIT @limit`,
   );
@@ -311,18 +311,13 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
       );
     },
     list(filter = {}) {
-      const rows = guard('audit event', () =>
-        select.all({ cardId: filter.cardId ?? null, jobId: filter.jobId ?? null, personId: filter.personId ?? null }) as AuditRow[],
-      );
+      const rows = guard('audit event', () => select.all(filterParams(RECORD_FILTER, filter)) as AuditRow[]);
       return rows.map(toRecord);
     },
     query(q) {
       const rows = guard('audit event', () =>
         selectQuery.all({
-          cardId: q.cardId ?? null,
-          jobId: q.jobId ?? null,
-          personId: q.personId ?? null,
-          actor: q.actor ?? null,
+          ...filterParams(QUERY_FILTER, q),
           afterSeq: q.afterSeq ?? 0,
           from: q.from ?? null,
           before: q.before ?? null,

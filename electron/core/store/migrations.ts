@@ -388,6 +388,22 @@ CREATE TABLE puk_rotations (
 );
 `;
 
+/**
+ * v6: the notification delivery lease (issue 5): one row naming the delivery
+ * worker that may send the outbox now and until when. A worker renews it on
+ * every pass; another worker (a second station face on the same data dir,
+ * `station outbox deliver`) sends nothing until it expires, so exactly one
+ * worker per data dir delivers, and a killed worker is replaced once its
+ * lease runs out.
+ */
+const V6_DELIVERY_LEASE = `
+CREATE TABLE notification_delivery_lease (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  holder      TEXT NOT NULL CHECK (length(holder) > 0),
+  expires_at  TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -395,6 +411,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: 'notification outbox', up: V3_OUTBOX },
   { id: 4, name: 'audit hash chain, signed heads', up: V4_AUDIT_CHAIN },
   { id: 5, name: 'PUK rotations in flight', up: V5_PUK_ROTATIONS },
+  { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

@@ -95,3 +95,25 @@ export function setClause(patch: Record<string, unknown>, columns: Record<string
   }
   return keys.map((k) => `${columns[k]} = @${k}`).join(', ');
 }
+
+/**
+ * Optional equality criteria for one prepared statement that serves every
+ * combination of filters: `(@key IS NULL OR column = @key) AND …` for each
+ * camelCase key → column of `columns` (an absent criterion is bound as NULL
+ * and matches every row; see {@link filterParams}).
+ * @returns the SQL condition (without WHERE); `1` when `columns` is empty
+ */
+export function optionalEquals(columns: Record<string, string>): string {
+  const terms = Object.entries(columns).map(([key, column]) => `(@${key} IS NULL OR ${column} = @${key})`);
+  return terms.length > 0 ? terms.join(' AND ') : '1';
+}
+
+/**
+ * The parameters of {@link optionalEquals}: each key of `columns` with its
+ * value from `filter`, or NULL when the filter does not give it.
+ */
+export function filterParams<K extends string>(columns: Record<K, string>, filter: Partial<Record<NoInfer<K>, string | number | null>>): Record<K, string | number | null> {
+  const params = {} as Record<K, string | number | null>;
+  for (const key of Object.keys(columns) as K[]) params[key] = filter[key] ?? null;
+  return params;
+}

@@ -206,10 +206,12 @@ export class OfficerService {
   }
 
   /**
-   * The caller on `connectionId` for an authorized call, counting the call as activity.
+   * The caller on `connectionId` for an authorized call, counting the call as
+   * activity unless `activity` is false (a screen's background refresh, which
+   * must not keep an unattended session from locking).
    * @throws StationError NOT_AUTHENTICATED (no login, or the account was disabled), SESSION_LOCKED (idle too long)
    */
-  caller(connectionId: string): Extract<Caller, { kind: 'officer' }> {
+  caller(connectionId: string, { activity = true }: { activity?: boolean } = {}): Extract<Caller, { kind: 'officer' }> {
     this.lockIfIdle(connectionId);
     const s = this.sessions.get(connectionId);
     if (!s) throw new StationError('NOT_AUTHENTICATED', 'Log in as an officer first.');
@@ -219,7 +221,7 @@ export class OfficerService {
       this.sessions.delete(connectionId);
       throw new StationError('NOT_AUTHENTICATED', 'This officer account is disabled: ask an administrator.');
     }
-    s.lastActivity = this.now().getTime();
+    if (activity) s.lastActivity = this.now().getTime();
     return { kind: 'officer', officer: toOfficer(record), sessionId: connectionId };
   }
 

@@ -17,6 +17,8 @@ import { createOfficersStore, type OfficersState, type OfficersStore } from './o
 import { createCardsStore, type CardsState, type CardsStore } from './cards-store';
 import { watchSession, type SessionListener } from './session-watch';
 import { createKioskStore, type KioskState, type KioskStore } from './kiosk-store';
+import { createOutboxStore, OUTBOX_EMPTY, type OutboxState, type OutboxStore } from './outbox-store';
+import { createAuditStore, AUDIT_EMPTY, type AuditState, type AuditStore } from './audit-store';
 
 export interface Stores {
   station: StationStore;
@@ -30,6 +32,8 @@ export interface Stores {
   officers: OfficersStore;
   cards: CardsStore;
   kiosk: KioskStore;
+  outbox: OutboxStore;
+  audit: AuditStore;
 }
 
 /**
@@ -55,6 +59,8 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     jobs: createJobsStore(api),
     cards: createCardsStore(api),
     kiosk: createKioskStore(api),
+    outbox: createOutboxStore(api),
+    audit: createAuditStore(api),
   };
 }
 
@@ -71,6 +77,8 @@ export function forgetOfficerData(stores: Stores): void {
   stores.officers.setState({ list: [], listError: null, addError: null });
   stores.jobs.setState({ list: [], listError: null, jobs: {}, errors: {}, secrets: {} });
   stores.cards.setState({ filter: 'all', query: '', list: [], listError: null, detail: null, detailError: null, actionError: null, outcome: null, crl: null, crlError: null, history: null });
+  stores.outbox.setState(OUTBOX_EMPTY);
+  stores.audit.setState(AUDIT_EMPTY);
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -108,5 +116,9 @@ export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStor
 export const useCards = <T,>(selector: (s: CardsState) => T): T => useStore(useStores().cards, selector);
 /** Selects from the kiosk store. */
 export const useKiosk = <T,>(selector: (s: KioskState) => T): T => useStore(useStores().kiosk, selector);
+/** Selects from the Notifications (outbox) store. */
+export const useOutbox = <T,>(selector: (s: OutboxState) => T): T => useStore(useStores().outbox, selector);
+/** Selects from the audit store. */
+export const useAudit = <T,>(selector: (s: AuditState) => T): T => useStore(useStores().audit, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };

@@ -99,6 +99,8 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'kiosk.identify': { employeeId: 'E-1', email: 'eve@example.test' },
     'kiosk.request': { profile: 'employee' },
     'kiosk.reset': {},
+    'outbox.list': { status: 'pending', personId, cardId: 'card-1', offset: 0, limit: 10 },
+    'outbox.redeliver': { eventId: 'event-1' },
   };
 }
 

@@ -34,6 +34,9 @@ const h = vi.hoisted(() => {
     dispatched: [] as unknown[][],
     coreListeners: new Map<string, (p: unknown, target?: string) => void>(),
     resolveReady: undefined as undefined | (() => void),
+    /** Stations the delivery was started for, and the shutdown steps in order. */
+    deliveryStarted: [] as unknown[],
+    shutdown: [] as string[],
   };
   return state;
 });
@@ -128,7 +131,20 @@ vi.mock('../../../electron/boot/open-station.js', () => ({
         },
         close: async () => undefined,
       }),
-      close: async () => undefined,
+      close: async () => void h.shutdown.push('station closed'),
+    };
+  },
+}));
+
+vi.mock('../../../electron/boot/notification-delivery.js', () => ({
+  startNotificationDelivery: (station: unknown) => {
+    h.deliveryStarted.push(station);
+    return {
+      stop: async () => {
+        // The worker's requests end before the station (and its store) closes.
+        await new Promise((r) => setTimeout(r, 5));
+        h.shutdown.push('delivery stopped');
+      },
     };
   },
 }));
@@ -153,7 +169,7 @@ beforeEach(() => {
   mkdirSync(join(h.appPath, 'renderer', 'dist'), { recursive: true });
   writeFileSync(join(h.appPath, 'renderer', 'dist', 'index.html'), '<!doctype html><title>PIV Station</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer build');
-  Object.assign(h, { backend: 'gnome_libsecret', singleInstance: true, schemes: [], windows: [], errorBoxes: [], exitCodes: [], quits: 0, opened: [], dispatched: [], resolveReady: undefined });
+  Object.assign(h, { backend: 'gnome_libsecret', singleInstance: true, schemes: [], windows: [], errorBoxes: [], exitCodes: [], quits: 0, opened: [], dispatched: [], resolveReady: undefined, deliveryStarted: [], shutdown: [] });
   h.protocolHandlers.clear();
   h.ipcHandlers.clear();
   h.appEvents.clear();
@@ -161,7 +177,12 @@ beforeEach(() => {
   delete process.env.STATION_DATA_DIR;
 });
 
+const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
 afterEach(() => {
+  // main.ts registers its signal handlers on every (re)import: drop them.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const l of process.listeners(signal)) if (!signalListeners[signal].includes(l)) process.off(signal, l);
+  }
   process.argv = argv;
   rmSync(dir, { recursive: true, force: true });
 });
@@ -237,6 +258,26 @@ describe('electron/shell/main', () => {
     h.coreListeners.get('session.locked')!({}, `webcontents:${(ours as unknown as { id: number }).id}`);
     expect((ours as { sent: unknown[][] }).sent[1]).toEqual(['station:event', { event: 'session.locked', payload: {} }]);
     expect([...h.coreListeners.keys()].sort()).toEqual(['batch.changed', 'job.event', 'reader.changed', 'request.changed', 'session.locked']);
+  });
+
+  it('starts notification delivery with the station; a quit (window closed, SIGTERM) stops it before the station closes', async () => {
+    await startMain();
+    expect(h.deliveryStarted).toHaveLength(1);
+    const quitsBefore = h.quits;
+    process.emit('SIGTERM');
+    expect(h.quits).toBe(quitsBefore + 1);
+    // The quit reaches will-quit, which holds the exit until delivery and station are closed.
+    let prevented = false;
+    for (const fn of h.appEvents.get('will-quit') ?? []) (fn as (e: unknown) => void)({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await vi.waitFor(() => expect(h.shutdown).toEqual(['delivery stopped', 'station closed']));
+    await vi.waitFor(() => expect(h.quits).toBe(quitsBefore + 2));
+    // The second will-quit (after closing) lets the app exit.
+    let preventedAgain = false;
+    for (const fn of h.appEvents.get('will-quit') ?? []) (fn as (e: unknown) => void)({ preventDefault: () => (preventedAgain = true) });
+    expect(preventedAgain).toBe(false);
+    for (const fn of h.appEvents.get('window-all-closed') ?? []) (fn as () => void)();
+    expect(h.quits).toBe(quitsBefore + 3);
   });
 
   it('refuses the basic_text keyring fallback with a dialog and exits, opening nothing', async () => {

@@ -102,6 +102,23 @@ describe('recordNotification', () => {
     expect(() => store.transaction(() => recordNotification(store, { type: 'card.produced', personId: 'nobody' }))).toThrow(/person/);
     expect(() => store.transaction(() => recordNotification(store, { type: 'card.produced', personId: ada.id, cardId: 'nocard' }))).toThrow(/card/);
   });
+
+  it('refuses data naming a secret (the payload leaves the station), and writes nothing', () => {
+    const { store, ada, outbox } = setup();
+    for (const data of [{ pin: '123456' }, { reason: 'lost', nested: { newPuk: '12345678' } }, { managementKey: 'x' }]) {
+      try {
+        store.transaction(() => recordNotification(store, { type: 'card.suspended', personId: ada.id, data }));
+        expect.unreachable();
+      } catch (e) {
+        expect(isStationError(e, 'INVALID_INPUT')).toBe(true);
+        expect((e as Error).message).toMatch(/notification may not carry a secret/);
+        expect(JSON.stringify(e)).not.toMatch(/123456|12345678/);
+      }
+    }
+    expect(outbox.counts()).toEqual({ pending: 0, delivered: 0, dead: 0 });
+    store.transaction(() => recordNotification(store, { type: 'card.suspended', personId: ada.id, data: { reason: 'lost', pinRetriesLeft: 3 } }));
+    expect(outbox.counts().pending).toBe(1);
+  });
 });
 
 describe('outbox repository', () => {

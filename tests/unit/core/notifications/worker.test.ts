@@ -160,6 +160,27 @@ describe('DeliveryWorker', () => {
     await worker.stop();
     expect(outbox.counts()).toEqual({ pending: 0, delivered: 4, dead: 0 });
   });
+
+  it('a request cut by stop() leaves its event pending and due at once, even on its last attempt', async () => {
+    const store = memoryStore();
+    const ada = store.persons.add(ADA);
+    const event = store.transaction(() => recordNotification(store, { type: 'request.created', personId: ada.id }));
+    const outbox = outboxRepository(store.db);
+    let started = false;
+    const sink: NotificationSink = {
+      deliver: (_e, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          started = true;
+          signal?.addEventListener('abort', () => reject(new DeliveryFailure('The IDPRS could not be reached (AbortError).', false)), { once: true });
+        }),
+    };
+    const worker = new DeliveryWorker({ outbox, sink, policy: { ...DEFAULT_DELIVERY_POLICY, maxAttempts: 1 }, timers: SYSTEM_TIMERS });
+    worker.start();
+    await waitFor(() => started);
+    await worker.stop();
+    expect(outbox.get(event.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'The delivery stopped before the IDPRS answered.' });
+    expect(outbox.due(new Date(), 10).map((e) => e.id)).toEqual([event.id]);
+  });
 });
 
 async function waitFor(cond: () => boolean): Promise<void> {

@@ -64,6 +64,8 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'kiosk.identify': { employeeId: 'NOBODY-1', email: 'nobody@example.test' },
   'kiosk.request': { profile: 'employee' },
   'kiosk.reset': {},
+  'outbox.list': { status: 'dead', personId: NO_ID },
+  'outbox.redeliver': { eventId: NO_ID },
 };
 
 let ts: TrainingStation;
