@@ -5,8 +5,6 @@
 import { StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { encodeFascn } from '../piv/objects/fascn.js';
-import { toHex } from '../piv/tlv.js';
 import { findProfile } from '../config/station-config.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
@@ -15,7 +13,7 @@ import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertValidPin } from './pin-policy.js';
-import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from './card-numbering.js';
+import { createCardObject } from '../workflow/requests-card-object.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -43,8 +41,8 @@ export class ProductionService {
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
 
   /**
-   * Creates the card record (GUID, FASC-N from the credential sequence,
-   * expiration) and the job with all its steps pending.
+   * Creates the card object (GUID, FASC-N from the credential sequence,
+   * expiration; createCardObject, origin 'direct') and the job with all its steps pending.
    * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN, profile)
    */
   createJob(req: ProduceRequest): JobRecord {
@@ -57,21 +55,7 @@ export class ProductionService {
     const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, req.algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
     const params: ProductionParams = { profile: profile.id, algorithms, pinSource: req.pin ? 'given' : 'generated' };
     return store.transaction(() => {
-      const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
-      const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
-      const uuid = newCardUuid();
-      const card = store.cards.create({
-        personId: person.id,
-        cardProfile: profile.id,
-        status: 'in_production',
-        guid: toHex(uuid.bytes),
-        fascn: toHex(encodeFascn(fields)),
-        agencyCode: fields.agencyCode,
-        systemCode: fields.systemCode,
-        credentialNumber: fields.credentialNumber,
-        expirationDate: addMonths(now, profile.cardValidityMonths),
-        mgmtKeyState: 'transport',
-      });
+      const card = createCardObject(this.deps, person, profile.id, now, 'direct');
       const job = store.jobs.create(
         { kind: 'produce', cardId: card.id, personId: person.id, readerName: req.readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
         productionStepNames(),
