@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseBatchCsv } from '../../../../electron/core/issuance/batch-csv.js';
+import { parseBatchCsv, readBatchCsv } from '../../../../electron/core/issuance/batch-csv.js';
 
 describe('parseBatchCsv', () => {
   test('takes the request column by its header, in file order, skipping blank lines', () => {
@@ -25,5 +25,20 @@ describe('parseBatchCsv', () => {
   test('refuses more requests than one batch holds', () => {
     const many = Array.from({ length: 10_001 }, (_, i) => `r${i}`).join('\n');
     expect(() => parseBatchCsv(many)).toThrow(/at most 10000/);
+  });
+
+  test('readBatchCsv collects every problem with its line, and keeps the good rows', () => {
+    expect(readBatchCsv('request,name\nr-1,A\nbad id,B\nr-2,C\nr-1,D\n,E\n')).toEqual({
+      rows: [
+        { line: 2, requestId: 'r-1' },
+        { line: 4, requestId: 'r-2' },
+      ],
+      problems: [
+        { line: 3, message: 'Line 3 of the batch file has no valid request id.' },
+        { line: 5, message: 'Line 5 of the batch file repeats the request on line 2.' },
+        { line: 6, message: 'Line 6 of the batch file has no valid request id.' },
+      ],
+    });
+    expect(readBatchCsv('request\n')).toEqual({ rows: [], problems: [{ line: null, message: 'The batch file lists no request.' }] });
   });
 });
