@@ -168,6 +168,8 @@ export type BatchView = z.infer<typeof BatchShape>;
 export const MAX_BATCH_CSV_CHARS = 512 * 1024;
 /** Most characters one line of a CSV batch file may have (a request id and a few columns). */
 export const MAX_BATCH_CSV_LINE_CHARS = 2000;
+/** The sentence for a batch file over MAX_BATCH_CSV_CHARS (the renderer refuses such a file before sending it). */
+export const BATCH_CSV_TOO_LARGE = 'The batch file is too large: a batch file lists at most 10 000 requests.';
 /** A CSV batch file checked by the core before a batch starts: the requests it names and every bad line. */
 export const BatchCsvShape = z.object({
   requests: z.array(z.object({ line: z.number(), requestId: z.string(), personName: z.string() })),
@@ -349,7 +351,7 @@ export const channels = {
       .object({
         csv: z
           .string()
-          .max(MAX_BATCH_CSV_CHARS, 'The batch file is too large: a batch file lists at most 10 000 requests.')
+          .max(MAX_BATCH_CSV_CHARS, BATCH_CSV_TOO_LARGE)
           .refine((csv) => csv.split('\n').every((line) => line.length <= MAX_BATCH_CSV_LINE_CHARS), 'A line of the batch file is too long: is it a CSV file of card requests?'),
       })
       .strict(),
