@@ -2,7 +2,8 @@
  * `station batch run` through the real pcscd: a CSV batch of two requests on
  * one vpcd reader, the test inserting a blank card each time the reader is
  * empty; the command follows the batch until done and exits 0 with the
- * batch's figures. A registration officer is refused by the core (exit 1, FORBIDDEN).
+ * batch's figures. A file with bad lines, and a registration officer, are
+ * refused by the core (exit 2, INVALID_INPUT naming every bad line; exit 1, FORBIDDEN).
  *
  * A crash: the station running a batch is killed (SIGKILL) in the middle of a
  * card; the station opened again on the same data dir resumes the batch, the
@@ -81,6 +82,13 @@ describe('station batch run', () => {
     const ids = await twoRequests(dataDir);
     const csv = join(dir, 'batch.csv');
     writeFileSync(csv, `name,request\nAda Lovelace,${ids[0]}\nAda Hopper,${ids[1]}\n`);
+
+    // A file with bad lines starts nothing: the core names every one.
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, `request\n${ids[0]}\nnot an id\nno-such-request\n`);
+    const refusedFile = await station(dataDir, ['batch', 'run', '--csv', bad, '--readers', VPCD_READER]);
+    expect(refusedFile.code).toBe(2); // bad input (electron/cli/main.ts exit codes)
+    expect(refusedFile.stderr).toContain('starts no batch: Line 3 of the batch file has no valid request id. Line 4: There is no card request no-such-request. [INVALID_INPUT]');
 
     // A registration officer may not run batches: the core refuses, the command says why.
     await stationJson(dataDir, ['officer', 'add', '--username', CLERK.username, '--roles', 'registration'], 0, { env: { STATION_NEW_PASSWORD: CLERK.password } });

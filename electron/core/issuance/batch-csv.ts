@@ -4,7 +4,6 @@
  * from the column headed `request`, `request_id`, `requestId` or `id`; without
  * such a header, from the first column of every line.
  */
-import { StationError } from '../errors.js';
 
 /** Most requests one batch may hold (the batches.start contract's limit). */
 export const MAX_BATCH_REQUESTS = 10_000;
@@ -82,15 +81,4 @@ export function readBatchCsv(text: string): { rows: BatchCsvRow[]; problems: Bat
   if (rows.length === 0 && problems.length === 0) problems.push({ line: null, message: 'The batch file lists no request.' });
   if (rows.length > MAX_BATCH_REQUESTS) problems.push({ line: null, message: `A batch holds at most ${MAX_BATCH_REQUESTS} requests; split the file.` });
   return { rows, problems };
-}
-
-/**
- * The request ids of a CSV batch, in file order (blank lines skipped).
- * @throws StationError INVALID_INPUT naming the line of the first bad or repeated id, an empty file, or more than 10 000 requests
- */
-export function parseBatchCsv(text: string): string[] {
-  const { rows, problems } = readBatchCsv(text);
-  const problem = problems[0];
-  if (problem) throw new StationError('INVALID_INPUT', problem.message, problem.line === null ? {} : { line: problem.line });
-  return rows.map((r) => r.requestId);
 }
