@@ -23,6 +23,8 @@ export function BatchesScreen() {
   const startError = useBatches((s) => s.startError);
   const csv = useBatches((s) => s.csv);
   const [source, setSource] = useState<BatchSource>('selected');
+  /** Bumped when a batch starts, so the file input forgets the file it started. */
+  const [csvRound, setCsvRound] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allReaders, setAllReaders] = useState(true);
   const [chosenReaders, setChosenReaders] = useState<Set<string>>(new Set());
@@ -53,6 +55,7 @@ export function BatchesScreen() {
     if (batchId) {
       setSelected(new Set());
       stores.batches.getState().clearCsv();
+      setCsvRound((n) => n + 1);
       void stores.requests.getState().loadApproved();
     }
   }
@@ -75,7 +78,7 @@ export function BatchesScreen() {
             </label>
           </fieldset>
           {source === 'csv' ? (
-            <BatchCsvPicker />
+            <BatchCsvPicker key={csvRound} />
           ) : approved.length === 0 ? (
             <p className="muted">No approved request is waiting for production.</p>
           ) : (

@@ -163,6 +163,7 @@ describe('BatchesScreen', () => {
       await screen.findByTestId('batch-panel');
       // The file is spent: the form is ready for the next one.
       await waitFor(() => expect(screen.queryByTestId('batch-csv-requests')).toBeNull());
+      expect((screen.getByTestId('batch-csv-file') as HTMLInputElement).files).toHaveLength(0);
     });
 
     it('a file with bad lines shows every problem the core named and cannot start', async () => {
