@@ -448,6 +448,7 @@ export function createCore(ports: CorePorts): StationCore {
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    'batches.parseCsv': async ({ csv }, ctx) => batches.checkCsv(csv, batchActor(ctx)),
     'cards.list': async ({ status, personId }) => lifecycleOf().list({ status, personId }),
     'cards.get': async ({ card }) => lifecycleOf().get(card),
     'cards.revoke': async ({ card, reason }, ctx) => lifecycleOf().revoke(card, reason, lifecycleActor(ctx)),

@@ -4,7 +4,9 @@
  * reader, which holds one blank card (no vpcd reader is used, so other tests
  * on the shared readers do not matter). The batch panel shows the item go
  * from waiting to done, the counts and the rate; the request ends produced;
- * the request left out stays approved.
+ * the request left out stays approved. Then a batch from a CSV file: the
+ * core names the bad lines of a bad file and nothing starts; a clean file
+ * lists its request and starts a batch of it, waiting for a blank card.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
@@ -71,5 +73,37 @@ describe('mass production in the browser', () => {
     // The request followed its batch job; the one left out is still waiting for production.
     await expect.poll(() => requestState(page, first.requestId), { timeout: UI_TIMEOUT_MS }).toBe('produced');
     expect(await requestState(page, second.requestId)).toBe('approved');
+
+    // A CSV file, read and checked by the core through the bridge.
+    await page.getByTestId('nav-batches').click();
+    await page.getByTestId('batches-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await page.getByTestId('batch-source-csv').check();
+    const file = page.getByTestId('batch-csv-file');
+    await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`request\n${first.requestId}\nnot an id\n`) });
+    const problems = page.getByTestId('batch-csv-problem');
+    await problems.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await problems.allTextContents()).toEqual([
+      `Line 2: Request ${first.requestId} is produced; only approved requests can be produced in a batch.`,
+      'Line 3 of the batch file has no valid request id.',
+    ]);
+    expect(await page.getByTestId('batch-start').isDisabled()).toBe(true);
+    await station.screenshot('03-csv-bad-lines');
+    await file.setInputFiles({ name: 'week.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,request\nChristine Darden,${second.requestId}\n`) });
+    const listed = page.locator(`[data-testid="batch-csv-request"][data-request-id="${second.requestId}"]`);
+    await listed.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await listed.textContent()).toBe('Line 2: Christine Darden');
+    expect(await page.getByTestId('batch-start').textContent()).toBe('Start the batch (1 card)');
+    // Only the training reader: a blank card another test puts in a shared vpcd reader must not be taken.
+    await page.getByTestId('batch-readers-chosen').check();
+    await page.locator(`[data-testid="batch-reader"][data-reader="${TRAINING_READER_NAME}"]`).check();
+    await page.getByTestId('batch-start').click();
+    // The new batch (listed first) waits for a blank card: the training reader holds the card just produced.
+    const csvItem = page.getByTestId('batch-panel').first().locator(`[data-testid="batch-item"][data-request-id="${second.requestId}"]`);
+    await csvItem.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await csvItem.getAttribute('data-state')).toBe('queued');
+    expect(await page.getByTestId('batch-panel').first().textContent()).toContain(`Readers: ${TRAINING_READER_NAME}`);
+    // The file is spent: the form is ready for the next one.
+    expect(await page.getByTestId('batch-csv-file').inputValue()).toBe('');
+    await station.screenshot('04-csv-batch');
   });
 });

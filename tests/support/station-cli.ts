@@ -24,6 +24,8 @@ export interface StationRunOptions {
   as?: { username: string; password: string } | null;
   /** Extra environment (e.g. STATION_NEW_PASSWORD). */
   env?: Record<string, string>;
+  /** Aborting kills the CLI with SIGKILL, as a crash or a power cut would (no clean-up runs). */
+  kill?: AbortSignal;
 }
 
 /** CLI child processes still running (stopped at the end of each test file: see child-cleanup.ts). */
@@ -60,9 +62,10 @@ export function trackChild(child: ChildProcess): void {
 }
 
 /** Runs the CLI asynchronously with `env` added; never throws on a non-zero exit. */
-function runCli(args: string[], timeoutMs: number, env: Record<string, string>): Promise<RunResult> {
+function runCli(args: string[], timeoutMs: number, env: Record<string, string>, kill?: AbortSignal): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    const killing = kill ? { signal: kill, killSignal: 'SIGKILL' as const } : {};
+    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env }, ...killing }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === -1 ? String(err) : '') });
     });
@@ -106,7 +109,7 @@ export async function station(dataDir: string, args: string[], opts: StationRunO
   const as = opts.as === undefined ? CLI_OFFICER : opts.as;
   const env: Record<string, string> = { ...opts.env };
   if (as) env.STATION_PASSWORD = as.password;
-  return runCli(['--data-dir', dataDir, '--training', ...(as ? ['--as', as.username] : []), ...args], opts.timeoutMs ?? 120_000, env);
+  return runCli(['--data-dir', dataDir, '--training', ...(as ? ['--as', as.username] : []), ...args], opts.timeoutMs ?? 120_000, env, opts.kill);
 }
 
 /** Runs the CLI with --json and parses stdout. @throws when the exit code differs from `expectCode` */

@@ -14,7 +14,6 @@ import type { CliContext } from '../context.js';
 import { officerPassword } from '../context.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { parseBatchCsv } from '../../core/issuance/batch-csv.js';
 import type { StationCore } from '../../core/dispatch.js';
 import type { BatchView, Channel, ChannelInput, ChannelOutput, Result } from '../../contract/station-api.js';
 
@@ -92,6 +91,17 @@ async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: s
   }
 }
 
+/**
+ * The request ids of a CSV batch file, read and checked by the core
+ * (`batches.parseCsv`, as for the officer UI).
+ * @throws StationError INVALID_INPUT naming every bad line of the file
+ */
+async function requestsOfCsv(call: Call, path: string): Promise<string[]> {
+  const { requests, problems } = await call('batches.parseCsv', { csv: readFileSync(path, 'utf8') });
+  if (problems.length > 0) throw new StationError('INVALID_INPUT', `${path} starts no batch: ${problems.map((p) => p.message).join(' ')}`, { lines: problems.length });
+  return requests.map((r) => r.requestId);
+}
+
 /** `station batch run|show|list|cancel …` */
 export async function batchCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
   const station = await ctx.station();
@@ -101,7 +111,7 @@ export async function batchCommand(ctx: CliContext, verb: string | undefined, ar
     let requestIds: string[];
     if (typeof flags.csv === 'string') {
       if (flags.requests) throw new StationError('INVALID_INPUT', 'Give either --requests or --csv, not both.');
-      requestIds = parseBatchCsv(readFileSync(flags.csv, 'utf8'));
+      requestIds = await requestsOfCsv(call, flags.csv);
     } else {
       requestIds = parseOption('--requests', RequestList, required('requests', flags.requests));
     }

@@ -4,7 +4,6 @@
  * from the column headed `request`, `request_id`, `requestId` or `id`; without
  * such a header, from the first column of every line.
  */
-import { StationError } from '../errors.js';
 
 /** Most requests one batch may hold (the batches.start contract's limit). */
 export const MAX_BATCH_REQUESTS = 10_000;
@@ -34,11 +33,25 @@ function fields(line: string, separator: string): string[] {
   return out.map((f) => f.trim());
 }
 
+/** One request line of a batch file: its 1-based line number and the request id it names. */
+export interface BatchCsvRow {
+  line: number;
+  requestId: string;
+}
+
+/** A problem with a batch file: the line it is on (null for the whole file) and the officer's sentence. */
+export interface BatchCsvProblem {
+  line: number | null;
+  message: string;
+}
+
 /**
- * The request ids of a CSV batch, in file order (blank lines skipped).
- * @throws StationError INVALID_INPUT naming the line of a bad or repeated id, an empty file, or more than 10 000 requests
+ * Reads every line of a CSV batch, collecting all its problems (bad or
+ * repeated ids, no request, too many requests) instead of stopping at the
+ * first, so the officer can mend the file in one go.
+ * @returns the rows with a valid, first-seen request id in file order (blank lines skipped), and the problems
  */
-export function parseBatchCsv(text: string): string[] {
+export function readBatchCsv(text: string): { rows: BatchCsvRow[]; problems: BatchCsvProblem[] } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const first = lines.find((l) => l.trim().length > 0) ?? '';
   const separator = first.includes(';') && !first.includes(',') ? ';' : ',';
@@ -50,19 +63,22 @@ export function parseBatchCsv(text: string): string[] {
     column = named;
     start = lines.indexOf(first) + 1;
   }
-  const ids: string[] = [];
+  const rows: BatchCsvRow[] = [];
+  const problems: BatchCsvProblem[] = [];
   const seen = new Map<string, number>();
   for (let i = start; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim().length === 0) continue;
     const id = fields(line, separator)[column] ?? '';
-    if (!REQUEST_ID.test(id)) throw new StationError('INVALID_INPUT', `Line ${i + 1} of the batch file has no valid request id.`, { line: i + 1 });
     const earlier = seen.get(id);
-    if (earlier !== undefined) throw new StationError('INVALID_INPUT', `Line ${i + 1} of the batch file repeats the request on line ${earlier}.`, { line: i + 1 });
-    seen.set(id, i + 1);
-    ids.push(id);
+    if (!REQUEST_ID.test(id)) problems.push({ line: i + 1, message: `Line ${i + 1} of the batch file has no valid request id.` });
+    else if (earlier !== undefined) problems.push({ line: i + 1, message: `Line ${i + 1} of the batch file repeats the request on line ${earlier}.` });
+    else {
+      seen.set(id, i + 1);
+      rows.push({ line: i + 1, requestId: id });
+    }
   }
-  if (ids.length === 0) throw new StationError('INVALID_INPUT', 'The batch file lists no request.');
-  if (ids.length > MAX_BATCH_REQUESTS) throw new StationError('INVALID_INPUT', `A batch holds at most ${MAX_BATCH_REQUESTS} requests; split the file.`);
-  return ids;
+  if (rows.length === 0 && problems.length === 0) problems.push({ line: null, message: 'The batch file lists no request.' });
+  if (rows.length > MAX_BATCH_REQUESTS) problems.push({ line: null, message: `A batch holds at most ${MAX_BATCH_REQUESTS} requests; split the file.` });
+  return { rows, problems };
 }

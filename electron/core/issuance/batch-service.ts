@@ -25,6 +25,7 @@ import type { JobStatus } from '../store/records.js';
 import { CHUID_STEP } from './steps/chuid-step.js';
 import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
+import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
 
 /** Card statuses meaning the card is issued: such a card is never taken as blank. */
 const ISSUED_CARD_STATUSES = new Set(['produced', 'active', 'suspended']);
@@ -108,6 +109,12 @@ export interface BatchView {
   updatedAt: string;
 }
 
+/** A CSV batch file as checked before starting (BatchCsvShape): the requests it names, and every problem. */
+export interface BatchCsvCheck {
+  requests: { line: number; requestId: string; personName: string }[];
+  problems: BatchCsvProblem[];
+}
+
 /** The batch.changed event payload. */
 export interface BatchChange {
   batchId: string;
@@ -188,17 +195,11 @@ export class BatchService {
     for (const id of requestIds) {
       if (seen.has(id)) throw new StationError('INVALID_INPUT', `Request ${id} is listed twice in the batch.`, { requestId: id });
       seen.add(id);
-      const request = this.deps.requests.get(id);
-      if (!request) throw new StationError('NOT_FOUND_RECORD', `There is no card request ${id}.`, { requestId: id });
-      if (!PRODUCIBLE_REQUEST_STATES.has(request.state)) {
-        throw new StationError('REQUEST_STATE', `Request ${id} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId: id, state: request.state });
+      const refusal = this.refusal(id, actor);
+      if (refusal?.details.rule === 'produceForSelf') {
+        this.deps.store.audit.append({ actor: actor.username, action: 'batch.start', outcome: 'refused', personId: this.deps.requests.get(id)!.personId, details: { requestId: id, rule: 'produceForSelf' } });
       }
-      if (actor.personId && request.personId === actor.personId) {
-        this.deps.store.audit.append({ actor: actor.username, action: 'batch.start', outcome: 'refused', personId: request.personId, details: { requestId: id, rule: 'produceForSelf' } });
-        throw new StationError('FORBIDDEN', `Request ${id} is for your own card: an officer cannot produce a card for themselves.`, { requestId: id, rule: 'produceForSelf' });
-      }
-      const open = this.repo.openItemForRequest(id);
-      if (open) throw new StationError('REQUEST_STATE', `Request ${id} is already in batch ${open.batchId}.`, { requestId: id, batchId: open.batchId });
+      if (refusal) throw refusal;
     }
     const batch = this.repo.create(readers, actor.officerId, requestIds);
     this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
@@ -206,6 +207,24 @@ export class BatchService {
     // Blank cards may already wait in readers.
     await this.rescan();
     return batch;
+  }
+
+  /**
+   * Reads a CSV batch file (batch-csv.ts) and checks each request it names as
+   * `start` would for `actor`, without starting anything: the officer sees
+   * every bad line at once and starts the batch only from a clean file.
+   * @returns the requests in file order with their cardholder, and every problem (line and sentence)
+   */
+  checkCsv(text: string, actor: BatchActor): BatchCsvCheck {
+    const { rows, problems } = readBatchCsv(text);
+    const requests: BatchCsvCheck['requests'] = [];
+    for (const row of rows) {
+      const refusal = this.refusal(row.requestId, actor);
+      if (refusal) problems.push({ line: row.line, message: `Line ${row.line}: ${refusal.message}` });
+      else requests.push({ line: row.line, requestId: row.requestId, personName: this.deps.requests.get(row.requestId)!.personName });
+    }
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return { requests, problems };
   }
 
   /** @throws StationError NOT_FOUND_RECORD */
@@ -366,6 +385,25 @@ export class BatchService {
       if (next) return this.claim(next, reader.name);
     }
     return 'nothing';
+  }
+
+  /**
+   * Why `requestId` cannot go into a new batch of `actor`, or undefined when it can:
+   * NOT_FOUND_RECORD (unknown), REQUEST_STATE (not approved, or in an unfinished batch),
+   * FORBIDDEN with rule produceForSelf (the actor's own card).
+   */
+  private refusal(requestId: string, actor: BatchActor): StationError | undefined {
+    const request = this.deps.requests.get(requestId);
+    if (!request) return new StationError('NOT_FOUND_RECORD', `There is no card request ${requestId}.`, { requestId });
+    if (!PRODUCIBLE_REQUEST_STATES.has(request.state)) {
+      return new StationError('REQUEST_STATE', `Request ${requestId} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId, state: request.state });
+    }
+    if (actor.personId && request.personId === actor.personId) {
+      return new StationError('FORBIDDEN', `Request ${requestId} is for your own card: an officer cannot produce a card for themselves.`, { requestId, rule: 'produceForSelf' });
+    }
+    const open = this.repo.openItemForRequest(requestId);
+    if (open) return new StationError('REQUEST_STATE', `Request ${requestId} is already in batch ${open.batchId}.`, { requestId, batchId: open.batchId });
+    return undefined;
   }
 
   private claim(item: BatchItemRecord, readerName: string): BatchItemRecord {

@@ -5,9 +5,7 @@
 import { StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { encodeFascn } from '../piv/objects/fascn.js';
-import { toHex } from '../piv/tlv.js';
-import { findProfile } from '../config/station-config.js';
+import { findProfile, type CardProfile } from '../config/station-config.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
 import { runJob, isJobRunning } from './engine.js';
@@ -15,7 +13,7 @@ import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertValidPin } from './pin-policy.js';
-import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from './card-numbering.js';
+import { createCardObject } from '../workflow/requests-card-object.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -38,13 +36,19 @@ export interface ProductionOutcome {
   oneTimeSecrets?: { puk?: string; pin?: string };
 }
 
+/** A job's parameters: the profile's algorithm per slot (or `algorithm` for every slot) and where the PIN comes from. */
+function productionParams(profile: CardProfile, pin: string | undefined, algorithm?: KeyAlgorithm): ProductionParams {
+  const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
+  return { profile: profile.id, algorithms, pinSource: pin ? 'given' : 'generated' };
+}
+
 /** The production service. */
 export class ProductionService {
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
 
   /**
-   * Creates the card record (GUID, FASC-N from the credential sequence,
-   * expiration) and the job with all its steps pending.
+   * Creates the card object (GUID, FASC-N from the credential sequence,
+   * expiration; createCardObject, origin 'direct') and the job with all its steps pending.
    * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN, profile)
    */
   createJob(req: ProduceRequest): JobRecord {
@@ -54,30 +58,10 @@ export class ProductionService {
     if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
     if (req.pin !== undefined) assertValidPin(req.pin);
     const profile = findProfile(config, req.profile ?? person.affiliation);
-    const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, req.algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
-    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: req.pin ? 'given' : 'generated' };
+    const params = productionParams(profile, req.pin, req.algorithm);
     return store.transaction(() => {
-      const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
-      const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
-      const uuid = newCardUuid();
-      const card = store.cards.create({
-        personId: person.id,
-        cardProfile: profile.id,
-        status: 'in_production',
-        guid: toHex(uuid.bytes),
-        fascn: toHex(encodeFascn(fields)),
-        agencyCode: fields.agencyCode,
-        systemCode: fields.systemCode,
-        credentialNumber: fields.credentialNumber,
-        expirationDate: addMonths(now, profile.cardValidityMonths),
-        mgmtKeyState: 'transport',
-      });
-      const job = store.jobs.create(
-        { kind: 'produce', cardId: card.id, personId: person.id, readerName: req.readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
-        productionStepNames(),
-      );
-      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: person.id, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: req.readerName } });
-      return job;
+      const card = createCardObject(this.deps, person, profile.id, now, 'direct');
+      return this.addJob(card, req.readerName, params, {});
     });
   }
 
@@ -99,18 +83,22 @@ export class ProductionService {
       throw new StationError('JOB_STATE', `This card is ${card.status.replace('_', ' ')}; only an approved card object can start a new production.`, { cardId, status: card.status });
     }
     if (pin !== undefined) assertValidPin(pin);
-    const profile = findProfile(config, card.cardProfile);
-    const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
-    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: pin ? 'given' : 'generated' };
+    const params = productionParams(findProfile(config, card.cardProfile), pin);
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
-      const job = store.jobs.create(
-        { kind: 'produce', cardId: card.id, personId: card.personId, readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
-        productionStepNames(),
-      );
-      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: card.personId, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: readerName, cardNumber: card.cardNumber } });
-      return job;
+      return this.addJob(card, readerName, params, { cardNumber: card.cardNumber });
     });
+  }
+
+  /** The job producing `card` on `readerName`, every step pending, audited (call inside `store.transaction`). */
+  private addJob(card: CardRecord, readerName: string, params: ProductionParams, auditDetails: Record<string, unknown>): JobRecord {
+    const { store } = this.deps;
+    const job = store.jobs.create(
+      { kind: 'produce', cardId: card.id, personId: card.personId, readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
+      productionStepNames(),
+    );
+    store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: card.personId, cardId: card.id, jobId: job.id, details: { profile: params.profile, reader: readerName, ...auditDetails } });
+    return job;
   }
 
   /** Creates and runs a job. The outcome carries the PUK and a generated PIN once. */

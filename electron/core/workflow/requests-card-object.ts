@@ -32,23 +32,41 @@ export function formatCardNumber(n: number): string {
 }
 
 /**
- * Creates the card object of an approved request, in the caller's transaction
- * (call inside `store.transaction`). Status 'approved'; management key 'transport'.
- * @param profileId the request's card profile
- * @param now       the approval time (expiration counts from it)
+ * How a card object comes about:
+ * - 'approval': a card request is approved (issue 4 "Card object"): status
+ *   'approved', a card number, and a PUK generated and escrowed at once;
+ * - 'direct': direct production of a profile without approval (issue 2):
+ *   status 'in_production' as its job starts at once, no card number (there is
+ *   no request to number), and the job's PUK step makes and escrows the PUK.
+ */
+export type CardObjectOrigin = 'approval' | 'direct';
+
+/**
+ * Creates a card object (credential number, FASC-N, GUID, expiration), in the
+ * caller's transaction (call inside `store.transaction`). Management key 'transport'.
+ * @param profileId the card profile
+ * @param now       the approval (or direct production) time: expiration counts from it
+ * @param origin    approval of a request (default) or direct production, see CardObjectOrigin
  * @throws StationError INVALID_INPUT (unknown profile, sequences exhausted), SECRETS_LOCKED
  */
-export function createCardObject(deps: { store: StationStore; config: StationConfig; keyring: Keyring }, person: PersonRecord, profileId: string, now: Date): CardRecord {
+export function createCardObject(
+  deps: { store: StationStore; config: StationConfig; keyring: Keyring },
+  person: PersonRecord,
+  profileId: string,
+  now: Date,
+  origin: CardObjectOrigin = 'approval',
+): CardRecord {
   const { store, config, keyring } = deps;
   const profile = findProfile(config, profileId);
-  const cardNumber = formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart));
+  const approved = origin === 'approval';
+  const cardNumber = approved ? formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart)) : undefined;
   const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
   const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
   const uuid = newCardUuid();
   const card = store.cards.create({
     personId: person.id,
     cardProfile: profile.id,
-    status: 'approved',
+    status: approved ? 'approved' : 'in_production',
     guid: toHex(uuid.bytes),
     fascn: toHex(encodeFascn(fields)),
     agencyCode: fields.agencyCode,
@@ -59,6 +77,6 @@ export function createCardObject(deps: { store: StationStore; config: StationCon
     cardNumber,
   });
   // Sealed with the keyring's box before anything is written to a card; production's PUK step reuses it.
-  escrowPuk({ store, keyring }, card.id, generatePuk());
+  if (approved) escrowPuk({ store, keyring }, card.id, generatePuk());
   return card;
 }

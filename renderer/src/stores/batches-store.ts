@@ -1,10 +1,11 @@
 /**
  * Batches store: mass production runs as the core reports them. The
  * `batch.changed` event says that a batch moved; `batches.get` then brings
- * its items (the core stays the authority on every count).
+ * its items (the core stays the authority on every count). A CSV batch file
+ * is read and checked by the core (`batches.parseCsv`) before it can start.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BatchView, ChannelInput } from '../../../electron/contract/station-api';
+import { BATCH_CSV_TOO_LARGE, MAX_BATCH_CSV_CHARS, type BatchCsvView, type BatchView, type ChannelInput } from '../../../electron/contract/station-api';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
@@ -24,13 +25,27 @@ export interface BatchesState {
   startBatch(input: ChannelInput<'batches.start'>): Promise<string | null>;
   /** `batches.cancelItem` with the officer's reason. @returns whether it worked. */
   cancelItem(batchId: string, requestId: string, reason: string): Promise<boolean>;
+  /** The CSV batch file as the core checked it (`batches.parseCsv`), with the file's name; null when none is chosen. */
+  csv: (BatchCsvView & { fileName: string }) | null;
+  /** Sentence when the file could not be read or checked (too large, refused), or null. */
+  csvError: string | null;
+  /**
+   * Reads the chosen file and has the core check it: the renderer never
+   * decides which requests a file names. A file over MAX_BATCH_CSV_CHARS bytes
+   * is refused here, before it is sent.
+   */
+  checkCsvFile(file: Pick<File, 'name' | 'size' | 'text'>): Promise<void>;
+  /** Forgets the CSV file (another source chosen, or its batch started). */
+  clearCsv(): void;
 }
+
 
 export type BatchesStore = StoreApi<BatchesState>;
 
 /** Builds the batches store over a StationApi. */
 export function createBatchesStore(api: StationApi): BatchesStore {
   let latestList = 0;
+  let latestCsv = 0;
   return createStore<BatchesState>()((set, get) => {
     const put = (batch: BatchView) =>
       set((s) => ({ list: s.list.some((b) => b.id === batch.id) ? s.list.map((b) => (b.id === batch.id ? batch : b)) : [batch, ...s.list] }));
@@ -40,6 +55,8 @@ export function createBatchesStore(api: StationApi): BatchesStore {
       listError: null,
       startError: null,
       errors: {},
+      csv: null,
+      csvError: null,
       start() {
         return api.subscribe('batch.changed', (e) => void get().load(e.batchId));
       },
@@ -80,6 +97,24 @@ export function createBatchesStore(api: StationApi): BatchesStore {
           setError(batchId, errorSentence(e));
           return false;
         }
+      },
+      async checkCsvFile(file) {
+        const mine = ++latestCsv;
+        set({ csv: null, csvError: null });
+        if (file.size > MAX_BATCH_CSV_CHARS) {
+          set({ csvError: BATCH_CSV_TOO_LARGE });
+          return;
+        }
+        try {
+          const checked = await api.call('batches.parseCsv', { csv: await file.text() });
+          if (mine === latestCsv) set({ csv: { ...checked, fileName: file.name } });
+        } catch (e) {
+          if (mine === latestCsv) set({ csvError: errorSentence(e) });
+        }
+      },
+      clearCsv() {
+        latestCsv++;
+        set({ csv: null, csvError: null });
       },
     };
   });

@@ -80,6 +80,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'batches.list': {},
     'batches.get': { batchId: 'b-1' },
     'batches.cancelItem': { batchId: 'b-1', requestId: 'req-1', reason: 'a valid reason' },
+    'batches.parseCsv': { csv: 'request\nreq-1\n' },
     'audit.list': { from: '2025-03-01', to: '2025-03-02T10:00:00Z', officer: 'alice', personId, cardId: 'card-1', afterSeq: 0, limit: 10 },
     'audit.export': { format: 'csv', from: '2025-03-01', to: '2025-03-02', officer: 'alice', personId, cardId: 'card-1' },
     'audit.verify': {},

@@ -1,6 +1,6 @@
 /**
- * Mass production (card production administrator): select approved requests,
- * run them as a batch on every free reader (or the readers chosen), and watch
+ * Mass production (card production administrator): select approved requests
+ * (or give a CSV file of them, read and checked by the core), run them as a batch on every free reader (or the readers chosen), and watch
  * each batch: done / failed / remaining, cards per hour, every item's state;
  * a failed item can be cancelled with a reason.
  */
@@ -8,6 +8,10 @@ import { useEffect, useState } from 'react';
 import { useBatches, useReaders, useRequests, useSession, useStores } from '../../stores/stores';
 import { mayCall } from '../../stores/roles';
 import { BatchPanel, cards } from './BatchPanel';
+import { BatchCsvPicker } from './BatchCsvPicker';
+
+/** Where the batch's requests come from: the approved requests ticked on screen, or a CSV file. */
+type BatchSource = 'selected' | 'csv';
 
 export function BatchesScreen() {
   const stores = useStores();
@@ -17,6 +21,10 @@ export function BatchesScreen() {
   const list = useBatches((s) => s.list);
   const listError = useBatches((s) => s.listError);
   const startError = useBatches((s) => s.startError);
+  const csv = useBatches((s) => s.csv);
+  const [source, setSource] = useState<BatchSource>('selected');
+  /** Bumped when a batch starts, so the file input forgets the file it started. */
+  const [csvRound, setCsvRound] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allReaders, setAllReaders] = useState(true);
   const [chosenReaders, setChosenReaders] = useState<Set<string>>(new Set());
@@ -34,7 +42,10 @@ export function BatchesScreen() {
     else next.add(id);
     return next;
   };
-  const requestIds = approved.filter((r) => selected.has(r.id)).map((r) => r.id);
+  const selectedIds = approved.filter((r) => selected.has(r.id)).map((r) => r.id);
+  // A file with any bad line starts nothing: the officer mends it first.
+  const csvIds = csv && csv.problems.length === 0 ? csv.requests.map((r) => r.requestId) : [];
+  const requestIds = source === 'csv' ? csvIds : selectedIds;
   const readersOk = allReaders || chosenReaders.size > 0;
 
   async function start() {
@@ -43,6 +54,8 @@ export function BatchesScreen() {
     setStarting(false);
     if (batchId) {
       setSelected(new Set());
+      stores.batches.getState().clearCsv();
+      setCsvRound((n) => n + 1);
       void stores.requests.getState().loadApproved();
     }
   }
@@ -53,7 +66,20 @@ export function BatchesScreen() {
       {canStart && (
         <section className="step batch-form" aria-labelledby="batch-form-title">
           <h3 id="batch-form-title">New batch</h3>
-          {approved.length === 0 ? (
+          <fieldset>
+            <legend>Cards to produce</legend>
+            <label className="choice">
+              <input type="radio" name="batch-source" data-testid="batch-source-selected" checked={source === 'selected'} onChange={() => setSource('selected')} />
+              Approved requests chosen here
+            </label>
+            <label className="choice">
+              <input type="radio" name="batch-source" data-testid="batch-source-csv" checked={source === 'csv'} onChange={() => setSource('csv')} />
+              From a CSV file
+            </label>
+          </fieldset>
+          {source === 'csv' ? (
+            <BatchCsvPicker key={csvRound} />
+          ) : approved.length === 0 ? (
             <p className="muted">No approved request is waiting for production.</p>
           ) : (
             <fieldset>
@@ -62,7 +88,7 @@ export function BatchesScreen() {
                 <input
                   type="checkbox"
                   data-testid="batch-select-all"
-                  checked={requestIds.length === approved.length}
+                  checked={selectedIds.length === approved.length}
                   onChange={(e) => setSelected(e.target.checked ? new Set(approved.map((r) => r.id)) : new Set())}
                 />
                 {approved.length === 1 ? 'The approved request' : `All ${approved.length} approved requests`}

@@ -2,7 +2,8 @@
  * The batches.* channels through the core's dispatch, on two training
  * readers: role checks, separation of duties, a batch produced with its
  * events (batch.changed, job.event, request.changed), the one-time secrets
- * of a batch card, cancelItem, and a batch resumed by a new core after a restart.
+ * of a batch card, cancelItem, a CSV batch file checked by the core
+ * (batches.parseCsv), and a batch resumed by a new core after a restart.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
@@ -111,6 +112,45 @@ describe('batches.* through dispatch', () => {
     // The list shows the batch with its figures.
     const list = await call('batches.list', {}, 'producer');
     expect(list.value).toMatchObject([{ id: batchId, status: 'done', done: 2 }]);
+  });
+
+  test('batches.parseCsv: a clean file lists its requests; every bad line is named, and nothing starts', async () => {
+    const { station, call, requestFor, ownRequest } = await setUp();
+    const ids = [await requestFor('One'), await requestFor('Two'), await requestFor('Three')];
+    const clean = await call('batches.parseCsv', { csv: `name;request\nVic One;${ids[0]}\n\nVic Two;${ids[1]}\n` }, 'producer');
+    expect(clean).toEqual({
+      ok: true,
+      value: {
+        requests: [
+          { line: 2, requestId: ids[0], personName: 'Vic One' },
+          { line: 4, requestId: ids[1], personName: 'Vic Two' },
+        ],
+        problems: [],
+      },
+    });
+    // A request already in a batch, one that is not approved, an unknown one, the officer's own, a bad id and a repeat.
+    expect((await call('batches.start', { requestIds: [ids[0]], readers: [READER_A] }, 'producer')).ok).toBe(true);
+    const person = station.store.persons.add({ givenName: 'Emma', surname: 'Ployee', affiliation: 'employee' });
+    const requested = (await call('requests.create', { personId: person.id, profile: 'employee' }, 'clerk')).value as { id: string; state: string };
+    expect(requested.state).toBe('requested');
+    const lines = ['request', ids[0], requested.id, 'no-such-request', ownRequest, 'not an id', ids[2], ids[2]];
+    const checked = await call('batches.parseCsv', { csv: lines.join('\r\n') }, 'producer');
+    const value = checked.value as { requests: { requestId: string }[]; problems: { line: number | null; message: string }[] };
+    expect(value.requests.map((r) => r.requestId)).toEqual([ids[2]]);
+    expect(value.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 8]);
+    expect(value.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^Line 2: Request .* is already in batch /),
+      expect.stringMatching(/^Line 3: Request .* is requested; only approved requests/),
+      'Line 4: There is no card request no-such-request.',
+      expect.stringMatching(/^Line 5: .*cannot produce a card for themselves/),
+      'Line 6 of the batch file has no valid request id.',
+      'Line 8 of the batch file repeats the request on line 7.',
+    ]);
+    expect((await call('batches.parseCsv', { csv: '' }, 'producer')).value).toEqual({ requests: [], problems: [{ line: null, message: 'The batch file lists no request.' }] });
+    // Checking starts nothing and is refused to other roles in the core; a file that is not a CSV of requests is bad input.
+    expect((await call('batches.list', {}, 'producer')).value).toHaveLength(1);
+    expect(await call('batches.parseCsv', { csv: `request\n${ids[2]}` }, 'clerk')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await call('batches.parseCsv', { csv: 'x'.repeat(5000) }, 'producer')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/line of the batch file is too long/) } });
   });
 
   test('restart: a new core resumes a running batch and takes a card already in a reader', async () => {

@@ -45,6 +45,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'batches.list': {},
   'batches.get': { batchId: NO_ID },
   'batches.cancelItem': { batchId: NO_ID, requestId: NO_ID, reason: 'role matrix' },
+  'batches.parseCsv': { csv: `request\n${NO_ID}\n` },
   'audit.list': { personId: NO_ID },
   'audit.export': { format: 'json', cardId: NO_ID },
   'audit.verify': {},

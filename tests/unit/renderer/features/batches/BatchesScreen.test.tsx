@@ -6,14 +6,15 @@ import { BatchesScreen } from '../../../../../renderer/src/features/batches/Batc
 import { batchProgress } from '../../../../../renderer/src/stores/batches-store';
 import { batch, cardRequest, createFakeApi, officer, reader } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
-import type { BatchView, OfficerView } from '../../../../../electron/contract/station-api';
+import { ApiError } from '../../../../../renderer/src/api-error';
+import { MAX_BATCH_CSV_CHARS, type BatchCsvView, type BatchView, type OfficerView } from '../../../../../electron/contract/station-api';
 
 afterEach(cleanup);
 
 type Item = BatchView['items'][number];
 const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, personName: `Person ${requestId}`, state, readerName: null, jobId: null, failure: null, ...over });
 
-function setup(opts: { batches?: BatchView[]; who?: OfficerView } = {}) {
+function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: string) => BatchCsvView } = {}) {
   const core = { batches: opts.batches ?? [] };
   const api = createFakeApi({
     'batches.list': () => core.batches,
@@ -24,6 +25,10 @@ function setup(opts: { batches?: BatchView[]; who?: OfficerView } = {}) {
       const ids = i.requestIds;
       core.batches = [batch({ id: 'batch-new', total: ids.length, remaining: ids.length, items: ids.map((id) => item(id, 'queued')) }), ...core.batches];
       return { batchId: 'batch-new' };
+    },
+    'batches.parseCsv': (i) => {
+      if (!opts.csv) throw new ApiError({ code: 'FORBIDDEN', message: 'This needs the Card production administrator role.' });
+      return opts.csv(i.csv);
     },
     'batches.cancelItem': (i) => {
       const b = core.batches.find((x) => x.id === i.batchId)!;
@@ -131,5 +136,69 @@ describe('BatchesScreen', () => {
     await screen.findByTestId('batch-panel');
     expect(screen.queryByTestId('batch-start')).toBeNull();
     expect(screen.queryByTestId('batch-item-cancel')).toBeNull();
+  });
+
+  describe('from a CSV file', () => {
+    const FILE = 'name,request\nAda,r7\nGrace,r9\n';
+    const chooseFile = async (user: ReturnType<typeof userEvent.setup>, file: File) => {
+      await user.click(screen.getByTestId('batch-source-csv'));
+      await user.upload(screen.getByTestId('batch-csv-file'), file);
+    };
+
+    it('sends the file to the core, shows the requests the core found, and starts the batch with them', async () => {
+      // The core's answer, not the renderer, says which requests the file names.
+      const { api } = setup({ csv: () => ({ requests: [{ line: 2, requestId: 'r7', personName: 'Ada L' }, { line: 3, requestId: 'r9', personName: 'Grace H' }], problems: [] }) });
+      const user = userEvent.setup();
+      await chooseFile(user, new File([FILE], 'week-12.csv', { type: 'text/csv' }));
+      await waitFor(() => expect(screen.getAllByTestId('batch-csv-request')).toHaveLength(2));
+      expect(api.callsTo('batches.parseCsv')).toEqual([{ csv: FILE }]);
+      expect(screen.getByTestId('batch-csv-requests').textContent).toContain('week-12.csv: 2 cards to produce.');
+      expect(screen.getAllByTestId('batch-csv-request').map((r) => [r.getAttribute('data-request-id'), r.textContent])).toEqual([
+        ['r7', 'Line 2: Ada L'],
+        ['r9', 'Line 3: Grace H'],
+      ]);
+      expect(screen.queryByTestId('batch-request')).toBeNull();
+      await user.click(screen.getByTestId('batch-start'));
+      expect(api.callsTo('batches.start')).toEqual([{ requestIds: ['r7', 'r9'], readers: 'all' }]);
+      await screen.findByTestId('batch-panel');
+      // The file is spent: the form is ready for the next one.
+      await waitFor(() => expect(screen.queryByTestId('batch-csv-requests')).toBeNull());
+      expect((screen.getByTestId('batch-csv-file') as HTMLInputElement).files).toHaveLength(0);
+    });
+
+    it('a file with bad lines shows every problem the core named and cannot start', async () => {
+      const { api } = setup({
+        csv: () => ({
+          requests: [{ line: 2, requestId: 'r7', personName: 'Ada L' }],
+          problems: [
+            { line: 3, message: 'Line 3 of the batch file has no valid request id.' },
+            { line: 4, message: 'Line 4: Request r1 is produced; only approved requests can be produced in a batch.' },
+          ],
+        }),
+      });
+      const user = userEvent.setup();
+      await chooseFile(user, new File(['request\nr7\nbad id\nr1\n'], 'bad.csv', { type: 'text/csv' }));
+      await waitFor(() => expect(screen.getAllByTestId('batch-csv-problem')).toHaveLength(2));
+      expect(screen.getAllByTestId('batch-csv-problem').map((p) => [p.getAttribute('data-line'), p.textContent])).toEqual([
+        ['3', 'Line 3 of the batch file has no valid request id.'],
+        ['4', 'Line 4: Request r1 is produced; only approved requests can be produced in a batch.'],
+      ]);
+      expect(screen.getByRole('alert').textContent).toContain('bad.csv cannot start a batch: mend these 2 lines');
+      expect(screen.queryByTestId('batch-csv-request')).toBeNull();
+      expect((screen.getByTestId('batch-start') as HTMLButtonElement).disabled).toBe(true);
+      expect(api.callsTo('batches.start')).toEqual([]);
+    });
+
+    it('a file too large for a batch is refused before it is sent; a refusal by the core is shown', async () => {
+      const { api } = setup();
+      const user = userEvent.setup();
+      await chooseFile(user, new File(['r'.repeat(MAX_BATCH_CSV_CHARS + 1)], 'huge.csv', { type: 'text/csv' }));
+      expect((await screen.findByTestId('batch-csv-error')).textContent).toBe('The batch file is too large: a batch file lists at most 10 000 requests.');
+      expect(api.callsTo('batches.parseCsv')).toEqual([]);
+      await user.upload(screen.getByTestId('batch-csv-file'), new File([FILE], 'ok.csv', { type: 'text/csv' }));
+      await waitFor(() => expect(screen.getByTestId('batch-csv-error').textContent).toBe('This needs the Card production administrator role.'));
+      expect(api.callsTo('batches.parseCsv')).toHaveLength(1);
+      expect((screen.getByTestId('batch-start') as HTMLButtonElement).disabled).toBe(true);
+    });
   });
 });
