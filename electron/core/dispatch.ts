@@ -119,8 +119,12 @@ export function createCore(ports: CorePorts): StationCore {
       }
     }
   };
-  /** One-time secrets of finished jobs, held in memory until the production screen takes them. */
-  const oneTimeSecrets = new Map<string, { puk?: string; pin?: string }>();
+  /**
+   * One-time secrets of finished jobs, held in memory until the production
+   * screen takes them, bound to the officer whose call ran the job (undefined:
+   * a batch run, any production officer may take them).
+   */
+  const oneTimeSecrets = new Map<string, { puk?: string; pin?: string; owner?: string }>();
   const runningJobs = new Map<string, Promise<unknown>>();
   /** Readers with a job running: not probed. */
   const busyReaders = new Set<string>();
@@ -151,7 +155,8 @@ export function createCore(ports: CorePorts): StationCore {
 
   /** Runs a production in the background; events report progress; the call returns the job id at once. */
   /** @returns when the job has settled: its outcome, or the error that stopped it (never rejects) */
-  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>): Promise<{ outcome?: ProductionOutcome; error?: StationError }> {
+  /** @param owner the username of the officer whose call runs the job: only they may take its one-time secrets */
+  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>, owner?: string): Promise<{ outcome?: ProductionOutcome; error?: StationError }> {
     busyReaders.add(readerName);
     // A card probe still talking to this reader would make the job's exclusive connect fail: let it finish first.
     const probing = probes.get(readerName) ?? Promise.resolve();
@@ -161,7 +166,7 @@ export function createCore(ports: CorePorts): StationCore {
       .then(work)
       .then((outcome) => {
         settled.outcome = outcome;
-        if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, outcome.oneTimeSecrets);
+        if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, { ...outcome.oneTimeSecrets, owner });
       })
       .catch((e) => {
         settled.error = toStationError(e);
@@ -363,7 +368,7 @@ export function createCore(ports: CorePorts): StationCore {
       }
       if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
       const job = production.createJob(input);
-      launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener));
+      launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener), officerOf(ctx).username);
       return { jobId: job.id };
     },
     'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map(summary),
@@ -379,7 +384,7 @@ export function createCore(ports: CorePorts): StationCore {
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
       requests.jobStarted(jobId);
-      launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener));
+      launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener), officerOf(ctx).username);
       return { jobId };
     },
     'jobs.cancel': async ({ jobId, reason }) => {
@@ -390,13 +395,18 @@ export function createCore(ports: CorePorts): StationCore {
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return summary(job);
     },
-    'jobs.takeSecrets': async ({ jobId }) => {
+    'jobs.takeSecrets': async ({ jobId }, ctx) => {
       // The job's record reads 'done' before its background run settles and
       // hands over the secrets: wait for it, or the one chance is lost.
       await runningJobs.get(jobId);
-      const secrets = oneTimeSecrets.get(jobId) ?? {};
+      const held = oneTimeSecrets.get(jobId);
+      if (!held) return {};
+      // Another officer's screen must not take (and so destroy) the secrets the producing officer is about to show.
+      if (held.owner !== undefined && held.owner !== officerOf(ctx).username) {
+        throw new StationError('FORBIDDEN', 'Only the officer who ran this production can see its one-time PIN and PUK.', { rule: 'secretsOwner' });
+      }
       oneTimeSecrets.delete(jobId);
-      return secrets;
+      return { puk: held.puk, pin: held.pin };
     },
     'card.verify': async ({ readerName, pin }) => {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
@@ -434,11 +444,12 @@ export function createCore(ports: CorePorts): StationCore {
     'requests.get': async ({ requestId }) => requests.show(requestId),
     'requests.approve': async ({ requestId }, { caller }) => requests.approve(requestId, caller),
     'requests.reject': async ({ requestId, reason }, { caller }) => requests.reject(requestId, reason, caller),
-    'requests.produce': async ({ requestId, readerName, pin }, { caller }) => {
+    'requests.produce': async ({ requestId, readerName, pin }, ctx) => {
+      const { caller } = ctx;
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const { job, resumed } = requests.startProduction(requestId, readerName, pin, caller);
       if (resumed && (isJobRunning(job.id) || runningJobs.has(job.id))) throw new StationError('JOB_STATE', 'This job is already running.');
-      launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener));
+      launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener), officerOf(ctx).username);
       return { jobId: job.id };
     },
     'batches.start': async ({ requestIds, readers }, ctx) => {
@@ -461,7 +472,7 @@ export function createCore(ports: CorePorts): StationCore {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
-      launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener));
+      launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener), officerOf(ctx).username);
       return result;
     },
     'crl.get': async () => {

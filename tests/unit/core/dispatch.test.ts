@@ -294,6 +294,22 @@ describe('dispatch: production', () => {
     expect(JSON.stringify(t.station.store.jobs.get(jobId))).not.toContain(PIN);
   });
 
+  test("another officer cannot take (and so destroy) the one-time PIN and PUK of a production", async () => {
+    t = await openTrainingStation({}, { directProduction: true });
+    await t.login();
+    const core = t.station.core();
+    ok(await core.dispatch('officers.add', { username: 'prod2', displayName: 'Second Producer', password: 'a long enough password', roles: ['production'] }));
+    expect((await core.dispatch('auth.login', { username: 'prod2', password: 'a long enough password' }, 'other')).ok).toBe(true);
+    const events = recordJobEvents(core);
+    const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId: t.addPerson(), readerName: t.readerName }));
+    expect((await jobEnded(events, jobId)).type).toBe('job.finished');
+    const stolen = await core.dispatch('jobs.takeSecrets', { jobId }, 'other');
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'secretsOwner' } } });
+    const secrets = ok<{ puk?: string; pin?: string }>(await core.dispatch('jobs.takeSecrets', { jobId }));
+    expect(secrets.pin).toMatch(/^\d{6,8}$/);
+    expect(secrets.puk).toMatch(/^\d{8}$/);
+  });
+
   test('a generated PIN is returned once with the PUK', async () => {
     t = await openTrainingStation({}, { directProduction: true });
     await t.login();

@@ -243,8 +243,8 @@ describe('CardsScreen', () => {
     await openCard();
     const user = userEvent.setup();
     await user.click(screen.getByTestId('card-action-reissue'));
-    // A security officer without the production role cannot take a generated PIN: only typed is offered.
-    expect(screen.queryByTestId('pin-mode-generated')).toBeNull();
+    // A security officer may finish the replacement's production (jobs.takeSecrets): a generated PIN is offered too.
+    expect(screen.getByTestId('pin-mode-generated')).toBeTruthy();
     await waitFor(() => expect((screen.getByTestId('desk-reader-select') as HTMLSelectElement).value).toBe(READER));
     await user.type(screen.getByTestId('pin-input'), '246801');
     await user.type(screen.getByTestId('pin-confirm'), '246801');
@@ -255,8 +255,8 @@ describe('CardsScreen', () => {
     expect(api.callsTo('cards.reissue')).toEqual([{ card: 'card-1', reason: 'damaged', readerName: READER, pin: '246801' }]);
   });
 
-  it('offers the generated PIN for a reissue to an officer who may take it', async () => {
-    const { api, onJobStarted } = setup([cardDetail({ status: 'active' })], officer({ roles: ['security', 'production'] }));
+  it('reissues with a generated PIN', async () => {
+    const { api, onJobStarted } = setup([cardDetail({ status: 'active' })]);
     await openCard();
     const user = userEvent.setup();
     await user.click(screen.getByTestId('card-action-reissue'));
