@@ -342,7 +342,7 @@ export function createCore(ports: CorePorts): StationCore {
 
   const handlers: Handlers = {
     'audit.list': async (input) => audit.list(input),
-    'audit.export': async ({ format, ...filter }) => audit.export(filter, format),
+    'audit.export': async ({ format, ...filter }, ctx) => audit.export(filter, format, officerOf(ctx).username),
     'audit.verify': async ({ sign }) => audit.verify({ sign }),
     'station.info': async () => ({ version: ports.version, organization: ports.config.organization, training: ports.training }),
     'readers.list': async () => refreshReaders(),

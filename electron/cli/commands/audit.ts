@@ -52,8 +52,8 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
         given({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card }),
       );
       const station = await ctx.station();
-      await ctx.authorize('audit.export');
-      const out = new AuditService({ store: station.store, signer: station.auditSigner }).export(filter, format);
+      const { officer } = await ctx.authorize('audit.export');
+      const out = new AuditService({ store: station.store, signer: station.auditSigner }).export(filter, format, officer.username);
       const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
       if (file) {
         writeFileSync(file, out.content, { mode: 0o600 });

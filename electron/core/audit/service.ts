@@ -90,8 +90,13 @@ export class AuditService {
     return this.deps.store.audit.query({ ...toAuditQuery(filter), afterSeq: filter.afterSeq, limit: filter.limit ?? 200 });
   }
 
-  /** The matching events as CSV or JSON (see export.ts). */
-  export(filter: AuditFilter, format: AuditExportFormat): AuditExport {
+  /**
+   * The matching events as CSV or JSON (see export.ts). The export itself is
+   * then audited (`audit.exported`: who, format, filter, how many events), so
+   * the log shows every copy of it that left the station.
+   * @param actor the exporting officer's username
+   */
+  export(filter: AuditFilter, format: AuditExportFormat, actor: string): AuditExport {
     const { store } = this.deps;
     const events = store.audit.query(toAuditQuery(filter));
     const exportedAt = this.now();
@@ -110,6 +115,8 @@ export class AuditService {
       });
       content = JSON.stringify(doc, null, 2) + '\n';
     }
+    const applied = Object.fromEntries(Object.entries(filter).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    store.audit.append({ actor, action: 'audit.exported', outcome: 'ok', personId: null, cardId: null, details: { format, count: events.length, ...applied } });
     return { format, filename: `audit-${stamp}.${format}`, content, count: events.length };
   }
 

@@ -26,9 +26,12 @@ describe('audit channels', () => {
 
     const exported = await core.dispatch('audit.export', { format: 'csv', officer: 'tester' });
     expect(exported.ok && (exported.value as { count: number }).count).toBeGreaterThanOrEqual(2); // login + person.added
+    // The export is itself audited, right after the events it exported.
+    const exportEvent = t.station.store.audit.list().at(-1)!;
+    expect(exportEvent).toMatchObject({ actor: 'tester', action: 'audit.exported', seq: events[0]!.seq + 1, details: { format: 'csv', officer: 'tester' } });
 
     const signed = await core.dispatch('audit.verify', { sign: true });
-    expect(signed).toMatchObject({ ok: true, value: { ok: true, signed: { seq: events[0]!.seq } } });
+    expect(signed).toMatchObject({ ok: true, value: { ok: true, signed: { seq: exportEvent.seq } } });
 
     t.station.store.db.exec("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET person_id = 'someone-else' WHERE seq = " + events[0]!.seq);
     const broken = await core.dispatch('audit.verify', {});

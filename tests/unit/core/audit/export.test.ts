@@ -44,7 +44,7 @@ describe('audit export and filters', () => {
 
   it('writes RFC 4180 CSV with canonical details, chain hashes and formula-safe cells', () => {
     const { service, store } = fixture();
-    const out = service.export({ from: '2025-03-01', to: '2025-03-02' }, 'csv');
+    const out = service.export({ from: '2025-03-01', to: '2025-03-02' }, 'csv', 'auditor');
     expect(out).toMatchObject({ format: 'csv', count: 4, filename: 'audit-2025-03-03T10-00-00Z.csv' });
     const lines = out.content.split('\r\n');
     expect(lines[0]).toBe('seq,at,actor,action,outcome,person_id,card_id,job_id,details,prev_hash,hash');
@@ -54,12 +54,12 @@ describe('audit export and filters', () => {
     expect(out.content).toContain(`2,2025-03-01T23:59:59.999Z,bob,card.revoked,ok,p1,c1,,"{""reason"":""lost, \\""really\\""\\nsure""}",${events[0]!.hash},${events[1]!.hash}\r\n`);
     expect(lines[3]).toMatch(/^3,2025-03-02T00:00:00.000Z,'=cmd\|calc,officer.login,refused,/);
     expect(lines[5]).toBe('');
-    expect(service.export({ officer: 'bob' }, 'csv').content.split('\r\n')).toHaveLength(3);
+    expect(service.export({ officer: 'bob' }, 'csv', 'auditor').content.split('\r\n')).toHaveLength(3);
   });
 
   it('writes JSON an auditor can recheck outside the station: chain, signed heads, public keys', () => {
     const { service } = fixture();
-    const out = service.export({ personId: 'p1' }, 'json');
+    const out = service.export({ personId: 'p1' }, 'json', 'auditor');
     const doc = JSON.parse(out.content) as AuditJsonExport;
     expect(doc).toMatchObject({ format: 'piv-station-audit-export/1', exportedAt: '2025-03-03T10:00:00.000Z', filter: { personId: 'p1' }, chain: { hash: 'SHA-256', canonicalization: 'RFC 8785' } });
     expect(doc.events.map((e) => e.seq)).toEqual([1, 2]);
@@ -68,12 +68,21 @@ describe('audit export and filters', () => {
     expect(chainHash(GENESIS_HASH, doc.events[0]!)).toBe(doc.events[0]!.hash);
     expect(chainHash(doc.events[0]!.hash!, doc.events[1]!)).toBe(doc.events[1]!.hash);
     // Check the signed head with the exported public key (openssl-compatible PEM SPKI).
-    const full = JSON.parse(service.export({}, 'json').content) as AuditJsonExport;
+    const full = JSON.parse(service.export({}, 'json', 'auditor').content) as AuditJsonExport;
     const head = full.signedHeads.at(-1)!;
-    expect(head.hash).toBe(full.events.at(-1)!.hash);
+    expect(head.hash).toBe(full.events.find((e) => e.seq === head.seq)!.hash);
     const key = full.auditKeys.find((k) => k.id === head.keyId)!;
     expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     expect(verify('sha256', headSignedBytes(head), key.publicKeyPem, Buffer.from(head.signature, 'base64'))).toBe(true);
     expect(verify('sha256', headSignedBytes({ ...head, seq: head.seq + 1 }), key.publicKeyPem, Buffer.from(head.signature, 'base64'))).toBe(false);
+  });
+
+  it('audits every export: who, format, filter and how many events left the station', () => {
+    const { service, store } = fixture();
+    const before = store.audit.list().length;
+    const out = service.export({ personId: 'p1', from: '2025-03-01' }, 'csv', 'auditor');
+    const last = store.audit.list().at(-1)!;
+    expect(store.audit.list()).toHaveLength(before + 1);
+    expect(last).toMatchObject({ actor: 'auditor', action: 'audit.exported', outcome: 'ok', details: { format: 'csv', count: out.count, personId: 'p1', from: '2025-03-01' } });
   });
 });
