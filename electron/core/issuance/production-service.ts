@@ -7,14 +7,15 @@ import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
 import { encodeFascn } from '../piv/objects/fascn.js';
 import { toHex } from '../piv/tlv.js';
-import { findProfile } from '../config/station-config.js';
+import { ProfileRegistry } from '../workflow/profile-registry.js';
+import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
 import { runJob, isJobRunning } from './engine.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
-import { assertValidPin } from './pin-policy.js';
+import { assertPinFollowsPolicy } from './pin-policy.js';
 import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from './card-numbering.js';
 
 /** What an officer asks for when producing a card. */
@@ -25,7 +26,7 @@ export interface ProduceRequest {
   profile?: string;
   /** Overrides every slot's algorithm (e.g. 'RSA2048'). */
   algorithm?: KeyAlgorithm;
-  /** The cardholder's PIN (6–8 digits); absent → the station generates one. */
+  /** The cardholder's PIN (the profile's length); absent → the station generates one. The profile's PIN policy decides which is allowed. */
   pin?: string;
 }
 
@@ -40,22 +41,28 @@ export interface ProductionOutcome {
 
 /** The production service. */
 export class ProductionService {
-  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
+  private readonly profiles: ProfileRegistry;
+
+  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
+    this.profiles = new ProfileRegistry(deps);
+  }
 
   /**
    * Creates the card record (GUID, FASC-N from the credential sequence,
-   * expiration) and the job with all its steps pending.
-   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN, profile)
+   * expiration) and the job with the steps of its profile pending; the job
+   * records the profile and its version.
+   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile)
    */
   createJob(req: ProduceRequest): JobRecord {
     const { store, config } = this.deps;
     const now = (this.deps.now ?? (() => new Date()))();
     const person = store.persons.get(req.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
-    if (req.pin !== undefined) assertValidPin(req.pin);
-    const profile = findProfile(config, req.profile ?? person.affiliation);
+    const entry = this.profiles.get(req.profile ?? person.affiliation);
+    const profile = entry.profile;
+    assertPinFollowsPolicy(profile.pinPolicy, req.pin);
     const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, req.algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
-    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: req.pin ? 'given' : 'generated' };
+    const params: ProductionParams = { ...profileParams(entry), algorithms, pinSource: req.pin ? 'given' : 'generated' };
     return store.transaction(() => {
       const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
       const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
@@ -74,9 +81,9 @@ export class ProductionService {
       });
       const job = store.jobs.create(
         { kind: 'produce', cardId: card.id, personId: person.id, readerName: req.readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
-        productionStepNames(),
+        productionStepNames(profile),
       );
-      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: person.id, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: req.readerName } });
+      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: person.id, cardId: card.id, jobId: job.id, details: { profile: profile.id, profileVersion: entry.version, reader: req.readerName } });
       return job;
     });
   }
@@ -88,27 +95,36 @@ export class ProductionService {
    * step reuses the escrowed PUK.
    * @param cardId     the approved card object
    * @param readerName the reader the job runs on
-   * @param pin        the cardholder's PIN (6-8 digits); absent → generated
-   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN)
+   * @param pin        the cardholder's PIN (the profile's length); absent → generated
+   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy)
    */
   createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     const card = store.cards.get(cardId);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
     if (card.status !== 'approved') {
       throw new StationError('JOB_STATE', `This card is ${card.status.replace('_', ' ')}; only an approved card object can start a new production.`, { cardId, status: card.status });
     }
-    if (pin !== undefined) assertValidPin(pin);
-    const profile = findProfile(config, card.cardProfile);
+    const entry = this.profiles.get(card.cardProfile);
+    const profile = entry.profile;
+    assertPinFollowsPolicy(profile.pinPolicy, pin);
     const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
-    const params: ProductionParams = { profile: profile.id, algorithms, pinSource: pin ? 'given' : 'generated' };
+    const params: ProductionParams = { ...profileParams(entry), algorithms, pinSource: pin ? 'given' : 'generated' };
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
       const job = store.jobs.create(
         { kind: 'produce', cardId: card.id, personId: card.personId, readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
-        productionStepNames(),
+        productionStepNames(profile),
       );
-      store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: card.personId, cardId: card.id, jobId: job.id, details: { profile: profile.id, reader: readerName, cardNumber: card.cardNumber } });
+      store.audit.append({
+        actor: 'station',
+        action: 'job.created',
+        outcome: 'ok',
+        personId: card.personId,
+        cardId: card.id,
+        jobId: job.id,
+        details: { profile: profile.id, profileVersion: entry.version, reader: readerName, cardNumber: card.cardNumber },
+      });
       return job;
     });
   }
@@ -121,17 +137,18 @@ export class ProductionService {
 
   /**
    * Retries a failed job from the first step not proven done, on `readerName`.
-   * A job whose PIN was typed by the cardholder needs it again (`pin`).
-   * @throws StationError JOB_STATE when the job is done, cancelled or running
+   * A job whose PIN was typed by the cardholder needs it again (`pin`); the
+   * PIN policy is the one of the profile the job was created under.
+   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy)
    */
   async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
     const params = job.params as unknown as ProductionParams;
-    if (params.pinSource === 'given') {
-      if (pin === undefined) throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
-      assertValidPin(pin);
+    if (params.pinSource === 'given' && pin === undefined) {
+      throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
     }
+    if (params.pinSource === 'given' || pin !== undefined) assertPinFollowsPolicy(jobProfile(params, this.profiles).pinPolicy, pin);
     return this.run(jobId, readerName, { pin }, listener);
   }
 

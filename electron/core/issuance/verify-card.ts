@@ -47,6 +47,8 @@ export interface ExpectedCard {
   chuid?: Uint8Array;
   certificates?: Partial<Record<PivSlot, Uint8Array>>;
   objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean }[];
+  /** What the card profile does not write: reported as skipped, not checked and never failed. */
+  notWritten?: { slots: PivSlot[]; objects: string[] };
 }
 
 /** Inputs of a verification. */
@@ -147,6 +149,10 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   }
 
   for (const slot of PIV_SLOTS) {
+    if (expected?.notWritten?.slots.includes(slot)) {
+      checks.push({ name: `${slot} certificate`, ok: true, skipped: true, detail: 'not in the card profile' });
+      continue;
+    }
     let certDer: Uint8Array | undefined;
     const present = await check(checks, `${slot} certificate`, async () => {
       const content = await session.getData(SLOT_CERT_OBJECT[slot]);
@@ -194,6 +200,10 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
       if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
       return 'equal to what was written';
     });
+  }
+
+  for (const name of expected?.notWritten?.objects ?? []) {
+    checks.push({ name: `${name} read back`, ok: true, skipped: true, detail: 'not in the card profile' });
   }
 
   if (input.supportsMetadata) {

@@ -20,7 +20,8 @@ import { StationError, isStationError, toStationError } from '../errors.js';
 import { recordNotification, type NotificationType } from '../notifications/index.js';
 import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
-import { assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
 import { transportAlgorithmOf } from '../issuance/transport-key.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
@@ -336,6 +337,8 @@ export class LifecycleService {
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
         this.refuseState(desk.card, UNLOCKABLE, 'unlocked');
+        // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
+        assertPinLength(new ProfileRegistry(this.deps).profile(desk.card.cardProfile).pinPolicy, newPin);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -436,6 +439,8 @@ export class LifecycleService {
       if (!(REISSUE_REASONS as readonly string[]).includes(reason)) throw new StationError('INVALID_INPUT', 'A card is reissued when it was lost, stolen or damaged.', { field: 'reason' });
       if (pin !== undefined) assertValidPin(pin);
       card = this.resolve(idOrNumber);
+      // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
+      assertPinFollowsPolicy(new ProfileRegistry(this.deps).profile(card.cardProfile).pinPolicy, pin);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
       const person = this.deps.store.persons.get(old.personId);

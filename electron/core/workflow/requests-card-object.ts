@@ -7,7 +7,7 @@
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { findProfile } from '../config/station-config.js';
+import { ProfileRegistry } from './profile-registry.js';
 import { encodeFascn } from '../piv/objects/fascn.js';
 import { toHex } from '../piv/tlv.js';
 import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from '../issuance/card-numbering.js';
@@ -40,7 +40,7 @@ export function formatCardNumber(n: number): string {
  */
 export function createCardObject(deps: { store: StationStore; config: StationConfig; keyring: Keyring }, person: PersonRecord, profileId: string, now: Date): CardRecord {
   const { store, config, keyring } = deps;
-  const profile = findProfile(config, profileId);
+  const profile = new ProfileRegistry({ store, config }).profile(profileId);
   const cardNumber = formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart));
   const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);
   const fields = fascnFieldsFor(config, profile, credential, person.employeeId);
