@@ -7,7 +7,8 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { PivSession } from '../../../../electron/core/piv/session.js';
-import { ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../../../../electron/core/piv/constants.js';
+import { FactoryDefaults, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../../../../electron/core/piv/constants.js';
+import { runJob } from '../../../../electron/core/issuance/engine.js';
 import { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
 import { verifyCard, type VerificationReport } from '../../../../electron/core/issuance/verify-card.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
@@ -140,6 +141,25 @@ describe('a retry uses the profile the job started with', () => {
     expect(next.oneTimeSecrets?.pin).toMatch(/^\d{8}$/);
     expect(next.steps.map((st) => st.name).filter((n) => n.startsWith('object.'))).toEqual(['object.ccc']);
     expect(await cardContents(t, next.oneTimeSecrets!.pin!)).toEqual({ slots: ['9A', '9E'], printed: false, keyHistory: false });
+  });
+});
+
+describe('a card taken over from a cancelled job', () => {
+  test('keeps only what the new job\'s profile writes: the earlier 9C/9D certificates and Printed Information are deleted', async () => {
+    t = await openTrainingStation({}, { directProduction: true });
+    // A job run without the cardholder's PIN stops at the PIN step: every certificate and object is on the card by then.
+    const created = t.station.production.createJob({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
+    const { store, ca, keyring, config } = t.station;
+    const first = await runJob({ store, ca, keyring, config, readers: t.reader }, created.id, t.readerName, {});
+    expect(first.failedStep).toBe('pin');
+    expect(await cardContents(t, FactoryDefaults.PIN)).toEqual({ slots: ['9A', '9C', '9D', '9E'], printed: true, keyHistory: true });
+    await t.station.production.cancel(first.id, 'the cardholder left');
+
+    registryOf(t).update('employee', { slots: ['9A', '9E'], objects: ['key-history'] }, 'admin');
+    const again = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '135246' });
+    expect(again.job.status, again.job.error?.message).toBe('done');
+    expect(again.steps.find((st) => st.name === 'takeover')?.data).toMatchObject({ deleted: ['certificate 9C', 'certificate 9D', 'printed'] });
+    expect(await cardContents(t, '135246')).toEqual({ slots: ['9A', '9E'], printed: false, keyHistory: true });
   });
 });
 
