@@ -22,8 +22,9 @@ import { ProduceRequestScreen } from './features/requests/ProduceRequestScreen';
 import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
 import { BatchesScreen } from './features/batches/BatchesScreen';
 import { OfficersScreen } from './features/officers/OfficersScreen';
+import { ProfilesScreen } from './features/profiles/ProfilesScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'profiles';
 type View = { name: ScreenName } | { name: 'production'; jobId: string };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
@@ -35,6 +36,7 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'batches', label: 'Mass production', channel: 'batches.list' },
   { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
   { name: 'officers', label: 'Officers', channel: 'officers.list' },
+  { name: 'profiles', label: 'Card profiles', channel: 'profiles.update' },
 ];
 
 /** The screens `officer` may open, in navigation order. */
@@ -154,6 +156,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
           {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
           {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
+          {view.name === 'profiles' && allowed('profiles') && <ProfilesScreen />}
           {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
         </main>
       </div>

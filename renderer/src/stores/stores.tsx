@@ -14,6 +14,7 @@ import { createSessionStore, type SessionState, type SessionStore } from './sess
 import { createRequestsStore, type RequestsState, type RequestsStore } from './requests-store';
 import { createBatchesStore, type BatchesState, type BatchesStore } from './batches-store';
 import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
+import { createProfilesStore, type ProfilesState, type ProfilesStore } from './profiles-store';
 import { watchSession, type SessionListener } from './session-watch';
 
 export interface Stores {
@@ -26,6 +27,7 @@ export interface Stores {
   requests: RequestsStore;
   batches: BatchesStore;
   officers: OfficersStore;
+  profiles: ProfilesStore;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     persons: createPersonsStore(api, options),
     issue: createIssueStore(api),
     jobs: createJobsStore(api),
+    profiles: createProfilesStore(api),
   };
 }
 
@@ -64,6 +67,7 @@ export function forgetOfficerData(stores: Stores): void {
   stores.batches.setState({ list: [], listError: null, startError: null, errors: {} });
   stores.officers.setState({ list: [], listError: null, addError: null });
   stores.jobs.setState({ list: [], listError: null, jobs: {}, errors: {}, secrets: {} });
+  stores.profiles.setState({ list: [], listError: null, saveErrors: {} });
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -97,5 +101,7 @@ export const useRequests = <T,>(selector: (s: RequestsState) => T): T => useStor
 export const useBatches = <T,>(selector: (s: BatchesState) => T): T => useStore(useStores().batches, selector);
 /** Selects from the officers store. */
 export const useOfficers = <T,>(selector: (s: OfficersState) => T): T => useStore(useStores().officers, selector);
+/** Selects from the profiles store. */
+export const useProfiles = <T,>(selector: (s: ProfilesState) => T): T => useStore(useStores().profiles, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };
