@@ -135,11 +135,40 @@ export type CardProfile = z.infer<typeof CardProfileSchema>;
 export const CardProfilePatchSchema = CardProfileFields.omit({ id: true }).partial().strict();
 export type CardProfilePatch = z.infer<typeof CardProfilePatchSchema>;
 
-/** The sentence for a profile field refused by zod, naming the field. */
+/** Words for each profile field in sentences (the field's key goes in the error details). */
+const FIELD_WORDS: Record<string, string> = {
+  id: 'Profile id',
+  label: 'Name',
+  cardValidityMonths: 'Card validity',
+  certificateValidityMonths: 'Certificate validity',
+  algorithms: 'Algorithms',
+  personAssociation: 'FASC-N person association',
+  printedAffiliation: 'Printed affiliation',
+  approvalRequired: 'Approval',
+  slots: 'Key slots',
+  objects: 'Optional data objects',
+  pinPolicy: 'PIN policy',
+  'pinPolicy.minLength': 'Shortest PIN',
+  'pinPolicy.maxLength': 'Longest PIN',
+  'pinPolicy.source': 'PIN source',
+};
+
+/** Words for a field path: "Certificate validity", "Algorithm of 9A", "Key slots" (for slots.2). */
+function fieldWords(path: string): string {
+  if (FIELD_WORDS[path]) return FIELD_WORDS[path];
+  const [head, sub] = path.split('.');
+  if (head === 'algorithms' && sub) return `Algorithm of ${sub}`;
+  return FIELD_WORDS[head ?? ''] ?? path;
+}
+
+/**
+ * The sentence for a profile field refused by zod, in words, and the field's
+ * key (for `details.field`): "Certificate validity: the certificates must not outlive the card".
+ */
 export function profileIssueSentence(issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] } | undefined): { field: string; sentence: string } {
   if (issue?.code === 'unrecognized_keys' && issue.keys) return { field: issue.keys.join(', '), sentence: `${issue.keys.join(', ')} is not a card profile field` };
   const field = issue?.path.map(String).join('.') || 'profile';
-  return { field, sentence: `${field} ${issue?.message ?? 'is not acceptable'}` };
+  return { field, sentence: `${fieldWords(field)}: ${issue?.message ?? 'is not acceptable'}` };
 }
 
 /**

@@ -90,6 +90,9 @@ describe('profile patches', () => {
     expect(message({})).toMatch(/at least one/);
     expect(message({ id: 'visitor' })).toMatch(/at least one/);
     expect(message({ colour: 'blue' })).toBe('The card profile is not acceptable: colour is not a card profile field.');
-    expect(message({ cardValidityMonths: 100 })).toMatch(/^The card profile is not acceptable: cardValidityMonths must be at most 72 months/);
+    expect(message({ algorithms: { '9A': 'P384', '9C': 'P256', '9D': 'P256', '9E': 'P256' } })).toMatch(/^The card profile is not acceptable: Algorithm of 9A: /);
+    expect(message({ slots: ['9A', '9E', '9B'] })).toMatch(/^The card profile is not acceptable: Key slots: /);
+    expect(message({ pinPolicy: { minLength: 6, maxLength: 8, source: 'typed' } })).toMatch(/^The card profile is not acceptable: PIN source: /);
+    expect(message({ cardValidityMonths: 100 })).toMatch(/^The card profile is not acceptable: Card validity: must be at most 72 months/);
   });
 });

@@ -71,7 +71,7 @@ describe('station profile (CLI process)', () => {
     // A rule broken: exit 2 (bad input) with the field named.
     const bad = await station(dir, ['profile', 'set', 'employee', '--cert-validity', '72', '--card-validity', '60']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/certificateValidityMonths the certificates must not outlive the card/);
+    expect(bad.stderr).toMatch(/Certificate validity: the certificates must not outlive the card/);
 
     // An officer without the admin role.
     const added = await station(dir, ['officer', 'add', '--username', 'registrar', '--roles', 'registration'], { env: { STATION_NEW_PASSWORD: 'registrar password long' } });

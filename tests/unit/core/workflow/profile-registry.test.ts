@@ -61,7 +61,7 @@ describe('ProfileRegistry.update', () => {
   test('refusals name the field, change nothing and are audited as refused', () => {
     const { store, profiles } = registry();
     expect(refusal(() => profiles.update('employee', { certificateValidityMonths: 72, cardValidityMonths: 60 }, 'ada'))).toEqual({
-      message: 'The card profile "employee" is not acceptable: certificateValidityMonths the certificates must not outlive the card (certificate validity ≤ card validity).',
+      message: 'The card profile "employee" is not acceptable: Certificate validity: the certificates must not outlive the card (certificate validity ≤ card validity).',
       field: 'certificateValidityMonths',
     });
     expect(refusal(() => profiles.update('employee', { slots: ['9A', '9C'] }, 'ada')).field).toBe('slots');

@@ -44,7 +44,7 @@ describe('ProfilesScreen', () => {
 
     await user.clear(within('visitor', 'profile-cert-validity'));
     await user.type(within('visitor', 'profile-cert-validity'), '9');
-    expect(within('visitor', 'profile-problem').textContent).toMatch(/certificateValidityMonths the certificates must not outlive the card/);
+    expect(within('visitor', 'profile-problem').textContent).toMatch(/Certificate validity: the certificates must not outlive the card/);
     expect((within('visitor', 'profile-save') as unknown as HTMLButtonElement).disabled).toBe(true);
 
     await user.clear(within('visitor', 'profile-cert-validity'));
