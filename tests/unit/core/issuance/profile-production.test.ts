@@ -199,6 +199,20 @@ describe('the PIN policy is enforced in the core before the card is touched', ()
     expect(out.job.status).toBe('done');
   });
 
+  test('a reissue with a typed PIN for a generated-PIN profile is refused before the old card is revoked', async () => {
+    t = await openTrainingStation({}, { directProduction: true });
+    const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
+    expect(out.job.status).toBe('done');
+    registryOf(t).update('employee', { pinPolicy: { minLength: 6, maxLength: 8, source: 'generated' } }, 'admin');
+    await expect(t.station.lifecycle.reissue(out.card.id, 'damaged', t.readerName, '975312', { username: 'sec' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { field: 'pin' },
+    });
+    expect(t.station.store.cards.get(out.card.id)?.status).toBe('produced');
+    expect(t.station.store.certificates.listByCard(out.card.id).every((c) => c.status === 'valid')).toBe(true);
+    expect(t.station.store.cards.listByPerson(out.card.personId)).toHaveLength(1); // no replacement made
+  });
+
   test('a request produced for a chosen-PIN profile without a PIN is refused, and the card object stays approved', async () => {
     t = await openTrainingStation();
     const admin = await t.login();
