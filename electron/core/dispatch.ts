@@ -230,6 +230,7 @@ export function createCore(ports: CorePorts): StationCore {
     training: ports.training,
     isReaderBusy: (name) => busyReaders.has(name),
     onChange: (c) => emit('batch.changed', c),
+    pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
   });
   // Batches left running by a stopped station resume watching the readers.
   const batchesOpened = batches.open().catch(() => {});

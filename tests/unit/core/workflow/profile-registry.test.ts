@@ -133,4 +133,16 @@ describe('profiles.* through dispatch', () => {
     expect(await core.dispatch('profiles.update', { id: 'visitor', patch: { cardValidityMonths: 1 } }, 'producer-conn')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(ok(await core.dispatch('profiles.get', { id: 'visitor' }))).toMatchObject({ version: 2, cardValidityMonths: 3 });
   });
+
+  test('a batch refuses a request whose profile needs a PIN chosen by the cardholder (a batch generates PINs)', async () => {
+    t = await openTrainingStation();
+    await t.login();
+    const core = t.station.core();
+    ok(await core.dispatch('profiles.update', { id: 'visitor', patch: { pinPolicy: { minLength: 6, maxLength: 8, source: 'chosen' } } }));
+    const request = ok<{ id: string; state: string }>(await core.dispatch('requests.create', { personId: t.addPerson({ affiliation: 'visitor' }), profile: 'visitor' }));
+    expect(request.state).toBe('approved'); // visitors need no approval
+    const r = await core.dispatch('batches.start', { requestIds: [request.id], readers: 'all' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/chooses; a batch generates PINs/) } });
+    expect(ok<unknown[]>(await core.dispatch('batches.list', {}))).toEqual([]);
+  });
 });
