@@ -22,6 +22,7 @@ import { outboxCommand } from './commands/outbox.js';
 import { auditCommand } from './commands/audit.js';
 import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
+import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -65,6 +66,11 @@ const USAGE = `Usage: station <command> [options]
   card recycle --reader NAME                a returned card: certificates revoked, reset to a blank
   crl [--out FILE] | crl serve [--port N]   the published CRL; its HTTP distribution point (config crlUrl)
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
+  profile list | profile show ID            the card profiles (employee, contractor, visitor)
+  profile set ID [--label L] [--approval required|none] [--card-validity MONTHS] [--cert-validity MONTHS]
+      [--alg-9a P256|RSA2048] [--alg-9c|--alg-9d P256|P384|RSA2048] [--alg-9e P256|RSA2048]
+      [--slots 9A,9E,9C,9D] [--objects printed,discovery,key-history] [--pin-length 6-8] [--pin-source chosen|generated|either]
+                                            change a profile (admin role); 9A and 9E are always written
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
         --as USERNAME (the officer; every command but virtual-card and ca needs it)
@@ -118,6 +124,7 @@ const OPTIONS = {
   out: { type: 'string' },
   'new-pin': { type: 'string' },
   status: { type: 'string' },
+  ...PROFILE_SET_OPTIONS,
 } as const;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -169,6 +176,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cardCommand(ctx, verb, rest, flags);
       case 'crl':
         return await crlCommand(ctx, verb, flags);
+      case 'profile':
+        return await profileCommand(ctx, verb, rest, flags);
       case 'demo':
         return await demoCommand(ctx, flags);
       default:

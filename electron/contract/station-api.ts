@@ -8,6 +8,7 @@
  * validated before they leave, so a renderer never sees an unexpected shape.
  */
 import { z } from 'zod';
+import { CardProfileFields, ProfilePatchInput } from './card-profile.js';
 
 // ---------- shared shapes ----------
 
@@ -48,7 +49,9 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
-export const Profile = z.object({ id: Affiliation, label: z.string(), cardValidityMonths: z.number(), algorithms: z.record(z.string(), z.string()) });
+/** A card profile with every field (defaults filled in), its version and its last change (issue 4 "card profiles (administered)"). */
+export const Profile = CardProfileFields.required().extend({ version: z.number().int(), updatedAt: z.string(), updatedBy: z.string() });
+export type Profile = z.infer<typeof Profile>;
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
 export const JobStatus = z.enum(['pending', 'running', 'failed', 'done', 'cancelled']);
@@ -231,6 +234,8 @@ export const CardViewShape = z.object({
   status: CardStatusShape,
   cardNumber: z.string().nullable(),
   credentialNumber: z.string(),
+  /** The card profile id; a replacement follows its PIN policy. */
+  profile: z.string(),
   /** CHUID GUID as a UUID. */
   guid: z.string(),
   fascn: z.string(),
@@ -328,6 +333,13 @@ export const channels = {
   'persons.get': { input: z.object({ id: Id }).strict(), output: Person },
   'persons.add': { input: PersonFields.strict(), output: Person },
   'profiles.list': { input: z.object({}).strict(), output: z.array(Profile) },
+  'profiles.get': { input: z.object({ id: Affiliation }).strict(), output: Profile },
+  /**
+   * Changes a profile (administrators). `patch`: the fields to change, or the
+   * whole profile; the core validates the merged profile and names the
+   * offending field (electron/contract/card-profile.ts has the rules).
+   */
+  'profiles.update': { input: z.object({ id: Affiliation, patch: ProfilePatchInput }).strict(), output: Profile },
   'production.start': {
     input: z
       .object({
@@ -531,6 +543,8 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
   'auth.logout': 'officer',
   'readers.list': 'officer',
   'profiles.list': 'officer',
+  'profiles.get': 'officer',
+  'profiles.update': ['admin'],
   'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.add': ['registration'],

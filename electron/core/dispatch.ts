@@ -14,6 +14,7 @@ import {
   type EventPayload,
   type JobDetail,
   type JobSummary,
+  type Profile,
   type Reader,
   type Result,
 } from '../contract/station-api.js';
@@ -30,7 +31,7 @@ import { verifyCard, type VerificationReport } from './issuance/verify-card.js';
 import { recognizeCard } from './card-recognition.js';
 import { guidToUuid } from './issuance/steps/chuid-step.js';
 import { isJobRunning } from './issuance/engine.js';
-import { findProfile } from './config/station-config.js';
+import { ProfileRegistry, type ProfileEntry } from './workflow/profile-registry.js';
 import type { OfficerService } from './workflow/officers.js';
 import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/requests.js';
 import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
@@ -109,6 +110,7 @@ export function createCore(ports: CorePorts): StationCore {
   const audit = new AuditService({ store, signer: ports.auditSigner });
   const kiosks = new KioskService({ store, config: ports.config, officers, requests, now: ports.now });
   const outbox = new OutboxService({ store });
+  const profiles = new ProfileRegistry({ store, config: ports.config });
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
     for (const l of listeners.get(event) ?? []) {
@@ -241,6 +243,7 @@ export function createCore(ports: CorePorts): StationCore {
     training: ports.training,
     isReaderBusy: (name) => busyReaders.has(name),
     onChange: (c) => emit('batch.changed', c),
+    pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
   });
   // Batches left running by a stopped station resume watching the readers.
   const batchesOpened = batches.open().catch(() => {});
@@ -289,6 +292,8 @@ export function createCore(ports: CorePorts): StationCore {
     affiliation: p.affiliation,
     createdAt: p.createdAt,
   });
+
+  const profileOut = (e: ProfileEntry): Profile => ({ ...e.profile, version: e.version, updatedAt: e.updatedAt, updatedBy: e.updatedBy });
 
   function summary(job: JobRecord): JobSummary {
     const person = store.persons.get(job.personId);
@@ -357,13 +362,15 @@ export function createCore(ports: CorePorts): StationCore {
       store.audit.append({ actor: actorOf(ctx.caller), action: 'person.added', outcome: 'ok', personId: p.id });
       return personOut(p);
     },
-    'profiles.list': async () => ports.config.profiles.map((p) => ({ id: p.id, label: p.label, cardValidityMonths: p.cardValidityMonths, algorithms: p.algorithms })),
+    'profiles.list': async () => profiles.list().map(profileOut),
+    'profiles.get': async ({ id }) => profileOut(profiles.get(id)),
+    'profiles.update': async ({ id, patch }, ctx) => profileOut(profiles.update(id, patch, officerOf(ctx).username).entry),
     'production.start': async (input, ctx) => {
       // Direct production (issue 2) is for profiles without approval; others go through a request.
       const person = store.persons.get(input.personId);
       if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
       assertMayProduceFor(officerOf(ctx), person.id);
-      if (findProfile(ports.config, input.profile ?? person.affiliation).approvalRequired) {
+      if (profiles.profile(input.profile ?? person.affiliation).approvalRequired) {
         throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
       }
       if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);

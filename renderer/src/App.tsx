@@ -22,12 +22,13 @@ import { ProduceRequestScreen } from './features/requests/ProduceRequestScreen';
 import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
 import { BatchesScreen } from './features/batches/BatchesScreen';
 import { OfficersScreen } from './features/officers/OfficersScreen';
+import { ProfilesScreen } from './features/profiles/ProfilesScreen';
 import { CardsScreen } from './features/cards/CardsScreen';
 import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
 import { OutboxScreen } from './features/outbox/OutboxScreen';
 import { AuditScreen } from './features/audit/AuditScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles';
 type View = { name: ScreenName } | { name: 'production'; jobId: string };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
@@ -39,6 +40,7 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'batches', label: 'Mass production', channel: 'batches.list' },
   { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
   { name: 'officers', label: 'Officers', channel: 'officers.list' },
+  { name: 'profiles', label: 'Card profiles', channel: 'profiles.update' },
   { name: 'cards', label: 'Cards', channel: 'cards.list' },
   { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
   { name: 'audit', label: 'Audit log', channel: 'audit.list' },
@@ -167,6 +169,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
           {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
           {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
+          {view.name === 'profiles' && allowed('profiles') && <ProfilesScreen />}
           {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
           {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
           {view.name === 'audit' && allowed('audit') && <AuditScreen />}

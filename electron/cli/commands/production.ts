@@ -11,7 +11,7 @@ import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
 import { writeFileSync } from 'node:fs';
-import { findProfile } from '../../core/config/station-config.js';
+import { ProfileRegistry } from '../../core/workflow/profile-registry.js';
 import { assertMayProduceFor } from '../../core/workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../core/workflow/requests.js';
 
@@ -118,7 +118,7 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
   const person = station.store.persons.get(required('person', flags.person));
   if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${flags.person}.`);
   assertMayProduceFor(caller.officer, person.id);
-  if (findProfile(station.config, typeof flags.profile === 'string' ? flags.profile : person.affiliation).approvalRequired) {
+  if (new ProfileRegistry(station).profile(typeof flags.profile === 'string' ? flags.profile : person.affiliation).approvalRequired) {
     throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
   }
   const algorithm = flags.algorithm ? parseOption('--algorithm', AlgorithmOption, flags.algorithm) : undefined;

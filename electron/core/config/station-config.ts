@@ -6,42 +6,13 @@
 import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { NotificationsConfigSchema } from '../notifications/config.js';
+import { CardProfileSchema, type CardProfile } from '../../contract/card-profile.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
-/** Algorithms per PIV slot for a card profile (SP 800-78-4 Table 3-1). */
-export const SlotAlgorithmsSchema = z.object({
-  '9A': z.enum(['P256', 'RSA2048']),
-  '9C': z.enum(['P256', 'P384', 'RSA2048']),
-  '9D': z.enum(['P256', 'P384', 'RSA2048']),
-  '9E': z.enum(['P256', 'RSA2048']),
-});
-export type SlotAlgorithms = z.infer<typeof SlotAlgorithmsSchema>;
-
-/** Whether a profile needs an approver when its config says nothing (files written before issue 4): visitors do not. */
-export function defaultApprovalRequired(profileId: string): boolean {
-  return profileId !== 'visitor';
-}
-
-/** A card profile: what a card for one affiliation gets. */
-const CardProfileFields = z.object({
-  /** Profile id: 'employee' | 'contractor' | 'visitor'. */
-  id: z.enum(['employee', 'contractor', 'visitor']),
-  label: z.string().min(1),
-  /** Card (CHUID) validity in months; FIPS 201-3 §2.9.1 caps it at 6 years. */
-  cardValidityMonths: z.number().int().min(1).max(72),
-  /** Certificate validity in months; never beyond the card's expiration. */
-  certificateValidityMonths: z.number().int().min(1).max(72),
-  algorithms: SlotAlgorithmsSchema,
-  /** FASC-N person/organization association (TIG SCEPACS): 1 employee, 5 contractor, 6 affiliate. */
-  personAssociation: digits(1),
-  /** Printed Information "employee affiliation" line (SP 800-73-4 Part 1 Table 14, ≤ 20 chars). */
-  printedAffiliation: z.string().min(1).max(20),
-  /** A request for this profile needs an approver's decision; false → approved on creation. Absent → employee/contractor true, visitor false. */
-  approvalRequired: z.boolean().optional(),
-});
-export const CardProfileSchema = CardProfileFields.transform((p) => ({ ...p, approvalRequired: p.approvalRequired ?? defaultApprovalRequired(p.id) }));
-export type CardProfile = z.infer<typeof CardProfileSchema>;
+// Card profiles: one schema shared with the StationApi (electron/contract/card-profile.ts).
+export { SlotAlgorithmsSchema, CardProfileSchema, defaultApprovalRequired } from '../../contract/card-profile.js';
+export type { SlotAlgorithms, CardProfile } from '../../contract/card-profile.js';
 
 /**
  * CPR intake from the IDPRS (electron/core/workflow/cpr-intake.ts). Absent: no
@@ -118,6 +89,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '1',
       printedAffiliation: 'Employee',
+      slots: ['9A', '9C', '9D', '9E'],
+      objects: ['printed', 'discovery', 'key-history'],
+      pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
     },
     {
@@ -128,6 +102,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '5',
       printedAffiliation: 'Contractor',
+      slots: ['9A', '9C', '9D', '9E'],
+      objects: ['printed', 'discovery', 'key-history'],
+      pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
     },
     {
@@ -138,6 +115,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '6',
       printedAffiliation: 'Visitor',
+      slots: ['9A', '9C', '9D', '9E'],
+      objects: ['printed', 'discovery', 'key-history'],
+      pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: false,
     },
   ],

@@ -18,6 +18,7 @@
  * item is done or cancelled. On open, items left running by a stopped station
  * are failed-and-retryable and readers are watched again.
  */
+import type { PinPolicy } from '../../contract/card-profile.js';
 import { StationError } from '../errors.js';
 import type { ReaderProvider, ReaderStatus } from '../piv/transport.js';
 import type { StationStore } from '../store/store.js';
@@ -135,6 +136,12 @@ export interface BatchServiceDeps {
   isReaderBusy?: (readerName: string) => boolean;
   /** Called after any item or batch change. */
   onChange?: (change: BatchChange) => void;
+  /**
+   * The PIN policy of a card profile (the profile registry): a batch generates
+   * every PIN, so a request whose profile needs a PIN chosen by the cardholder
+   * is refused at the start. Absent: not checked (the job refuses it instead).
+   */
+  pinPolicyOf?: (profileId: string) => PinPolicy;
   /** Card probe (tests may count probes); defaults to probeInsertedCard. */
   probe?: (readers: ReaderProvider, readerName: string) => Promise<ProbedCard>;
   now?: () => Date;
@@ -400,6 +407,10 @@ export class BatchService {
     }
     if (actor.personId && request.personId === actor.personId) {
       return new StationError('FORBIDDEN', `Request ${requestId} is for your own card: an officer cannot produce a card for themselves.`, { requestId, rule: 'produceForSelf' });
+    }
+    const profileId = this.deps.store.requests.get(requestId)?.profile;
+    if (profileId && this.deps.pinPolicyOf?.(profileId).source === 'chosen') {
+      return new StationError('INVALID_INPUT', `Request ${requestId} is for a card profile whose PIN the cardholder chooses; a batch generates PINs: produce it at the desk.`, { requestId, field: 'pin' });
     }
     const open = this.repo.openItemForRequest(requestId);
     if (open) return new StationError('REQUEST_STATE', `Request ${requestId} is already in batch ${open.batchId}.`, { requestId, batchId: open.batchId });

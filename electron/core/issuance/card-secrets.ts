@@ -92,7 +92,8 @@ export async function setPin(ctx: StepContext): Promise<void> {
     if (ctx.params.pinSource === 'given') {
       throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
     }
-    ctx.secrets.pin = generatePin();
+    // The profile's shortest length: a generated PIN is read off a mailer or screen, the length it must have is enough.
+    ctx.secrets.pin = generatePin(ctx.profile.pinPolicy.minLength);
     ctx.secrets.pinGenerated = true;
     if (wasAttempted) {
       await ctx.session.resetRetryCounter(currentPuk(ctx), ctx.secrets.pin);

@@ -11,7 +11,8 @@ import type { StationStore } from '../store/store.js';
 import type { JobRecord, StepRecord } from '../store/records.js';
 import type { Keyring } from '../pki/keyring.js';
 import type { StationConfig } from '../config/station-config.js';
-import { findProfile } from '../config/station-config.js';
+import { ProfileRegistry } from '../workflow/profile-registry.js';
+import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
@@ -62,10 +63,12 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   if (job0.status === 'done' || job0.status === 'cancelled') {
     throw new StationError('JOB_STATE', `Job ${jobId} is ${job0.status}; it cannot run again.`);
   }
+  // The profile as it was when the job was created: an edit since cannot change a half-made card.
+  const profile = jobProfile(job0.params as unknown as ProductionParams, new ProfileRegistry(deps));
   if (running.has(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is already running.`);
   running.add(jobId);
 
-  const steps = productionSteps();
+  const steps = productionSteps(profile);
   // Snapshot: which steps an earlier run started (their effect may be on the card).
   const before = new Map<string, StepRecord>(store.jobs.steps(jobId).map((s) => [s.name, s]));
   const previouslyAttempted = (name: string) => {
@@ -91,7 +94,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
       job,
       card,
       person,
-      profile: findProfile(deps.config, params.profile),
+      profile,
       params,
       config: deps.config,
       session,
@@ -142,7 +145,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     }
     job = store.transaction(() => {
       const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
-      store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber } });
+      store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber, profile: profile.id, profileVersion: params.profileVersion ?? null } });
       recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
       return done;
     });

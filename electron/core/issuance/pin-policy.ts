@@ -7,6 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { StationError } from '../errors.js';
+import type { PinPolicy } from '../../contract/card-profile.js';
 
 const PIN_PATTERN = /^\d{6,8}$/;
 
@@ -30,6 +31,40 @@ export function assertValidPin(pin: string): void {
   }
 }
 
+/**
+ * Checks the PIN decision of a production, retry or reissue against the card
+ * profile's PIN policy, before anything touches the card: a typed PIN where
+ * the profile has the station generate it, no PIN where the cardholder must
+ * choose it, or a PIN outside the profile's length, is refused.
+ * @param pin the typed PIN; undefined → the station is to generate one
+ * @throws StationError INVALID_INPUT {field: 'pin'}
+ */
+export function assertPinFollowsPolicy(policy: PinPolicy, pin: string | undefined): void {
+  if (pin === undefined) {
+    if (policy.source === 'chosen') {
+      throw new StationError('INVALID_INPUT', 'This card profile needs a PIN chosen by the cardholder: ask the cardholder to type it.', { field: 'pin' });
+    }
+    return;
+  }
+  if (policy.source === 'generated') {
+    throw new StationError('INVALID_INPUT', 'This card profile has the station generate the PIN: do not type one.', { field: 'pin' });
+  }
+  assertPinLength(policy, pin);
+  assertValidPin(pin);
+}
+
+/**
+ * Checks a typed PIN's length against the profile's policy (a PIN typed at an
+ * unlock, where the cardholder always chooses).
+ * @throws StationError INVALID_INPUT {field: 'pin'}
+ */
+export function assertPinLength(policy: Pick<PinPolicy, 'minLength' | 'maxLength'>, pin: string): void {
+  if (!/^\d+$/.test(pin) || pin.length < policy.minLength || pin.length > policy.maxLength) {
+    const range = policy.minLength === policy.maxLength ? `${policy.minLength}` : `${policy.minLength} to ${policy.maxLength}`;
+    throw new StationError('INVALID_INPUT', `The PIN must be ${range} digits for this card profile.`, { field: 'pin' });
+  }
+}
+
 /** Random digits of `length` from the CSPRNG. */
 function randomDigits(length: number): string {
   let s = '';
@@ -39,6 +74,7 @@ function randomDigits(length: number): string {
 
 /** A generated cardholder PIN: `length` (6–8) random digits, never trivial. */
 export function generatePin(length = 6): string {
+  if (!Number.isInteger(length) || length < 6 || length > 8) throw new StationError('INVALID_INPUT', 'A PIN is 6 to 8 digits.', { field: 'pinLength' });
   for (;;) {
     const pin = randomDigits(length);
     if (!isTrivial(pin)) return pin;

@@ -5,14 +5,15 @@
 import { StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { findProfile, type CardProfile } from '../config/station-config.js';
+import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
+import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
 import { runJob, isJobRunning } from './engine.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
-import { assertValidPin } from './pin-policy.js';
+import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 
 /** What an officer asks for when producing a card. */
@@ -23,7 +24,7 @@ export interface ProduceRequest {
   profile?: string;
   /** Overrides every slot's algorithm (e.g. 'RSA2048'). */
   algorithm?: KeyAlgorithm;
-  /** The cardholder's PIN (6–8 digits); absent → the station generates one. */
+  /** The cardholder's PIN (the profile's length); absent → the station generates one. The profile's PIN policy decides which is allowed. */
   pin?: string;
 }
 
@@ -36,32 +37,41 @@ export interface ProductionOutcome {
   oneTimeSecrets?: { puk?: string; pin?: string };
 }
 
-/** A job's parameters: the profile's algorithm per slot (or `algorithm` for every slot) and where the PIN comes from. */
-function productionParams(profile: CardProfile, pin: string | undefined, algorithm?: KeyAlgorithm): ProductionParams {
-  const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, algorithm ?? profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
-  return { profile: profile.id, algorithms, pinSource: pin ? 'given' : 'generated' };
+/**
+ * A job's parameters: the profile as it is now (id, version, snapshot: a retry
+ * finishes the card as it was started), its algorithm per slot (or `algorithm`
+ * for every slot) and where the PIN comes from.
+ */
+function productionParams(entry: ProfileEntry, pin: string | undefined, algorithm?: KeyAlgorithm): ProductionParams {
+  const algorithms = Object.fromEntries(PIV_SLOTS.map((s) => [s, algorithm ?? entry.profile.algorithms[s]])) as Record<PivSlot, KeyAlgorithm>;
+  return { ...profileParams(entry), algorithms, pinSource: pin ? 'given' : 'generated' };
 }
 
 /** The production service. */
 export class ProductionService {
-  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
+  private readonly profiles: ProfileRegistry;
+
+  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
+    this.profiles = new ProfileRegistry(deps);
+  }
 
   /**
    * Creates the card object (GUID, FASC-N from the credential sequence,
-   * expiration; createCardObject, origin 'direct') and the job with all its steps pending.
-   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN, profile)
+   * expiration; createCardObject, origin 'direct') and the job with the steps
+   * of its profile pending; the job records the profile and its version.
+   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile)
    */
   createJob(req: ProduceRequest): JobRecord {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     const now = (this.deps.now ?? (() => new Date()))();
     const person = store.persons.get(req.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
-    if (req.pin !== undefined) assertValidPin(req.pin);
-    const profile = findProfile(config, req.profile ?? person.affiliation);
-    const params = productionParams(profile, req.pin, req.algorithm);
+    const entry = this.profiles.get(req.profile ?? person.affiliation);
+    assertPinFollowsPolicy(entry.profile.pinPolicy, req.pin);
+    const params = productionParams(entry, req.pin, req.algorithm);
     return store.transaction(() => {
-      const card = createCardObject(this.deps, person, profile.id, now, 'direct');
-      return this.addJob(card, req.readerName, params, {});
+      const card = createCardObject(this.deps, person, entry.profile.id, now, 'direct');
+      return this.addJob(card, req.readerName, entry, params, {});
     });
   }
 
@@ -72,32 +82,41 @@ export class ProductionService {
    * step reuses the escrowed PUK.
    * @param cardId     the approved card object
    * @param readerName the reader the job runs on
-   * @param pin        the cardholder's PIN (6-8 digits); absent → generated
-   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN)
+   * @param pin        the cardholder's PIN (the profile's length); absent → generated
+   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy)
    */
   createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     const card = store.cards.get(cardId);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
     if (card.status !== 'approved') {
       throw new StationError('JOB_STATE', `This card is ${card.status.replace('_', ' ')}; only an approved card object can start a new production.`, { cardId, status: card.status });
     }
-    if (pin !== undefined) assertValidPin(pin);
-    const params = productionParams(findProfile(config, card.cardProfile), pin);
+    const entry = this.profiles.get(card.cardProfile);
+    assertPinFollowsPolicy(entry.profile.pinPolicy, pin);
+    const params = productionParams(entry, pin);
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
-      return this.addJob(card, readerName, params, { cardNumber: card.cardNumber });
+      return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });
     });
   }
 
-  /** The job producing `card` on `readerName`, every step pending, audited (call inside `store.transaction`). */
-  private addJob(card: CardRecord, readerName: string, params: ProductionParams, auditDetails: Record<string, unknown>): JobRecord {
+  /** The job producing `card` on `readerName` with the steps of its profile, every one pending, audited with the profile version (call inside `store.transaction`). */
+  private addJob(card: CardRecord, readerName: string, entry: ProfileEntry, params: ProductionParams, auditDetails: Record<string, unknown>): JobRecord {
     const { store } = this.deps;
     const job = store.jobs.create(
       { kind: 'produce', cardId: card.id, personId: card.personId, readerName, status: 'pending', params: params as unknown as Record<string, unknown> },
-      productionStepNames(),
+      productionStepNames(entry.profile),
     );
-    store.audit.append({ actor: 'station', action: 'job.created', outcome: 'ok', personId: card.personId, cardId: card.id, jobId: job.id, details: { profile: params.profile, reader: readerName, ...auditDetails } });
+    store.audit.append({
+      actor: 'station',
+      action: 'job.created',
+      outcome: 'ok',
+      personId: card.personId,
+      cardId: card.id,
+      jobId: job.id,
+      details: { profile: entry.profile.id, profileVersion: entry.version, reader: readerName, ...auditDetails },
+    });
     return job;
   }
 
@@ -109,17 +128,18 @@ export class ProductionService {
 
   /**
    * Retries a failed job from the first step not proven done, on `readerName`.
-   * A job whose PIN was typed by the cardholder needs it again (`pin`).
-   * @throws StationError JOB_STATE when the job is done, cancelled or running
+   * A job whose PIN was typed by the cardholder needs it again (`pin`); the
+   * PIN policy is the one of the profile the job was created under.
+   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy)
    */
   async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
     const params = job.params as unknown as ProductionParams;
-    if (params.pinSource === 'given') {
-      if (pin === undefined) throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
-      assertValidPin(pin);
+    if (params.pinSource === 'given' && pin === undefined) {
+      throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
     }
+    if (params.pinSource === 'given' || pin !== undefined) assertPinFollowsPolicy(jobProfile(params, this.profiles).pinPolicy, pin);
     return this.run(jobId, readerName, { pin }, listener);
   }
 

@@ -3,6 +3,7 @@
  * job". Resume is "skip every step proven done, run the rest".
  */
 import { PIV_SLOTS } from '../piv/constants.js';
+import type { CardProfile, ProfileObject } from '../../contract/card-profile.js';
 import type { ProductionStep } from './job-types.js';
 import { authenticateStep, connectStep, identifyStep } from './steps/session-steps.js';
 import { chuidStep } from './steps/chuid-step.js';
@@ -12,19 +13,32 @@ import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep } from '
 import { lockStep, pinStep, pukStep, retriesStep } from './steps/secret-steps.js';
 import { verifyStep, finishStep } from './steps/final-steps.js';
 
-/** Every step of a production job, in order. */
-export function productionSteps(): ProductionStep[] {
+/** What a job writes: the profile's slots and optional objects (absent: everything, as before issue 4). */
+export type ProductionContent = Pick<CardProfile, 'slots' | 'objects'>;
+
+/** The optional object each optional-object step writes (SP 800-73-4 Part 1 Table 3, "O"). */
+const OPTIONAL_OBJECT_STEPS: { object: ProfileObject; step: ProductionStep }[] = [
+  { object: 'discovery', step: discoveryStep },
+  { object: 'printed', step: printedInformationStep },
+  { object: 'key-history', step: keyHistoryStep },
+];
+
+/**
+ * The steps of a production job, in order: the mandatory ones and, of the
+ * slots and optional objects, those `content` names (default: all).
+ */
+export function productionSteps(content?: ProductionContent): ProductionStep[] {
+  const slots = content ? PIV_SLOTS.filter((s) => content.slots.includes(s)) : PIV_SLOTS;
+  const optional = OPTIONAL_OBJECT_STEPS.filter((o) => !content || content.objects.includes(o.object)).map((o) => o.step);
   return [
     connectStep,
     identifyStep,
     authenticateStep,
     takeoverStep,
     chuidStep,
-    ...PIV_SLOTS.flatMap((slot) => slotSteps(slot)),
+    ...slots.flatMap((slot) => slotSteps(slot)),
     cccStep,
-    discoveryStep,
-    printedInformationStep,
-    keyHistoryStep,
+    ...optional,
     retriesStep,
     pukStep,
     pinStep,
@@ -35,6 +49,6 @@ export function productionSteps(): ProductionStep[] {
 }
 
 /** Names of the steps, as persisted with a new job. */
-export function productionStepNames(): string[] {
-  return productionSteps().map((s) => s.name);
+export function productionStepNames(content?: ProductionContent): string[] {
+  return productionSteps(content).map((s) => s.name);
 }

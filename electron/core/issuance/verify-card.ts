@@ -20,6 +20,7 @@ import { verifyChuidSignature } from '../pki/content-signer.js';
 import { x509 } from '../pki/x509-setup.js';
 import { isStationError, StationError } from '../errors.js';
 import { uuidText } from './card-numbering.js';
+import { MANDATORY_SLOTS } from '../../contract/card-profile.js';
 
 /** OID of the pivFASC-N otherName (SP 800-73-4 Part 1 §3.3.2 note; FIPS 201-3 §4.3). */
 const OID_PIV_FASCN = '2.16.840.1.101.3.6.6';
@@ -47,6 +48,8 @@ export interface ExpectedCard {
   chuid?: Uint8Array;
   certificates?: Partial<Record<PivSlot, Uint8Array>>;
   objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean }[];
+  /** What the card profile does not write: reported as skipped, not checked and never failed. */
+  notWritten?: { slots: PivSlot[]; objects: string[] };
 }
 
 /** Inputs of a verification. */
@@ -147,11 +150,17 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   }
 
   for (const slot of PIV_SLOTS) {
+    if (expected?.notWritten?.slots.includes(slot)) {
+      checks.push({ name: `${slot} certificate`, ok: true, skipped: true, detail: 'not in the card profile' });
+      continue;
+    }
     let certDer: Uint8Array | undefined;
     const present = await check(checks, `${slot} certificate`, async () => {
       const content = await session.getData(SLOT_CERT_OBJECT[slot]);
       if (!content) {
         if (expected?.certificates && !expected.certificates[slot]) return { skipped: 'no certificate expected' };
+        // 9C and 9D are optional (SP 800-73-4 Part 1 Table 3): a card made with a profile without them is complete.
+        if (!expected?.certificates && !MANDATORY_SLOTS.includes(slot)) return { skipped: 'optional slot, not on this card' };
         fail(`The card has no ${slot} certificate.`);
       }
       certDer = decodeCertContainer(content);
@@ -194,6 +203,10 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
       if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
       return 'equal to what was written';
     });
+  }
+
+  for (const name of expected?.notWritten?.objects ?? []) {
+    checks.push({ name: `${name} read back`, ok: true, skipped: true, detail: 'not in the card profile' });
   }
 
   if (input.supportsMetadata) {

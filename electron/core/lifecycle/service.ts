@@ -20,7 +20,8 @@ import { StationError, isStationError, toStationError, type ErrorCode } from '..
 import { recordNotification, type NotificationType } from '../notifications/index.js';
 import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
-import { assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
 import { transportAlgorithmOf } from '../issuance/transport-key.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
@@ -69,6 +70,8 @@ export interface CardView {
   status: CardStatus;
   cardNumber: string | null;
   credentialNumber: string;
+  /** The card profile id (employee, contractor, visitor): a replacement follows its PIN policy. */
+  profile: string;
   /** CHUID GUID as a UUID (8-4-4-4-12). */
   guid: string;
   fascn: string;
@@ -125,6 +128,7 @@ export class LifecycleService {
       status: card.status,
       cardNumber: card.cardNumber,
       credentialNumber: card.credentialNumber,
+      profile: card.cardProfile,
       guid: guidToUuid(card.guid),
       fascn: card.fascn,
       expirationDate: card.expirationDate,
@@ -345,6 +349,8 @@ export class LifecycleService {
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
         this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
+        // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
+        assertPinLength(new ProfileRegistry(this.deps).profile(desk.card.cardProfile).pinPolicy, newPin);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -454,6 +460,8 @@ export class LifecycleService {
       if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
       this.refuseState(card, ALLOWED.reissue, 'reissued');
       assertNoOpenRequest(store, card);
+      // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
+      assertPinFollowsPolicy(new ProfileRegistry(this.deps).profile(card.cardProfile).pinPolicy, pin);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
       const replacement = store.transaction(() => {

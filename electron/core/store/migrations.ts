@@ -404,6 +404,22 @@ CREATE TABLE notification_delivery_lease (
 );
 `;
 
+/**
+ * v7: administered card profiles (issue 4). The validated profile JSON per
+ * id, a version that increments on every change (jobs record the version they
+ * were produced under), and who changed it last. Rows are seeded from
+ * config.json's `profiles` by the profile registry on first use.
+ */
+const V7_CARD_PROFILES = `
+CREATE TABLE card_profiles (
+  id          TEXT PRIMARY KEY CHECK (id IN ('employee', 'contractor', 'visitor')),
+  profile     TEXT NOT NULL CHECK (json_valid(profile)),
+  version     INTEGER NOT NULL CHECK (version >= 1),
+  updated_at  TEXT NOT NULL,
+  updated_by  TEXT NOT NULL CHECK (length(updated_by) > 0)
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -412,6 +428,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'audit hash chain, signed heads', up: V4_AUDIT_CHAIN },
   { id: 5, name: 'PUK rotations in flight', up: V5_PUK_ROTATIONS },
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
+  { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

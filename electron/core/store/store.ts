@@ -11,6 +11,7 @@ import { escrowRepository, type EscrowRepository } from './escrow.js';
 import { jobsRepository, type JobsRepository } from './jobs.js';
 import { officersRepository, type OfficersRepository } from './officers.js';
 import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
+import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
 import { runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
@@ -32,6 +33,8 @@ export interface StationStore {
   audit: AuditRepository;
   officers: OfficersRepository;
   requests: CardRequestsRepository;
+  /** Administered card profiles (migration 7); read and changed through electron/core/profiles/registry.ts. */
+  cardProfiles: CardProfilesRepository;
 }
 
 /** Options for {@link openStore}. */
@@ -69,5 +72,6 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     audit: auditRepository(ctx),
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
+    cardProfiles: cardProfilesRepository(ctx),
   };
 }

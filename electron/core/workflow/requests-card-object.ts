@@ -7,7 +7,7 @@
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { findProfile } from '../config/station-config.js';
+import { ProfileRegistry } from './profile-registry.js';
 import { encodeFascn } from '../piv/objects/fascn.js';
 import { toHex } from '../piv/tlv.js';
 import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from '../issuance/card-numbering.js';
@@ -57,7 +57,7 @@ export function createCardObject(
   origin: CardObjectOrigin = 'approval',
 ): CardRecord {
   const { store, config, keyring } = deps;
-  const profile = findProfile(config, profileId);
+  const profile = new ProfileRegistry({ store, config }).profile(profileId);
   const approved = origin === 'approval';
   const cardNumber = approved ? formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart)) : undefined;
   const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);

@@ -8,7 +8,8 @@
  * (`request.changed`).
  */
 import { StationError } from '../errors.js';
-import { findProfile, type StationConfig } from '../config/station-config.js';
+import type { StationConfig } from '../config/station-config.js';
+import { ProfileRegistry } from './profile-registry.js';
 import type { CardRequestView } from '../../contract/station-api.js';
 import type { ProductionService } from '../issuance/production-service.js';
 import type { Keyring } from '../pki/keyring.js';
@@ -102,7 +103,7 @@ export class RequestService {
     }
     const person = store.persons.get(input.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: input.personId });
-    const profile = findProfile(config, input.profile);
+    const profile = new ProfileRegistry({ store, config }).profile(input.profile);
     const actor = actorOf(caller);
     const request = store.transaction(() => {
       const open = store.requests.openForPerson(person.id)[0];

@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Person, Reader } from '../../../electron/contract/station-api';
+import { DEFAULT_PIN_POLICY, type PinPolicy } from '../../../electron/contract/card-profile';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
@@ -19,18 +20,29 @@ export const PROFILES: { id: Affiliation; label: string }[] = [
   { id: 'visitor', label: 'Visitor' },
 ];
 
-/** The PIN rule shown beside the inputs (contract: 6 to 8 digits). */
-export const PIN_RULE = '6 to 8 digits';
-const PIN_PATTERN = /^\d{6,8}$/;
+/** The PIN lengths a profile allows, in words ("6 to 8 digits", "8 digits"). */
+export function pinRule(policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string {
+  return policy.minLength === policy.maxLength ? `${policy.minLength} digits` : `${policy.minLength} to ${policy.maxLength} digits`;
+}
+
+/** The PIN rule shown beside the inputs when no profile says otherwise (contract: 6 to 8 digits). */
+export const PIN_RULE = pinRule();
 
 /**
  * Why a typed PIN cannot be used yet, as a sentence, or null when it can.
- * Mirrors the contract's rule so the officer hears it before the core does.
+ * Mirrors the core's rule (the profile's PIN lengths) so the officer hears it before the core does.
  */
-export function pinProblem(pin: string, confirm: string): string | null {
-  if (!PIN_PATTERN.test(pin)) return 'The PIN must be 6 to 8 digits.';
+export function pinProblem(pin: string, confirm: string, policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string | null {
+  if (!/^\d+$/.test(pin) || pin.length < policy.minLength || pin.length > policy.maxLength) return `The PIN must be ${pinRule(policy)}.`;
   if (pin !== confirm) return 'The two PINs do not match.';
   return null;
+}
+
+/** The PIN modes a profile's PIN source allows, in the order offered. */
+export function pinModesFor(policy: Pick<PinPolicy, 'source'>): PinMode[] {
+  if (policy.source === 'chosen') return ['typed'];
+  if (policy.source === 'generated') return ['generated'];
+  return ['typed', 'generated'];
 }
 
 /** Why the card in a reader cannot be used (null when it can, or when no card is there yet). */

@@ -15,6 +15,7 @@ import { createRequestsStore, type RequestsState, type RequestsStore } from './r
 import { createBatchesStore, type BatchesState, type BatchesStore } from './batches-store';
 import { createOfficersStore, type OfficersState, type OfficersStore } from './officers-store';
 import { createCardsStore, type CardsState, type CardsStore } from './cards-store';
+import { createProfilesStore, type ProfilesState, type ProfilesStore } from './profiles-store';
 import { watchSession, type SessionListener } from './session-watch';
 import { createKioskStore, type KioskState, type KioskStore } from './kiosk-store';
 import { createOutboxStore, OUTBOX_EMPTY, type OutboxState, type OutboxStore } from './outbox-store';
@@ -34,6 +35,7 @@ export interface Stores {
   kiosk: KioskStore;
   outbox: OutboxStore;
   audit: AuditStore;
+  profiles: ProfilesStore;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     kiosk: createKioskStore(api),
     outbox: createOutboxStore(api),
     audit: createAuditStore(api),
+    profiles: createProfilesStore(api),
   };
 }
 
@@ -79,6 +82,7 @@ export function forgetOfficerData(stores: Stores): void {
   stores.cards.setState({ filter: 'all', query: '', list: [], listError: null, detail: null, detailError: null, actionError: null, outcome: null, crl: null, crlError: null, history: null });
   stores.outbox.setState(OUTBOX_EMPTY);
   stores.audit.setState(AUDIT_EMPTY);
+  stores.profiles.setState({ list: [], listError: null, saveErrors: {} });
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -120,5 +124,7 @@ export const useKiosk = <T,>(selector: (s: KioskState) => T): T => useStore(useS
 export const useOutbox = <T,>(selector: (s: OutboxState) => T): T => useStore(useStores().outbox, selector);
 /** Selects from the audit store. */
 export const useAudit = <T,>(selector: (s: AuditState) => T): T => useStore(useStores().audit, selector);
+/** Selects from the profiles store. */
+export const useProfiles = <T,>(selector: (s: ProfilesState) => T): T => useStore(useStores().profiles, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };

@@ -57,6 +57,8 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'persons.get': { id: personId },
     'persons.add': { givenName: 'Eve', surname: 'Valid', email: 'eve@example.test', employeeId: 'E-1', affiliation: 'visitor' },
     'profiles.list': {},
+    'profiles.get': { id: 'visitor' },
+    'profiles.update': { id: 'visitor', patch: { label: 'Guest', cardValidityMonths: 3 } },
     'production.start': { personId, readerName: ts.readerName, profile: 'employee', algorithm: 'P256', pin: PIN },
     'jobs.list': { status: ['failed'] },
     'jobs.get': { jobId: 'job-1' },

@@ -58,7 +58,7 @@ describe('App', () => {
     const names = (roles: OfficerView['roles']) => navFor(officer({ roles })).map((n) => n.name);
     expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue']);
     expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue']);
-    expect(names(['admin'])).toEqual(['officers', 'outbox']);
+    expect(names(['admin'])).toEqual(['officers', 'profiles', 'outbox']);
     expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards', 'outbox', 'audit']);
     expect(names(['security'])).toEqual(['queue', 'cards', 'outbox']);
     expect(navFor(officer({ status: 'disabled' }))).toEqual([]);

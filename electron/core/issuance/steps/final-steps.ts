@@ -6,6 +6,7 @@ import { ObjectTag, PIV_SLOTS, type PivSlot } from '../../piv/constants.js';
 import { fromHex } from '../../piv/tlv.js';
 import { StationError } from '../../errors.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
+import type { ProfileObject } from '../../../contract/card-profile.js';
 import { verifyCard, type ExpectedCard, type VerificationReport } from '../verify-card.js';
 import { verifyCurrentPin } from '../card-secrets.js';
 import { CHUID_STEP } from './chuid-step.js';
@@ -24,15 +25,20 @@ export function expectedCardOf(ctx: StepContext): ExpectedCard {
     if (cert) certificates[slot] = cert.der;
   }
   const objects: NonNullable<ExpectedCard['objects']> = [];
-  const add = (name: string, label: string, tag: number, pinToRead?: boolean) => {
+  const notWritten: NonNullable<ExpectedCard['notWritten']> = { slots: PIV_SLOTS.filter((s) => !ctx.profile.slots.includes(s)), objects: [] };
+  const add = (name: string, label: string, tag: number, pinToRead?: boolean, optional?: ProfileObject) => {
+    if (optional && !ctx.profile.objects.includes(optional)) {
+      notWritten.objects.push(label);
+      return;
+    }
     const content = hex(name);
     if (content) objects.push({ tag, name: label, content, pinToRead });
   };
   add(cccStep.name, 'Card Capability Container', ObjectTag.CCC);
-  add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY);
-  add(printedInformationStep.name, 'Printed Information', ObjectTag.PRINTED_INFORMATION, true);
-  add(keyHistoryStep.name, 'Key History object', ObjectTag.KEY_HISTORY);
-  return { chuid: hex(CHUID_STEP), certificates, objects };
+  add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY, false, 'discovery');
+  add(printedInformationStep.name, 'Printed Information', ObjectTag.PRINTED_INFORMATION, true, 'printed');
+  add(keyHistoryStep.name, 'Key History object', ObjectTag.KEY_HISTORY, false, 'key-history');
+  return { chuid: hex(CHUID_STEP), certificates, objects, notWritten };
 }
 
 /** Runs the full verification; any failed check fails the step (the report is kept in the step data). */

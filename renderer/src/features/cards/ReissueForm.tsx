@@ -7,10 +7,10 @@
  */
 import { useEffect, useState } from 'react';
 import type { CardDetailView } from '../../../../electron/contract/station-api';
-import { useCards, useIssue, useSession, useStores } from '../../stores/stores';
+import { useCards, useIssue, useProfiles, useStores } from '../../stores/stores';
 import { cardLabel, TERMINATION_REASON_WORDS, type ReissueReason } from '../../stores/cards-store';
-import { pinProblem } from '../../stores/issue-store';
-import { mayCall } from '../../stores/roles';
+import { pinModesFor, pinProblem } from '../../stores/issue-store';
+import { pinPolicyOf } from '../../stores/profiles-store';
 import { PinEntry } from '../issue/PinEntry';
 import { DeskReaderSelect, useCardPresent } from './DeskReaderSelect';
 
@@ -23,7 +23,6 @@ export interface ReissueFormProps {
 
 export function ReissueForm({ card, onJobStarted }: ReissueFormProps) {
   const stores = useStores();
-  const officer = useSession((s) => s.officer);
   const busy = useCards((s) => s.busy);
   const pinMode = useIssue((s) => s.pinMode);
   const pin = useIssue((s) => s.pin);
@@ -31,17 +30,24 @@ export function ReissueForm({ card, onJobStarted }: ReissueFormProps) {
   const [reason, setReason] = useState<ReissueReason | ''>('');
   const [readerName, setReaderName] = useState<string | null>(null);
   const cardPresent = useCardPresent(readerName);
-  // A generated PIN is shown once through jobs.takeSecrets: offered only to officers who may take it.
-  const mayGenerate = mayCall(officer, 'jobs.takeSecrets');
+  const profiles = useProfiles((s) => s.list);
+  // The replacement is produced under the replaced card's profile: its PIN policy applies.
+  const policy = pinPolicyOf(profiles, card.profile);
+  const modes = pinModesFor(policy);
 
   useEffect(() => {
+    void stores.profiles.getState().load();
     const issue = stores.issue.getState();
     issue.setPinMode('typed');
     // The typed PIN never outlives this form.
     return () => issue.reset();
   }, [stores]);
+  // A mode the profile does not allow is switched to the one it does.
+  useEffect(() => {
+    if (!modes.includes(pinMode)) stores.issue.getState().setPinMode(modes[0]!);
+  }, [modes, pinMode, stores]);
 
-  const pinOk = pinMode === 'generated' ? mayGenerate : pinProblem(pin, pinConfirm) === null;
+  const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinProblem(pin, pinConfirm, policy) === null);
   const ready = reason !== '' && readerName !== null && cardPresent && pinOk && !busy;
 
   async function submit() {
@@ -69,7 +75,7 @@ export function ReissueForm({ card, onJobStarted }: ReissueFormProps) {
         </select>
       </label>
       <DeskReaderSelect value={readerName} onChange={setReaderName} cardWords="a blank card for the replacement" />
-      <PinEntry allowGenerated={mayGenerate} />
+      <PinEntry policy={policy} />
       <button type="button" className="primary big" data-testid="reissue-submit" disabled={!ready} onClick={() => void submit()}>
         {busy ? 'Starting…' : 'Revoke and produce the replacement'}
       </button>

@@ -3,12 +3,10 @@
  * Produce. It only collects choices; the core decides whether the card can be
  * produced and says why not.
  */
-import { useEffect, useMemo } from 'react';
-import { useIssue, useReaders } from '../../stores/stores';
-import { PROFILES, cardProblem, pinProblem, type Affiliation } from '../../stores/issue-store';
-import { readersForChoice } from '../../stores/readers-store';
+import { useIssue } from '../../stores/stores';
+import { PROFILES, type Affiliation } from '../../stores/issue-store';
 import { PersonSearch } from '../persons/PersonSearch';
-import { PinEntry } from './PinEntry';
+import { ReaderPinProduce } from './ReaderPinProduce';
 
 export interface IssueFlowProps {
   /** Opens the production screen of the job just started. */
@@ -18,26 +16,7 @@ export interface IssueFlowProps {
 export function IssueFlow({ onJobStarted }: IssueFlowProps) {
   const person = useIssue((s) => s.person);
   const profile = useIssue((s) => s.profile);
-  const readerName = useIssue((s) => s.readerName);
-  const pinMode = useIssue((s) => s.pinMode);
-  const pin = useIssue((s) => s.pin);
-  const pinConfirm = useIssue((s) => s.pinConfirm);
-  const starting = useIssue((s) => s.starting);
-  const error = useIssue((s) => s.error);
-  const { selectPerson, setProfile, setReader, produce } = useIssue((s) => s);
-  const readers = useReaders((s) => s.readers);
-
-  const choices = useMemo(() => readersForChoice(readers), [readers]);
-  // Preselect the best reader (one holding a card) until the officer picks one.
-  useEffect(() => {
-    if (readerName === null && choices.length > 0) setReader(choices[0]!.name);
-  }, [readerName, choices, setReader]);
-
-  const reader = readers.find((r) => r.name === readerName);
-  const problem = cardProblem(reader);
-  const waiting = readerName !== null && !reader?.cardPresent;
-  const pinOk = pinMode === 'generated' || pinProblem(pin, pinConfirm) === null;
-  const canProduce = person !== null && reader !== undefined && reader.cardPresent && problem === null && pinOk && !starting;
+  const { selectPerson, setProfile, produce } = useIssue((s) => s);
 
   async function onProduce() {
     const jobId = await produce();
@@ -81,51 +60,13 @@ export function IssueFlow({ onJobStarted }: IssueFlowProps) {
         </select>
       </section>
 
-      <section className="step">
-        <h3>
-          <label htmlFor="reader-select">3. Reader</label>
-        </h3>
-        {choices.length === 0 ? (
-          <p className="muted">No reader is connected.</p>
-        ) : (
-          <select id="reader-select" data-testid="reader-select" value={readerName ?? ''} onChange={(e) => setReader(e.target.value)}>
-            {choices.map((r) => (
-              <option key={r.name} value={r.name}>
-                {r.name} — {r.cardPresent ? 'card present' : 'no card'}
-              </option>
-            ))}
-          </select>
-        )}
-        <div aria-live="polite">
-          {waiting && (
-            <p className="waiting" data-testid="waiting-for-card">
-              <span className="spinner" aria-hidden="true" /> Insert a card into {readerName}
-            </p>
-          )}
-        </div>
-        {problem && (
-          <p className="error" data-testid="card-problem" role="alert">
-            {problem}
-          </p>
-        )}
-      </section>
-
-      <section className="step">
-        <h3>4. PIN</h3>
-        <PinEntry />
-      </section>
-
-      <section className="step">
-        {error && (
-          <p className="error" role="alert" data-testid="issue-error">
-            {error}
-          </p>
-        )}
-        <button type="button" className="primary big" data-testid="produce-button" disabled={!canProduce} onClick={onProduce}>
-          {starting ? 'Starting…' : 'Produce the card'}
-        </button>
-        {!person && <p className="muted">Choose the cardholder first.</p>}
-      </section>
+      <ReaderPinProduce
+        firstStep={3}
+        profileId={profile}
+        ready={person !== null}
+        onProduce={() => void onProduce()}
+        hint={!person && <p className="muted">Choose the cardholder first.</p>}
+      />
     </section>
   );
 }

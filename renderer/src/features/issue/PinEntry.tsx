@@ -1,19 +1,22 @@
 /**
- * Step 4 of issuing: the cardholder types the PIN twice, or the station
- * generates it (shown once at the end). The digits are never shown; the rule
+ * The PIN step of issuing: the cardholder types the PIN twice, or the station
+ * generates it (shown once at the end), as the card profile's PIN policy
+ * allows; the lengths are the profile's. The digits are never shown; the rule
  * and a mismatch are said in words.
  */
 import { useState } from 'react';
+import type { PinPolicy } from '../../../../electron/contract/card-profile';
+import { DEFAULT_PIN_POLICY } from '../../../../electron/contract/card-profile';
 import { useIssue } from '../../stores/stores';
-import { PIN_RULE, pinProblem } from '../../stores/issue-store';
+import { pinModesFor, pinProblem, pinRule } from '../../stores/issue-store';
 import { SecretDigitsInput } from './SecretDigitsInput';
 
 export interface PinEntryProps {
-  /** Whether the station may generate the PIN (default true); false shows the typed PIN only. */
-  allowGenerated?: boolean;
+  /** The card profile's PIN policy (default: 6 to 8 digits, typed or generated). */
+  policy?: PinPolicy;
 }
 
-export function PinEntry({ allowGenerated = true }: PinEntryProps = {}) {
+export function PinEntry({ policy = DEFAULT_PIN_POLICY }: PinEntryProps) {
   const pinMode = useIssue((s) => s.pinMode);
   const pin = useIssue((s) => s.pin);
   const pinConfirm = useIssue((s) => s.pinConfirm);
@@ -23,7 +26,9 @@ export function PinEntry({ allowGenerated = true }: PinEntryProps = {}) {
   const [pinLeft, setPinLeft] = useState(false);
   const [confirmLeft, setConfirmLeft] = useState(false);
 
-  const problem = pinProblem(pin, pinConfirm);
+  const modes = pinModesFor(policy);
+  const rule = pinRule(policy);
+  const problem = pinProblem(pin, pinConfirm, policy);
   // Speak up once the officer has left a field or the confirmation is as long as the PIN, not at every keystroke.
   const showProblem =
     pinMode === 'typed' &&
@@ -34,21 +39,28 @@ export function PinEntry({ allowGenerated = true }: PinEntryProps = {}) {
     <fieldset className="pin-entry">
       <legend>PIN</legend>
       <div className="row" role="radiogroup" aria-label="How the PIN is chosen">
-        <label className="choice">
-          <input type="radio" name="pin-mode" data-testid="pin-mode-typed" checked={pinMode === 'typed'} onChange={() => setPinMode('typed')} />
-          The cardholder types the PIN
-        </label>
-        {allowGenerated && (
+        {modes.includes('typed') && (
+          <label className="choice">
+            <input type="radio" name="pin-mode" data-testid="pin-mode-typed" checked={pinMode === 'typed'} onChange={() => setPinMode('typed')} />
+            The cardholder types the PIN
+          </label>
+        )}
+        {modes.includes('generated') && (
           <label className="choice">
             <input type="radio" name="pin-mode" data-testid="pin-mode-generated" checked={pinMode === 'generated'} onChange={() => setPinMode('generated')} />
-            The station generates the PIN (shown once at the end)
+            The station generates the PIN ({rule}, shown once at the end)
           </label>
         )}
       </div>
+      {modes.length === 1 && (
+        <p className="hint" data-testid="pin-policy">
+          {modes[0] === 'typed' ? 'This card profile needs a PIN chosen by the cardholder.' : 'This card profile has the station generate the PIN.'}
+        </p>
+      )}
       {pinMode === 'typed' && (
         <div className="pin-pad">
           <p className="rule" id="pin-rule">
-            {PIN_RULE}
+            {rule}
           </p>
           <label>
             PIN

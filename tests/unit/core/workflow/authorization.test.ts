@@ -22,6 +22,9 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'persons.get': { id: NO_ID },
   'persons.add': { givenName: 'Role', surname: 'Matrix', affiliation: 'visitor' },
   'profiles.list': {},
+  'profiles.get': { id: 'visitor' },
+  // Changes nothing (the label it already has): an allowed call leaves the profile as it was.
+  'profiles.update': { id: 'visitor', patch: { label: 'Visitor' } },
   'production.start': { personId: NO_ID, readerName: 'No Such Reader' },
   'jobs.list': {},
   'jobs.get': { jobId: NO_ID },
