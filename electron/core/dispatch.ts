@@ -92,6 +92,8 @@ interface CallContext {
 
 /** How often idle sessions are checked for the lock (ms); the lock time itself is minutes. */
 const IDLE_CHECK_MS = 15_000;
+/** How often cards past their expiration date are marked expired (ms); also once when the core starts. */
+const EXPIRY_CHECK_MS = 60 * 60_000;
 
 /** The officer of an authorized call (non-public channels always have one). */
 function officerOf(ctx: CallContext) {
@@ -253,6 +255,16 @@ export function createCore(ports: CorePorts): StationCore {
   };
   const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
   idleTimer.unref();
+  const expireCards = () => {
+    try {
+      ports.lifecycle?.expireDue();
+    } catch {
+      // a busy or failing store: the next pass marks them
+    }
+  };
+  expireCards();
+  const expiryTimer = setInterval(expireCards, EXPIRY_CHECK_MS);
+  expiryTimer.unref();
 
   const unwatch = ports.readers.watch((list) => {
     // A card that left or changed must be recognized again.
@@ -542,6 +554,7 @@ export function createCore(ports: CorePorts): StationCore {
     },
     async close() {
       clearInterval(idleTimer);
+      clearInterval(expiryTimer);
       offLocked();
       offRequests();
       unwatch();

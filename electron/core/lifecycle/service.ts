@@ -103,6 +103,9 @@ const ALLOWED = CARD_OPERATION_STATES;
 /** Codes that mean the station refused the operation (as opposed to it failing on the way). */
 const REFUSAL_CODES: readonly ErrorCode[] = ['CARD_STATE', 'CONDITIONS', 'FORBIDDEN'];
 
+/** Card statuses that turn 'expired' once the expiration date has passed (a revoked card stays revoked). */
+const EXPIRABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
+
 /** "suspended" for a status, for sentences. */
 const said = (s: CardStatus) => s.replace('_', ' ');
 
@@ -136,6 +139,35 @@ export class LifecycleService {
       createdAt: card.createdAt,
       updatedAt: card.updatedAt,
     };
+  }
+
+  /**
+   * Marks every produced, active or suspended card whose expiration date has
+   * passed as expired. The date is the CHUID's (SP 800-73-4 Part 1 §3.1.2,
+   * YYYYMMDD): the card is valid through that day, UTC, so it expires when the
+   * next day begins. One transaction per card: the status, the audit event
+   * (actor 'station') and the IDPRS notification `card.expired`. Its
+   * certificates need no CRL entry: none outlives the card (profiles keep
+   * certificate validity within card validity).
+   * @returns the ids of the cards expired by this call (none twice)
+   */
+  expireDue(): string[] {
+    const { store } = this.deps;
+    const today = this.now().toISOString().slice(0, 10);
+    const due = store.db
+      .prepare("SELECT id FROM cards WHERE status IN ('produced', 'active', 'suspended') AND expiration_date < ? ORDER BY expiration_date, rowid")
+      .all(today) as { id: string }[];
+    const expired: string[] = [];
+    for (const { id } of due) {
+      store.transaction(() => {
+        const card = store.cards.get(id);
+        if (!card || !EXPIRABLE.includes(card.status) || card.expirationDate >= today) return; // changed meanwhile
+        store.cards.update(card.id, { status: 'expired' });
+        this.record(card, { username: 'station' }, 'card.expired', { expirationDate: card.expirationDate, previousStatus: card.status }, 'card.expired');
+        expired.push(card.id);
+      });
+    }
+    return expired;
   }
 
   /**

@@ -7,7 +7,7 @@
 
 /**
  * Every event type, named `<subject>.<what happened>`.
- * The card lifecycle (electron/core/lifecycle) records card.activated, card.suspended, card.resumed and card.revoked.
+ * The card lifecycle (electron/core/lifecycle) records card.activated, card.suspended, card.resumed, card.revoked and card.expired.
  */
 export const NOTIFICATION_TYPES = [
   'request.created',
@@ -21,6 +21,7 @@ export const NOTIFICATION_TYPES = [
   'card.suspended',
   'card.resumed',
   'card.revoked',
+  'card.expired',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

@@ -232,3 +232,36 @@ describe('lifecycle through dispatch', () => {
     expect(audits(ts, card.id).at(-1)).toMatchObject({ action: 'card.reissue', outcome: 'failed', details: { code: 'REQUEST_STATE' } });
   });
 });
+
+describe('expiry', () => {
+  const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+  test('a produced, active or suspended card past its expiration date becomes expired, audited by the station and announced to the IDPRS, once', async () => {
+    const { ts, core, card } = await stationWithCard();
+    const lifecycle = ts.station.lifecycle;
+    expect(lifecycle.expireDue()).toEqual([]); // not yet due
+    ok(await core.dispatch('cards.suspend', { card: card.id }));
+    ts.station.store.cards.update(card.id, { expirationDate: yesterday() });
+    expect(lifecycle.expireDue()).toEqual([card.id]);
+    expect(ts.station.store.cards.get(card.id)!.status).toBe('expired');
+    expect(audits(ts, card.id).map((e) => [e.action, e.actor, e.outcome])).toContainEqual(['card.expired', 'station', 'ok']);
+    expect(audits(ts, card.id).find((e) => e.action === 'card.expired')!.details).toMatchObject({ previousStatus: 'suspended' });
+    expect(outbox(ts, card.id).at(-1)).toBe('card.expired');
+    expect(lifecycle.expireDue()).toEqual([]); // never twice
+    // An expired card can still be revoked (e.g. reported stolen after expiry), not resumed.
+    expect(await core.dispatch('cards.resume', { card: card.id })).toMatchObject({ ok: false, error: { code: 'CARD_STATE' } });
+  });
+
+  test('a revoked card stays revoked past its date; the core marks due cards when it starts', async () => {
+    t = await openTrainingStation({}, { directProduction: true });
+    const ts = t;
+    const first = await ts.station.production.produce({ personId: ts.addPerson(), readerName: ts.readerName, pin: PIN });
+    ts.station.store.cards.update(first.card.id, { status: 'revoked', expirationDate: yesterday() });
+    ts.reader.insert(VirtualPivCard.create());
+    const second = await ts.station.production.produce({ personId: ts.addPerson(), readerName: ts.readerName, pin: PIN });
+    ts.station.store.cards.update(second.card.id, { expirationDate: yesterday() });
+    ts.station.core(); // the core starts here: the first expiry pass runs at once
+    expect(ts.station.store.cards.get(second.card.id)!.status).toBe('expired');
+    expect(ts.station.store.cards.get(first.card.id)!.status).toBe('revoked');
+  });
+});
