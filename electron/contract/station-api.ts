@@ -318,6 +318,29 @@ export const OutboxEventShape = z.object({
 export type OutboxEventView = z.infer<typeof OutboxEventShape>;
 const OutboxCountsShape = z.object({ pending: z.number(), delivered: z.number(), dead: z.number() });
 
+// ---------- persons screen: browse and CSV import (issue 4) ----------
+
+/**
+ * Most characters a persons CSV sent over the bridge may have: 256 Ki
+ * characters (about 2 500 persons) stay under the bridge's 1 MiB frame
+ * (host/bridge-protocol.ts MAX_FRAME_BYTES) even when every character takes
+ * three bytes of UTF-8 in the JSON message. Larger files: `station person import`.
+ */
+export const MAX_PERSONS_CSV_CHARS = 256 * 1024;
+/** The sentence for a persons file over MAX_PERSONS_CSV_CHARS (the renderer refuses such a file before sending it). */
+export const PERSONS_CSV_TOO_LARGE = 'The persons file is too large for the screen (at most 256 KB): split it, or import it with `station person import`.';
+/** Most characters one line of a persons CSV may have (six fields of at most 254 characters, quoted). */
+export const MAX_PERSONS_CSV_LINE_CHARS = 2000;
+/** Most persons one browse page holds. */
+export const MAX_PERSONS_PAGE = 200;
+/** The answer of persons.import: how many persons were (dry run: would be) imported, or every bad line (then none was). */
+export const PersonsImportShape = z.object({
+  dryRun: z.boolean(),
+  imported: z.number(),
+  errors: z.array(z.object({ line: z.number(), message: z.string() })),
+});
+export type PersonsImportView = z.infer<typeof PersonsImportShape>;
+
 // ---------- channels: input and output schema of every call ----------
 
 export const channels = {
@@ -476,6 +499,26 @@ export const channels = {
       .refine((v) => (v.eventId !== undefined) !== (v.allDead === true), { message: 'Name one dead letter (eventId) or all of them (allDead: true).' }),
     output: z.object({ redelivered: z.array(OutboxEventShape) }),
   },
+  // ---------- persons screen (issue 4) ----------
+  /** One page of everyone, by surname then given name (then id), optionally one affiliation; `total` counts every match. */
+  'persons.list': {
+    input: z.object({ offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(MAX_PERSONS_PAGE), affiliation: Affiliation.optional() }).strict(),
+    output: z.object({ persons: z.array(Person), total: z.number() }),
+  },
+  /** Imports persons from CSV text, all or nothing (electron/core/workflow/person-import.ts); `dryRun` checks and writes nothing. */
+  'persons.import': {
+    input: z
+      .object({
+        csv: z
+          .string()
+          .min(1, 'The persons file is empty.')
+          .max(MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE)
+          .refine((csv) => csv.split('\n').every((line) => line.length <= MAX_PERSONS_CSV_LINE_CHARS), 'A line of the persons file is too long: is it a CSV file of persons?'),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: PersonsImportShape,
+  },
 } as const;
 
 /** Every channel name. */
@@ -587,6 +630,8 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
   // The outbox holds every card's history: admin and security as `station outbox`; the auditor may look, not resend.
   'outbox.list': ['admin', 'security', 'auditor'],
   'outbox.redeliver': ['admin', 'security'],
+  'persons.list': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'persons.import': ['registration'],
 };
 
 /**

@@ -45,6 +45,7 @@ import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
 import { editPerson } from './workflow/person-edit.js';
+import { importPersons } from './workflow/person-import.js';
 import { OutboxService } from './notifications/service.js';
 
 /** What the core needs from the composition root. */
@@ -506,6 +507,14 @@ export function createCore(ports: CorePorts): StationCore {
     'kiosk.reset': async (_input, { connectionId }) => kiosks.reset(connectionId),
     'outbox.list': async (input) => outbox.list(input),
     'outbox.redeliver': async ({ eventId }, ctx) => outbox.redeliver(eventId !== undefined ? { eventId } : { allDead: true }, officerOf(ctx).username),
+    'persons.list': async (page) => {
+      const { persons, total } = store.persons.list(page);
+      return { persons: persons.map(personOut), total };
+    },
+    'persons.import': async ({ csv, dryRun }, ctx) => {
+      const { added, errors } = importPersons(store, csv, officerOf(ctx).username, { dryRun });
+      return { dryRun: dryRun ?? false, imported: added, errors };
+    },
   };
 
   return {

@@ -7,7 +7,7 @@
  * state, never the URL: the URL carries the bridge token and nothing else.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import type { Channel, OfficerView } from '../../electron/contract/station-api';
+import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from './stores/roles';
 import { ReadersPanel } from './features/readers/ReadersPanel';
@@ -27,9 +27,10 @@ import { CardsScreen } from './features/cards/CardsScreen';
 import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
 import { OutboxScreen } from './features/outbox/OutboxScreen';
 import { AuditScreen } from './features/audit/AuditScreen';
+import { PersonsScreen } from './features/persons/PersonsScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles';
-type View = { name: ScreenName } | { name: 'production'; jobId: string };
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'persons';
+type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
 const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
@@ -44,6 +45,7 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'cards', label: 'Cards', channel: 'cards.list' },
   { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
   { name: 'audit', label: 'Audit log', channel: 'audit.list' },
+  { name: 'persons', label: 'Persons', channel: 'persons.list' },
 ];
 
 /** The screens `officer` may open, in navigation order. */
@@ -162,7 +164,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
         <ReadersPanel />
         <main className="content">
           {nav.length === 0 && <p className="muted">Your account has no role on this station yet. Ask an administrator to give you one.</p>}
-          {view.name === 'requests' && allowed('requests') && <RequestsScreen />}
+          {view.name === 'requests' && allowed('requests') && <RequestsScreen key={'person' in view ? view.person.id : ''} person={'person' in view ? view.person : undefined} />}
           {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}
           {view.name === 'produce' && allowed('produce') && <ProduceRequestScreen onJobStarted={openJob} />}
           {view.name === 'issue' && allowed('issue') && <IssueFlow onJobStarted={openJob} />}
@@ -173,6 +175,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
           {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
           {view.name === 'audit' && allowed('audit') && <AuditScreen />}
+          {view.name === 'persons' && allowed('persons') && <PersonsScreen onRequestCard={allowed('requests') ? (person) => setView({ name: 'requests', person }) : undefined} />}
           {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
         </main>
       </div>

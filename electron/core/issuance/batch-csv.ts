@@ -2,36 +2,16 @@
  * A CSV batch: the list of card requests to produce, as a spreadsheet exports
  * it (RFC 4180 fields, comma or semicolon separated). The request id is taken
  * from the column headed `request`, `request_id`, `requestId` or `id`; without
- * such a header, from the first column of every line.
+ * such a header, from the first column of every line. The fields are read by
+ * the station's CSV reader (electron/core/csv.ts), so a quoted field may span lines.
  */
+import { StationError } from '../errors.js';
+import { guessSeparator, readCsv, type CsvRecord } from '../csv.js';
 
 /** Most requests one batch may hold (the batches.start contract's limit). */
 export const MAX_BATCH_REQUESTS = 10_000;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
 const HEADER_NAMES = new Set(['request', 'request_id', 'requestid', 'id', 'request id']);
-
-/** Splits one CSV line into fields (double quotes may enclose separators; "" is a quote). */
-function fields(line: string, separator: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === separator) {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out.map((f) => f.trim());
-}
 
 /** One request line of a batch file: its 1-based line number and the request id it names. */
 export interface BatchCsvRow {
@@ -52,30 +32,34 @@ export interface BatchCsvProblem {
  * @returns the rows with a valid, first-seen request id in file order (blank lines skipped), and the problems
  */
 export function readBatchCsv(text: string): { rows: BatchCsvRow[]; problems: BatchCsvProblem[] } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const first = lines.find((l) => l.trim().length > 0) ?? '';
-  const separator = first.includes(';') && !first.includes(',') ? ';' : ',';
+  let records: CsvRecord[];
+  try {
+    records = readCsv(text, guessSeparator(text)).map((r) => ({ line: r.line, fields: r.fields.map((f) => f.trim()) }));
+  } catch (e) {
+    // An unclosed quote: the officer mends the file at that line.
+    if (!(e instanceof StationError)) throw e;
+    const line = Number(e.details?.line ?? 1);
+    return { rows: [], problems: [{ line, message: `Line ${line} of the batch file opens a quoted field that is never closed.` }] };
+  }
   let column = 0;
-  let start = 0;
-  const header = fields(first, separator).map((h) => h.toLowerCase());
+  const header = records[0]?.fields.map((h) => h.toLowerCase()) ?? [];
   const named = header.findIndex((h) => HEADER_NAMES.has(h));
   if (named >= 0) {
     column = named;
-    start = lines.indexOf(first) + 1;
+    records.shift();
   }
   const rows: BatchCsvRow[] = [];
   const problems: BatchCsvProblem[] = [];
   const seen = new Map<string, number>();
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim().length === 0) continue;
-    const id = fields(line, separator)[column] ?? '';
+  for (const { line, fields } of records) {
+    if (fields.every((f) => f.length === 0)) continue;
+    const id = fields[column] ?? '';
     const earlier = seen.get(id);
-    if (!REQUEST_ID.test(id)) problems.push({ line: i + 1, message: `Line ${i + 1} of the batch file has no valid request id.` });
-    else if (earlier !== undefined) problems.push({ line: i + 1, message: `Line ${i + 1} of the batch file repeats the request on line ${earlier}.` });
+    if (!REQUEST_ID.test(id)) problems.push({ line, message: `Line ${line} of the batch file has no valid request id.` });
+    else if (earlier !== undefined) problems.push({ line, message: `Line ${line} of the batch file repeats the request on line ${earlier}.` });
     else {
-      seen.set(id, i + 1);
-      rows.push({ line: i + 1, requestId: id });
+      seen.set(id, line);
+      rows.push({ line, requestId: id });
     }
   }
   if (rows.length === 0 && problems.length === 0) problems.push({ line: null, message: 'The batch file lists no request.' });

@@ -1,16 +1,66 @@
 /**
  * Persons store: search as you type (debounced; only the newest answer is
- * kept, so a slow early answer never overwrites a later one), registration and edit.
+ * kept, so a slow early answer never overwrites a later one), registration and
+ * edit; the Persons screen's browse pages and CSV import (dry run first).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChannelInput, Person } from '../../../electron/contract/station-api';
+import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type ChannelInput, type Person, type PersonsImportView } from '../../../electron/contract/station-api';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
 /** Debounce of the search input, in milliseconds (UI spec: ~150 ms). */
 export const SEARCH_DEBOUNCE_MS = 150;
 
+/** Persons one browse page shows. */
+export const BROWSE_PAGE_SIZE = 50;
+
+/** Which persons the browse list shows: everyone or one affiliation. */
+export type BrowseFilter = 'all' | Person['affiliation'];
+
+/** A CSV file the core has read: its name, its text (sent again to import it) and what the dry run said. */
+export interface ImportPreview {
+  fileName: string;
+  csv: string;
+  check: PersonsImportView;
+}
+
+/** The browse and import part of the state, empty (also what a logout leaves). */
+export const PERSONS_BROWSE_EMPTY = {
+  filter: 'all' as BrowseFilter,
+  offset: 0,
+  page: [] as Person[],
+  total: 0,
+  browsing: false,
+  browseError: null as string | null,
+  preview: null as ImportPreview | null,
+  importing: false,
+  importError: null as string | null,
+  imported: null as number | null,
+};
+
 export interface PersonsState {
+  /** Browse: the filter, the first person shown (0-based), the page and how many persons match. */
+  filter: BrowseFilter;
+  offset: number;
+  page: Person[];
+  total: number;
+  browsing: boolean;
+  browseError: string | null;
+  /** Import: the checked file (dry run), a file-level error, and how many the last import added. */
+  preview: ImportPreview | null;
+  importing: boolean;
+  importError: string | null;
+  imported: number | null;
+  /** Loads the page starting at `offset` (default: the current one) of the current filter. */
+  browse(offset?: number): Promise<void>;
+  /** Shows one affiliation (or everyone) from the first page. */
+  setFilter(filter: BrowseFilter): Promise<void>;
+  /** Sends the file to the core as a dry run and keeps what it said (nothing is written). */
+  checkImportFile(file: Pick<File, 'name' | 'size' | 'text'>): Promise<void>;
+  /** Imports the previewed file (only one whose dry run found no bad line); then browses from the start. */
+  runImport(): Promise<void>;
+  /** Forgets the previewed file. */
+  clearImport(): void;
   query: string;
   results: Person[];
   searching: boolean;
@@ -40,7 +90,62 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
 
+  let latestPage = 0;
+  let latestFile = 0;
   return createStore<PersonsState>()((set, get) => ({
+    ...PERSONS_BROWSE_EMPTY,
+    async browse(offset = get().offset) {
+      const mine = ++latestPage;
+      const { filter } = get();
+      set({ browsing: true });
+      try {
+        const { persons, total } = await api.call('persons.list', { offset, limit: BROWSE_PAGE_SIZE, ...(filter === 'all' ? {} : { affiliation: filter }) });
+        if (mine === latestPage) set({ offset, page: persons, total, browsing: false, browseError: null });
+      } catch (e) {
+        if (mine === latestPage) set({ browsing: false, browseError: errorSentence(e) });
+      }
+    },
+    async setFilter(filter) {
+      set({ filter });
+      await get().browse(0);
+    },
+    async checkImportFile(file) {
+      const mine = ++latestFile;
+      set({ preview: null, importError: null, imported: null });
+      // Refused here before it is read: the core would refuse it anyway (contract limit).
+      if (file.size > MAX_PERSONS_CSV_CHARS) {
+        set({ importError: PERSONS_CSV_TOO_LARGE });
+        return;
+      }
+      try {
+        const csv = await file.text();
+        const check = await api.call('persons.import', { csv, dryRun: true });
+        if (mine === latestFile) set({ preview: { fileName: file.name, csv, check } });
+      } catch (e) {
+        if (mine === latestFile) set({ importError: errorSentence(e) });
+      }
+    },
+    async runImport() {
+      const preview = get().preview;
+      if (!preview || preview.check.errors.length > 0) return;
+      set({ importing: true, importError: null });
+      try {
+        const result = await api.call('persons.import', { csv: preview.csv });
+        // Between the dry run and now another officer may have added a clashing person: show those lines.
+        if (result.errors.length > 0) set({ importing: false, preview: { ...preview, check: result } });
+        else {
+          latestFile++;
+          set({ importing: false, preview: null, imported: result.imported });
+          await get().browse(0);
+        }
+      } catch (e) {
+        set({ importing: false, importError: errorSentence(e) });
+      }
+    },
+    clearImport() {
+      latestFile++;
+      set({ preview: null, importError: null, imported: null });
+    },
     query: '',
     results: [],
     searching: false,
@@ -70,7 +175,8 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
     },
     async update(input) {
       const person = await api.call('persons.update', input);
-      set({ results: get().results.map((p) => (p.id === person.id ? person : p)) });
+      const replace = (list: Person[]) => list.map((p) => (p.id === person.id ? person : p));
+      set({ results: replace(get().results), page: replace(get().page) });
       return person;
     },
   }));

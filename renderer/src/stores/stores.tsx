@@ -6,7 +6,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { StationApi } from '../api';
 import { createReadersStore, type ReadersState, type ReadersStore } from './readers-store';
-import { createPersonsStore, type PersonsState, type PersonsStore } from './persons-store';
+import { createPersonsStore, PERSONS_BROWSE_EMPTY, type PersonsState, type PersonsStore } from './persons-store';
 import { createIssueStore, type IssueState, type IssueStore } from './issue-store';
 import { createJobsStore, type JobsState, type JobsStore } from './jobs-store';
 import { createStationStore, type StationState, type StationStore } from './station-store';
@@ -75,6 +75,7 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
 export function forgetOfficerData(stores: Stores): void {
   stores.issue.getState().reset();
   stores.persons.getState().setQuery('');
+  stores.persons.setState(PERSONS_BROWSE_EMPTY);
   stores.requests.setState({ list: [], pending: [], approved: [], listError: null, createError: null, errors: {} });
   stores.batches.setState({ list: [], listError: null, startError: null, errors: {} });
   stores.officers.setState({ list: [], listError: null, addError: null });

@@ -104,6 +104,9 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'kiosk.reset': {},
     'outbox.list': { status: 'pending', personId, cardId: 'card-1', offset: 0, limit: 10 },
     'outbox.redeliver': { eventId: 'event-1' },
+    'persons.list': { offset: 0, limit: 10, affiliation: 'visitor' },
+    // Without dryRun: `true` (a bad value for every other field) is a good dryRun.
+    'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nEve,Valid,,,visitor\n' },
   };
 }
 

@@ -50,17 +50,17 @@ describe('App', () => {
     renderWithStores(<App />, fake);
     await screen.findByTestId('requests-screen');
     const navIds = screen.getAllByRole('button').map((b) => b.getAttribute('data-testid')).filter((id) => id?.startsWith('nav-'));
-    expect(navIds).toEqual(['nav-requests', 'nav-queue', 'nav-cards']);
+    expect(navIds).toEqual(['nav-requests', 'nav-queue', 'nav-cards', 'nav-persons']);
     expect(screen.getByTestId('request-create')).toBeTruthy();
   });
 
   it('maps roles to navigation by the contract’s CHANNEL_ROLES', () => {
     const names = (roles: OfficerView['roles']) => navFor(officer({ roles })).map((n) => n.name);
-    expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue']);
-    expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue']);
+    expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue', 'persons']);
+    expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue', 'persons']);
     expect(names(['admin'])).toEqual(['officers', 'profiles', 'outbox']);
-    expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards', 'outbox', 'audit']);
-    expect(names(['security'])).toEqual(['queue', 'cards', 'outbox']);
+    expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards', 'outbox', 'audit', 'persons']);
+    expect(names(['security'])).toEqual(['queue', 'cards', 'outbox', 'persons']);
     expect(navFor(officer({ status: 'disabled' }))).toEqual([]);
     expect(navFor(null)).toEqual([]);
   });

@@ -11,9 +11,11 @@ import { RegisterPersonForm } from './RegisterPersonForm';
 export interface PersonSearchProps {
   /** Called with the person the officer picked (or just registered). */
   onSelect(person: Person): void;
+  /** Whether the officer may register a person (default true); false hides "Register a new person". */
+  canRegister?: boolean;
 }
 
-export function PersonSearch({ onSelect }: PersonSearchProps) {
+export function PersonSearch({ onSelect, canRegister = true }: PersonSearchProps) {
   const query = usePersons((s) => s.query);
   const results = usePersons((s) => s.results);
   const searching = usePersons((s) => s.searching);
@@ -46,13 +48,15 @@ export function PersonSearch({ onSelect }: PersonSearchProps) {
           onChange={(e) => setQuery(e.target.value)}
           placeholder="Start typing…"
         />
-        <button type="button" data-testid="register-person" onClick={() => setRegistering(true)}>
-          Register a new person
-        </button>
+        {canRegister && (
+          <button type="button" data-testid="register-person" onClick={() => setRegistering(true)}>
+            Register a new person
+          </button>
+        )}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <div aria-live="polite" className="muted">
-        {searching ? 'Searching…' : query.trim() && results.length === 0 && !error ? 'No person matches. Register the person if they are new.' : ''}
+        {searching ? 'Searching…' : query.trim() && results.length === 0 && !error ? `No person matches.${canRegister ? ' Register the person if they are new.' : ''}` : ''}
       </div>
       {results.length > 0 && (
         <ul className="person-results" aria-label="Matching persons">

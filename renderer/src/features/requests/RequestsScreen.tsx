@@ -13,15 +13,20 @@ import { PersonSearch } from '../persons/PersonSearch';
 import { EditPersonForm } from '../persons/EditPersonForm';
 import { RequestTable } from './RequestTable';
 
-export function RequestsScreen() {
+export interface RequestsScreenProps {
+  /** The person to request a card for, already chosen (the Persons screen's "Request a card"). */
+  person?: Person;
+}
+
+export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
   const stores = useStores();
   const officer = useSession((s) => s.officer);
   const filter = useRequests((s) => s.filter);
   const list = useRequests((s) => s.list);
   const listError = useRequests((s) => s.listError);
   const createError = useRequests((s) => s.createError);
-  const [person, setPerson] = useState<Person | null>(null);
-  const [profile, setProfile] = useState<Affiliation>('employee');
+  const [person, setPerson] = useState<Person | null>(chosen ?? null);
+  const [profile, setProfile] = useState<Affiliation>(chosen?.affiliation ?? 'employee');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CardRequestView | null>(null);
   const [editing, setEditing] = useState(false);

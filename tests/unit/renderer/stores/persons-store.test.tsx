@@ -43,3 +43,41 @@ describe('persons store', () => {
     expect(api.callsTo('persons.search')).toHaveLength(1);
   });
 });
+
+describe('persons store: browse and import', () => {
+  const page = (n: number) => ({ persons: [person({ id: `p-${n}`, surname: `S${n}` })], total: 3 });
+
+  it('keeps only the newest page when an older answer comes late', async () => {
+    const answers: ((v: ReturnType<typeof page>) => void)[] = [];
+    const api = createFakeApi({ 'persons.list': () => new Promise((r) => answers.push(r)) });
+    const store = createPersonsStore(api, { debounceMs: 0 });
+    const first = store.getState().browse(0);
+    const second = store.getState().setFilter('visitor');
+    answers[1]!(page(2));
+    answers[0]!(page(1));
+    await Promise.all([first, second]);
+    expect(store.getState().page.map((p) => p.surname)).toEqual(['S2']);
+    expect(api.callsTo('persons.list')).toEqual([
+      { offset: 0, limit: 50 },
+      { offset: 0, limit: 50, affiliation: 'visitor' },
+    ]);
+  });
+
+  it('an import the core refuses after a clean dry run (another officer added a clashing person) shows the bad lines and keeps the file', async () => {
+    const api = createFakeApi({
+      'persons.import': ({ dryRun }) => (dryRun ? { dryRun: true, imported: 1, errors: [] } : { dryRun: false, imported: 0, errors: [{ line: 2, message: 'a person with that employee id already exists' }] }),
+      'persons.list': () => page(1),
+    });
+    const store = createPersonsStore(api, { debounceMs: 0 });
+    const csv = 'given_name,surname,email,employee_id,affiliation\nAda,Lovelace,,E-1,employee\n';
+    await store.getState().checkImportFile({ name: 'a.csv', size: csv.length, text: async () => csv });
+    expect(store.getState().preview?.check.imported).toBe(1);
+    await store.getState().runImport();
+    expect(store.getState().preview?.check.errors).toEqual([{ line: 2, message: 'a person with that employee id already exists' }]);
+    expect(store.getState().imported).toBeNull();
+    expect(api.callsTo('persons.import')).toEqual([{ csv, dryRun: true }, { csv }]);
+    // A file with bad lines is never sent for real.
+    await store.getState().runImport();
+    expect(api.callsTo('persons.import')).toHaveLength(2);
+  });
+});

@@ -12,6 +12,19 @@ import type { CardRequestView } from '../../../../../electron/contract/station-a
 afterEach(cleanup);
 
 describe('RequestsScreen', () => {
+  it('opened from the Persons screen with a person: that person is chosen and their affiliation is the profile', async () => {
+    const api = createFakeApi({
+      'requests.list': () => [],
+      'requests.create': (i) => cardRequest({ id: 'req-9', personId: i.personId, profile: i.profile, state: 'requested' }),
+    });
+    const { stores } = renderWithStores(<RequestsScreen person={person({ id: 'p-7', givenName: 'Carl', surname: 'Contractor', affiliation: 'contractor' })} />, api);
+    act(() => stores.session.setState({ loaded: true, officer: officer({ roles: ['registration'] }) }));
+    expect(screen.getByTestId('selected-person').textContent).toContain('Carl Contractor');
+    expect((screen.getByTestId('request-profile') as HTMLSelectElement).value).toBe('contractor');
+    await userEvent.setup().click(screen.getByTestId('request-create'));
+    await waitFor(() => expect(api.callsTo('requests.create')).toEqual([{ personId: 'p-7', profile: 'contractor' }]));
+  });
+
   it('finds the person, requests the card with the chosen profile, and says what happens next', async () => {
     const core: CardRequestView[] = [];
     const api = createFakeApi({
