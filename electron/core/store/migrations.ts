@@ -420,6 +420,17 @@ CREATE TABLE card_profiles (
 );
 `;
 
+/**
+ * v8: browsing persons (issue 4, persons.list) in the order the list shows
+ * them — surname, given name (case-insensitive), id — at any page depth: one
+ * index for everyone and one per affiliation filter, so a deep page at
+ * 100 000 persons is an index walk instead of a sort of every row.
+ */
+const V8_PERSON_BROWSE = `
+CREATE INDEX persons_browse ON persons (surname COLLATE NOCASE, given_name COLLATE NOCASE, id);
+CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE NOCASE, given_name COLLATE NOCASE, id);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -429,6 +440,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'PUK rotations in flight', up: V5_PUK_ROTATIONS },
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
+  { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

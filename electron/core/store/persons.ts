@@ -134,7 +134,7 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
      LIMIT @limit`,
   );
   // Browse: the page's rowids first (only the sort columns are read for the skipped rows), then the rows.
-  // Without an index on (surname, given_name, id) the sort takes ~90 ms at 100 000 persons (bench/person-search.ts).
+  // Migration 8's persons_browse indexes hold exactly this order, so a deep page is an index walk, not a sort (bench/person-search.ts).
   const BROWSE_ORDER = 'ORDER BY surname COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT @limit OFFSET @offset';
   const pageAll = db.prepare(`SELECT p.* FROM (SELECT rowid AS r FROM persons ${BROWSE_ORDER}) s JOIN persons p ON p.rowid = s.r ORDER BY p.surname COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id`);
   const pageOf = db.prepare(
