@@ -19,6 +19,7 @@ const cardDetail = (over: Partial<CardDetailView> = {}): CardDetailView => ({
   status: 'produced',
   cardNumber: '00000042',
   credentialNumber: '000042',
+  profile: 'employee',
   guid: '0f0e0d0c-0b0a-0908-0706-050403020100',
   fascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB',
   expirationDate: '2031-01-01',
