@@ -4,7 +4,8 @@
  * the result: OpenSC (pkcs15-tool, pkcs11-tool), yubico-piv-tool and openssl.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withVpcdCard, run } from '../support/vpcd-card.js';
@@ -99,6 +100,29 @@ describe('a card produced by the station through pcscd', () => {
       expect(cms.stderr).toContain('Verification successful');
       const certVerify = await run('openssl', ['verify', '-CAfile', join(dir, 'chain.pem'), join(dir, '9a.pem')]);
       expect(certVerify.stdout).toContain(': OK');
+
+      // The Security Object (5FC106) as yubico-piv-tool reads it: BA maps a data group to the Printed
+      // Information (3001); BB verifies with openssl against the content signer (the CHUID's certificate,
+      // SP 800-73-4 Part 1 §3.1.7) and its LDS Security Object holds sha256 of the Printed Information
+      // yubico-piv-tool reads.
+      const soRead = await run('yubico-piv-tool', ['-r', reader, '-a', 'read-object', '--id', '0x5FC106', '-f', 'binary', '-o', join(dir, 'so.bin')]);
+      expect(soRead.code, soRead.stderr).toBe(0);
+      const piRead = await run('yubico-piv-tool', ['-r', reader, '-a', 'verify-pin', '-P', PIN, '-a', 'read-object', '--id', '0x5FC109', '-f', 'binary', '-o', join(dir, 'printed.bin')]);
+      expect(piRead.code, piRead.stderr).toBe(0);
+      const so = decodeTlvs(new Uint8Array(readFileSync(join(dir, 'so.bin'))));
+      expect(so.map((t) => t.tag)).toEqual([0xba, 0xbb, 0xfe]);
+      const map = Buffer.from(so[0]!.value).toString('hex').match(/.{6}/g)!;
+      const printedDg = map.find((e) => e.endsWith('3001'))!.slice(0, 2);
+      writeFileSync(join(dir, 'so-sig.der'), so[1]!.value);
+      const signer = await run('openssl', ['pkcs7', '-inform', 'DER', '-in', join(dir, 'chuid-sig.der'), '-print_certs', '-out', join(dir, 'signer.pem')]);
+      expect(signer.code, signer.stderr).toBe(0);
+      const soCms = await run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'so-sig.der'), '-certfile', join(dir, 'signer.pem'), '-CAfile', join(dir, 'chain.pem'), '-purpose', 'any', '-out', join(dir, 'lds.der')]);
+      expect(soCms.stderr).toContain('Verification successful');
+      const soAsn = await run('openssl', ['asn1parse', '-inform', 'DER', '-in', join(dir, 'so-sig.der')]);
+      expect(soAsn.stdout).toMatch(/OBJECT\s*:2\.23\.136\.1\.1\.1/);
+      const lds = await run('openssl', ['asn1parse', '-inform', 'DER', '-in', join(dir, 'lds.der')]);
+      const printedHash = createHash('sha256').update(readFileSync(join(dir, 'printed.bin'))).digest('hex').toUpperCase();
+      expect(lds.stdout).toMatch(new RegExp(`INTEGER\\s*:${printedDg.toUpperCase()}\\s*\\n[^\\n]*OCTET STRING\\s*\\[HEX DUMP\\]:${printedHash}`));
 
       // The factory management key is refused (the card is locked to its derived key).
       const admin = await run('yubico-piv-tool', ['-r', reader, '-a', 'set-chuid']);

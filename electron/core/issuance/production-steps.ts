@@ -9,7 +9,7 @@ import { authenticateStep, connectStep, identifyStep } from './steps/session-ste
 import { chuidStep } from './steps/chuid-step.js';
 import { takeoverStep } from './steps/takeover-step.js';
 import { slotSteps } from './steps/slot-steps.js';
-import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep } from './steps/object-steps.js';
+import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './steps/object-steps.js';
 import { lockStep, pinStep, pukStep, retriesStep } from './steps/secret-steps.js';
 import { verifyStep, finishStep } from './steps/final-steps.js';
 
@@ -39,6 +39,8 @@ export function productionSteps(content?: ProductionContent): ProductionStep[] {
     ...slots.flatMap((slot) => slotSteps(slot)),
     cccStep,
     ...optional,
+    // after every object it covers: it hashes what is on the card
+    securityObjectStep,
     retriesStep,
     pukStep,
     pinStep,

@@ -9,14 +9,16 @@
  */
 import { AsnConvert, OctetString as OctetStringHolder } from '@peculiar/asn1-schema';
 import { SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
-import { KeyRef, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../piv/constants.js';
+import { KeyRef, ObjectTag, PIN_PROTECTED_OBJECTS, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../piv/constants.js';
 import type { PivSession } from '../piv/session.js';
 import { decodeChuid, chuidSignedBytes, type Chuid } from '../piv/objects/chuid.js';
 import { decodeCertContainer } from '../piv/objects/cert-container.js';
 import { publicKeyFromSpki } from './spki.js';
 import { proveKeyByUse, slotNeedsPin } from './key-possession.js';
 import { bytesEqual, toHex } from '../piv/tlv.js';
-import { verifyChuidSignature } from '../pki/content-signer.js';
+import { chuidSignerCertificate, verifyChuidSignature, verifyEncapsulatedSignature } from '../pki/content-signer.js';
+import { Oid } from '../pki/oids.js';
+import { CONTAINER_OBJECT_TAG, dataGroupHash, decodeLdsSecurityObject, decodeSecurityObject } from '../piv/objects/security-object.js';
 import { x509 } from '../pki/x509-setup.js';
 import { isStationError, StationError } from '../errors.js';
 import { uuidText } from './card-numbering.js';
@@ -120,6 +122,41 @@ async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Ar
 }
 
 /**
+ * Checks the Security Object (SP 800-73-4 Part 1 §3.1.7): its LDS Security Object is signed by the
+ * CHUID's signer (whose chain and EKU the CHUID check proves), maps exactly the data groups it
+ * hashes, and every mapped object on the card has the recorded SHA-256 hash.
+ * @returns the check's detail line, or skipped when a mapped object needs a PIN not given
+ * @throws StationError VERIFY_FAILED on any mismatch
+ */
+async function checkSecurityObject(session: PivSession, chuid: Chuid, verifyPin?: () => Promise<void>): Promise<string | { skipped: string }> {
+  const content = await session.getData(ObjectTag.SECURITY_OBJECT);
+  if (!content) fail('The card has no Security Object.');
+  const so = decodeSecurityObject(content);
+  const lds = verifyEncapsulatedSignature(so.signature, Oid.ICAO_LDS_SECURITY_OBJECT, chuidSignerCertificate(chuid.signature), 'Security Object');
+  const hashes = decodeLdsSecurityObject(lds);
+  const mapped = new Set(so.mapping.map((m) => m.number));
+  if (hashes.length !== so.mapping.length || mapped.size !== so.mapping.length || !hashes.every((h) => mapped.has(h.number))) {
+    fail('The Security Object mapping and its hashes name different data groups.');
+  }
+  const names: string[] = [];
+  for (const { number, containerId } of so.mapping) {
+    const tag = CONTAINER_OBJECT_TAG.get(containerId);
+    if (tag === undefined) fail(`The Security Object maps an unknown container ${containerId.toString(16)}.`);
+    if (PIN_PROTECTED_OBJECTS.has(tag)) {
+      if (!verifyPin) return { skipped: 'a covered object needs the PIN' };
+      await verifyPin();
+    }
+    const object = await session.getData(tag);
+    const want = hashes.find((h) => h.number === number)!.hash;
+    if (!object || !bytesEqual(dataGroupHash(object), want)) {
+      fail(`Container ${containerId.toString(16).padStart(4, '0')} on the card does not match its Security Object hash.`);
+    }
+    names.push(containerId.toString(16).padStart(4, '0'));
+  }
+  return `signed by the CHUID signer; hashes match containers ${names.join(', ')}`;
+}
+
+/**
  * Verifies the card in `session` (PIV application already selected).
  * Card-transport errors (removed, reader gone) are thrown, not reported.
  */
@@ -203,6 +240,11 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
       if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
       return 'equal to what was written';
     });
+  }
+
+  if (chuid) {
+    const c = chuid;
+    await check(checks, 'Security Object', () => checkSecurityObject(session, c, input.verifyPin));
   }
 
   for (const name of expected?.notWritten?.objects ?? []) {

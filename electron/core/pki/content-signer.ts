@@ -15,6 +15,7 @@ import {
   CertificateSet,
   ContentInfo,
   DigestAlgorithmIdentifiers,
+  EncapsulatedContent,
   EncapsulatedContentInfo,
   IssuerAndSerialNumber,
   SignedData,
@@ -62,23 +63,39 @@ function derSetOf(members: Uint8Array[]): Uint8Array {
   return encodeTlv(DER_SET_TAG, ...sorted);
 }
 
+/** What a content signature signs and how (the CMS shapes of SP 800-73-4 Part 1 §3.1.2.1 and §3.1.7). */
+export interface ContentSignatureSpec {
+  /** eContentType, also the value of the contentType signed attribute (RFC 5652 §11.1). */
+  contentType: string;
+  /** The signed content. */
+  content: Uint8Array;
+  /** True: the content travels inside as eContent; false: detached (the verifier has it). */
+  encapsulate: boolean;
+  /** True: the signer certificate goes in `certificates`; false: omitted (the verifier finds it elsewhere). */
+  includeCertificate: boolean;
+  /** True: add the pivSigner-DN signed attribute (the signer's subject Name). */
+  pivSignerDn: boolean;
+}
+
 /**
- * Signs CHUID to-be-signed bytes (every CHUID TLV except EE and 3E, keeping FE 00).
+ * Signs content as a CMS SignedData v3 with one SignerInfo v1 (issuerAndSerialNumber) whose signed
+ * attributes are contentType, messageDigest and, when asked, pivSigner-DN (RFC 5652 §5).
  *
- * @param signer   the content-signing certificate (EKU id-PIV-content-signing) and its private key
- * @param toBeSigned the CHUID TBS bytes
- * @returns DER ContentInfo(SignedData), the value of CHUID tag 3E
+ * @returns DER ContentInfo(SignedData)
  * @throws StationError INVALID_INPUT when the key type is unsupported
  */
-export async function signChuidContent(signer: ContentSigner, toBeSigned: Uint8Array): Promise<Uint8Array> {
+export async function signContent(signer: ContentSigner, spec: ContentSignatureSpec): Promise<Uint8Array> {
   const cert = AsnConvert.parse(signer.certDer, Certificate);
   const { alg, hash } = signerAlgorithm(signer.privateKey);
-  const digest = createHash(nodeHash(hash)).update(toBeSigned).digest();
-  const attrs = [
-    new Attribute({ attrType: Oid.ATTR_CONTENT_TYPE, attrValues: [oidValue(Oid.PIV_CHUID_SECURITY_OBJECT)] }),
+  const digest = createHash(nodeHash(hash)).update(spec.content).digest();
+  const attributes = [
+    new Attribute({ attrType: Oid.ATTR_CONTENT_TYPE, attrValues: [oidValue(spec.contentType)] }),
     new Attribute({ attrType: Oid.ATTR_MESSAGE_DIGEST, attrValues: [AsnConvert.serialize(new OctetString(digest))] }),
-    new Attribute({ attrType: Oid.PIV_SIGNER_DN, attrValues: [AsnConvert.serialize(cert.tbsCertificate.subject)] }),
-  ]
+  ];
+  if (spec.pivSignerDn) {
+    attributes.push(new Attribute({ attrType: Oid.PIV_SIGNER_DN, attrValues: [AsnConvert.serialize(cert.tbsCertificate.subject)] }));
+  }
+  const attrs = attributes
     .map((a) => ({ a, der: new Uint8Array(AsnConvert.serialize(a)) }))
     .sort((x, y) => Buffer.compare(Buffer.from(x.der), Buffer.from(y.der)));
   const signedAttrsSet = derSetOf(attrs.map((x) => x.der));
@@ -101,12 +118,52 @@ export async function signChuidContent(signer: ContentSigner, toBeSigned: Uint8A
   const signedData = new SignedData({
     version: SIGNED_DATA_V3,
     digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
-    encapContentInfo: new EncapsulatedContentInfo({ eContentType: Oid.PIV_CHUID_SECURITY_OBJECT }),
-    certificates: new CertificateSet([new CertificateChoices({ certificate: cert })]),
+    encapContentInfo: new EncapsulatedContentInfo({
+      eContentType: spec.contentType,
+      eContent: spec.encapsulate ? new EncapsulatedContent({ single: new OctetString(spec.content) }) : undefined,
+    }),
+    certificates: spec.includeCertificate ? new CertificateSet([new CertificateChoices({ certificate: cert })]) : undefined,
     signerInfos: new SignerInfos([signerInfo]),
   });
   const contentInfo = new ContentInfo({ contentType: Oid.CMS_SIGNED_DATA, content: AsnConvert.serialize(signedData) });
   return new Uint8Array(AsnConvert.serialize(contentInfo));
+}
+
+/**
+ * Signs CHUID to-be-signed bytes (every CHUID TLV except EE and 3E, keeping FE 00): detached,
+ * with the signer certificate and pivSigner-DN (SP 800-73-4 Part 1 §3.1.2.1).
+ *
+ * @param signer   the content-signing certificate (EKU id-PIV-content-signing) and its private key
+ * @param toBeSigned the CHUID TBS bytes
+ * @returns DER ContentInfo(SignedData), the value of CHUID tag 3E
+ * @throws StationError INVALID_INPUT when the key type is unsupported
+ */
+export async function signChuidContent(signer: ContentSigner, toBeSigned: Uint8Array): Promise<Uint8Array> {
+  return signContent(signer, {
+    contentType: Oid.PIV_CHUID_SECURITY_OBJECT,
+    content: toBeSigned,
+    encapsulate: false,
+    includeCertificate: true,
+    pivSignerDn: true,
+  });
+}
+
+/**
+ * Signs the DER LDS Security Object of the PIV Security Object (`BB`, SP 800-73-4 Part 1 §3.1.7):
+ * encapsulated, eContentType id-icao-ldsSecurityObject, signed by the CHUID's signer with the
+ * certificate omitted (it is in the CHUID).
+ *
+ * @returns DER ContentInfo(SignedData)
+ * @throws StationError INVALID_INPUT when the key type is unsupported
+ */
+export async function signLdsSecurityObject(signer: ContentSigner, lds: Uint8Array): Promise<Uint8Array> {
+  return signContent(signer, {
+    contentType: Oid.ICAO_LDS_SECURITY_OBJECT,
+    content: lds,
+    encapsulate: true,
+    includeCertificate: false,
+    pivSignerDn: false,
+  });
 }
 
 function fail(reason: string, message: string): StationError {
@@ -148,6 +205,112 @@ function attrValue(attrs: Attribute[], oid: string): Buffer | undefined {
   return toBuf(found[0]!.attrValues[0]!);
 }
 
+/** Parses DER ContentInfo(SignedData). @throws StationError VERIFY_FAILED 'structure' */
+function parseSignedData(cmsDer: Uint8Array, what: string): SignedData {
+  try {
+    const ci = AsnConvert.parse(cmsDer, ContentInfo);
+    if (ci.contentType !== Oid.CMS_SIGNED_DATA) throw new Error('not SignedData');
+    return AsnConvert.parse(ci.content, SignedData);
+  } catch {
+    throw fail('structure', `The ${what} signature is not a readable CMS SignedData.`);
+  }
+}
+
+/**
+ * Checks the only SignerInfo of `sd` against the signer certificate: it names the certificate
+ * (issuerAndSerialNumber), its signed attributes carry `contentType` and the digest of `content`,
+ * and its signature over them verifies with the certificate's key (RFC 5652 §5.4, §5.6).
+ *
+ * @param what the object named in error messages, e.g. "CHUID"
+ * @returns the signed attributes (for further checks)
+ * @throws StationError VERIFY_FAILED with `details.reason` 'structure' | 'digest' | 'signature'
+ */
+function verifySignerInfo(cmsDer: Uint8Array, sd: SignedData, certAsn: Certificate, contentType: string, content: Uint8Array, what: string): Attribute[] {
+  if (sd.signerInfos.length !== 1) throw fail('structure', `The ${what} signature must have exactly one signer.`);
+  const si = sd.signerInfos[0]!;
+  const ias = si.sid.issuerAndSerialNumber;
+  if (
+    !ias ||
+    !toBuf(AsnConvert.serialize(ias.issuer)).equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.issuer))) ||
+    !toBuf(ias.serialNumber).equals(toBuf(certAsn.tbsCertificate.serialNumber))
+  ) {
+    throw fail('structure', `The ${what} signer is not identified by the content-signing certificate.`);
+  }
+  const attrs = si.signedAttrs;
+  const rawAttrs = receivedSignedAttrs(cmsDer);
+  if (!attrs || !rawAttrs) throw fail('structure', `The ${what} signature has no signed attributes.`);
+
+  const hash = hashOfDigestOid(si.digestAlgorithm.algorithm);
+  const sigHash = hashOfSignatureOid(si.signatureAlgorithm.algorithm);
+  if (!hash || (sigHash && sigHash !== hash)) throw fail('structure', `The ${what} signature uses an unsupported algorithm.`);
+  const signedType = attrValue(attrs, Oid.ATTR_CONTENT_TYPE);
+  if (!signedType || !signedType.equals(toBuf(oidValue(contentType)))) {
+    throw fail('structure', `The ${what} signature does not name the ${what} content type.`);
+  }
+  const md = attrValue(attrs, Oid.ATTR_MESSAGE_DIGEST);
+  const expected = createHash(nodeHash(hash)).update(content).digest();
+  let mdValue: Buffer | undefined;
+  try {
+    mdValue = md ? toBuf(AsnConvert.parse(md, OctetString).buffer) : undefined;
+  } catch {
+    mdValue = undefined;
+  }
+  if (!mdValue || mdValue.length !== expected.length || !timingSafeEqual(mdValue, expected)) {
+    throw fail('digest', `The ${what} does not match its signature (the signed digest differs).`);
+  }
+
+  const signed = Uint8Array.from(rawAttrs);
+  signed[0] = DER_SET_TAG;
+  let ok = false;
+  try {
+    const spki = Buffer.from(AsnConvert.serialize(certAsn.tbsCertificate.subjectPublicKeyInfo));
+    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    ok = nodeVerify(nodeHash(hash), signed, { key, dsaEncoding: 'der' }, toBuf(si.signature.buffer));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw fail('signature', `The ${what} signature does not verify.`);
+  return attrs;
+}
+
+/**
+ * The signer certificate a CHUID signature carries (DER). The Security Object omits it and is
+ * verified with this one (SP 800-73-4 Part 1 §3.1.7: same signer as the CHUID).
+ * @throws StationError VERIFY_FAILED 'structure' when there is not exactly one certificate
+ */
+export function chuidSignerCertificate(cmsDer: Uint8Array): Uint8Array {
+  const certs = parseSignedData(cmsDer, 'CHUID').certificates ?? [];
+  if (certs.length !== 1 || !certs[0]!.certificate) throw fail('structure', 'The CHUID signature must hold exactly one certificate.');
+  return new Uint8Array(AsnConvert.serialize(certs[0]!.certificate));
+}
+
+/**
+ * Verifies an encapsulating signature (e.g. the Security Object's `BB`) made by `signerCertDer`
+ * and returns the signed content. The certificate's own trust (chain, EKU) is the caller's job.
+ *
+ * Checks: SignedData with eContentType `contentType` and an eContent; one SignerInfo naming the
+ * certificate; contentType and messageDigest signed attributes; the signature.
+ *
+ * @returns the eContent bytes
+ * @throws StationError VERIFY_FAILED with `details.reason` 'structure' | 'digest' | 'signature'
+ */
+export function verifyEncapsulatedSignature(cmsDer: Uint8Array, contentType: string, signerCertDer: Uint8Array, what: string): Uint8Array {
+  const sd = parseSignedData(cmsDer, what);
+  const econtent = sd.encapContentInfo.eContent?.single ?? sd.encapContentInfo.eContent?.any;
+  if (sd.encapContentInfo.eContentType !== contentType || !econtent) {
+    throw fail('structure', `The ${what} signature has the wrong content type or no content.`);
+  }
+  const content = econtent instanceof OctetString ? new Uint8Array(econtent.buffer) : new Uint8Array(econtent);
+  let certAsn: Certificate;
+  try {
+    certAsn = AsnConvert.parse(signerCertDer, Certificate);
+  } catch {
+    throw fail('structure', `The ${what} signer certificate cannot be read.`);
+  }
+  verifySignerInfo(cmsDer, sd, certAsn, contentType, content, what);
+  return content;
+}
+
 /**
  * Verifies a CHUID signature (tag 3E value) against the CHUID TBS bytes.
  *
@@ -164,14 +327,7 @@ export async function verifyChuidSignature(
   cmsDer: Uint8Array,
   trust: { root: Uint8Array; issuing: Uint8Array },
 ): Promise<{ signerSubject: string }> {
-  let sd: SignedData;
-  try {
-    const ci = AsnConvert.parse(cmsDer, ContentInfo);
-    if (ci.contentType !== Oid.CMS_SIGNED_DATA) throw new Error('not SignedData');
-    sd = AsnConvert.parse(ci.content, SignedData);
-  } catch {
-    throw fail('structure', 'The CHUID signature is not a readable CMS SignedData.');
-  }
+  const sd = parseSignedData(cmsDer, 'CHUID');
   if (sd.encapContentInfo.eContentType !== Oid.PIV_CHUID_SECURITY_OBJECT || sd.encapContentInfo.eContent) {
     throw fail('structure', 'The CHUID signature has the wrong content type or is not detached.');
   }
@@ -180,54 +336,12 @@ export async function verifyChuidSignature(
     throw fail('structure', 'The CHUID signature must hold exactly one certificate and one signer.');
   }
   const certAsn = certs[0]!.certificate;
-  const si = sd.signerInfos[0]!;
-  const ias = si.sid.issuerAndSerialNumber;
-  if (
-    !ias ||
-    !toBuf(AsnConvert.serialize(ias.issuer)).equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.issuer))) ||
-    !toBuf(ias.serialNumber).equals(toBuf(certAsn.tbsCertificate.serialNumber))
-  ) {
-    throw fail('structure', 'The CHUID signer is not identified by the certificate it carries.');
-  }
-  const attrs = si.signedAttrs;
-  const rawAttrs = receivedSignedAttrs(cmsDer);
-  if (!attrs || !rawAttrs) throw fail('structure', 'The CHUID signature has no signed attributes.');
-
-  const hash = hashOfDigestOid(si.digestAlgorithm.algorithm);
-  const sigHash = hashOfSignatureOid(si.signatureAlgorithm.algorithm);
-  if (!hash || (sigHash && sigHash !== hash)) throw fail('structure', 'The CHUID signature uses an unsupported algorithm.');
-  const contentType = attrValue(attrs, Oid.ATTR_CONTENT_TYPE);
-  if (!contentType || !contentType.equals(toBuf(oidValue(Oid.PIV_CHUID_SECURITY_OBJECT)))) {
-    throw fail('structure', 'The CHUID signature does not name the CHUID content type.');
-  }
+  const attrs = verifySignerInfo(cmsDer, sd, certAsn, Oid.PIV_CHUID_SECURITY_OBJECT, toBeSigned, 'CHUID');
   const signerDn = attrValue(attrs, Oid.PIV_SIGNER_DN);
   if (!signerDn || !signerDn.equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.subject)))) {
     throw fail('structure', 'The CHUID signature does not carry the signer name (pivSigner-DN).');
   }
-  const md = attrValue(attrs, Oid.ATTR_MESSAGE_DIGEST);
-  const expected = createHash(nodeHash(hash)).update(toBeSigned).digest();
-  let mdValue: Buffer | undefined;
-  try {
-    mdValue = md ? toBuf(AsnConvert.parse(md, OctetString).buffer) : undefined;
-  } catch {
-    mdValue = undefined;
-  }
-  if (!mdValue || mdValue.length !== expected.length || !timingSafeEqual(mdValue, expected)) {
-    throw fail('digest', 'The CHUID does not match its signature (the signed digest differs).');
-  }
-
   const certDer = new Uint8Array(AsnConvert.serialize(certAsn));
-  const signed = Uint8Array.from(rawAttrs);
-  signed[0] = DER_SET_TAG;
-  let ok = false;
-  try {
-    const spki = Buffer.from(AsnConvert.serialize(certAsn.tbsCertificate.subjectPublicKeyInfo));
-    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-    ok = nodeVerify(nodeHash(hash), signed, { key, dsaEncoding: 'der' }, toBuf(si.signature.buffer));
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw fail('signature', 'The CHUID signature does not verify.');
 
   let signerCert: InstanceType<typeof x509.X509Certificate>;
   let issuing: InstanceType<typeof x509.X509Certificate>;

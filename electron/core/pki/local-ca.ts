@@ -24,7 +24,7 @@ import { verifyCsr, formatDn } from './csr.js';
 import { buildName } from './names.js';
 import { Oid } from './oids.js';
 import { DEFAULT_CRL_URL, SUBJECT_COUNTRY, contentSignerExtensions, slotProfile } from './profiles.js';
-import { signChuidContent, type ContentSigner } from './content-signer.js';
+import { signChuidContent, signLdsSecurityObject, type ContentSigner } from './content-signer.js';
 
 type Cert = InstanceType<typeof x509.X509Certificate>;
 type CryptoKey = webcrypto.CryptoKey;
@@ -431,5 +431,10 @@ export class LocalCa implements CertificateAuthority {
   /** Signs CHUID to-be-signed bytes; returns the CMS for CHUID tag 3E (see content-signer.ts). */
   async signChuid(toBeSigned: Uint8Array): Promise<Uint8Array> {
     return signChuidContent(this.contentSigner(), toBeSigned);
+  }
+
+  /** Signs the DER LDS Security Object; returns the CMS for Security Object tag BB (see content-signer.ts). */
+  async signSecurityObject(lds: Uint8Array): Promise<Uint8Array> {
+    return signLdsSecurityObject(this.contentSigner(), lds);
   }
 }

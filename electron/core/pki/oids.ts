@@ -10,6 +10,8 @@ export const Oid = {
   PIV_FASCN: '2.16.840.1.101.3.6.6',
   PIV_CONTENT_SIGNING: '2.16.840.1.101.3.6.7',
   PIV_CARD_AUTH: '2.16.840.1.101.3.6.8',
+  // ICAO Doc 9303 Part 10/11: eContentType of the LDS Security Object (SP 800-73-4 Part 1 §3.1.7)
+  ICAO_LDS_SECURITY_OBJECT: '2.23.136.1.1.1',
   // Test certificate policies (GSA ICAM test PKI)
   POLICY_TEST_HARDWARE: '2.16.840.1.101.3.2.1.48.9',
   POLICY_TEST_AUTHENTICATION: '2.16.840.1.101.3.2.1.48.11',

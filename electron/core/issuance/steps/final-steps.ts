@@ -11,7 +11,7 @@ import { verifyCard, type ExpectedCard, type VerificationReport } from '../verif
 import { verifyCurrentPin } from '../card-secrets.js';
 import { CHUID_STEP } from './chuid-step.js';
 import { validCertificateFor } from './slot-steps.js';
-import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep } from './object-steps.js';
+import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './object-steps.js';
 
 /** What the job's record says the card holds. */
 export function expectedCardOf(ctx: StepContext): ExpectedCard {
@@ -38,6 +38,7 @@ export function expectedCardOf(ctx: StepContext): ExpectedCard {
   add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY, false, 'discovery');
   add(printedInformationStep.name, 'Printed Information', ObjectTag.PRINTED_INFORMATION, true, 'printed');
   add(keyHistoryStep.name, 'Key History object', ObjectTag.KEY_HISTORY, false, 'key-history');
+  add(securityObjectStep.name, 'Security Object', ObjectTag.SECURITY_OBJECT);
   return { chuid: hex(CHUID_STEP), certificates, objects, notWritten };
 }
 

@@ -9,7 +9,10 @@ import { encodeCcc } from '../../piv/objects/ccc.js';
 import { encodeDiscovery } from '../../piv/objects/discovery.js';
 import { encodePrintedInformation } from '../../piv/objects/printed-information.js';
 import { encodeKeyHistory } from '../../piv/objects/key-history.js';
+import { buildSecurityObject, STATION_DATA_GROUPS, type DataGroup } from '../../piv/objects/security-object.js';
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../piv/tlv.js';
+import { StationError } from '../../errors.js';
+import type { ProfileObject } from '../../../contract/card-profile.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { printedDate } from '../card-numbering.js';
 import { verifyCurrentPin } from '../card-secrets.js';
@@ -26,7 +29,7 @@ interface ObjectSpec {
   tag: number;
   /** True when reading the object back needs the PIN (Part 1 Table 3). */
   pinToRead?: boolean;
-  build(ctx: StepContext): Uint8Array;
+  build(ctx: StepContext): Uint8Array | Promise<Uint8Array>;
 }
 
 /** A step that writes one object and proves it by reading it back. */
@@ -47,7 +50,7 @@ function objectStep(spec: ObjectSpec): ProductionStep {
       return !!got && bytesEqual(got, want);
     },
     async run(ctx) {
-      const content = recorded(ctx) ?? spec.build(ctx);
+      const content = recorded(ctx) ?? (await spec.build(ctx));
       await ctx.session.putData(spec.tag, content);
       return { content: toHex(content) };
     },
@@ -98,4 +101,45 @@ export const keyHistoryStep = objectStep({
   activity: 'writing the Key History object',
   tag: ObjectTag.KEY_HISTORY,
   build: () => encodeKeyHistory(0, 0),
+});
+
+/**
+ * The data groups the Security Object covers on a card made with a profile writing `objects`:
+ * the CHUID and CCC always, and each optional non-certificate object the profile writes
+ * (SP 800-73-4 Part 1 §3.1.7: at least the unsigned objects, e.g. Printed Information).
+ */
+export function securityObjectGroups(objects: readonly ProfileObject[]): DataGroup[] {
+  const g = STATION_DATA_GROUPS;
+  const optional: [ProfileObject, DataGroup][] = [
+    ['printed', g.printed],
+    ['discovery', g.discovery],
+    ['key-history', g.keyHistory],
+  ];
+  return [g.chuid, g.ccc, ...optional.filter(([o]) => objects.includes(o)).map(([, group]) => group)];
+}
+
+/**
+ * The Security Object over the objects as they are on the card now (read back, so the hashes are
+ * of exactly what a reader will get). Runs after every object it covers is written.
+ * @throws StationError VERIFY_FAILED when a covered object is missing from the card
+ */
+async function securityObject(ctx: StepContext): Promise<Uint8Array> {
+  const covered: { group: DataGroup; content: Uint8Array }[] = [];
+  for (const group of securityObjectGroups(ctx.profile.objects)) {
+    if (group.tag === ObjectTag.PRINTED_INFORMATION) await verifyCurrentPin(ctx);
+    const content = await ctx.session.getData(group.tag);
+    if (!content) {
+      throw new StationError('VERIFY_FAILED', 'An object the Security Object covers is not on the card.', { containerId: group.containerId });
+    }
+    covered.push({ group, content });
+  }
+  return buildSecurityObject(covered, (lds) => ctx.ca.signSecurityObject(lds));
+}
+
+export const securityObjectStep = objectStep({
+  name: 'object.security-object',
+  label: 'Write the Security Object',
+  activity: 'writing the Security Object',
+  tag: ObjectTag.SECURITY_OBJECT,
+  build: securityObject,
 });

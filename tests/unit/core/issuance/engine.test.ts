@@ -7,13 +7,12 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { openStation } from '../../../../electron/boot/open-station.js';
-import { PivSession } from '../../../../electron/core/piv/session.js';
 import { FactoryDefaults, PIV_SLOTS, SLOT_KEY_REF, Ins, Sw } from '../../../../electron/core/piv/constants.js';
 import { toHex } from '../../../../electron/core/piv/tlv.js';
 import { isStationError } from '../../../../electron/core/errors.js';
 import { derivedKeyFor } from '../../../../electron/core/issuance/management-keys.js';
 import type { JobEvent } from '../../../../electron/core/issuance/job-types.js';
-import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { onTrainingCard, openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
 
 let t: TrainingStation | undefined;
 afterEach(async () => {
@@ -22,16 +21,7 @@ afterEach(async () => {
 });
 
 /** Opens a session on the card in the training reader (after the job released it). */
-async function withCard<T>(ts: TrainingStation, fn: (s: PivSession) => Promise<T>): Promise<T> {
-  const transport = await ts.reader.connect(ts.readerName);
-  try {
-    const s = new PivSession(transport);
-    await s.select();
-    return await fn(s);
-  } finally {
-    await transport.close('reset');
-  }
-}
+const withCard = onTrainingCard;
 
 /** Every valid certificate recorded for the card is for the key its slot holds now. */
 async function assertNoCertificateWithoutKey(ts: TrainingStation, cardId: string): Promise<void> {

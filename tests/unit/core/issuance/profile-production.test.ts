@@ -139,7 +139,8 @@ describe('a retry uses the profile the job started with', () => {
     const next = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName });
     expect(next.job.status, next.job.error?.message).toBe('done');
     expect(next.oneTimeSecrets?.pin).toMatch(/^\d{8}$/);
-    expect(next.steps.map((st) => st.name).filter((n) => n.startsWith('object.'))).toEqual(['object.ccc']);
+    // The Security Object is mandatory (SP 800-73-4 Part 1 Table 3): written even when the profile names no optional object.
+    expect(next.steps.map((st) => st.name).filter((n) => n.startsWith('object.'))).toEqual(['object.ccc', 'object.security-object']);
     expect(await cardContents(t, next.oneTimeSecrets!.pin!)).toEqual({ slots: ['9A', '9E'], printed: false, keyHistory: false });
   });
 });

@@ -5,9 +5,8 @@
  * reader is checked with PivSession afterwards.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { onTrainingCard, openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
 import type { Result, CardDetailView, CrlViewShape } from '../../../../electron/contract/station-api.js';
-import { PivSession } from '../../../../electron/core/piv/session.js';
 import { FactoryDefaults, ObjectTag } from '../../../../electron/core/piv/constants.js';
 import { escrowedPuk } from '../../../../electron/core/issuance/card-secrets.js';
 import { beginPukRotation, pukRotationPending } from '../../../../electron/core/lifecycle/puk-rotation.js';
@@ -41,16 +40,7 @@ async function stationWithCard() {
 }
 
 /** Runs `fn` on a PivSession over the card in the training reader. */
-async function onCard<T>(ts: TrainingStation, fn: (s: PivSession) => Promise<T>): Promise<T> {
-  const transport = await ts.reader.connect(ts.readerName);
-  try {
-    const s = new PivSession(transport);
-    await s.select();
-    return await fn(s);
-  } finally {
-    await transport.close('reset');
-  }
-}
+const onCard = onTrainingCard;
 
 const outbox = (ts: TrainingStation, cardId: string) =>
   (ts.station.store.db.prepare('SELECT type FROM outbox_events WHERE card_id = ? ORDER BY seq').all(cardId) as { type: string }[]).map((r) => r.type);
