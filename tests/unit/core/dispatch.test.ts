@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { CHANNEL_ROLES, CHANNELS, type Channel, type EventPayload, type Result } from '../../../electron/contract/station-api.js';
 import type { StationCore } from '../../../electron/core/dispatch.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
+import { ok } from '../../support/results.js';
 
 let t: TrainingStation | undefined;
 afterEach(async () => {
@@ -41,11 +42,6 @@ async function jobEnded(seen: EventPayload<'job.event'>[], jobId: string): Promi
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`job ${jobId} never ended`);
-}
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
 }
 
 /** A valid input of every channel, to be spoiled field by field. */

@@ -4,9 +4,10 @@
  * size limits of the bridge, and the audit of an import.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type Person, type PersonsImportView, type Result } from '../../../electron/contract/station-api.js';
+import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type Person, type PersonsImportView } from '../../../electron/contract/station-api.js';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
+import { ok } from '../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
 const HEADER = 'given_name,surname,email,employee_id,affiliation';
@@ -16,11 +17,6 @@ afterEach(async () => {
   await ts?.close();
   ts = undefined;
 });
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 /** A station with a registrar and an auditor, each logged in on a connection of their name. */
 async function station() {

@@ -6,12 +6,13 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { onTrainingCard, openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
-import type { Result, CardDetailView, CrlViewShape } from '../../../../electron/contract/station-api.js';
+import type { CardDetailView, CrlViewShape } from '../../../../electron/contract/station-api.js';
 import { FactoryDefaults, ObjectTag } from '../../../../electron/core/piv/constants.js';
 import { escrowedPuk } from '../../../../electron/core/issuance/card-secrets.js';
 import { beginPukRotation, pukRotationPending } from '../../../../electron/core/lifecycle/puk-rotation.js';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { StationCore } from '../../../../electron/core/dispatch.js';
+import { ok } from '../../../support/results.js';
 
 const PIN = '246801';
 const NEW_PIN = '975310';
@@ -22,11 +23,6 @@ afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 /** A training station, logged in (all roles), with one produced card in the reader. */
 async function stationWithCard() {

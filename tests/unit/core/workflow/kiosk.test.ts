@@ -7,10 +7,11 @@
  * person; an officer's login leaves kiosk mode. Time passes on a test clock.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { CardRequestView, KioskPersonView, KioskReceiptView, KioskStatusView, Result } from '../../../../electron/contract/station-api.js';
+import type { CardRequestView, KioskPersonView, KioskReceiptView, KioskStatusView } from '../../../../electron/contract/station-api.js';
 import { KIOSK_IDLE_MS, KIOSK_THROTTLE_MS, NOT_RECOGNIZED_SENTENCE } from '../../../../electron/core/workflow/kiosk.js';
 import type { Caller } from '../../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { ok } from '../../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -19,11 +20,6 @@ afterEach(async () => {
   await ts?.close();
   ts = undefined;
 });
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 /**
  * A station (every profile without approval, so "always to an approver" is

@@ -6,11 +6,12 @@
  * a record the IDPRS manages.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Person, Result } from '../../../../electron/contract/station-api.js';
+import type { Person } from '../../../../electron/contract/station-api.js';
 import type { StationConfig } from '../../../../electron/core/config/station-config.js';
 import { editPerson } from '../../../../electron/core/workflow/person-edit.js';
 import type { Caller, Role } from '../../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { ok } from '../../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -19,11 +20,6 @@ afterEach(async () => {
   await ts?.close();
   ts = undefined;
 });
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
 
 /** A station with a registrar, an approver-only officer and a registrar who is also the person `self`. */
 async function editStation(options: { directProduction?: boolean } = {}) {

@@ -5,7 +5,7 @@
  * card numbers never reused across a reopen, IDPRS delete-request.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { CardRequestView, EventPayload, Result } from '../../../../electron/contract/station-api.js';
+import type { CardRequestView, EventPayload } from '../../../../electron/contract/station-api.js';
 import { DEFAULT_CONFIG } from '../../../../electron/core/config/station-config.js';
 import { escrowedPuk } from '../../../../electron/core/issuance/card-secrets.js';
 import { openStation } from '../../../../electron/boot/open-station.js';
@@ -14,6 +14,7 @@ import { fromHex } from '../../../../electron/core/piv/tlv.js';
 import type { Caller, Officer, Role } from '../../../../electron/core/workflow/types.js';
 import { PivSession } from '../../../../electron/core/piv/session.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { ok } from '../../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
 const PIN = '481516';
@@ -27,11 +28,6 @@ afterEach(async () => {
 async function waitFor(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
   if (!cond()) throw new Error('condition never became true');
-}
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
-  return r.value as T;
 }
 
 /** A station with officers: admin, registrar, approver (registration+approver), producer, and one approver who is also a cardholder. */
