@@ -3,10 +3,11 @@
  * Entry of the browser host: `node dist/electron/host/main.js [--data-dir DIR]
  * [--training] [--port N] [--no-pcsc]` (or `node --import tsx electron/host/main.ts`).
  * Opens the station, serves renderer/dist on 127.0.0.1 and prints exactly one
- * line, `PIV Station browser host: <url>`, on stdout. When config.json has
- * `notifications`, the outbox is delivered to the IDPRS while the host runs
- * (failures logged on stderr). SIGTERM/SIGINT stop the delivery, close the
- * host, the core and the station, then exit 0.
+ * line, `PIV Station browser host: <url>`, on stdout. While the host runs,
+ * the outbox is delivered to the IDPRS (when config.json has `notifications`)
+ * and the CRL is served at config `crlUrl` (boot/station-services.ts; problems
+ * logged on stderr). SIGTERM/SIGINT stop them, close the host, the core and
+ * the station, then exit 0.
  * Exit codes: 0 clean shutdown, 1 the station or host could not start, 2 usage.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { VirtualPivCard } from '../../native/virtual-card/card.js';
 import { promptHidden } from '../cli/context.js';
 import { HOST_USAGE, parseHostArgs } from './args.js';
 import { startHost, type RunningHost } from './server.js';
-import { startNotificationDelivery } from '../boot/notification-delivery.js';
+import { startStationServices } from '../boot/station-services.js';
 
 /** The stdout line other tools (scripts/start.mjs, E2E tests) wait for. */
 export const URL_LINE_PREFIX = 'PIV Station browser host: ';
@@ -101,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`${URL_LINE_PREFIX}${host.url}\n`);
-  const delivery = startNotificationDelivery(station, (line) => process.stderr.write(`piv-station host: ${line}\n`));
+  // IDPRS notification delivery and the CRL distribution point run while the host does.
+  const services = await startStationServices(station, (line) => process.stderr.write(`piv-station host: ${line}\n`));
 
   const running = host;
   const opened = station;
@@ -115,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
   });
   try {
-    await delivery?.stop();
+    await services.stop();
     await running.close();
     await opened.close(); // closes the core (waits for running jobs) and the readers
     return 0;

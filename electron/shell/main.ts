@@ -8,9 +8,11 @@
  * imports them (open-station is imported dynamically afterwards), so a
  * Node-built better-sqlite3 in an Electron package is a clear dialog, not a crash.
  *
- * When config.json has `notifications`, the outbox's delivery worker runs
- * while the app runs and is stopped before the station closes (will-quit, so
- * window-all-closed, SIGINT and SIGTERM, which are turned into a quit, too).
+ * The station's background services (boot/station-services.ts: the outbox's
+ * delivery worker when config.json has `notifications`, the CRL distribution
+ * point at config `crlUrl`) run while the app runs and are stopped before the
+ * station closes (will-quit, so window-all-closed, SIGINT and SIGTERM, which
+ * are turned into a quit, too).
  *
  * Flags: `--training` opens the data dir as a training station (unprotected
  * keys allowed; refused otherwise when safeStorage has no real keychain).
@@ -41,7 +43,7 @@ const training = process.argv.includes(TRAINING_FLAG);
 if (process.env.STATION_DATA_DIR) app.setPath('userData', process.env.STATION_DATA_DIR);
 let mainWindow: BrowserWindow | undefined;
 let station: { core(): StationCore; close(): Promise<void> } | undefined;
-let delivery: { stop(): Promise<void> } | undefined;
+let services: { stop(): Promise<void> } | undefined;
 
 // Must run before `ready`: app:// behaves like https (standard URL parsing, secure context, fetch).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -64,11 +66,11 @@ if (!app.requestSingleInstanceLock()) {
     // Let running jobs checkpoint and readers close before exiting.
     event.preventDefault();
     const closing = station;
-    const deliveryStopping = delivery;
+    const servicesStopping = services;
     station = undefined;
-    delivery = undefined;
-    // The worker first: its in-flight requests end and its lease is released while the store is still open.
-    void (deliveryStopping?.stop() ?? Promise.resolve())
+    services = undefined;
+    // The services first: the worker's in-flight requests end and its lease is released while the store is still open.
+    void (servicesStopping?.stop() ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => closing.close())
       .finally(() => app.quit());
@@ -83,11 +85,11 @@ async function start(): Promise<void> {
     const dataDir = app.getPath('userData');
     const secrets = shellSecrets(dataDir, safeStorage, training);
     const { openStation } = await import('../boot/open-station.js');
-    const { startNotificationDelivery } = await import('../boot/notification-delivery.js');
+    const { startStationServices } = await import('../boot/station-services.js');
     const opened = await openStation({ dataDir, training: secrets.training, passphrase: secrets.training ? undefined : secrets.passphrase });
     station = opened;
-    // Failures go to stderr for the release engineer; the log lines hold no secret and no payload.
-    delivery = startNotificationDelivery(opened, (line) => console.error(`piv-station: ${line}`));
+    // Notification delivery and the CRL distribution point. Failures go to stderr for the release engineer; the log lines hold no secret and no payload.
+    services = await startStationServices(opened, (line) => console.error(`piv-station: ${line}`));
     denyPermissions();
     serveRenderer(join(app.getAppPath(), 'renderer', 'dist'));
     const core = station.core();

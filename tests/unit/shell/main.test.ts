@@ -36,6 +36,8 @@ const h = vi.hoisted(() => {
     resolveReady: undefined as undefined | (() => void),
     /** Stations the delivery was started for, and the shutdown steps in order. */
     deliveryStarted: [] as unknown[],
+    /** Stations the CRL distribution point was started for. */
+    crlStarted: [] as unknown[],
     shutdown: [] as string[],
   };
   return state;
@@ -149,6 +151,13 @@ vi.mock('../../../electron/boot/notification-delivery.js', () => ({
   },
 }));
 
+vi.mock('../../../electron/boot/crl-distribution.js', () => ({
+  startCrlDistribution: async (station: unknown) => {
+    h.crlStarted.push(station);
+    return { port: 8780, url: 'http://127.0.0.1:8780/crl/issuing.crl', close: async () => void h.shutdown.push('crl stopped') };
+  },
+}));
+
 let dir: string;
 const argv = process.argv;
 
@@ -169,7 +178,7 @@ beforeEach(() => {
   mkdirSync(join(h.appPath, 'renderer', 'dist'), { recursive: true });
   writeFileSync(join(h.appPath, 'renderer', 'dist', 'index.html'), '<!doctype html><title>PIV Station</title>');
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer build');
-  Object.assign(h, { backend: 'gnome_libsecret', singleInstance: true, schemes: [], windows: [], errorBoxes: [], exitCodes: [], quits: 0, opened: [], dispatched: [], resolveReady: undefined, deliveryStarted: [], shutdown: [] });
+  Object.assign(h, { backend: 'gnome_libsecret', singleInstance: true, schemes: [], windows: [], errorBoxes: [], exitCodes: [], quits: 0, opened: [], dispatched: [], resolveReady: undefined, deliveryStarted: [], crlStarted: [], shutdown: [] });
   h.protocolHandlers.clear();
   h.ipcHandlers.clear();
   h.appEvents.clear();
@@ -260,9 +269,10 @@ describe('electron/shell/main', () => {
     expect([...h.coreListeners.keys()].sort()).toEqual(['batch.changed', 'job.event', 'reader.changed', 'request.changed', 'session.locked']);
   });
 
-  it('starts notification delivery with the station; a quit (window closed, SIGTERM) stops it before the station closes', async () => {
+  it('starts notification delivery and the CRL distribution point with the station; a quit (window closed, SIGTERM) stops both before the station closes', async () => {
     await startMain();
     expect(h.deliveryStarted).toHaveLength(1);
+    expect(h.crlStarted).toEqual(h.deliveryStarted);
     const quitsBefore = h.quits;
     process.emit('SIGTERM');
     expect(h.quits).toBe(quitsBefore + 1);
@@ -270,7 +280,7 @@ describe('electron/shell/main', () => {
     let prevented = false;
     for (const fn of h.appEvents.get('will-quit') ?? []) (fn as (e: unknown) => void)({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
-    await vi.waitFor(() => expect(h.shutdown).toEqual(['delivery stopped', 'station closed']));
+    await vi.waitFor(() => expect(h.shutdown).toEqual(['crl stopped', 'delivery stopped', 'station closed']));
     await vi.waitFor(() => expect(h.quits).toBe(quitsBefore + 2));
     // The second will-quit (after closing) lets the app exit.
     let preventedAgain = false;

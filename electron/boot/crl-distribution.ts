@@ -1,0 +1,45 @@
+/**
+ * The CRL distribution point inside a running station (issue 5: "the local CA
+ * publishes a fresh CRL after every revocation/hold change, to a file path and
+ * over HTTP from the station"): the browser host and the Electron shell serve
+ * the CRL at the path and port of config `crlUrl` (the URL every certificate
+ * names, RFC 5280 §4.2.1.13) while they run.
+ *
+ * Served only when `crlUrl` names this machine (127.0.0.1, localhost, ::1);
+ * any other host publishes it itself (a web server fed by `station crl --out`).
+ * A port already taken (another station process, `station crl serve`) is
+ * logged, not fatal: that process serves the same CRL from the same CA dir.
+ */
+import { toStationError } from '../core/errors.js';
+import { crlListenAddress, startCrlServer, type RunningCrlServer } from '../host/crl-server.js';
+import type { Station } from './open-station.js';
+
+/** Host names of `crlUrl` that mean "this machine". */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Starts serving the station's CRL at `crlUrl`.
+ * @param station the opened station (its config and lifecycle, which reads the CA's last published CRL per request)
+ * @param log     receives one line when the CRL is not served here, and why
+ * @returns the running server, or undefined when not served (remote URL, port taken, bad URL: logged)
+ */
+export async function startCrlDistribution(station: Pick<Station, 'config' | 'lifecycle'>, log: (line: string) => void): Promise<RunningCrlServer | undefined> {
+  let address: { port: number; path: string };
+  try {
+    if (!LOCAL_HOSTS.has(new URL(station.config.crlUrl).hostname)) {
+      log(`the CRL is not served here: crlUrl ${station.config.crlUrl} names another host.`);
+      return undefined;
+    }
+    address = crlListenAddress(station.config.crlUrl);
+  } catch (e) {
+    log(`the CRL is not served: ${toStationError(e).message}`);
+    return undefined;
+  }
+  try {
+    return await startCrlServer({ port: address.port, path: address.path, source: async () => (await station.lifecycle.crl()).der });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    log(`the CRL is not served by this process: port ${address.port} ${code === 'EADDRINUSE' ? 'is taken (another station process may serve it)' : `failed (${code ?? toStationError(e).code})`}.`);
+    return undefined;
+  }
+}
