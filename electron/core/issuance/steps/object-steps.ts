@@ -16,6 +16,7 @@ import type { ProfileObject } from '../../../contract/card-profile.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { printedDate } from '../card-numbering.js';
 import { verifyCurrentPin } from '../card-secrets.js';
+import { CHUID_STEP } from './chuid-step.js';
 
 /** CCC card identifier prefix: GSC-IS RID A0 00 00 01 16, manufacturer FF, card type 02 (Part 1 Table 8). */
 const CCC_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
@@ -118,16 +119,33 @@ export function securityObjectGroups(objects: readonly ProfileObject[]): DataGro
   return [g.chuid, g.ccc, ...optional.filter(([o]) => objects.includes(o)).map(([, group]) => group)];
 }
 
+/** Where each covered object's bytes are recorded: the step that wrote it and its data key. */
+const RECORDED_BY_TAG = new Map<number, { step: string; key: string }>([
+  [ObjectTag.CHUID, { step: CHUID_STEP, key: 'chuid' }],
+  [ObjectTag.CCC, { step: 'object.ccc', key: 'content' }],
+  [ObjectTag.DISCOVERY, { step: 'object.discovery', key: 'content' }],
+  [ObjectTag.PRINTED_INFORMATION, { step: 'object.printed-information', key: 'content' }],
+  [ObjectTag.KEY_HISTORY, { step: 'object.key-history', key: 'content' }],
+]);
+
 /**
- * The Security Object over the objects as they are on the card now (read back, so the hashes are
- * of exactly what a reader will get). Runs after every object it covers is written.
+ * The Security Object over the objects as they are on the card. It runs after
+ * every object it covers: each of those steps either wrote its recorded bytes
+ * in this run or proved them on the card by read-back (isDone), so the
+ * recorded bytes are the card's and no object is read again. An object with no
+ * record (not expected) is read from the card.
  * @throws StationError VERIFY_FAILED when a covered object is missing from the card
  */
 async function securityObject(ctx: StepContext): Promise<Uint8Array> {
   const covered: { group: DataGroup; content: Uint8Array }[] = [];
   for (const group of securityObjectGroups(ctx.profile.objects)) {
-    if (group.tag === ObjectTag.PRINTED_INFORMATION) await verifyCurrentPin(ctx);
-    const content = await ctx.session.getData(group.tag);
+    const where = RECORDED_BY_TAG.get(group.tag);
+    const hex = where ? ctx.stepData(where.step)?.[where.key] : undefined;
+    let content = typeof hex === 'string' ? fromHex(hex) : undefined;
+    if (!content) {
+      if (group.tag === ObjectTag.PRINTED_INFORMATION) await verifyCurrentPin(ctx);
+      content = (await ctx.session.getData(group.tag)) ?? undefined;
+    }
     if (!content) {
       throw new StationError('VERIFY_FAILED', 'An object the Security Object covers is not on the card.', { containerId: group.containerId });
     }
