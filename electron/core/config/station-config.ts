@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { NotificationsConfigSchema } from '../notifications/config.js';
-import { CardProfileSchema, type CardProfile } from '../../contract/card-profile.js';
+import { CardProfileSchema } from '../../contract/card-profile.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
@@ -134,11 +134,4 @@ export function parseStationConfig(raw: unknown): StationConfig {
     throw new StationError('INVALID_INPUT', `The station configuration is invalid at "${issue.path.join('.')}": ${issue.message}.`);
   }
   return result.data;
-}
-
-/** The profile with `id`. @throws StationError INVALID_INPUT when unknown */
-export function findProfile(config: StationConfig, id: string): CardProfile {
-  const p = config.profiles.find((x) => x.id === id);
-  if (!p) throw new StationError('INVALID_INPUT', `There is no card profile "${id}".`);
-  return p;
 }

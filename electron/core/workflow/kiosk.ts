@@ -49,7 +49,8 @@ import { randomBytes } from 'node:crypto';
 import type { KioskPersonView, KioskReceiptView, KioskStatusView } from '../../contract/station-api.js';
 import { CHANNEL_ROLES, type Channel } from '../../contract/station-api.js';
 import { StationError } from '../errors.js';
-import { findProfile, type StationConfig } from '../config/station-config.js';
+import type { StationConfig } from '../config/station-config.js';
+import { ProfileRegistry } from './profile-registry.js';
 import type { PersonRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
 import { requireOfficer } from './authorization.js';
@@ -248,7 +249,8 @@ export class KioskService {
   }
 
   private personView(person: PersonRecord): KioskPersonView {
-    const profile = findProfile(this.deps.config, person.affiliation);
+    // The administered profile (the store), not config.json's seed: an administrator's label edit shows here too.
+    const profile = new ProfileRegistry(this.deps).profile(person.affiliation);
     return { displayName: `${person.givenName} ${person.surname}`, profiles: [{ id: profile.id, label: profile.label }] };
   }
 

@@ -11,6 +11,7 @@ import type { CardRequestView, KioskPersonView, KioskReceiptView, KioskStatusVie
 import { KIOSK_IDLE_MS, KIOSK_THROTTLE_MS, NOT_RECOGNIZED_SENTENCE } from '../../../../electron/core/workflow/kiosk.js';
 import type { Caller } from '../../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
 import { ok } from '../../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
@@ -67,6 +68,13 @@ describe('kiosk mode', () => {
     expect(await core.dispatch('kiosk.identify', { employeeId: 'EMP-42', email: 'kira.osk@example.test' }, 'approver')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await core.dispatch('kiosk.identify', { employeeId: 'EMP-42', email: 'kira.osk@example.test' }, 'fresh')).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
     expect(ok<KioskStatusView>(await core.dispatch('kiosk.status', {}, 'approver'))).toMatchObject({ kiosk: false, person: null });
+  });
+
+  test('the kiosk shows the administered profile, not config.json’s seed', async () => {
+    const { t, kiosk } = await kioskStation();
+    new ProfileRegistry(t.station).update('contractor', { label: 'Contractor badge' }, 'admin');
+    const shown = ok<KioskPersonView>(await kiosk('kiosk.identify', { employeeId: 'EMP-42', email: 'kira.osk@example.test' }));
+    expect(shown.profiles).toEqual([{ id: 'contractor', label: 'Contractor badge' }]);
   });
 
   test('identification: employee id and e-mail (any case) → the display name and the profile of the affiliation only', async () => {
