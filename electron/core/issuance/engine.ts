@@ -11,7 +11,7 @@ import type { StationStore } from '../store/store.js';
 import type { JobRecord, StepRecord } from '../store/records.js';
 import type { Keyring } from '../pki/keyring.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
@@ -26,6 +26,8 @@ export interface EngineDeps {
   keyring: Keyring;
   config: StationConfig;
   readers: ReaderProvider;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -64,7 +66,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     throw new StationError('JOB_STATE', `Job ${jobId} is ${job0.status}; it cannot run again.`);
   }
   // The profile as it was when the job was created: an edit since cannot change a half-made card.
-  const profile = jobProfile(job0.params as unknown as ProductionParams, new ProfileRegistry(deps));
+  const profile = jobProfile(job0.params as unknown as ProductionParams, deps.profiles);
   if (running.has(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is already running.`);
   running.add(jobId);
 
