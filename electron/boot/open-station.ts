@@ -41,6 +41,8 @@ export interface OpenStationOptions {
   readers?: ReaderProvider;
   /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
   noPcsc?: boolean;
+  /** false for a one-shot face (the CLI): the core runs no background work behind the command (CorePorts.background). */
+  background?: boolean;
   /** Clock (tests). */
   now?: () => Date;
 }
@@ -169,6 +171,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         version: STATION_VERSION,
         auditSigner,
         secretBox: keyring.box,
+        background: opts.background,
         // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
         cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), actor, now: opts.now }),
         now: opts.now,

@@ -112,10 +112,9 @@ export function createCore(ports: CorePorts): StationCore {
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
   });
-  // Batches left running by a stopped station resume watching the readers.
-  const batchesOpened = batches.open().catch(() => {});
-  const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
-  idleTimer.unref();
+  // Batches left running by a stopped station resume watching the readers (opened once).
+  let batchesOpened: Promise<void> | undefined;
+  const openBatches = () => (batchesOpened ??= batches.open().catch(() => {}));
   const expireCards = () => {
     try {
       ports.lifecycle?.expireDue();
@@ -123,10 +122,15 @@ export function createCore(ports: CorePorts): StationCore {
       // a busy or failing store: the next pass marks them
     }
   };
-  expireCards();
-  const expiryTimer = setInterval(expireCards, EXPIRY_CHECK_MS);
-  expiryTimer.unref();
-  readers.start();
+  const timers: NodeJS.Timeout[] = [];
+  if (ports.background !== false) {
+    void openBatches();
+    timers.push(setInterval(() => officers.checkIdle(), IDLE_CHECK_MS));
+    expireCards();
+    timers.push(setInterval(expireCards, EXPIRY_CHECK_MS));
+    timers.forEach((t) => t.unref());
+    readers.start();
+  }
 
   const services: CoreServices = {
     ports,
@@ -139,7 +143,7 @@ export function createCore(ports: CorePorts): StationCore {
     outbox: new OutboxService({ store }),
     profiles,
     batches,
-    batchesOpened,
+    openBatches,
     jobs,
     readers,
     emit,
@@ -207,11 +211,10 @@ export function createCore(ports: CorePorts): StationCore {
       return { connectionId, close: () => void idprsConnections.delete(connectionId) };
     },
     async close() {
-      clearInterval(idleTimer);
-      clearInterval(expiryTimer);
+      timers.forEach((t) => clearInterval(t));
       offLocked();
       offRequests();
-      readers.close();
+      await readers.close();
       await batchesOpened;
       await batches.close();
       await jobs.close();

@@ -13,7 +13,7 @@ import type { ReaderWatch } from './reader-watch.js';
 /** What the job runner needs. */
 export interface JobRunnerDeps {
   /** The reader a job runs in is busy until it settles. */
-  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refresh'>;
+  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refreshIfWatched'>;
   /** Tells the card request its job settled (the request follows its job). */
   jobSettled(jobId: string): void;
   /** Receives every job event, in order. */
@@ -97,7 +97,7 @@ export class JobRunner {
         const ending = this.heldEndings.get(jobId);
         this.heldEndings.delete(jobId);
         if (ending) this.deps.emit(ending);
-        void this.deps.readers.refresh().catch(() => {});
+        void this.deps.readers.refreshIfWatched().catch(() => {});
       });
     this.running.set(jobId, p);
     return p.then(() => settled);
