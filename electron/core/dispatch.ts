@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import {
   BACKGROUND_CHANNELS,
   CHANNEL_ROLES,
+  EVENTS,
   IDPRS_CHANNELS,
   channels,
   type Channel,
@@ -52,6 +53,16 @@ export interface StationCore {
    * undefined for events every connection receives.
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
+  /**
+   * The events one connection of a face may hear, as they happen (the faces
+   * that carry events to remote screens use this, never `on`): an event for
+   * one connection (session.locked) goes to that connection only; every other
+   * event only to a connection an officer is logged in on. A connection that
+   * never logged in (a login screen, a kiosk, a stranger's socket) hears
+   * nothing: the login screen needs no event.
+   * @returns the unsubscribe function
+   */
+  subscribe(connectionId: string, listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void;
   /**
    * A connection of the IDPRS, for the door that authenticated it (the CPR
    * endpoint checked its token or client certificate; the drop folder is the
@@ -153,6 +164,12 @@ export function createCore(ports: CorePorts): StationCore {
     },
   };
   const { kiosks } = services;
+  function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener as (p: unknown, target?: string) => void);
+    return () => set!.delete(listener as (p: unknown, target?: string) => void);
+  }
   const handlers = allHandlers(services);
   /** Open IDPRS connections and their doors. */
   const idprsConnections = new Map<string, IdprsDoor>();
@@ -199,11 +216,14 @@ export function createCore(ports: CorePorts): StationCore {
         return { ok: false, error: { code: err.code, message: err.message, details: err.details, retryable: err.retryable } };
       }
     },
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: unknown, target?: string) => void);
-      return () => set!.delete(listener as (p: unknown, target?: string) => void);
+    on,
+    subscribe(connectionId, listener) {
+      const offs = EVENTS.map((event) =>
+        on(event, (payload, target) => {
+          if (target !== undefined ? target === connectionId : officers.hasSession(connectionId)) listener(event, payload);
+        }),
+      );
+      return () => offs.forEach((off) => off());
     },
     openIdprsConnection(door) {
       const connectionId = `idprs:${door}:${randomUUID()}`;

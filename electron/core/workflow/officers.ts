@@ -193,6 +193,16 @@ export class OfficerService {
     this.opts.store.audit.append({ actor: officer?.username ?? 'unknown', action: 'officer.logout', outcome: 'ok' });
   }
 
+  /**
+   * True while an active officer is logged in on the connection, locked by
+   * inactivity or not (never throws, changes nothing): the connection may hear
+   * the station's events (a locked screen still follows its running jobs).
+   */
+  hasSession(connectionId: string): boolean {
+    const s = this.sessions.get(connectionId);
+    return !!s && this.opts.store.officers.get(s.officerId)?.status === 'active';
+  }
+
   /** The connection's session state (never throws; a lock due now is applied first). */
   status(connectionId: string): SessionStatus {
     this.lockIfIdle(connectionId);
