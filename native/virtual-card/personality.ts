@@ -20,7 +20,9 @@
  *   committed in tests/fixtures/card-observations/): PUT DATA 7E refused with
  *   6A80, PIN/PUK metadata `05 01 01 06 02 05 05` (no algorithm tag, retries
  *   5/5), factory CHUID (all-zero FASC-N, unsigned), CCC and Key History,
- *   SELECT answering the full AID and an algorithm list.
+ *   SELECT answering the full AID and an algorithm list; the applet's README
+ *   lists version, serial, set management key, import, reset, retry limits
+ *   and attestation among the YubiKey extensions it implements.
  * - `strict-800-73`: SP 800-73-4 alone (Part 2 Table 2 commands, Part 1
  *   Table 5 algorithms), plus SET MANAGEMENT KEY as the one way to change 9B;
  *   short APDUs only; OpenFIPS201-like retry defaults 6/10.
@@ -150,7 +152,7 @@ export const PERSONALITIES = {
   },
   'fixed-objects': {
     name: 'fixed-objects',
-    extensions: [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.GET_METADATA, Ins.SET_MANAGEMENT_KEY, Ins.IMPORT_KEY, Ins.RESET, Ins.SET_PIN_RETRIES],
+    extensions: ALL_EXTENSIONS,
     extendedLength: true,
     application: { aid: 'full', advertiseAlgorithms: true },
     readOnlyObjects: { [id(ObjectTag.DISCOVERY)]: Sw.INCORRECT_DATA },
