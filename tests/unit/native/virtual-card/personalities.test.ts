@@ -119,6 +119,12 @@ describe('tdes-only', () => {
     for (const aes of ['08', '0A', '0C']) expect(algs).not.toContain(aes);
     expect(algs).toEqual(expect.arrayContaining(['07', '11', '14']));
   });
+
+  it('has no MOVE / DELETE KEY (firmware before 5.7)', async () => {
+    const card = VirtualPivCard.create({ personality: 'tdes-only' });
+    await mutualAuth(card, 'TDEA');
+    expect((await send(card, '00F6FF9A00')).sw).toBe(0x6d00);
+  });
 });
 
 interface Exchange {
