@@ -439,7 +439,7 @@ export function createCore(ports: CorePorts): StationCore {
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
       } finally {

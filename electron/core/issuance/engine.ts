@@ -16,7 +16,7 @@ import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
-import { transportAlgorithmOf } from './transport-key.js';
+import { unidentified } from './card-preflight.js';
 import { recordNotification } from '../notifications/outbox.js';
 
 /** Dependencies of the engine. */
@@ -98,7 +98,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
       params,
       config: deps.config,
       session,
-      identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
+      identity: unidentified(),
       store,
       ca: deps.ca,
       keyring: deps.keyring,
@@ -111,7 +111,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
         ctx.card = card;
       },
       now,
-      transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
+      objectsOnCard: new Map(),
     };
 
     for (index = 0; index < steps.length; index++) {

@@ -23,7 +23,7 @@ import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
 import { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
-import { transportAlgorithmOf } from '../issuance/transport-key.js';
+import { transportAlgorithmsOf } from '../issuance/transport-key.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
 import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
@@ -457,7 +457,7 @@ export class LifecycleService {
 
   /** Management-key authentication with the record's candidates, each tried once. */
   private async authenticate(desk: CardAtDesk): Promise<void> {
-    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmOf(desk.identity));
+    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmsOf(desk.identity));
     for (const c of candidates) {
       try {
         await desk.session.authenticateManagementKey(c.algorithm, c.key);
