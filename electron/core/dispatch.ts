@@ -350,6 +350,7 @@ export function createCore(ports: CorePorts): StationCore {
             credentialNumber: card.credentialNumber,
             status: card.status,
             expirationDate: card.expirationDate,
+            capabilities: card.capabilities,
           }
         : null,
       certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],

@@ -120,6 +120,7 @@ export interface NewCard {
   mgmtKeyState?: MgmtKeyState;
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
+  capabilities?: CardCapabilities | null;
 }
 
 export interface JobRecord {
