@@ -615,11 +615,11 @@ export class PivSession {
 
   /**
    * DELETE KEY (YubiKey MOVE KEY F6 with P1 = FF, firmware 5.7; yubikit
-   * `delete_key`): removes the key in `slot`. Needs 9B.
+   * `delete_key`): removes the key under `keyRef` (a slot 9A–9E or a retired
+   * key 82–95). Needs 9B.
    * @throws StationError SECURITY_STATUS, UNSUPPORTED, NO_KEY
    */
-  async deleteKey(slot: PivSlot): Promise<void> {
-    const keyRef = slotRef(slot);
+  async deleteKey(keyRef: number): Promise<void> {
     await this.send({ ins: Ins.MOVE_KEY, p1: MOVE_KEY_DELETE, p2: keyRef }, { command: PivCommand.MOVE_KEY, keyRef });
   }
 

@@ -9,7 +9,8 @@
  * deleted, so the card holds only what its profile says — on any card: a
  * returned card carrying another issuer's certificates is cleaned up too.
  */
-import { FactoryDefaults, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../../piv/constants.js';
+import { FactoryDefaults, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../piv/constants.js';
+import { decodeKeyHistory, MAX_RETIRED_KEYS } from '../../piv/objects/key-history.js';
 import { isStationError } from '../../errors.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { escrowedPuk } from '../card-secrets.js';
@@ -18,41 +19,66 @@ import { readObject } from '../card-objects.js';
 /** A PUT DATA refused for the object itself: the card keeps it (card-objects.ts). */
 const DELETE_REFUSED = ['BAD_DATA', 'UNSUPPORTED', 'SECURITY_STATUS'] as const;
 
+/** First retired key management key (82) and its certificate container (5FC10D), SP 800-73-4 Part 1 Tables 3, 4b. */
+const RETIRED_KEY_FIRST = 0x82;
+const RETIRED_CERT_FIRST = 0x5fc10d;
+
+/** Something on the card the profile does not write. */
+interface Leftover {
+  tag: number;
+  name: string;
+  /** The key reference whose key goes with it (a certificate's slot or retired key). */
+  keyRef?: number;
+}
+
 /**
- * What the job's profile does not write but the card holds: certificates of
- * the slots left out, and the optional objects left out that are readable
- * without the PIN (read first: one GET DATA each). A blank card, or a profile
- * writing everything, has none and costs no read.
+ * What the job's profile does not write but the card holds (read first: one
+ * GET DATA each, the Printed Information after the transport PIN): the
+ * certificates of the slots left out, the optional objects left out, and the
+ * retired key certificates the card's Key History announces (this station
+ * retires no key). A blank card with a profile writing everything costs one
+ * read (the Key History, which its own step then reuses).
  */
-async function leftovers(ctx: StepContext): Promise<{ tag: number; name: string; slot?: PivSlot }[]> {
-  const found: { tag: number; name: string; slot?: PivSlot }[] = [];
+async function leftovers(ctx: StepContext): Promise<Leftover[]> {
+  const found: Leftover[] = [];
   for (const slot of PIV_SLOTS) {
     if (ctx.profile.slots.includes(slot)) continue;
-    if (await readObject(ctx, SLOT_CERT_OBJECT[slot])) found.push({ tag: SLOT_CERT_OBJECT[slot], name: `certificate ${slot}`, slot });
+    if (await readObject(ctx, SLOT_CERT_OBJECT[slot])) found.push({ tag: SLOT_CERT_OBJECT[slot], name: `certificate ${slot}`, keyRef: SLOT_KEY_REF[slot] });
   }
-  if (!ctx.profile.objects.includes('key-history') && (await readObject(ctx, ObjectTag.KEY_HISTORY))) {
-    found.push({ tag: ObjectTag.KEY_HISTORY, name: 'key-history' });
+  if (!ctx.profile.objects.includes('printed') && (await readObject(ctx, ObjectTag.PRINTED_INFORMATION, true))) {
+    found.push({ tag: ObjectTag.PRINTED_INFORMATION, name: 'printed' });
+  }
+  const keyHistory = await readObject(ctx, ObjectTag.KEY_HISTORY);
+  if (keyHistory && !ctx.profile.objects.includes('key-history')) found.push({ tag: ObjectTag.KEY_HISTORY, name: 'key-history' });
+  for (let i = 0; i < retiredOnCard(keyHistory); i++) {
+    if (await readObject(ctx, RETIRED_CERT_FIRST + i)) found.push({ tag: RETIRED_CERT_FIRST + i, name: `retired certificate ${i + 1}`, keyRef: RETIRED_KEY_FIRST + i });
   }
   return found;
 }
 
+/** How many retired keys with certificates on the card a Key History announces (0 when absent or unreadable). */
+function retiredOnCard(keyHistory: Uint8Array | null): number {
+  if (!keyHistory) return 0;
+  try {
+    return Math.min(decodeKeyHistory(keyHistory).onCard, MAX_RETIRED_KEYS);
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Deletes (PUT DATA with empty content) what the job's profile does not
- * write. A taken-over card also loses its Printed Information (the earlier
- * job's cardholder; reading it first would spend a PIN try, so it is deleted
- * blind). An object the card refuses to delete is the card's own and stays.
+ * write. An object the card refuses to delete is the card's own and stays.
  * The card's own Discovery object is left alone (a card carries one from the factory).
- * The key of a slot whose certificate goes is deleted too where the card has
- * DELETE KEY (MOVE KEY F6, optional); without it the key stays, unusable by
- * clients without its certificate (SP 800-73-4 has no command to delete a key).
+ * The key that goes with a deleted certificate is deleted too where the card
+ * has DELETE KEY (MOVE KEY F6, optional); without it the key stays, unusable
+ * by clients without its certificate (SP 800-73-4 has no command to delete a key).
  * @returns what was deleted and what the card kept, by name
  */
 async function deleteWhatTheProfileLeavesOut(ctx: StepContext): Promise<{ deleted: string[]; keptByCard: string[] }> {
-  const targets = await leftovers(ctx);
-  if (ctx.foreignCard && !ctx.profile.objects.includes('printed')) targets.push({ tag: ObjectTag.PRINTED_INFORMATION, name: 'printed' });
   const deleted: string[] = [];
   const keptByCard: string[] = [];
-  for (const { tag, name, slot } of targets) {
+  for (const { tag, name, keyRef } of await leftovers(ctx)) {
     try {
       await ctx.session.putData(tag, null);
       ctx.objectsOnCard.set(tag, null);
@@ -61,10 +87,10 @@ async function deleteWhatTheProfileLeavesOut(ctx: StepContext): Promise<{ delete
       if (!isStationError(e, ...DELETE_REFUSED)) throw e;
       keptByCard.push(name);
     }
-    if (slot && ctx.identity.capabilities.extensions.moveKey === 'yes') {
+    if (keyRef !== undefined && ctx.identity.capabilities.extensions.moveKey === 'yes') {
       try {
-        await ctx.session.deleteKey(slot);
-        deleted.push(`key ${slot}`);
+        await ctx.session.deleteKey(keyRef);
+        deleted.push(`key ${keyRef.toString(16).toUpperCase()}`);
       } catch (e) {
         if (!isStationError(e, ...DELETE_REFUSED, 'NO_KEY', 'SW', 'CONDITIONS')) throw e;
       }
@@ -83,7 +109,9 @@ export const takeoverStep: ProductionStep = {
   label: 'Take over or clean up the card',
   activity: 'taking over and cleaning up the card',
   async isDone(ctx) {
-    return !ctx.foreignCard && (await leftovers(ctx)).length === 0;
+    // A taken-over card still has the earlier job's PIN: nothing is read with the PIN before the run restores it.
+    if (ctx.foreignCard) return false;
+    return (await leftovers(ctx)).length === 0;
   },
   async run(ctx) {
     const previous = ctx.foreignCard;
