@@ -28,7 +28,7 @@ import {
   privateKeyOf,
   publicKeyTemplateContent,
 } from '../slot-crypto.js';
-import { keyRefId, paddedReference, type ReferenceDataState, type SlotAlgorithm } from '../state.js';
+import { factoryManagementKey, keyRefId, paddedReference, type ReferenceDataState, type SlotAlgorithm } from '../state.js';
 import type { CardContext } from './context.js';
 import { isAsymmetricKeyRef, resolvePinPolicy, resolveTouchPolicy } from './key-refs.js';
 
@@ -74,7 +74,8 @@ export async function generateKeyPair(cmd: CommandApdu, ctx: CardContext): Promi
   const mech = items.find((t) => t.tag === Tag.MECHANISM);
   if (!mech || mech.value.length !== 1) fail(Sw.INCORRECT_DATA);
   const alg = ALGORITHM_OF_MECHANISM.get(mech.value[0]!);
-  if (!alg) fail(Sw.INCORRECT_DATA);
+  // A mechanism the card does not generate is bad data in the control template (Part 2 §3.3.2).
+  if (!alg || !ctx.state.personality.keyAlgorithms.includes(alg)) fail(Sw.INCORRECT_DATA);
   const exponent = items.find((t) => t.tag === Tag.PARAMETER);
   if (exponent && (isEc(alg) || Number(BigInt('0x' + (toHex(exponent.value) || '0'))) !== RSA_PUBLIC_EXPONENT)) {
     fail(Sw.INCORRECT_DATA);
@@ -94,7 +95,7 @@ export async function generateKeyPair(cmd: CommandApdu, ctx: CardContext): Promi
 export function importKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   if (!isAsymmetricKeyRef(cmd.p2)) fail(Sw.INCORRECT_P1P2);
   const alg: SlotAlgorithm | undefined = ALGORITHM_OF_MECHANISM.get(cmd.p1);
-  if (!alg) fail(Sw.INCORRECT_P1P2);
+  if (!alg || !ctx.state.personality.keyAlgorithms.includes(alg)) fail(Sw.INCORRECT_P1P2);
   requireAdmin(ctx);
   const items = decodeOrFail(cmd.data);
   const part = (tag: number): Uint8Array => items.find((t) => t.tag === tag)?.value ?? fail(Sw.INCORRECT_DATA);
@@ -120,13 +121,26 @@ function managementTouchPolicy(touch: number): number {
   return TouchPolicy.NEVER;
 }
 
-function referenceMetadata(ref: ReferenceDataState, factoryAscii: string): Uint8Array {
-  return concatBytes(
-    encodeTlv(MetadataTag.ALGORITHM, Uint8Array.of(METADATA_ALG_PIN)),
-    encodeTlv(MetadataTag.POLICY, Uint8Array.of(PinPolicy.DEFAULT, TouchPolicy.DEFAULT)),
-    encodeTlv(MetadataTag.IS_DEFAULT, Uint8Array.of(ref.value === paddedReference(factoryAscii) ? 1 : 0)),
-    encodeTlv(MetadataTag.RETRIES, Uint8Array.of(ref.total, Math.max(ref.remaining, 0))),
-  );
+/**
+ * PIN/PUK metadata: the elements the personality lists, in its order
+ * (Yubico: 01 FF, 05 default, 06 retries; some cards leave out 01).
+ */
+function referenceMetadata(ref: ReferenceDataState, factoryAscii: string, tags: readonly number[]): Uint8Array {
+  const element = (tag: number): Uint8Array => {
+    switch (tag) {
+      case MetadataTag.ALGORITHM:
+        return encodeTlv(tag, Uint8Array.of(METADATA_ALG_PIN));
+      case MetadataTag.POLICY:
+        return encodeTlv(tag, Uint8Array.of(PinPolicy.DEFAULT, TouchPolicy.DEFAULT));
+      case MetadataTag.IS_DEFAULT:
+        return encodeTlv(tag, Uint8Array.of(ref.value === paddedReference(factoryAscii) ? 1 : 0));
+      case MetadataTag.RETRIES:
+        return encodeTlv(tag, Uint8Array.of(ref.total, Math.max(ref.remaining, 0)));
+      default:
+        return new Uint8Array(0);
+    }
+  };
+  return concatBytes(...tags.map(element));
 }
 
 /**
@@ -136,10 +150,11 @@ function referenceMetadata(ref: ReferenceDataState, factoryAscii: string): Uint8
 export function getMetadata(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   if (cmd.p1 !== 0) fail(Sw.INCORRECT_P1P2);
   const s = ctx.state;
-  if (cmd.p2 === KeyRef.PIN) return referenceMetadata(s.pin, FactoryDefaults.PIN);
-  if (cmd.p2 === KeyRef.PUK) return referenceMetadata(s.puk, FactoryDefaults.PUK);
+  const tags = s.personality.referenceMetadataTags;
+  if (cmd.p2 === KeyRef.PIN) return referenceMetadata(s.pin, FactoryDefaults.PIN, tags);
+  if (cmd.p2 === KeyRef.PUK) return referenceMetadata(s.puk, FactoryDefaults.PUK, tags);
   if (cmd.p2 === KeyRef.MANAGEMENT) {
-    const isDefault = s.management.key === toHex(FactoryDefaults.MANAGEMENT_KEY);
+    const isDefault = s.management.key === factoryManagementKey(s.management.algorithm);
     return concatBytes(
       encodeTlv(MetadataTag.ALGORITHM, Uint8Array.of(MGMT_ALG_ID[s.management.algorithm])),
       encodeTlv(MetadataTag.POLICY, Uint8Array.of(PinPolicy.DEFAULT, managementTouchPolicy(s.management.touch))),
