@@ -40,6 +40,8 @@ export function failureSentence(error: StationError, step: ProductionStep | unde
     CARD_MUTE: `The card stopped answering${during}.`,
     READER_BUSY: error.message,
     PCSC_UNAVAILABLE: error.message,
+    // Says what the card lacks and whether anything was written: complete as it is.
+    CARD_INCAPABLE: error.message,
   };
   return byCode[error.code] ?? `${error.message.replace(/\.$/, '')}${during ? ` (${during.trim()})` : ''}.`;
 }

@@ -48,6 +48,8 @@ export const KeyRef = {
   DIGITAL_SIGNATURE: 0x9c,
   KEY_MANAGEMENT: 0x9d,
   CARD_AUTHENTICATION: 0x9e,
+  /** Retired key management key 1; retired keys 1–20 are 82–95. */
+  RETIRED_1: 0x82,
   ATTESTATION: 0xf9,
 } as const;
 
@@ -104,6 +106,8 @@ export const ObjectTag = {
   PRINTED_INFORMATION: 0x5fc109,
   DISCOVERY: 0x7e,
   KEY_HISTORY: 0x5fc10c,
+  /** Retired key management key 1 (82); retired keys 1–20 use 5FC10D–5FC120 in order. */
+  CERT_RETIRED_1: 0x5fc10d,
   IRIS: 0x5fc121,
   BIT_GROUP: 0x7f61,
   SM_CERT_SIGNER: 0x5fc122,

@@ -9,7 +9,7 @@
  * deleted, so the card holds only what its profile says — on any card: a
  * returned card carrying another issuer's certificates is cleaned up too.
  */
-import { FactoryDefaults, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../piv/constants.js';
+import { FactoryDefaults, KeyRef, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../piv/constants.js';
 import { decodeKeyHistory, MAX_RETIRED_KEYS } from '../../piv/objects/key-history.js';
 import { isStationError } from '../../errors.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
@@ -18,10 +18,6 @@ import { readObject } from '../card-objects.js';
 
 /** A PUT DATA refused for the object itself: the card keeps it (card-objects.ts). */
 const DELETE_REFUSED = ['BAD_DATA', 'UNSUPPORTED', 'SECURITY_STATUS'] as const;
-
-/** First retired key management key (82) and its certificate container (5FC10D), SP 800-73-4 Part 1 Tables 3, 4b. */
-const RETIRED_KEY_FIRST = 0x82;
-const RETIRED_CERT_FIRST = 0x5fc10d;
 
 /** Something on the card the profile does not write. */
 interface Leftover {
@@ -51,7 +47,7 @@ async function leftovers(ctx: StepContext): Promise<Leftover[]> {
   const keyHistory = await readObject(ctx, ObjectTag.KEY_HISTORY);
   if (keyHistory && !ctx.profile.objects.includes('key-history')) found.push({ tag: ObjectTag.KEY_HISTORY, name: 'key-history' });
   for (let i = 0; i < retiredOnCard(keyHistory); i++) {
-    if (await readObject(ctx, RETIRED_CERT_FIRST + i)) found.push({ tag: RETIRED_CERT_FIRST + i, name: `retired certificate ${i + 1}`, keyRef: RETIRED_KEY_FIRST + i });
+    if (await readObject(ctx, ObjectTag.CERT_RETIRED_1 + i)) found.push({ tag: ObjectTag.CERT_RETIRED_1 + i, name: `retired certificate ${i + 1}`, keyRef: KeyRef.RETIRED_1 + i });
   }
   return found;
 }
