@@ -6,7 +6,13 @@
  * Transport details live in exactly one place, {@link PivSession.transceive}:
  * command chaining for data over 255 bytes, `61xx` (GET RESPONSE with the
  * announced length) and `6Cxx` (resend with the right Le). Callers never see
- * those status words. Only short APDUs are sent.
+ * those status words. Only short APDUs are sent (SP 800-73-4 requires no
+ * more of a card); the one extended APDU is the probe that records whether a
+ * card takes them ({@link PivSession.supportsExtendedLength}).
+ *
+ * What a card can do beyond SP 800-73-4 is probed once, by {@link
+ * PivSession.identify}, never read from an ATR, label or version string
+ * (issue 9; capabilities.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { StationError, isStationError, type ErrorCode } from '../errors.js';
