@@ -350,6 +350,7 @@ export function createCore(ports: CorePorts): StationCore {
             credentialNumber: card.credentialNumber,
             status: card.status,
             expirationDate: card.expirationDate,
+            capabilities: card.capabilities,
           }
         : null,
       certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
@@ -439,7 +440,7 @@ export function createCore(ports: CorePorts): StationCore {
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
       } finally {
