@@ -59,10 +59,12 @@ const PRODUCIBLE: PersonalityName[] = ['yubikey-like', 'tdes-only', 'fixed-objec
 
 describe.each(PRODUCIBLE)('a %s card', (personality) => {
   test('is produced with the default profile and judged good by OpenSC, yubico-piv-tool and openssl', async () => {
-    await withVpcdCard({ cardOptions: { personality } }, async ({ reader }) => {
+    await withVpcdCard({ cardOptions: { personality } }, async ({ reader, card }) => {
       const { code, out } = await produce(personality, reader);
       expect(out.status, `failed at ${out.failedStep}: ${out.error?.message}`).toBe('done');
       expect(code).toBe(0);
+      // The card holds the profile's four keys and nothing else (a returned card's retired key is gone).
+      expect(Object.keys(card.snapshot().keys).sort()).toEqual(['9A', '9C', '9D', '9E']);
       const expectedSerials = recordedCertificates(dataDir, out.card.id)
         .filter((c) => c.status === 'valid')
         .map((c) => c.serial);
