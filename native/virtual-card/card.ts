@@ -15,7 +15,7 @@ import { attest } from './handlers/attestation.js';
 import type { CardContext, CommandHandler } from './handlers/context.js';
 import { getData, putData } from './handlers/data-objects.js';
 import { generalAuthenticate } from './handlers/general-authenticate.js';
-import { generateKeyPair, getMetadata, importKey } from './handlers/key-commands.js';
+import { generateKeyPair, getMetadata, importKey, moveKey } from './handlers/key-commands.js';
 import { changeReferenceData, resetRetryCounter, verify } from './handlers/pin-commands.js';
 import { select } from './handlers/select.js';
 import { getSerial, getVersion, resetApplication, setManagementKey, setPinRetries } from './handlers/yubikey-commands.js';
@@ -66,6 +66,7 @@ const HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHan
   [Ins.RESET, resetApplication],
   [Ins.SET_PIN_RETRIES, setPinRetries],
   [Ins.ATTEST, attest],
+  [Ins.MOVE_KEY, moveKey],
 ]);
 
 /** A command chain being assembled (CLA 10 blocks so far). */

@@ -20,11 +20,14 @@
  *   committed in tests/fixtures/card-observations/): PUT DATA 7E refused with
  *   6A80, PIN/PUK metadata `05 01 01 06 02 05 05` (no algorithm tag, retries
  *   5/5), factory CHUID (all-zero FASC-N, unsigned), CCC and Key History,
- *   SELECT answering the full AID and an algorithm list.
+ *   SELECT answering the full AID and an algorithm list; the applet's README
+ *   lists version, serial, set management key, import, reset, retry limits
+ *   and attestation among the YubiKey extensions it implements.
  * - `strict-800-73`: SP 800-73-4 alone (Part 2 Table 2 commands, Part 1
  *   Table 5 algorithms), plus SET MANAGEMENT KEY as the one way to change 9B;
  *   short APDUs only; OpenFIPS201-like retry defaults 6/10.
- * - `tdes-only`: a management key that can only be 3DES (YubiKeys before 5.4).
+ * - `tdes-only`: a management key that can only be 3DES (YubiKeys before 5.4,
+ *   which have no MOVE / DELETE KEY either).
  * - `factory-dirty`: a returned card: keys, certificates and objects left in it.
  * - `fixed-management-key`, `rsa-only`: cards a default production cannot use
  *   (no way to change 9B; no EC key generation), for the "refused before
@@ -85,17 +88,10 @@ export interface CardPersonality {
   returnedCard: boolean;
 }
 
-/** Every vendor extension the card implements (the default card's set; F6 is not implemented). */
-const ALL_EXTENSIONS = [
-  Ins.GET_VERSION,
-  Ins.GET_SERIAL,
-  Ins.GET_METADATA,
-  Ins.SET_MANAGEMENT_KEY,
-  Ins.IMPORT_KEY,
-  Ins.RESET,
-  Ins.SET_PIN_RETRIES,
-  Ins.ATTEST,
-];
+/** Every vendor extension (YubiKey firmware 5.7). */
+const ALL_EXTENSIONS = [...VENDOR_INSTRUCTIONS];
+/** The extensions before MOVE / DELETE KEY (F6, firmware 5.7): older YubiKeys, and the modelled applet's documented set. */
+const EXTENSIONS_WITHOUT_MOVE_KEY = ALL_EXTENSIONS.filter((ins) => ins !== Ins.MOVE_KEY);
 /** Object size limit of a YubiKey-like card: yubico-piv-tool's CB_OBJ_MAX (3072 − 9 bytes). */
 export const YUBIKEY_LIKE_OBJECT_LIMIT = 3063;
 /** A card with less room: about 2.5 KB per object, still above SP 800-73-4 Part 1 Table 3's 1905-byte minimum for certificates. */
@@ -144,13 +140,14 @@ export const PERSONALITIES = {
   'tdes-only': {
     ...yubikeyLike,
     name: 'tdes-only',
+    extensions: EXTENSIONS_WITHOUT_MOVE_KEY,
     application: { aid: 'pix', advertiseAlgorithms: true },
     managementKey: { factory: 'TDEA', allowed: ['TDEA'] },
     keyAlgorithms: ['RSA1024', 'RSA2048', 'P256', 'P384'],
   },
   'fixed-objects': {
     name: 'fixed-objects',
-    extensions: [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.GET_METADATA, Ins.SET_MANAGEMENT_KEY, Ins.IMPORT_KEY, Ins.RESET, Ins.SET_PIN_RETRIES],
+    extensions: EXTENSIONS_WITHOUT_MOVE_KEY,
     extendedLength: true,
     application: { aid: 'full', advertiseAlgorithms: true },
     readOnlyObjects: { [id(ObjectTag.DISCOVERY)]: Sw.INCORRECT_DATA },

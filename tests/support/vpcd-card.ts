@@ -27,9 +27,10 @@ export interface RunResult {
 }
 
 /** Runs a command asynchronously and captures its output (no shell). */
-export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
   try {
-    const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 });
+    const env = opts.env ? { env: { ...process.env, ...opts.env } } : {};
+    const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, ...env });
     // Always close stdin: a tool that prompts must fail at once, not hang. A tool
     // that already exited makes that write fail with EPIPE: not an error of the test.
     child.child.stdin?.on('error', () => undefined);

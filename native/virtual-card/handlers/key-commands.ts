@@ -1,7 +1,7 @@
 /**
  * Key management: GENERATE ASYMMETRIC KEY PAIR (SP 800-73-4 Part 2 §3.3.2),
- * and the YubiKey extensions IMPORT KEY (FE) and GET METADATA (F7)
- * (yubikit/piv.py `put_key`, `get_*_metadata`).
+ * and the YubiKey extensions IMPORT KEY (FE), GET METADATA (F7) and
+ * MOVE / DELETE KEY (F6) (yubikit/piv.py `put_key`, `get_*_metadata`, `move_key`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FactoryDefaults, KeyRef, MGMT_ALG_ID, MetadataTag, Sw, Tag } from '../../../electron/core/piv/constants.js';
@@ -111,6 +111,32 @@ export function importKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   const pinPolicy = resolvePinPolicy(cmd.p2, policyByte(items, Tag.PIN_POLICY));
   const touchPolicy = resolveTouchPolicy(policyByte(items, Tag.TOUCH_POLICY));
   ctx.state.keys[keyRefId(cmd.p2)] = { algorithm: alg, pkcs8: pkcs8Of(key), origin: KeyOrigin.IMPORTED, pinPolicy, touchPolicy };
+  return new Uint8Array(0);
+}
+
+/** MOVE KEY P1 that deletes the key instead of moving it (yubikit `delete_key`). */
+const MOVE_KEY_DELETE = 0xff;
+
+/**
+ * MOVE / DELETE KEY (YubiKey ≥ 5.7, INS F6) `00 F6 <to> <from>`: moves the key in
+ * `from` to the empty slot `to`, or deletes it when `to` is FF. Needs 9B.
+ * Yubico documents that the destination must be empty; the status word a
+ * YubiKey answers otherwise is not documented, this card answers 6A80.
+ * Certificates are objects and stay where they are.
+ */
+export function moveKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
+  const to = cmd.p1;
+  const from = cmd.p2;
+  if (!isAsymmetricKeyRef(from) || (to !== MOVE_KEY_DELETE && (!isAsymmetricKeyRef(to) || to === from))) fail(Sw.INCORRECT_P1P2);
+  requireAdmin(ctx);
+  const keys = ctx.state.keys;
+  const key = keys[keyRefId(from)];
+  if (!key) fail(Sw.REFERENCE_NOT_FOUND);
+  if (to !== MOVE_KEY_DELETE) {
+    if (keys[keyRefId(to)]) fail(Sw.INCORRECT_DATA);
+    keys[keyRefId(to)] = key;
+  }
+  delete keys[keyRefId(from)];
   return new Uint8Array(0);
 }
 
