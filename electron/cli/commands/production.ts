@@ -5,7 +5,7 @@
 import type { CliContext } from '../context.js';
 import { AlgorithmOption, parseOption, required } from '../args.js';
 import type { JobListener } from '../../core/issuance/job-types.js';
-import type { ProductionOutcome } from '../../core/issuance/production-service.js';
+import { jobCardView, type ProductionOutcome } from '../../core/issuance/production-service.js';
 import { productionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
@@ -63,16 +63,7 @@ async function report(ctx: CliContext, outcome: ProductionOutcome, flags: Flags)
     status: job.status,
     failedStep: job.failedStep ?? undefined,
     error: job.error ?? undefined,
-    card: {
-      id: card.id,
-      serial: card.chipSerial,
-      guid: guidToUuid(card.guid),
-      fascn: card.fascn,
-      credentialNumber: card.credentialNumber,
-      status: card.status,
-      expirationDate: card.expirationDate,
-      capabilities: card.capabilities,
-    },
+    card: jobCardView(card),
     verification: outcome.steps.find((s) => s.name === 'verify')?.data?.report,
     puk: outcome.oneTimeSecrets?.puk,
     pin: outcome.oneTimeSecrets?.pin,

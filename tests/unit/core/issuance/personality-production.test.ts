@@ -9,7 +9,7 @@
  * alters one answer of a personality card.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { FactoryDefaults, Ins, ObjectTag, Sw, type ManagementKeyAlgorithm } from '../../../../electron/core/piv/constants.js';
+import { FactoryDefaults, Ins, KeyRef, ObjectTag, Sw, type ManagementKeyAlgorithm } from '../../../../electron/core/piv/constants.js';
 import { encodeTlv, fromHex, toHex } from '../../../../electron/core/piv/tlv.js';
 import { derivedKeyFor } from '../../../../electron/core/issuance/management-keys.js';
 import type { VirtualPivCard } from '../../../../native/virtual-card/card.js';
@@ -101,9 +101,11 @@ describe('a full production on every personality a default profile can use', () 
     expect(before).not.toBeNull(); // the retired key certificate the earlier Key History announces
     const out = await produce(t);
     expect(out.job.status).toBe('done');
-    expect(out.steps.find((s) => s.name === 'takeover')?.data?.deleted).toContain('retired certificate 1');
+    // The card has DELETE KEY: the retired key goes with its certificate.
+    expect(out.steps.find((s) => s.name === 'takeover')?.data?.deleted).toEqual(['retired certificate 1', 'key 82']);
     await onTrainingCard(t, async (s) => {
       expect(await s.getData(ObjectTag.CERT_RETIRED_1)).toBeNull();
+      expect(await s.getMetadata(KeyRef.RETIRED_1)).toBeNull();
       expect(toHex((await s.getData(ObjectTag.KEY_HISTORY))!)).toBe('C10100C20100FE00');
     });
   });

@@ -47,7 +47,7 @@ describe('identify', () => {
       managementKey: { algorithm: 'AES192', isDefault: true },
       pinTriesLeft: 3,
       capabilities: {
-        extensions: { getVersion: 'yes', getSerial: 'yes', getMetadata: 'yes', setPinRetries: 'yes', setManagementKey: 'yes', attest: 'yes', reset: 'unknown', moveKey: 'no' },
+        extensions: { getVersion: 'yes', getSerial: 'yes', getMetadata: 'yes', setPinRetries: 'yes', setManagementKey: 'yes', attest: 'yes', reset: 'unknown', moveKey: 'yes' },
         // The ATR says nothing about extended length; the probe finds the card takes it.
         extendedLength: true,
         advertisedAlgorithms: [],

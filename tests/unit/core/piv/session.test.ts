@@ -26,6 +26,17 @@ const PROBE_F6 = '00F60000';
 const PROBE_EXTENDED = '00CB3FFF0000035C017E0000';
 const PIN_STATUS = '00200080';
 const DISCOVERY_9000 = '7E124F0BA0000003080000100001005F2F0240009000';
+/** The probes of a card whose only vendor instruction is SET MANAGEMENT KEY (6982 without 9B; 6D00 for the rest). */
+const ONLY_SET_MANAGEMENT_KEY: Array<[string, string]> = [
+  ['00FD000000', '6D00'],
+  ['00F8000000', '6D00'],
+  ['00F7009B00', '6D00'],
+  ['00F7008000', '6D00'],
+  [PROBE_FA, '6D00'],
+  [PROBE_FF, '6982'],
+  [PROBE_F9, '6D00'],
+  [PROBE_F6, '6D00'],
+];
 
 describe('select and identify', () => {
   it('maps 6A82 on SELECT to NOT_PIV', async () => {
@@ -37,14 +48,7 @@ describe('select and identify', () => {
     const apt = '61244F0BA00000030800001000010079074F05A000000308AC0C800103800111800107060100' + '9000';
     const { s, t } = session([
       [SELECT, apt],
-      ['00FD000000', '6D00'],
-      ['00F8000000', '6D00'],
-      ['00F7009B00', '6D00'],
-      ['00F7008000', '6D00'],
-      [PROBE_FA, '6D00'],
-      [PROBE_FF, '6982'],
-      [PROBE_F9, '6D00'],
-      [PROBE_F6, '6D00'],
+      ...ONLY_SET_MANAGEMENT_KEY,
       [PROBE_EXTENDED, '6700'],
       [PIN_STATUS, '63C3'],
     ]);
@@ -124,14 +128,7 @@ describe('select and identify', () => {
     const t = new ScriptedTransport(
       [
         [SELECT, APT_OK],
-        ['00FD000000', '6D00'],
-        ['00F8000000', '6D00'],
-        ['00F7009B00', '6D00'],
-        ['00F7008000', '6D00'],
-        [PROBE_FA, '6D00'],
-        [PROBE_FF, '6982'],
-        [PROBE_F9, '6D00'],
-        [PROBE_F6, '6D00'],
+        ...ONLY_SET_MANAGEMENT_KEY,
         [PIN_STATUS, '63C3'],
       ],
       '3B8780018031FE730000407A',
