@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CardProfileFields, ProfilePatchInput } from './card-profile.js';
+import { CardCapabilitiesShape } from './card-capabilities.js';
 
 // ---------- shared shapes ----------
 
@@ -71,6 +72,10 @@ export const VerificationReport = z.object({
   guid: z.string().optional(),
   fascn: z.string().optional(),
   expiration: z.string().optional(),
+  /** The card has no CHUID or a factory placeholder one: not issued by this station (its PIN is never tried). */
+  factoryState: z.boolean().optional(),
+  /** What the card showed it can do when it was identified. */
+  capabilities: CardCapabilitiesShape.optional(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), subject: z.string(), notAfter: z.string() })),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), detail: z.string() })),
 });
@@ -104,6 +109,8 @@ export const JobDetail = JobSummary.extend({
       credentialNumber: z.string(),
       status: z.string(),
       expirationDate: z.string(),
+      /** What the card showed it can do, and the retry counts production left it with; null before identification. */
+      capabilities: CardCapabilitiesShape.nullable(),
     })
     .nullable(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), notAfter: z.string() })),
@@ -248,6 +255,8 @@ export type CardView = z.infer<typeof CardViewShape>;
 export const CardDetailShape = CardViewShape.extend({
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), revocationReason: z.string().nullable(), notAfter: z.string() })),
   requestId: z.string().nullable(),
+  /** What the card showed it can do when production identified it, and its retry counts; null before. */
+  capabilities: CardCapabilitiesShape.nullable(),
 });
 export type CardDetailView = z.infer<typeof CardDetailShape>;
 /** A card named by its id, 8-digit card number or CHUID GUID. */

@@ -21,7 +21,7 @@ import {
 import { StationError, toStationError } from './errors.js';
 import type { StationStore } from './store/store.js';
 import type { JobRecord, PersonRecord } from './store/records.js';
-import type { ProductionService, ProductionOutcome } from './issuance/production-service.js';
+import { jobCardView, type ProductionService, type ProductionOutcome } from './issuance/production-service.js';
 import type { JobEvent } from './issuance/job-types.js';
 import type { ReaderProvider, ReaderStatus } from './piv/transport.js';
 import type { StationConfig } from './config/station-config.js';
@@ -29,7 +29,6 @@ import type { CertificateAuthority } from './pki/ca.js';
 import { PivSession } from './piv/session.js';
 import { verifyCard, type VerificationReport } from './issuance/verify-card.js';
 import { recognizeCard } from './card-recognition.js';
-import { guidToUuid } from './issuance/steps/chuid-step.js';
 import { isJobRunning } from './issuance/engine.js';
 import { ProfileRegistry, type ProfileEntry } from './workflow/profile-registry.js';
 import type { OfficerService } from './workflow/officers.js';
@@ -341,17 +340,7 @@ export function createCore(ports: CorePorts): StationCore {
         finishedAt: s.finishedAt,
         ms: typeof s.data?.ms === 'number' ? s.data.ms : undefined,
       })),
-      card: card
-        ? {
-            id: card.id,
-            serial: card.chipSerial,
-            guid: guidToUuid(card.guid),
-            fascn: card.fascn,
-            credentialNumber: card.credentialNumber,
-            status: card.status,
-            expirationDate: card.expirationDate,
-          }
-        : null,
+      card: card ? jobCardView(card) : null,
       certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
       verification: verification ?? null,
       needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',
@@ -439,7 +428,7 @@ export function createCore(ports: CorePorts): StationCore {
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
       } finally {

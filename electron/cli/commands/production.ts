@@ -5,7 +5,7 @@
 import type { CliContext } from '../context.js';
 import { AlgorithmOption, parseOption, required } from '../args.js';
 import type { JobListener } from '../../core/issuance/job-types.js';
-import type { ProductionOutcome } from '../../core/issuance/production-service.js';
+import { jobCardView, type ProductionOutcome } from '../../core/issuance/production-service.js';
 import { productionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { ProfileRegistry } from '../../core/workflow/profile-registry.js';
 import { assertMayProduceFor } from '../../core/workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../core/workflow/requests.js';
+import { capabilityLines, retryCountsSentence, type CardCapabilities } from '../../contract/card-capabilities.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -62,7 +63,7 @@ async function report(ctx: CliContext, outcome: ProductionOutcome, flags: Flags)
     status: job.status,
     failedStep: job.failedStep ?? undefined,
     error: job.error ?? undefined,
-    card: { id: card.id, serial: card.chipSerial, guid: guidToUuid(card.guid), fascn: card.fascn, credentialNumber: card.credentialNumber, status: card.status, expirationDate: card.expirationDate },
+    card: jobCardView(card),
     verification: outcome.steps.find((s) => s.name === 'verify')?.data?.report,
     puk: outcome.oneTimeSecrets?.puk,
     pin: outcome.oneTimeSecrets?.pin,
@@ -75,6 +76,7 @@ async function report(ctx: CliContext, outcome: ProductionOutcome, flags: Flags)
       return;
     }
     process.stdout.write(`\nCard produced.\n  job         ${job.id}\n  card serial ${card.chipSerial ?? '-'}\n  GUID        ${guidToUuid(card.guid)}\n  FASC-N      ${card.fascn}\n  credential  ${card.credentialNumber}\n  status      ${card.status}\n  expires     ${card.expirationDate}\n`);
+    if (card.capabilities?.retries) process.stdout.write(`  ${retryCountsSentence(card.capabilities.retries)}\n`);
     printVerification(json.verification as VerificationLike | undefined);
     if (json.pin) process.stdout.write(`\n  PIN (generated, shown once): ${json.pin}\n`);
     if (json.puk) process.stdout.write(`  PUK (shown once; escrowed encrypted): ${json.puk}\n  Write the PUK down for the cardholder's file now: it will not be shown again.\n`);
@@ -84,14 +86,21 @@ async function report(ctx: CliContext, outcome: ProductionOutcome, flags: Flags)
 
 interface VerificationLike {
   ok: boolean;
+  factoryState?: boolean;
+  capabilities?: CardCapabilities;
   checks: { name: string; ok: boolean; skipped?: boolean; detail: string }[];
 }
 
-/** Prints a verification report. */
+/** Prints a verification report, with the capabilities the card showed. */
 export function printVerification(report: VerificationLike | undefined): void {
   if (!report) return;
   process.stdout.write(`\nVerification report: ${report.ok ? 'PASSED' : 'FAILED'}\n`);
+  if (report.factoryState) process.stdout.write('  This card is in its factory state: it was not issued by this station.\n');
   for (const c of report.checks) process.stdout.write(`  ${c.skipped ? 'skip' : c.ok ? ' ok ' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
+  if (report.capabilities) {
+    process.stdout.write('\nWhat the card showed it can do:\n');
+    for (const line of capabilityLines(report.capabilities)) process.stdout.write(`  ${line.label}: ${line.value}\n`);
+  }
 }
 
 /**

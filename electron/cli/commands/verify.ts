@@ -21,7 +21,7 @@ export async function verifyCommand(ctx: CliContext, flags: Flags): Promise<numb
       session,
       trust: await station.ca.trustAnchors(),
       verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-      supportsMetadata: identity.supportsMetadata,
+      identity,
       certificateStatus: (serial) => station.store.certificates.get(serial)?.status,
     });
     ctx.result(report, () => printVerification(report));
