@@ -25,7 +25,8 @@
  *   and attestation among the YubiKey extensions it implements.
  * - `strict-800-73`: SP 800-73-4 alone (Part 2 Table 2 commands, Part 1
  *   Table 5 algorithms), plus SET MANAGEMENT KEY as the one way to change 9B;
- *   short APDUs only; OpenFIPS201-like retry defaults 6/10.
+ *   short APDUs only; retry defaults PIN 6 / PUK 10, as an open-source PIV
+ *   applet ships them (piv-reference §4 "PIN / PUK").
  * - `tdes-only`: a management key that can only be 3DES (YubiKeys before 5.4,
  *   which have no MOVE / DELETE KEY either).
  * - `factory-dirty`: a returned card: keys, certificates and objects left in it.

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTlvs } from '../../electron/core/piv/tlv.js';
-import { run, type RunResult } from './vpcd-card.js';
+import { parseOpenscToolApdus, run, type RunResult } from './vpcd-card.js';
 
 /** Debian's OpenSC PKCS#11 module. */
 export const OPENSC_PKCS11 = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
@@ -71,28 +71,6 @@ const tail = (r: RunResult): string => `exit ${r.code}: ${(r.stderr || r.stdout)
 /** A fresh scratch directory under `workDir`. */
 function scratch(j: Pick<Judged, 'workDir'>, name: string): string {
   return mkdtempSync(join(j.workDir, `${name}-`));
-}
-
-/**
- * The response data of every APDU opensc-tool sent (`Sending: … / Received (SW1=0x.., SW2=0x..):`
- * then a hex dump of 16 bytes a line, 3 characters each, before the ASCII column).
- */
-export function parseOpenscToolApdus(stdout: string): { sw: number; data: Uint8Array }[] {
-  const out: { sw: number; data: Uint8Array }[] = [];
-  const blocks = stdout.split(/^Sending: /m).slice(1);
-  for (const block of blocks) {
-    const head = /Received \(SW1=0x([0-9a-f]{2}), SW2=0x([0-9a-f]{2})\)(?::)?\s*\n?/i.exec(block);
-    if (!head) continue;
-    const sw = parseInt(head[1]! + head[2]!, 16);
-    const bytes: number[] = [];
-    for (const line of block.slice(head.index + head[0].length).split('\n')) {
-      const m = /^((?:[0-9A-F]{2} ){1,16})/i.exec(line);
-      if (!m) break;
-      for (const b of m[1]!.trim().split(' ')) bytes.push(parseInt(b, 16));
-    }
-    out.push({ sw, data: Uint8Array.from(bytes) });
-  }
-  return out;
 }
 
 /** GET DATA APDU (hex, colon separated) for an object tag (hex). */
@@ -167,16 +145,29 @@ export async function checkOpenscDump(j: Judged): Promise<Verdict> {
   return verdict('pkcs15-tool -D', same, `certificates listed: ${listed.join(', ') || 'none'}; recorded: ${expected.join(', ')}`);
 }
 
-/** OpenSC `pkcs11-tool --test --login`: every key signs (and decrypts/derives) and OpenSC verifies it with the certificate's key. */
+/** pkcs11-tool --test reports this as an error, but a PIV token has no random generator: not a card defect. */
+const NO_TOKEN_RNG = /C_GenerateRandom failed: CKR_FUNCTION_NOT_SUPPORTED/;
+
+/**
+ * OpenSC `pkcs11-tool --test --login`: OpenSC's PKCS#11 module logs in with
+ * the cardholder's PIN and its self-test finds no error. Its signature,
+ * verify and decrypt tests cover RSA keys only (EC keys are skipped), so the
+ * key-to-certificate agreement of EC slots is judged by {@link checkSlotKeys}.
+ */
 export async function checkPkcs11Test(j: Judged): Promise<Verdict> {
+  const name = 'pkcs11-tool --test --login';
   const r = await run('pkcs11-tool', ['--module', OPENSC_PKCS11, '--slot-description', j.reader, '--test', '--login', '--pin', j.pin], { timeoutMs: 120_000 });
-  const failures = (r.stdout + r.stderr).split('\n').filter((l) => /(failed|ERR|error)/i.test(l) && !/0 errors/i.test(l));
-  return verdict('pkcs11-tool --test --login', r.code === 0 && failures.length === 0, r.code === 0 && failures.length === 0 ? 'no errors' : `${tail(r)} ${failures.slice(0, 3).join(' | ')}`);
+  if (r.code !== 0) return verdict(name, false, tail(r));
+  const errors = (r.stdout + r.stderr).split('\n').filter((l) => /\bERR\b|failed/i.test(l) && !NO_TOKEN_RNG.test(l));
+  return verdict(name, errors.length === 0, errors.slice(0, 3).join(' | ') || 'logged in, no error');
 }
 
 /**
- * yubico-piv-tool `-a status`: it connects (it needs GET VERSION), shows the CHUID
- * the card holds, a readable certificate in every slot that should have one, and PIN tries left.
+ * yubico-piv-tool `-a status`: it shows the CHUID the card holds, a readable
+ * certificate in every slot that should have one and in no other slot (it
+ * also reads the retired-key certificates 5FC10D–5FC120), and a PIN that is
+ * not blocked (tries left; -1 where yubico-piv-tool cannot tell, e.g. on a
+ * card without the YubiKey extensions, is reported but not judged).
  */
 export async function checkYubicoStatus(j: Judged, reading: CardReading): Promise<Verdict> {
   const r = await run('yubico-piv-tool', ['-r', j.reader, '-a', 'status'], { timeoutMs: 60_000 });
@@ -189,8 +180,12 @@ export async function checkYubicoStatus(j: Judged, reading: CardReading): Promis
     const block = new RegExp(`Slot ${s.slot.toLowerCase()}:\\s*\\n(?:\\t.*\\n)*?\\tSubject DN:`, 'i');
     if (!block.test(r.stdout)) problems.push(`slot ${s.slot}: no readable certificate`);
   }
-  if (!/PIN tries left:\s+[1-9]/.test(r.stdout)) problems.push('no PIN tries left shown');
-  return verdict('yubico-piv-tool -a status', problems.length === 0, problems.join('; ') || 'CHUID, certificates and PIN tries shown');
+  const expectedSlots = SLOTS.filter((s) => reading.certificates[s.slot]).map((s) => s.slot.toLowerCase());
+  const extra = [...r.stdout.matchAll(/^Slot ([0-9a-f]{2}):/gim)].map((m) => m[1]!.toLowerCase()).filter((slot) => !expectedSlots.includes(slot));
+  if (extra.length) problems.push(`certificates in slots the station did not write: ${extra.join(', ')}`);
+  const tries = /PIN tries left:\s+(-?\d+)/.exec(r.stdout)?.[1];
+  if (tries === undefined || tries === '0') problems.push(`PIN tries left: ${tries ?? 'not shown'}`);
+  return verdict('yubico-piv-tool -a status', problems.length === 0, problems.join('; ') || `CHUID and certificates shown, PIN tries left ${tries}`);
 }
 
 /** openssl `cms -verify`: the CHUID's issuer signature (3E) over its to-be-signed bytes, chained to the CA. */
@@ -247,9 +242,14 @@ export async function checkSecurityObject(j: Judged, reading: CardReading): Prom
   return verdict(name, problems.length === 0 && entries.length > 0, problems.join('; ') || `${entries.length} data groups match`);
 }
 
+/** Slots whose certificates must carry the FASC-N (FIPS 201-3 §4.2.2: PIV Authentication and Card Authentication). */
+const FASCN_REQUIRED: readonly Slot[] = ['9A', '9E'];
+
 /**
- * The FASC-N in every certificate (SAN otherName pivFASC-N 2.16.840.1.101.3.6.6,
- * as openssl asn1parse shows it) equals the CHUID's FASC-N, which is not a factory placeholder.
+ * The FASC-N in the certificates (SAN otherName pivFASC-N 2.16.840.1.101.3.6.6,
+ * as openssl asn1parse shows it inside the extension) equals the CHUID's
+ * FASC-N, which is not the all-zero factory placeholder. 9A and 9E must carry
+ * it; 9C and 9D are compared where they carry one.
  */
 export async function checkFascn(j: Judged, reading: CardReading): Promise<Verdict> {
   const name = 'FASC-N in CHUID and certificates (openssl asn1parse)';
@@ -262,13 +262,24 @@ export async function checkFascn(j: Judged, reading: CardReading): Promise<Verdi
   for (const s of SLOTS) {
     const cert = reading.certificates[s.slot];
     if (!cert) continue;
-    writeFileSync(join(dir, `${s.slot}.der`), cert);
-    const r = await run('openssl', ['asn1parse', '-inform', 'DER', '-in', join(dir, `${s.slot}.der`), '-i']);
-    const m = /OBJECT\s*:2\.16\.840\.1\.101\.3\.6\.6\s*\n[^\n]*\n?[^\n]*OCTET STRING\s*\[HEX DUMP\]:([0-9A-F]+)/.exec(r.stdout);
-    if (!m) problems.push(`${s.slot}: no pivFASC-N`);
-    else if (m[1] !== hex(fascn)) problems.push(`${s.slot}: FASC-N ${m[1]} differs from the CHUID's`);
+    const file = join(dir, `${s.slot}.der`);
+    writeFileSync(file, cert);
+    const found = await certificateFascn(file);
+    if (!found) {
+      if (FASCN_REQUIRED.includes(s.slot)) problems.push(`${s.slot}: no pivFASC-N`);
+    } else if (found !== hex(fascn)) problems.push(`${s.slot}: FASC-N ${found} differs from the CHUID's`);
   }
   return verdict(name, problems.length === 0, problems.join('; ') || 'every certificate carries the CHUID FASC-N');
+}
+
+/** The pivFASC-N (upper-case hex) in a DER certificate's subjectAltName, parsed by openssl asn1parse; undefined when absent. */
+async function certificateFascn(certFile: string): Promise<string | undefined> {
+  const outer = await run('openssl', ['asn1parse', '-inform', 'DER', '-in', certFile]);
+  // The SAN extension's value is an OCTET STRING: parse its contents (GeneralNames) by offset.
+  const san = /OBJECT\s*:X509v3 Subject Alternative Name\s*\n(?:[^\n]*BOOLEAN[^\n]*\n)?\s*(\d+):[^\n]*OCTET STRING/.exec(outer.stdout);
+  if (!san) return undefined;
+  const names = await run('openssl', ['asn1parse', '-inform', 'DER', '-in', certFile, '-strparse', san[1]!]);
+  return /OBJECT\s*:2\.16\.840\.1\.101\.3\.6\.6\s*\n[^\n]*\n[^\n]*OCTET STRING\s*\[HEX DUMP\]:([0-9A-F]+)/.exec(names.stdout)?.[1];
 }
 
 /**
@@ -365,13 +376,13 @@ export async function checkManagementKeyNotDefault(j: Judged): Promise<Verdict> 
   return verdict(name, accepted.length === 0, accepted.length ? `the card accepted the factory key as algorithm ${accepted.join(', ')}` : 'refused as 3DES, AES-128 and AES-192');
 }
 
-/** Every check that applies to a produced card; yubico-piv-tool only where `withYubicoTool` (it needs GET VERSION). */
-export async function judgeProducedCard(j: Judged, opts: { withYubicoTool: boolean }): Promise<{ reading: CardReading; verdicts: Verdict[] }> {
+/** Every check, on a produced card. */
+export async function judgeProducedCard(j: Judged): Promise<{ reading: CardReading; verdicts: Verdict[] }> {
   const reading = await readCard(j);
   const verdicts = [
     await checkOpenscDump(j),
     await checkPkcs11Test(j),
-    ...(opts.withYubicoTool ? [await checkYubicoStatus(j, reading)] : []),
+    await checkYubicoStatus(j, reading),
     await checkChuidSignature(j, reading),
     await checkSecurityObject(j, reading),
     await checkFascn(j, reading),

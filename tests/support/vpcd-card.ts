@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../../native/vpcd/link.js';
-import { Ins, ObjectTag } from '../../electron/core/piv/constants.js';
+import { Ins, ObjectTag, Sw } from '../../electron/core/piv/constants.js';
 import { objectId } from '../../native/virtual-card/state.js';
 
 const execFileAsync = promisify(execFile);
@@ -86,16 +86,35 @@ export async function readSerialThroughPcscd(reader: string): Promise<number | u
 }
 
 /**
+ * The answers to every APDU opensc-tool sent with `-s`: its output is
+ * `Sending: …` / `Received (SW1=0x.., SW2=0x..):` then a hex dump of 16 bytes a
+ * line ("XX " each) followed by an ASCII column.
+ */
+export function parseOpenscToolApdus(stdout: string): { sw: number; data: Uint8Array }[] {
+  const out: { sw: number; data: Uint8Array }[] = [];
+  for (const block of stdout.split(/^Sending: /m).slice(1)) {
+    const head = /Received \(SW1=0x([0-9a-f]{2}), SW2=0x([0-9a-f]{2})\):?[^\n]*\n?/i.exec(block);
+    if (!head) continue;
+    const bytes: number[] = [];
+    for (const line of block.slice(head.index + head[0].length).split('\n')) {
+      const m = /^((?:[0-9A-F]{2} ){1,16})/i.exec(line);
+      if (!m) break;
+      for (const b of m[1]!.trim().split(' ')) bytes.push(parseInt(b, 16));
+    }
+    out.push({ sw: parseInt(head[1]! + head[2]!, 16), data: Uint8Array.from(bytes) });
+  }
+  return out;
+}
+
+/**
  * Reads the CHUID (SELECT PIV, GET DATA 5FC102) of the card in `reader` through pcscd,
  * for cards without GET SERIAL.
- * @returns the object content hex (upper case, inside 53), or undefined when it cannot be read
+ * @returns the object as the card returned it (53 L content), upper-case hex, or undefined when it cannot be read
  */
 export async function readChuidThroughPcscd(reader: string): Promise<string | undefined> {
   const r = await run('opensc-tool', ['-r', reader, '-s', '00:A4:04:00:05:A0:00:00:03:08', '-s', '00:CB:3F:FF:05:5C:03:5F:C1:02:00'], { timeoutMs: 10_000 });
-  const m = /Sending: 00 CB 3F FF 05 5C 03 5F C1 02 00\s+Received \(SW1=0x90, SW2=0x00\):\s*\n?([0-9A-F .\n]+?)(?:\n\S|$)/i.exec(r.stdout);
-  if (!m) return undefined;
-  const hex = (m[1]!.match(/\b[0-9A-F]{2}\b/gi) ?? []).join('').toUpperCase();
-  return hex.startsWith('53') ? hex.replace(/^53(81..|82....|..)/, '') : undefined;
+  const answer = parseOpenscToolApdus(r.stdout)[1];
+  return answer?.sw === Sw.SUCCESS ? Buffer.from(answer.data).toString('hex').toUpperCase() : undefined;
 }
 
 /**
@@ -112,7 +131,7 @@ async function expectOwnCard(reader: string, card: VirtualPivCard): Promise<void
   const own = card.snapshot().objects[objectId(ObjectTag.CHUID)];
   if (own === undefined) throw new Error('a card without GET SERIAL needs a CHUID for the test to recognise it');
   const seen = await readChuidThroughPcscd(reader);
-  if (seen !== own.toUpperCase()) throw new Error(`${reader} holds another card (CHUID ${seen ?? 'unreadable'})`);
+  if (!seen?.endsWith(own.toUpperCase())) throw new Error(`${reader} holds another card (CHUID ${seen ?? 'unreadable'})`);
 }
 
 /** What withVpcdCard gives the test body. */

@@ -227,7 +227,7 @@ describe('strict-800-73 (the standard only)', () => {
     expect(await mutualAuth(card, 'AES256', key)).toBe(0x9000);
   });
 
-  it('counts OpenFIPS201-like retries: PIN 6, PUK 10', async () => {
+  it('counts other retry defaults than a YubiKey: PIN 6, PUK 10', async () => {
     const card = VirtualPivCard.create({ personality: 'strict-800-73' });
     expect(await verifyPin(card, '000000')).toBe(0x63c5);
     expect((await send(card, apdu(0, 0x2c, 0, 0x80, concatBytes(pinField('00000000'), pinField('111111'))))).sw).toBe(0x63c9);
