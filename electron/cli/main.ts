@@ -23,6 +23,7 @@ import { auditCommand } from './commands/audit.js';
 import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
+import { DEFAULT_PERSONALITY, PERSONALITY_NAMES } from '../../native/virtual-card/personality.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -45,7 +46,8 @@ const USAGE = `Usage: station <command> [options]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
   batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
-  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
+  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--personality NAME] [--tdes] [--remove-after N] [--keygen-delay MS]
+                                            NAME: ${PERSONALITY_NAMES.join(', ')} (default ${DEFAULT_PERSONALITY})
   ca chain                                  the CA certificates (issuing, root) as PEM
   cpr submit FILE | cpr status ID | cpr delete ID   a CPR by hand, for the IDPRS, as an officer (result JSON; exit 1 when rejected)
   cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
@@ -103,6 +105,7 @@ const OPTIONS = {
   vpcd: { type: 'string' },
   state: { type: 'string' },
   tdes: { type: 'boolean' },
+  personality: { type: 'string' },
   'remove-after': { type: 'string' },
   'keygen-delay': { type: 'string' },
   port: { type: 'string' },

@@ -16,7 +16,7 @@ import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
-import { transportAlgorithmOf } from './transport-key.js';
+import { unidentified } from './card-preflight.js';
 import { recordNotification } from '../notifications/outbox.js';
 
 /** Dependencies of the engine. */
@@ -42,6 +42,8 @@ export function failureSentence(error: StationError, step: ProductionStep | unde
     CARD_MUTE: `The card stopped answering${during}.`,
     READER_BUSY: error.message,
     PCSC_UNAVAILABLE: error.message,
+    // Says what the card lacks and whether anything was written: complete as it is.
+    CARD_INCAPABLE: error.message,
   };
   return byCode[error.code] ?? `${error.message.replace(/\.$/, '')}${during ? ` (${during.trim()})` : ''}.`;
 }
@@ -99,7 +101,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
         params,
         config: deps.config,
         session,
-        identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
+        identity: unidentified(),
         store,
         ca: deps.ca,
         keyring: deps.keyring,
@@ -112,7 +114,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
           ctx.card = card;
         },
         now,
-        transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
+        objectsOnCard: new Map(),
       };
 
       for (index = 0; index < steps.length; index++) {

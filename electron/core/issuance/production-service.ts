@@ -15,6 +15,7 @@ import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
+import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -35,6 +36,20 @@ export interface ProductionOutcome {
   steps: StepRecord[];
   /** Shown once, on the one screen that must show them; never stored in clear. */
   oneTimeSecrets?: { puk?: string; pin?: string };
+}
+
+/** A job's card as the faces show it (StationApi JobDetail.card, `station produce --json`). */
+export function jobCardView(card: CardRecord) {
+  return {
+    id: card.id,
+    serial: card.chipSerial,
+    guid: guidToUuid(card.guid),
+    fascn: card.fascn,
+    credentialNumber: card.credentialNumber,
+    status: card.status,
+    expirationDate: card.expirationDate,
+    capabilities: card.capabilities,
+  };
 }
 
 /**

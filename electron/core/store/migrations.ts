@@ -431,6 +431,16 @@ CREATE INDEX persons_browse ON persons (surname COLLATE NOCASE, given_name COLLA
 CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE NOCASE, given_name COLLATE NOCASE, id);
 `;
 
+/**
+ * v9: what each card showed it can do (issue 9): the capabilities probed when
+ * production identified it (optional vendor extensions, extended length,
+ * advertised algorithms) and the retry counts it ended with, as JSON
+ * (electron/contract/card-capabilities.ts). NULL for cards never identified.
+ */
+const V9_CARD_CAPABILITIES = `
+ALTER TABLE cards ADD COLUMN capabilities TEXT NULL CHECK (capabilities IS NULL OR json_valid(capabilities));
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -441,6 +451,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
   { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
+  { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

@@ -76,7 +76,7 @@ export function productionHandlers({ store, production, requests, profiles, read
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
       });

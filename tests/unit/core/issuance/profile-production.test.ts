@@ -159,7 +159,8 @@ describe('a card taken over from a cancelled job', () => {
     registryOf(t).update('employee', { slots: ['9A', '9E'], objects: ['key-history'] }, 'admin');
     const again = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '135246' });
     expect(again.job.status, again.job.error?.message).toBe('done');
-    expect(again.steps.find((st) => st.name === 'takeover')?.data).toMatchObject({ deleted: ['certificate 9C', 'certificate 9D', 'printed'] });
+    // The card has DELETE KEY (F6): the keys of the certificates that go, go too.
+    expect(again.steps.find((st) => st.name === 'takeover')?.data).toMatchObject({ deleted: ['certificate 9C', 'key 9C', 'certificate 9D', 'key 9D', 'printed'] });
     expect(await cardContents(t, '135246')).toEqual({ slots: ['9A', '9E'], printed: false, keyHistory: true });
   });
 });
