@@ -431,6 +431,32 @@ CREATE INDEX persons_browse ON persons (surname COLLATE NOCASE, given_name COLLA
 CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE NOCASE, given_name COLLATE NOCASE, id);
 `;
 
+/**
+ * v10 (issue 10): CPR freshness and job claims across processes.
+ * - `cprs` remembers, per received CPR, whether its signature verified and the
+ *   signed submission time (the CPR's `submittedAt`, UTC): the intake refuses a
+ *   verified document or IDPRS request id seen before, and a CPR not newer than
+ *   the last one accepted for the person (electron/core/workflow/cpr-intake.ts).
+ *   Rows from before know no time; those whose outcome proves a verified
+ *   signature (accepted, or refused on their merits) are marked verified.
+ * - `job_leases`: the one claim on a running production job, shared by every
+ *   process on the data dir (electron/core/issuance/job-claims.ts). A row with
+ *   an expiry, not a lock held by a process, so a crashed holder's claim ends.
+ */
+const V10_CPR_FRESHNESS_JOB_LEASES = `
+ALTER TABLE cprs ADD COLUMN submitted_at TEXT NULL;
+ALTER TABLE cprs ADD COLUMN verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1));
+UPDATE cprs SET verified = 1
+ WHERE status = 'accepted' OR request_id IS NOT NULL OR error_code IN ('CPR_PERSON_UNKNOWN', 'CPR_REQUEST_EXISTS', 'CPR_ID_CONFLICT');
+CREATE INDEX cprs_document_sha256 ON cprs (document_sha256);
+
+CREATE TABLE job_leases (
+  job_id      TEXT PRIMARY KEY REFERENCES jobs (id),
+  holder      TEXT NOT NULL CHECK (length(holder) > 0),
+  expires_at  TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -441,6 +467,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
   { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
+  // Placeholder for migration 9, assigned to another branch of issue 10: the lead replaces it at merge.
+  { id: 9, name: 'reserved for another branch', up: '' },
+  { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `
