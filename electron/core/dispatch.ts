@@ -23,6 +23,7 @@ import type { StationStore } from './store/store.js';
 import type { JobRecord, PersonRecord } from './store/records.js';
 import type { ProductionService, ProductionOutcome } from './issuance/production-service.js';
 import type { JobEvent } from './issuance/job-types.js';
+import type { JobClaim } from './issuance/job-claims.js';
 import type { ReaderProvider, ReaderStatus } from './piv/transport.js';
 import type { StationConfig } from './config/station-config.js';
 import type { CertificateAuthority } from './pki/ca.js';
@@ -30,7 +31,6 @@ import { PivSession } from './piv/session.js';
 import { verifyCard, type VerificationReport } from './issuance/verify-card.js';
 import { recognizeCard } from './card-recognition.js';
 import { guidToUuid } from './issuance/steps/chuid-step.js';
-import { isJobRunning } from './issuance/engine.js';
 import { ProfileRegistry, type ProfileEntry } from './workflow/profile-registry.js';
 import type { OfficerService } from './workflow/officers.js';
 import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/requests.js';
@@ -130,7 +130,8 @@ export function createCore(ports: CorePorts): StationCore {
    * a batch run, any production officer may take them).
    */
   const oneTimeSecrets = new Map<string, { puk?: string; pin?: string; owner?: string }>();
-  const runningJobs = new Map<string, Promise<unknown>>();
+  /** The running jobs of this data dir, across processes (issuance/job-claims.ts): the only registry. */
+  const jobs = production.claims;
   /** Readers with a job running: not probed. */
   const busyReaders = new Set<string>();
   const cardKinds = new Map<string, Reader['card']>();
@@ -154,21 +155,26 @@ export function createCore(ports: CorePorts): StationCore {
       ms: 'ms' in e ? e.ms : undefined,
       sentence: 'sentence' in e ? e.sentence : undefined,
     };
-    if ((type === 'job.finished' || type === 'job.failed') && runningJobs.has(jobId)) heldEndings.set(jobId, payload);
+    if ((type === 'job.finished' || type === 'job.failed') && jobs.heldHere(jobId)) heldEndings.set(jobId, payload);
     else emit('job.event', payload);
   };
 
-  /** Runs a production in the background; events report progress; the call returns the job id at once. */
-  /** @returns when the job has settled: its outcome, or the error that stopped it (never rejects) */
-  /** @param owner the username of the officer whose call runs the job: only they may take its one-time secrets */
-  function launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>, owner?: string): Promise<{ outcome?: ProductionOutcome; error?: StationError }> {
+  /**
+   * Runs a production in the background; events report progress; the call returns the job id at once.
+   * The job is claimed here, before any event can arrive, and released when the run has settled.
+   * @param work  the run, under the claim
+   * @param owner the username of the officer whose call runs the job: only they may take its one-time secrets
+   * @returns when the job has settled: its outcome, or the error that stopped it (never rejects)
+   * @throws StationError JOB_STATE when the job already runs (here or in another process on the data dir)
+   */
+  function launch(jobId: string, readerName: string, work: (claim: JobClaim) => Promise<ProductionOutcome>, owner?: string): Promise<{ outcome?: ProductionOutcome; error?: StationError }> {
+    const claim = jobs.claim(jobId);
     busyReaders.add(readerName);
     // A card probe still talking to this reader would make the job's exclusive connect fail: let it finish first.
     const probing = probes.get(readerName) ?? Promise.resolve();
-    runningJobs.set(jobId, Promise.resolve()); // registered before any event can arrive
     const settled: { outcome?: ProductionOutcome; error?: StationError } = {};
     const p = probing
-      .then(work)
+      .then(() => work(claim))
       .then((outcome) => {
         settled.outcome = outcome;
         if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) oneTimeSecrets.set(jobId, { ...outcome.oneTimeSecrets, owner });
@@ -179,7 +185,7 @@ export function createCore(ports: CorePorts): StationCore {
       })
       .finally(() => {
         busyReaders.delete(readerName);
-        runningJobs.delete(jobId);
+        claim.release();
         try {
           requests.jobSettled(jobId);
         } catch {
@@ -190,7 +196,6 @@ export function createCore(ports: CorePorts): StationCore {
         if (ending) emit('job.event', ending);
         void refreshReaders().catch(() => {});
       });
-    runningJobs.set(jobId, p);
     return p.then(() => settled);
   }
 
@@ -388,13 +393,13 @@ export function createCore(ports: CorePorts): StationCore {
       }
       if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
       const job = production.createJob(input);
-      launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener), officerOf(ctx).username);
+      launch(job.id, input.readerName, (claim) => production.retry(job.id, input.readerName, input.pin, jobListener, claim), officerOf(ctx).username);
       return { jobId: job.id };
     },
     'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map(summary),
     'jobs.get': async ({ jobId }) => detail(jobId),
     'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
-      if (isJobRunning(jobId) || runningJobs.has(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
+      if (jobs.isRunning(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
@@ -404,7 +409,7 @@ export function createCore(ports: CorePorts): StationCore {
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
       requests.jobStarted(jobId);
-      launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener), officerOf(ctx).username);
+      launch(jobId, readerName, (claim) => production.retry(jobId, readerName, pin, jobListener, claim), officerOf(ctx).username);
       return { jobId };
     },
     'jobs.cancel': async ({ jobId, reason }) => {
@@ -418,7 +423,7 @@ export function createCore(ports: CorePorts): StationCore {
     'jobs.takeSecrets': async ({ jobId }, ctx) => {
       // The job's record reads 'done' before its background run settles and
       // hands over the secrets: wait for it, or the one chance is lost.
-      await runningJobs.get(jobId);
+      await jobs.released(jobId);
       const held = oneTimeSecrets.get(jobId);
       if (!held) return {};
       // Another officer's screen must not take (and so destroy) the secrets the producing officer is about to show.
@@ -468,8 +473,8 @@ export function createCore(ports: CorePorts): StationCore {
       const { caller } = ctx;
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const { job, resumed } = requests.startProduction(requestId, readerName, pin, caller);
-      if (resumed && (isJobRunning(job.id) || runningJobs.has(job.id))) throw new StationError('JOB_STATE', 'This job is already running.');
-      launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener), officerOf(ctx).username);
+      if (resumed && jobs.isRunning(job.id)) throw new StationError('JOB_STATE', 'This job is already running.');
+      launch(job.id, readerName, (claim) => production.retry(job.id, readerName, pin, jobListener, claim), officerOf(ctx).username);
       return { jobId: job.id };
     },
     'batches.start': async ({ requestIds, readers }, ctx) => {
@@ -492,7 +497,7 @@ export function createCore(ports: CorePorts): StationCore {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
-      launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener), officerOf(ctx).username);
+      launch(result.jobId, readerName, (claim) => production.retry(result.jobId, readerName, pin, jobListener, claim), officerOf(ctx).username);
       return result;
     },
     'crl.get': async () => {
@@ -569,7 +574,7 @@ export function createCore(ports: CorePorts): StationCore {
       unwatch();
       await batchesOpened;
       await batches.close();
-      await Promise.allSettled([...runningJobs.values()]);
+      await jobs.allReleased();
     },
   };
 }
