@@ -57,7 +57,10 @@ export const ERROR_CODES = [
   'CPR_SIGNATURE_INVALID', // the signature cannot be verified with the configured IDPRS certificate
   'CPR_PERSON_UNKNOWN', // no person with that external id, and the IDPRS does not manage persons
   'CPR_REQUEST_EXISTS', // an issuance request is already open for the person
-  'CPR_ID_CONFLICT', // the IDPRS request id was already accepted for another document
+  'CPR_ID_CONFLICT', // the IDPRS request id was used before (accepted, refused or deleted) for another document
+  'CPR_REPLAYED', // the same signed CPR was received before and deleted: never taken twice
+  'CPR_STALE', // submitted not after the last CPR accepted for the person
+  'CPR_FUTURE_DATED', // submittedAt is ahead of the station's clock by more than the allowed skew
   'CPR_STORE_FAILED', // the CPR could not be stored
   'CPR_NOT_FOUND', // no CPR with that IDPRS request id
   'CPR_DELETE_REFUSED', // the request is already in production or produced
