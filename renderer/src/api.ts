@@ -9,7 +9,7 @@
  */
 import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, StationBridge } from '../../electron/contract/station-api';
 import { createBridgeClient } from '../../electron/host/bridge-client';
-import { ApiError } from './api-error';
+import { ApiError, BRIDGE_FAILED } from './api-error';
 
 export { ApiError, errorSentence } from './api-error';
 
@@ -41,7 +41,7 @@ export function createStationApi(bridge: StationBridge): StationApi {
         result = await bridge.invoke(channel, input);
       } catch {
         // The link itself failed (socket closed, preload gone): no Result to unwrap.
-        throw new ApiError({ code: 'BRIDGE', message: 'The station is not answering. Reload the window; if it persists, restart the station.', retryable: true });
+        throw new ApiError({ code: BRIDGE_FAILED, message: 'The station is not answering. Reload the window; if it persists, restart the station.', retryable: true });
       }
       if (result.ok) return result.value;
       throw new ApiError(result.error);
