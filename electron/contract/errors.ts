@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   // Officers, sessions, workflow
   'NOT_AUTHENTICATED', // no officer logged in on this connection
   'SESSION_LOCKED', // the session was locked after inactivity: log in again
+  'LOGIN_THROTTLED', // too many failed logins (or one already in flight on this connection): details.retryAfterSeconds
+  'ACCOUNT_LOCKED', // too many failed logins: an administrator must unlock the account (details.retryAfterSeconds when it lifts by itself)
   'FORBIDDEN', // the officer lacks the role, or a separation-of-duties rule refuses the call
   'REQUEST_STATE', // operation not allowed in the card request's current state
   'CARD_STATE', // lifecycle operation not allowed in the card's current status: details.status, details.cardId
@@ -129,6 +131,9 @@ export interface ErrorDetailFields {
   CARD_STATE: { cardId: string; status: string };
   VERIFY_FAILED: { check: string; reason: string };
   KIOSK_THROTTLED: { retryAfterSeconds: number };
+  /** `rule`: oneAtATime (a login is in flight on this connection), connection or username (failures there). */
+  LOGIN_THROTTLED: { retryAfterSeconds: number; rule: string };
+  ACCOUNT_LOCKED: { retryAfterSeconds: number };
 }
 
 /**
