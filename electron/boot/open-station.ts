@@ -17,6 +17,7 @@ import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
+import { anchorPublishing } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
@@ -35,6 +36,8 @@ export interface OpenStationOptions {
   readers?: ReaderProvider;
   /** Clock (tests). */
   now?: () => Date;
+  /** One line per background problem (the audit anchor cannot be written); default: standard error. */
+  log?: (line: string) => void;
 }
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
@@ -69,7 +72,10 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
-  const auditSigner = attachAuditSigner(store, keyring.box);
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  // Signed heads are published outside the data dir as config.json's auditAnchor says (core/audit/anchor.ts).
+  const anchors = anchorPublishing(store, config.auditAnchor, log, opts.now);
+  const auditSigner = attachAuditSigner(store, keyring.box, { onSigned: anchors.onSigned });
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
   const readerProvider: ReaderProvider = {
@@ -141,6 +147,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       } catch {
         // Closing must go on: the head is signed again at the next close or every 100 events.
       }
+      anchors.close();
       await readers?.close();
       db.close();
     },
