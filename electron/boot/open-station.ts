@@ -76,6 +76,8 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   // Signed heads are published outside the data dir as config.json's auditAnchor says (core/audit/anchor.ts).
   const anchors = anchorPublishing(store, config.auditAnchor, log, opts.now);
   const auditSigner = attachAuditSigner(store, keyring.box, { onSigned: anchors.onSigned });
+  // A newly configured (or remounted) anchor gets the latest head at once.
+  anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
   const readerProvider: ReaderProvider = {

@@ -178,6 +178,8 @@ export function anchorFilePublisher(file: string, audit: Pick<AuditRepository, '
 export interface AnchorPublishing {
   /** For attachAuditSigner's onSigned: inside the signing transaction. */
   onSigned(head: SignedHeadRecord, key: AuditKeyRecord): void;
+  /** Writes the anchor file now, when one is configured (at start: the latest head, in case it is not there yet). */
+  publishNow(): void;
   /** Writes the anchor file one last time, when one is configured (call before the store closes). */
   close(): void;
 }
@@ -204,6 +206,9 @@ export function anchorPublishing(store: StationStore, anchor: AuditAnchorConfig 
           now(),
         );
       }
+    },
+    publishNow() {
+      file?.publishNow();
     },
     close() {
       file?.close();
