@@ -13,7 +13,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../../../electron/core/audit/chain.js';
 import { anchorDocument, anchorFilePublisher, parseAnchor } from '../../../../electron/core/audit/anchor.js';
 import { attachAuditSigner, DEFAULT_SIGN_EVERY, headSignedBytes, KEY_ROTATED_ACTION, MAX_UNSIGNED_EVENTS } from '../../../../electron/core/audit/head-signer.js';
 import { AuditService } from '../../../../electron/core/audit/service.js';
@@ -23,7 +22,7 @@ import { DEFAULT_CONFIG } from '../../../../electron/core/config/station-config.
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
 import { ok } from '../../../support/results.js';
 import type { AuditVerificationView } from '../../../../electron/contract/station-api.js';
-import { appendEvents, auditFixture, dropAuditTriggers, type AuditFixture } from './helpers.js';
+import { appendEvents, auditFixture, dropAuditTriggers, rechain, type AuditFixture } from './helpers.js';
 
 const dirs: string[] = [];
 let ts: TrainingStation | undefined;
@@ -44,12 +43,7 @@ const verify = (f: AuditFixture, anchor?: Parameters<typeof verifyAuditLog>[0]['
 function rewriteAndStrip(f: AuditFixture): void {
   dropAuditTriggers(f.store);
   f.store.db.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3").run();
-  let prev = GENESIS_HASH;
-  for (const e of f.store.audit.list()) {
-    const hash = chainHash(prev, e);
-    f.store.db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, e.seq);
-    prev = hash;
-  }
+  rechain(f.store);
   f.store.db.exec('DELETE FROM audit_heads; DELETE FROM audit_keys;');
 }
 

@@ -1,10 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../../../electron/core/audit/chain.js';
+import { chainHash } from '../../../../electron/core/audit/chain.js';
 import { headSignedBytes } from '../../../../electron/core/audit/head-signer.js';
 import { AuditService } from '../../../../electron/core/audit/service.js';
 import { verifyAuditLog } from '../../../../electron/core/audit/verify.js';
-import { appendEvents, auditFixture, dropAuditTriggers, type AuditFixture } from './helpers.js';
+import { appendEvents, auditFixture, dropAuditTriggers, rechain, type AuditFixture } from './helpers.js';
 
 function verify(f: AuditFixture) {
   return verifyAuditLog({ audit: f.store.audit, trust: (id) => f.signer.trust(id) });
@@ -101,12 +101,7 @@ describe('audit verification', () => {
     dropAuditTriggers(f.store);
     // The attacker knows the (public) algorithm: change event 3 and re-hash everything after it.
     f.store.db.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3").run();
-    let prev = GENESIS_HASH;
-    for (const e of f.store.audit.list()) {
-      const hash = chainHash(prev, e);
-      f.store.db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, e.seq);
-      prev = hash;
-    }
+    rechain(f.store);
     expect(verify(f).firstBroken).toMatchObject({ seq: 10, problem: 'rewritten' });
   });
 
