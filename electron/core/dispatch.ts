@@ -28,7 +28,6 @@ import { BatchService } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
-import { ProfileRegistry } from './workflow/profile-registry.js';
 import { OutboxService } from './notifications/service.js';
 import type { CallContext } from './api/call-context.js';
 import type { CorePorts, CoreServices } from './api/core-services.js';
@@ -83,7 +82,7 @@ export function createCore(ports: CorePorts): StationCore {
       }
     }
   };
-  const profiles = new ProfileRegistry({ store, config: ports.config });
+  const { profiles } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
   const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
@@ -132,7 +131,7 @@ export function createCore(ports: CorePorts): StationCore {
     officers,
     requests,
     audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
-    kiosks: new KioskService({ store, config: ports.config, officers, requests, now: ports.now }),
+    kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
     batches,

@@ -8,7 +8,8 @@
  * throws an ApiError for failures, so stores read like plain async code.
  */
 import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, StationBridge } from '../../electron/contract/station-api';
-import { createBridgeClient } from '../../electron/host/bridge-client';
+import { bridgeUrlFromLocation, createBridgeClient } from '../../electron/bridge/client';
+import { BRIDGE_PATH } from '../../electron/bridge/protocol';
 import { ApiError, BRIDGE_FAILED } from './api-error';
 
 export { ApiError, errorSentence } from './api-error';
@@ -52,10 +53,13 @@ export function createStationApi(bridge: StationBridge): StationApi {
   };
 }
 
-/** The WebSocket URL of the browser host's bridge: same host and port as the page, token from `?token=`. */
+/**
+ * The WebSocket URL of the browser host's bridge: same host and port as the
+ * page, token from `?token=` (electron/bridge/client.ts); a page without a
+ * token gets the bare path, which the host refuses.
+ */
 export function bridgeUrl(loc: Pick<Location, 'host' | 'search'>): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? '';
-  return `ws://${loc.host}/bridge?token=${encodeURIComponent(token)}`;
+  return bridgeUrlFromLocation(loc) ?? `ws://${loc.host}${BRIDGE_PATH}`;
 }
 
 /** `window.station` under Electron, else the browser host's WebSocket bridge client. */

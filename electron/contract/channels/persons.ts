@@ -28,7 +28,7 @@ const PersonFields = z.object({
 /**
  * Most characters a persons CSV sent over the bridge may have: 256 Ki
  * characters (about 2 500 persons) stay under the bridge's 1 MiB frame
- * (host/bridge-protocol.ts MAX_FRAME_BYTES) even when every character takes
+ * (electron/bridge/protocol.ts MAX_FRAME_BYTES) even when every character takes
  * three bytes of UTF-8 in the JSON message. Larger files: `station person import`.
  */
 export const MAX_PERSONS_CSV_CHARS = 256 * 1024;

@@ -26,6 +26,8 @@ export interface CorePorts {
   production: ProductionService;
   officers: OfficerService;
   requests: RequestService;
+  /** The card profiles, shared with the services above. */
+  profiles: ProfileRegistry;
   readers: ReaderProvider;
   ca: Pick<CertificateAuthority, 'trustAnchors'>;
   config: StationConfig;

@@ -5,7 +5,7 @@
 import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
+import type { ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
@@ -50,13 +50,15 @@ function productionParams(entry: ProfileEntry, pin: string | undefined, algorith
 
 /** The production service. */
 export class ProductionService {
-  private readonly profiles: ProfileRegistry;
   /** The running jobs of this data dir (one claim per job across processes). */
   readonly claims: JobClaims;
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
-    this.profiles = new ProfileRegistry(deps);
     this.claims = jobClaimsOf(deps.store, { now: deps.now });
+  }
+
+  private get profiles() {
+    return this.deps.profiles;
   }
 
   /**

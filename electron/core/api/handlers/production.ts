@@ -2,7 +2,7 @@
 import type { productionChannels } from '../../../contract/channels/production.js';
 import { StationError } from '../../errors.js';
 import { verifyCard } from '../../issuance/verify-card.js';
-import { PivSession } from '../../piv/session.js';
+import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
@@ -51,21 +51,16 @@ export function productionHandlers({ store, production, requests, profiles, read
     'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
     'card.verify': async ({ readerName, pin }) => {
       readers.assertFree(readerName, `A card is being produced in ${readerName}.`);
-      const transport = await ports.readers.connect(readerName);
-      try {
-        const session = new PivSession(transport);
-        await session.select();
+      return withCardSession(ports.readers, readerName, async (session) => {
         const identity = await session.identify();
-        return await verifyCard({
+        return verifyCard({
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
           supportsMetadata: identity.supportsMetadata,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
-      } finally {
-        await transport.close('reset');
-      }
+      });
     },
   };
 }
