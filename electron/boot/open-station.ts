@@ -17,7 +17,7 @@ import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
-import { anchorPublishing } from '../core/audit/anchor.js';
+import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
@@ -74,6 +74,7 @@ export interface Station {
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
+  if (config.auditAnchor?.file) assertAnchorOutside(config.auditAnchor.file, opts.dataDir);
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
