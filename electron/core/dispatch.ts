@@ -72,6 +72,13 @@ export interface StationCore {
    * @returns the connection id to dispatch on, and `close` to end it
    */
   openIdprsConnection(door: IdprsDoor): { connectionId: string; close(): void };
+  /**
+   * Places a connection in a window (the browser host: its launch), so what
+   * belongs to the window and not to one socket survives a reload: kiosk mode
+   * (workflow/kiosk.ts). A connection placed nowhere is a window of its own
+   * (the Electron shell's connection already is its window's webContents).
+   */
+  joinWindow(connectionId: string, windowId: string): void;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -99,7 +106,7 @@ export function createCore(ports: CorePorts): StationCore {
   };
   const { profiles } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
-  const jobs = new JobRunner({ readers, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
+  const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
   const offLocked = officers.onLocked((connectionId) => emit('session.locked', {}, connectionId));
   const offRequests = requests.onChanged((c) => emit('request.changed', c));
@@ -149,7 +156,7 @@ export function createCore(ports: CorePorts): StationCore {
     production,
     officers,
     requests,
-    audit: new AuditService({ store, signer: ports.auditSigner }),
+    audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
@@ -229,6 +236,9 @@ export function createCore(ports: CorePorts): StationCore {
       const connectionId = `idprs:${door}:${randomUUID()}`;
       idprsConnections.set(connectionId, door);
       return { connectionId, close: () => void idprsConnections.delete(connectionId) };
+    },
+    joinWindow(connectionId, windowId) {
+      kiosks.joinWindow(connectionId, windowId);
     },
     async close() {
       timers.forEach((t) => clearInterval(t));

@@ -4,7 +4,9 @@
  * dispatch (DESIGN.md "host/"). A connection is accepted only with the
  * per-launch token and the host's own Origin; each connection hears the core
  * events the core lets it hear (StationCore.subscribe: none before an officer
- * logs in on it).
+ * logs in on it). Every connection of one launch belongs to one window for the
+ * core (StationCore.joinWindow): a page reload opens a new socket, but a kiosk
+ * stays a kiosk.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +65,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  /** This launch, as the core's window: only pages holding this launch's token connect. */
+  const windowId = `launch:${randomUUID()}`;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -78,6 +82,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   wss.on('connection', (ws: WebSocket) => {
     // One random id per connection: the officer who logs in on it is bound to it alone.
     const connectionId = `ws:${randomUUID()}`;
+    opts.core.joinWindow(connectionId, windowId);
     // The events this connection may hear (the core decides: nothing before an officer logs in on it).
     const unsubscribe = opts.core.subscribe(connectionId, (event, payload) => {
       const message: BridgeEventMessage = { event, payload };

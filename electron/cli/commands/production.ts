@@ -4,12 +4,12 @@
  * job; the command follows its `job.event`s until it ends, then shows the
  * job and takes its one-time secrets (PUK, generated PIN) once.
  */
-import { writeFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { AlgorithmOption, parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { ChannelInput, EventPayload, JobDetail, VerificationReport } from '../../contract/station-api.js';
 import { capabilityLines, retryCountsSentence } from '../../contract/card-capabilities.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -105,7 +105,7 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
   if (done && mailerFile) {
     const { pdf } = await ctx.call('jobs.pinMailer', { jobId });
     if (pdf) {
-      writeFileSync(mailerFile, Buffer.from(pdf, 'base64'), { mode: 0o600 });
+      writeFileAtomic(mailerFile, Buffer.from(pdf, 'base64'));
       ctx.say(`PIN mailer written to ${mailerFile} (the PIN is shown nowhere else).`);
     }
   }

@@ -12,7 +12,8 @@ import { jobsRepository, type JobsRepository } from './jobs.js';
 import { officersRepository, type OfficersRepository } from './officers.js';
 import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
 import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
-import { runMigrations } from './migrations.js';
+import { loginThrottleRepository, type LoginThrottleRepository } from './login-throttle.js';
+import { AUDIT_CHAIN_MIGRATION, runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
 import { guard, isSqliteError, type StoreContext } from './sql.js';
@@ -35,6 +36,8 @@ export interface StationStore {
   requests: CardRequestsRepository;
   /** Administered card profiles (migration 7); read and changed through electron/core/profiles/registry.ts. */
   cardProfiles: CardProfilesRepository;
+  /** Failed officer logins per username (migration 11); the rules are in electron/core/workflow/login-throttle.ts. */
+  loginThrottle: LoginThrottleRepository;
 }
 
 /** Options for {@link openStore}. */
@@ -50,7 +53,7 @@ export interface StoreOptions {
  */
 export function openStore(db: Database, options: StoreOptions = {}): StationStore {
   const clock = options.now ?? (() => new Date());
-  runMigrations(db, undefined, clock);
+  const applied = runMigrations(db, undefined, clock);
   const ctx: StoreContext = { db, now: () => clock().toISOString() };
   return {
     db,
@@ -69,9 +72,10 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     certificates: certificatesRepository(ctx),
     escrow: escrowRepository(ctx),
     sequences: sequencesRepository(ctx),
-    audit: auditRepository(ctx),
+    audit: auditRepository(ctx, { upgradingToChain: applied.includes(AUDIT_CHAIN_MIGRATION) }),
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
     cardProfiles: cardProfilesRepository(ctx),
+    loginThrottle: loginThrottleRepository(ctx),
   };
 }
