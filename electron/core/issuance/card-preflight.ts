@@ -2,17 +2,19 @@
  * What no fallback can replace, checked before anything is written (issue 9
  * §1, DESIGN.md "The seams"): a way to change the management key (or the card
  * cannot be locked), key generation for every algorithm the profile asks for
- * (where the card lists its algorithms), and room for every certificate the
- * profile writes. Each refusal is a sentence for the officer naming what the
+ * (where the card lists its algorithms), room for every certificate the
+ * profile writes, and the transport PIN and PUK the PIN and PUK steps start from. Each refusal is a sentence for the officer naming what the
  * card lacks; every other difference between cards has a fallback.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { KEY_ALG_ID, KEY_ALGORITHM_NAMES, OBJECT_MIN_CAPACITY, SLOT_CERT_OBJECT, type KeyAlgorithm } from '../piv/constants.js';
+import { FactoryDefaults, KEY_ALG_ID, KEY_ALGORITHM_NAMES, KeyRef, OBJECT_MIN_CAPACITY, SLOT_CERT_OBJECT, type KeyAlgorithm } from '../piv/constants.js';
 import { algorithmName } from '../piv/capabilities.js';
 import { certContainerLength } from '../piv/objects/cert-container.js';
 import type { CardPublicKey } from '../piv/public-key.js';
 import type { CardIdentity } from '../piv/session.js';
-import { StationError } from '../errors.js';
+import { isStationError, StationError } from '../errors.js';
+import type { KeyMetadata } from '../piv/metadata.js';
+import { attempted, escrowedPuk, PIN_STEP, PUK_STEP } from './card-secrets.js';
 import type { StepContext } from './job-types.js';
 import { issueRequestFor, SLOT_NAMES } from './steps/slot-steps.js';
 
@@ -109,6 +111,68 @@ async function checkRoom(ctx: StepContext): Promise<void> {
   }
 }
 
+/** The station stops before the last try of a PIN: spending it could block the card. */
+const LAST_TRY = 1;
+
+/** GET METADATA of a PIN or PUK where the card has it; null when it does not say (absent, refused, malformed). */
+async function referenceMetadata(ctx: StepContext, ref: number): Promise<KeyMetadata | null> {
+  if (ctx.identity.capabilities.extensions.getMetadata !== 'yes') return null;
+  try {
+    return await ctx.session.getMetadata(ref);
+  } catch (e) {
+    if (isStationError(e, 'UNSUPPORTED', 'BAD_DATA', 'SW', 'CONDITIONS', 'SECURITY_STATUS', 'MALFORMED_RESPONSE')) return null;
+    throw e;
+  }
+}
+
+/** The refusal for a card whose PIN or PUK is not the transport value the production starts from. */
+function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft?: number): StationError {
+  return incapable(
+    `This card's ${which} is not the factory ${which} the station starts from (${why}), so the station cannot set the cardholder's ${which}: reset the card to its factory state, or use another card.`,
+    which === 'PIN' ? 'transportPin' : 'transportPuk',
+    retriesLeft === undefined ? {} : { retriesLeft },
+  );
+}
+
+/**
+ * Proves that the card still holds the transport PIN and PUK the PIN and PUK
+ * steps change (CHANGE REFERENCE DATA needs the current value, SP 800-73-4
+ * Part 2 §3.2.2), before anything is written. Not asked when the job already
+ * changed them (a retry), nor when a card of ours is taken over (the escrowed
+ * PUK puts both back).
+ * - PIN: the "default" flag of GET METADATA 80 where the card reports it (no
+ *   try spent); else the tries left (VERIFY without data, read by identify):
+ *   one or none left is refused without trying; else one VERIFY with the
+ *   transport PIN, which the production would send next anyway.
+ * - PUK: the "default" flag and tries left of GET METADATA 81 where the card
+ *   reports them; a card that does not say is proven by the PUK step itself
+ *   (no standard command reads a PUK's state without spending a try).
+ * @throws StationError CARD_INCAPABLE {missing: transportPin | transportPuk, retriesLeft?}
+ */
+async function checkTransportSecrets(ctx: StepContext): Promise<void> {
+  if (ctx.foreignCard && escrowedPuk(ctx, ctx.foreignCard.id)) return;
+  if (!attempted(ctx, PUK_STEP)) {
+    const puk = await referenceMetadata(ctx, KeyRef.PUK);
+    if (puk?.retries?.remaining === 0) throw notTransport('PUK', 'it is blocked', 0);
+    if (puk?.isDefault === false) throw notTransport('PUK', 'the card says it was changed');
+  }
+  if (attempted(ctx, PIN_STEP)) return;
+  const pin = await referenceMetadata(ctx, KeyRef.PIN);
+  if (pin?.isDefault === false) throw notTransport('PIN', 'the card says it was changed');
+  if (pin?.isDefault === true && pin.retries?.remaining !== 0) return;
+  const left = pin?.retries?.remaining ?? ctx.identity.pinTriesLeft;
+  if (left !== undefined && left <= LAST_TRY) {
+    throw notTransport('PIN', left === 0 ? 'it is blocked' : 'one try is left, which the station does not spend', left);
+  }
+  try {
+    await ctx.session.verifyPin(FactoryDefaults.PIN);
+  } catch (e) {
+    if (isStationError(e, 'WRONG_PIN')) throw notTransport('PIN', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
+    if (isStationError(e, 'PIN_BLOCKED')) throw notTransport('PIN', 'it is blocked', 0);
+    throw e;
+  }
+}
+
 /**
  * Runs every preflight check on the identified card (identify step), before
  * anything is written.
@@ -118,4 +182,5 @@ export async function assertCardCanProduce(ctx: StepContext): Promise<void> {
   checkLock(ctx);
   checkAlgorithms(ctx);
   await checkRoom(ctx);
+  await checkTransportSecrets(ctx);
 }

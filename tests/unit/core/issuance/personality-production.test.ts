@@ -154,6 +154,67 @@ describe('what no fallback replaces is refused before anything is written', () =
   });
 });
 
+describe('a card whose PIN or PUK is not the factory one is refused before anything is written', () => {
+  /** VERIFY C-APDUs that carry a PIN (not the no-data tries query). */
+  const pinVerifies = (sent: string[]) => sent.filter((c) => c.startsWith('00200080') && c.length > 10);
+
+  test('a card that reports the PIN changed (GET METADATA 80 default flag 00, as observed): no try spent', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job).toMatchObject({ status: 'failed', failedStep: 'identify' });
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', retryable: false, details: { missing: 'transportPin' } });
+    expect(out.job.error!.message).toBe(
+      "This card's PIN is not the factory PIN the station starts from (the card says it was changed), so the station cannot set the cardholder's PIN: reset the card to its factory state, or use another card. Nothing was written to the card.",
+    );
+    expect(pinVerifies(sent)).toEqual([]);
+    expect(t.card.snapshot()).toEqual(before);
+    expect(t.station.store.certificates.listByCard(out.card.id)).toEqual([]);
+  });
+
+  test('a card that reports the PUK changed (GET METADATA 81): refused, nothing sent with a PIN or PUK', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    await onTrainingCard(t, (s) => s.changePuk(FactoryDefaults.PUK, '86420975'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPuk' } });
+    expect(out.job.error!.message).toMatch(/^This card's PUK is not the factory PUK the station starts from \(the card says it was changed\)/);
+    expect(sent.filter((c) => c.startsWith('0020') && c.length > 10)).toEqual([]);
+    expect(t.card.snapshot()).toEqual(before);
+  });
+
+  test('a card without metadata: one VERIFY with the factory PIN proves it; a wrong one is refused with the tries left, nothing written', async () => {
+    t = await openTrainingStation({ personality: 'strict-800-73' });
+    await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPin', retriesLeft: 5 } });
+    expect(out.job.error!.message).toContain("This card's PIN is not the factory PIN the station starts from (the card refused it; 5 tries left)");
+    expect(pinVerifies(sent)).toHaveLength(1);
+    // The one VERIFY is the only change: objects, keys, PUK and management key are as they were.
+    expect(t.card.snapshot()).toEqual({ ...before, pin: { ...before.pin, remaining: 5 } });
+  });
+
+  test('a card without metadata with one PIN try left is refused without trying', async () => {
+    t = await openTrainingStation({ personality: 'strict-800-73' });
+    await onTrainingCard(t, async (s) => {
+      for (let i = 0; i < 5; i++) await s.verifyPin('000000').catch(() => undefined);
+    });
+    const before = t.card.snapshot();
+    expect(before.pin.remaining).toBe(1);
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPin', retriesLeft: 1 } });
+    expect(out.job.error!.message).toContain('one try is left, which the station does not spend');
+    expect(pinVerifies(sent)).toEqual([]);
+    expect(t.card.snapshot()).toEqual(before);
+  });
+});
+
 describe('objects the card fixes', () => {
   test('an acceptable Discovery the card refuses to replace is kept as card-defined, covered by the Security Object and read back', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });
