@@ -126,7 +126,7 @@ async function referenceMetadata(ctx: StepContext, ref: number): Promise<KeyMeta
 }
 
 /** The refusal for a card whose PIN or PUK is not the transport value the production starts from. */
-function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft?: number): StationError {
+function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft: number | undefined): StationError {
   return incapable(
     `This card's ${which} is not the factory ${which} the station starts from (${why}), so the station cannot set the cardholder's ${which}: reset the card to its factory state, or use another card.`,
     which === 'PIN' ? 'transportPin' : 'transportPuk',
@@ -139,38 +139,50 @@ function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft?: number): 
  * steps change (CHANGE REFERENCE DATA needs the current value, SP 800-73-4
  * Part 2 §3.2.2), before anything is written. Not asked when the job already
  * changed them (a retry), nor when a card of ours is taken over (the escrowed
- * PUK puts both back).
- * - PIN: the "default" flag of GET METADATA 80 where the card reports it (no
- *   try spent); else the tries left (VERIFY without data, read by identify):
- *   one or none left is refused without trying; else one VERIFY with the
- *   transport PIN, which the production would send next anyway.
- * - PUK: the "default" flag and tries left of GET METADATA 81 where the card
- *   reports them; a card that does not say is proven by the PUK step itself
- *   (no standard command reads a PUK's state without spending a try).
- * @throws StationError CARD_INCAPABLE {missing: transportPin | transportPuk, retriesLeft?}
+ * PUK puts both back). The "default" flag of GET METADATA 80/81 is not taken
+ * as proof either way: an independent card was observed to clear it for good
+ * on any CHANGE REFERENCE DATA or RESET RETRY COUNTER, even back to the
+ * factory value. Its retry counters are used: no try is spent when one or
+ * none is left.
+ * - PIN: one VERIFY with the transport PIN (which the production sends next
+ *   anyway), its tries left read first (GET METADATA 80, else VERIFY without
+ *   data, read by identify).
+ * - PUK: where GET METADATA 81 gives its tries left, CHANGE REFERENCE DATA
+ *   from the transport PUK to itself (a right PUK changes nothing); a card
+ *   that does not say is proven by the PUK step itself (no standard command
+ *   reads a PUK's state without spending a try).
+ * @throws StationError CARD_INCAPABLE {missing: transportPin | transportPuk, retriesLeft}
  */
 async function checkTransportSecrets(ctx: StepContext): Promise<void> {
   if (ctx.foreignCard && escrowedPuk(ctx, ctx.foreignCard.id)) return;
   if (!attempted(ctx, PUK_STEP)) {
-    const puk = await referenceMetadata(ctx, KeyRef.PUK);
-    if (puk?.retries?.remaining === 0) throw notTransport('PUK', 'it is blocked', 0);
-    if (puk?.isDefault === false) throw notTransport('PUK', 'the card says it was changed');
+    const left = (await referenceMetadata(ctx, KeyRef.PUK))?.retries?.remaining;
+    if (left !== undefined) {
+      if (left <= LAST_TRY) throw notTransport('PUK', triesWhy(left), left);
+      try {
+        await ctx.session.changePuk(FactoryDefaults.PUK, FactoryDefaults.PUK);
+      } catch (e) {
+        if (isStationError(e, 'WRONG_PUK')) throw notTransport('PUK', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
+        if (isStationError(e, 'PUK_BLOCKED')) throw notTransport('PUK', triesWhy(0), 0);
+        throw e;
+      }
+    }
   }
   if (attempted(ctx, PIN_STEP)) return;
-  const pin = await referenceMetadata(ctx, KeyRef.PIN);
-  if (pin?.isDefault === false) throw notTransport('PIN', 'the card says it was changed');
-  if (pin?.isDefault === true && pin.retries?.remaining !== 0) return;
-  const left = pin?.retries?.remaining ?? ctx.identity.pinTriesLeft;
-  if (left !== undefined && left <= LAST_TRY) {
-    throw notTransport('PIN', left === 0 ? 'it is blocked' : 'one try is left, which the station does not spend', left);
-  }
+  const left = (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining ?? ctx.identity.pinTriesLeft;
+  if (left !== undefined && left <= LAST_TRY) throw notTransport('PIN', triesWhy(left), left);
   try {
     await ctx.session.verifyPin(FactoryDefaults.PIN);
   } catch (e) {
     if (isStationError(e, 'WRONG_PIN')) throw notTransport('PIN', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
-    if (isStationError(e, 'PIN_BLOCKED')) throw notTransport('PIN', 'it is blocked', 0);
+    if (isStationError(e, 'PIN_BLOCKED')) throw notTransport('PIN', triesWhy(0), 0);
     throw e;
   }
+}
+
+/** Why a PIN or PUK with one try or none left is not tried. */
+function triesWhy(left: number): string {
+  return left === 0 ? 'it is blocked' : 'one try is left, which the station does not spend';
 }
 
 /**

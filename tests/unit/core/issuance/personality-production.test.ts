@@ -158,32 +158,40 @@ describe('a card whose PIN or PUK is not the factory one is refused before anyth
   /** VERIFY C-APDUs that carry a PIN (not the no-data tries query). */
   const pinVerifies = (sent: string[]) => sent.filter((c) => c.startsWith('00200080') && c.length > 10);
 
-  test('a card that reports the PIN changed (GET METADATA 80 default flag 00, as observed): no try spent', async () => {
+  test('a card whose PIN was changed: one VERIFY with the factory PIN, refused with the tries left; nothing else changed', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });
     await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
     const before = t.card.snapshot();
     const sent = recordApdus(t.card);
     const out = await produce(t);
     expect(out.job).toMatchObject({ status: 'failed', failedStep: 'identify' });
-    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', retryable: false, details: { missing: 'transportPin' } });
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', retryable: false, details: { missing: 'transportPin', retriesLeft: 4 } });
     expect(out.job.error!.message).toBe(
-      "This card's PIN is not the factory PIN the station starts from (the card says it was changed), so the station cannot set the cardholder's PIN: reset the card to its factory state, or use another card. Nothing was written to the card.",
+      "This card's PIN is not the factory PIN the station starts from (the card refused it; 4 tries left), so the station cannot set the cardholder's PIN: reset the card to its factory state, or use another card. Nothing was written to the card.",
     );
-    expect(pinVerifies(sent)).toEqual([]);
-    expect(t.card.snapshot()).toEqual(before);
+    expect(pinVerifies(sent)).toHaveLength(1);
+    expect(t.card.snapshot()).toEqual({ ...before, pin: { ...before.pin, remaining: 4 } });
     expect(t.station.store.certificates.listByCard(out.card.id)).toEqual([]);
   });
 
-  test('a card that reports the PUK changed (GET METADATA 81): refused, nothing sent with a PIN or PUK', async () => {
+  test('a card whose PUK was changed (its tries left in GET METADATA 81): CHANGE REFERENCE DATA factory → factory refused, nothing written', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });
     await onTrainingCard(t, (s) => s.changePuk(FactoryDefaults.PUK, '86420975'));
     const before = t.card.snapshot();
     const sent = recordApdus(t.card);
     const out = await produce(t);
-    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPuk' } });
-    expect(out.job.error!.message).toMatch(/^This card's PUK is not the factory PUK the station starts from \(the card says it was changed\)/);
-    expect(sent.filter((c) => c.startsWith('0020') && c.length > 10)).toEqual([]);
-    expect(t.card.snapshot()).toEqual(before);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPuk', retriesLeft: 2 } });
+    expect(out.job.error!.message).toMatch(/^This card's PUK is not the factory PUK the station starts from \(the card refused it; 2 tries left\)/);
+    expect(pinVerifies(sent)).toEqual([]);
+    expect(t.card.snapshot()).toEqual({ ...before, puk: { ...before.puk, remaining: 2 } });
+  });
+
+  test('a metadata "default" flag cleared although PIN and PUK are the factory ones (observed after RESET RETRY COUNTER) is no refusal', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    const observed: Record<string, string> = { '00F7008000': '050100060205059000', '00F7008100': '050100060203039000' };
+    alterAnswers(t.card, (c) => observed[toHex(c)]);
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
   });
 
   test('a card without metadata: one VERIFY with the factory PIN proves it; a wrong one is refused with the tries left, nothing written', async () => {
