@@ -194,6 +194,14 @@ describe('a card whose PIN or PUK is not the factory one is refused before anyth
     expect(out.job.status, out.job.error?.message).toBe('done');
   });
 
+  test('a 9B metadata "default" flag cleared although the factory key is back (observed after a recycle) still lets the transport key be tried', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    alterAnswers(t.card, (c) => (toHex(c) === '00F7009B00' ? '01010305010002020101030100' + '9000' : undefined));
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
+    expect(out.steps.find((s) => s.name === 'authenticate')?.data).toMatchObject({ with: 'transport', algorithm: 'TDEA' });
+  });
+
   test('a card without metadata: one VERIFY with the factory PIN proves it; a wrong one is refused with the tries left, nothing written', async () => {
     t = await openTrainingStation({ personality: 'strict-800-73' });
     await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
