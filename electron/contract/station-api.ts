@@ -9,6 +9,8 @@
  */
 import { z } from 'zod';
 import { CardProfileFields, ProfilePatchInput } from './card-profile.js';
+import { PIN_FORMAT_SENTENCE, isPinFormat } from './pin-rules.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT, ROLES } from './officer-rules.js';
 
 // ---------- shared shapes ----------
 
@@ -22,7 +24,7 @@ export type ApiError = z.infer<typeof ErrorShape>;
 
 const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'not an id');
 const ReaderName = z.string().min(1).max(128);
-const Pin = z.string().regex(/^\d{6,8}$/, 'The PIN must be 6 to 8 digits.');
+const Pin = z.string().refine(isPinFormat, PIN_FORMAT_SENTENCE);
 const Affiliation = z.enum(['employee', 'contractor', 'visitor']);
 
 /** What the station recognizes about the card in a reader. */
@@ -115,11 +117,11 @@ export type JobDetail = z.infer<typeof JobDetail>;
 
 // ---------- workflow shapes (issue 4) ----------
 
-export const RoleShape = z.enum(['registration', 'approver', 'production', 'security', 'auditor', 'admin']);
+export const RoleShape = z.enum(ROLES);
 const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
 const DisplayName = z.string().trim().min(1).max(80);
-/** Officer passwords: at least 12 characters (NIST SP 800-63B §5.1.1.2 allows long passphrases; no composition rules). */
-const Password = z.string().min(12, 'The password must have at least 12 characters.').max(256);
+/** Officer passwords (officer-rules.ts: the length rule, NIST SP 800-63B §5.1.1.2). */
+const Password = z.string().min(MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT).max(MAX_PASSWORD_LENGTH);
 
 export const OfficerShape = z.object({
   id: z.string(),
@@ -140,8 +142,14 @@ export const CardRequestShape = z.object({
   profile: Affiliation,
   state: RequestStateShape,
   source: z.enum(['desk', 'kiosk', 'idprs']),
+  /** Username of the officer who requested the card (null: kiosk, IDPRS). */
   requestedBy: z.string().nullable(),
+  /** The requesting officer's id (separation of duties compares ids, never names). */
+  requesterId: z.string().nullable(),
+  /** Username of the approver who decided (null: undecided, or approved by the station for a profile that needs no approval). */
   decidedBy: z.string().nullable(),
+  /** The deciding approver's id. */
+  approverId: z.string().nullable(),
   decidedAt: z.string().nullable(),
   decisionReason: z.string().nullable(),
   cardId: z.string().nullable(),
@@ -346,7 +354,13 @@ export type PersonsImportView = z.infer<typeof PersonsImportShape>;
 export const channels = {
   'station.info': {
     input: z.object({}).strict(),
-    output: z.object({ version: z.string(), organization: z.string(), training: z.boolean() }),
+    output: z.object({
+      version: z.string(),
+      organization: z.string(),
+      training: z.boolean(),
+      /** The agency's separation-of-duties settings (electron/contract/duties.ts), so the screens offer only what the core accepts. */
+      separationOfDuties: z.object({ producerDiffersFromRequester: z.boolean() }),
+    }),
   },
   'readers.list': { input: z.object({}).strict(), output: z.array(Reader) },
   'persons.search': {
@@ -407,9 +421,15 @@ export const channels = {
       .strict(),
     output: OfficerShape,
   },
+  /**
+   * Links an officer to their own person record (or unlinks: null), so
+   * separation of duties knows whose cards are their own. Administrators
+   * only; never one's own link.
+   */
+  'officers.link': { input: z.object({ officerId: Id, personId: Id.nullable() }).strict(), output: OfficerShape },
   // ---------- card requests (issue 4) ----------
   'requests.create': { input: z.object({ personId: Id, profile: Affiliation }).strict(), output: CardRequestShape },
-  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional() }).strict(), output: z.array(CardRequestShape) },
+  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional(), personId: Id.optional() }).strict(), output: z.array(CardRequestShape) },
   'requests.get': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
   'requests.approve': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
   'requests.reject': { input: z.object({ requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: CardRequestShape },
@@ -600,6 +620,7 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
   'card.verify': ['production', 'security'],
   'officers.list': ['admin'],
   'officers.add': ['admin'],
+  'officers.link': ['admin'],
   'requests.create': ['registration'],
   'requests.list': ['registration', 'approver', 'production', 'auditor'],
   'requests.get': ['registration', 'approver', 'production', 'auditor'],
@@ -641,4 +662,36 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
  * officer's activity, so an unattended window still locks.
  */
 export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list']);
+
+/**
+ * Channels that only read: they change no record of the store (an export is
+ * audited as read). Every other channel changes state and goes through the
+ * core's rule book; the model-based tests cover each of them.
+ */
+export const QUERY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'station.info',
+  'readers.list',
+  'persons.search',
+  'persons.get',
+  'persons.list',
+  'profiles.list',
+  'profiles.get',
+  'jobs.list',
+  'jobs.get',
+  'card.verify',
+  'auth.status',
+  'officers.list',
+  'requests.list',
+  'requests.get',
+  'batches.list',
+  'batches.get',
+  'batches.parseCsv',
+  'audit.list',
+  'audit.export',
+  'cards.list',
+  'cards.get',
+  'crl.get',
+  'kiosk.status',
+  'outbox.list',
+]);
 
