@@ -25,6 +25,11 @@ const CARD_FIELDS = {
   mgmtKeyVersion: z.number().int().min(0).nullable(),
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
+  requestedBy: z.string().min(1).nullable(),
+  approvedBy: z.string().min(1).nullable(),
+  producedBy: z.string().min(1).nullable(),
+  lifecycleBy: z.string().min(1).nullable(),
+  suspendedFrom: z.enum(['produced', 'active']).nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -36,7 +41,9 @@ const NEW_CARD = z.object({
   mgmtKeyVersion: CARD_FIELDS.mgmtKeyVersion.default(null),
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
-});
+  requestedBy: CARD_FIELDS.requestedBy.default(null),
+  approvedBy: CARD_FIELDS.approvedBy.default(null),
+}).omit({ producedBy: true, lifecycleBy: true, suspendedFrom: true });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
 const CARD_PATCH = z.object(CARD_FIELDS).partial().strict();
@@ -57,6 +64,11 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyVersion: 'mgmt_key_version',
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
+  requestedBy: 'requested_by',
+  approvedBy: 'approved_by',
+  producedBy: 'produced_by',
+  lifecycleBy: 'lifecycle_by',
+  suspendedFrom: 'suspended_from',
 };
 
 interface CardRow {
@@ -75,6 +87,11 @@ interface CardRow {
   mgmt_key_version: number | null;
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
+  requested_by: string | null;
+  approved_by: string | null;
+  produced_by: string | null;
+  lifecycle_by: string | null;
+  suspended_from: 'produced' | 'active' | null;
   created_at: string;
   updated_at: string;
 }
@@ -96,6 +113,11 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyVersion: row.mgmt_key_version,
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
+    requestedBy: row.requested_by,
+    approvedBy: row.approved_by,
+    producedBy: row.produced_by,
+    lifecycleBy: row.lifecycle_by,
+    suspendedFrom: row.suspended_from,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -125,9 +147,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, requested_by, approved_by, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @requestedBy, @approvedBy, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');

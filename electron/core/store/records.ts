@@ -94,6 +94,16 @@ export interface CardRecord {
   mgmtKeyState: MgmtKeyState;
   /** Card number (8 digits) assigned on approval from the `card.number` sequence; null for cards produced without a request. */
   cardNumber: string | null;
+  /** Officer id of the requester (null: a kiosk or IDPRS request, or a card made before issue 10). */
+  requestedBy: string | null;
+  /** Officer id of the approver (null: its profile needed no approval). */
+  approvedBy: string | null;
+  /** Officer id of the officer whose call ran its (last) production. */
+  producedBy: string | null;
+  /** Officer id of the officer of its last lifecycle operation. */
+  lifecycleBy: string | null;
+  /** The status a suspension interrupted (resume restores it); null unless suspended. */
+  suspendedFrom: 'produced' | 'active' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -117,6 +127,9 @@ export interface NewCard {
   mgmtKeyState?: MgmtKeyState;
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
+  /** Officer ids of the requester and approver; default null. */
+  requestedBy?: string | null;
+  approvedBy?: string | null;
 }
 
 export interface JobRecord {
