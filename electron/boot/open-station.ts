@@ -20,6 +20,9 @@ import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-sign
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { RuleBook } from '../core/policy/rule-book.js';
+import { readersForStation } from '../core/policy/training-reader.js';
+import type { ScryptParams } from '../core/workflow/officers-password.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -35,6 +38,8 @@ export interface OpenStationOptions {
   readers?: ReaderProvider;
   /** Clock (tests). */
   now?: () => Date;
+  /** scrypt cost of officer passwords (tests lower it; default: officers-password.ts). */
+  scrypt?: ScryptParams;
 }
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
@@ -51,6 +56,8 @@ export interface Station {
   readonly requests: RequestService;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
+  /** The rule book every service asks (state machines, roles, separation of duties). */
+  readonly rules: RuleBook;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
@@ -72,7 +79,8 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const auditSigner = attachAuditSigner(store, keyring.box);
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
-  const readerProvider: ReaderProvider = {
+  // Every service connects through it: on a real station the training reader is neither listed nor opened.
+  const readerProvider: ReaderProvider = readersForStation({
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
     watch: (onChange) => {
@@ -88,7 +96,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       };
     },
     close: async () => {},
-  };
+  }, keyring.training);
   // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
   // two would open two PC/SC monitors, and the one not kept would keep the process alive.
   let opening: Promise<ReaderProvider> | undefined;
@@ -113,10 +121,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
-  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, now: opts.now });
+  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now, scrypt: opts.scrypt });
+  const rules = new RuleBook({ store, config });
+  const requests = new RequestService({ store, config, keyring, production, rules, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, rules, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -127,10 +136,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     officers,
     requests,
     lifecycle,
+    rules,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({ store, production, officers, requests, lifecycle, rules, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
       return core;
     },
     async close() {

@@ -33,8 +33,10 @@ import { guidToUuid } from './issuance/steps/chuid-step.js';
 import { isJobRunning } from './issuance/engine.js';
 import { ProfileRegistry, type ProfileEntry } from './workflow/profile-registry.js';
 import type { OfficerService } from './workflow/officers.js';
-import { NEEDS_APPROVAL_SENTENCE, type RequestService } from './workflow/requests.js';
-import { actorOf, assertMayProduceFor, authorizeChannel } from './workflow/authorization.js';
+import type { RequestService } from './workflow/requests.js';
+import { actorOf, authorizeChannel } from './workflow/authorization.js';
+import { RuleBook } from './policy/rule-book.js';
+import { readersForStation } from './policy/training-reader.js';
 import type { Caller } from './workflow/types.js';
 import { CHANNEL_ROLES } from '../contract/station-api.js';
 import { BACKGROUND_CHANNELS } from '../contract/station-api.js';
@@ -42,7 +44,7 @@ import { AuditService } from './audit/service.js';
 import type { AuditHeadSigner } from './audit/head-signer.js';
 import { BatchService, type BatchActor } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
-import type { LifecycleService, LifecycleActor } from './lifecycle/service.js';
+import type { LifecycleService } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
 import { editPerson } from './workflow/person-edit.js';
 import { importPersons } from './workflow/person-import.js';
@@ -61,6 +63,8 @@ export interface CorePorts {
   version: string;
   /** Card lifecycle (revoke, suspend, resume, activate, unlock, reissue, recycle, CRL); without it those channels answer UNSUPPORTED. */
   lifecycle?: LifecycleService;
+  /** The rule book the services ask (default: one over the store and config). */
+  rules?: RuleBook;
   /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
   auditSigner?: AuditHeadSigner;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
@@ -80,6 +84,8 @@ export interface StationCore {
    * undefined for events every connection receives.
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
+  /** Waits until no production job, card probe or batch work the core started is under way (tests; shutdown). */
+  idle(): Promise<void>;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -108,8 +114,11 @@ type Handlers = { [C in Channel]: (input: z.infer<(typeof channels)[C]['input']>
 export const LOCAL_CONNECTION = 'local';
 
 /** Builds the core over its ports. */
-export function createCore(ports: CorePorts): StationCore {
+export function createCore(corePorts: CorePorts): StationCore {
+  // On a real station the training reader is neither listed nor opened (finding 9), whatever readers a face passes.
+  const ports: CorePorts = { ...corePorts, readers: readersForStation(corePorts.readers, corePorts.training) };
   const { store, production, officers, requests } = ports;
+  const rules = ports.rules ?? new RuleBook({ store, config: ports.config });
   const audit = new AuditService({ store, signer: ports.auditSigner });
   const kiosks = new KioskService({ store, config: ports.config, officers, requests, now: ports.now });
   const outbox = new OutboxService({ store });
@@ -247,6 +256,7 @@ export function createCore(ports: CorePorts): StationCore {
     isReaderBusy: (name) => busyReaders.has(name),
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
+    productionRefusal: (requestId, actor) => requests.productionRefusal(requestId, actor.officerId, 'batches.start'),
   });
   // Batches left running by a stopped station resume watching the readers.
   const batchesOpened = batches.open().catch(() => {});
@@ -280,7 +290,6 @@ export function createCore(ports: CorePorts): StationCore {
     if (!ports.lifecycle) throw new StationError('UNSUPPORTED', 'Card lifecycle operations are not available on this station.');
     return ports.lifecycle;
   };
-  const lifecycleActor = (ctx: CallContext): LifecycleActor => ({ username: officerOf(ctx).username });
   /** A desk operation on the card in `readerName`: never while a job or a probe holds that reader. */
   async function atDesk<T>(readerName: string, work: () => Promise<T>): Promise<T> {
     if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
@@ -362,7 +371,7 @@ export function createCore(ports: CorePorts): StationCore {
     'audit.list': async (input) => audit.list(input),
     'audit.export': async ({ format, ...filter }, ctx) => audit.export(filter, format, officerOf(ctx).username),
     'audit.verify': async ({ sign }) => audit.verify({ sign }),
-    'station.info': async () => ({ version: ports.version, organization: ports.config.organization, training: ports.training }),
+    'station.info': async () => ({ version: ports.version, organization: ports.config.organization, training: ports.training, separationOfDuties: rules.settings }),
     'readers.list': async () => refreshReaders(),
     'persons.search': async ({ query, limit }) => store.persons.search(query, limit ?? 50).map(personOut),
     'persons.get': async ({ id }) => {
@@ -379,15 +388,9 @@ export function createCore(ports: CorePorts): StationCore {
     'profiles.get': async ({ id }) => profileOut(profiles.get(id)),
     'profiles.update': async ({ id, patch }, ctx) => profileOut(profiles.update(id, patch, officerOf(ctx).username).entry),
     'production.start': async (input, ctx) => {
-      // Direct production (issue 2) is for profiles without approval; others go through a request.
-      const person = store.persons.get(input.personId);
-      if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
-      assertMayProduceFor(officerOf(ctx), person.id);
-      if (profiles.profile(input.profile ?? person.affiliation).approvalRequired) {
-        throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
-      }
       if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
-      const job = production.createJob(input);
+      // Direct issue: the same request record as a desk request, under the same approval policy (the rule book decides).
+      const job = requests.issueDirect(input, ctx.caller);
       launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener), officerOf(ctx).username);
       return { jobId: job.id };
     },
@@ -398,12 +401,11 @@ export function createCore(ports: CorePorts): StationCore {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
-      assertMayProduceFor(officerOf(ctx), job.personId);
       if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
       if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
-      requests.jobStarted(jobId);
+      requests.retryJob(jobId, ctx.caller);
       launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobListener), officerOf(ctx).username);
       return { jobId };
     },
@@ -421,6 +423,8 @@ export function createCore(ports: CorePorts): StationCore {
       await runningJobs.get(jobId);
       const held = oneTimeSecrets.get(jobId);
       if (!held) return {};
+      const card = store.cards.get(store.jobs.get(jobId)?.cardId ?? '');
+      if (card) rules.takeSecrets(card, ctx.caller);
       // Another officer's screen must not take (and so destroy) the secrets the producing officer is about to show.
       if (held.owner !== undefined && held.owner !== officerOf(ctx).username) {
         throw new StationError('FORBIDDEN', 'Only the officer who ran this production can see its one-time PIN and PUK.', { rule: 'secretsOwner' });
@@ -459,8 +463,9 @@ export function createCore(ports: CorePorts): StationCore {
     },
     'officers.list': async () => officers.list(),
     'officers.add': async (input, { caller }) => officers.add({ ...input, personId: input.personId ?? null }, caller),
+    'officers.link': async ({ officerId, personId }, { caller }) => officers.link(officerId, personId, caller),
     'requests.create': async (input, { caller }) => requests.create(input, caller),
-    'requests.list': async ({ state }) => requests.list({ states: state }),
+    'requests.list': async ({ state, personId }) => requests.list({ states: state, personId }),
     'requests.get': async ({ requestId }) => requests.show(requestId),
     'requests.approve': async ({ requestId }, { caller }) => requests.approve(requestId, caller),
     'requests.reject': async ({ requestId, reason }, { caller }) => requests.reject(requestId, reason, caller),
@@ -482,15 +487,15 @@ export function createCore(ports: CorePorts): StationCore {
     'batches.parseCsv': async ({ csv }, ctx) => batches.checkCsv(csv, batchActor(ctx)),
     'cards.list': async ({ status, personId }) => lifecycleOf().list({ status, personId }),
     'cards.get': async ({ card }) => lifecycleOf().get(card),
-    'cards.revoke': async ({ card, reason }, ctx) => lifecycleOf().revoke(card, reason, lifecycleActor(ctx)),
-    'cards.suspend': async ({ card }, ctx) => lifecycleOf().suspend(card, lifecycleActor(ctx)),
-    'cards.resume': async ({ card }, ctx) => lifecycleOf().resume(card, lifecycleActor(ctx)),
-    'cards.activate': async ({ readerName, pin, card }, ctx) => atDesk(readerName, () => lifecycleOf().activate(readerName, pin, lifecycleActor(ctx), card)),
-    'cards.unlock': async ({ readerName, newPin, card }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, lifecycleActor(ctx), card)),
-    'cards.recycle': async ({ readerName, card }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, lifecycleActor(ctx), card)),
+    'cards.revoke': async ({ card, reason }, ctx) => lifecycleOf().revoke(card, reason, ctx.caller),
+    'cards.suspend': async ({ card }, ctx) => lifecycleOf().suspend(card, ctx.caller),
+    'cards.resume': async ({ card }, ctx) => lifecycleOf().resume(card, ctx.caller),
+    'cards.activate': async ({ readerName, pin, card }, ctx) => atDesk(readerName, () => lifecycleOf().activate(readerName, pin, ctx.caller, card)),
+    'cards.unlock': async ({ readerName, newPin, card }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, ctx.caller, card)),
+    'cards.recycle': async ({ readerName, card }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, ctx.caller, card)),
     'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
       if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
-      const result = await lifecycleOf().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
+      const result = await lifecycleOf().reissue(card, reason, readerName, pin, ctx.caller);
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
       launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener), officerOf(ctx).username);
       return result;
@@ -553,6 +558,15 @@ export function createCore(ports: CorePorts): StationCore {
       } catch (e) {
         const err = toStationError(e);
         return { ok: false, error: { code: err.code, message: err.message, details: err.details as Record<string, string | number | boolean | null | undefined>, retryable: err.retryable } };
+      }
+    },
+    async idle() {
+      await batchesOpened;
+      for (;;) {
+        const pending = [...runningJobs.values(), ...probes.values()];
+        await Promise.allSettled(pending);
+        await batches.idle();
+        if (runningJobs.size === 0 && probes.size === 0) return;
       }
     },
     on(event, listener) {

@@ -50,7 +50,7 @@ export async function cardCommand(ctx: CliContext, verb: string | undefined, arg
     if (!id) throw new StationError('INVALID_INPUT', `Usage: station card ${verb} CARD`);
     return id;
   };
-  const actor = async (channel: Parameters<CliContext['authorize']>[0]) => ({ username: (await ctx.authorize(channel)).officer.username });
+  const actor = (channel: Parameters<CliContext['authorize']>[0]) => ctx.authorize(channel);
   switch (verb) {
     case 'list': {
       await ctx.authorize('cards.list');

@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { promptHidden } from '../context.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { ROLES, ROLE_LABELS, type Caller } from '../../core/workflow/types.js';
+import { ROLES, ROLE_WORDS, type Caller } from '../../core/workflow/types.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -19,7 +19,7 @@ const RolesOption = z
   .pipe(z.array(z.enum(ROLES, `each role is one of ${ROLES.join(', ')}`)).min(1, 'at least one role'));
 
 /** The help text listing the roles. */
-export const ROLES_HELP = ROLES.map((r) => `    ${r.padEnd(13)} ${ROLE_LABELS[r]}`).join('\n');
+export const ROLES_HELP = ROLES.map((r) => `    ${r.padEnd(13)} ${ROLE_WORDS[r].name}: ${ROLE_WORDS[r].duty}`).join('\n');
 
 /**
  * The new officer's password: STATION_NEW_PASSWORD; for the first officer

@@ -11,9 +11,7 @@ import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
 import { writeFileSync } from 'node:fs';
-import { ProfileRegistry } from '../../core/workflow/profile-registry.js';
-import { assertMayProduceFor } from '../../core/workflow/authorization.js';
-import { NEEDS_APPROVAL_SENTENCE } from '../../core/workflow/requests.js';
+import { RuleBook } from '../../core/policy/rule-book.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -40,6 +38,10 @@ function pinOption(flags: Flags): string | undefined {
  */
 async function writePinMailer(ctx: CliContext, outcome: ProductionOutcome, path: string): Promise<void> {
   const station = await ctx.station();
+  // The rule book's PIN mailer row: never for one's own card.
+  const caller = await ctx.authorize();
+  const rules = new RuleBook(station);
+  rules.assertDuties('card', 'pinMailer', outcome.card.status, caller.officer, rules.cardParties(outcome.card));
   const person = station.store.persons.get(outcome.card.personId);
   const pdf = await renderPinMailer({
     holderName: person ? `${person.givenName} ${person.surname}` : '',
@@ -97,7 +99,7 @@ export function printVerification(report: VerificationLike | undefined): void {
 /**
  * `station produce --request REQ --reader NAME [--pin PIN]`: produces an approved request's card object.
  * `station produce --person ID --reader NAME [--pin PIN] [--algorithm p256|rsa2048] [--profile P]`:
- * direct production (issue 2), only for profiles that need no approval.
+ * direct issue: a request and its production in one (RequestService.issueDirect: the rule book decides).
  */
 export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const station = await ctx.station();
@@ -115,23 +117,19 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
     return report(ctx, outcome, flags);
   }
   const caller = await ctx.authorize('production.start');
-  const person = station.store.persons.get(required('person', flags.person));
-  if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${flags.person}.`);
-  assertMayProduceFor(caller.officer, person.id);
-  if (new ProfileRegistry(station).profile(typeof flags.profile === 'string' ? flags.profile : person.affiliation).approvalRequired) {
-    throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
-  }
   const algorithm = flags.algorithm ? parseOption('--algorithm', AlgorithmOption, flags.algorithm) : undefined;
-  const outcome = await station.production.produce(
-    {
-      personId: required('person', flags.person),
-      readerName: required('reader', flags.reader),
-      pin: pinOption(flags),
-      algorithm,
-      profile: typeof flags.profile === 'string' ? flags.profile : undefined,
-    },
-    progress(ctx),
+  const readerName = required('reader', flags.reader);
+  const pin = pinOption(flags);
+  const job = station.requests.issueDirect(
+    { personId: required('person', flags.person), readerName, pin, algorithm, profile: typeof flags.profile === 'string' ? flags.profile : undefined },
+    caller,
   );
+  let outcome: ProductionOutcome;
+  try {
+    outcome = await station.production.retry(job.id, readerName, pin, progress(ctx));
+  } finally {
+    station.requests.jobSettled(job.id);
+  }
   return report(ctx, outcome, flags);
 }
 
@@ -147,9 +145,7 @@ export async function jobCommand(ctx: CliContext, verb: string | undefined, args
   const jobId = args[0];
   if (!jobId) throw new StationError('INVALID_INPUT', `Usage: station job ${verb ?? 'show'} JOB …`);
   if (verb === 'retry') {
-    const job = station.store.jobs.get(jobId);
-    if (job) assertMayProduceFor(caller.officer, job.personId);
-    station.requests.jobStarted(jobId);
+    station.requests.retryJob(jobId, caller);
     try {
       const outcome = await station.production.retry(jobId, required('reader', flags.reader), pinOption(flags), progress(ctx));
       return await report(ctx, outcome, flags);

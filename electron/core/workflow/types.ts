@@ -4,19 +4,9 @@
  * (HID ActivID CMS, Intercede MyID: registration officer, approver, issuer…).
  */
 
-/** Officer roles. An officer may hold several. */
-export const ROLES = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** What each role is for, for screens and `station officer add --help`. */
-export const ROLE_LABELS: Record<Role, string> = {
-  registration: 'Registration officer: registers persons and requests cards',
-  approver: 'Approver: approves or rejects card requests',
-  production: 'Card production administrator: produces cards, runs batches',
-  security: 'Security officer: revocation, suspension, PIN unlock',
-  auditor: 'Auditor: reads the audit log',
-  admin: 'Administrator: officers and card profiles',
-};
+/** Officer roles and their words: the contract's (electron/contract/officer-rules.ts). */
+export { ROLES, ROLE_WORDS, type Role } from '../../contract/officer-rules.js';
+import type { Role } from '../../contract/officer-rules.js';
 
 /** A station officer (never carries the password hash out of the store). */
 export interface Officer {
@@ -70,14 +60,3 @@ export interface CardRequest {
   createdAt: string;
   updatedAt: string;
 }
-
-/**
- * Separation of duties (the core enforces these; the UI only mirrors them):
- * - an approver cannot approve a request they created, nor one for themselves;
- * - an officer cannot produce a card for themselves.
- */
-export const SEPARATION_OF_DUTIES = {
-  approveOwnRequest: false,
-  approveForSelf: false,
-  produceForSelf: false,
-} as const;
