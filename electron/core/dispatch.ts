@@ -36,7 +36,7 @@ import type { OfficerService } from './workflow/officers.js';
 import type { RequestService } from './workflow/requests.js';
 import { actorOf, authorizeChannel } from './workflow/authorization.js';
 import { RuleBook } from './policy/rule-book.js';
-import { readersForStation } from './policy/training-reader.js';
+import { assertReaderForStation, readersForStation } from './policy/training-reader.js';
 import type { Caller } from './workflow/types.js';
 import { CHANNEL_ROLES } from '../contract/station-api.js';
 import { BACKGROUND_CHANNELS } from '../contract/station-api.js';
@@ -290,9 +290,15 @@ export function createCore(corePorts: CorePorts): StationCore {
     if (!ports.lifecycle) throw new StationError('UNSUPPORTED', 'Card lifecycle operations are not available on this station.');
     return ports.lifecycle;
   };
+  /** The reader may take a production or a desk operation now: no job holds it, and no training reader on a real station. */
+  async function assertReaderReady(readerName: string): Promise<void> {
+    if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+    await assertReaderForStation(corePorts.readers, readerName, ports.training);
+  }
+
   /** A desk operation on the card in `readerName`: never while a job or a probe holds that reader. */
   async function atDesk<T>(readerName: string, work: () => Promise<T>): Promise<T> {
-    if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${readerName}.`);
+    await assertReaderReady(readerName);
     await probes.get(readerName);
     busyReaders.add(readerName);
     try {
@@ -388,7 +394,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     'profiles.get': async ({ id }) => profileOut(profiles.get(id)),
     'profiles.update': async ({ id, patch }, ctx) => profileOut(profiles.update(id, patch, officerOf(ctx).username).entry),
     'production.start': async (input, ctx) => {
-      if (busyReaders.has(input.readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${input.readerName}.`);
+      await assertReaderReady(input.readerName);
       // Direct issue: the same request record as a desk request, under the same approval policy (the rule book decides).
       const job = requests.issueDirect(input, ctx.caller);
       launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobListener), officerOf(ctx).username);
@@ -398,7 +404,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     'jobs.get': async ({ jobId }) => detail(jobId),
     'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
       if (isJobRunning(jobId) || runningJobs.has(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
-      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      await assertReaderReady(readerName);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
       if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
@@ -471,7 +477,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     'requests.reject': async ({ requestId, reason }, { caller }) => requests.reject(requestId, reason, caller),
     'requests.produce': async ({ requestId, readerName, pin }, ctx) => {
       const { caller } = ctx;
-      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      await assertReaderReady(readerName);
       const { job, resumed } = requests.startProduction(requestId, readerName, pin, caller);
       if (resumed && (isJobRunning(job.id) || runningJobs.has(job.id))) throw new StationError('JOB_STATE', 'This job is already running.');
       launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobListener), officerOf(ctx).username);
@@ -494,7 +500,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     'cards.unlock': async ({ readerName, newPin, card }, ctx) => atDesk(readerName, () => lifecycleOf().unlock(readerName, newPin, ctx.caller, card)),
     'cards.recycle': async ({ readerName, card }, ctx) => atDesk(readerName, () => lifecycleOf().recycle(readerName, ctx.caller, card)),
     'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
-      if (busyReaders.has(readerName)) throw new StationError('READER_BUSY', `A card is already being produced in ${readerName}.`);
+      await assertReaderReady(readerName);
       const result = await lifecycleOf().reissue(card, reason, readerName, pin, ctx.caller);
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
       launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobListener), officerOf(ctx).username);

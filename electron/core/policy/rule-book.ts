@@ -129,13 +129,14 @@ export class RuleBook {
 
   /**
    * May `actor` do `operation` on `card` (null: the card object is being
-   * made, `parties` say for whom) through `performer`?
+   * made, `parties` say for whom) through `performer`? Only the rows that
+   * `performer` carries count: from any other status the card's state refuses.
    * @returns the row that applies: its `to` is the card's next status
    * @throws StationError CARD_STATE, FORBIDDEN, NOT_AUTHENTICATED
    */
   card(operation: Operation, card: CardRecord | null, actor: Actor, performer: Performer, parties?: CardParties): Transition<CardStatus> {
     const from = card?.status ?? null;
-    const rows = transitionsFrom(CARD_TRANSITIONS, operation, from).filter((t) => !t.restoresRecorded || t.to === card?.suspendedFrom);
+    const rows = transitionsFrom(CARD_TRANSITIONS, operation, from).filter((t) => t.by.includes(performer) && (!t.restoresRecorded || t.to === card?.suspendedFrom));
     if (rows.length === 0) {
       throw new StationError('CARD_STATE', `This card is ${said(from ?? 'not made yet')}; it cannot be ${DONE_WORDS[operation]}.`, { cardId: card?.id, status: from ?? undefined });
     }
@@ -150,7 +151,7 @@ export class RuleBook {
    */
   request(operation: Operation, request: CardRequest | null, actor: Actor, performer: Performer, parties?: CardParties): Transition<RequestState> {
     const from = request?.state ?? null;
-    const rows = transitionsFrom(REQUEST_TRANSITIONS, operation, from);
+    const rows = transitionsFrom(REQUEST_TRANSITIONS, operation, from).filter((t) => t.by.includes(performer));
     if (rows.length === 0) {
       throw new StationError('REQUEST_STATE', `This request is ${said(from ?? 'not made yet')}; it cannot be ${DONE_WORDS[operation]}.`, { requestId: request?.id, state: from ?? undefined });
     }
@@ -195,9 +196,9 @@ export class RuleBook {
     return new StationError('FORBIDDEN', approvalSentence(reason, this.profiles.profile(profileId).label), { rule: 'approvalRequired', reason, profile: profileId });
   }
 
+  /** The first of `rows` (each carried by `performer`), once the actor may perform it and its duties allow them. */
   private decide<S extends string>(rows: Transition<S>[], operation: Operation, actor: Actor, performer: Performer, parties: CardParties): Transition<S> {
-    const row = rows.find((t) => t.by.includes(performer));
-    if (!row) throw new StationError('FORBIDDEN', 'The station does not allow this here.', { operation, performer });
+    const row = rows[0]!;
     if (performer === 'station' || performer === 'idprs') {
       if (actor.kind !== performer) throw new StationError('FORBIDDEN', 'Only the station itself does this.', { operation, performer });
       return row;
