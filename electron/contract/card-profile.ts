@@ -12,6 +12,9 @@ const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must 
 export const PROFILE_IDS = ['employee', 'contractor', 'visitor'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
+/** A person's affiliation in words (the persons' screens; a profile's own label is administered). */
+export const AFFILIATION_WORDS: Readonly<Record<ProfileId, string>> = { employee: 'Employee', contractor: 'Contractor', visitor: 'Visitor' };
+
 /** The four PIV key slots, in card order (SP 800-73-4 Part 1 Table 4b). */
 export const PROFILE_SLOTS = ['9A', '9C', '9D', '9E'] as const;
 export type ProfileSlot = (typeof PROFILE_SLOTS)[number];

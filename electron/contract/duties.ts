@@ -17,8 +17,9 @@
  *   when the person's last decided request for that profile was rejected.
  */
 import type { CardProfile } from './card-profile.js';
-import { hasAnyRole, type Role } from './officer-rules.js';
+import { rolesPhrase, type Role } from './officer-rules.js';
 import { mayCall } from './access.js';
+import { CHANNEL_ROLES } from './station-api.js';
 import { REQUEST_TRANSITIONS, CARD_TRANSITIONS, transitionsFrom, type DutyParty, type Operation, type Transition } from './state-machines.js';
 
 /** An officer as separation of duties sees them: who they are and whose card would be their own. */
@@ -53,6 +54,11 @@ export function isParty(officer: DutyOfficer, party: DutyParty, parties: CardPar
     case 'approver':
       return parties.approver !== null && parties.approver === officer.id;
   }
+}
+
+/** The parties of a card request as the StationApi shows it (CardRequestShape: ids, never usernames). */
+export function requestParties(r: { personId: string; requesterId: string | null; approverId: string | null; state: string }): CardParties {
+  return { cardholder: r.personId, requester: r.requesterId, approver: r.state === 'rejected' ? null : r.approverId };
 }
 
 /** The first party of row `t` the acting officer is but must not be, or null when separation of duties lets them act. */
@@ -185,13 +191,41 @@ export function approvalSentence(reason: ApprovalReason, profileLabel: string): 
 
 // ---------- direct issue (the Issue card screen) ----------
 
-/** Roles direct issue needs: it requests (registration) and produces (production) in one call. */
-export const DIRECT_ISSUE_ROLES: readonly Role[] = ['registration', 'production'];
+/** The channels whose roles direct issue needs: it requests and produces in one call. */
+export const DIRECT_ISSUE_CHANNELS = ['requests.create', 'production.start'] as const;
+
+/** The refusal of direct issue by the roles of its channels, or null. */
+function directIssueRolesBlock(officer: { roles: readonly Role[] }): { rule: string; sentence: string } | null {
+  const missing = DIRECT_ISSUE_CHANNELS.filter((c) => !mayCall(officer, c));
+  if (missing.length === 0) return null;
+  const roles = missing.flatMap((c) => (Array.isArray(CHANNEL_ROLES[c]) ? (CHANNEL_ROLES[c] as readonly Role[]) : []));
+  return { rule: 'directIssueRoles', sentence: `Issuing a card directly both requests and produces it: that needs ${rolesPhrase(roles)} too.` };
+}
+
+/** The refusal of direct issue by the agency's requester/producer setting, or null. */
+function directIssueSettingBlock(settings: DutySettings): { rule: string; sentence: string } | null {
+  if (!settings.producerDiffersFromRequester) return null;
+  return {
+    rule: 'produceOwnRequest',
+    sentence: "The station's policy needs two officers for every card: a registration officer requests it (Requests screen) and another officer produces it.",
+  };
+}
 
 /**
- * Why `officer` cannot issue a `profile` card to `person` directly (request and
- * production in one call, `production.start`), or null when the core would
- * accept it. The core refuses with the same sentence.
+ * Why `officer` cannot issue cards directly at all, whoever the person (the
+ * Issue card screen offers nothing then): the roles of both channels it
+ * carries (CHANNEL_ROLES of requests.create and production.start), and the
+ * agency's requester/producer setting. Null when they may.
+ */
+export function directIssueOfficerBlock(officer: { roles: readonly Role[] }, settings: DutySettings): { rule: string; sentence: string } | null {
+  return directIssueRolesBlock(officer) ?? directIssueSettingBlock(settings);
+}
+
+/**
+ * Why `officer` cannot issue a `profile` card to `person` directly (request
+ * and production in one call, `production.start`), or null when they may. The
+ * core refuses with exactly this: never for oneself, the roles of both
+ * channels, the approval rule, then the agency's requester/producer setting.
  * @param history the person's requests in the order they were made
  */
 export function directIssueBlock(args: {
@@ -200,20 +234,13 @@ export function directIssueBlock(args: {
   profile: Pick<CardProfile, 'id' | 'label' | 'approvalRequired' | 'affiliations'>;
   history: readonly RequestHistoryEntry[];
   settings: DutySettings;
-}): { rule: string; sentence: string } | null {
+}): { rule: string; sentence: string; reason?: ApprovalReason } | null {
   const { officer, person, profile, settings } = args;
-  const missing = DIRECT_ISSUE_ROLES.filter((r) => !hasAnyRole(officer, [r]));
-  if (missing.length > 0 || !mayCall({ roles: officer.roles }, 'production.start')) {
-    return { rule: 'directIssueRoles', sentence: 'Issuing a card directly needs the Registration officer and Card production administrator roles.' };
-  }
   const self = dutyConflict({ distinct: ['cardholder'] }, officer, { cardholder: person.id, requester: null, approver: null }, settings);
-  if (self) return dutyRefusal('produce', self);
-  if (settings.producerDiffersFromRequester) {
-    return {
-      rule: 'produceOwnRequest',
-      sentence: "The station's policy needs two officers for every card: a registration officer requests it (Requests screen) and another officer produces it.",
-    };
-  }
+  if (self) return dutyRefusal('request', self);
+  const roles = directIssueRolesBlock(officer);
+  if (roles) return roles;
   const reason = approvalReason({ profile, affiliation: person.affiliation, source: 'desk', rejectionStands: rejectionStands(args.history, profile.id) });
-  return reason ? { rule: 'approvalRequired', sentence: approvalSentence(reason, profile.label) } : null;
+  if (reason) return { rule: 'approvalRequired', sentence: approvalSentence(reason, profile.label), reason };
+  return directIssueSettingBlock(settings);
 }

@@ -608,7 +608,8 @@ export const CHANNEL_ROLES: Record<Channel, 'public' | 'officer' | 'kiosk' | rea
   'profiles.list': 'officer',
   'profiles.get': 'officer',
   'profiles.update': ['admin'],
-  'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
+  // Administrators find persons too: they link officers to their own person records.
+  'persons.search': ['registration', 'approver', 'production', 'security', 'auditor', 'admin'],
   'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.add': ['registration'],
   'production.start': ['production'],

@@ -34,7 +34,7 @@ import {
 import {
   DEFAULT_DUTY_SETTINGS,
   approvalReason,
-  approvalSentence,
+  directIssueBlock,
   dutyConflict,
   dutyRefusal,
   rejectionStands,
@@ -191,9 +191,17 @@ export class RuleBook {
     return approvalReason({ profile, affiliation: person.affiliation, source, rejectionStands: rejectionStands(history, profile.id) });
   }
 
-  /** The refusal of a card that needs an approver but is to be issued without one. */
-  approvalRefusal(reason: ApprovalReason, profileId: string): StationError {
-    return new StationError('FORBIDDEN', approvalSentence(reason, this.profiles.profile(profileId).label), { rule: 'approvalRequired', reason, profile: profileId });
+  /**
+   * May `officer` issue a `profileId` card to `person` directly (request and
+   * production in one call)? The contract's directIssueBlock decides, with the
+   * person's request history and the agency's settings: the screens ask it too.
+   * @throws StationError FORBIDDEN (details.rule, details.reason for an approval)
+   */
+  assertDirectIssue(officer: Officer, person: { id: string; affiliation: string }, profileId: string): void {
+    const profile = this.profiles.profile(profileId);
+    const history = this.deps.store.requests.list({ personId: person.id });
+    const block = directIssueBlock({ officer, person, profile, history, settings: this.settings });
+    if (block) throw new StationError('FORBIDDEN', block.sentence, { rule: block.rule, reason: block.reason, profile: profile.id });
   }
 
   /** The first of `rows` (each carried by `performer`), once the actor may perform it and its duties allow them. */

@@ -161,12 +161,10 @@ export class RequestService {
     const profile = new ProfileRegistry(this.deps).profile(input.profile ?? person.affiliation);
     const officer = this.refusedAudited(caller, 'production.start', person.id, null, () => {
       const o = this.rules.officer(caller, 'production.start');
-      // Direct issue requests the card too: the officer needs the requesting role (CHANNEL_ROLES of requests.create).
-      this.rules.officer(caller, 'requests.create');
+      this.rules.assertDirectIssue(o, person, profile.id);
+      // The rows of the state machines the call performs: the request made, and its card produced by the same officer.
       const parties = { cardholder: person.id, requester: o.id, approver: null };
       this.rules.request('request', null, caller, 'production.start', parties);
-      const reason = this.rules.approvalNeeded(person, profile.id, 'desk');
-      if (reason) throw this.rules.approvalRefusal(reason, profile.id);
       this.rules.assertDuties('card', 'produce', 'approved', o, parties);
       return o;
     });

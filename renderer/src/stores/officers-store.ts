@@ -1,6 +1,7 @@
 /**
- * Officers store (administrator): the station's officers and adding one.
- * The new officer's password goes straight to the core and is not kept.
+ * Officers store (administrator): the station's officers, adding one, and
+ * linking an officer to their own person record (separation of duties reads
+ * the link). The new officer's password goes straight to the core and is not kept.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, OfficerView } from '../../../electron/contract/station-api';
@@ -15,6 +16,10 @@ export interface OfficersState {
   loadList(): Promise<void>;
   /** `officers.add`. @returns the officer, or null when refused (`addError` says why). */
   add(input: ChannelInput<'officers.add'>): Promise<OfficerView | null>;
+  /** Sentence of the last failed link, or null. */
+  linkError: string | null;
+  /** `officers.link` (personId null: unlink). @returns whether it worked (else `linkError` says why). */
+  link(officerId: string, personId: string | null): Promise<boolean>;
 }
 
 export type OfficersStore = StoreApi<OfficersState>;
@@ -25,6 +30,7 @@ export function createOfficersStore(api: StationApi): OfficersStore {
     list: [],
     listError: null,
     addError: null,
+    linkError: null,
     async loadList() {
       try {
         set({ list: await api.call('officers.list', {}), listError: null });
@@ -41,6 +47,17 @@ export function createOfficersStore(api: StationApi): OfficersStore {
       } catch (e) {
         set({ addError: errorSentence(e) });
         return null;
+      }
+    },
+    async link(officerId, personId) {
+      set({ linkError: null });
+      try {
+        await api.call('officers.link', { officerId, personId });
+        await get().loadList();
+        return true;
+      } catch (e) {
+        set({ linkError: errorSentence(e) });
+        return false;
       }
     },
   }));

@@ -57,8 +57,9 @@ function inputOf(op: CardOperation, cardId: string): Record<string, unknown> {
 }
 
 /** Every (operation, status, recorded) case: suspended cards once per status their suspension may have recorded. */
-const CASES = CARD_OPERATIONS.flatMap((op) =>
-  CARD_STATUSES.flatMap((status) => (status === 'suspended' ? (['produced', 'active'] as const).map((recorded) => ({ op, status, recorded })) : [{ op, status, recorded: null }])),
+type Case = { op: CardOperation; status: CardStatus; recorded: 'produced' | 'active' | null };
+const CASES: Case[] = CARD_OPERATIONS.flatMap((op) =>
+  CARD_STATUSES.flatMap((status): Case[] => (status === 'suspended' ? [{ op, status, recorded: 'produced' }, { op, status, recorded: 'active' }] : [{ op, status, recorded: null }])),
 );
 
 describe('card state machine, row by row, through the dispatcher', () => {

@@ -164,7 +164,7 @@ describe('request → approval → card object', () => {
     // Direct issue requests the card too: a production officer without the registration role cannot.
     expect(await w.call('producer', 'production.start', { personId, readerName: w.t.readerName, pin: PIN })).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', details: { roles: 'registration' } },
+      error: { code: 'FORBIDDEN', details: { rule: 'directIssueRoles' } },
     });
     // Nor may an officer issue directly for themselves, even where no approval is needed.
     const selfVisitor = w.t.station.store.persons.get(w.selfPerson)!;
