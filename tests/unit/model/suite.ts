@@ -29,10 +29,15 @@ const officersArb = fc.array(
   { minLength: 2, maxLength: 4 },
 );
 
-/** Registers the seeded suite `name` with `runs` sequences from `seed` (MODEL_RUNS / MODEL_SEED override). */
+/**
+ * Registers the seeded suite `name` with `runs` sequences from `seed`.
+ * MODEL_RUNS sets the number of sequences; MODEL_SEED_OFFSET shifts the seed
+ * (`npm run test:model` shifts it by the date); MODEL_SEED sets it exactly
+ * (to replay a failure: the test's name and fast-check's report give it).
+ */
 export function modelSuite(name: string, seed: number, runs: number): void {
   const numRuns = Number(process.env.MODEL_RUNS ?? runs);
-  const theSeed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED) : seed;
+  const theSeed = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED) : seed + Number(process.env.MODEL_SEED_OFFSET ?? 0);
   let template: ModelTemplate;
   beforeAll(async () => {
     template = await buildTemplate();
