@@ -10,6 +10,7 @@ import { attachToVpcd, VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '../../../nat
 import { StationError } from '../../core/errors.js';
 import { produceCommand } from './production.js';
 import { randomBytes } from 'node:crypto';
+import type { Caller } from '../../core/workflow/types.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -29,25 +30,33 @@ async function waitForCard(list: () => Promise<{ name: string; cardPresent: bool
 }
 
 /**
- * On a new training station with no officer yet, the demo creates a one-off
- * officer (administrator, registration and production roles) with a random
- * password it never shows, and runs as that officer. A station with officers
- * needs `--as` like every other command.
+ * On a new training station with no officer yet, the demo creates two
+ * one-off officers with random passwords it never shows, as separation of
+ * duties needs two people for every card: "demo.registrar" requests the
+ * card, "demo" (administrator, production) produces it and runs the rest of
+ * the command.
+ * @returns the registrar as a caller
+ * @throws StationError NOT_AUTHENTICATED when the station has officers (then `--as` is needed like for every other command)
  */
-async function demoOfficer(ctx: CliContext): Promise<void> {
+async function demoOfficers(ctx: CliContext): Promise<Caller> {
   const station = await ctx.station();
   if (!station.keyring.training || !station.officers.isFirstRun()) {
     throw new StationError('NOT_AUTHENTICATED', 'This station has officers: run the demo with --as USERNAME (password from STATION_PASSWORD).');
   }
   const password = randomBytes(24).toString('base64url');
-  await station.officers.add({ username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'registration', 'production'] }, { kind: 'anonymous' });
+  const admin = await station.officers.add({ username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'production'] }, { kind: 'anonymous' });
+  const registrar = await station.officers.add(
+    { username: 'demo.registrar', displayName: 'Demo registrar', password: randomBytes(24).toString('base64url'), roles: ['registration'] },
+    { kind: 'officer', officer: admin, sessionId: 'demo' },
+  );
   await ctx.loginWith('demo', password);
-  ctx.say('Training station: created the one-off officer "demo" for this demonstration.');
+  ctx.say('Training station: created the one-off officers "demo.registrar" (requests the card) and "demo" (produces it) for this demonstration.');
+  return { kind: 'officer', officer: registrar, sessionId: 'demo' };
 }
 
 export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const station = await ctx.station();
-  if (!ctx.options.as) await demoOfficer(ctx);
+  const registrar = ctx.options.as ? undefined : await demoOfficers(ctx);
   const readers = await station.readers();
   const reader = typeof flags.reader === 'string' ? flags.reader : DEMO_READER;
   const card = VirtualPivCard.create();
@@ -55,9 +64,12 @@ export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number
   const link = await attachToVpcd(card, { host: VPCD_DEFAULT_HOST, port: VPCD_DEFAULT_PORT });
   try {
     await waitForCard(() => readers.listReaders(), reader);
-    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' }); // visitor: no approval needed for a one-officer demo
+    // A visitor card for a visitor needs no approver: a registrar's request and a second officer's production.
+    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' });
     ctx.say(`Sample person ${person.givenName} ${person.surname} (${person.id}); producing…\n`);
-    return await produceCommand(ctx, { ...flags, person: person.id, reader });
+    if (!registrar) return await produceCommand(ctx, { ...flags, person: person.id, reader });
+    const request = station.requests.create({ personId: person.id, profile: 'visitor' }, registrar);
+    return await produceCommand(ctx, { ...flags, request: request.id, reader });
   } finally {
     await link.detach();
   }

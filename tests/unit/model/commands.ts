@@ -453,7 +453,8 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
         if (r.ok) {
           m.selfService(officer, old.personId, 'reissued a card');
           // The replacement re-fulfils the old card's request: its requester and approval, produced by the reissuing officer.
-          m.cards.set(r.value.cardId, { ...old, id: r.value.cardId, producers: new Map([[officer.id, m.actor(officer)]]), suspendedFrom: undefined, ...(typed ? { pin: MODEL_PIN } : { pin: undefined }) });
+          const replacement = r.value.cardId!;
+          m.cards.set(replacement, { ...old, id: replacement, producers: new Map([[officer.id, m.actor(officer)]]), suspendedFrom: undefined, ...(typed ? { pin: MODEL_PIN } : { pin: undefined }) });
           m.requests.set(r.value.requestId, { id: r.value.requestId, personId: old.personId, profile: old.profile, requester: old.requester, approvalNeeded: old.approvalNeeded });
           m.jobs.push(r.value.jobId);
         }

@@ -49,6 +49,25 @@ export const REFUSALS = new Set([
 /** MODEL_FULL_SNAPSHOTS=1: compare every table around refused calls, to name the rows a refusal changed. */
 const FULL_SNAPSHOTS = process.env.MODEL_FULL_SNAPSHOTS === '1';
 
+/**
+ * The fields of a StationApi answer the commands read (each channel's output
+ * has some of them: a request, a card, a job, a batch, one-time secrets, an import).
+ */
+export interface Answer {
+  id: string;
+  personId: string;
+  profile: Affiliation;
+  state: string;
+  status: string;
+  cardId: string | null;
+  jobId: string;
+  batchId: string;
+  requestId: string;
+  puk?: string;
+  pin?: string;
+  imported: number;
+}
+
 /** Card statuses of an issued credential. */
 const ISSUED = new Set(['produced', 'active', 'suspended', 'expired']);
 
@@ -217,7 +236,7 @@ export class ModelRun {
    * held to invariant (v): the store (but its audit events) is unchanged and
    * every audit event it appended says refused or failed.
    */
-  async call(who: OfficerM | string, channel: string, input: unknown): Promise<{ ok: true; value: any } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }> {
+  async call(who: OfficerM | string, channel: string, input: unknown): Promise<{ ok: true; value: Answer } | { ok: false; error: { code: string; message: string; details?: Record<string, unknown> } }> {
     const connection = typeof who === 'string' ? who : who.connection;
     const before = FULL_SNAPSHOTS ? this.snapshot() : '';
     const changes = this.totalChanges();

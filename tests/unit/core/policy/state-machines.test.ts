@@ -23,8 +23,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => template?.remove());
 
+/** A dispatch answer as the cases read it. */
+type Answer = { ok: boolean; value: { id: string; cardId: string; state: string }; error?: { code: string } };
+
 /** Officers of a case: `officer` (every lifecycle role), `holder` (the same, linked to the card's person). */
-async function caseStation(): Promise<{ s: ModelStation; cardId: string; personId: string; call(who: string, channel: string, input: unknown): Promise<{ ok: boolean; value?: any; error?: any }> }> {
+async function caseStation(): Promise<{ s: ModelStation; cardId: string; personId: string; call(who: string, channel: string, input: unknown): Promise<Answer> }> {
   const s = await openModelStation(template, true);
   const card = template.cards[0]!;
   for (const [username, personId] of [
