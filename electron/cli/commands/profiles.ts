@@ -8,7 +8,7 @@ import type { CliContext } from '../context.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import { ProfileRegistry, type ProfileEntry } from '../../core/workflow/profile-registry.js';
-import { PinSourceSchema, PROFILE_OBJECTS, PROFILE_SLOTS, type CardProfile, type CardProfilePatch } from '../../contract/card-profile.js';
+import { PinSourceSchema, PROFILE_IDS, PROFILE_OBJECTS, PROFILE_SLOTS, type CardProfile, type CardProfilePatch } from '../../contract/card-profile.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -24,6 +24,7 @@ export const PROFILE_SET_OPTIONS = {
   'alg-9e': { type: 'string' },
   slots: { type: 'string' },
   objects: { type: 'string' },
+  affiliations: { type: 'string' },
   'pin-length': { type: 'string' },
   'pin-source': { type: 'string' },
 } as const;
@@ -71,6 +72,7 @@ export function profilePatchFromFlags(flags: Flags, current: CardProfile): CardP
   if (algChanged) patch.algorithms = algorithms as CardProfile['algorithms'];
   if (str('slots') !== undefined) patch.slots = parseOption('--slots', SlotsOption, str('slots'));
   if (str('objects') !== undefined) patch.objects = parseOption('--objects', ListOf(PROFILE_OBJECTS), str('objects'));
+  if (str('affiliations') !== undefined) patch.affiliations = parseOption('--affiliations', ListOf(PROFILE_IDS), str('affiliations'));
   if (str('pin-length') !== undefined || str('pin-source') !== undefined) {
     const lengths = str('pin-length') !== undefined ? parseOption('--pin-length', PinLengthOption, str('pin-length')) : current.pinPolicy;
     const source = str('pin-source') !== undefined ? parseOption('--pin-source', PinSourceSchema, str('pin-source')) : current.pinPolicy.source;
@@ -92,6 +94,7 @@ function describe(e: ProfileEntry): string {
   return [
     `${p.id} (${p.label}), version ${e.version}, changed ${e.updatedAt} by ${e.updatedBy}`,
     `  approval        ${p.approvalRequired ? 'required' : 'none'}`,
+    `  affiliations    ${p.affiliations.join(', ')} (anyone else: an approver decides)`,
     `  card validity   ${p.cardValidityMonths} months; certificates ${p.certificateValidityMonths} months`,
     `  slots           ${p.slots.map((s) => `${s} ${p.algorithms[s]}`).join(', ')}`,
     `  objects         CHUID, CCC, certificates${p.objects.length ? `, ${p.objects.join(', ')}` : ''}`,
