@@ -45,22 +45,27 @@ export function modelSuite(name: string, seed: number, runs: number): void {
   afterAll(() => template?.remove());
 
   test(`${name}: ${numRuns} seeded sequences (seed ${theSeed}) keep the five invariants`, async () => {
-    let last: string[] = [];
+    // The calls of the last failing sequence (after shrinking: the counterexample's), for the report.
+    let failing: string[] = [];
     const outcomes = new Map<string, number>();
     try {
       await fc.assert(
         fc.asyncProperty(officersArb, fc.boolean(), fc.commands(commandArbitraries(), { maxCommands: 16, size: 'large' }), async (officers, producerDiffersFromRequester, cmds) => {
           const real = await openModelStation(template, producerDiffersFromRequester);
+          let log: string[] = [];
           try {
             const m = new ModelRun(real, template, producerDiffersFromRequester);
-            last = m.log;
+            log = m.log;
             for (const [i, o] of officers.entries()) await m.addOfficer(`officer${i}`, o.roles, o.person === null ? null : m.person(o.person).id, template.passwordHash);
             m.begin();
             await fc.asyncModelRun(() => ({ model: m, real: m }), cmds);
             m.verifyWholeAudit();
+          } catch (e) {
+            failing = log;
+            throw e;
           } finally {
             await real.close();
-            for (const call of last) {
+            for (const call of log) {
               const key = `${call.split(' ')[1]} ${call.split('→ ')[1]}`;
               outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
             }
@@ -72,7 +77,7 @@ export function modelSuite(name: string, seed: number, runs: number): void {
       if (process.env.MODEL_STATS === '1') console.log([...outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
     } catch (e) {
       // The calls of the (shrunk) failing sequence, as the station answered them.
-      (e as Error).message += `\n\nCalls of the last sequence run:\n  ${last.join('\n  ')}`;
+      (e as Error).message += `\n\nCalls of the failing sequence:\n  ${failing.join('\n  ')}`;
       throw e;
     }
   }, 3_600_000);
