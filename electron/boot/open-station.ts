@@ -23,6 +23,7 @@ import { LifecycleService } from '../core/lifecycle/service.js';
 import { RuleBook } from '../core/policy/rule-book.js';
 import { readersForStation } from '../core/policy/training-reader.js';
 import type { ScryptParams } from '../core/workflow/officers-password.js';
+import { ProfileRegistry } from '../core/workflow/profile-registry.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -36,6 +37,8 @@ export interface OpenStationOptions {
   training?: boolean;
   /** Readers to use instead of PC/SC + training reader (tests inject the in-process training reader). */
   readers?: ReaderProvider;
+  /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
+  noPcsc?: boolean;
   /** Clock (tests). */
   now?: () => Date;
   /** scrypt cost of officer passwords (tests lower it; default: officers-password.ts). */
@@ -54,6 +57,8 @@ export interface Station {
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
   readonly requests: RequestService;
+  /** The administered card profiles (one registry for every service). */
+  readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
   /** The rule book every service asks (state machines, roles, separation of duties). */
@@ -102,7 +107,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   let opening: Promise<ReaderProvider> | undefined;
   async function getReaders(): Promise<ReaderProvider> {
     if (readers) return readers;
-    opening ??= StationReaders.open({ training: keyring.training }).then(
+    opening ??= StationReaders.open({ training: keyring.training, pcsc: !opts.noPcsc }).then(
       (r) => (readers = r),
       (e: unknown) => {
         opening = undefined; // a failed opening is tried again at the next use
@@ -112,8 +117,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     return opening;
   }
   let core: StationCore | undefined;
+  // Built once: every service reads the administered profiles through this one registry.
+  const profiles = new ProfileRegistry({ store, config });
   const production = new ProductionService({
     store,
+    profiles,
     ca,
     keyring,
     config,
@@ -122,10 +130,10 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
   const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now, scrypt: opts.scrypt });
-  const rules = new RuleBook({ store, config });
-  const requests = new RequestService({ store, config, keyring, production, rules, now: opts.now });
+  const rules = new RuleBook({ store, config, profiles });
+  const requests = new RequestService({ store, config, keyring, production, profiles, rules, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, rules, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, rules, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -135,12 +143,13 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     production,
     officers,
     requests,
+    profiles,
     lifecycle,
     rules,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, rules, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({ store, production, officers, requests, profiles, lifecycle, rules, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
       return core;
     },
     async close() {

@@ -24,11 +24,12 @@ export class StationReaders implements ReaderProvider {
   /**
    * @param opts.training add the training reader with a virtual card inserted (training data dirs only)
    * @param opts.requirePcsc fail with PCSC_UNAVAILABLE at once when pcscd is not there
+   * @param opts.pcsc false: no PC/SC at all (then only a training station has a reader, the training one)
    */
-  static async open(opts: { training?: boolean; requirePcsc?: boolean } = {}): Promise<StationReaders> {
+  static async open(opts: { training?: boolean; requirePcsc?: boolean; pcsc?: boolean } = {}): Promise<StationReaders> {
     let pcsc: PcscReaderProvider | undefined;
     try {
-      pcsc = await PcscReaderProvider.open();
+      if (opts.pcsc !== false) pcsc = await PcscReaderProvider.open();
     } catch (e) {
       if (opts.requirePcsc || !isStationError(e, 'PCSC_UNAVAILABLE')) throw e;
     }

@@ -24,7 +24,7 @@ import { StationError, isStationError, toStationError, type ErrorCode } from '..
 import { recordNotification, type NotificationType } from '../notifications/index.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import { assertChosenPin, assertPinFollowsPolicy, assertVerifiablePin, generatePuk } from '../issuance/pin-policy.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
 import { transportAlgorithmOf } from '../issuance/transport-key.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
@@ -61,6 +61,8 @@ export interface LifecycleDeps {
   rules?: RuleBook;
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -408,7 +410,7 @@ export class LifecycleService {
         card = desk.card;
         this.allow(desk.card, 'unlock', actor);
         // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
-        assertChosenPin(newPin, new ProfileRegistry(this.deps).profile(desk.card.cardProfile).pinPolicy);
+        assertChosenPin(newPin, this.deps.profiles.profile(desk.card.cardProfile).pinPolicy);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -527,7 +529,7 @@ export class LifecycleService {
       this.rules.assertDuties('card', 'produce', 'approved', officer, parties);
       assertNoOpenRequest(store, card);
       // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
-      assertPinFollowsPolicy(new ProfileRegistry(this.deps).profile(card.cardProfile).pinPolicy, pin);
+      assertPinFollowsPolicy(this.deps.profiles.profile(card.cardProfile).pinPolicy, pin);
       if (card.status !== oldTo) await this.terminate(card, oldTo, reason, actor, 'cards.reissue');
       const old = card;
       const replacement = store.transaction(() => {

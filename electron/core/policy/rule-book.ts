@@ -82,6 +82,8 @@ const said = (s: string) => s.replace('_', ' ');
 export interface RuleBookDeps {
   store: StationStore;
   config: Pick<StationConfig, 'profiles'> & { separationOfDuties?: DutySettings };
+  /** The station's profile registry (default: one over the store and config). */
+  profiles?: ProfileRegistry;
 }
 
 /** The rule book. One per station; cheap to make. */
@@ -89,7 +91,7 @@ export class RuleBook {
   private readonly profiles: ProfileRegistry;
 
   constructor(private readonly deps: RuleBookDeps) {
-    this.profiles = new ProfileRegistry(deps);
+    this.profiles = deps.profiles ?? new ProfileRegistry(deps);
   }
 
   /** The agency's separation-of-duties settings (config `separationOfDuties`). */

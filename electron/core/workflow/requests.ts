@@ -13,7 +13,7 @@
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from './profile-registry.js';
+import type { ProfileRegistry } from './profile-registry.js';
 import type { CardRequestView } from '../../contract/station-api.js';
 import type { ProductionService } from '../issuance/production-service.js';
 import type { Keyring } from '../pki/keyring.js';
@@ -35,7 +35,9 @@ export interface RequestServiceDeps {
   config: StationConfig;
   keyring: Keyring;
   production: ProductionService;
-  /** The rule book (default: one over the store and config). */
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
+  /** The rule book (default: one over the store, config and profiles). */
   rules?: RuleBook;
   now?: () => Date;
 }
@@ -131,7 +133,7 @@ export class RequestService {
     this.refusedAudited(caller, 'request.create', person.id, null, () =>
       this.rules.request('request', null, caller, via, { cardholder: person.id, requester: requestedBy, approver: null }),
     );
-    const profile = new ProfileRegistry(this.deps).profile(input.profile);
+    const profile = this.deps.profiles.profile(input.profile);
     const request = store.transaction(() => {
       this.assertNoOpenRequest(person);
       let r = store.requests.create({ personId: person.id, profile: profile.id, source, requestedBy, cprId: input.cprId ?? null });
@@ -158,7 +160,7 @@ export class RequestService {
     const { store, production } = this.deps;
     const person = store.persons.get(input.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: input.personId });
-    const profile = new ProfileRegistry(this.deps).profile(input.profile ?? person.affiliation);
+    const profile = this.deps.profiles.profile(input.profile ?? person.affiliation);
     const officer = this.refusedAudited(caller, 'production.start', person.id, null, () => {
       const o = this.rules.officer(caller, 'production.start');
       this.rules.assertDirectIssue(o, person, profile.id);
