@@ -20,6 +20,7 @@ import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-sign
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { ProfileRegistry } from '../core/workflow/profile-registry.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -33,6 +34,8 @@ export interface OpenStationOptions {
   training?: boolean;
   /** Readers to use instead of PC/SC + training reader (tests inject the in-process training reader). */
   readers?: ReaderProvider;
+  /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
+  noPcsc?: boolean;
   /** Clock (tests). */
   now?: () => Date;
 }
@@ -49,6 +52,8 @@ export interface Station {
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
   readonly requests: RequestService;
+  /** The administered card profiles (one registry for every service). */
+  readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
   /** Readers (PC/SC, plus the training reader on training stations). */
@@ -94,7 +99,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   let opening: Promise<ReaderProvider> | undefined;
   async function getReaders(): Promise<ReaderProvider> {
     if (readers) return readers;
-    opening ??= StationReaders.open({ training: keyring.training }).then(
+    opening ??= StationReaders.open({ training: keyring.training, pcsc: !opts.noPcsc }).then(
       (r) => (readers = r),
       (e: unknown) => {
         opening = undefined; // a failed opening is tried again at the next use
@@ -104,8 +109,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     return opening;
   }
   let core: StationCore | undefined;
+  // Built once: every service reads the administered profiles through this one registry.
+  const profiles = new ProfileRegistry({ store, config });
   const production = new ProductionService({
     store,
+    profiles,
     ca,
     keyring,
     config,
@@ -114,9 +122,9 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
   const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, now: opts.now });
+  const requests = new RequestService({ store, config, keyring, production, profiles, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -126,11 +134,12 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     production,
     officers,
     requests,
+    profiles,
     lifecycle,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({ store, production, officers, requests, profiles, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
       return core;
     },
     async close() {

@@ -11,7 +11,8 @@ import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-ca
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import type { StationCore } from '../../electron/core/dispatch.js';
 import { ROLES, type Officer } from '../../electron/core/workflow/types.js';
-import { PivSession } from '../../electron/core/piv/session.js';
+import type { PivSession } from '../../electron/core/piv/session.js';
+import { withCardSession } from '../../electron/core/piv/card-session.js';
 
 /** The test officer every training station can log in as (all roles). */
 export const TEST_OFFICER = { username: 'tester', displayName: 'Test Officer', password: 'training station password' } as const;
@@ -91,12 +92,5 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
 
 /** Runs `fn` on a PivSession (PIV selected) over the card in the training reader, then resets the card. */
 export async function onTrainingCard<T>(ts: Pick<TrainingStation, 'reader' | 'readerName'>, fn: (s: PivSession) => Promise<T>): Promise<T> {
-  const transport = await ts.reader.connect(ts.readerName);
-  try {
-    const s = new PivSession(transport);
-    await s.select();
-    return await fn(s);
-  } finally {
-    await transport.close('reset');
-  }
+  return withCardSession(ts.reader, ts.readerName, fn);
 }

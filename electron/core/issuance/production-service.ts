@@ -5,7 +5,7 @@
 import { StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
+import type { ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
@@ -49,10 +49,10 @@ function productionParams(entry: ProfileEntry, pin: string | undefined, algorith
 
 /** The production service. */
 export class ProductionService {
-  private readonly profiles: ProfileRegistry;
+  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {}
 
-  constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
-    this.profiles = new ProfileRegistry(deps);
+  private get profiles() {
+    return this.deps.profiles;
   }
 
   /**
