@@ -76,8 +76,12 @@ export async function personCommand(ctx: CliContext, verb: string | undefined, a
     return 0;
   }
   if (verb === 'search') {
-    const found = station.store.persons.search(args.join(' '), 50);
-    ctx.result(found, () => found.forEach((p) => process.stdout.write(`${p.id}  ${p.surname}, ${p.givenName}  ${p.employeeId ?? ''}  ${p.email ?? ''}\n`)));
+    const found = station.store.persons.search(args.join(' '), { limit: 50 });
+    // --json keeps its shape (the list of persons); the count is for the reader.
+    ctx.result(found.persons, () => {
+      found.persons.forEach((p) => process.stdout.write(`${p.id}  ${p.surname}, ${p.givenName}  ${p.employeeId ?? ''}  ${p.email ?? ''}\n`));
+      if (found.total > found.persons.length) process.stdout.write(`(${found.persons.length} shown of ${found.more ? 'more than ' : ''}${found.total} matching persons)\n`);
+    });
     return 0;
   }
   if (verb === 'show') {
