@@ -1,7 +1,10 @@
 /**
  * Composition root shared by the faces (CLI, browser host, Electron shell):
  * opens a data dir into a running station core, wiring the native pieces
- * (SQLite, PC/SC, the training reader) into the plain-Node core.
+ * (SQLite, PC/SC, the training reader) into the plain-Node core, and building
+ * each shared service once. Faces get a StationHandle (openStation): the
+ * core and the station's background services, never the store or a service.
+ * The whole Station (openStationRoot) is for the composition root itself and tests.
  */
 import { join } from 'node:path';
 import { openDatabase } from '../../native/sqlite.js';
@@ -21,6 +24,8 @@ import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
 import { ProfileRegistry } from '../core/workflow/profile-registry.js';
+import { createStationCprIntake, idprsRequestOps } from '../core/workflow/cpr-station.js';
+import { stationHandle, type StationHandle } from './station-handle.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -39,6 +44,8 @@ export interface OpenStationOptions {
   /** Clock (tests). */
   now?: () => Date;
 }
+
+export type { StationHandle } from './station-handle.js';
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
 export interface Station {
@@ -66,10 +73,19 @@ export interface Station {
 }
 
 /**
- * Opens (creating on first use) the station in `dataDir`.
+ * Opens (creating on first use) the station in `dataDir` for a face.
  * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
  */
-export async function openStation(opts: OpenStationOptions): Promise<Station> {
+export async function openStation(opts: OpenStationOptions): Promise<StationHandle> {
+  return stationHandle(await openStationRoot(opts));
+}
+
+/**
+ * Opens (creating on first use) the station in `dataDir`, with all its parts:
+ * the composition root's own view (background services, tests).
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ */
+export async function openStationRoot(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
@@ -139,7 +155,24 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, profiles, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({
+        store,
+        production,
+        officers,
+        requests,
+        profiles,
+        lifecycle,
+        readers: readerProvider,
+        ca,
+        config,
+        training: keyring.training,
+        version: STATION_VERSION,
+        auditSigner,
+        secretBox: keyring.box,
+        // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
+        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), actor, now: opts.now }),
+        now: opts.now,
+      });
       return core;
     },
     async close() {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
@@ -56,7 +56,7 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);
   reader.insert(card);
-  const station = await openStation({ dataDir, training: true, readers: reader, now: options.now });
+  const station = await openStationRoot({ dataDir, training: true, readers: reader, now: options.now });
   let n = 0;
   return {
     station,

@@ -88,5 +88,12 @@ export const productionChannels = {
    * call returns nothing. Only the production screen calls it.
    */
   'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
+  /**
+   * The PIN mailer of a finished job whose PIN the station generated: a PDF
+   * (base64) holding the PIN, which is then taken (no screen shows it; the
+   * PUK stays for jobs.takeSecrets). `pdf` is null when the job has no
+   * generated PIN waiting. Audited as produced, never with the PIN.
+   */
+  'jobs.pinMailer': { input: z.object({ jobId: Id }).strict(), output: z.object({ pdf: z.string().nullable() }) },
   'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
 } as const;

@@ -103,6 +103,12 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'persons.list': { limit: 10, affiliation: 'visitor' },
     // Without dryRun: `true` (a bad value for every other field) is a good dryRun.
     'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nEve,Valid,,,visitor\n' },
+    'ca.chain': {},
+    'jobs.pinMailer': { jobId: 'job-1' },
+    'outbox.setSecret': { secret: 'a secret shared with the IDPRS' },
+    'cpr.submit': { envelope: Buffer.from('a CPR').toString('base64') },
+    'cpr.status': { idprsRequestId: 'I-1' },
+    'cpr.delete': { idprsRequestId: 'I-1' },
   };
 }
 

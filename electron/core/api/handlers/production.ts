@@ -6,6 +6,7 @@ import { verifyCard } from '../../issuance/verify-card.js';
 import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
+import { renderPinMailer } from '../../workflow/pin-mailer.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
@@ -50,6 +51,23 @@ export function productionHandlers({ store, production, requests, profiles, read
       return jobSummary(store, job);
     },
     'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
+    'jobs.pinMailer': async ({ jobId }, ctx) => {
+      const officer = officerOf(ctx);
+      const pin = await jobs.takePin(jobId, officer.username);
+      if (pin === undefined) return { pdf: null };
+      const job = store.jobs.get(jobId)!;
+      const card = store.cards.get(job.cardId);
+      const person = store.persons.get(job.personId);
+      const pdf = await renderPinMailer({
+        holderName: person ? `${person.givenName} ${person.surname}` : '',
+        cardNumber: card?.credentialNumber ?? '',
+        organization: ports.config.organization,
+        pin,
+      });
+      // The audit records that a mailer was made, and by whom: never the PIN.
+      store.audit.append({ actor: officer.username, action: 'pin-mailer.produced', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId });
+      return { pdf: Buffer.from(pdf).toString('base64') };
+    },
     'card.verify': async ({ readerName, pin }) => {
       readers.assertFree(readerName, `A card is being produced in ${readerName}.`);
       return withCardSession(ports.readers, readerName, async (session) => {

@@ -72,6 +72,14 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'outbox.redeliver': { eventId: NO_ID },
   'persons.list': { limit: 10 },
   'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nRole,Matrix,,,visitor\n', dryRun: true },
+  'ca.chain': {},
+  'jobs.pinMailer': { jobId: NO_ID },
+  // Too short a secret: an allowed call is refused by the outbox's own rule and seals nothing.
+  'outbox.setSecret': { secret: 'short' },
+  // This station has no IDPRS configuration: an allowed call is refused there, recording nothing.
+  'cpr.submit': { envelope: Buffer.from('not a CPR').toString('base64') },
+  'cpr.status': { idprsRequestId: 'I-NONE' },
+  'cpr.delete': { idprsRequestId: 'I-NONE' },
 };
 
 let ts: TrainingStation;
