@@ -25,7 +25,6 @@ import { decodeCprEnvelope } from './cpr-envelope.js';
 import type { CprRequestPort, RequestRef } from './cpr-port.js';
 import type { CprRecord, CprRecords } from './cpr-records.js';
 import { isCprErrorCode, type CprErrorCode, type CprResult } from './cpr-result.js';
-import { peekUnverifiedContent, verifyCprSignature } from './cpr-signature.js';
 
 /** Audit actor of everything the intake does. */
 export const IDPRS_ACTOR = 'idprs';
@@ -67,6 +66,8 @@ export class CprIntake {
    * @returns the answer for the IDPRS; never throws for a bad CPR (the rejection is the answer)
    */
   async submit(body: Uint8Array, channel: CprChannel): Promise<CprResult> {
+    // The CMS code (pkijs) loads with the first CPR, not with the station (issue 14: start-up).
+    const { peekUnverifiedContent, verifyCprSignature } = await import('./cpr-signature.js');
     const sha256 = createHash('sha256').update(body).digest('hex');
     let der: Uint8Array | undefined;
     let doc: CprDocument | undefined;
@@ -79,7 +80,7 @@ export class CprIntake {
       return this.deps.transaction(() => this.accept(accepted, documentSha256, channel));
     } catch (e) {
       const err = asCprError(e);
-      const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der);
+      const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der, peekUnverifiedContent);
       return this.reject(err, claimed, der ? createHash('sha256').update(der).digest('hex') : sha256, channel);
     }
   }
@@ -273,7 +274,7 @@ interface ClaimedIds {
 }
 
 /** The ids a rejected CPR claims (unverified; only for the ledger). */
-function claimedIds(der: Uint8Array | undefined): ClaimedIds {
+function claimedIds(der: Uint8Array | undefined, peekUnverifiedContent: (der: Uint8Array) => Uint8Array | null): ClaimedIds {
   const none = { idprsRequestId: null, personExternalId: null };
   const content = der ? peekUnverifiedContent(der) : null;
   if (!content) return none;
