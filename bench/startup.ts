@@ -7,13 +7,15 @@
  *   machine, the floor of any command.
  * - The browser host's first interactive officer screen: Chromium (Debian's,
  *   driven by playwright-core, launched before the clock starts) waits while
- *   `node dist/electron/host/main.js --training --no-pcsc --port 0` is
- *   spawned; the clock stops when the first-run or login screen is on the
- *   page with its first field enabled. Also split: spawn → the host prints its
- *   URL, and URL → screen. On a data dir that exists (the officer's every
- *   morning; one untimed launch creates it), and once on a new one (the first
- *   launch, which creates the training keys). --no-pcsc: the shared pcscd
- *   readers stay out of a figures run; opening pcsclite costs a few ms.
+ *   the host is spawned with `--training --no-pcsc --port 0`; the clock stops
+ *   when the first-run or login screen is on the page with its first field
+ *   enabled. Also split: spawn → the host prints its URL, and URL → screen. On
+ *   a data dir that exists (the officer's every morning; one untimed launch
+ *   creates it), and once on a new one (the first launch, which creates the
+ *   training keys). The host as `npm start` runs it, the bundle
+ *   (dist/host-bundle/main.mjs, scripts/bundle-host.mjs), and beside it tsc's
+ *   output (dist/electron/host/main.js). --no-pcsc: the shared pcscd readers
+ *   stay out of a figures run; opening pcsclite costs a few ms.
  *
  * Figures only; nothing is asserted. Environment: BENCH_STARTUP_RUNS (CLI 20,
  * host 5; BENCH_QUICK=1: 8 and 3), BENCH_CHROMIUM (/usr/bin/chromium).
@@ -28,7 +30,11 @@ import { ms, percentiles } from './results.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI_MAIN = join(ROOT, 'dist', 'electron', 'cli', 'main.js');
-const HOST_MAIN = join(ROOT, 'dist', 'electron', 'host', 'main.js');
+/** The host builds, as `npm start` prefers them: the bundle, then tsc's output. */
+const HOST_BUILDS = [
+  { name: 'bundle (dist/host-bundle/main.mjs, what npm start runs)', main: join(ROOT, 'dist', 'host-bundle', 'main.mjs') },
+  { name: 'tsc output (dist/electron/host/main.js)', main: join(ROOT, 'dist', 'electron', 'host', 'main.js') },
+];
 const RENDERER_INDEX = join(ROOT, 'renderer', 'dist', 'index.html');
 const QUICK = process.env.BENCH_QUICK === '1';
 /** The line the host prints once it listens (electron/host/main.ts URL_LINE_PREFIX). */
@@ -46,24 +52,30 @@ export interface Timing {
   minMs: number;
 }
 
-/** What {@link benchStartup} measured; a part is null with the reason when it could not run. */
+/** One host build's launches. */
+export interface HostFigures {
+  build: string;
+  /** Spawn → the page's first interactive screen, on an existing data dir. */
+  interactive: Timing;
+  /** Spawn → the host's URL line, on an existing data dir. */
+  listening: Timing;
+  /** CPU time of the host process from spawn to its URL line and to the interactive screen (Linux; else null). */
+  listeningCpu: Timing | null;
+  interactiveCpu: Timing | null;
+  /** The first launch on a new data dir (creates the training keys), spawn → interactive screen. */
+  firstLaunchMs: number;
+}
+
+/** What {@link benchStartup} measured; a part is empty or null, with the reason in `skipped`, when it could not run. */
 export interface StartupFigures {
   /** `node -e 0`: Node's start-up alone. */
   node: Timing;
   /** `node dist/electron/cli/main.js --help`, spawn to exit. */
   cliHelp: Timing | null;
-  host: {
-    /** Spawn → the page's first interactive screen, on an existing data dir. */
-    interactive: Timing;
-    /** Spawn → the host's URL line, on an existing data dir. */
-    listening: Timing;
-    /** CPU time of the host process from spawn to its URL line and to the interactive screen (Linux; else null). */
-    listeningCpu: Timing | null;
-    interactiveCpu: Timing | null;
-    /** The first launch on a new data dir (creates the training keys), spawn → interactive screen. */
-    firstLaunchMs: number;
-    how: string;
-  } | null;
+  /** How the host was driven. */
+  hostHow: string;
+  /** Per host build found, the first as `npm start` runs it. */
+  hosts: HostFigures[];
   skipped: string[];
 }
 
@@ -103,9 +115,9 @@ function timeProcess(args: string[]): Promise<number> {
  * One launch of the host on `dataDir`, the page loaded in `browser`: spawn →
  * URL line → first interactive screen. The host is stopped (SIGTERM) before it resolves.
  */
-async function launchHost(browser: Browser, dataDir: string): Promise<{ listeningMs: number; interactiveMs: number; listeningCpuMs: number | null; interactiveCpuMs: number | null }> {
+async function launchHost(browser: Browser, hostMain: string, dataDir: string): Promise<{ listeningMs: number; interactiveMs: number; listeningCpuMs: number | null; interactiveCpuMs: number | null }> {
   const start = performance.now();
-  const child = spawn(process.execPath, [HOST_MAIN, '--data-dir', dataDir, '--training', '--no-pcsc', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [hostMain, '--data-dir', dataDir, '--training', '--no-pcsc', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -140,6 +152,34 @@ async function launchHost(browser: Browser, dataDir: string): Promise<{ listenin
   }
 }
 
+/** One host build: a first launch on a new data dir, then `runs` launches on it. */
+async function benchHost(browser: Browser, build: (typeof HOST_BUILDS)[number], runs: number, row: (label: string, t: Timing) => void, log: (line: string) => void): Promise<HostFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-bench-startup-'));
+  try {
+    const first = await launchHost(browser, build.main, join(dataDir, 'station'));
+    const launches: Awaited<ReturnType<typeof launchHost>>[] = [];
+    for (let i = 0; i < runs; i++) launches.push(await launchHost(browser, build.main, join(dataDir, 'station')));
+    const cpu = (pick: (r: (typeof launches)[number]) => number | null) => (launches.every((r) => pick(r) !== null) ? timing(launches.map((r) => pick(r)!)) : null);
+    const figures: HostFigures = {
+      build: build.name,
+      interactive: timing(launches.map((r) => r.interactiveMs)),
+      listening: timing(launches.map((r) => r.listeningMs)),
+      listeningCpu: cpu((r) => r.listeningCpuMs),
+      interactiveCpu: cpu((r) => r.interactiveCpuMs),
+      firstLaunchMs: ms(first.interactiveMs),
+    };
+    log(`browser host, ${build.name}:`);
+    row('  spawn → URL printed', figures.listening);
+    row('  spawn → first screen interactive', figures.interactive);
+    if (figures.listeningCpu) row('  host process CPU until URL printed', figures.listeningCpu);
+    if (figures.interactiveCpu) row('  host process CPU until screen interactive', figures.interactiveCpu);
+    log(`${'  new data dir: spawn → first screen'.padEnd(52)} ${figures.firstLaunchMs.toFixed(0)} ms (once)`);
+    return figures;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Measures the start-up figures and prints them.
  * @param options.runs  spawns per CLI figure and launches per host figure (default BENCH_STARTUP_RUNS, else 20 and 5; BENCH_QUICK: 8 and 3)
@@ -168,38 +208,22 @@ export async function benchStartup(options: { runs?: number; log?: (line: string
     row('station --help', cliHelp);
   } else skipped.push(`station --help: ${CLI_MAIN} is missing (npm run build)`);
 
-  let host: StartupFigures['host'] = null;
+  const hosts: HostFigures[] = [];
+  const hostHow = 'Chromium (playwright-core, headless) launched first; the host spawned with --training --no-pcsc --port 0';
   const chromiumPath = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(HOST_MAIN) || !existsSync(RENDERER_INDEX)) skipped.push(`browser host: the build is missing (npm run build)`);
+  const builds = HOST_BUILDS.filter((b) => existsSync(b.main));
+  if (builds.length === 0 || !existsSync(RENDERER_INDEX)) skipped.push(`browser host: the build is missing (npm run build)`);
   else if (!existsSync(chromiumPath)) skipped.push(`browser host: no Chromium at ${chromiumPath}`);
   else {
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-bench-startup-'));
     try {
-      const first = await launchHost(browser, join(dataDir, 'station'));
-      const runs: Awaited<ReturnType<typeof launchHost>>[] = [];
-      for (let i = 0; i < hostRuns; i++) runs.push(await launchHost(browser, join(dataDir, 'station')));
-      const cpu = (pick: (r: (typeof runs)[number]) => number | null) => (runs.every((r) => pick(r) !== null) ? timing(runs.map((r) => pick(r)!)) : null);
-      host = {
-        interactive: timing(runs.map((r) => r.interactiveMs)),
-        listening: timing(runs.map((r) => r.listeningMs)),
-        listeningCpu: cpu((r) => r.listeningCpuMs),
-        interactiveCpu: cpu((r) => r.interactiveCpuMs),
-        firstLaunchMs: ms(first.interactiveMs),
-        how: 'Chromium (playwright-core, headless), host with --training --no-pcsc',
-      };
-      row('browser host: spawn → URL printed', host.listening);
-      row('browser host: spawn → first screen interactive', host.interactive);
-      if (host.listeningCpu) row('  host process CPU until URL printed', host.listeningCpu);
-      if (host.interactiveCpu) row('  host process CPU until screen interactive', host.interactiveCpu);
-      log(`${'browser host, new data dir: spawn → first screen'.padEnd(52)} ${host.firstLaunchMs.toFixed(0)} ms (once)`);
+      for (const build of builds) hosts.push(await benchHost(browser, build, hostRuns, row, log));
     } finally {
       await browser.close();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }
   for (const s of skipped) log(`skipped: ${s}`);
-  return { node, cliHelp, host, skipped };
+  return { node, cliHelp, hostHow, hosts, skipped };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
