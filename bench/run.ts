@@ -9,11 +9,17 @@
  * so both tools are measured by the same meter.
  *
  * Then mass-production throughput, cards per hour of a batch with 1 and 2 vpcd
- * readers (bench/batch.ts), and person search latency at 100 000 and
- * 1 000 000 persons (bench/person-search.ts).
+ * readers (bench/batch.ts), person search and browse latency at 100 000 and
+ * 1 000 000 persons (bench/person-search.ts), and start-up time: `station
+ * --help` and the browser host's first screen (bench/startup.ts, from the
+ * build). The person search and start-up figures also go to
+ * bench/results/latest.json (bench/results.ts).
  *
- * Environment: BENCH_CARDS (default 2), BENCH_READER ("Virtual PCD 00 00"), BENCH_VPCD_PORT (35963), BENCH_PERSONS;
- * BENCH_BATCH_CARDS (6), BENCH_READER_2 ("Virtual PCD 00 01"), BENCH_VPCD_PORT_2 (35964).
+ * Environment: BENCH_ONLY (parts to run, comma-separated: cards, persons,
+ * startup; default all; the cards part needs pcscd and its readers),
+ * BENCH_QUICK=1 (a short run), BENCH_CARDS (default 2), BENCH_READER ("Virtual
+ * PCD 00 00"), BENCH_VPCD_PORT (35963), BENCH_PERSONS; BENCH_BATCH_CARDS (6),
+ * BENCH_READER_2 ("Virtual PCD 00 01"), BENCH_VPCD_PORT_2 (35964).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -26,6 +32,8 @@ import { openStationRoot } from '../electron/boot/open-station.js';
 import { PcscReaderProvider } from '../native/pcsc/index.js';
 import { benchBatch } from './batch.js';
 import { benchPersonSearch } from './person-search.js';
+import { writeResultsSection } from './results.js';
+import { benchStartup } from './startup.js';
 
 const execFileAsync = promisify(execFile);
 const READER = process.env.BENCH_READER ?? 'Virtual PCD 00 00';
@@ -162,19 +170,29 @@ async function benchYubicoPivTool(dir: string, pcsc: PcscReaderProvider): Promis
   await remove(pcsc, link);
 }
 
+/** The parts of the bench BENCH_ONLY may name. */
+const PARTS = ['cards', 'persons', 'startup'] as const;
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'piv-station-bench-'));
-  const pcsc = await PcscReaderProvider.open();
-  try {
-    console.log(`PIV Station benchmark: ${CARDS} card(s) through pcscd on "${READER}"`);
-    await benchStation(dir, pcsc);
-    await benchYubicoPivTool(dir, pcsc);
-    await benchBatch(pcsc);
-  } finally {
-    await pcsc.close();
-    rmSync(dir, { recursive: true, force: true });
+  const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
+  const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?? [];
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: no part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`);
+  const runs = (part: (typeof PARTS)[number]) => !only || only.includes(part);
+  if (runs('cards')) {
+    const dir = mkdtempSync(join(tmpdir(), 'piv-station-bench-'));
+    const pcsc = await PcscReaderProvider.open();
+    try {
+      console.log(`PIV Station benchmark: ${CARDS} card(s) through pcscd on "${READER}"`);
+      await benchStation(dir, pcsc);
+      await benchYubicoPivTool(dir, pcsc);
+      await benchBatch(pcsc);
+    } finally {
+      await pcsc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
-  await benchPersonSearch();
+  if (runs('persons')) writeResultsSection('personSearch', await benchPersonSearch());
+  if (runs('startup')) writeResultsSection('startup', await benchStartup());
 }
 
 main().catch((e) => {

@@ -4,6 +4,7 @@
  * officer roles. Imports nothing runtime-specific.
  */
 import { z } from 'zod';
+import { ROLE_LABELS, ROLE_NAMES } from '../roles.js';
 
 /** A record id (person, job, request, card, batch, event): letters, digits and dashes. */
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'not an id');
@@ -14,14 +15,6 @@ export const Pin = z.string().regex(/^\d{6,8}$/, 'The PIN must be 6 to 8 digits.
 /** A person's affiliation, which is also the id of the card profile they get. */
 export const Affiliation = z.enum(['employee', 'contractor', 'visitor']);
 /** Officer roles (ROLE_LABELS says what each is for). */
-export const RoleShape = z.enum(['registration', 'approver', 'production', 'security', 'auditor', 'admin']);
+export const RoleShape = z.enum(ROLE_NAMES);
 
-/** What each role is for, for screens and `station --help`. */
-export const ROLE_LABELS: Readonly<Record<z.infer<typeof RoleShape>, string>> = {
-  registration: 'Registration officer: registers persons and requests cards',
-  approver: 'Approver: approves or rejects card requests',
-  production: 'Card production administrator: produces cards, runs batches',
-  security: 'Security officer: revocation, suspension, PIN unlock',
-  auditor: 'Auditor: reads the audit log',
-  admin: 'Administrator: officers and card profiles',
-};
+export { ROLE_LABELS };

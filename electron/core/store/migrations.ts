@@ -523,6 +523,55 @@ CREATE INDEX outbox_events_card ON outbox_events (card_id);
 /** The migration that made the audit log a hash chain: the store chains older events at the opening that applies it. */
 export const AUDIT_CHAIN_MIGRATION = 4;
 
+/**
+ * Migrations 12–14 belong to other branches; until they land here, these
+ * placeholders keep the ids in order and change nothing. The lead replaces
+ * them at merge.
+ */
+const RESERVED_FOR_ANOTHER_BRANCH = "-- reserved: another branch's migration, filled in at merge";
+
+/**
+ * v15 (issue 14): person search and browse at 1 000 000 persons
+ * (electron/core/store/persons.ts).
+ * - Search answers each kind of match from an index walked in the order it is
+ *   shown, so it stops after a page: surname prefixes and "surname, given" from
+ *   persons_browse (v8); given-name prefixes and "given surname" from
+ *   persons_given_browse, which replaces persons_given_name (its first column);
+ *   employee-id prefixes, case-insensitively, from persons_employee_id_nocase
+ *   (the UNIQUE index compares case-sensitively). persons_surname is the first
+ *   column of persons_browse: dropped, one index less to write per person.
+ * - person_counts: how many persons each affiliation has, kept by triggers in
+ *   the transaction of every change, so a browse page shows its exact total
+ *   without counting a million rows.
+ * No ANALYZE: each of these queries has one usable index (the migration's test
+ * checks the plans with and without statistics), and statistics taken on a new,
+ * empty table would only mislead the planner later.
+ */
+const V15_PERSON_SEARCH_AT_SCALE = `
+CREATE INDEX persons_given_browse ON persons (given_name COLLATE NOCASE, surname COLLATE NOCASE, id);
+DROP INDEX persons_given_name;
+DROP INDEX persons_surname;
+CREATE INDEX persons_employee_id_nocase ON persons (employee_id COLLATE NOCASE);
+
+CREATE TABLE person_counts (
+  affiliation  TEXT PRIMARY KEY CHECK (affiliation IN ('employee', 'contractor', 'visitor')),
+  n            INTEGER NOT NULL CHECK (n >= 0)
+);
+INSERT INTO person_counts (affiliation, n)
+  SELECT a.affiliation, (SELECT count(*) FROM persons p WHERE p.affiliation = a.affiliation)
+  FROM (SELECT 'employee' AS affiliation UNION ALL SELECT 'contractor' UNION ALL SELECT 'visitor') a;
+CREATE TRIGGER persons_count_insert AFTER INSERT ON persons BEGIN
+  UPDATE person_counts SET n = n + 1 WHERE affiliation = new.affiliation;
+END;
+CREATE TRIGGER persons_count_delete AFTER DELETE ON persons BEGIN
+  UPDATE person_counts SET n = n - 1 WHERE affiliation = old.affiliation;
+END;
+CREATE TRIGGER persons_count_affiliation AFTER UPDATE OF affiliation ON persons WHEN old.affiliation <> new.affiliation BEGIN
+  UPDATE person_counts SET n = n - 1 WHERE affiliation = old.affiliation;
+  UPDATE person_counts SET n = n + 1 WHERE affiliation = new.affiliation;
+END;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -536,6 +585,10 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
+  { id: 12, name: 'reserved 12', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 13, name: 'reserved 13', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 14, name: 'reserved 14', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 15, name: 'person search and browse at scale', up: V15_PERSON_SEARCH_AT_SCALE },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

@@ -5,7 +5,6 @@ import { verifyCard } from '../../issuance/verify-card.js';
 import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
-import { renderPinMailer } from '../../workflow/pin-mailer.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
@@ -57,6 +56,8 @@ export function productionHandlers({ store, production, requests, profiles, read
       const job = store.jobs.get(jobId)!;
       const card = store.cards.get(job.cardId);
       const person = store.persons.get(job.personId);
+      // pdf-lib loads with the first PIN mailer, not with the station (issue 14: start-up).
+      const { renderPinMailer } = await import('../../workflow/pin-mailer.js');
       const pdf = await renderPinMailer({
         holderName: person ? `${person.givenName} ${person.surname}` : '',
         cardNumber: card?.credentialNumber ?? '',

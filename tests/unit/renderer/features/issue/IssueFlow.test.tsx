@@ -3,7 +3,7 @@ import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IssueFlow } from '../../../../../renderer/src/features/issue/IssueFlow';
-import { createFakeApi, flush, person, reader, type FakeApi } from '../../support/fake-api';
+import { createFakeApi, flush, person, reader, type FakeApi, matches } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
@@ -21,7 +21,7 @@ async function setup(api: FakeApi) {
 const baseApi = () =>
   createFakeApi({
     'readers.list': () => [reader('Empty reader'), reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
-    'persons.search': () => [person({ affiliation: 'visitor' })],
+    'persons.search': () => matches(person({ affiliation: 'visitor' })),
     'production.start': () => ({ jobId: 'job-7' }),
   });
 
