@@ -112,7 +112,11 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (runs('scale')) writeResultsSection('scale', { timing: PUBLISHED_CARD_TIMING, runs: await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER) });
+  if (runs('scale')) {
+    const p256 = await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, 'P256');
+    const rsa2048 = await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, 'RSA2048');
+    writeResultsSection('scale', { timing: PUBLISHED_CARD_TIMING, p256, rsa2048 });
+  }
   if (runs('persons')) writeResultsSection('personSearch', await benchPersonSearch());
   if (runs('startup')) writeResultsSection('startup', await benchStartup());
 }

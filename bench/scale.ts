@@ -18,12 +18,15 @@ import { TrainingReaderProvider } from '../native/virtual-card/training-reader.j
 import type { CardTiming } from '../native/virtual-card/timing.js';
 import { openStationRoot } from '../electron/boot/open-station.js';
 import type { BatchView } from '../electron/contract/station-api.js';
+import type { CardProfile } from '../electron/contract/card-profile.js';
 import type { ReaderProvider, ReaderStatus } from '../electron/core/piv/transport.js';
 
 const PASSWORD = 'benchmark officer password';
 const CONNECTION = 'bench';
 const MS_PER_HOUR = 3_600_000;
 type Profile = 'employee' | 'contractor' | 'visitor';
+/** The key algorithm of every slot of the batch's cards. */
+export type ScaleAlgorithm = 'P256' | 'RSA2048';
 
 /** Several in-process readers behind one ReaderProvider. */
 function readersOf(providers: { name: string; provider: TrainingReaderProvider }[]): ReaderProvider {
@@ -53,7 +56,7 @@ export interface ScaleRun {
 }
 
 /** One batch of `cards` cards of `profile` on `readerCount` in-process readers. */
-async function runBatch(readerCount: number, cards: number, timing: CardTiming, profile: Profile): Promise<Omit<ScaleRun, 'speedUp'>> {
+async function runBatch(readerCount: number, cards: number, timing: CardTiming, profile: Profile, algorithm: ScaleAlgorithm): Promise<Omit<ScaleRun, 'speedUp'>> {
   const dir = mkdtempSync(join(tmpdir(), 'piv-station-bench-scale-'));
   const providers = Array.from({ length: readerCount }, (_, i) => {
     const name = `Bench Reader ${i + 1}`;
@@ -65,6 +68,14 @@ async function runBatch(readerCount: number, cards: number, timing: CardTiming, 
     const core = station.core();
     const login = await core.dispatch('auth.login', { username: 'bench.admin', password: PASSWORD }, CONNECTION);
     if (!login.ok) throw new Error(login.error.message);
+    if (algorithm === 'RSA2048') {
+      const current = await core.dispatch('profiles.get', { id: profile }, CONNECTION);
+      if (!current.ok) throw new Error(current.error.message);
+      const { algorithms: now } = current.value as CardProfile;
+      const algorithms = Object.fromEntries(Object.keys(now).map((slot) => [slot, 'RSA2048'])) as CardProfile['algorithms'];
+      const updated = await core.dispatch('profiles.update', { id: profile, patch: { algorithms } }, CONNECTION);
+      if (!updated.ok) throw new Error(updated.error.message);
+    }
     const requestIds: string[] = [];
     for (let i = 0; i < cards; i++) {
       const p = station.store.persons.add({ givenName: 'Bench', surname: `Scale${i}`, affiliation: 'visitor' });
@@ -122,15 +133,17 @@ async function runBatch(readerCount: number, cards: number, timing: CardTiming, 
   }
 }
 
-/** Batches on 1, 2, 4, 8 readers (`cardsPerReader` cards per reader); speed-up over one reader. */
-export async function benchScale(timing: CardTiming, cardsPerReader: number, profile: Profile = 'visitor'): Promise<ScaleRun[]> {
-  console.log(`\nScale: a batch of ${cardsPerReader} ${profile} card(s) per in-process reader, cards answering as real cards do (key generation P-256 ${timing.generateMs.P256} ms)`);
+/** Batches on 1, 2, 4, 8 readers (`cardsPerReader` cards per reader, every key `algorithm`); speed-up over one reader. */
+export async function benchScale(timing: CardTiming, cardsPerReader: number, algorithm: ScaleAlgorithm = 'P256', profile: Profile = 'visitor'): Promise<ScaleRun[]> {
+  console.log(
+    `\nScale: a batch of ${cardsPerReader} ${profile} card(s) per in-process reader, every key ${algorithm}, cards answering as real cards do (key generation ${timing.generateMs[algorithm]} ms)`,
+  );
   console.log('readers  cards  seconds  cards/hour  speed-up');
   const runs: ScaleRun[] = [];
   // One card first, not counted: the first production of a process also loads and compiles the station's code.
-  await runBatch(1, 1, timing, profile);
+  await runBatch(1, 1, timing, profile, algorithm);
   for (const n of [1, 2, 4, 8]) {
-    const r = await runBatch(n, n * cardsPerReader, timing, profile);
+    const r = await runBatch(n, n * cardsPerReader, timing, profile, algorithm);
     const speedUp = runs[0] ? Math.round((r.cardsPerHour / runs[0].cardsPerHour) * 100) / 100 : 1;
     runs.push({ ...r, speedUp });
     console.log(`${String(n).padEnd(8)} ${String(r.cards).padEnd(6)} ${String(r.seconds).padEnd(8)} ${String(r.cardsPerHour).padEnd(11)} ${speedUp}×`);
