@@ -470,7 +470,7 @@ export class LifecycleService {
         const blank = await returnToBlank(desk, pukCandidates(this.deps, desk.card.id));
         const c = desk.card;
         this.deps.store.transaction(() => {
-          this.deps.store.cards.update(c.id, { mgmtKeyState: 'transport', mgmtKeyAlg: blank.transportKeyAlgorithm });
+          this.deps.store.cards.update(c.id, { mgmtKeyState: 'transport', mgmtKeyAlg: blank.transportKeyAlgorithm === 'factory' ? null : blank.transportKeyAlgorithm });
           for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', RECYCLE_CRL_REASON);
           this.deps.store.db.prepare('DELETE FROM puk_rotations WHERE card_id = ?').run(c.id);
           const wasRevoked = c.status === 'revoked';
@@ -489,6 +489,7 @@ export class LifecycleService {
               deleted: blank.deleted.join(','),
               keptByCard: blank.keptByCard.join(','),
               keysDeleted: blank.keysDeleted.join(','),
+              resetByCard: blank.resetByCard,
             },
             wasRevoked ? undefined : 'card.revoked',
           );
