@@ -76,7 +76,7 @@ export interface SweepStation {
    * Puts the card stored at `statePath` (created with `personality` on first
    * use) into the vpcd reader with `faults` and waits until pcscd sees it.
    */
-  insert(statePath: string, personality: PersonalityName, faults?: Omit<CardFaults, 'onApdu'>): Promise<InsertedCard>;
+  insert(statePath: string, personality: PersonalityName, faults?: CardFaults): Promise<InsertedCard>;
   /** One StationApi call through the core as the sweep officer. @throws Error with the code and message when refused */
   call<T>(channel: string, input: unknown): Promise<T>;
   /** `station verify` through the same door (card.verify): the report's ok and failed checks. */
@@ -115,7 +115,11 @@ export async function openSweepStation(dataDir: string, opts: { now?: () => Date
     },
     async insert(statePath, personality, faults = {}) {
       const trace: ApduTraceEntry[] = [];
-      const card = VirtualPivCard.loadOrCreate(statePath, { personality, faults: { ...faults, onApdu: (e) => trace.push(e) } });
+      const onApdu = (e: ApduTraceEntry) => {
+        trace.push(e);
+        faults.onApdu?.(e);
+      };
+      const card = VirtualPivCard.loadOrCreate(statePath, { personality, faults: { ...faults, onApdu } });
       const link = await attachToVpcd(card, { port: VPCD_PORT });
       await readerState(readers, VPCD_READER, true);
       return {
