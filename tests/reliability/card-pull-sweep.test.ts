@@ -101,6 +101,8 @@ describe.each(PERSONALITIES)('a %s card pulled after APDU i of a production', (p
       try {
         const retried = await sweep.station.production.retry(failed.job.id, VPCD_READER, SWEEP_PIN);
         expect(retried.job.status, `${where}: retry ${retried.job.error?.message}`).toBe('done');
+        // The job's two runs, not the check after it (station verify on a card without 9B metadata tries the factory key once by design).
+        const managementFailures = failedManagementAuthentications(first.trace) + failedManagementAuthentications(again.trace);
         const verified = await sweep.verify();
         expect(verified.failed, where).toEqual([]);
         expect(verified.ok, where).toBe(true);
@@ -112,7 +114,6 @@ describe.each(PERSONALITIES)('a %s card pulled after APDU i of a production', (p
         expect(dump.ok, `${where}: ${dump.detail}`).toBe(true);
         produced.set(retried.card.id, again.card);
         expect(caAgreesWithCards(sweep.station, new Map([[retried.card.id, again.card]])), where).toEqual([]);
-        const managementFailures = failedManagementAuthentications(first.trace) + failedManagementAuthentications(again.trace);
         worstManagementFailures = Math.max(worstManagementFailures, managementFailures);
         expect(managementFailures, `${where}: failing 9B authentications on the card`).toBeLessThanOrEqual(1);
       } finally {

@@ -29,7 +29,7 @@ import { trackChild, ROOT } from '../support/station-cli.js';
 import { VPCD_READER } from '../support/vpcd-card.js';
 import type { CrashChildReport, CrashPlan } from './support/crash-child.js';
 import { SWEEP_ALL, SWEEP_SEED, spreadPoints } from './support/sweep-plan.js';
-import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, SWEEP_OFFICER, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
+import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, readerFree, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
 
 const CHILD = join(ROOT, 'tests', 'reliability', 'support', 'crash-child.ts');
 const PERSONALITY: PersonalityName = 'yubikey-like';
@@ -130,10 +130,12 @@ function expectCheckpoint(jobId: string, finished: string[], where: string): voi
 async function expectCompleted(jobId: string, card: InsertedCard, where: string): Promise<void> {
   const job = desk.station.store.jobs.get(jobId)!;
   expect(job.status, where).toBe('done');
+  // The job's runs, not the check after it (station verify on a card without 9B metadata tries the factory key once by design).
+  const refused = failedManagementAuthentications(card.trace);
   const verified = await desk.verify();
   expect(verified.failed, where).toEqual([]);
   expect(caAgreesWithCards(desk.station, new Map([[job.cardId, card.card]])), where).toEqual([]);
-  expect(failedManagementAuthentications(card.trace), `${where}: failing 9B authentications on the card`).toBeLessThanOrEqual(1);
+  expect(refused, `${where}: failing 9B authentications on the card`).toBeLessThanOrEqual(1);
   expect(integrity(), where).toBe('ok');
   const { audit, outbox } = eventsOf(jobId, job.cardId);
   expect(audit['job.created'], `${where}: job.created`).toBe(1);
@@ -160,7 +162,7 @@ async function planFor(kind: 'produce' | 'batch', label: string, killAt: CrashPl
   if (kind === 'produce') return { dataDir, reader: VPCD_READER, pin: SWEEP_PIN, run: { kind, personId }, killAt };
   const request = await desk.call<{ id: string; state: string }>('requests.create', { personId, profile: 'employee' });
   expect(request.state).toBe('approved');
-  return { dataDir, reader: VPCD_READER, pin: SWEEP_PIN, run: { kind, requestIds: [request.id], officer: { username: SWEEP_OFFICER.username, password: SWEEP_OFFICER.password } }, killAt };
+  return { dataDir, reader: VPCD_READER, pin: SWEEP_PIN, run: { kind, requestIds: [request.id], officer: await desk.secondOfficer() }, killAt };
 }
 
 /** The job a plan's run made (undefined when the crash came before the job was stored). */
@@ -194,6 +196,8 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
           expect(died.signal, `${where}: ${died.stderr}`).toBe('SIGKILL');
           expect(integrity(), `${where}: right after the crash`).toBe('ok');
           const job = jobOf(plan);
+          // pcscd frees the dead process's card session once it has seen its socket close.
+          await readerFree(desk.readers, VPCD_READER);
           if (kind === 'produce') {
             if (!job) {
               // Killed before the job was stored: nothing of it exists; producing again starts afresh.
@@ -211,7 +215,8 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
             if (job) expectCheckpoint(job.id, died.finished, where);
             const restarted = await openSweepStation(dataDir, { now: afterLease, background: true });
             try {
-              await restarted.station.core().dispatch('auth.login', { username: SWEEP_OFFICER.username, password: SWEEP_OFFICER.password }, 'desk');
+              const second = await desk.secondOfficer();
+              await restarted.station.core().dispatch('auth.login', second, 'desk');
               await batchSettled(restarted, plan);
             } finally {
               await restarted.close();

@@ -13,6 +13,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from '@peculiar/x509';
+import { isStationError } from '../../../electron/core/errors.js';
 import { openStationRoot, type Station } from '../../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
 import { SLOT_CERT_OBJECT } from '../../../electron/core/piv/constants.js';
@@ -54,6 +55,27 @@ export function readerState(readers: ReaderProvider, reader: string, present: bo
   });
 }
 
+/**
+ * Resolves once `reader` can be connected to again: after a station process
+ * died holding its card session, pcscd frees the reader only when it has seen
+ * that client's socket close, and no PC/SC event says so. Polls a connection
+ * (every 100 ms, bounded) as the officer's next try would.
+ * @throws Error when the reader stays busy for `timeoutMs`
+ */
+export async function readerFree(readers: ReaderProvider, reader: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const t = await readers.connect(reader);
+      await t.close('leave');
+      return;
+    } catch (e) {
+      if (!isStationError(e, 'READER_BUSY') || Date.now() > deadline) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A card in the vpcd reader, and its card-side record of every APDU since insertion. */
 export interface InsertedCard {
   card: VirtualPivCard;
@@ -68,6 +90,8 @@ export interface SweepStation {
   station: Station;
   readers: PcscReaderProvider;
   dataDir: string;
+  /** A second officer with every role (first use creates it): a batch must be started by someone else than the requester. */
+  secondOfficer(): Promise<{ username: string; password: string }>;
   /** Logs the sweep officer in on the core (first use creates it). */
   login(): Promise<void>;
   /** Adds a person to produce a card for. */
@@ -108,6 +132,11 @@ export async function openSweepStation(dataDir: string, opts: { now?: () => Date
       const r = await station.core().dispatch('auth.login', { username: SWEEP_OFFICER.username, password: SWEEP_OFFICER.password }, CONNECTION);
       if (!r.ok) throw new Error(`sweep login failed: ${r.error.code}`);
       loggedIn = true;
+    },
+    async secondOfficer() {
+      const second = { username: 'sweeper-two', displayName: 'Second Sweep Officer', password: 'second fault sweep officer password' };
+      if (!station.store.officers.getByUsername(second.username)) await station.officers.add({ ...second, roles: [...ROLES] }, { kind: 'anonymous' });
+      return { username: second.username, password: second.password };
     },
     addPerson(label) {
       persons++;
