@@ -78,10 +78,17 @@ export function parseCprDocument(content: Uint8Array): CprDocument {
   const result = CprDocumentSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || 'document';
+    const field = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.path.join('.') || 'document';
     throw malformed(`The CPR field "${field}" is missing or invalid.`, field);
   }
   return result.data;
+}
+
+/** Plain field names: the names of unknown fields are quoted only when they are plain identifiers (never control characters from the sender). */
+const PLAIN_FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function unknownFields(keys: string[]): string {
+  return keys.every((k) => PLAIN_FIELD_NAME.test(k)) ? keys.join(', ') : 'unknown fields';
 }
 
 function malformed(sentence: string, field: string): StationError {
