@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CardProfileFields, ProfilePatchInput } from './card-profile.js';
+import { plainName } from './plain-text.js';
 
 // ---------- shared shapes ----------
 
@@ -117,7 +118,7 @@ export type JobDetail = z.infer<typeof JobDetail>;
 
 export const RoleShape = z.enum(['registration', 'approver', 'production', 'security', 'auditor', 'admin']);
 const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
-const DisplayName = z.string().trim().min(1).max(80);
+const DisplayName = plainName('The display name', 80);
 /** Officer passwords: at least 12 characters (NIST SP 800-63B §5.1.1.2 allows long passphrases; no composition rules). */
 const Password = z.string().min(12, 'The password must have at least 12 characters.').max(256);
 
@@ -270,8 +271,8 @@ export type CrlViewShape = z.infer<typeof CrlShape>;
 
 /** The attributes of a person an officer types (persons.add, persons.update): the same rules for both. */
 const PersonFields = z.object({
-  givenName: z.string().trim().min(1).max(64),
-  surname: z.string().trim().min(1).max(64),
+  givenName: plainName('The given name', 64),
+  surname: plainName('The surname', 64),
   email: z.email().max(254).nullable().optional(),
   employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
   affiliation: Affiliation,

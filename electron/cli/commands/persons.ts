@@ -6,10 +6,11 @@ import { StationError } from '../../core/errors.js';
 import { importPersonsCsv } from './person-import.js';
 import { channels } from '../../contract/station-api.js';
 import { editPerson } from '../../core/workflow/person-edit.js';
+import { plainName } from '../../contract/plain-text.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-const NameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters');
+const NameSchema = plainName('the name', 64);
 
 /** The option each editable field comes from. */
 const EDIT_OPTIONS = { givenName: 'given-name', surname: 'surname', email: 'email', employeeId: 'employee-id', affiliation: 'affiliation' } as const;

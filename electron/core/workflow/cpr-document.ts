@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { StationError } from '../errors.js';
+import { plainName } from '../../contract/plain-text.js';
 
 /** Largest CPR JSON accepted, in bytes (a CPR is a few hundred bytes). */
 export const MAX_CPR_JSON_BYTES = 64 * 1024;
@@ -28,7 +29,7 @@ export const MAX_CPR_JSON_BYTES = 64 * 1024;
 /** Identifiers the IDPRS chooses: safe in URLs, file names and log lines. */
 export const IdprsIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits or . _ : -');
 
-const Name = z.string().trim().min(1).max(200);
+const Name = plainName('The name', 200);
 
 /** The person a CPR is for, as the IDPRS knows them. */
 export const CprPersonSchema = z
@@ -37,7 +38,7 @@ export const CprPersonSchema = z
     givenName: Name,
     surname: Name,
     email: z.email().max(320).optional(),
-    employeeId: z.string().trim().min(1).max(64).optional(),
+    employeeId: plainName('The employee id', 64).optional(),
     affiliation: z.enum(['employee', 'contractor', 'visitor']),
   })
   .strict();

@@ -66,6 +66,8 @@ describe('CPR intake under hostile submissions', () => {
     ['signed by another key', () => signCpr(stranger, cprDocument()), 'CPR_SIGNATURE_INVALID'],
     ['another key claiming the IDPRS certificate', () => signCpr(stranger, cprDocument(), { claimAs: idprs }), 'CPR_SIGNATURE_INVALID'],
     ['content changed after signing', () => signCpr(idprs, cprDocument(), { tamper: (j) => j.replace('Dana', 'Mallory') }), 'CPR_SIGNATURE_INVALID'],
+    ['a right-to-left override in the name', () => signCpr(idprs, cprDocument({ person: { givenName: 'Dana\u202Eanad' } })), 'CPR_MALFORMED'],
+    ['a terminal escape in the surname', () => signCpr(idprs, cprDocument({ person: { surname: '\u001b]0;owned\u0007Tester' } })), 'CPR_MALFORMED'],
     ['oversized body', async () => new Uint8Array(MAX_CPR_ENVELOPE_BYTES + 1).fill(0x30), 'CPR_MALFORMED'],
     ['random bytes', async () => Uint8Array.from({ length: 512 }, (_, i) => (i * 131 + 7) & 0xff), 'CPR_MALFORMED'],
     ['empty body', async () => new Uint8Array(0), 'CPR_MALFORMED'],
