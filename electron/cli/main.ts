@@ -23,6 +23,7 @@ import { auditCommand } from './commands/audit.js';
 import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
+import { guardTerminal } from './terminal.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -129,6 +130,9 @@ const OPTIONS = {
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Data never drives the terminal (names, reasons, reader names…): see terminal.ts.
+  guardTerminal(process.stdout);
+  guardTerminal(process.stderr);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
