@@ -16,6 +16,7 @@ import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
+import { guardVirtualReaders } from '../core/virtual-readers.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
@@ -51,7 +52,7 @@ export interface Station {
   readonly requests: RequestService;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
-  /** Readers (PC/SC, plus the training reader on training stations). */
+  /** Readers (PC/SC, plus the training reader on training stations), behind the virtual-reader rule (core/virtual-readers.ts). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
   readonly auditSigner: AuditHeadSigner;
@@ -72,7 +73,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const auditSigner = attachAuditSigner(store, keyring.box);
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
-  const readerProvider: ReaderProvider = {
+  const anyReader: ReaderProvider = {
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
     watch: (onChange) => {
@@ -89,6 +90,8 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     },
     close: async () => {},
   };
+  // Every card session of this station passes the virtual-reader rule (core/virtual-readers.ts).
+  const readerProvider = guardVirtualReaders(anyReader, { training: keyring.training, allowVirtualReaders: config.allowVirtualReaders });
   // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
   // two would open two PC/SC monitors, and the one not kept would keep the process alive.
   let opening: Promise<ReaderProvider> | undefined;
@@ -127,7 +130,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     officers,
     requests,
     lifecycle,
-    readers: getReaders,
+    // Opened now (so PCSC_UNAVAILABLE shows here), used through the virtual-reader rule.
+    readers: async () => {
+      await getReaders();
+      return readerProvider;
+    },
     auditSigner,
     core() {
       core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });

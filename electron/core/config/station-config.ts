@@ -65,6 +65,11 @@ export const StationConfigSchema = z.object({
   idprs: IdprsConfigSchema.optional(),
   /** Notifications of card and request changes to the IDPRS (issue 5); absent: events wait in the outbox. */
   notifications: NotificationsConfigSchema.optional(),
+  /**
+   * Whether a station that is not a training station may use virtual (vpcd) readers, whose cards
+   * anyone reaching the vpcd ports can insert (electron/core/virtual-readers.ts, SECURITY.md). Default false.
+   */
+  allowVirtualReaders: z.boolean().default(false),
 });
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 
@@ -80,6 +85,7 @@ export const DEFAULT_CONFIG: StationConfig = {
   pukRetries: 3,
   sessionLockMinutes: 15,
   cardNumberStart: 1,
+  allowVirtualReaders: false,
   profiles: [
     {
       id: 'employee',

@@ -15,6 +15,7 @@ import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
+import { assertReaderAllowed } from '../virtual-readers.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -59,10 +60,12 @@ export class ProductionService {
    * Creates the card object (GUID, FASC-N from the credential sequence,
    * expiration; createCardObject, origin 'direct') and the job with the steps
    * of its profile pending; the job records the profile and its version.
-   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile)
+   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile),
+   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
    */
   createJob(req: ProduceRequest): JobRecord {
     const { store } = this.deps;
+    this.assertReader(req.readerName);
     const now = (this.deps.now ?? (() => new Date()))();
     const person = store.persons.get(req.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
@@ -83,10 +86,12 @@ export class ProductionService {
    * @param cardId     the approved card object
    * @param readerName the reader the job runs on
    * @param pin        the cardholder's PIN (the profile's length); absent → generated
-   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy)
+   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy),
+   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
    */
   createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
     const { store } = this.deps;
+    this.assertReader(readerName);
     const card = store.cards.get(cardId);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
     if (card.status !== 'approved') {
@@ -99,6 +104,11 @@ export class ProductionService {
       store.cards.update(card.id, { status: 'in_production' });
       return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });
     });
+  }
+
+  /** Refuses a virtual reader before any job or card record is made (virtual-readers.ts). */
+  private assertReader(readerName: string): void {
+    assertReaderAllowed(readerName, { training: this.deps.keyring.training, allowVirtualReaders: this.deps.config.allowVirtualReaders });
   }
 
   /** The job producing `card` on `readerName` with the steps of its profile, every one pending, audited with the profile version (call inside `store.transaction`). */
@@ -130,10 +140,12 @@ export class ProductionService {
    * Retries a failed job from the first step not proven done, on `readerName`.
    * A job whose PIN was typed by the cardholder needs it again (`pin`); the
    * PIN policy is the one of the profile the job was created under.
-   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy)
+   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy);
+   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
    */
   async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
+    this.assertReader(readerName);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
     const params = job.params as unknown as ProductionParams;
     if (params.pinSource === 'given' && pin === undefined) {
