@@ -13,6 +13,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// A file another program reads is written to a temporary name, fsynced and renamed, through one helper
+// (electron/core/atomic-file.ts): the writing functions of fs are off limits everywhere else in product code.
+const HAND_OFF_MESSAGE = 'Write files with writeFileAtomic (electron/core/atomic-file.ts): temporary name, fsync, rename.';
+const handOffPaths = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+  name,
+  importNames: ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream'],
+  message: HAND_OFF_MESSAGE,
+}));
+
 /** Import patterns of each folder, as they appear in relative imports from anywhere in the tree. */
 const FOLDER = {
   core: '**/core/**',
@@ -34,7 +43,7 @@ function forbid(why, folders, { electron = true, extraPatterns = [] } = {}) {
     'no-restricted-imports': [
       'error',
       {
-        paths: electron ? [NO_ELECTRON] : [],
+        paths: [...(electron ? [NO_ELECTRON] : []), ...handOffPaths],
         patterns: [ADDONS, { group: folders.map((f) => FOLDER[f] ?? f), message: why }, ...extraPatterns],
       },
     ],
@@ -95,5 +104,10 @@ export default tseslint.config(
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     rules: forbid('The renderer reaches the station only through the contract and the bridge (src/api.ts).', ['core', 'boot', 'servers', 'cli', 'host', 'shell', 'preload', 'native', 'node:*']),
+  },
+  {
+    // The folders above get the hand-off rule with their layer rule (forbid); native/ has no layer rule.
+    files: ['native/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: handOffPaths }] },
   },
 );

@@ -132,6 +132,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'auth.logout': 'officer',
   'officers.list': ['admin'],
   'officers.add': ['admin'],
+  'officers.unlock': ['admin'],
   // persons
   'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],

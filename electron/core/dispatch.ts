@@ -51,6 +51,13 @@ export interface StationCore {
    * undefined for events every connection receives.
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
+  /**
+   * Places a connection in a window (the browser host: its launch), so what
+   * belongs to the window and not to one socket survives a reload: kiosk mode
+   * (workflow/kiosk.ts). A connection placed nowhere is a window of its own
+   * (the Electron shell's connection already is its window's webContents).
+   */
+  joinWindow(connectionId: string, windowId: string): void;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -78,7 +85,7 @@ export function createCore(ports: CorePorts): StationCore {
   };
   const profiles = new ProfileRegistry({ store, config: ports.config });
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
-  const jobs = new JobRunner({ readers, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
+  const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
   const offLocked = officers.onLocked((connectionId) => emit('session.locked', {}, connectionId));
   const offRequests = requests.onChanged((c) => emit('request.changed', c));
@@ -178,6 +185,9 @@ export function createCore(ports: CorePorts): StationCore {
         const err = toStationError(e);
         return { ok: false, error: { code: err.code, message: err.message, details: err.details, retryable: err.retryable } };
       }
+    },
+    joinWindow(connectionId, windowId) {
+      kiosks.joinWindow(connectionId, windowId);
     },
     on(event, listener) {
       let set = listeners.get(event);

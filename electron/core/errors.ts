@@ -29,6 +29,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CARD_MISMATCH',
   'CA_ERROR',
   'STORE',
+  'LOGIN_THROTTLED',
 ]);
 
 /**

@@ -3,7 +3,9 @@
  * the `/bridge` WebSocket that carries StationApi calls to the core's
  * dispatch (DESIGN.md "host/"). A connection is accepted only with the
  * per-launch token and the host's own Origin; every core event is pushed to
- * every connected client.
+ * every connected client. Every connection of one launch belongs to one
+ * window for the core (StationCore.joinWindow): a page reload opens a new
+ * socket, but a kiosk stays a kiosk.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +66,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
   const connectionIds = new WeakMap<WebSocket, string>();
+  /** This launch, as the core's window: only pages holding this launch's token connect. */
+  const windowId = `launch:${randomUUID()}`;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -80,6 +84,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     // One random id per connection: the officer who logs in on it is bound to it alone.
     const connectionId = `ws:${randomUUID()}`;
     connectionIds.set(ws, connectionId);
+    opts.core.joinWindow(connectionId, windowId);
     // Oversized frames (maxPayload) and protocol errors close this socket only.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {

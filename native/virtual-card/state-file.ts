@@ -2,7 +2,8 @@
  * Card state on disk: JSON, written atomically (temp file + rename) so a crash
  * mid-write leaves the previous state intact.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../electron/core/atomic-file.js';
 import { StationError } from '../../electron/core/errors.js';
 import type { CardState } from './state.js';
 
@@ -28,7 +29,5 @@ export function readStateFile(path: string): CardState | undefined {
 
 /** Writes `json` (a serialised CardState) to `path` atomically. */
 export function writeStateFile(path: string, json: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, json, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, json);
 }

@@ -6,9 +6,9 @@
  *                            the log (or the matching part) on stdout or into FILE
  * DATE is YYYY-MM-DD (a whole day, UTC) or an ISO-8601 date-time; --from and --to are inclusive.
  */
-import { writeFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import { channels } from '../../contract/station-api.js';
 import { AuditService } from '../../core/audit/service.js';
 import { auditVerificationLines } from '../../contract/audit-report.js';
@@ -56,7 +56,7 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
       const out = new AuditService({ store: station.store, signer: station.auditSigner }).export(filter, format, officer.username);
       const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
       if (file) {
-        writeFileSync(file, out.content, { mode: 0o600 });
+        writeFileAtomic(file, out.content);
         ctx.result({ file, format: out.format, count: out.count }, () => process.stdout.write(`${out.count} audit events exported to ${file}.\n`));
       } else {
         process.stdout.write(out.content);

@@ -8,9 +8,9 @@ import type { JobListener } from '../../core/issuance/job-types.js';
 import type { ProductionOutcome } from '../../core/issuance/production-service.js';
 import { productionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
-import { writeFileSync } from 'node:fs';
 import { ProfileRegistry } from '../../core/workflow/profile-registry.js';
 import { assertMayProduceFor } from '../../core/workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../core/workflow/requests.js';
@@ -47,7 +47,7 @@ async function writePinMailer(ctx: CliContext, outcome: ProductionOutcome, path:
     organization: station.config.organization,
     pin: outcome.oneTimeSecrets!.pin!,
   });
-  writeFileSync(path, pdf, { mode: 0o600 });
+  writeFileAtomic(path, pdf);
   station.store.audit.append({ actor: 'station', action: 'pin-mailer.produced', outcome: 'ok', personId: outcome.card.personId, cardId: outcome.card.id, jobId: outcome.job.id });
   outcome.oneTimeSecrets!.pin = undefined;
   ctx.say(`PIN mailer written to ${path} (the PIN is shown nowhere else).`);

@@ -2,14 +2,15 @@
  * Production jobs as the faces (CLI, UI) use them: create a job for a person,
  * run it, retry it, cancel it, show it. Rules live here, not in the faces.
  */
-import { StationError } from '../errors.js';
+import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
 import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
-import { runJob, isJobRunning } from './engine.js';
+import { runJob } from './engine.js';
+import { jobClaimsOf, type JobClaim, type JobClaims } from './job-claims.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
@@ -51,9 +52,12 @@ function productionParams(entry: ProfileEntry, pin: string | undefined, algorith
 /** The production service. */
 export class ProductionService {
   private readonly profiles: ProfileRegistry;
+  /** The running jobs of this data dir (one claim per job across processes). */
+  readonly claims: JobClaims;
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
     this.profiles = new ProfileRegistry(deps);
+    this.claims = jobClaimsOf(deps.store, { now: deps.now });
   }
 
   /**
@@ -140,10 +144,11 @@ export class ProductionService {
    * Retries a failed job from the first step not proven done, on `readerName`.
    * A job whose PIN was typed by the cardholder needs it again (`pin`); the
    * PIN policy is the one of the profile the job was created under.
+   * @param claim the caller's claim on the job (job-claims.ts), when it claimed it before launching the run
    * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy);
    *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
    */
-  async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
+  async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
     this.assertReader(readerName);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
@@ -152,11 +157,11 @@ export class ProductionService {
       throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
     }
     if (params.pinSource === 'given' || pin !== undefined) assertPinFollowsPolicy(jobProfile(params, this.profiles).pinPolicy, pin);
-    return this.run(jobId, readerName, { pin }, listener);
+    return this.run(jobId, readerName, { pin }, listener, claim);
   }
 
-  private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener): Promise<ProductionOutcome> {
-    const job = await runJob(this.deps, jobId, readerName, secrets, listener);
+  private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
+    const job = await runJob(this.deps, jobId, readerName, secrets, listener, claim);
     const card = this.deps.store.cards.get(job.cardId)!;
     const outcome: ProductionOutcome = { job, card, steps: this.deps.store.jobs.steps(jobId) };
     if (job.status === 'done') {
@@ -176,20 +181,31 @@ export class ProductionService {
     if (!reason.trim()) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling the job.', { field: 'reason' });
     if (job.status === 'done') throw new StationError('JOB_STATE', `Job ${jobId} is done; revoke the card instead of cancelling the job.`);
     if (job.status === 'cancelled') return job;
-    if (isJobRunning(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is running; wait for it to stop before cancelling.`);
-    const revoked: string[] = [];
-    for (const cert of store.certificates.listByJob(jobId)) {
-      if (cert.status !== 'valid') continue;
-      await ca.revoke(cert.serial, 'cessationOfOperation');
-      store.certificates.setStatus(cert.serial, 'revoked', 'cessationOfOperation');
-      revoked.push(cert.serial);
+    // Claimed for the cancellation itself: a retry cannot start while certificates are being revoked.
+    let claim: JobClaim;
+    try {
+      claim = this.claims.claim(jobId);
+    } catch (e) {
+      if (isStationError(e, 'JOB_STATE')) throw new StationError('JOB_STATE', `Job ${jobId} is running; wait for it to stop before cancelling.`, { jobId });
+      throw e;
     }
-    return store.transaction(() => {
-      store.cards.update(job.cardId, { status: 'cancelled' });
-      store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
-      recordNotification(store, { type: 'card.cancelled', personId: job.personId, cardId: job.cardId, data: { jobId, reason: reason.slice(0, 200) } }, (this.deps.now ?? (() => new Date()))());
-      return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
-    });
+    try {
+      const revoked: string[] = [];
+      for (const cert of store.certificates.listByJob(jobId)) {
+        if (cert.status !== 'valid') continue;
+        await ca.revoke(cert.serial, 'cessationOfOperation');
+        store.certificates.setStatus(cert.serial, 'revoked', 'cessationOfOperation');
+        revoked.push(cert.serial);
+      }
+      return store.transaction(() => {
+        store.cards.update(job.cardId, { status: 'cancelled' });
+        store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
+        recordNotification(store, { type: 'card.cancelled', personId: job.personId, cardId: job.cardId, data: { jobId, reason: reason.slice(0, 200) } }, (this.deps.now ?? (() => new Date()))());
+        return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
+      });
+    } finally {
+      claim.release();
+    }
   }
 
   /** A job with its steps, labels and card. @throws StationError NOT_FOUND_RECORD */

@@ -12,6 +12,7 @@ import { jobsRepository, type JobsRepository } from './jobs.js';
 import { officersRepository, type OfficersRepository } from './officers.js';
 import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
 import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
+import { loginThrottleRepository, type LoginThrottleRepository } from './login-throttle.js';
 import { runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
@@ -35,6 +36,8 @@ export interface StationStore {
   requests: CardRequestsRepository;
   /** Administered card profiles (migration 7); read and changed through electron/core/profiles/registry.ts. */
   cardProfiles: CardProfilesRepository;
+  /** Failed officer logins per username (migration 11); the rules are in electron/core/workflow/login-throttle.ts. */
+  loginThrottle: LoginThrottleRepository;
 }
 
 /** Options for {@link openStore}. */
@@ -73,5 +76,6 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
     cardProfiles: cardProfilesRepository(ctx),
+    loginThrottle: loginThrottleRepository(ctx),
   };
 }

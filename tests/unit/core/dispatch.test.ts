@@ -68,6 +68,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'auth.logout': {},
     'officers.list': {},
     'officers.add': { username: 'alice', displayName: 'Alice', password: 'a long enough password', roles: ['registration'] },
+    'officers.unlock': { officerId: 'officer-1' },
     'requests.create': { personId, profile: 'employee' },
     'requests.list': { state: ['requested'] },
     'requests.get': { requestId: 'req-1' },

@@ -286,6 +286,27 @@ describe('bridge calls and events', () => {
     }
   });
 
+  test('a kiosk survives a reload: the launch is the window, so the next socket is the kiosk, not the officer login', async () => {
+    const first = await tryConnect(host.port, bridgePath(), origin());
+    if (!first.open) throw new Error('refused');
+    expect((await call(first.ws, 1, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+    expect((await call(first.ws, 2, 'kiosk.start', {})).result).toMatchObject({ ok: true, value: { kiosk: true } });
+    const gone = new Promise<void>((resolve) => first.ws.on('close', () => resolve()));
+    first.ws.close(); // the page reloads
+    await gone;
+    const reloaded = await tryConnect(host.port, bridgePath(), origin());
+    if (!reloaded.open) throw new Error('refused');
+    try {
+      expect((await call(reloaded.ws, 3, 'kiosk.status', {})).result).toMatchObject({ ok: true, value: { kiosk: true } });
+      expect((await call(reloaded.ws, 4, 'persons.search', { query: 'x' })).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      // An officer's password ends it (and the other tests of this host are no kiosks again).
+      expect((await call(reloaded.ws, 5, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+      expect((await call(reloaded.ws, 6, 'kiosk.status', {})).result).toMatchObject({ ok: true, value: { kiosk: false } });
+    } finally {
+      reloaded.ws.close();
+    }
+  });
+
   test('close() disconnects clients and stops listening', async () => {
     const other = await startHost({ core: ts.station.core(), staticDir: statics.dir });
     const a = await tryConnect(other.port, `/bridge?token=${other.token}`, `http://127.0.0.1:${other.port}`);

@@ -38,6 +38,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'auth.logout': {},
   'officers.list': {},
   'officers.add': { username: 'added', displayName: 'Added', password: PASSWORD, roles: ['auditor'] },
+  'officers.unlock': { officerId: NO_ID },
   'requests.create': { personId: NO_ID, profile: 'employee' },
   'requests.list': {},
   'requests.get': { requestId: NO_ID },
