@@ -24,6 +24,7 @@ import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
 import { guardTerminal } from './terminal.js';
+import { fileProblem, isFileError } from './files.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -189,7 +190,8 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (e) {
-    const err = toStationError(e);
+    // A file the command was given that turned out unusable: say which and why (files.ts), never INTERNAL.
+    const err = isFileError(e) ? fileProblem(e, 'file') : toStationError(e);
     if (!(e instanceof StationError) && process.env.STATION_DEBUG) console.error(e);
     if (ctx.options.json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
     process.stderr.write(`station: ${err.message}${err.code === 'INVALID_INPUT' && err.message.startsWith('Usage') ? '' : ` [${err.code}]`}\n`);

@@ -8,7 +8,7 @@
  */
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { checkOutputPath, writeOutputFile } from '../files.js';
 import { channels } from '../../contract/station-api.js';
 import { AuditService } from '../../core/audit/service.js';
 import { auditVerificationLines } from '../../contract/audit-report.js';
@@ -51,12 +51,13 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
         channels['audit.export'].input,
         given({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card }),
       );
+      const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
+      if (file) checkOutputPath(file, 'audit export');
       const station = await ctx.station();
       const { officer } = await ctx.authorize('audit.export');
       const out = new AuditService({ store: station.store, signer: station.auditSigner }).export(filter, format, officer.username);
-      const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
       if (file) {
-        writeFileAtomic(file, out.content);
+        writeOutputFile(file, out.content, 'audit export');
         ctx.result({ file, format: out.format, count: out.count }, () => process.stdout.write(`${out.count} audit events exported to ${file}.\n`));
       } else {
         process.stdout.write(out.content);

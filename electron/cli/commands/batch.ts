@@ -7,10 +7,10 @@
  * `station batch show BATCH` and `station batch list` print batches;
  * `station batch cancel BATCH --request R --reason TEXT` cancels one item.
  */
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
+import { readInputFile } from '../files.js';
 import { officerPassword } from '../context.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
@@ -97,7 +97,7 @@ async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: s
  * @throws StationError INVALID_INPUT naming every bad line of the file
  */
 async function requestsOfCsv(call: Call, path: string): Promise<string[]> {
-  const { requests, problems } = await call('batches.parseCsv', { csv: readFileSync(path, 'utf8') });
+  const { requests, problems } = await call('batches.parseCsv', { csv: readInputFile(path, 'batch file').toString('utf8') });
   if (problems.length > 0) throw new StationError('INVALID_INPUT', `${path} starts no batch: ${problems.map((p) => p.message).join(' ')}`, { lines: problems.length });
   return requests.map((r) => r.requestId);
 }

@@ -9,10 +9,10 @@
  * here (as at the endpoint): these commands act as the IDPRS caller.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
+import { readInputFile } from '../files.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { Station } from '../../boot/open-station.js';
@@ -47,12 +47,7 @@ export async function cprCommand(ctx: CliContext, verb: string | undefined, args
     const intake = stationIntake(await ctx.station());
     let result: CprResult;
     if (verb === 'submit') {
-      let body: Buffer;
-      try {
-        body = readFileSync(target);
-      } catch {
-        throw new StationError('INVALID_INPUT', `The CPR file ${target} cannot be read.`);
-      }
+      const body = readInputFile(target, 'CPR file');
       result = await intake.submit(new Uint8Array(body), 'cli');
     } else {
       result = verb === 'status' ? intake.status(target) : await intake.deleteRequest(target);
@@ -102,9 +97,5 @@ async function serve(ctx: CliContext, flags: Flags): Promise<number> {
 }
 
 function readConfigured(path: string, option: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new StationError('INVALID_INPUT', `The file of ${option} cannot be read.`);
-  }
+  return readInputFile(path, `file of ${option}`);
 }

@@ -5,7 +5,7 @@
  */
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { writeOutputFile } from '../files.js';
 import { crlListenAddress, startCrlServer } from '../../servers/crl-server.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -30,7 +30,8 @@ export async function crlCommand(ctx: CliContext, verb: string | undefined, flag
   if (verb !== undefined) throw new StationError('INVALID_INPUT', 'Usage: station crl [--out FILE] | station crl serve [--port N]');
   await ctx.authorize('crl.get');
   const { der, view } = await station.lifecycle.crl();
-  if (typeof flags.out === 'string') writeFileAtomic(flags.out, der, { mode: 0o644 });
+  // The CRL is public: readable by the web server that publishes it.
+  if (typeof flags.out === 'string') writeOutputFile(flags.out, der, 'CRL file', { mode: 0o644 });
   ctx.result({ ...view, out: typeof flags.out === 'string' ? flags.out : undefined }, () => {
     process.stdout.write(`CRL #${view.crlNumber ?? '-'}  ${view.issuer}\n  this update ${view.thisUpdate}\n  next update ${view.nextUpdate ?? '-'}\n`);
     if (view.entries.length === 0) process.stdout.write('  no revoked certificates\n');

@@ -3,8 +3,7 @@
  * person import (electron/core/workflow/person-import.ts holds every rule:
  * header, row checks with line numbers, all or nothing, audit).
  */
-import { readFileSync } from 'node:fs';
-import { StationError } from '../../core/errors.js';
+import { readInputFile } from '../files.js';
 import type { StationStore } from '../../core/store/store.js';
 import { importPersons, personsFileText, type ImportResult } from '../../core/workflow/person-import.js';
 
@@ -17,11 +16,5 @@ export { CSV_COLUMNS, parseCsv, validatePersonsCsv, type RowError } from '../../
  * @throws StationError INVALID_INPUT when the file cannot be read or is too large
  */
 export function importPersonsCsv(store: StationStore, path: string, actor: string): ImportResult {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new StationError('INVALID_INPUT', `The file ${path} cannot be read.`);
-  }
-  return importPersons(store, personsFileText(bytes), actor);
+  return importPersons(store, personsFileText(readInputFile(path, 'persons file')), actor);
 }

@@ -8,7 +8,7 @@ import type { JobListener } from '../../core/issuance/job-types.js';
 import type { ProductionOutcome } from '../../core/issuance/production-service.js';
 import { productionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { checkOutputPath, writeOutputFile } from '../files.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
 import { ProfileRegistry } from '../../core/workflow/profile-registry.js';
@@ -47,7 +47,7 @@ async function writePinMailer(ctx: CliContext, outcome: ProductionOutcome, path:
     organization: station.config.organization,
     pin: outcome.oneTimeSecrets!.pin!,
   });
-  writeFileAtomic(path, pdf);
+  writeOutputFile(path, pdf, 'PIN mailer');
   station.store.audit.append({ actor: 'station', action: 'pin-mailer.produced', outcome: 'ok', personId: outcome.card.personId, cardId: outcome.card.id, jobId: outcome.job.id });
   outcome.oneTimeSecrets!.pin = undefined;
   ctx.say(`PIN mailer written to ${path} (the PIN is shown nowhere else).`);
@@ -100,6 +100,8 @@ export function printVerification(report: VerificationLike | undefined): void {
  * direct production (issue 2), only for profiles that need no approval.
  */
 export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
+  // A PIN mailer that cannot be written must be known before the card is made, not after.
+  if (typeof flags['pin-mailer'] === 'string') checkOutputPath(flags['pin-mailer'], 'PIN mailer');
   const station = await ctx.station();
   if (typeof flags.request === 'string') {
     const caller = await ctx.authorize('requests.produce');
@@ -137,6 +139,7 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
 
 /** `station job retry JOB --reader NAME [--pin PIN]`, `show JOB`, `cancel JOB --reason R`, `list` */
 export async function jobCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
+  if (typeof flags['pin-mailer'] === 'string') checkOutputPath(flags['pin-mailer'], 'PIN mailer');
   const station = await ctx.station();
   const caller = await ctx.authorize(verb === 'retry' ? 'jobs.retry' : verb === 'cancel' ? 'jobs.cancel' : verb === 'list' ? 'jobs.list' : 'jobs.get');
   if (verb === 'list') {
