@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { openDatabase } from '../../native/sqlite.js';
 import { openStore } from '../core/store/store.js';
 import type { StationStore } from '../core/store/store.js';
-import { openKeyring, type Keyring } from '../core/pki/keyring.js';
+import { finishRekey, keyringExists, openKeyring, type Keyring } from '../core/pki/keyring.js';
+import { assertPassphraseStrength } from '../core/pki/passphrase-policy.js';
+import { resealStation } from '../core/reseal.js';
 import { LocalCa } from '../core/pki/local-ca.js';
 import type { StationConfig } from '../core/config/station-config.js';
 import { ProductionService } from '../core/issuance/production-service.js';
@@ -65,13 +67,21 @@ export interface Station {
 
 /**
  * Opens (creating on first use) the station in `dataDir`.
- * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json, a new
+ *         passphrase too weak to protect the data dir)
  */
 export async function openStation(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
-  const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
+  // A passphrase chosen now protects the data dir from here on: it must be strong enough (pki/passphrase-policy.ts).
+  if (opts.passphrase && !keyringExists(opts.dataDir)) await assertPassphraseStrength(opts.passphrase, [config.organization]);
+  let keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
+  // A passphrase change that stopped half-way is finished before anything uses a secret (core/reseal.ts).
+  if (keyring.resealPending) {
+    resealStation({ dataDir: opts.dataDir, store, box: keyring.box });
+    keyring = finishRekey(keyring);
+  }
   const auditSigner = attachAuditSigner(store, keyring.box);
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;

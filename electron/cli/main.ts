@@ -24,6 +24,7 @@ import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
 import { guardTerminal } from './terminal.js';
+import { passphraseCommand } from './commands/passphrase.js';
 import { fileProblem, isFileError } from './files.js';
 
 const USAGE = `Usage: station <command> [options]
@@ -68,6 +69,8 @@ const USAGE = `Usage: station <command> [options]
   card recycle --reader NAME                a returned card: certificates revoked, reset to a blank
   crl [--out FILE] | crl serve [--port N]   the published CRL; its HTTP distribution point (config crlUrl)
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
+  passphrase change                         a new data dir passphrase (admin role; new one: STATION_NEW_PASSPHRASE
+                                            or typed twice); every secret is sealed again under it
   profile list | profile show ID            the card profiles (employee, contractor, visitor)
   profile set ID [--label L] [--approval required|none] [--card-validity MONTHS] [--cert-validity MONTHS]
       [--alg-9a P256|RSA2048] [--alg-9c|--alg-9d P256|P384|RSA2048] [--alg-9e P256|RSA2048]
@@ -76,9 +79,10 @@ const USAGE = `Usage: station <command> [options]
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
         --as USERNAME (the officer; every command but virtual-card and ca needs it)
-Secrets: STATION_PASSPHRASE unlocks the data dir; STATION_PASSWORD is the --as officer's password
-(else a hidden prompt); STATION_NEW_PASSWORD the password of an officer being added; the PIN may
-come from STATION_PIN instead of --pin.
+Secrets: STATION_PASSPHRASE unlocks the data dir (a new one needs a strong passphrase: 12+ characters,
+several unrelated words); STATION_PASSWORD is the --as officer's password (else a hidden prompt);
+STATION_NEW_PASSWORD the password of an officer being added; the PIN may come from STATION_PIN
+instead of --pin.
 
 Roles:
 ${ROLES_HELP}`;
@@ -185,6 +189,8 @@ export async function main(argv: string[]): Promise<number> {
         return await profileCommand(ctx, verb, rest, flags);
       case 'demo':
         return await demoCommand(ctx, flags);
+      case 'passphrase':
+        return await passphraseCommand(ctx, verb);
       default:
         process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
         return 2;
