@@ -20,6 +20,7 @@ import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
 import { guardVirtualReaders } from '../core/virtual-readers.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
+import { anchorPublishing } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
@@ -40,6 +41,8 @@ export interface OpenStationOptions {
   noPcsc?: boolean;
   /** Clock (tests). */
   now?: () => Date;
+  /** One line per background problem (the audit anchor cannot be written); default: standard error. */
+  log?: (line: string) => void;
 }
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
@@ -82,7 +85,12 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     resealStation({ dataDir: opts.dataDir, store, box: keyring.box });
     keyring = finishRekey(keyring);
   }
-  const auditSigner = attachAuditSigner(store, keyring.box);
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  // Signed heads are published outside the data dir as config.json's auditAnchor says (core/audit/anchor.ts).
+  const anchors = anchorPublishing(store, config.auditAnchor, log, opts.now);
+  const auditSigner = attachAuditSigner(store, keyring.box, { onSigned: anchors.onSigned });
+  // A newly configured (or remounted) anchor gets the latest head at once.
+  anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
   const anyReader: ReaderProvider = {
@@ -160,6 +168,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
       } catch {
         // Closing must go on: the head is signed again at the next close or every 100 events.
       }
+      anchors.close();
       await readers?.close();
       db.close();
     },

@@ -56,7 +56,9 @@ const USAGE = `Usage: station <command> [options]
   outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
   outbox deliver                            send the outbox to notifications.url until a signal
   outbox secret set                         seal STATION_NOTIFY_SECRET, the HMAC secret shared with the IDPRS
-  audit verify [--sign]                     recompute the audit hash chain; exit 1 with the first broken link
+  audit verify [--sign] [--anchor FILE]     recompute the audit hash chain, check the keys and the published anchor
+                                            (FILE, else config auditAnchor.file); exit 1 with the first broken link
+  audit rotate-key                          replace the audit key (administrator), audited and signed by the old key
   audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]
                                             the audit log (auditor role); DATE is YYYY-MM-DD (UTC) or ISO-8601
   card list [--status S1,S2] [--person ID] | card show CARD      CARD: card id, card number or GUID
@@ -127,6 +129,7 @@ const OPTIONS = {
   officer: { type: 'string' },
   card: { type: 'string' },
   sign: { type: 'boolean' },
+  anchor: { type: 'string' },
   out: { type: 'string' },
   'new-pin': { type: 'string' },
   status: { type: 'string' },

@@ -180,6 +180,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'audit.list': ['auditor'],
   'audit.export': ['auditor'],
   'audit.verify': ['auditor'],
+  'audit.rotateKey': ['admin'],
   // notifications outbox: it holds every card's history; admin and security as `station outbox`, the auditor may look, not resend
   'outbox.list': ['admin', 'security', 'auditor'],
   'outbox.redeliver': ['admin', 'security'],

@@ -131,7 +131,7 @@ export function createCore(ports: CorePorts): StationCore {
     production,
     officers,
     requests,
-    audit: new AuditService({ store, signer: ports.auditSigner }),
+    audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
     kiosks: new KioskService({ store, config: ports.config, officers, requests, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,

@@ -510,6 +510,9 @@ CREATE INDEX outbox_events_dead ON outbox_events (dead_at) WHERE dead_at IS NOT 
 CREATE INDEX outbox_events_card ON outbox_events (card_id);
 `;
 
+/** The migration that made the audit log a hash chain: the store chains older events at the opening that applies it. */
+export const AUDIT_CHAIN_MIGRATION = 4;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },

@@ -13,7 +13,7 @@ import { officersRepository, type OfficersRepository } from './officers.js';
 import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
 import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
 import { loginThrottleRepository, type LoginThrottleRepository } from './login-throttle.js';
-import { runMigrations } from './migrations.js';
+import { AUDIT_CHAIN_MIGRATION, runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
 import { guard, isSqliteError, type StoreContext } from './sql.js';
@@ -53,7 +53,7 @@ export interface StoreOptions {
  */
 export function openStore(db: Database, options: StoreOptions = {}): StationStore {
   const clock = options.now ?? (() => new Date());
-  runMigrations(db, undefined, clock);
+  const applied = runMigrations(db, undefined, clock);
   const ctx: StoreContext = { db, now: () => clock().toISOString() };
   return {
     db,
@@ -72,7 +72,7 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     certificates: certificatesRepository(ctx),
     escrow: escrowRepository(ctx),
     sequences: sequencesRepository(ctx),
-    audit: auditRepository(ctx),
+    audit: auditRepository(ctx, { upgradingToChain: applied.includes(AUDIT_CHAIN_MIGRATION) }),
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
     cardProfiles: cardProfilesRepository(ctx),

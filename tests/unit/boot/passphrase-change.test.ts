@@ -80,6 +80,7 @@ describe('changeStationPassphrase', () => {
     const { dataDir, cardId, puk, admin } = await stationWithSecrets('full');
     const s = await openStation({ dataDir, passphrase: OLD });
     const masterKey = Buffer.from(s.keyring.masterKey(1));
+    const auditKeyId = s.auditSigner.keyId;
     const result = await changeStationPassphrase(s, NEW, admin);
     await s.close();
     expect(result).toMatchObject({ caKeys: 3, escrowedPuks: 1, pukRotations: 1, notificationSecret: 1, kdf: { N: 2 ** 17, r: 8, p: 1 } });
@@ -89,6 +90,8 @@ describe('changeStationPassphrase', () => {
     const after = await openStation({ dataDir, passphrase: NEW });
     try {
       expect(Buffer.from(after.keyring.masterKey(1)).equals(masterKey)).toBe(true);
+      // The audit key was stored again, sealed with the new key, but keeps its identity (no unaudited new key).
+      expect(after.auditSigner.keyId).toBe(auditKeyId);
       expectEverySecretOpens(after, cardId, puk);
       // The CA keys open and still sign (a new CRL).
       await expect(after.ca.crl()).resolves.toBeDefined();

@@ -83,6 +83,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'audit.list': { from: '2025-03-01', to: '2025-03-02T10:00:00Z', officer: 'alice', personId, cardId: 'card-1', afterSeq: 0, limit: 10 },
     'audit.export': { format: 'csv', from: '2025-03-01', to: '2025-03-02', officer: 'alice', personId, cardId: 'card-1' },
     'audit.verify': {},
+    'audit.rotateKey': {},
     'cards.list': { status: ['active'], personId },
     'cards.get': { card: '00000001' },
     'cards.revoke': { card: 'card-1', reason: 'lost' },

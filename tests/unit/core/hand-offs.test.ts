@@ -2,7 +2,7 @@
  * Atomic hand-offs (issue 10, finding 13) at the places the station hands a
  * file to another program: the CPR drop folder's NAME.result.json (read by
  * the IDPRS), the published CRL (read by the distribution point and relying
- * parties). Each must be written to a temporary name, fsynced and renamed,
+ * parties), the audit anchor (read by whoever checks the log against it). Each must be written to a temporary name, fsynced and renamed,
  * never written in place (which once made the cpr-intake integration test
  * read "Unexpected end of JSON input").
  */
@@ -19,6 +19,10 @@ vi.mock('node:fs/promises', async (actual) => (await import('../../support/hand-
 const { CprFolderWatcher, PROCESSED_DIR, RESULT_SUFFIX } = await import('../../../electron/servers/cpr-folder.js');
 const { LocalCa } = await import('../../../electron/core/pki/local-ca.js');
 const { createSecretBox } = await import('../../../electron/core/pki/secret-box.js');
+const { anchorFilePublisher } = await import('../../../electron/core/audit/anchor.js');
+const { attachAuditSigner } = await import('../../../electron/core/audit/head-signer.js');
+const { openStore } = await import('../../../electron/core/store/store.js');
+const { openDatabase } = await import('../../../native/sqlite.js');
 
 const dirs: string[] = [];
 beforeEach(clearFileOps);
@@ -41,6 +45,18 @@ describe('files other programs read are handed off atomically', () => {
     const result = join(dir, PROCESSED_DIR, `one.p7m${RESULT_SUFFIX}`);
     expect(handOffViolation(result)).toBeNull();
     expect(JSON.parse(readFileSync(result, 'utf8'))).toMatchObject({ code: 'CPR_ACCEPTED' });
+  });
+
+  it('the audit anchor', () => {
+    const dir = tempDir();
+    const store = openStore(openDatabase(':memory:'));
+    attachAuditSigner(store, createSecretBox(randomBytes(32), true));
+    store.audit.append({ actor: 'tester', action: 'test.event', outcome: 'ok' });
+    const file = join(dir, 'anchor.json');
+    clearFileOps();
+    anchorFilePublisher(file, store.audit, () => undefined).publishNow();
+    expect(handOffViolation(file)).toBeNull();
+    expect(JSON.parse(readFileSync(file, 'utf8')).head.seq).toBe(1);
   });
 
   describe('the CRL', () => {

@@ -190,8 +190,8 @@ describe('the PIN policy is enforced in the core before the card is touched', ()
     await refused('9753124', /must be 6 digits/);
 
     const after = rowCounts(ts);
-    // Only the profile edits and their audit events were stored: no card, job or credential number.
-    expect({ ...after, card_profiles: 0, audit_events: 0 }).toEqual({ ...before, card_profiles: 0, audit_events: 0 });
+    // Only the profile edits and their audit events (and signed chain heads) were stored: no card, job or credential number.
+    expect({ ...after, card_profiles: 0, audit_events: 0, audit_heads: 0 }).toEqual({ ...before, card_profiles: 0, audit_events: 0, audit_heads: 0 });
     expect(ts.station.store.audit.list({}).filter((e) => !e.action.startsWith('profile.'))).toEqual([]);
     expect(connects).toBe(0);
 

@@ -53,6 +53,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'audit.list': { personId: NO_ID },
   'audit.export': { format: 'json', cardId: NO_ID },
   'audit.verify': {},
+  'audit.rotateKey': {},
   'cards.list': {},
   'cards.get': { card: NO_ID },
   'cards.revoke': { card: NO_ID, reason: 'lost' },
