@@ -8,27 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerMatches, CPR_SERVER_LIMITS, cprTokenHash, startCprServer, type RunningCprServer } from '../../../electron/servers/cpr-server.js';
-import { openStore, type StationStore } from '../../../electron/core/store/store.js';
-import { openDatabase } from '../../../native/sqlite.js';
-import { createStationCprIntake } from '../../../electron/core/workflow/cpr-station.js';
+import type { StationStore } from '../../../electron/core/store/store.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
 import { callCpr, makeTlsPki, type TestTlsPki } from '../../support/idprs-client.js';
+import { memoryCprIntake } from '../../support/memory-cpr-intake.js';
 
 const TOKEN = 'test-idprs-token-0123456789';
 
-function memoryIntake(idprs: IdprsIdentity): { store: StationStore; intake: ReturnType<typeof createStationCprIntake> } {
-  const store = openStore(openDatabase(':memory:'));
-  const intake = createStationCprIntake({
-    dataDir: '/nonexistent',
-    store,
-    idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
-    requests: {
-      create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),
-      deleteForIdprs: async (idprsId) => store.requests.update(store.requests.findByIdprsRequestId(idprsId)!.id, { state: 'cancelled' }),
-    },
-  });
-  return { store, intake };
-}
+const memoryIntake = memoryCprIntake;
 
 describe('bearerMatches', () => {
   it('accepts exactly the token whose hash is configured', () => {

@@ -6,15 +6,13 @@
  * is stored, and a valid CPR submitted afterwards is still accepted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type StationStore } from '../../../../electron/core/store/store.js';
-import { openDatabase } from '../../../../native/sqlite.js';
-import { createStationCprIntake } from '../../../../electron/core/workflow/cpr-station.js';
-import type { CprIntake } from '../../../../electron/core/workflow/cpr-intake.js';
+import type { StationStore } from '../../../../electron/core/store/store.js';
 import { decodeCprEnvelope, MAX_CPR_ENVELOPE_BYTES } from '../../../../electron/core/workflow/cpr-envelope.js';
 import { peekUnverifiedContent, verifyCprSignature } from '../../../../electron/core/workflow/cpr-signature.js';
 import { parseCprDocument } from '../../../../electron/core/workflow/cpr-document.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../../support/idprs.js';
 import { assertTypedOnHostileInput } from '../../../support/hostile-bytes.js';
+import { memoryCprIntake } from '../../../support/memory-cpr-intake.js';
 
 let idprs: IdprsIdentity;
 let stranger: IdprsIdentity;
@@ -25,19 +23,7 @@ beforeAll(async () => {
   valid = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-SEED' }));
 });
 
-function setup(): { store: StationStore; intake: CprIntake } {
-  const store = openStore(openDatabase(':memory:'));
-  const intake = createStationCprIntake({
-    dataDir: '/nonexistent',
-    store,
-    idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
-    requests: {
-      create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),
-      deleteForIdprs: async (id) => store.requests.update(store.requests.findByIdprsRequestId(id)!.id, { state: 'cancelled' }),
-    },
-  });
-  return { store, intake };
-}
+const setup = () => memoryCprIntake(idprs);
 
 /** Persons and requests in the store: what a rejected CPR must not change. */
 const written = (store: StationStore) => ({ persons: store.persons.list({ offset: 0, limit: 100 }).total, requests: store.requests.list().length });
