@@ -5,7 +5,8 @@
 //   core      → contract: plain Node, never electron, native/, the composition root, the servers or a face
 //   servers   → core, contract: generic Node servers every face may start (CRL, CPR endpoint, CPR drop folder)
 //   boot      → core, servers, native, contract: the composition root; no face
-//   faces     → boot, servers, bridge, contract, never each other: cli, host (browser host), shell (Electron main), preload
+//   faces     → boot, servers, bridge, contract, never each other: cli, host (browser host), shell (Electron main), preload;
+//               from the core only its errors and types: everything else goes through dispatch
 //   renderer  → contract and bridge only
 // native/ is reached through boot/ (it builds the ReaderProvider and the database the core is given); the CLI's card tools
 // (`virtual-card attach`, `demo`) and the shell's ABI check are the only faces that load it directly.
@@ -16,7 +17,7 @@ import globals from 'globals';
 // A file another program reads is written to a temporary name, fsynced and renamed, through one helper
 // (electron/core/atomic-file.ts): the writing functions of fs are off limits everywhere else in product code.
 const HAND_OFF_MESSAGE = 'Write files with writeFileAtomic (electron/core/atomic-file.ts): temporary name, fsync, rename.';
-const handOffPaths = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+const HAND_OFF = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
   name,
   importNames: ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream'],
   message: HAND_OFF_MESSAGE,
@@ -35,6 +36,13 @@ const FOLDER = {
   native: '**/native/**',
 };
 const ADDONS = { group: ['pcsclite', 'better-sqlite3'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
+/** A face reaches the core only through dispatch: from the core it takes the error type (values) and type declarations. */
+const FACE_CORE = {
+  // The hand-off helper is a file utility with no state of the core: every face writes its files through it.
+  group: ['**/core/**', '!**/core/errors.js', '!**/core/atomic-file.js'],
+  allowTypeImports: true,
+  message: 'A face reaches the core only through its dispatch (a StationHandle from boot/): it imports the core\'s errors and types, nothing else.',
+};
 const NO_ELECTRON = { name: 'electron', message: 'Only the Electron shell and preload import electron.' };
 
 /** A no-restricted-imports rule forbidding the named folders (with why). */
@@ -43,7 +51,7 @@ function forbid(why, folders, { electron = true, extraPatterns = [] } = {}) {
     'no-restricted-imports': [
       'error',
       {
-        paths: [...(electron ? [NO_ELECTRON] : []), ...handOffPaths],
+        paths: [...(electron ? [NO_ELECTRON] : []), ...HAND_OFF],
         patterns: [ADDONS, { group: folders.map((f) => FOLDER[f] ?? f), message: why }, ...extraPatterns],
       },
     ],
@@ -87,27 +95,27 @@ export default tseslint.config(
   },
   {
     files: ['electron/cli/**/*.ts'],
-    rules: forbid('The CLI is a face: it does not import another face, nor the hardware side beyond its card tools.', ['host', 'shell', 'preload', '**/native/pcsc/**', '**/native/sqlite*']),
+    rules: forbid('The CLI is a face: it does not import another face, nor the hardware side beyond its card tools.', ['host', 'shell', 'preload', '**/native/pcsc/**', '**/native/sqlite*'], { extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/host/**/*.ts'],
-    rules: forbid('The browser host is a face: it does not import another face nor native/ (boot/ wires the readers).', ['cli', 'shell', 'preload', 'native']),
+    rules: forbid('The browser host is a face: it does not import another face nor native/ (boot/ wires the readers).', ['cli', 'shell', 'preload', 'native'], { extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/shell/**/*.ts'],
-    rules: forbid('The Electron shell is a face: it does not import another face, nor native/ beyond the ABI check.', ['cli', 'host', 'preload', '**/native/pcsc/**', '**/native/sqlite*', '**/native/virtual-card/**', '**/native/vpcd/**'], { electron: false }),
+    rules: forbid('The Electron shell is a face: it does not import another face, nor native/ beyond the ABI check.', ['cli', 'host', 'preload', '**/native/pcsc/**', '**/native/sqlite*', '**/native/virtual-card/**', '**/native/vpcd/**'], { electron: false, extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid('The preload is bundled alone into the sandboxed renderer: electron and contract types only.', ['core', 'boot', 'servers', 'bridge', 'cli', 'host', 'shell', 'native'], { electron: false }),
   },
   {
-    files: ['renderer/src/**/*.{ts,tsx}'],
-    rules: forbid('The renderer reaches the station only through the contract and the bridge (src/api.ts).', ['core', 'boot', 'servers', 'cli', 'host', 'shell', 'preload', 'native', 'node:*']),
+    // The hardware side writes its card state files through the same hand-off helper.
+    files: ['native/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: HAND_OFF }] },
   },
   {
-    // The folders above get the hand-off rule with their layer rule (forbid); native/ has no layer rule.
-    files: ['native/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: handOffPaths }] },
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: forbid('The renderer reaches the station only through the contract and the bridge (src/api.ts).', ['core', 'boot', 'servers', 'cli', 'host', 'shell', 'preload', 'native', 'node:*']),
   },
 );

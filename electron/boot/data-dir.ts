@@ -10,6 +10,9 @@ import { DEFAULT_CONFIG, parseStationConfig, type StationConfig } from '../core/
 import { StationError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
 
+/** The keyring file of a data dir and how station files are written (write to a temporary name, then rename): for the shell's safeStorage passphrase. */
+export { KEYRING_FILE } from '../core/pki/keyring.js';
+
 /** App name of the data directory. */
 export const APP_DIR_NAME = 'piv-station';
 

@@ -1,7 +1,10 @@
 /**
  * Composition root shared by the faces (CLI, browser host, Electron shell):
  * opens a data dir into a running station core, wiring the native pieces
- * (SQLite, PC/SC, the training reader) into the plain-Node core.
+ * (SQLite, PC/SC, the training reader) into the plain-Node core, and building
+ * each shared service once. Faces get a StationHandle (openStation): the
+ * core and the station's background services, never the store or a service.
+ * The whole Station (openStationRoot) is for the composition root itself and tests.
  */
 import { join } from 'node:path';
 import { openDatabase } from '../../native/sqlite.js';
@@ -19,11 +22,15 @@ import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
 import { guardVirtualReaders } from '../core/virtual-readers.js';
+import { changeStationPassphrase } from './passphrase-change.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
-import { anchorPublishing } from '../core/audit/anchor.js';
+import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { ProfileRegistry } from '../core/workflow/profile-registry.js';
+import { createStationCprIntake, idprsRequestOps } from '../core/workflow/cpr-station.js';
+import { stationHandle, type StationHandle } from './station-handle.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -39,11 +46,15 @@ export interface OpenStationOptions {
   readers?: ReaderProvider;
   /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
   noPcsc?: boolean;
+  /** false for a one-shot face (the CLI): the core runs no background work behind the command (CorePorts.background). */
+  background?: boolean;
   /** Clock (tests). */
   now?: () => Date;
   /** One line per background problem (the audit anchor cannot be written); default: standard error. */
   log?: (line: string) => void;
 }
+
+export type { StationHandle } from './station-handle.js';
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
 export interface Station {
@@ -57,6 +68,8 @@ export interface Station {
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
   readonly requests: RequestService;
+  /** The administered card profiles (one registry for every service). */
+  readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
   /** Readers (PC/SC, plus the training reader on training stations), behind the virtual-reader rule (core/virtual-readers.ts). */
@@ -69,12 +82,22 @@ export interface Station {
 }
 
 /**
- * Opens (creating on first use) the station in `dataDir`.
+ * Opens (creating on first use) the station in `dataDir` for a face.
  * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json, a new
  *         passphrase too weak to protect the data dir)
  */
-export async function openStation(opts: OpenStationOptions): Promise<Station> {
+export async function openStation(opts: OpenStationOptions): Promise<StationHandle> {
+  return stationHandle(await openStationRoot(opts));
+}
+
+/**
+ * Opens (creating on first use) the station in `dataDir`, with all its parts:
+ * the composition root's own view (background services, tests).
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ */
+export async function openStationRoot(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
+  if (config.auditAnchor?.file) assertAnchorOutside(config.auditAnchor.file, opts.dataDir);
   // A passphrase chosen now protects the data dir from here on: it must be strong enough (pki/passphrase-policy.ts).
   if (opts.passphrase && !keyringExists(opts.dataDir)) await assertPassphraseStrength(opts.passphrase, [config.organization]);
   let keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
@@ -127,8 +150,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     return opening;
   }
   let core: StationCore | undefined;
+  // Built once: every service reads the administered profiles through this one registry.
+  const profiles = new ProfileRegistry({ store, config });
   const production = new ProductionService({
     store,
+    profiles,
     ca,
     keyring,
     config,
@@ -137,9 +163,9 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
   const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, now: opts.now });
+  const requests = new RequestService({ store, config, keyring, production, profiles, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -149,6 +175,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     production,
     officers,
     requests,
+    profiles,
     lifecycle,
     // Opened now (so PCSC_UNAVAILABLE shows here), used through the virtual-reader rule.
     readers: async () => {
@@ -157,7 +184,27 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     },
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({
+        store,
+        production,
+        officers,
+        requests,
+        profiles,
+        lifecycle,
+        readers: readerProvider,
+        ca,
+        config,
+        training: keyring.training,
+        version: STATION_VERSION,
+        auditSigner,
+        secretBox: keyring.box,
+        background: opts.background,
+        // A running station's services hold the current key: only a one-shot face (the CLI, which closes afterwards) may change it.
+        changePassphrase: opts.background === false ? (next, actor) => changeStationPassphrase({ dataDir: opts.dataDir, config, store, keyring }, next, actor) : undefined,
+        // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
+        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), actor, now: opts.now }),
+        now: opts.now,
+      });
       return core;
     },
     async close() {

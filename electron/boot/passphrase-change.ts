@@ -11,26 +11,35 @@
  *
  * A stop between 1 and 3 loses nothing: the data dir opens with the new
  * passphrase and open-station finishes steps 2 and 3.
+ *
+ * Faces reach it through the StationApi (station.changePassphrase, administrators):
+ * the core authorizes and hands the composition root's port the officer's name.
  */
 import { StationError } from '../core/errors.js';
-import { finishRekey, rekeyKeyring } from '../core/pki/keyring.js';
+import { finishRekey, rekeyKeyring, type Keyring } from '../core/pki/keyring.js';
+import type { StationConfig } from '../core/config/station-config.js';
+import type { StationStore } from '../core/store/store.js';
 import { assertPassphraseStrength } from '../core/pki/passphrase-policy.js';
-import { resealStation, type ResealCount } from '../core/reseal.js';
-import { requireOfficer } from '../core/workflow/authorization.js';
-import type { Caller } from '../core/workflow/types.js';
-import type { Station } from './open-station.js';
+import { resealStation } from '../core/reseal.js';
+import type { PassphraseChange } from '../contract/station-api.js';
+
+/** What {@link changeStationPassphrase} needs of the opened station. */
+export interface PassphraseChangeTarget {
+  readonly dataDir: string;
+  readonly config: StationConfig;
+  readonly store: StationStore;
+  readonly keyring: Keyring;
+}
 
 /**
  * Changes the passphrase of `station` (opened with the current one), for an administrator. The
  * station must be closed afterwards: its objects still hold the old key; it opens again with the
  * new passphrase.
- * @param caller the logged-in officer: an administrator (the audit names them)
+ * @param actor the administrator the StationApi authorized (the audit names them)
  * @returns how many secrets were sealed again, by kind, and the scrypt parameters now in use
- * @throws StationError NOT_AUTHENTICATED, FORBIDDEN (not an administrator), INVALID_INPUT (training
- *         data dir without a passphrase, a passphrase too weak), SECRETS_LOCKED, STORE
+ * @throws StationError INVALID_INPUT (training data dir without a passphrase, a passphrase too weak), SECRETS_LOCKED, STORE
  */
-export async function changeStationPassphrase(station: Station, newPassphrase: string, caller: Caller): Promise<ResealCount & { kdf: { N: number; r: number; p: number } }> {
-  const actor = requireOfficer(caller, ['admin']).username;
+export async function changeStationPassphrase(station: PassphraseChangeTarget, newPassphrase: string, actor: string): Promise<PassphraseChange> {
   if (!station.keyring.kdf) throw new StationError('INVALID_INPUT', 'This training data dir has no passphrase to change: it was created unprotected with --training.');
   await assertPassphraseStrength(newPassphrase, [station.config.organization]);
   const rekeyed = rekeyKeyring(station.keyring, newPassphrase);

@@ -23,6 +23,7 @@ import { auditCommand } from './commands/audit.js';
 import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
+import { DEFAULT_PERSONALITY, PERSONALITY_NAMES } from '../../native/virtual-card/personality.js';
 import { guardTerminal } from './terminal.js';
 import { passphraseCommand } from './commands/passphrase.js';
 import { fileProblem, isFileError } from './files.js';
@@ -48,9 +49,10 @@ const USAGE = `Usage: station <command> [options]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
   batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
-  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
+  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--personality NAME] [--tdes] [--remove-after N] [--keygen-delay MS]
+                                            NAME: ${PERSONALITY_NAMES.join(', ')} (default ${DEFAULT_PERSONALITY})
   ca chain                                  the CA certificates (issuing, root) as PEM
-  cpr submit FILE | cpr status ID | cpr delete ID   CPR intake from the IDPRS (result JSON; exit 1 when rejected)
+  cpr submit FILE | cpr status ID | cpr delete ID   a CPR by hand, for the IDPRS, as an officer (result JSON; exit 1 when rejected)
   cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
   cpr token                                 a new IDPRS bearer token and its hash for config.json
   outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
@@ -80,7 +82,9 @@ const USAGE = `Usage: station <command> [options]
                                             change a profile (admin role); 9A and 9E are always written
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
-        --as USERNAME (the officer; every command but virtual-card and ca needs it)
+        --as USERNAME (the officer: every command goes through the station's StationApi as this
+        officer, but the first officer add, virtual-card, ca chain, cpr token|serve, crl serve,
+        outbox deliver and a first-run demo)
 Secrets: STATION_PASSPHRASE unlocks the data dir (a new one needs a strong passphrase: 12+ characters,
 several unrelated words); STATION_PASSWORD is the --as officer's password (else a hidden prompt);
 STATION_NEW_PASSWORD the password of an officer being added; the PIN may come from STATION_PIN
@@ -109,6 +113,7 @@ const OPTIONS = {
   vpcd: { type: 'string' },
   state: { type: 'string' },
   tdes: { type: 'boolean' },
+  personality: { type: 'string' },
   'remove-after': { type: 'string' },
   'keygen-delay': { type: 'string' },
   port: { type: 'string' },

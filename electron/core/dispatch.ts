@@ -11,9 +11,12 @@
  * the reader watch (./api/reader-watch.ts), the handlers by domain
  * (./api/handlers/), and the core's timers (session lock, card expiry).
  */
+import { randomUUID } from 'node:crypto';
 import {
   BACKGROUND_CHANNELS,
   CHANNEL_ROLES,
+  EVENTS,
+  IDPRS_CHANNELS,
   channels,
   type Channel,
   type EventName,
@@ -22,13 +25,12 @@ import {
 } from '../contract/station-api.js';
 import { StationError, toStationError } from './errors.js';
 import { authorizeChannel } from './workflow/authorization.js';
-import type { Caller } from './workflow/types.js';
+import type { Caller, IdprsDoor } from './workflow/types.js';
 import { AuditService } from './audit/service.js';
 import { BatchService } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
-import { ProfileRegistry } from './workflow/profile-registry.js';
 import { OutboxService } from './notifications/service.js';
 import type { CallContext } from './api/call-context.js';
 import type { CorePorts, CoreServices } from './api/core-services.js';
@@ -51,6 +53,25 @@ export interface StationCore {
    * undefined for events every connection receives.
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
+  /**
+   * The events one connection of a face may hear, as they happen (the faces
+   * that carry events to remote screens use this, never `on`): an event for
+   * one connection (session.locked) goes to that connection only; every other
+   * event only to a connection an officer is logged in on. A connection that
+   * never logged in (a login screen, a kiosk, a stranger's socket) hears
+   * nothing: the login screen needs no event.
+   * @returns the unsubscribe function
+   */
+  subscribe(connectionId: string, listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void;
+  /**
+   * A connection of the IDPRS, for the door that authenticated it (the CPR
+   * endpoint checked its token or client certificate; the drop folder is the
+   * IDPRS's directory). On it, only the IDPRS channels answer (IDPRS_CHANNELS);
+   * the calls are audited as 'idprs'. Only in-process faces hold the core, so
+   * no remote caller can open one.
+   * @returns the connection id to dispatch on, and `close` to end it
+   */
+  openIdprsConnection(door: IdprsDoor): { connectionId: string; close(): void };
   /**
    * Places a connection in a window (the browser host: its launch), so what
    * belongs to the window and not to one socket survives a reload: kiosk mode
@@ -83,7 +104,7 @@ export function createCore(ports: CorePorts): StationCore {
       }
     }
   };
-  const profiles = new ProfileRegistry({ store, config: ports.config });
+  const { profiles } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
   const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
@@ -109,10 +130,9 @@ export function createCore(ports: CorePorts): StationCore {
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
   });
-  // Batches left running by a stopped station resume watching the readers.
-  const batchesOpened = batches.open().catch(() => {});
-  const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
-  idleTimer.unref();
+  // Batches left running by a stopped station resume watching the readers (opened once).
+  let batchesOpened: Promise<void> | undefined;
+  const openBatches = () => (batchesOpened ??= batches.open().catch(() => {}));
   const expireCards = () => {
     try {
       ports.lifecycle?.expireDue();
@@ -120,10 +140,15 @@ export function createCore(ports: CorePorts): StationCore {
       // a busy or failing store: the next pass marks them
     }
   };
-  expireCards();
-  const expiryTimer = setInterval(expireCards, EXPIRY_CHECK_MS);
-  expiryTimer.unref();
-  readers.start();
+  const timers: NodeJS.Timeout[] = [];
+  if (ports.background !== false) {
+    void openBatches();
+    timers.push(setInterval(() => officers.checkIdle(), IDLE_CHECK_MS));
+    expireCards();
+    timers.push(setInterval(expireCards, EXPIRY_CHECK_MS));
+    timers.forEach((t) => t.unref());
+    readers.start();
+  }
 
   const services: CoreServices = {
     ports,
@@ -132,11 +157,11 @@ export function createCore(ports: CorePorts): StationCore {
     officers,
     requests,
     audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
-    kiosks: new KioskService({ store, config: ports.config, officers, requests, now: ports.now }),
+    kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
     batches,
-    batchesOpened,
+    openBatches,
     jobs,
     readers,
     emit,
@@ -146,7 +171,15 @@ export function createCore(ports: CorePorts): StationCore {
     },
   };
   const { kiosks } = services;
+  function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener as (p: unknown, target?: string) => void);
+    return () => set!.delete(listener as (p: unknown, target?: string) => void);
+  }
   const handlers = allHandlers(services);
+  /** Open IDPRS connections and their doors. */
+  const idprsConnections = new Map<string, IdprsDoor>();
 
   return {
     async dispatch(channel, raw, connectionId = LOCAL_CONNECTION) {
@@ -157,9 +190,13 @@ export function createCore(ports: CorePorts): StationCore {
         const c = channel as Channel;
         // Authorization before the input is even read: a caller without the right learns nothing about the channel.
         let caller: Caller = { kind: 'anonymous' };
+        const idprsDoor = idprsConnections.get(connectionId);
         // A kiosk connection may call only kiosk and public channels; kiosk channels only there (workflow/kiosk.ts).
-        const kiosk = kiosks.gate(c, connectionId, () => officers.caller(connectionId));
-        if (kiosk) {
+        const kiosk = idprsDoor ? undefined : kiosks.gate(c, connectionId, () => officers.caller(connectionId));
+        if (idprsDoor) {
+          if (!IDPRS_CHANNELS.has(c)) throw new StationError('FORBIDDEN', 'The IDPRS may only submit, query and delete CPRs.', { channel: c, rule: 'idprsOnly' });
+          caller = { kind: 'idprs', door: idprsDoor };
+        } else if (kiosk) {
           caller = kiosk;
         } else if (c === 'auth.logout') {
           // Logging out works on a locked session too.
@@ -186,21 +223,28 @@ export function createCore(ports: CorePorts): StationCore {
         return { ok: false, error: { code: err.code, message: err.message, details: err.details, retryable: err.retryable } };
       }
     },
+    on,
+    subscribe(connectionId, listener) {
+      const offs = EVENTS.map((event) =>
+        on(event, (payload, target) => {
+          if (target !== undefined ? target === connectionId : officers.hasSession(connectionId)) listener(event, payload);
+        }),
+      );
+      return () => offs.forEach((off) => off());
+    },
+    openIdprsConnection(door) {
+      const connectionId = `idprs:${door}:${randomUUID()}`;
+      idprsConnections.set(connectionId, door);
+      return { connectionId, close: () => void idprsConnections.delete(connectionId) };
+    },
     joinWindow(connectionId, windowId) {
       kiosks.joinWindow(connectionId, windowId);
     },
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: unknown, target?: string) => void);
-      return () => set!.delete(listener as (p: unknown, target?: string) => void);
-    },
     async close() {
-      clearInterval(idleTimer);
-      clearInterval(expiryTimer);
+      timers.forEach((t) => clearInterval(t));
       offLocked();
       offRequests();
-      readers.close();
+      await readers.close();
       await batchesOpened;
       await batches.close();
       await jobs.close();

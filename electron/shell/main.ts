@@ -22,7 +22,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
-import { EVENTS, type EventName } from '../contract/station-api.js';
 import { assertAddonsMatchRuntime } from '../../native/abi-check.js';
 import { toStationError } from '../core/errors.js';
 import type { StationCore } from '../core/dispatch.js';
@@ -85,11 +84,10 @@ async function start(): Promise<void> {
     const dataDir = app.getPath('userData');
     const secrets = shellSecrets(dataDir, safeStorage, training);
     const { openStation } = await import('../boot/open-station.js');
-    const { startStationServices } = await import('../boot/station-services.js');
     const opened = await openStation({ dataDir, training: secrets.training, passphrase: secrets.training ? undefined : secrets.passphrase });
     station = opened;
     // Notification delivery and the CRL distribution point. Failures go to stderr for the release engineer; the log lines hold no secret and no payload.
-    services = await startStationServices(opened, (line) => console.error(`piv-station: ${line}`));
+    services = await opened.startServices((line) => console.error(`piv-station: ${line}`));
     denyPermissions();
     serveRenderer(join(app.getAppPath(), 'renderer', 'dist'));
     const core = station.core();
@@ -143,15 +141,16 @@ function guardContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Core events → `station:event` messages `{event, payload}` to the window while it exists. */
+/**
+ * Core events → `station:event` messages `{event, payload}` to the window while
+ * it exists: the events its connection may hear (the core decides: none
+ * before an officer logs in in this window).
+ */
 function forwardEvents(core: StationCore, window: BrowserWindow): void {
-  const offs = EVENTS.map((event: EventName) =>
-    core.on(event, (payload, target) => {
-      // An event for one connection (session.locked) goes to that window only.
-      if (!window.isDestroyed() && (target === undefined || target === connectionIdOf(window.webContents))) window.webContents.send(EVENT_CHANNEL, { event, payload });
-    }),
-  );
-  window.on('closed', () => offs.forEach((off) => off()));
+  const off = core.subscribe(connectionIdOf(window.webContents), (event, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
+  });
+  window.on('closed', off);
 }
 
 /** Shows the officer why the station cannot start (no secret in the text) and exits. */

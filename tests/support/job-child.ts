@@ -7,7 +7,7 @@
  *   process killed mid-run leaves its claim.
  * It has its own in-process training reader: it never touches PC/SC.
  */
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot as openStation } from '../../electron/boot/open-station.js';
 import { toStationError } from '../../electron/core/errors.js';
 import { jobClaimsOf } from '../../electron/core/issuance/job-claims.js';
 import { TrainingReaderProvider } from '../../native/virtual-card/training-reader.js';

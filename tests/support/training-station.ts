@@ -5,13 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import type { StationCore } from '../../electron/core/dispatch.js';
 import { ROLES, type Officer } from '../../electron/core/workflow/types.js';
-import { PivSession } from '../../electron/core/piv/session.js';
+import type { PivSession } from '../../electron/core/piv/session.js';
+import { withCardSession } from '../../electron/core/piv/card-session.js';
 
 /** The test officer every training station can log in as (all roles). */
 export const TEST_OFFICER = { username: 'tester', displayName: 'Test Officer', password: 'training station password' } as const;
@@ -55,7 +56,7 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);
   reader.insert(card);
-  const station = await openStation({ dataDir, training: true, readers: reader, now: options.now });
+  const station = await openStationRoot({ dataDir, training: true, readers: reader, now: options.now });
   let n = 0;
   return {
     station,
@@ -91,12 +92,5 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
 
 /** Runs `fn` on a PivSession (PIV selected) over the card in the training reader, then resets the card. */
 export async function onTrainingCard<T>(ts: Pick<TrainingStation, 'reader' | 'readerName'>, fn: (s: PivSession) => Promise<T>): Promise<T> {
-  const transport = await ts.reader.connect(ts.readerName);
-  try {
-    const s = new PivSession(transport);
-    await s.select();
-    return await fn(s);
-  } finally {
-    await transport.close('reset');
-  }
+  return withCardSession(ts.reader, ts.readerName, fn);
 }

@@ -9,47 +9,28 @@
  *                            the log (or the matching part) on stdout or into FILE
  * DATE is YYYY-MM-DD (a whole day, UTC) or an ISO-8601 date-time; --from and --to are inclusive.
  */
-import { readFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { checkOutputPath, writeOutputFile } from '../files.js';
-import { channels } from '../../contract/station-api.js';
-import { AuditService } from '../../core/audit/service.js';
+import { checkOutputPath, readInputFile, writeOutputFile } from '../files.js';
 import { auditVerificationLines } from '../../contract/audit-report.js';
+import type { ChannelInput } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 const USAGE =
   'Usage: station audit verify [--sign] [--anchor FILE] | station audit rotate-key | station audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]';
 
-/** Parses with the StationApi's own schema, so the CLI accepts exactly what the core does. */
-function parseInput<S extends (typeof channels)['audit.export' | 'audit.verify']['input']>(schema: S, raw: Record<string, unknown>): ReturnType<S['parse']> {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const option = String(issue?.path[0] ?? 'input');
-    throw new StationError('INVALID_INPUT', `Invalid --${option}: ${issue?.message ?? 'bad value'}. ${USAGE}`, { option });
-  }
-  return r.data as ReturnType<S['parse']>;
-}
+/** The option each audit field comes from. */
+const AUDIT_OPTIONS = { anchor: '--anchor', format: '--format', from: '--from', to: '--to', officer: '--officer', personId: '--person', cardId: '--card', sign: '--sign' } as const;
 
 /** Only the options given (parseArgs leaves the others undefined). */
-function given(entries: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
-}
-
-/** The audit service of the open station, with its configured anchor. */
-function auditService(station: Awaited<ReturnType<CliContext['station']>>): AuditService {
-  return new AuditService({ store: station.store, signer: station.auditSigner, anchorFile: station.config.auditAnchor?.file });
+function given<T>(entries: Record<string, string | boolean | undefined>): T {
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The text of an anchor file given with --anchor. @throws StationError INVALID_INPUT when it cannot be read */
 function readAnchorFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new StationError('INVALID_INPUT', `The anchor file ${file} cannot be read.`, { option: 'anchor' });
-  }
+  return readInputFile(file, 'anchor file').toString('utf8');
 }
 
 /** Runs `station audit VERB`; returns the exit code (1 when the log is broken). */
@@ -57,24 +38,17 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
   switch (verb) {
     case 'verify': {
       const anchor = typeof flags.anchor === 'string' ? readAnchorFile(flags.anchor) : undefined;
-      const input = parseInput(channels['audit.verify'].input, given({ sign: flags.sign, anchor }));
-      const station = await ctx.station();
-      await ctx.authorize('audit.verify');
-      const result = auditService(station).verify({ sign: input.sign, anchor: input.anchor });
+      const result = await ctx.call('audit.verify', given<ChannelInput<'audit.verify'>>({ sign: flags.sign, anchor }), AUDIT_OPTIONS);
       // The same sentences as the Audit screen's "Verify chain".
       ctx.result(result, () => auditVerificationLines(result).forEach((line) => process.stdout.write(`${line}\n`)));
       return result.ok ? 0 : 1;
     }
     case 'export': {
-      const { format, ...filter } = parseInput(
-        channels['audit.export'].input,
-        given({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card }),
-      );
+      const input = given<ChannelInput<'audit.export'>>({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card });
       const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
+      // A path mistake (--out DIR, a missing folder) is said before the export is made and audited.
       if (file) checkOutputPath(file, 'audit export');
-      const station = await ctx.station();
-      const { officer } = await ctx.authorize('audit.export');
-      const out = auditService(station).export(filter, format, officer.username);
+      const out = await ctx.call('audit.export', input, AUDIT_OPTIONS);
       if (file) {
         writeOutputFile(file, out.content, 'audit export');
         ctx.result({ file, format: out.format, count: out.count }, () => process.stdout.write(`${out.count} audit events exported to ${file}.\n`));
@@ -84,9 +58,7 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
       return 0;
     }
     case 'rotate-key': {
-      const station = await ctx.station();
-      const { officer } = await ctx.authorize('audit.rotateKey');
-      const r = auditService(station).rotateKey(officer.username);
+      const r = await ctx.call('audit.rotateKey', {});
       ctx.result(r, () => process.stdout.write(`Audit key #${r.keyId} (SHA-256 ${r.fingerprint}) replaces ${r.previousKeyId === null ? 'a missing key' : `key #${r.previousKeyId}`}; rotation recorded at seq ${r.seq}.\n`));
       return 0;
     }

@@ -3,6 +3,7 @@
  * retry, cancel, the one-time secrets) and the post-production check of a card.
  */
 import { z } from 'zod';
+import { CardCapabilitiesShape } from '../card-capabilities.js';
 import { Affiliation, Id, Pin, ReaderName } from './fields.js';
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
@@ -23,6 +24,10 @@ export const VerificationReport = z.object({
   guid: z.string().optional(),
   fascn: z.string().optional(),
   expiration: z.string().optional(),
+  /** The card has no CHUID or a factory placeholder one: not issued by this station (its PIN is never tried). */
+  factoryState: z.boolean().optional(),
+  /** What the card showed it can do when it was identified. */
+  capabilities: CardCapabilitiesShape.optional(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), subject: z.string(), notAfter: z.string() })),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), detail: z.string() })),
 });
@@ -56,6 +61,8 @@ export const JobDetail = JobSummary.extend({
       credentialNumber: z.string(),
       status: z.string(),
       expirationDate: z.string(),
+      /** What the card showed it can do, and the retry counts production left it with; null before identification. */
+      capabilities: CardCapabilitiesShape.nullable(),
     })
     .nullable(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), notAfter: z.string() })),
@@ -88,5 +95,12 @@ export const productionChannels = {
    * call returns nothing. Only the production screen calls it.
    */
   'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
+  /**
+   * The PIN mailer of a finished job whose PIN the station generated: a PDF
+   * (base64) holding the PIN, which is then taken (no screen shows it; the
+   * PUK stays for jobs.takeSecrets). `pdf` is null when the job has no
+   * generated PIN waiting. Audited as produced, never with the PIN.
+   */
+  'jobs.pinMailer': { input: z.object({ jobId: Id }).strict(), output: z.object({ pdf: z.string().nullable() }) },
   'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
 } as const;

@@ -2,7 +2,7 @@
  * What the core is built from (CorePorts, given by the composition root) and
  * what its StationApi handlers share (CoreServices, built once by createCore).
  */
-import type { EventName, EventPayload } from '../../contract/station-api.js';
+import type { EventName, EventPayload, PassphraseChange } from '../../contract/station-api.js';
 import type { StationStore } from '../store/store.js';
 import type { ProductionService } from '../issuance/production-service.js';
 import type { ReaderProvider } from '../piv/transport.js';
@@ -17,6 +17,8 @@ import type { LifecycleService } from '../lifecycle/service.js';
 import type { KioskService } from '../workflow/kiosk.js';
 import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { OutboxService } from '../notifications/service.js';
+import type { SecretBox } from '../pki/secret-box.js';
+import type { CprIntake } from '../workflow/cpr-intake.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReaderWatch } from './reader-watch.js';
 
@@ -26,6 +28,8 @@ export interface CorePorts {
   production: ProductionService;
   officers: OfficerService;
   requests: RequestService;
+  /** The card profiles, shared with the services above. */
+  profiles: ProfileRegistry;
   readers: ReaderProvider;
   ca: Pick<CertificateAuthority, 'trustAnchors'>;
   config: StationConfig;
@@ -35,6 +39,29 @@ export interface CorePorts {
   lifecycle?: LifecycleService;
   /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
   auditSigner?: AuditHeadSigner;
+  /** The keyring's secret box: seals the secret shared with the IDPRS (outbox.setSecret); without it that channel answers UNSUPPORTED. */
+  secretBox?: SecretBox;
+  /**
+   * The CPR intake, its events audited as `actor` ('idprs', or the officer who
+   * brings a CPR); without it the cpr channels answer UNSUPPORTED.
+   * @throws StationError INVALID_INPUT when the station has no `idprs` configuration
+   */
+  cprIntake?: (actor: string) => CprIntake;
+  /**
+   * Whether the core runs the station's background work from the start (default
+   * true: a station face): batches a stopped station left running resume, the
+   * readers are watched, idle sessions lock, cards past their date expire. A
+   * one-shot face (the CLI) passes false: a batch resumes when a batch channel
+   * is called, the readers are watched once they are listed, and nothing else
+   * runs behind the command.
+   */
+  background?: boolean;
+  /**
+   * Changes the data dir's passphrase and seals every secret again (boot/passphrase-change.ts), for the
+   * officer named `actor`; given to a one-shot face's core only (the station closes afterwards):
+   * without it station.changePassphrase answers UNSUPPORTED.
+   */
+  changePassphrase?: (newPassphrase: string, actor: string) => Promise<PassphraseChange>;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
 }
@@ -51,8 +78,8 @@ export interface CoreServices {
   outbox: OutboxService;
   profiles: ProfileRegistry;
   batches: BatchService;
-  /** Settles when batches left running by a stopped station watch their readers again. */
-  batchesOpened: Promise<void>;
+  /** Opens the batch service (once): batches left running by a stopped station resume and watch their readers. */
+  openBatches(): Promise<void>;
   jobs: JobRunner;
   readers: ReaderWatch;
   /** Pushes an event to the core's listeners (`target`: one connection only). */

@@ -16,7 +16,7 @@ import type { ReaderWatch } from './reader-watch.js';
 /** What the job runner needs. */
 export interface JobRunnerDeps {
   /** The reader a job runs in is busy until it settles. */
-  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refresh'>;
+  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refreshIfWatched'>;
   /** The running jobs of the data dir (ProductionService.claims). */
   claims: JobClaims;
   /** Tells the card request its job settled (the request follows its job). */
@@ -58,6 +58,7 @@ export class JobRunner {
       index: 'index' in e ? e.index : undefined,
       total: 'total' in e ? e.total : undefined,
       ms: 'ms' in e ? e.ms : undefined,
+      apdus: 'apdus' in e ? e.apdus : undefined,
       sentence: 'sentence' in e ? e.sentence : undefined,
     };
     if ((type === 'job.finished' || type === 'job.failed') && this.deps.claims.heldHere(jobId)) this.heldEndings.set(jobId, payload);
@@ -103,7 +104,7 @@ export class JobRunner {
         const ending = this.heldEndings.get(jobId);
         this.heldEndings.delete(jobId);
         if (ending) this.deps.emit(ending);
-        void this.deps.readers.refresh().catch(() => {});
+        void this.deps.readers.refreshIfWatched().catch(() => {});
       });
     return p.then(() => settled);
   }
@@ -125,6 +126,25 @@ export class JobRunner {
     }
     this.oneTimeSecrets.delete(jobId);
     return { puk: held.puk, pin: held.pin };
+  }
+
+  /**
+   * Takes a finished job's generated PIN alone, once (for its PIN mailer); the
+   * PUK stays for {@link takeSecrets}. Waits for the job to settle, as takeSecrets.
+   * @returns the PIN, or undefined when none waits (typed by the cardholder, or taken)
+   * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
+   */
+  async takePin(jobId: string, username: string): Promise<string | undefined> {
+    await this.deps.claims.released(jobId);
+    const held = this.oneTimeSecrets.get(jobId);
+    if (!held?.pin) return undefined;
+    if (held.owner !== undefined && held.owner !== username) {
+      throw new StationError('FORBIDDEN', 'Only the officer who ran this production can print its PIN mailer.', { rule: 'secretsOwner' });
+    }
+    const { pin } = held;
+    if (held.puk) this.oneTimeSecrets.set(jobId, { puk: held.puk, owner: held.owner });
+    else this.oneTimeSecrets.delete(jobId);
+    return pin;
   }
 
   /** Waits for every running job to settle. */

@@ -27,7 +27,7 @@
  * log up to there was rewritten).
  */
 import { createPublicKey } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-file.js';
@@ -120,6 +120,18 @@ export function checkAnchor(anchor: AuditAnchor, keys: Pick<AuditRepository['key
     return { seq: head.seq, message: `The log up to seq ${head.seq} was rewritten: it no longer ends in the chain hash published in the anchor there.` };
   }
   return null;
+}
+
+/**
+ * Refuses an anchor file inside the data dir: a copy the attacker can rewrite
+ * along with the log anchors nothing.
+ * @throws StationError INVALID_INPUT (field auditAnchor.file)
+ */
+export function assertAnchorOutside(file: string, dataDir: string): void {
+  const rel = relative(resolve(dataDir), resolve(file));
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new StationError('INVALID_INPUT', 'The audit anchor (config.json auditAnchor.file) must lie outside the data dir, on another volume or host.', { field: 'auditAnchor.file' });
+  }
 }
 
 /** Publishes signed heads to the anchor file; see the module comment. */

@@ -4,19 +4,19 @@
  * after each step, so a job survives card removal, reader loss, a crash or
  * `kill -9`, and a retry continues from the first step not proven done.
  */
-import { PivSession } from '../piv/session.js';
+import { withCardSession } from '../piv/card-session.js';
 import type { ReaderProvider } from '../piv/transport.js';
 import { toStationError, StationError, type ErrorCode } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { JobRecord, StepRecord } from '../store/records.js';
 import type { Keyring } from '../pki/keyring.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
-import { transportAlgorithmOf } from './transport-key.js';
+import { unidentified } from './card-preflight.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { JOB_LEASE_TTL_MS, jobClaimsOf, type JobClaim } from './job-claims.js';
 
@@ -27,6 +27,8 @@ export interface EngineDeps {
   keyring: Keyring;
   config: StationConfig;
   readers: ReaderProvider;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -41,6 +43,8 @@ export function failureSentence(error: StationError, step: ProductionStep | unde
     CARD_MUTE: `The card stopped answering${during}.`,
     READER_BUSY: error.message,
     PCSC_UNAVAILABLE: error.message,
+    // Says what the card lacks and whether anything was written: complete as it is.
+    CARD_INCAPABLE: error.message,
   };
   return byCode[error.code] ?? `${error.message.replace(/\.$/, '')}${during ? ` (${during.trim()})` : ''}.`;
 }
@@ -83,14 +87,14 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   }
 }
 
-/** The run itself, under a claim: anything it throws leaves the claim to the caller's finally. */
+/** The run itself, under a claim: anything it throws leaves the claim to runJob's finally. */
 async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string, secrets: JobSecrets, listener: JobListener): Promise<JobRecord> {
   const { store } = deps;
   const { jobId } = claim;
   const now = deps.now ?? (() => new Date());
   const job0 = store.jobs.get(jobId)!;
   // The profile as it was when the job was created: an edit since cannot change a half-made card.
-  const profile = jobProfile(job0.params as unknown as ProductionParams, new ProfileRegistry(deps));
+  const profile = jobProfile(job0.params as unknown as ProductionParams, deps.profiles);
 
   const steps = productionSteps(profile);
   // Snapshot: which steps an earlier run started (their effect may be on the card).
@@ -106,78 +110,76 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
   if (!person || !card) throw new StationError('NOT_FOUND_RECORD', `Job ${jobId} refers to a missing person or card record.`);
   const params = job.params as unknown as ProductionParams;
 
-  let transport: Awaited<ReturnType<ReaderProvider['connect']>> | undefined;
   let current: ProductionStep | undefined = steps[0];
   let index = 0;
   try {
     listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
     store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
-    transport = await deps.readers.connect(readerName);
-    const session = new PivSession(transport);
-    const ctx: StepContext = {
-      job,
-      card,
-      person,
-      profile,
-      params,
-      config: deps.config,
-      session,
-      identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
-      store,
-      ca: deps.ca,
-      keyring: deps.keyring,
-      secrets,
-      stepData: (name) => store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? undefined,
-      stepRecord: (name) => store.jobs.steps(jobId).find((s) => s.name === name),
-      previouslyAttempted,
-      updateCard(patch) {
-        card = store.cards.update(card!.id, patch);
-        ctx.card = card;
-      },
-      now,
-      transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
-    };
+    // The connect step selects the PIV application itself; the session ends with a card reset.
+    return await withCardSession(deps.readers, readerName, async (session) => {
+      const ctx: StepContext = {
+        job,
+        card: card!,
+        person,
+        profile,
+        params,
+        config: deps.config,
+        session,
+        identity: unidentified(),
+        store,
+        ca: deps.ca,
+        keyring: deps.keyring,
+        secrets,
+        stepData: (name) => store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? undefined,
+        stepRecord: (name) => store.jobs.steps(jobId).find((s) => s.name === name),
+        previouslyAttempted,
+        updateCard(patch) {
+          card = store.cards.update(card!.id, patch);
+          ctx.card = card;
+        },
+        now,
+        objectsOnCard: new Map(),
+      };
 
-    for (index = 0; index < steps.length; index++) {
-      const step = steps[index]!;
-      current = step;
-      claim.renew();
-      const total = steps.length;
-      if (step.isDone && (await step.isDone(ctx))) {
+      for (index = 0; index < steps.length; index++) {
+        const step = steps[index]!;
+        current = step;
+        claim.renew();
+        const total = steps.length;
+        if (step.isDone && (await step.isDone(ctx))) {
+          const rec = ctx.stepRecord(step.name);
+          if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
+          listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });
+          continue;
+        }
         const rec = ctx.stepRecord(step.name);
-        if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
-        listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });
-        continue;
+        store.jobs.updateStep(jobId, step.name, {
+          status: step.recordInProgress ? 'in_progress' : 'running',
+          attempts: (rec?.attempts ?? 0) + 1,
+          startedAt: now().toISOString(),
+          finishedAt: null,
+          error: null,
+        });
+        listener({ type: 'job.step.started', jobId, step: step.name, index, total });
+        const t0 = performance.now();
+        const apdus0 = session.stats.apdus;
+        const data = await step.run(ctx);
+        store.jobs.updateStep(jobId, step.name, {
+          status: 'done',
+          finishedAt: now().toISOString(),
+          data: { ...(data ?? {}), ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 },
+        });
+        listener({ type: 'job.step.finished', jobId, step: step.name, index, total, ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 });
       }
-      const rec = ctx.stepRecord(step.name);
-      store.jobs.updateStep(jobId, step.name, {
-        status: step.recordInProgress ? 'in_progress' : 'running',
-        attempts: (rec?.attempts ?? 0) + 1,
-        startedAt: now().toISOString(),
-        finishedAt: null,
-        error: null,
+      job = store.transaction(() => {
+        const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
+        store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber, profile: profile.id, profileVersion: params.profileVersion ?? null } });
+        recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
+        return done;
       });
-      listener({ type: 'job.step.started', jobId, step: step.name, index, total });
-      const t0 = performance.now();
-      const apdus0 = session.stats.apdus;
-      const data = await step.run(ctx);
-      store.jobs.updateStep(jobId, step.name, {
-        status: 'done',
-        finishedAt: now().toISOString(),
-        data: { ...(data ?? {}), ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 },
-      });
-      listener({ type: 'job.step.finished', jobId, step: step.name, index, total, ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 });
-    }
-    job = store.transaction(() => {
-      const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
-      store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber, profile: profile.id, profileVersion: params.profileVersion ?? null } });
-      recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
-      return done;
-    });
-    listener({ type: 'job.finished', jobId });
-    await transport.close('reset');
-    transport = undefined;
-    return job;
+      listener({ type: 'job.finished', jobId });
+      return job;
+    }, { select: false });
   } catch (e) {
     const error = toStationError(e);
     const failedStep = current?.name ?? 'connect';
@@ -198,7 +200,5 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
     listener({ type: 'job.step.failed', jobId, step: failedStep, index, total: steps.length, error: error.toJSON(), sentence });
     listener({ type: 'job.failed', jobId, step: failedStep, sentence });
     return job;
-  } finally {
-    if (transport) await transport.close('reset');
   }
 }

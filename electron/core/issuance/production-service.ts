@@ -5,7 +5,7 @@
 import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
+import type { ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
@@ -17,6 +17,7 @@ import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { assertReaderAllowed } from '../virtual-readers.js';
+import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -39,6 +40,20 @@ export interface ProductionOutcome {
   oneTimeSecrets?: { puk?: string; pin?: string };
 }
 
+/** A job's card as the faces show it (StationApi JobDetail.card, `station produce --json`). */
+export function jobCardView(card: CardRecord) {
+  return {
+    id: card.id,
+    serial: card.chipSerial,
+    guid: guidToUuid(card.guid),
+    fascn: card.fascn,
+    credentialNumber: card.credentialNumber,
+    status: card.status,
+    expirationDate: card.expirationDate,
+    capabilities: card.capabilities,
+  };
+}
+
 /**
  * A job's parameters: the profile as it is now (id, version, snapshot: a retry
  * finishes the card as it was started), its algorithm per slot (or `algorithm`
@@ -51,13 +66,15 @@ function productionParams(entry: ProfileEntry, pin: string | undefined, algorith
 
 /** The production service. */
 export class ProductionService {
-  private readonly profiles: ProfileRegistry;
   /** The running jobs of this data dir (one claim per job across processes). */
   readonly claims: JobClaims;
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
-    this.profiles = new ProfileRegistry(deps);
     this.claims = jobClaimsOf(deps.store, { now: deps.now });
+  }
+
+  private get profiles() {
+    return this.deps.profiles;
   }
 
   /**

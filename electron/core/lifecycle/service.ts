@@ -21,9 +21,10 @@ import { recordNotification, type NotificationType } from '../notifications/inde
 import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
-import { transportAlgorithmOf } from '../issuance/transport-key.js';
+import { transportAlgorithmsOf } from '../issuance/transport-key.js';
+import type { CardCapabilities } from '../../contract/card-capabilities.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
 import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
@@ -54,6 +55,8 @@ export interface LifecycleDeps {
   production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -82,10 +85,11 @@ export interface CardView {
   updatedAt: string;
 }
 
-/** A card with its certificates. */
+/** A card with its certificates and what it showed it can do. */
 export interface CardDetailView extends CardView {
   certificates: { slot: string; serial: string; status: string; revocationReason: string | null; notAfter: string }[];
   requestId: string | null;
+  capabilities: CardCapabilities | null;
 }
 
 /** Result of a reissue: the old card is revoked, the replacement's request is in production and its job is ready to run. */
@@ -198,6 +202,7 @@ export class LifecycleService {
       ...this.view(card),
       certificates: store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, revocationReason: c.revocationReason, notAfter: c.notAfter })),
       requestId: store.requests.findByCard(card.id)?.id ?? null,
+      capabilities: card.capabilities,
     };
   }
 
@@ -382,7 +387,7 @@ export class LifecycleService {
         card = desk.card;
         this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
         // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
-        assertPinLength(new ProfileRegistry(this.deps).profile(desk.card.cardProfile).pinPolicy, newPin);
+        assertPinLength(this.deps.profiles.profile(desk.card.cardProfile).pinPolicy, newPin);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -457,7 +462,7 @@ export class LifecycleService {
 
   /** Management-key authentication with the record's candidates, each tried once. */
   private async authenticate(desk: CardAtDesk): Promise<void> {
-    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmOf(desk.identity));
+    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmsOf(desk.identity));
     for (const c of candidates) {
       try {
         await desk.session.authenticateManagementKey(c.algorithm, c.key);
@@ -493,7 +498,7 @@ export class LifecycleService {
       this.refuseState(card, ALLOWED.reissue, 'reissued');
       assertNoOpenRequest(store, card);
       // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
-      assertPinFollowsPolicy(new ProfileRegistry(this.deps).profile(card.cardProfile).pinPolicy, pin);
+      assertPinFollowsPolicy(this.deps.profiles.profile(card.cardProfile).pinPolicy, pin);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
       const replacement = store.transaction(() => {

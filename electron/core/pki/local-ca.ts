@@ -312,6 +312,33 @@ export class LocalCa implements CertificateAuthority {
    *         differs from `req.publicKey`
    */
   async issue(req: IssueRequest): Promise<IssuedCertificate> {
+    const { cert, serial, subject, notBefore, notAfter } = await this.build(req);
+    this.index.certs.push({
+      serial,
+      slot: req.slot,
+      subject,
+      cardUuid: req.cardUuid.toLowerCase(),
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      status: 'valid',
+    });
+    this.saveIndex();
+    return { der: new Uint8Array(cert.rawData), serial, notBefore, notAfter, slot: req.slot };
+  }
+
+  /**
+   * The size in bytes (DER) of the certificate {@link issue} would make for
+   * `req`, without issuing or recording anything: the station checks it fits
+   * the slot's certificate container before any key is generated. Serial
+   * numbers and ECDSA signatures vary by a few bytes between certificates.
+   * @throws StationError CA_ERROR as {@link issue}
+   */
+  async certificateSize(req: Omit<IssueRequest, 'csrDer'>): Promise<number> {
+    return (await this.build(req)).cert.rawData.byteLength;
+  }
+
+  /** Builds and signs one slot's certificate (see {@link issue}). */
+  private async build(req: IssueRequest): Promise<{ cert: Cert; serial: string; subject: string; notBefore: Date; notAfter: Date }> {
     this.validate(req);
     const key = cardKeyObject(req.publicKey);
     const spki = new Uint8Array(canonicalSpki(key));
@@ -343,17 +370,7 @@ export class LocalCa implements CertificateAuthority {
       signingAlgorithm: CA_SIGNING,
       extensions: profile.extensions,
     });
-    this.index.certs.push({
-      serial,
-      slot: req.slot,
-      subject: formatDn(profile.subject.toArrayBuffer()),
-      cardUuid: req.cardUuid.toLowerCase(),
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-      status: 'valid',
-    });
-    this.saveIndex();
-    return { der: new Uint8Array(cert.rawData), serial, notBefore, notAfter, slot: req.slot };
+    return { cert, serial, subject: formatDn(profile.subject.toArrayBuffer()), notBefore, notAfter };
   }
 
   private entry(serial: string): IndexEntry | undefined {

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CARD_STATUSES, MGMT_KEY_STATES, type CardRecord, type NewCard } from './records.js';
-import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
+import { fromJson, guard, notFound, setClause, toJson, validate, type StoreContext } from './sql.js';
+import { CardCapabilitiesShape, type CardCapabilities } from '../../contract/card-capabilities.js';
 
 /** n uppercase hex digits. */
 const upperHex = (n: number) => z.string().regex(new RegExp(`^[0-9A-F]{${n}}$`));
@@ -25,6 +26,7 @@ const CARD_FIELDS = {
   mgmtKeyVersion: z.number().int().min(0).nullable(),
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
+  capabilities: CardCapabilitiesShape.nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -36,6 +38,7 @@ const NEW_CARD = z.object({
   mgmtKeyVersion: CARD_FIELDS.mgmtKeyVersion.default(null),
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
+  capabilities: CARD_FIELDS.capabilities.default(null),
 });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
@@ -57,6 +60,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyVersion: 'mgmt_key_version',
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
+  capabilities: 'capabilities',
 };
 
 interface CardRow {
@@ -75,6 +79,7 @@ interface CardRow {
   mgmt_key_version: number | null;
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
+  capabilities: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -96,6 +101,7 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyVersion: row.mgmt_key_version,
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
+    capabilities: fromJson<CardCapabilities>(row.capabilities),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -125,9 +131,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, capabilities, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @capabilities, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');
@@ -141,7 +147,7 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
     create(c) {
       const v = validate(NEW_CARD, c, 'card');
       const id = v.id ?? randomUUID();
-      guard('card', () => insert.run({ ...v, id, now: ctx.now() }));
+      guard('card', () => insert.run({ ...v, capabilities: toJson(v.capabilities), id, now: ctx.now() }));
       return get(id)!;
     },
     get,
@@ -160,7 +166,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
       const set = setClause(v, COLUMNS, 'card');
       const now = ctx.now();
       const result = guard('card', () =>
-        db.prepare(`UPDATE cards SET ${set ? `${set}, ` : ''}updated_at = @updatedAt WHERE id = @id`).run({ ...v, id, updatedAt: now }),
+        db
+          .prepare(`UPDATE cards SET ${set ? `${set}, ` : ''}updated_at = @updatedAt WHERE id = @id`)
+          .run({ ...v, ...(v.capabilities !== undefined ? { capabilities: toJson(v.capabilities) } : {}), id, updatedAt: now }),
       );
       if (result.changes === 0) throw notFound('card', id);
       return get(id)!;

@@ -432,6 +432,16 @@ CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE
 `;
 
 /**
+ * v9: what each card showed it can do (issue 9): the capabilities probed when
+ * production identified it (optional vendor extensions, extended length,
+ * advertised algorithms) and the retry counts it ended with, as JSON
+ * (electron/contract/card-capabilities.ts). NULL for cards never identified.
+ */
+const V9_CARD_CAPABILITIES = `
+ALTER TABLE cards ADD COLUMN capabilities TEXT NULL CHECK (capabilities IS NULL OR json_valid(capabilities));
+`;
+
+/**
  * v10 (issue 10): CPR freshness and job claims across processes.
  * - `cprs` remembers, per received CPR, whether its signature verified and the
  *   signed submission time (the CPR's `submittedAt`, UTC): the intake refuses a
@@ -523,8 +533,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
   { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
-  // Placeholder for migration 9, assigned to another branch of issue 10: the lead replaces it at merge.
-  { id: 9, name: 'reserved for another branch', up: '' },
+  { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
 ];

@@ -5,6 +5,7 @@
  * strings (UTC), hex is uppercase, dates are YYYY-MM-DD.
  */
 import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { CardCapabilities } from '../../contract/card-capabilities.js';
 
 /** A person's relation to the agency (FIPS 201 affiliation, printed on the card). */
 export const AFFILIATIONS = ['employee', 'contractor', 'visitor'] as const;
@@ -94,6 +95,8 @@ export interface CardRecord {
   mgmtKeyState: MgmtKeyState;
   /** Card number (8 digits) assigned on approval from the `card.number` sequence; null for cards produced without a request. */
   cardNumber: string | null;
+  /** What the card showed it can do when production identified it, and its retry counts; null before. */
+  capabilities: CardCapabilities | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -117,6 +120,7 @@ export interface NewCard {
   mgmtKeyState?: MgmtKeyState;
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
+  capabilities?: CardCapabilities | null;
 }
 
 export interface JobRecord {

@@ -88,6 +88,8 @@ export interface CprStationParts {
   store: StationStore;
   idprs: IdprsConfig | undefined;
   requests: IdprsRequestOps;
+  /** Audit actor of the intake's events: default 'idprs'; an officer's username when an officer brings the CPR or the delete-request. */
+  actor?: string;
   now?: () => Date;
 }
 
@@ -102,7 +104,7 @@ export function createStationCprIntake(parts: CprStationParts): CprIntake {
     records: cprRecords(store.db, parts.now),
     requests: storeCprPort(store, parts.requests),
     transaction: (fn) => store.transaction(fn),
-    audit: (e) => void store.audit.append(e),
+    audit: (e) => void store.audit.append(parts.actor ? { ...e, actor: parts.actor } : e),
     signerCertificate: loadIdprsCertificate(parts.idprs.signerCertificate, parts.dataDir),
     managesPersons: parts.idprs.managesPersons,
     now: parts.now,

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStation } from '../../../electron/boot/open-station.js';
+import { openStationRoot } from '../../../electron/boot/open-station.js';
 import { CprFolderWatcher, PROCESSED_DIR, REJECTED_DIR } from '../../../electron/servers/cpr-folder.js';
 import { TrainingReaderProvider } from '../../../native/virtual-card/training-reader.js';
 
@@ -28,7 +28,7 @@ afterEach(() => {
 describe('data dir file modes', () => {
   it('a new data dir: 0700, and every file of the station 0600, the database WAL and shared memory included', async () => {
     const dataDir = join(dir, 'station');
-    const station = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
+    const station = await openStationRoot({ dataDir, training: true, readers: new TrainingReaderProvider() });
     try {
       station.store.persons.add({ givenName: 'Ada', surname: 'Lovelace', affiliation: 'employee' });
       expect(mode(dataDir)).toBe(0o700);
@@ -46,11 +46,11 @@ describe('data dir file modes', () => {
 
   it('a data dir an older version left open to others is closed at the next start', async () => {
     const dataDir = join(dir, 'old');
-    const first = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
+    const first = await openStationRoot({ dataDir, training: true, readers: new TrainingReaderProvider() });
     await first.close();
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, 'station.sqlite'), 0o644);
-    const again = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
+    const again = await openStationRoot({ dataDir, training: true, readers: new TrainingReaderProvider() });
     try {
       expect(mode(dataDir)).toBe(0o700);
       expect(mode(join(dataDir, 'station.sqlite'))).toBe(0o600);

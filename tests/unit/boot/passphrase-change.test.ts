@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStation, type Station } from '../../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../../electron/boot/open-station.js';
 import { changeStationPassphrase } from '../../../electron/boot/passphrase-change.js';
 import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
 import { rekeyKeyring } from '../../../electron/core/pki/keyring.js';
@@ -43,7 +43,7 @@ async function stationWithSecrets(name: string): Promise<{ dataDir: string; card
   const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false }));
   mkdirSync(dataDir, { mode: 0o700 });
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles }));
-  const s = await openStation({ dataDir, passphrase: OLD, readers: reader });
+  const s = await openStationRoot({ dataDir, passphrase: OLD, readers: reader });
   try {
     const adminOfficer = await s.officers.add({ username: 'admin', displayName: 'Admin', password: PASSWORD, roles: ['admin'] }, { kind: 'anonymous' });
     const admin: Caller = { kind: 'officer', officer: adminOfficer, sessionId: 's1' };
@@ -77,17 +77,17 @@ function expectEverySecretOpens(station: Station, cardId: string, puk: string): 
 
 describe('changeStationPassphrase', () => {
   it('seals everything again under a stronger key: only the new passphrase opens, nothing is lost', async () => {
-    const { dataDir, cardId, puk, admin } = await stationWithSecrets('full');
-    const s = await openStation({ dataDir, passphrase: OLD });
+    const { dataDir, cardId, puk } = await stationWithSecrets('full');
+    const s = await openStationRoot({ dataDir, passphrase: OLD });
     const masterKey = Buffer.from(s.keyring.masterKey(1));
     const auditKeyId = s.auditSigner.keyId;
-    const result = await changeStationPassphrase(s, NEW, admin);
+    const result = await changeStationPassphrase(s, NEW, 'admin');
     await s.close();
     expect(result).toMatchObject({ caKeys: 3, escrowedPuks: 1, pukRotations: 1, notificationSecret: 1, kdf: { N: 2 ** 17, r: 8, p: 1 } });
     expect(result.auditKeys).toBeGreaterThanOrEqual(1);
 
-    await expect(openStation({ dataDir, passphrase: OLD })).rejects.toMatchObject({ code: 'SECRETS_LOCKED' });
-    const after = await openStation({ dataDir, passphrase: NEW });
+    await expect(openStationRoot({ dataDir, passphrase: OLD })).rejects.toMatchObject({ code: 'SECRETS_LOCKED' });
+    const after = await openStationRoot({ dataDir, passphrase: NEW });
     try {
       expect(Buffer.from(after.keyring.masterKey(1)).equals(masterKey)).toBe(true);
       // The audit key was stored again, sealed with the new key, but keeps its identity (no unaudited new key).
@@ -104,10 +104,10 @@ describe('changeStationPassphrase', () => {
 
   it('a change stopped after the keyring was re-keyed is finished at the next start', async () => {
     const { dataDir, cardId, puk } = await stationWithSecrets('interrupted');
-    const s = await openStation({ dataDir, passphrase: OLD });
+    const s = await openStationRoot({ dataDir, passphrase: OLD });
     rekeyKeyring(s.keyring, NEW);
     await s.close(); // the process stops here: nothing else was sealed again yet
-    const after = await openStation({ dataDir, passphrase: NEW });
+    const after = await openStationRoot({ dataDir, passphrase: NEW });
     try {
       expectEverySecretOpens(after, cardId, puk);
     } finally {
@@ -115,24 +115,29 @@ describe('changeStationPassphrase', () => {
     }
   }, 180_000);
 
-  it('a weak passphrase or an officer who is not an administrator changes nothing', async () => {
-    const { dataDir, registrar, admin } = await stationWithSecrets('refused');
-    const s = await openStation({ dataDir, passphrase: OLD });
+  it('through the StationApi: a weak passphrase, an officer who is not an administrator, or a running station face change nothing', async () => {
+    const { dataDir } = await stationWithSecrets('refused');
+    const running = await openStationRoot({ dataDir, passphrase: OLD });
     try {
-      await expect(changeStationPassphrase(s, 'password1234', admin)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-      await expect(changeStationPassphrase(s, NEW, registrar)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      const core = running.core();
+      expect(await core.dispatch('auth.login', { username: 'admin', password: PASSWORD }, 'c-admin')).toMatchObject({ ok: true });
+      // A station face's services hold the current key: it does not offer the change.
+      expect(await core.dispatch('station.changePassphrase', { newPassphrase: NEW }, 'c-admin')).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    } finally {
+      await running.close();
+    }
+    const s = await openStationRoot({ dataDir, passphrase: OLD, background: false });
+    try {
+      const core = s.core();
+      expect(await core.dispatch('auth.login', { username: 'reg', password: PASSWORD }, 'c-reg')).toMatchObject({ ok: true });
+      expect(await core.dispatch('station.changePassphrase', { newPassphrase: NEW }, 'c-reg')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await core.dispatch('auth.login', { username: 'admin', password: PASSWORD }, 'c-admin')).toMatchObject({ ok: true });
+      expect(await core.dispatch('station.changePassphrase', { newPassphrase: 'password1234' }, 'c-admin')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(s.store.audit.list().filter((e) => e.action === 'station.passphrase-changed')).toEqual([]);
     } finally {
       await s.close();
     }
-    const again = await openStation({ dataDir, passphrase: OLD });
+    const again = await openStationRoot({ dataDir, passphrase: OLD });
     await again.close();
   }, 180_000);
-});
-
-describe('a new protected data dir', () => {
-  it('refuses a weak passphrase before creating anything', async () => {
-    const dataDir = join(root, 'weak');
-    await expect(openStation({ dataDir, passphrase: 'station2024' })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'passphrase' } });
-    expect(() => readFileSync(join(dataDir, 'keyring.json'))).toThrow();
-  });
 });

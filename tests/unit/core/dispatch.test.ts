@@ -49,6 +49,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
   return {
     'station.info': {},
     'readers.list': {},
+    'station.changePassphrase': { newPassphrase: 'violet tractor mango whistle' },
     'persons.search': { query: 'Dana', limit: 5 },
     'persons.get': { id: personId },
     'persons.add': { givenName: 'Eve', surname: 'Valid', email: 'eve@example.test', employeeId: 'E-1', affiliation: 'visitor' },
@@ -105,6 +106,12 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'persons.list': { offset: 0, limit: 10, affiliation: 'visitor' },
     // Without dryRun: `true` (a bad value for every other field) is a good dryRun.
     'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nEve,Valid,,,visitor\n' },
+    'ca.chain': {},
+    'jobs.pinMailer': { jobId: 'job-1' },
+    'outbox.setSecret': { secret: 'a secret shared with the IDPRS' },
+    'cpr.submit': { envelope: Buffer.from('a CPR').toString('base64') },
+    'cpr.status': { idprsRequestId: 'I-1' },
+    'cpr.delete': { idprsRequestId: 'I-1' },
   };
 }
 

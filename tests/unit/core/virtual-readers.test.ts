@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertReaderAllowed, guardVirtualReaders, isVirtualReader } from '../../../electron/core/virtual-readers.js';
-import { openStation, type Station } from '../../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
 import type { CardTransport, ReaderProvider } from '../../../electron/core/piv/transport.js';
 import { TrainingReaderProvider } from '../../../native/virtual-card/training-reader.js';
@@ -98,7 +98,7 @@ describe('production on a protected station', () => {
         return reader.connect(name);
       },
     };
-    station = await openStation({ dataDir: dir, passphrase: PASSPHRASE, readers: counting });
+    station = await openStationRoot({ dataDir: dir, passphrase: PASSPHRASE, readers: counting });
     expect(station.keyring.training).toBe(false);
     const personId = station.store.persons.add({ givenName: 'Val', surname: 'Virtual', affiliation: 'employee' }).id;
     return { station, sessions, personId };

@@ -2,9 +2,10 @@
 import type { productionChannels } from '../../../contract/channels/production.js';
 import { StationError } from '../../errors.js';
 import { verifyCard } from '../../issuance/verify-card.js';
-import { PivSession } from '../../piv/session.js';
+import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
+import { renderPinMailer } from '../../workflow/pin-mailer.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
@@ -49,23 +50,35 @@ export function productionHandlers({ store, production, requests, profiles, read
       return jobSummary(store, job);
     },
     'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
+    'jobs.pinMailer': async ({ jobId }, ctx) => {
+      const officer = officerOf(ctx);
+      const pin = await jobs.takePin(jobId, officer.username);
+      if (pin === undefined) return { pdf: null };
+      const job = store.jobs.get(jobId)!;
+      const card = store.cards.get(job.cardId);
+      const person = store.persons.get(job.personId);
+      const pdf = await renderPinMailer({
+        holderName: person ? `${person.givenName} ${person.surname}` : '',
+        cardNumber: card?.credentialNumber ?? '',
+        organization: ports.config.organization,
+        pin,
+      });
+      // The audit records that a mailer was made, and by whom: never the PIN.
+      store.audit.append({ actor: officer.username, action: 'pin-mailer.produced', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId });
+      return { pdf: Buffer.from(pdf).toString('base64') };
+    },
     'card.verify': async ({ readerName, pin }) => {
       readers.assertFree(readerName, `A card is being produced in ${readerName}.`);
-      const transport = await ports.readers.connect(readerName);
-      try {
-        const session = new PivSession(transport);
-        await session.select();
+      return withCardSession(ports.readers, readerName, async (session) => {
         const identity = await session.identify();
-        return await verifyCard({
+        return verifyCard({
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
-      } finally {
-        await transport.close('reset');
-      }
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The opened card: who holds it, its identity (card number, FASC-N, GUID),
- * status and expiration, its certificates, and the lifecycle actions. An
+ * status and expiration, what it showed it can do, its certificates, and the lifecycle actions. An
  * action shows only when the officer's roles (CHANNEL_ROLES) and the card's
  * status (CARD_OPERATION_STATES) allow it: exactly the calls the core accepts.
  */
@@ -14,6 +14,7 @@ import { RevokeForm } from './RevokeForm';
 import { DeskForm } from './DeskForm';
 import { ReissueForm } from './ReissueForm';
 import { CardHistory } from './CardHistory';
+import { CardCapabilities } from './CardCapabilities';
 
 /** Button words per operation. */
 const ACTION_WORDS: Record<CardOperation, string> = {
@@ -72,6 +73,8 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
           {card.guid}
         </dd>
       </dl>
+      <h4>What the card can do</h4>
+      <CardCapabilities capabilities={card.capabilities} />
       <h4>Certificates</h4>
       {card.certificates.length === 0 ? (
         <p className="muted">No certificate was issued for this card.</p>

@@ -268,13 +268,16 @@ describe('the station', () => {
     expect(ok<AuditVerificationView>(await ts.station.core().dispatch('audit.verify', {})).anchor).toEqual({ status: 'unanchored' });
   });
 
-  it('a relative anchor path is refused (it must lie outside the data dir), and notify needs notifications', async () => {
+  it('a relative anchor path, or one inside the data dir, is refused; notify needs notifications', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, auditAnchor: { file: 'anchor.json' } }));
     await expect(openTrainingStationAt(dir)).rejects.toThrow(/auditAnchor.file.*absolute/);
     const other = tempDir();
     writeFileSync(join(other, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, auditAnchor: { notify: true } }));
     await expect(openTrainingStationAt(other)).rejects.toThrow(/auditAnchor.notify.*notifications/);
+    const inside = tempDir();
+    writeFileSync(join(inside, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, auditAnchor: { file: join(inside, 'sub', 'anchor.json') } }));
+    await expect(openTrainingStationAt(inside)).rejects.toThrow(/outside the data dir/);
   });
 });
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
-import { openStation, type Station } from '../../../../electron/boot/open-station.js';
+import { openStationRoot as openStation, type Station } from '../../../../electron/boot/open-station.js';
 import { isStationError } from '../../../../electron/core/errors.js';
 import { JOB_LEASE_TTL_MS } from '../../../../electron/core/issuance/job-claims.js';
 import type { ReaderProvider } from '../../../../electron/core/piv/transport.js';

@@ -18,6 +18,7 @@ const NO_ID = '00000000-0000-4000-8000-000000000000';
 const INPUTS: Record<Channel, Record<string, unknown>> = {
   'station.info': {},
   'readers.list': {},
+  'station.changePassphrase': { newPassphrase: 'violet tractor mango whistle' },
   'persons.search': { query: 'nobody' },
   'persons.get': { id: NO_ID },
   'persons.add': { givenName: 'Role', surname: 'Matrix', affiliation: 'visitor' },
@@ -74,6 +75,14 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'outbox.redeliver': { eventId: NO_ID },
   'persons.list': { offset: 0, limit: 10 },
   'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nRole,Matrix,,,visitor\n', dryRun: true },
+  'ca.chain': {},
+  'jobs.pinMailer': { jobId: NO_ID },
+  // Too short a secret: an allowed call is refused by the outbox's own rule and seals nothing.
+  'outbox.setSecret': { secret: 'short' },
+  // This station has no IDPRS configuration: an allowed call is refused there, recording nothing.
+  'cpr.submit': { envelope: Buffer.from('not a CPR').toString('base64') },
+  'cpr.status': { idprsRequestId: 'I-NONE' },
+  'cpr.delete': { idprsRequestId: 'I-NONE' },
 };
 
 let ts: TrainingStation;

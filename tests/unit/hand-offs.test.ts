@@ -11,18 +11,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearFileOps, handOffViolation } from '../../support/hand-off-recorder.js';
+import { clearFileOps, handOffViolation } from '../support/hand-off-recorder.js';
 
-vi.mock('node:fs', async (actual) => (await import('../../support/hand-off-recorder.js')).recordingFs(await actual()));
-vi.mock('node:fs/promises', async (actual) => (await import('../../support/hand-off-recorder.js')).recordingFsPromises(await actual()));
+vi.mock('node:fs', async (actual) => (await import('../support/hand-off-recorder.js')).recordingFs(await actual()));
+vi.mock('node:fs/promises', async (actual) => (await import('../support/hand-off-recorder.js')).recordingFsPromises(await actual()));
 
-const { CprFolderWatcher, PROCESSED_DIR, RESULT_SUFFIX } = await import('../../../electron/servers/cpr-folder.js');
-const { LocalCa } = await import('../../../electron/core/pki/local-ca.js');
-const { createSecretBox } = await import('../../../electron/core/pki/secret-box.js');
-const { anchorFilePublisher } = await import('../../../electron/core/audit/anchor.js');
-const { attachAuditSigner } = await import('../../../electron/core/audit/head-signer.js');
-const { openStore } = await import('../../../electron/core/store/store.js');
-const { openDatabase } = await import('../../../native/sqlite.js');
+const { CprFolderWatcher, PROCESSED_DIR, RESULT_SUFFIX } = await import('../../electron/servers/cpr-folder.js');
+const { LocalCa } = await import('../../electron/core/pki/local-ca.js');
+const { createSecretBox } = await import('../../electron/core/pki/secret-box.js');
+const { anchorFilePublisher } = await import('../../electron/core/audit/anchor.js');
+const { attachAuditSigner } = await import('../../electron/core/audit/head-signer.js');
+const { openStore } = await import('../../electron/core/store/store.js');
+const { openDatabase } = await import('../../native/sqlite.js');
 
 const dirs: string[] = [];
 beforeEach(clearFileOps);
