@@ -3,17 +3,17 @@
  * packaged app, release builds and `npm run package:check` alike, before
  * signing and before the installers are made.
  *
- * 1. Writes the third-party notices of the production dependencies into the
- *    app's resources (third-party-notices.mjs).
+ * 1. Checks that the third-party notices the beforePack hook generated were
+ *    shipped (electron-builder.yml extraResources): a package without them fails.
  * 2. Applies electron-builder.yml's `electronFuses` to the packaged Electron
  *    binary and reads them back, failing the build on any difference. (electron-builder
  *    flips the same fuses again after this hook, and on Linux offers no hook after
  *    that one: so the check is here, on the same declaration; flipping twice changes nothing.)
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFuses, fuseConfigOf } from './fuses.mjs';
-import { NOTICES_FILE, thirdPartyNotices } from './third-party-notices.mjs';
+import { NOTICES_FILE } from './third-party-notices.mjs';
 
 /** The packaged Electron executable (`.app` bundle on macOS), as electron-builder names it. */
 function packagedBinary(context) {
@@ -26,9 +26,8 @@ function packagedBinary(context) {
 /** @param {import('app-builder-lib').AfterPackContext} context */
 export default async function afterPack(context) {
   const { packager, appOutDir } = context;
-  const { text, packages } = await thirdPartyNotices(packager.info.projectDir);
-  writeFileSync(join(packager.getResourcesDir(appOutDir), NOTICES_FILE), text);
-  console.log(`  • third-party notices  packages=${packages.length} file=${NOTICES_FILE}`);
+  const notices = join(packager.getResourcesDir(appOutDir), NOTICES_FILE);
+  if (!existsSync(notices)) throw new Error(`the package has no ${NOTICES_FILE}: electron-builder.yml must ship the beforePack hook's notices as extraResources`);
 
   const wanted = packager.config.electronFuses;
   if (!wanted) throw new Error('electron-builder.yml sets no electronFuses: the packaged app would keep Electron’s defaults (RunAsNode on, …)');
