@@ -123,3 +123,16 @@ export async function assertHostileInputRefused(call: FaceCall, calledChannels: 
   }
   return calls;
 }
+
+/**
+ * One face's door under hostile input: its officer connection (an all-roles officer) and its kiosk
+ * connection each refuse every hostile input with INVALID_INPUT, more than 1 000 calls in all,
+ * and the store is unchanged.
+ */
+export async function expectDoorRefusesHostileInput(db: Database, door: { officer: FaceCall; kiosk: FaceCall; structured: boolean }): Promise<void> {
+  const before = storeSnapshot(db);
+  const officerCalls = await assertHostileInputRefused(door.officer, OFFICER_CHANNELS, { structured: door.structured });
+  const kioskCalls = await assertHostileInputRefused(door.kiosk, KIOSK_CHANNELS, { structured: door.structured });
+  expect(officerCalls + kioskCalls).toBeGreaterThan(1_000);
+  expect(storeSnapshot(db)).toEqual(before);
+}

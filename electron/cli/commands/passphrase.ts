@@ -5,27 +5,15 @@
  * The current passphrase comes as for every command (STATION_PASSPHRASE or a
  * prompt); the new one from STATION_NEW_PASSPHRASE, or typed twice on a terminal.
  */
-import type { CliContext } from '../context.js';
+import { newSecret, type CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { promptHidden } from '../../boot/terminal.js';
 
 const USAGE = 'Usage: station passphrase change --as ADMIN   (new passphrase: STATION_NEW_PASSPHRASE, or typed twice)';
-
-/** The new passphrase: STATION_NEW_PASSPHRASE, else typed twice on a terminal. */
-async function newPassphrase(): Promise<string> {
-  const fromEnv = process.env.STATION_NEW_PASSPHRASE;
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) throw new StationError('INVALID_INPUT', 'Give the new passphrase in STATION_NEW_PASSPHRASE.');
-  const a = await promptHidden('New station passphrase: ');
-  const b = await promptHidden('Repeat the new passphrase: ');
-  if (a !== b) throw new StationError('INVALID_INPUT', 'The two passphrases differ.');
-  return a;
-}
 
 /** Runs `station passphrase VERB`; returns the exit code. */
 export async function passphraseCommand(ctx: CliContext, verb: string | undefined): Promise<number> {
   if (verb !== 'change') throw new StationError('INVALID_INPUT', USAGE);
-  const result = await ctx.call('station.changePassphrase', { newPassphrase: await newPassphrase() });
+  const result = await ctx.call('station.changePassphrase', { newPassphrase: await newSecret(process.env.STATION_NEW_PASSPHRASE, 'STATION_NEW_PASSPHRASE', 'station passphrase') });
   ctx.result(result, () => {
     ctx.say(`The station passphrase is changed (scrypt N=${result.kdf.N}, r=${result.kdf.r}, p=${result.kdf.p}); from now on only the new one opens this data dir.`);
     ctx.say(`Sealed again: ${result.caKeys} CA keys, ${result.escrowedPuks} escrowed PUKs, ${result.pukRotations} PUK rotations, ${result.notificationSecret} notification secret, ${result.auditKeys} audit keys.`);
