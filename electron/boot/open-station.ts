@@ -21,13 +21,16 @@ import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
-import { guardVirtualReaders } from '../core/virtual-readers.js';
+import { guardVirtualReaders } from '../core/policy/virtual-readers.js';
 import { changeStationPassphrase } from './passphrase-change.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
 import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { RuleBook } from '../core/policy/rule-book.js';
+import { readersForStation } from '../core/policy/training-reader.js';
+import type { ScryptParams } from '../core/workflow/officers-password.js';
 import { ProfileRegistry } from '../core/workflow/profile-registry.js';
 import { createStationCprIntake, idprsRequestOps } from '../core/workflow/cpr-station.js';
 import { stationHandle, type StationHandle } from './station-handle.js';
@@ -52,6 +55,8 @@ export interface OpenStationOptions {
   now?: () => Date;
   /** One line per background problem (the audit anchor cannot be written); default: standard error. */
   log?: (line: string) => void;
+  /** scrypt cost of officer passwords (tests lower it; default: officers-password.ts). */
+  scrypt?: ScryptParams;
 }
 
 export type { StationHandle } from './station-handle.js';
@@ -72,7 +77,9 @@ export interface Station {
   readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
-  /** Readers (PC/SC, plus the training reader on training stations), behind the virtual-reader rule (core/virtual-readers.ts). */
+  /** The rule book every service asks (state machines, roles, separation of duties). */
+  readonly rules: RuleBook;
+  /** Readers (PC/SC, plus the training reader on training stations), as the station's rules let it use them (readerProvider below). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
   readonly auditSigner: AuditHeadSigner;
@@ -116,7 +123,10 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
   anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
-  const anyReader: ReaderProvider = {
+  // Every service connects through it: on a real station the training reader is neither listed nor opened,
+  // and a vpcd reader is not opened unless config.json allows it (core/policy/virtual-readers.ts).
+  const virtualReaders = { training: keyring.training, allowVirtualReaders: config.allowVirtualReaders };
+  const readerProvider: ReaderProvider = readersForStation(guardVirtualReaders({
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
     watch: (onChange) => {
@@ -132,9 +142,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
       };
     },
     close: async () => {},
-  };
-  // Every card session of this station passes the virtual-reader rule (core/virtual-readers.ts).
-  const readerProvider = guardVirtualReaders(anyReader, { training: keyring.training, allowVirtualReaders: config.allowVirtualReaders });
+  }, virtualReaders), keyring.training);
   // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
   // two would open two PC/SC monitors, and the one not kept would keep the process alive.
   let opening: Promise<ReaderProvider> | undefined;
@@ -162,10 +170,11 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
-  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, profiles, now: opts.now });
+  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now, scrypt: opts.scrypt });
+  const rules = new RuleBook({ store, config, profiles });
+  const requests = new RequestService({ store, config, keyring, production, profiles, rules, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, rules, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -177,7 +186,8 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     requests,
     profiles,
     lifecycle,
-    // Opened now (so PCSC_UNAVAILABLE shows here), used through the virtual-reader rule.
+    rules,
+    // Opened now (so PCSC_UNAVAILABLE shows here), used through the station's reader rules.
     readers: async () => {
       await getReaders();
       return readerProvider;
@@ -191,6 +201,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         requests,
         profiles,
         lifecycle,
+        rules,
         readers: readerProvider,
         ca,
         config,

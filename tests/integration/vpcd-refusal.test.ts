@@ -1,6 +1,6 @@
 /**
  * Virtual readers on a real station, through the real pcscd (issue 13
- * "Hardening: vpcd"; electron/core/virtual-readers.ts): a protected (not
+ * "Hardening: vpcd"; electron/core/policy/virtual-readers.ts): a protected (not
  * training) data dir refuses to produce on, or verify, a card in a vpcd reader,
  * and not one C-APDU reaches the card, counted on the card's side; no job and
  * no card record are made. The same station with `"allowVirtualReaders": true`

@@ -1,6 +1,9 @@
 /**
- * Production jobs as the faces (CLI, UI) use them: create a job for a person,
- * run it, retry it, cancel it, show it. Rules live here, not in the faces.
+ * Production jobs: create the job of an approved card object, run it, retry
+ * it, cancel it, show it. Who may produce which card is the rule book's
+ * question (electron/core/policy/), asked by the request workflow before it
+ * creates a job here; `createJob`/`produce` make a card without a request,
+ * below the rule book, for tests and the benchmark only.
  */
 import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
@@ -16,7 +19,7 @@ import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
-import { assertReaderAllowed } from '../virtual-readers.js';
+import { assertReaderAllowed } from '../policy/virtual-readers.js';
 import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
@@ -78,11 +81,13 @@ export class ProductionService {
   }
 
   /**
-   * Creates the card object (GUID, FASC-N from the credential sequence,
-   * expiration; createCardObject, origin 'direct') and the job with the steps
-   * of its profile pending; the job records the profile and its version.
+   * Creates a card object without a request (GUID, FASC-N from the credential
+   * sequence, expiration; createCardObject, origin 'direct') and the job with
+   * the steps of its profile pending; the job records the profile and its
+   * version. Below the rule book: tests and the benchmark make cards with it;
+   * the station's direct issue goes through RequestService.issueDirect.
    * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile),
-   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
+   *         FORBIDDEN (a virtual reader this station may not use: policy/virtual-readers.ts)
    */
   createJob(req: ProduceRequest): JobRecord {
     const { store } = this.deps;
@@ -107,10 +112,11 @@ export class ProductionService {
    * @param cardId     the approved card object
    * @param readerName the reader the job runs on
    * @param pin        the cardholder's PIN (the profile's length); absent → generated
+   * @param algorithm  overrides every slot's algorithm (direct issue's option)
    * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy),
-   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
+   *         FORBIDDEN (a virtual reader this station may not use: policy/virtual-readers.ts)
    */
-  createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
+  createJobForCard(cardId: string, readerName: string, pin?: string, algorithm?: KeyAlgorithm): JobRecord {
     const { store } = this.deps;
     this.assertReader(readerName);
     const card = store.cards.get(cardId);
@@ -120,7 +126,7 @@ export class ProductionService {
     }
     const entry = this.profiles.get(card.cardProfile);
     assertPinFollowsPolicy(entry.profile.pinPolicy, pin);
-    const params = productionParams(entry, pin);
+    const params = productionParams(entry, pin, algorithm);
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
       return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });

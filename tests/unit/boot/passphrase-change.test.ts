@@ -23,6 +23,7 @@ import { AuditService } from '../../../electron/core/audit/service.js';
 import { ROLES, type Caller } from '../../../electron/core/workflow/types.js';
 import { TRAINING_READER_NAME, TrainingReaderProvider } from '../../../native/virtual-card/training-reader.js';
 import { VirtualPivCard } from '../../../native/virtual-card/card.js';
+import { asPcscReaders } from '../../support/pcsc-stand-in.js';
 
 const OLD = 'the first station passphrase';
 const NEW = 'violet tractor mango whistle';
@@ -43,7 +44,7 @@ async function stationWithSecrets(name: string): Promise<{ dataDir: string; card
   const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false }));
   mkdirSync(dataDir, { mode: 0o700 });
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles }));
-  const s = await openStationRoot({ dataDir, passphrase: OLD, readers: reader });
+  const s = await openStationRoot({ dataDir, passphrase: OLD, readers: asPcscReaders(reader) });
   try {
     const adminOfficer = await s.officers.add({ username: 'admin', displayName: 'Admin', password: PASSWORD, roles: ['admin'] }, { kind: 'anonymous' });
     const admin: Caller = { kind: 'officer', officer: adminOfficer, sessionId: 's1' };

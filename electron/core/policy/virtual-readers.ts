@@ -24,8 +24,8 @@
  * looked at). A reader renamed in pcscd's reader.conf is not recognized: the
  * firewall rule in SECURITY.md is the first protection, this check the second.
  */
-import { StationError } from './errors.js';
-import type { CardTransport, ReaderProvider } from './piv/transport.js';
+import { StationError } from '../errors.js';
+import type { CardTransport, ReaderProvider } from '../piv/transport.js';
 
 /** The start of every reader name vsmartcard's vpcd driver gives pcscd ("Virtual PCD 00 00"). */
 export const VPCD_READER_NAME_PREFIX = 'Virtual PCD ';

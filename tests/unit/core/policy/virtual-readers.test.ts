@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertReaderAllowed, guardVirtualReaders, isVirtualReader } from '../../../electron/core/virtual-readers.js';
-import { openStationRoot, type Station } from '../../../electron/boot/open-station.js';
-import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
-import type { CardTransport, ReaderProvider } from '../../../electron/core/piv/transport.js';
-import { TrainingReaderProvider } from '../../../native/virtual-card/training-reader.js';
-import { VirtualPivCard } from '../../../native/virtual-card/card.js';
-import { ROLES } from '../../../electron/core/workflow/types.js';
+import { assertReaderAllowed, guardVirtualReaders, isVirtualReader } from '../../../../electron/core/policy/virtual-readers.js';
+import { openStationRoot, type Station } from '../../../../electron/boot/open-station.js';
+import { DEFAULT_CONFIG } from '../../../../electron/core/config/station-config.js';
+import type { CardTransport, ReaderProvider } from '../../../../electron/core/piv/transport.js';
+import { TrainingReaderProvider } from '../../../../native/virtual-card/training-reader.js';
+import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
+import { ROLES } from '../../../../electron/core/workflow/types.js';
+import { asPcscReaders } from '../../../support/pcsc-stand-in.js';
 
 const VPCD = 'Virtual PCD 00 00';
 const PASSPHRASE = 'vpcd guard unit test: a protected station';
@@ -88,20 +89,12 @@ describe('production on a protected station', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, ...config }));
     const reader = new TrainingReaderProvider({ readerName: VPCD });
     reader.insert(VirtualPivCard.create());
-    const sessions: string[] = [];
-    const counting: ReaderProvider = {
-      listReaders: () => reader.listReaders(),
-      watch: (fn) => reader.watch(fn),
-      close: () => reader.close(),
-      connect: (name) => {
-        sessions.push(name);
-        return reader.connect(name);
-      },
-    };
+    // A PC/SC reader named like vpcd's (a real station opens no training reader).
+    const counting = asPcscReaders(reader);
     station = await openStationRoot({ dataDir: dir, passphrase: PASSPHRASE, readers: counting });
     expect(station.keyring.training).toBe(false);
     const personId = station.store.persons.add({ givenName: 'Val', surname: 'Virtual', affiliation: 'employee' }).id;
-    return { station, sessions, personId };
+    return { station, sessions: counting.connected, personId };
   }
 
   it('refuses to produce on a vpcd reader: no job, no card record, no session on the card', async () => {
