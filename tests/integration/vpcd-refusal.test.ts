@@ -7,11 +7,12 @@
  * in config.json does talk to the card, so the count above is one that can fail.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROLES } from '../../electron/core/workflow/types.js';
+import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import { MINIMAL_VICC_ATR, startMinimalVicc, type MinimalVicc } from '../support/minimal-vicc.js';
 import { ROOT, trackChild } from '../support/station-cli.js';
 import { waitForCardAbsent, waitForCardPresent, VPCD_PORT, VPCD_READER, type RunResult } from '../support/vpcd-card.js';
@@ -53,6 +54,9 @@ async function withRecordingCard(work: () => Promise<void>): Promise<MinimalVicc
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'piv-station-vpcd-refusal-'));
   dataDir = join(dir, 'station');
+  // One desk officer issues directly (no approval, the duty rule off), so the reader rule is what answers.
+  mkdirSync(dataDir, { mode: 0o700 });
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles: DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false })), separationOfDuties: { producerDiffersFromRequester: false } }, null, 2), { mode: 0o600 });
   const added = await station(['officer', 'add', '--username', OFFICER.username, '--roles', ROLES.join(',')], false);
   expect(added.code, added.stderr).toBe(0);
   const person = await station(['person', 'add', '--given-name', 'Vera', '--surname', 'Virtual', '--affiliation', 'visitor', '--json']);

@@ -86,7 +86,8 @@ describe('production on a protected station', () => {
   async function protectedStation(config: Record<string, unknown> = {}) {
     dir = mkdtempSync(join(tmpdir(), 'vpcd-guard-'));
     const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false }));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, ...config }));
+    // One desk officer requests and produces (the duty rule off), so the reader rule is what answers.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, separationOfDuties: { producerDiffersFromRequester: false }, ...config }));
     const reader = new TrainingReaderProvider({ readerName: VPCD });
     reader.insert(VirtualPivCard.create());
     // A PC/SC reader named like vpcd's (a real station opens no training reader).
@@ -108,6 +109,10 @@ describe('production on a protected station', () => {
     expect((await s.core().dispatch('auth.login', { username: 'admin', password: PASSWORD }, 'desk')).ok).toBe(true);
     const r = await s.core().dispatch('card.verify', { readerName: VPCD }, 'desk');
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'virtualReader' } } });
+    // Through the door and the rule book (a direct issue): refused with nothing recorded, not even the request.
+    const issued = await s.core().dispatch('production.start', { personId, readerName: VPCD, pin: '246810' }, 'desk');
+    expect(issued).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'virtualReader' } } });
+    expect(s.store.db.prepare('SELECT (SELECT count(*) FROM cards) AS cards, (SELECT count(*) FROM jobs) AS jobs').get()).toEqual({ cards: 0, jobs: 0 });
     expect(sessions).toEqual([]);
   });
 
