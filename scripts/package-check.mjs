@@ -8,6 +8,10 @@
  * holding one executable file named `electron` (all electron-builder needs for
  * a Linux `dir` target: it copies the directory and renames that file to
  * `executableName`; the Electron version comes from node_modules/electron).
+ * The placeholder carries the fuse sentinel and a fuse wire in Electron's
+ * default states (scripts/build/fuses.mjs), so the fuses are flipped and
+ * checked on it as on a real binary; `--electron-dist DIR` packs a real
+ * Electron instead (the release host: node_modules/electron/dist).
  * Any download attempt is made to fail fast (proxies pointed at a closed
  * port), so "it packed" means "it packed without the network".
  *
@@ -20,14 +24,19 @@
  *    and the archive marks it unpacked;
  *  - every file of resources/app is in resources/app (extraResources) and in the archive;
  *  - the addons' ABI vs the packaged Electron's (native/abi-check): a warning
- *    here (dev addons are built for Node), an error with `--release`.
+ *    here (dev addons are built for Node), an error with `--release`;
+ *  - the packaged binary's Electron fuses are electron-builder.yml's `electronFuses`
+ *    (read back from the binary, independently of the afterPack hook that set them);
+ *  - resources/THIRD_PARTY_NOTICES.txt lists the production dependencies
+ *    (better-sqlite3 and zod named as witnesses).
  *
- * Usage: node scripts/package-check.mjs [--no-build] [--keep] [--release]
+ * Usage: node scripts/package-check.mjs [--no-build] [--keep] [--release] [--electron-dist DIR]
  *   --no-build  use the existing dist/ and renderer/dist/ (default: build dist/ first, and
  *               renderer/dist/ when it is missing)
  *   --build-renderer  rebuild renderer/dist/ even when present
  *   --keep      keep the output directory and print its path
  *   --release   an addon ABI mismatch is an error (on the release host, after install-app-deps)
+ *   --electron-dist DIR  pack this Electron (a directory holding the `electron` executable) instead of the placeholder
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,10 +44,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkFuses, placeholderElectron } from './build/fuses.mjs';
+import { NOTICES_FILE } from './build/third-party-notices.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const realElectronDist = args.has('--electron-dist') ? argv[argv.indexOf('--electron-dist') + 1] : undefined;
 const build = !args.has('--no-build');
 const keep = args.has('--keep');
 const release = args.has('--release');
@@ -90,13 +103,16 @@ if (build) {
 }
 
 // ---------- pack ----------
-const electronDist = mkdtempSync(join(tmpdir(), 'station-electron-dist-'));
+const placeholderDist = realElectronDist ? undefined : mkdtempSync(join(tmpdir(), 'station-electron-dist-'));
+const electronDist = realElectronDist ?? placeholderDist;
 const out = mkdtempSync(join(tmpdir(), 'station-package-'));
-writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "placeholder Electron: package:check only" >&2\nexit 1\n');
-chmodSync(join(electronDist, 'electron'), 0o755);
+if (placeholderDist) {
+  writeFileSync(join(placeholderDist, 'electron'), placeholderElectron());
+  chmodSync(join(placeholderDist, 'electron'), 0o755);
+}
 
 const packed = run(
-  'electron-builder --linux dir (offline, placeholder Electron)',
+  `electron-builder --linux dir (offline, ${placeholderDist ? 'placeholder' : 'real'} Electron)`,
   bin('electron-builder'),
   [
     '--linux',
@@ -193,6 +209,20 @@ if (existsSync(asarPath)) {
   }
 }
 
+// ---------- fuses and notices ----------
+const binary = join(out, LINUX_UNPACKED, readBuilderConfig().executableName ?? 'piv-station');
+const wantedFuses = readBuilderConfig().electronFuses;
+check(!!wantedFuses, 'electron-builder.yml sets electronFuses');
+if (wantedFuses && existsSync(binary)) {
+  for (const f of await checkFuses(binary, wantedFuses)) check(f.ok, `fuse ${f.name} is ${f.want ? 'on' : 'off'} in the packaged binary`, f.ok ? '' : `found ${f.got}`);
+}
+const notices = join(resources, NOTICES_FILE);
+check(existsSync(notices), `resources/${NOTICES_FILE} exists`);
+if (existsSync(notices)) {
+  const text = readFileSync(notices, 'utf8');
+  for (const dep of ['better-sqlite3', 'zod']) check(new RegExp(`^${dep} \\d`, 'm').test(text), `${NOTICES_FILE} lists ${dep} with its license`);
+}
+
 // ---------- summary ----------
 process.stdout.write('\npackage:check summary\n');
 for (const r of results) process.stdout.write(`  ${r.level.padEnd(4)}  ${r.what}${r.detail ? `  — ${r.detail}` : ''}\n`);
@@ -201,8 +231,13 @@ const passed = results.filter((r) => r.level === 'ok').length;
 process.stdout.write(`${passed} ok, ${failed} failed, ${results.length - passed - failed} warnings\n`);
 if (keep) process.stdout.write(`output kept in ${out}\n`);
 else rmSync(out, { recursive: true, force: true });
-rmSync(electronDist, { recursive: true, force: true });
+if (placeholderDist) rmSync(placeholderDist, { recursive: true, force: true });
 process.exit(failed === 0 ? 0 : 1);
+
+/** electron-builder.yml as electron-builder reads it (js-yaml, its own YAML parser). */
+function readBuilderConfig() {
+  return require('js-yaml').load(readFileSync(join(root, 'electron-builder.yml'), 'utf8'));
+}
 
 /** Every file under `dir`, recursively. */
 function listFiles(dir) {

@@ -3,7 +3,7 @@
  * config.json live. Default: the OS user-data dir Electron would use for an
  * app named "piv-station" (Linux: $XDG_CONFIG_HOME/piv-station or ~/.config/piv-station).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, parseStationConfig, type StationConfig } from '../core/config/station-config.js';
@@ -25,9 +25,16 @@ export function defaultDataDir(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME);
 }
 
-/** Reads dataDir/config.json, creating it with the defaults on first use (mode 0600 dir 0700). */
+/** Permission bits of the data dir: the owner only (keys, the database, exports). */
+export const DATA_DIR_MODE = 0o700;
+
+/**
+ * Reads dataDir/config.json, creating it with the defaults on first use (file 0600).
+ * The data dir is made, or brought, to 0700: other local users see nothing in it.
+ */
 export function loadConfig(dataDir: string): StationConfig {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE });
+  if ((statSync(dataDir).mode & 0o777) !== DATA_DIR_MODE) chmodSync(dataDir, DATA_DIR_MODE);
   const path = join(dataDir, 'config.json');
   if (!existsSync(path)) {
     writeFileAtomic(path, JSON.stringify(DEFAULT_CONFIG, null, 2) + '\n');

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { openDatabase } from '../../native/sqlite.js';
 import { openStore } from '../core/store/store.js';
 import type { StationStore } from '../core/store/store.js';
-import { openKeyring, type Keyring } from '../core/pki/keyring.js';
+import { finishRekey, keyringExists, openKeyring, type Keyring } from '../core/pki/keyring.js';
+import { assertPassphraseStrength } from '../core/pki/passphrase-policy.js';
+import { resealStation } from '../core/reseal.js';
 import { LocalCa } from '../core/pki/local-ca.js';
 import type { StationConfig } from '../core/config/station-config.js';
 import { ProductionService } from '../core/issuance/production-service.js';
@@ -19,6 +21,8 @@ import { loadConfig } from './data-dir.js';
 import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
+import { guardVirtualReaders } from '../core/policy/virtual-readers.js';
+import { changeStationPassphrase } from './passphrase-change.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
 import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
@@ -75,7 +79,7 @@ export interface Station {
   readonly lifecycle: LifecycleService;
   /** The rule book every service asks (state machines, roles, separation of duties). */
   readonly rules: RuleBook;
-  /** Readers (PC/SC, plus the training reader on training stations). */
+  /** Readers (PC/SC, plus the training reader on training stations), as the station's rules let it use them (readerProvider below). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
   readonly auditSigner: AuditHeadSigner;
@@ -86,7 +90,8 @@ export interface Station {
 
 /**
  * Opens (creating on first use) the station in `dataDir` for a face.
- * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json, a new
+ *         passphrase too weak to protect the data dir)
  */
 export async function openStation(opts: OpenStationOptions): Promise<StationHandle> {
   return stationHandle(await openStationRoot(opts));
@@ -100,9 +105,16 @@ export async function openStation(opts: OpenStationOptions): Promise<StationHand
 export async function openStationRoot(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
   if (config.auditAnchor?.file) assertAnchorOutside(config.auditAnchor.file, opts.dataDir);
-  const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
+  // A passphrase chosen now protects the data dir from here on: it must be strong enough (pki/passphrase-policy.ts).
+  if (opts.passphrase && !keyringExists(opts.dataDir)) await assertPassphraseStrength(opts.passphrase, [config.organization]);
+  let keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
+  // A passphrase change that stopped half-way is finished before anything uses a secret (core/reseal.ts).
+  if (keyring.resealPending) {
+    resealStation({ dataDir: opts.dataDir, store, box: keyring.box });
+    keyring = finishRekey(keyring);
+  }
   const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   // Signed heads are published outside the data dir as config.json's auditAnchor says (core/audit/anchor.ts).
   const anchors = anchorPublishing(store, config.auditAnchor, log, opts.now);
@@ -111,8 +123,10 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
   anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
-  // Every service connects through it: on a real station the training reader is neither listed nor opened.
-  const readerProvider: ReaderProvider = readersForStation({
+  // Every service connects through it: on a real station the training reader is neither listed nor opened,
+  // and a vpcd reader is not opened unless config.json allows it (core/policy/virtual-readers.ts).
+  const virtualReaders = { training: keyring.training, allowVirtualReaders: config.allowVirtualReaders };
+  const readerProvider: ReaderProvider = readersForStation(guardVirtualReaders({
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
     watch: (onChange) => {
@@ -128,7 +142,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
       };
     },
     close: async () => {},
-  }, keyring.training);
+  }, virtualReaders), keyring.training);
   // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
   // two would open two PC/SC monitors, and the one not kept would keep the process alive.
   let opening: Promise<ReaderProvider> | undefined;
@@ -173,7 +187,11 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     profiles,
     lifecycle,
     rules,
-    readers: getReaders,
+    // Opened now (so PCSC_UNAVAILABLE shows here), used through the station's reader rules.
+    readers: async () => {
+      await getReaders();
+      return readerProvider;
+    },
     auditSigner,
     core() {
       core ??= createCore({
@@ -192,6 +210,8 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         auditSigner,
         secretBox: keyring.box,
         background: opts.background,
+        // A running station's services hold the current key: only a one-shot face (the CLI, which closes afterwards) may change it.
+        changePassphrase: opts.background === false ? (next, actor) => changeStationPassphrase({ dataDir: opts.dataDir, config, store, keyring }, next, actor) : undefined,
         // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
         cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), actor, now: opts.now }),
         now: opts.now,

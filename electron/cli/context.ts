@@ -57,6 +57,23 @@ export async function officerPassword(username: string): Promise<string> {
 }
 
 /**
+ * A new secret the command sets (an officer's password, the station passphrase):
+ * `fromEnv` when given, else typed twice, hidden, on a terminal.
+ * @param envName the environment variable that gives it, named in the refusal
+ * @param what the secret in the officer's words, e.g. "officer password"
+ * @throws StationError INVALID_INPUT without a terminal, or when the two typed differ
+ */
+export async function newSecret(fromEnv: string | undefined, envName: string, what: string): Promise<string> {
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new StationError('INVALID_INPUT', `Give the new ${what} in ${envName}.`);
+  const { promptHidden } = await import('../boot/terminal.js');
+  const a = await promptHidden(`New ${what}: `);
+  const b = await promptHidden(`Repeat the new ${what}: `);
+  if (a !== b) throw new StationError('INVALID_INPUT', `The two ${what}s differ.`);
+  return a;
+}
+
+/**
  * A refusal of the core as the CLI says it: an INVALID_INPUT on a field that
  * came from an option names the option.
  */

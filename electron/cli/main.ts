@@ -11,9 +11,13 @@
  */
 import { parseArgs } from 'node:util';
 import { OPTIONS, USAGE } from './usage.js';
+import { guardTerminal } from './terminal.js';
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // Data never drives the terminal (names, reasons, reader names…): see terminal.ts.
+  guardTerminal(process.stdout);
+  guardTerminal(process.stderr);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

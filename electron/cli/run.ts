@@ -7,6 +7,7 @@
  */
 import { StationError, toStationError } from '../core/errors.js';
 import { createCliContext, defaultDataDir, type CliContext } from './context.js';
+import { fileProblem, isFileError } from './files.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Command = (ctx: CliContext, verb: string | undefined, rest: string[], flags: Flags) => Promise<number>;
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   crl: async (ctx, verb, _rest, flags) => (await import('./commands/crl.js')).crlCommand(ctx, verb, flags),
   profile: async (ctx, verb, rest, flags) => (await import('./commands/profiles.js')).profileCommand(ctx, verb, rest, flags),
   demo: async (ctx, _verb, _rest, flags) => (await import('./commands/demo.js')).demoCommand(ctx, flags),
+  passphrase: async (ctx, verb) => (await import('./commands/passphrase.js')).passphraseCommand(ctx, verb),
 };
 
 /** The parsed command line of one invocation. */
@@ -55,7 +57,8 @@ export async function runCommand({ command, verb, rest, flags }: ParsedCommandLi
   try {
     return await run(ctx, verb, rest, flags);
   } catch (e) {
-    const err = toStationError(e);
+    // A file the command was given that turned out unusable: say which and why (files.ts), never INTERNAL.
+    const err = isFileError(e) ? fileProblem(e, 'file') : toStationError(e);
     if (!(e instanceof StationError) && process.env.STATION_DEBUG) console.error(e);
     if (ctx.options.json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
     process.stderr.write(`station: ${err.message}${err.code === 'INVALID_INPUT' && err.message.startsWith('Usage') ? '' : ` [${err.code}]`}\n`);

@@ -55,6 +55,8 @@ export const USAGE = `Usage: station <command> [options]
   card recycle --reader NAME                a returned card: certificates revoked, reset to a blank
   crl [--out FILE] | crl serve [--port N]   the published CRL; its HTTP distribution point (config crlUrl)
   demo [--reader NAME]                      produce a card for a sample person on a virtual card through pcscd
+  passphrase change                         a new data dir passphrase (admin role; new one: STATION_NEW_PASSPHRASE
+                                            or typed twice); every secret is sealed again under it
   profile list | profile show ID            the card profiles (employee, contractor, visitor)
   profile set ID [--label L] [--approval required|none] [--card-validity MONTHS] [--cert-validity MONTHS]
       [--alg-9a P256|RSA2048] [--alg-9c|--alg-9d P256|P384|RSA2048] [--alg-9e P256|RSA2048]
@@ -66,9 +68,10 @@ Global: --data-dir DIR, --json, --training (create an unprotected training data 
         --as USERNAME (the officer: every command goes through the station's StationApi as this
         officer, but the first officer add, virtual-card, ca chain, cpr token|serve, crl serve,
         outbox deliver and a first-run demo)
-Secrets: STATION_PASSPHRASE unlocks the data dir; STATION_PASSWORD is the --as officer's password
-(else a hidden prompt); STATION_NEW_PASSWORD the password of an officer being added; the PIN may
-come from STATION_PIN instead of --pin.
+Secrets: STATION_PASSPHRASE unlocks the data dir (a new one needs a strong passphrase: 12+ characters,
+several unrelated words); STATION_PASSWORD is the --as officer's password (else a hidden prompt);
+STATION_NEW_PASSWORD the password of an officer being added; the PIN may come from STATION_PIN
+instead of --pin.
 
 Roles:
 ${ROLES.map((r) => `    ${r.padEnd(13)} ${ROLE_WORDS[r].name}: ${ROLE_WORDS[r].duty}`).join('\n')}`;

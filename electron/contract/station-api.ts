@@ -131,6 +131,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'station.info': 'public',
   'readers.list': 'officer',
   'ca.chain': 'public',
+  'station.changePassphrase': ['admin'],
   // officers and sessions
   'auth.status': 'public',
   'auth.firstRunAdmin': 'public',

@@ -18,7 +18,9 @@ export function contentSecurityPolicy(port: number): string {
     "img-src 'self' data:",
     `connect-src 'self' ws://${LOOPBACK_ADDRESS}:${port}`,
     "object-src 'none'",
+    // No <base> to redirect relative URLs, no form posting anywhere (the UI submits through the bridge only).
     "base-uri 'none'",
+    "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
 }

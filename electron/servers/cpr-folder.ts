@@ -9,9 +9,13 @@
  * not been modified for `settleMs`. A crash between submission and the move
  * submits the file again on the next scan: the intake answers a resent
  * accepted CPR with its original acceptance, so nothing is created twice.
+ *
+ * The CPRs taken hold personal data, so `processed/` and `rejected/` are the
+ * station user's only (0700): an IDPRS reading results from them runs as that
+ * user, or asks the endpoint (`GET /cpr/{id}`).
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { CprResult } from '../core/workflow/cpr-result.js';
 import type { CprDoorIntake } from './cpr-server.js';
@@ -20,6 +24,8 @@ import { writeFileAtomic } from '../core/atomic-file.js';
 /** Sub-folders made inside the drop folder. */
 export const PROCESSED_DIR = 'processed';
 export const REJECTED_DIR = 'rejected';
+/** Permission bits of processed/ and rejected/ (owner only). */
+export const TAKEN_DIR_MODE = 0o700;
 /** Suffix of the result file written next to a moved CPR. */
 export const RESULT_SUFFIX = '.result.json';
 
@@ -65,8 +71,11 @@ export class CprFolderWatcher {
    */
   static async start(opts: CprFolderOptions, { watching = true }: { watching?: boolean } = {}): Promise<CprFolderWatcher> {
     const w = new CprFolderWatcher(opts);
-    await mkdir(join(opts.dir, PROCESSED_DIR), { recursive: true });
-    await mkdir(join(opts.dir, REJECTED_DIR), { recursive: true });
+    // The CPRs taken hold personal data: processed/ and rejected/ are the station user's only.
+    for (const sub of [PROCESSED_DIR, REJECTED_DIR]) {
+      await mkdir(join(opts.dir, sub), { recursive: true, mode: TAKEN_DIR_MODE });
+      await chmod(join(opts.dir, sub), TAKEN_DIR_MODE);
+    }
     if (watching) {
       w.watcher = watch(opts.dir, () => w.trigger());
       w.watcher.on('error', () => undefined);

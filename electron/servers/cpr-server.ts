@@ -12,6 +12,15 @@
  * answer is JSON `{ status, code, message, … }` (cpr-result.ts); the endpoint's
  * own refusals use status 'rejected' and the codes UNAUTHORIZED (401),
  * NOT_FOUND (404, unknown path), METHOD_NOT_ALLOWED (405), TOO_LARGE (413).
+ *
+ * Bounded against slow and oversized clients (issue 13, slowloris): headers
+ * must arrive within {@link CprServerLimits.headersTimeoutMs} and the whole
+ * request within `requestTimeoutMs` (then Node answers 408 and closes the
+ * connection), headers may take at most `maxHeaderBytes`, a body at most
+ * MAX_CPR_ENVELOPE_BYTES (413, and the connection is closed rather than
+ * drained), idle keep-alive connections close after `keepAliveTimeoutMs`, and
+ * at most `maxConnections` are open at once, so one client holding sockets
+ * cannot starve the others.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,6 +34,32 @@ import { httpStatusOf, type CprResult } from '../core/workflow/cpr-result.js';
 export const CPR_DEFAULT_HOST = '127.0.0.1';
 /** Path prefix of every route. */
 export const CPR_PATH = '/cpr';
+
+/** Time and size limits of the endpoint (see the module comment). */
+export interface CprServerLimits {
+  /** Milliseconds for a request's headers to arrive. */
+  headersTimeoutMs: number;
+  /** Milliseconds for a whole request, body included, to arrive. */
+  requestTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection is kept. */
+  keepAliveTimeoutMs: number;
+  /** How often open connections are checked against the two timeouts, in milliseconds. */
+  checkIntervalMs: number;
+  /** Largest header section, in bytes. */
+  maxHeaderBytes: number;
+  /** Most connections open at once; more are refused by the server. */
+  maxConnections: number;
+}
+
+/** The limits a station uses: a CPR is a few KiB, sent by one IDPRS. */
+export const CPR_SERVER_LIMITS: CprServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxHeaderBytes: 16 * 1024,
+  maxConnections: 64,
+};
 
 /**
  * The CPR intake as the IDPRS's doors call it: in a station, the core's
@@ -47,6 +82,8 @@ export interface CprServerOptions {
   tokenSha256?: string;
   /** TLS: PEM key and certificate; with `clientCa` (PEM), client certificates are requested and accepted. */
   tls?: { key: string | Buffer; cert: string | Buffer; clientCa?: string | Buffer };
+  /** Other limits than {@link CPR_SERVER_LIMITS} (tests shorten the timeouts). */
+  limits?: Partial<CprServerLimits>;
 }
 
 /** A running endpoint. */
@@ -110,7 +147,12 @@ export async function startCprServer(opts: CprServerOptions): Promise<RunningCpr
     if (path === CPR_PATH) {
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
       const body = await readBody(req, MAX_CPR_ENVELOPE_BYTES);
-      if (body === 'too-large') return send(res, 413, refusal('TOO_LARGE', `A CPR may be at most ${MAX_CPR_ENVELOPE_BYTES} bytes.`));
+      if (body === 'too-large') {
+        // The rest of the body is not read: the connection closes once the answer is out.
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+        return send(res, 413, refusal('TOO_LARGE', `A CPR may be at most ${MAX_CPR_ENVELOPE_BYTES} bytes.`));
+      }
       const result = await opts.intake.submit(body, 'http');
       return send(res, httpStatusOf(result), result);
     }
@@ -131,9 +173,18 @@ export async function startCprServer(opts: CprServerOptions): Promise<RunningCpr
     return methodNotAllowed(res, 'GET, DELETE');
   }
 
+  const limits = { ...CPR_SERVER_LIMITS, ...opts.limits };
+  const bounds = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+  };
   const server: Server = opts.tls
-    ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.clientCa, requestCert: clientCerts, rejectUnauthorized: false }, handler)
-    : createHttpServer(handler);
+    ? createHttpsServer({ ...bounds, key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.clientCa, requestCert: clientCerts, rejectUnauthorized: false }, handler)
+    : createHttpServer(bounds, handler);
+  server.maxConnections = limits.maxConnections;
   const host = opts.host ?? CPR_DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -158,24 +209,29 @@ export async function startCprServer(opts: CprServerOptions): Promise<RunningCpr
   };
 }
 
-/** Reads the request body up to `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
+/**
+ * Reads the request body up to `limit` bytes: 'too-large' as soon as it is known to be larger
+ * (the request is then paused, not drained: the caller answers and closes the connection).
+ * @throws the stream's error when the client goes away (or a timeout closes the connection)
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  if (declared > limit) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('the client went away')));
+  });
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

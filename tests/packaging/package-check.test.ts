@@ -32,6 +32,17 @@ describe('package:check', () => {
       'package.json in the archive: main is dist/electron/shell/main.js',
       'better-sqlite3 unpacked at app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       'pcsclite unpacked at app.asar.unpacked/node_modules/pcsclite/build/Release/pcsclite.node',
+      // Issue 13: the fuses electron-builder.yml sets, read back from the packaged (placeholder) binary.
+      'fuse runAsNode is off in the packaged binary',
+      'fuse enableNodeOptionsEnvironmentVariable is off in the packaged binary',
+      'fuse enableNodeCliInspectArguments is off in the packaged binary',
+      'fuse enableCookieEncryption is on in the packaged binary',
+      'fuse enableEmbeddedAsarIntegrityValidation is on in the packaged binary',
+      'fuse onlyLoadAppFromAsar is on in the packaged binary',
+      // The third-party notices of the production dependencies.
+      'resources/THIRD_PARTY_NOTICES.txt exists',
+      'THIRD_PARTY_NOTICES.txt lists better-sqlite3 with its license',
+      'THIRD_PARTY_NOTICES.txt lists zod with its license',
     ]) {
       expect(out).toContain(`ok    ${line}`);
     }

@@ -9,10 +9,9 @@
  *                            the log (or the matching part) on stdout or into FILE
  * DATE is YYYY-MM-DD (a whole day, UTC) or an ISO-8601 date-time; --from and --to are inclusive.
  */
-import { readFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { checkOutputPath, readInputFile, writeOutputFile } from '../files.js';
 import { auditVerificationLines } from '../../contract/audit-report.js';
 import type { ChannelInput } from '../../contract/station-api.js';
 
@@ -31,11 +30,7 @@ function given<T>(entries: Record<string, string | boolean | undefined>): T {
 
 /** The text of an anchor file given with --anchor. @throws StationError INVALID_INPUT when it cannot be read */
 function readAnchorFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new StationError('INVALID_INPUT', `The anchor file ${file} cannot be read.`, { option: 'anchor' });
-  }
+  return readInputFile(file, 'anchor file').toString('utf8');
 }
 
 /** Runs `station audit VERB`; returns the exit code (1 when the log is broken). */
@@ -50,10 +45,12 @@ export async function auditCommand(ctx: CliContext, verb: string | undefined, fl
     }
     case 'export': {
       const input = given<ChannelInput<'audit.export'>>({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card });
-      const out = await ctx.call('audit.export', input, AUDIT_OPTIONS);
       const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
+      // A path mistake (--out DIR, a missing folder) is said before the export is made and audited.
+      if (file) checkOutputPath(file, 'audit export');
+      const out = await ctx.call('audit.export', input, AUDIT_OPTIONS);
       if (file) {
-        writeFileAtomic(file, out.content);
+        writeOutputFile(file, out.content, 'audit export');
         ctx.result({ file, format: out.format, count: out.count }, () => process.stdout.write(`${out.count} audit events exported to ${file}.\n`));
       } else {
         process.stdout.write(out.content);

@@ -7,9 +7,9 @@
  * `station batch show BATCH` and `station batch list` print batches;
  * `station batch cancel BATCH --request R --reason TEXT` cancels one item.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
+import { readInputFile } from '../files.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { BatchView } from '../../contract/station-api.js';
@@ -73,12 +73,7 @@ async function follow(ctx: CliContext, batchId: string): Promise<BatchView> {
  * @throws StationError INVALID_INPUT naming every bad line of the file
  */
 async function requestsOfCsv(ctx: CliContext, path: string): Promise<string[]> {
-  let csv: string;
-  try {
-    csv = readFileSync(path, 'utf8');
-  } catch {
-    throw new StationError('INVALID_INPUT', `The batch file ${path} cannot be read.`);
-  }
+  const csv = readInputFile(path, 'batch file').toString('utf8');
   const { requests, problems } = await ctx.call('batches.parseCsv', { csv });
   if (problems.length > 0) throw new StationError('INVALID_INPUT', `${path} starts no batch: ${problems.map((p) => p.message).join(' ')}`, { lines: problems.length });
   return requests.map((r) => r.requestId);

@@ -12,9 +12,9 @@
  * request anonymously with the data dir alone.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
+import { readInputFile } from '../files.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { CprResultView } from '../../contract/station-api.js';
@@ -44,12 +44,7 @@ export async function cprCommand(ctx: CliContext, verb: string | undefined, args
     if (!target) throw new StationError('INVALID_INPUT', USAGE);
     let result: CprResultView;
     if (verb === 'submit') {
-      let body: Buffer;
-      try {
-        body = readFileSync(target);
-      } catch {
-        throw new StationError('INVALID_INPUT', `The CPR file ${target} cannot be read.`);
-      }
+      const body = readInputFile(target, 'CPR file');
       result = await ctx.call('cpr.submit', { envelope: body.toString('base64') }, { envelope: 'FILE' });
     } else {
       result = await ctx.call(verb === 'status' ? 'cpr.status' : 'cpr.delete', { idprsRequestId: target }, { idprsRequestId: 'ID' });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CliContext } from '../context.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { checkOutputPath, writeOutputFile } from '../files.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -27,9 +27,11 @@ export async function crlCommand(ctx: CliContext, verb: string | undefined, flag
     return 0;
   }
   if (verb !== undefined) throw new StationError('INVALID_INPUT', 'Usage: station crl [--out FILE] | station crl serve [--port N]');
-  const { der, ...view } = await ctx.call('crl.get', {});
   const out = typeof flags.out === 'string' ? flags.out : undefined;
-  if (out) writeFileAtomic(out, Buffer.from(der, 'base64'), { mode: 0o644 });
+  if (out) checkOutputPath(out, 'CRL file');
+  const { der, ...view } = await ctx.call('crl.get', {});
+  // The CRL is public: readable by the web server that publishes it.
+  if (out) writeOutputFile(out, Buffer.from(der, 'base64'), 'CRL file', { mode: 0o644 });
   ctx.result({ ...view, out }, () => {
     process.stdout.write(`CRL #${view.crlNumber ?? '-'}  ${view.issuer}\n  this update ${view.thisUpdate}\n  next update ${view.nextUpdate ?? '-'}\n`);
     if (view.entries.length === 0) process.stdout.write('  no revoked certificates\n');

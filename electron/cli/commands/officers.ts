@@ -4,8 +4,7 @@
  * admin role among its roles); after that an administrator adds officers
  * (`officers.add` as --as).
  */
-import type { CliContext } from '../context.js';
-import { promptHidden } from '../../boot/terminal.js';
+import { newSecret, type CliContext } from '../context.js';
 import { required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { ChannelInput } from '../../contract/station-api.js';
@@ -19,14 +18,8 @@ const OFFICER_OPTIONS = { username: '--username', displayName: '--display-name',
  * The new officer's password: STATION_NEW_PASSWORD; for the first officer
  * (no --as) also STATION_PASSWORD; else typed twice on a terminal.
  */
-async function newPassword(firstRun: boolean): Promise<string> {
-  const fromEnv = process.env.STATION_NEW_PASSWORD ?? (firstRun ? process.env.STATION_PASSWORD : undefined);
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) throw new StationError('INVALID_INPUT', "Give the new officer's password in STATION_NEW_PASSWORD.");
-  const a = await promptHidden('New officer password: ');
-  const b = await promptHidden('Repeat the password: ');
-  if (a !== b) throw new StationError('INVALID_INPUT', 'The two passwords differ.');
-  return a;
+function newPassword(firstRun: boolean): Promise<string> {
+  return newSecret(process.env.STATION_NEW_PASSWORD ?? (firstRun ? process.env.STATION_PASSWORD : undefined), 'STATION_NEW_PASSWORD', 'officer password');
 }
 
 /** `station officer add --username U --roles r1,r2 [--display-name N] [--person ID]`, `station officer list` */

@@ -1,6 +1,7 @@
 /** `station person add|edit|search|show|import`: the people cards are produced for, through the StationApi. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { CliContext } from '../context.js';
+import { fileProblem, isFileError, readInputFile } from '../files.js';
 import { required } from '../args.js';
 import { StationError, isStationError } from '../../core/errors.js';
 import { MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE, type CardView, type ChannelInput, type Person } from '../../contract/station-api.js';
@@ -35,14 +36,15 @@ export function personEditInput(id: string | undefined, flags: Flags): ChannelIn
  * @throws StationError INVALID_INPUT when it cannot be read, or cannot fit one import
  */
 export function readPersonsFile(path: string): string {
+  let size: number;
   try {
-    // A UTF-8 character is at most 4 bytes: a file this large holds too many characters for one import.
-    if (statSync(path).size > MAX_PERSONS_IMPORT_CHARS * 4) throw new StationError('INVALID_INPUT', PERSONS_IMPORT_TOO_LARGE);
-    return readFileSync(path, 'utf8');
+    size = statSync(path).size;
   } catch (e) {
-    if (isStationError(e)) throw e;
-    throw new StationError('INVALID_INPUT', `The file ${path} cannot be read.`);
+    throw isFileError(e) ? fileProblem(e, 'persons file', path) : e;
   }
+  // A UTF-8 character is at most 4 bytes: a file this large holds too many characters for one import.
+  if (size > MAX_PERSONS_IMPORT_CHARS * 4) throw new StationError('INVALID_INPUT', PERSONS_IMPORT_TOO_LARGE);
+  return readInputFile(path, 'persons file').toString('utf8');
 }
 
 function line(p: Person): string {

@@ -9,7 +9,7 @@ import { AlgorithmOption, parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { ChannelInput, EventPayload, JobDetail, VerificationReport } from '../../contract/station-api.js';
 import { capabilityLines, retryCountsSentence } from '../../contract/card-capabilities.js';
-import { writeFileAtomic } from '../../core/atomic-file.js';
+import { checkOutputPath, writeOutputFile } from '../files.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -105,7 +105,7 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
   if (done && mailerFile) {
     const { pdf } = await ctx.call('jobs.pinMailer', { jobId });
     if (pdf) {
-      writeFileAtomic(mailerFile, Buffer.from(pdf, 'base64'));
+      writeOutputFile(mailerFile, Buffer.from(pdf, 'base64'), 'PIN mailer');
       ctx.say(`PIN mailer written to ${mailerFile} (the PIN is shown nowhere else).`);
     }
   }
@@ -133,6 +133,8 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
  * direct issue: a request and its production in one (the core's rule book decides).
  */
 export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
+  // A PIN mailer that cannot be written must be known before the card is made, not after.
+  if (typeof flags['pin-mailer'] === 'string') checkOutputPath(flags['pin-mailer'], 'PIN mailer');
   const readerName = required('reader', flags.reader);
   const pin = pinOption(flags);
   if (typeof flags.request === 'string') {
@@ -153,6 +155,7 @@ export async function produceCommand(ctx: CliContext, flags: Flags): Promise<num
 
 /** `station job retry JOB --reader NAME [--pin PIN]`, `show JOB`, `cancel JOB --reason R`, `list` */
 export async function jobCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
+  if (typeof flags['pin-mailer'] === 'string') checkOutputPath(flags['pin-mailer'], 'PIN mailer');
   if (verb === 'list') {
     const jobs = await ctx.call('jobs.list', {});
     ctx.result(jobs, () => jobs.forEach((j) => process.stdout.write(`${j.id}  ${j.status.padEnd(9)} ${j.failedStep ?? ''}  ${j.updatedAt}\n`)));

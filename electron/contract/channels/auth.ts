@@ -3,11 +3,12 @@
  * connection, and the officer accounts (administrators).
  */
 import { z } from 'zod';
+import { plainName } from '../plain-text.js';
 import { Id, RoleShape } from './fields.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT } from '../officer-rules.js';
 
 const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
-const DisplayName = z.string().trim().min(1).max(80);
+const DisplayName = plainName('The display name', 80);
 /** Officer passwords (officer-rules.ts: the length rule, NIST SP 800-63B §5.1.1.2). */
 const Password = z.string().min(MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT).max(MAX_PASSWORD_LENGTH);
 

@@ -3,6 +3,7 @@
  * search, browse and import from CSV.
  */
 import { z } from 'zod';
+import { plainName } from '../plain-text.js';
 import { Affiliation, Id } from './fields.js';
 
 export const Person = z.object({
@@ -18,8 +19,8 @@ export type Person = z.infer<typeof Person>;
 
 /** The attributes of a person an officer types (persons.add, persons.update): the same rules for both. */
 const PersonFields = z.object({
-  givenName: z.string().trim().min(1).max(64),
-  surname: z.string().trim().min(1).max(64),
+  givenName: plainName('The given name', 64),
+  surname: plainName('The surname', 64),
   email: z.email().max(254).nullable().optional(),
   employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
   affiliation: Affiliation,

@@ -2,7 +2,7 @@
  * What the core is built from (CorePorts, given by the composition root) and
  * what its StationApi handlers share (CoreServices, built once by createCore).
  */
-import type { EventName, EventPayload } from '../../contract/station-api.js';
+import type { EventName, EventPayload, PassphraseChange } from '../../contract/station-api.js';
 import type { StationStore } from '../store/store.js';
 import type { ProductionService } from '../issuance/production-service.js';
 import type { ReaderProvider } from '../piv/transport.js';
@@ -57,6 +57,12 @@ export interface CorePorts {
    * runs behind the command.
    */
   background?: boolean;
+  /**
+   * Changes the data dir's passphrase and seals every secret again (boot/passphrase-change.ts), for the
+   * officer named `actor`; given to a one-shot face's core only (the station closes afterwards):
+   * without it station.changePassphrase answers UNSUPPORTED.
+   */
+  changePassphrase?: (newPassphrase: string, actor: string) => Promise<PassphraseChange>;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
   /** The rule book the services ask (built once by the composition root). */

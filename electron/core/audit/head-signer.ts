@@ -167,6 +167,18 @@ export function attachAuditSigner(store: StationStore, box: SecretBox, opts: Aud
     return createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
   }
 
+  /** Whether the stored record `k` unseals with this keyring and its public half is the stored one. */
+  function opens(k: AuditKeyRecord): KeyTrust {
+    try {
+      const derived = createPublicKey(unseal(k)).export({ format: 'der', type: 'spki' });
+      return Buffer.from(derived).equals(Buffer.from(k.publicKeySpki))
+        ? { trusted: true, publicKey: createPublicKey({ key: Buffer.from(k.publicKeySpki), format: 'der', type: 'spki' }) }
+        : { trusted: false, reason: "the signing key's public half was replaced" };
+    } catch {
+      return { trusted: false, reason: 'the signing key is not sealed by this station' };
+    }
+  }
+
   function trust(keyId: number): KeyTrust {
     const cached = trustCache.get(keyId);
     if (cached) return cached;
@@ -174,13 +186,12 @@ export function attachAuditSigner(store: StationStore, box: SecretBox, opts: Aud
     let t: KeyTrust;
     if (!k) t = { trusted: false, reason: 'the signing key is not in the station' };
     else {
-      try {
-        const derived = createPublicKey(unseal(k)).export({ format: 'der', type: 'spki' });
-        t = Buffer.from(derived).equals(Buffer.from(k.publicKeySpki))
-          ? { trusted: true, publicKey: createPublicKey({ key: Buffer.from(k.publicKeySpki), format: 'der', type: 'spki' }) }
-          : { trusted: false, reason: "the signing key's public half was replaced" };
-      } catch {
-        t = { trusted: false, reason: 'the signing key is not sealed by this station' };
+      t = opens(k);
+      // After a passphrase change the same key pair is also stored sealed with the new key (resealAuditKeys):
+      // the station holds the key when any record of that public key opens.
+      if (!t.trusted) {
+        const sibling = store.audit.keys.list().find((o) => o.id !== k.id && Buffer.from(o.publicKeySpki).equals(Buffer.from(k.publicKeySpki)) && opens(o).trusted);
+        if (sibling) t = opens(sibling);
       }
     }
     trustCache.set(keyId, t);
@@ -199,10 +210,14 @@ export function attachAuditSigner(store: StationStore, box: SecretBox, opts: Aud
   // The newest key this keyring can open signs. Only a new, empty log gets a new key here:
   // a log with events but no key of ours lost its key (verify.ts reports it), and a quiet
   // new key would hide that.
+  // A key stored again after a passphrase change (resealAuditKeys) keeps its identity: heads name
+  // the key's first record, whichever record of the same public key this keyring opens.
   let current: { record: AuditKeyRecord; privateKey: KeyObject } | undefined;
-  for (const k of store.audit.keys.list().reverse()) {
-    if (trust(k.id).trusted) {
-      current = { record: k, privateKey: unseal(k) };
+  const keys = store.audit.keys.list();
+  for (const k of [...keys].reverse()) {
+    if (opens(k).trusted) {
+      const first = keys.find((o) => Buffer.from(o.publicKeySpki).equals(Buffer.from(k.publicKeySpki)))!;
+      current = { record: first, privateKey: unseal(k) };
       break;
     }
   }
@@ -302,4 +317,37 @@ export function attachAuditSigner(store: StationStore, box: SecretBox, opts: Aud
     },
     trust,
   };
+}
+
+/**
+ * After a passphrase change (core/reseal.ts): stores every audit key pair again, sealed with the
+ * box's current key, as a new record of the same public key. The records are append-only (the
+ * audit_keys table refuses updates), so the earlier record stays, sealed with the retired key.
+ * The copy is storage only: the key keeps its identity (its first record's id, which heads name
+ * and key rotations introduced), and is trusted when any record of it opens. Idempotent: a key
+ * pair that already has a record sealed with the current key gets no other.
+ * @returns how many key pairs were stored again
+ * @throws StationError SECRETS_LOCKED when a key opens with none of the box's keys
+ */
+export function resealAuditKeys(store: StationStore, box: SecretBox): number {
+  const keys = store.audit.keys.list();
+  const current = (spki: Uint8Array) => keys.some((k) => Buffer.from(k.publicKeySpki).equals(Buffer.from(spki)) && box.isCurrent(k.sealedPrivateKey, sealLabel(k.publicKeySpki)));
+  const done = new Set<string>();
+  let resealed = 0;
+  for (const k of keys) {
+    const id = Buffer.from(k.publicKeySpki).toString('hex');
+    if (done.has(id) || current(k.publicKeySpki)) continue;
+    done.add(id);
+    let pkcs8: Uint8Array;
+    try {
+      pkcs8 = box.open(k.sealedPrivateKey, sealLabel(k.publicKeySpki));
+    } catch {
+      // A record no key of this station opens (not ours): nothing to carry over.
+      continue;
+    }
+    store.audit.keys.add({ algorithm: k.algorithm, publicKeySpki: k.publicKeySpki, sealedPrivateKey: box.seal(pkcs8, sealLabel(k.publicKeySpki)) });
+    pkcs8.fill(0);
+    resealed++;
+  }
+  return resealed;
 }

@@ -86,6 +86,11 @@ export const StationConfigSchema = z.object({
   idprs: IdprsConfigSchema.optional(),
   /** Notifications of card and request changes to the IDPRS (issue 5); absent: events wait in the outbox. */
   notifications: NotificationsConfigSchema.optional(),
+  /**
+   * Whether a station that is not a training station may use virtual (vpcd) readers, whose cards
+   * anyone reaching the vpcd ports can insert (electron/core/policy/virtual-readers.ts, SECURITY.md). Default false.
+   */
+  allowVirtualReaders: z.boolean().default(false),
   /** Copies of the signed audit chain heads outside the data dir (issue 10); absent: unanchored. */
   auditAnchor: AuditAnchorConfigSchema.optional(),
 }).refine((c) => !c.auditAnchor?.notify || c.notifications !== undefined, {
@@ -107,6 +112,7 @@ export const DEFAULT_CONFIG: StationConfig = {
   sessionLockMinutes: 15,
   separationOfDuties: { producerDiffersFromRequester: true },
   cardNumberStart: 1,
+  allowVirtualReaders: false,
   profiles: [
     {
       id: 'employee',

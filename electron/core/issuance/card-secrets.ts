@@ -10,6 +10,7 @@
 import { FactoryDefaults } from '../piv/constants.js';
 import { isStationError, StationError } from '../errors.js';
 import type { StepContext } from './job-types.js';
+import type { SecretBox } from '../pki/secret-box.js';
 import { generatePin, generatePuk } from './pin-policy.js';
 
 /** Step names, shared with the step list. */
@@ -24,6 +25,21 @@ function pukLabel(cardId: string): string {
 /** Stores the PUK of `cardId` sealed with the keyring's box. */
 export function escrowPuk(ctx: Pick<StepContext, 'store' | 'keyring'>, cardId: string, puk: string): void {
   ctx.store.escrow.put(cardId, 'PUK', ctx.keyring.box.seal(new TextEncoder().encode(puk), pukLabel(cardId)));
+}
+
+/**
+ * Seals every escrowed PUK again with the box's current key (a passphrase change, core/reseal.ts).
+ * @returns how many were sealed again
+ * @throws StationError SECRETS_LOCKED when one opens with none of the box's keys
+ */
+export function resealEscrowedPuks(store: StepContext['store'], box: SecretBox): number {
+  let resealed = 0;
+  for (const { cardId, kind, sealed } of store.escrow.list()) {
+    if (kind !== 'PUK' || box.isCurrent(sealed, pukLabel(cardId))) continue;
+    store.escrow.replaceSealed(cardId, kind, box.reseal(sealed, pukLabel(cardId)));
+    resealed++;
+  }
+  return resealed;
 }
 
 /** The escrowed PUK of `cardId`, or undefined. @throws StationError SECRETS_LOCKED */

@@ -19,6 +19,7 @@ import { productionStepNames, productionSteps } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
+import { assertReaderAllowed } from '../policy/virtual-readers.js';
 import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
@@ -85,10 +86,12 @@ export class ProductionService {
    * the steps of its profile pending; the job records the profile and its
    * version. Below the rule book: tests and the benchmark make cards with it;
    * the station's direct issue goes through RequestService.issueDirect.
-   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile)
+   * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile),
+   *         FORBIDDEN (a virtual reader this station may not use: policy/virtual-readers.ts)
    */
   createJob(req: ProduceRequest): JobRecord {
     const { store } = this.deps;
+    this.assertReader(req.readerName);
     const now = (this.deps.now ?? (() => new Date()))();
     const person = store.persons.get(req.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${req.personId}.`);
@@ -110,10 +113,12 @@ export class ProductionService {
    * @param readerName the reader the job runs on
    * @param pin        the cardholder's PIN (the profile's length); absent → generated
    * @param algorithm  overrides every slot's algorithm (direct issue's option)
-   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy)
+   * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy),
+   *         FORBIDDEN (a virtual reader this station may not use: policy/virtual-readers.ts)
    */
   createJobForCard(cardId: string, readerName: string, pin?: string, algorithm?: KeyAlgorithm): JobRecord {
     const { store } = this.deps;
+    this.assertReader(readerName);
     const card = store.cards.get(cardId);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
     if (card.status !== 'approved') {
@@ -126,6 +131,11 @@ export class ProductionService {
       store.cards.update(card.id, { status: 'in_production' });
       return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });
     });
+  }
+
+  /** Refuses a virtual reader before any job or card record is made (virtual-readers.ts). */
+  private assertReader(readerName: string): void {
+    assertReaderAllowed(readerName, { training: this.deps.keyring.training, allowVirtualReaders: this.deps.config.allowVirtualReaders });
   }
 
   /** The job producing `card` on `readerName` with the steps of its profile, every one pending, audited with the profile version (call inside `store.transaction`). */
@@ -158,10 +168,12 @@ export class ProductionService {
    * A job whose PIN was typed by the cardholder needs it again (`pin`); the
    * PIN policy is the one of the profile the job was created under.
    * @param claim the caller's claim on the job (job-claims.ts), when it claimed it before launching the run
-   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy)
+   * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy);
+   *         FORBIDDEN (a virtual reader this station may not use: virtual-readers.ts)
    */
   async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
+    this.assertReader(readerName);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
     const params = job.params as unknown as ProductionParams;
     if (params.pinSource === 'given' && pin === undefined) {

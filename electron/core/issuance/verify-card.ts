@@ -31,7 +31,7 @@ import { bytesEqual, toHex } from '../piv/tlv.js';
 import { chuidSignerCertificate, verifyChuidSignature, verifyEncapsulatedSignature } from '../pki/content-signer.js';
 import { Oid } from '../pki/oids.js';
 import { CONTAINER_OBJECT_TAG, dataGroupHash, decodeLdsSecurityObject, decodeSecurityObject } from '../piv/objects/security-object.js';
-import { x509 } from '../pki/x509-setup.js';
+import { readCertificate } from '../pki/certificate.js';
 import { isStationError, StationError } from '../errors.js';
 import { uuidText } from './card-numbering.js';
 import { MANDATORY_SLOTS } from '../../contract/card-profile.js';
@@ -131,24 +131,31 @@ class ObjectReads {
   }
 }
 
-/** FASC-N bytes and UUID URIs in a certificate's subjectAltName. */
+/**
+ * FASC-N bytes and UUID URIs in a certificate's subjectAltName.
+ * @throws StationError MALFORMED_RESPONSE when the certificate or its subjectAltName cannot be read
+ */
 export function certificateCardIdentifiers(der: Uint8Array): { fascn?: Uint8Array; uuids: string[] } {
-  const cert = new x509.X509Certificate(der);
+  const cert = readCertificate(der, 'certificate');
   const ext = cert.extensions.find((e) => e.type === id_ce_subjectAltName);
   if (!ext) return { uuids: [] };
-  const names = AsnConvert.parse(ext.value, SubjectAlternativeName);
-  let fascn: Uint8Array | undefined;
-  const uuids: string[] = [];
-  for (const n of names) {
-    if (n.otherName?.typeId === OID_PIV_FASCN) {
-      // value is [0] EXPLICIT OCTET STRING: strip the OCTET STRING header.
-      const inner = new Uint8Array(n.otherName.value);
-      const octets = AsnConvert.parse(inner, OctetStringHolder);
-      fascn = new Uint8Array(octets.buffer);
+  try {
+    const names = AsnConvert.parse(ext.value, SubjectAlternativeName);
+    let fascn: Uint8Array | undefined;
+    const uuids: string[] = [];
+    for (const n of names) {
+      if (n.otherName?.typeId === OID_PIV_FASCN) {
+        // value is [0] EXPLICIT OCTET STRING: strip the OCTET STRING header.
+        const inner = new Uint8Array(n.otherName.value);
+        const octets = AsnConvert.parse(inner, OctetStringHolder);
+        fascn = new Uint8Array(octets.buffer);
+      }
+      if (n.uniformResourceIdentifier?.startsWith('urn:uuid:')) uuids.push(n.uniformResourceIdentifier.slice(9).toLowerCase());
     }
-    if (n.uniformResourceIdentifier?.startsWith('urn:uuid:')) uuids.push(n.uniformResourceIdentifier.slice(9).toLowerCase());
+    return { fascn, uuids };
+  } catch {
+    throw new StationError('MALFORMED_RESPONSE', "The certificate's subject alternative name cannot be read.");
   }
-  return { fascn, uuids };
 }
 
 /** Runs a check, turning an exception into a failed line (never leaking foreign text). */
@@ -163,7 +170,8 @@ async function check(checks: VerificationCheck[], name: string, fn: () => Promis
     return true;
   } catch (e) {
     if (isStationError(e, 'CARD_REMOVED', 'READER_GONE', 'CARD_MUTE', 'PCSC_UNAVAILABLE')) throw e;
-    const detail = e instanceof StationError ? e.message : e instanceof Error ? e.message : String(e);
+    // A foreign exception's text may quote what the card sent: only our own sentences are shown.
+    const detail = e instanceof StationError ? e.message : 'The check could not be completed with what the card sent.';
     checks.push({ name, ok: false, detail });
     return false;
   }
@@ -252,7 +260,7 @@ async function withPin(pin: PinGate, fn: () => Promise<string>): Promise<string 
 
 /** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys); the caller verified the PIN where needed. */
 async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array): Promise<string> {
-  const key = publicKeyFromSpki(new Uint8Array(new x509.X509Certificate(certDer).publicKey.rawData));
+  const key = publicKeyFromSpki(new Uint8Array(readCertificate(certDer, `${slot} certificate`).publicKey.rawData));
   const proof = await proveKeyByUse(session, slot, key);
   if (!proof) fail(`The ${slot} key on the card does not match its certificate.`);
   return proof === 'key-agreement' ? 'ECDH with an ephemeral key matches the certificate' : 'a fresh challenge signed on card verifies with the certificate';
@@ -399,7 +407,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
       const certDer = decodeCertContainer(content);
       const want = expected?.certificates?.[slot];
       if (want && !bytesEqual(certDer, want)) fail(`The ${slot} certificate differs from the one the CA issued for this card.`);
-      const cert = new x509.X509Certificate(certDer);
+      const cert = readCertificate(certDer, `${slot} certificate`);
       const serial = cert.serialNumber.toUpperCase();
       report.certificates.push({ slot, serial, subject: cert.subject, notAfter: cert.notAfter.toISOString() });
       const status = input.certificateStatus?.(serial);

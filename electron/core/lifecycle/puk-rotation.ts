@@ -10,6 +10,7 @@
  */
 import type { StationStore } from '../store/store.js';
 import type { Keyring } from '../pki/keyring.js';
+import type { SecretBox } from '../pki/secret-box.js';
 import { escrowPuk, escrowedPuk } from '../issuance/card-secrets.js';
 import { StationError } from '../errors.js';
 
@@ -53,6 +54,23 @@ export function beginPukRotation(deps: PukRotationDeps, cardId: string, currentP
       .run(cardId, Buffer.from(sealedPrevious), new Date().toISOString());
     escrowPuk(deps, cardId, nextPuk);
   });
+}
+
+/**
+ * Seals the previous PUKs of rotations in flight again with the box's current key (a passphrase
+ * change, core/reseal.ts).
+ * @returns how many were sealed again
+ */
+export function resealPukRotations(store: StationStore, box: SecretBox): number {
+  const rows = store.db.prepare('SELECT card_id, sealed_previous FROM puk_rotations').all() as { card_id: string; sealed_previous: Buffer }[];
+  let resealed = 0;
+  for (const row of rows) {
+    const sealed = new Uint8Array(row.sealed_previous);
+    if (box.isCurrent(sealed, previousLabel(row.card_id))) continue;
+    store.db.prepare('UPDATE puk_rotations SET sealed_previous = ? WHERE card_id = ?').run(Buffer.from(box.reseal(sealed, previousLabel(row.card_id))), row.card_id);
+    resealed++;
+  }
+  return resealed;
 }
 
 /** Step 3 of a rotation, after the card accepted the new PUK: the previous PUK is forgotten. */

@@ -35,3 +35,14 @@ export function loadNotificationSecret(store: StationStore, box: SecretBox): Uin
   const row = store.db.prepare('SELECT sealed FROM notification_secret WHERE id = 1').get() as { sealed: Buffer } | undefined;
   return row ? box.open(new Uint8Array(row.sealed), SECRET_LABEL) : undefined;
 }
+
+/**
+ * Seals the shared secret again with the box's current key (a passphrase change, core/reseal.ts).
+ * @returns 1 when it was sealed again, 0 when there is none or the current key sealed it
+ */
+export function resealNotificationSecret(store: StationStore, box: SecretBox): number {
+  const row = store.db.prepare('SELECT sealed FROM notification_secret WHERE id = 1').get() as { sealed: Buffer } | undefined;
+  if (!row || box.isCurrent(new Uint8Array(row.sealed), SECRET_LABEL)) return 0;
+  store.db.prepare('UPDATE notification_secret SET sealed = ? WHERE id = 1').run(Buffer.from(box.reseal(new Uint8Array(row.sealed), SECRET_LABEL)));
+  return 1;
+}

@@ -95,6 +95,11 @@ const EC_POINT_LENGTH: Record<'P256' | 'P384', number> = { P256: 65, P384: 97 };
 /** Upper bound on retry counter values, and on response chains (64 KiB). */
 const MAX_RETRY_COUNT = 0xff;
 const MAX_RESPONSE_BYTES = 0x10000;
+/**
+ * Most GET RESPONSE rounds of one response chain: 64 KiB in chunks of 128 bytes on average.
+ * Bounds a hostile or broken card that answers `61xx` forever with little or no data.
+ */
+const MAX_RESPONSE_ROUNDS = MAX_RESPONSE_BYTES / 128;
 /** Status-word high bytes handled by transceive. */
 const SW1_MORE_DATA = 0x61;
 const SW1_WRONG_LE = 0x6c;
@@ -185,7 +190,11 @@ export class PivSession {
    * Sends one logical command: chains its data in 255-byte blocks, resends
    * on `6Cxx` with the corrected Le, and collects `61xx` continuations with
    * GET RESPONSE. Returns the final status word without judging it.
-   * @throws StationError from the transport, or MALFORMED_RESPONSE on an endless response chain
+   *
+   * Bounded against a card that never ends its chain: at most {@link MAX_RESPONSE_ROUNDS}
+   * GET RESPONSE rounds and {@link MAX_RESPONSE_BYTES} bytes, and a GET RESPONSE answer
+   * must carry data (ISO 7816-4 §5.3.4: `61xx` announces bytes still available).
+   * @throws StationError from the transport, or MALFORMED_RESPONSE on an endless or empty response chain
    */
   async transceive(c: CommandApdu): Promise<{ data: Uint8Array; sw: number }> {
     const blocks = splitForChaining(c);
@@ -202,12 +211,15 @@ export class PivSession {
     }
     const parts: Uint8Array[] = [r.data];
     let total = r.data.length;
-    while (r.sw >> 8 === SW1_MORE_DATA) {
-      if (total > MAX_RESPONSE_BYTES) {
+    for (let rounds = 0; r.sw >> 8 === SW1_MORE_DATA; rounds++) {
+      if (total > MAX_RESPONSE_BYTES || rounds >= MAX_RESPONSE_ROUNDS) {
         throw new StationError('MALFORMED_RESPONSE', 'The card kept sending more data than any PIV object holds.');
       }
       const announced = r.sw & 0xff;
       r = await this.sendRaw({ ins: Ins.GET_RESPONSE, p1: 0, p2: 0, le: announced });
+      if (r.data.length === 0 && r.sw >> 8 === SW1_MORE_DATA) {
+        throw new StationError('MALFORMED_RESPONSE', 'The card announced more data but sent none.');
+      }
       parts.push(r.data);
       total += r.data.length;
     }

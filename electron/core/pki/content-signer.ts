@@ -170,6 +170,21 @@ function fail(reason: string, message: string): StationError {
   return new StationError('VERIFY_FAILED', message, { reason });
 }
 
+/**
+ * Runs a verification of bytes read from a card: the ASN.1 libraries throw their own errors on some
+ * malformed values (OIDs, names, integers) even after a structure parsed, so anything not ours
+ * becomes VERIFY_FAILED 'structure' (never the library's text, which may quote the input).
+ */
+function structural<T>(what: string, run: () => T): T {
+  const asOurs = (e: unknown): StationError => (e instanceof StationError ? e : fail('structure', `The ${what} signature is not a readable CMS SignedData.`));
+  try {
+    const result = run();
+    return (result instanceof Promise ? result.catch((e: unknown) => Promise.reject(asOurs(e))) : result) as T;
+  } catch (e) {
+    throw asOurs(e);
+  }
+}
+
 /** ASN.1 tag class of context-specific tags in asn1js (X.690 §8.1.2.2). */
 const TAG_CLASS_CONTEXT = 3;
 const SIGNED_ATTRS_TAG_NUMBER = 0;
@@ -279,9 +294,11 @@ function verifySignerInfo(cmsDer: Uint8Array, sd: SignedData, certAsn: Certifica
  * @throws StationError VERIFY_FAILED 'structure' when there is not exactly one certificate
  */
 export function chuidSignerCertificate(cmsDer: Uint8Array): Uint8Array {
-  const certs = parseSignedData(cmsDer, 'CHUID').certificates ?? [];
-  if (certs.length !== 1 || !certs[0]!.certificate) throw fail('structure', 'The CHUID signature must hold exactly one certificate.');
-  return new Uint8Array(AsnConvert.serialize(certs[0]!.certificate));
+  return structural('CHUID', () => {
+    const certs = parseSignedData(cmsDer, 'CHUID').certificates ?? [];
+    if (certs.length !== 1 || !certs[0]!.certificate) throw fail('structure', 'The CHUID signature must hold exactly one certificate.');
+    return new Uint8Array(AsnConvert.serialize(certs[0]!.certificate));
+  });
 }
 
 /**
@@ -295,6 +312,10 @@ export function chuidSignerCertificate(cmsDer: Uint8Array): Uint8Array {
  * @throws StationError VERIFY_FAILED with `details.reason` 'structure' | 'digest' | 'signature'
  */
 export function verifyEncapsulatedSignature(cmsDer: Uint8Array, contentType: string, signerCertDer: Uint8Array, what: string): Uint8Array {
+  return structural(what, () => verifyEncapsulated(cmsDer, contentType, signerCertDer, what));
+}
+
+function verifyEncapsulated(cmsDer: Uint8Array, contentType: string, signerCertDer: Uint8Array, what: string): Uint8Array {
   const sd = parseSignedData(cmsDer, what);
   const econtent = sd.encapContentInfo.eContent?.single ?? sd.encapContentInfo.eContent?.any;
   if (sd.encapContentInfo.eContentType !== contentType || !econtent) {
@@ -327,6 +348,10 @@ export async function verifyChuidSignature(
   cmsDer: Uint8Array,
   trust: { root: Uint8Array; issuing: Uint8Array },
 ): Promise<{ signerSubject: string }> {
+  return structural('CHUID', () => verifyChuid(toBeSigned, cmsDer, trust));
+}
+
+async function verifyChuid(toBeSigned: Uint8Array, cmsDer: Uint8Array, trust: { root: Uint8Array; issuing: Uint8Array }): Promise<{ signerSubject: string }> {
   const sd = parseSignedData(cmsDer, 'CHUID');
   if (sd.encapContentInfo.eContentType !== Oid.PIV_CHUID_SECURITY_OBJECT || sd.encapContentInfo.eContent) {
     throw fail('structure', 'The CHUID signature has the wrong content type or is not detached.');

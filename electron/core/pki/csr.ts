@@ -93,6 +93,10 @@ export async function verifyCsr(der: Uint8Array): Promise<{ publicKeySpki: Uint8
     ok = false;
   }
   if (!ok) throw new StationError('CA_ERROR', "The certificate request's signature does not verify.");
-  const spki = canonicalSpki(createPublicKey({ key: Buffer.from(req.publicKey.rawData), format: 'der', type: 'spki' }));
-  return { publicKeySpki: new Uint8Array(spki), subject: formatDn(req.subjectName.toArrayBuffer()) };
+  try {
+    const spki = canonicalSpki(createPublicKey({ key: Buffer.from(req.publicKey.rawData), format: 'der', type: 'spki' }));
+    return { publicKeySpki: new Uint8Array(spki), subject: formatDn(req.subjectName.toArrayBuffer()) };
+  } catch {
+    throw new StationError('CA_ERROR', 'The certificate request cannot be read.');
+  }
 }

@@ -184,6 +184,32 @@ export class LocalCa implements CertificateAuthority {
     return ca;
   }
 
+  /**
+   * Seals the CA private keys in `dir` again with the box's current key (a passphrase change,
+   * core/reseal.ts); keys the current key sealed already are left as they are. Written atomically.
+   * @returns how many keys were sealed again (0 when the CA is not created yet)
+   * @throws StationError SECRETS_LOCKED when the box opens a key with none of its keys; STORE when ca.json is unreadable
+   */
+  static resealKeys(dir: string, box: SecretBox): number {
+    const caPath = join(dir, CA_FILE);
+    if (!existsSync(caPath)) return 0;
+    let file: CaFile;
+    try {
+      file = JSON.parse(readFileSync(caPath, 'utf8')) as CaFile;
+    } catch {
+      throw new StationError('STORE', "The local CA's files cannot be read.", { dir });
+    }
+    let resealed = 0;
+    for (const role of Object.keys(SEAL_LABEL) as Role[]) {
+      const sealed = unb64(file[role].key);
+      if (box.isCurrent(sealed, SEAL_LABEL[role])) continue;
+      file[role] = { ...file[role], key: b64(box.reseal(sealed, SEAL_LABEL[role])) };
+      resealed++;
+    }
+    if (resealed > 0) writeFileAtomic(caPath, JSON.stringify(file, null, 2));
+    return resealed;
+  }
+
   private static async create(opts: { dir: string; box: SecretBox; crlUrl?: string; organization?: string }): Promise<void> {
     const org = opts.organization ?? DEFAULT_ORGANIZATION;
     const subtle = webcrypto.subtle;

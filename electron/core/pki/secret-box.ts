@@ -9,13 +9,25 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { StationError } from '../errors.js';
 
-/** Seals and opens secrets. `protected` is false only for an explicitly created training station. */
+/**
+ * Seals and opens secrets. `protected` is false only for an explicitly created training station.
+ *
+ * While a passphrase change is re-sealing the station's secrets (keyring.ts), the box also holds
+ * the retired key: it still opens what that key sealed, and seals only with the current key.
+ */
 export interface SecretBox {
   readonly protected: boolean;
-  /** Encrypts `plain`, binding `label` (e.g. "ca/root-key") as AAD. Returns the sealed bytes. */
+  /** Encrypts `plain` with the current key, binding `label` (e.g. "ca/root-key") as AAD. Returns the sealed bytes. */
   seal(plain: Uint8Array, label: string): Uint8Array;
-  /** Decrypts bytes from `seal` with the same label. Throws StationError SECRETS_LOCKED on a wrong key, label or tampered bytes. */
+  /** Decrypts bytes from `seal` with the same label (current key, then retired ones). Throws StationError SECRETS_LOCKED on a wrong key, label or tampered bytes. */
   open(sealed: Uint8Array, label: string): Uint8Array;
+  /** True when `sealed` opens with the current key (false: a retired key sealed it, or none of ours). */
+  isCurrent(sealed: Uint8Array, label: string): boolean;
+  /**
+   * `sealed` sealed again with the current key, or the same bytes when the current key sealed it already.
+   * @throws StationError SECRETS_LOCKED when no key of the box opens it
+   */
+  reseal(sealed: Uint8Array, label: string): Uint8Array;
 }
 
 /** Format byte in front of every sealed value, so the format can change later. */
@@ -42,13 +54,30 @@ function aad(label: string): Buffer {
  *
  * @param key        32 bytes (from scrypt, safeStorage, or a training keyring)
  * @param isProtected false only for a training station whose key is stored in clear
- * @throws StationError INVALID_INPUT when the key is not 32 bytes
+ * @param retiredKeys keys that sealed secrets not yet sealed again with `key` (a passphrase change in progress)
+ * @throws StationError INVALID_INPUT when a key is not 32 bytes
  */
-export function createSecretBox(key: Uint8Array, isProtected: boolean): SecretBox {
-  if (key.length !== KEY_LENGTH) {
-    throw new StationError('INVALID_INPUT', 'The secret box key must be 32 bytes.', { length: key.length });
+export function createSecretBox(key: Uint8Array, isProtected: boolean, retiredKeys: readonly Uint8Array[] = []): SecretBox {
+  for (const candidate of [key, ...retiredKeys]) {
+    if (candidate.length !== KEY_LENGTH) throw new StationError('INVALID_INPUT', 'The secret box key must be 32 bytes.', { length: candidate.length });
   }
   const k = Buffer.from(key);
+  const retired = retiredKeys.map((r) => Buffer.from(r));
+  const openWith = (candidate: Buffer, sealed: Uint8Array, label: string): Uint8Array | undefined => {
+    if (sealed.length < 1 + NONCE_LENGTH + TAG_LENGTH || sealed[0] !== SEALED_FORMAT_V1) return undefined;
+    const nonce = sealed.subarray(1, 1 + NONCE_LENGTH);
+    const tag = sealed.subarray(sealed.length - TAG_LENGTH);
+    const body = sealed.subarray(1 + NONCE_LENGTH, sealed.length - TAG_LENGTH);
+    try {
+      const decipher = createDecipheriv(CIPHER, candidate, nonce, { authTagLength: TAG_LENGTH });
+      decipher.setAAD(aad(label));
+      decipher.setAuthTag(tag);
+      return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
+    } catch {
+      // GCM authentication failure: wrong key, wrong label or tampered bytes.
+      return undefined;
+    }
+  };
   return {
     protected: isProtected,
     seal(plain: Uint8Array, label: string): Uint8Array {
@@ -59,19 +88,18 @@ export function createSecretBox(key: Uint8Array, isProtected: boolean): SecretBo
       return new Uint8Array(Buffer.concat([Buffer.of(SEALED_FORMAT_V1), nonce, body, cipher.getAuthTag()]));
     },
     open(sealed: Uint8Array, label: string): Uint8Array {
-      if (sealed.length < 1 + NONCE_LENGTH + TAG_LENGTH || sealed[0] !== SEALED_FORMAT_V1) throw lockedError();
-      const nonce = sealed.subarray(1, 1 + NONCE_LENGTH);
-      const tag = sealed.subarray(sealed.length - TAG_LENGTH);
-      const body = sealed.subarray(1 + NONCE_LENGTH, sealed.length - TAG_LENGTH);
-      try {
-        const decipher = createDecipheriv(CIPHER, k, nonce, { authTagLength: TAG_LENGTH });
-        decipher.setAAD(aad(label));
-        decipher.setAuthTag(tag);
-        return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
-      } catch {
-        // GCM authentication failure: wrong key, wrong label or tampered bytes. Which one is not said.
-        throw lockedError();
+      for (const candidate of [k, ...retired]) {
+        const plain = openWith(candidate, sealed, label);
+        if (plain) return plain;
       }
+      // Which of key, label or bytes is wrong is not said.
+      throw lockedError();
+    },
+    isCurrent(sealed: Uint8Array, label: string): boolean {
+      return openWith(k, sealed, label) !== undefined;
+    },
+    reseal(sealed: Uint8Array, label: string): Uint8Array {
+      return this.isCurrent(sealed, label) ? sealed : this.seal(this.open(sealed, label), label);
     },
   };
 }

@@ -15,6 +15,10 @@ export interface EscrowRepository {
   put(cardId: string, kind: EscrowKind, sealed: Uint8Array): void;
   /** The sealed blob, or undefined when none was escrowed. */
   get(cardId: string, kind: EscrowKind): Uint8Array | undefined;
+  /** Every escrowed blob (for sealing them again after a passphrase change). */
+  list(): { cardId: string; kind: EscrowKind; sealed: Uint8Array }[];
+  /** Replaces the blob of an escrowed secret, keeping when it was escrowed (sealed again, same secret). */
+  replaceSealed(cardId: string, kind: EscrowKind, sealed: Uint8Array): void;
 }
 
 export function escrowRepository(ctx: StoreContext): EscrowRepository {
@@ -24,6 +28,8 @@ export function escrowRepository(ctx: StoreContext): EscrowRepository {
      ON CONFLICT (card_id, kind) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at`,
   );
   const select = db.prepare('SELECT sealed FROM escrow WHERE card_id = ? AND kind = ?');
+  const selectAll = db.prepare('SELECT card_id, kind, sealed FROM escrow ORDER BY card_id, kind');
+  const updateSealed = db.prepare('UPDATE escrow SET sealed = ? WHERE card_id = ? AND kind = ?');
   return {
     put(cardId, kind, sealed) {
       const k = validate(z.enum(ESCROW_KINDS), kind, 'escrow kind');
@@ -33,6 +39,14 @@ export function escrowRepository(ctx: StoreContext): EscrowRepository {
     get(cardId, kind) {
       const row = guard('escrowed secret', () => select.get(cardId, kind) as { sealed: Buffer } | undefined);
       return row ? new Uint8Array(row.sealed) : undefined;
+    },
+    list() {
+      const rows = guard('escrowed secret', () => selectAll.all() as { card_id: string; kind: EscrowKind; sealed: Buffer }[]);
+      return rows.map((r) => ({ cardId: r.card_id, kind: r.kind, sealed: new Uint8Array(r.sealed) }));
+    },
+    replaceSealed(cardId, kind, sealed) {
+      const blob = validate(z.instanceof(Uint8Array).refine((b) => b.length > 0, 'empty'), sealed, 'sealed secret');
+      guard('escrowed secret', () => updateSealed.run(Buffer.from(blob), cardId, kind));
     },
   };
 }

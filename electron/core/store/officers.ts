@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { plainName } from '../../contract/plain-text.js';
 import { ROLES, type Role } from '../workflow/types.js';
 import { guard, notFound, validate, type StoreContext } from './sql.js';
 
@@ -35,7 +36,7 @@ export interface NewOfficer {
 
 const NEW_OFFICER = z.object({
   username: z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/),
-  displayName: z.string().trim().min(1).max(80),
+  displayName: plainName('The display name', 80),
   passwordHash: z.string().min(1).max(1000),
   roles: z.array(z.enum(ROLES)).min(1),
   personId: z.uuid().nullish(),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Statement } from 'better-sqlite3';
 import { AFFILIATIONS, type Affiliation, type NewPerson, type PersonRecord } from './records.js';
+import { plainName } from '../../contract/plain-text.js';
 import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
 
 /** Shortest query the trigram index answers (FTS5 trigram tokenizer): shorter ones match the start of a field only. */
@@ -29,15 +30,16 @@ export const SEARCH_COUNT_CAP = 1000;
  */
 const MAX_CHAR = String.fromCodePoint(0x10ffff);
 
-const NAME = z.string().trim().min(1).max(200);
+// The last guard for every way a person is written (desk, CSV, IDPRS): plain text only (contract/plain-text.ts).
+const NAME = plainName('The name', 200);
 const NEW_PERSON = z.object({
   id: z.uuid().optional(),
   givenName: NAME,
   surname: NAME,
   email: z.email().max(320).nullish(),
-  employeeId: z.string().trim().min(1).max(64).nullish(),
+  employeeId: plainName('The employee id', 64).nullish(),
   affiliation: z.enum(AFFILIATIONS),
-  externalId: z.string().trim().min(1).max(128).nullish(),
+  externalId: plainName('The external id', 128).nullish(),
 });
 
 /** Fields an edit may change (the id and timestamps are the store's). */

@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { StationError } from '../errors.js';
+import { plainName } from '../../contract/plain-text.js';
 
 /** Largest CPR JSON accepted, in bytes (a CPR is a few hundred bytes). */
 export const MAX_CPR_JSON_BYTES = 64 * 1024;
@@ -28,7 +29,7 @@ export const MAX_CPR_JSON_BYTES = 64 * 1024;
 /** Identifiers the IDPRS chooses: safe in URLs, file names and log lines. */
 export const IdprsIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits or . _ : -');
 
-const Name = z.string().trim().min(1).max(200);
+const Name = plainName('The name', 200);
 
 /** The person a CPR is for, as the IDPRS knows them. */
 export const CprPersonSchema = z
@@ -37,7 +38,7 @@ export const CprPersonSchema = z
     givenName: Name,
     surname: Name,
     email: z.email().max(320).optional(),
-    employeeId: z.string().trim().min(1).max(64).optional(),
+    employeeId: plainName('The employee id', 64).optional(),
     affiliation: z.enum(['employee', 'contractor', 'visitor']),
   })
   .strict();
@@ -78,10 +79,17 @@ export function parseCprDocument(content: Uint8Array): CprDocument {
   const result = CprDocumentSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || 'document';
+    const field = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.path.join('.') || 'document';
     throw malformed(`The CPR field "${field}" is missing or invalid.`, field);
   }
   return result.data;
+}
+
+/** Plain field names: the names of unknown fields are quoted only when they are plain identifiers (never control characters from the sender). */
+const PLAIN_FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function unknownFields(keys: string[]): string {
+  return keys.every((k) => PLAIN_FIELD_NAME.test(k)) ? keys.join(', ') : 'unknown fields';
 }
 
 function malformed(sentence: string, field: string): StationError {

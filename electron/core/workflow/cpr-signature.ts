@@ -48,6 +48,16 @@ const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
  *   configured certificate, signature or digest does not verify, certificate not valid at `now`)
  */
 export async function verifyCprSignature(der: Uint8Array, trustedDer: Uint8Array, now: Date): Promise<VerifiedCpr> {
+  try {
+    return await verifySignedCpr(der, trustedDer, now);
+  } catch (e) {
+    // asn1js/pkijs throw their own errors on some malformed values even after the structure parsed: never let their text out.
+    if (e instanceof StationError) throw e;
+    throw malformed('The CPR is not a CMS SignedData message.', 'cms');
+  }
+}
+
+async function verifySignedCpr(der: Uint8Array, trustedDer: Uint8Array, now: Date): Promise<VerifiedCpr> {
   const signedData = parseSignedData(der);
   const trusted = parseCertificate(trustedDer);
   if (now < trusted.notBefore.value || now > trusted.notAfter.value) {

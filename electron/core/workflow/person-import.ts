@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import { readCsv, type CsvRecord } from '../csv.js';
 import { StationError } from '../errors.js';
+import { plainName } from '../../contract/plain-text.js';
 import type { NewPerson } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
 
@@ -31,12 +32,12 @@ const OPTIONAL_COLUMN = 'external_id';
 
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 const Row = z.object({
-  givenName: z.string().trim().min(1, 'given_name is empty').max(64, 'given_name is longer than 64 characters'),
-  surname: z.string().trim().min(1, 'surname is empty').max(64, 'surname is longer than 64 characters'),
+  givenName: plainName('given_name', 64),
+  surname: plainName('surname', 64),
   email: z.preprocess(blankToNull, z.email('email is not an e-mail address').max(254).nullable()),
   employeeId: z.preprocess(blankToNull, z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'employee_id must be 1 to 32 letters, digits or dashes').nullable()),
   affiliation: z.enum(['employee', 'contractor', 'visitor'], 'affiliation must be employee, contractor or visitor'),
-  externalId: z.preprocess(blankToNull, z.string().trim().min(1).max(128, 'external_id is longer than 128 characters').nullable()),
+  externalId: z.preprocess(blankToNull, plainName('external_id', 128).nullable()),
 });
 
 /** A row that failed, with its 1-based line number in the file. */

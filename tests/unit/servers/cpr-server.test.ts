@@ -3,31 +3,19 @@
  * intake and an in-memory station store.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerMatches, cprTokenHash, startCprServer, type RunningCprServer } from '../../../electron/servers/cpr-server.js';
-import { openStore, type StationStore } from '../../../electron/core/store/store.js';
-import { openDatabase } from '../../../native/sqlite.js';
-import { createStationCprIntake } from '../../../electron/core/workflow/cpr-station.js';
+import { bearerMatches, CPR_SERVER_LIMITS, cprTokenHash, startCprServer, type RunningCprServer } from '../../../electron/servers/cpr-server.js';
+import type { StationStore } from '../../../electron/core/store/store.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
 import { callCpr, makeTlsPki, type TestTlsPki } from '../../support/idprs-client.js';
+import { memoryCprIntake } from '../../support/memory-cpr-intake.js';
 
 const TOKEN = 'test-idprs-token-0123456789';
 
-function memoryIntake(idprs: IdprsIdentity): { store: StationStore; intake: ReturnType<typeof createStationCprIntake> } {
-  const store = openStore(openDatabase(':memory:'));
-  const intake = createStationCprIntake({
-    dataDir: '/nonexistent',
-    store,
-    idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
-    requests: {
-      create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),
-      deleteForIdprs: async (idprsId) => store.requests.update(store.requests.findByIdprsRequestId(idprsId)!.id, { state: 'cancelled' }),
-    },
-  });
-  return { store, intake };
-}
+const memoryIntake = memoryCprIntake;
 
 describe('bearerMatches', () => {
   it('accepts exactly the token whose hash is configured', () => {
@@ -126,6 +114,95 @@ describe('CPR endpoint over TLS with client certificates', () => {
     expect(ok).toMatchObject({ status: 201, json: { code: 'CPR_ACCEPTED' } });
     expect((await callCpr(server.origin, { method: 'GET', path: '/cpr/T-1', tls: { ca: pki.ca } })).status).toBe(401);
     expect((await callCpr(server.origin, { method: 'GET', path: '/cpr/T-1', tls: { ca: pki.ca, cert: pki.strangerCert, key: pki.strangerKey } })).status).toBe(401);
+  });
+});
+
+/** A raw TCP client: sends what it is told and collects everything the server sends until it closes. */
+function rawClient(port: number): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, received: () => Buffer.concat(chunks).toString('latin1'), closed }));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('error', reject);
+  });
+}
+
+describe('CPR endpoint against slow and oversized clients (slowloris)', () => {
+  let idprs: IdprsIdentity;
+  let server: RunningCprServer;
+  let store: StationStore;
+  const post = async (id: string) => callCpr(server.origin, { method: 'POST', path: '/cpr', body: await signCpr(idprs, cprDocument({ idprsRequestId: id, person: { externalId: `X-${id}` } })), token: TOKEN });
+  beforeAll(async () => {
+    idprs = await makeIdprsIdentity();
+    const m = memoryIntake(idprs);
+    store = m.store;
+    // Short timeouts so the test waits little; the station's defaults are CPR_SERVER_LIMITS.
+    server = await startCprServer({ intake: m.intake, port: 0, tokenSha256: cprTokenHash(TOKEN), limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkIntervalMs: 50 } });
+  });
+  afterAll(() => server.close());
+
+  it('the station’s own limits are bounded', () => {
+    expect(CPR_SERVER_LIMITS.headersTimeoutMs).toBeLessThanOrEqual(10_000);
+    expect(CPR_SERVER_LIMITS.requestTimeoutMs).toBeLessThanOrEqual(30_000);
+    expect(CPR_SERVER_LIMITS.maxConnections).toBeGreaterThan(1);
+  });
+
+  it('a client that never finishes its headers is answered 408 and disconnected, while others are served', async () => {
+    const slow = await rawClient(server.port);
+    slow.socket.write(`POST /cpr HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nX-Slow: `);
+    expect(await post('SLOW-H-OTHER')).toMatchObject({ status: 201, json: { code: 'CPR_ACCEPTED' } });
+    await slow.closed;
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('a client that sends its body slowly is cut off and nothing is stored for it, while others are served', async () => {
+    const before = store.requests.list().length;
+    const slow = await rawClient(server.port);
+    slow.socket.write(`POST /cpr HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Length: 4000\r\n\r\n0123456789`);
+    expect(await post('SLOW-B-OTHER')).toMatchObject({ status: 201 });
+    await slow.closed;
+    expect(slow.received()).not.toMatch(/CPR_ACCEPTED/);
+    expect(store.requests.list().length).toBe(before + 1);
+  });
+
+  it('a body declared larger than a CPR is refused at once (413) without reading it; so is one that grows too large', async () => {
+    const declared = await rawClient(server.port);
+    declared.socket.write(`POST /cpr HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Length: 104857600\r\n\r\n`);
+    await declared.closed;
+    expect(declared.received()).toMatch(/^HTTP\/1\.1 413[\s\S]*TOO_LARGE/);
+    const chunked = await rawClient(server.port);
+    chunked.socket.write(`POST /cpr HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const block = Buffer.alloc(64 * 1024, 0x30);
+    for (let i = 0; i < 6 && !chunked.socket.destroyed; i++) chunked.socket.write(`${block.length.toString(16)}\r\n${block.toString('latin1')}\r\n`);
+    await chunked.closed;
+    expect(chunked.received()).toMatch(/^HTTP\/1\.1 413[\s\S]*TOO_LARGE/);
+  });
+
+  it('headers larger than the limit are refused (431)', async () => {
+    const big = await rawClient(server.port);
+    big.socket.write(`GET /cpr/X HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(CPR_SERVER_LIMITS.maxHeaderBytes + 1)}\r\n\r\n`);
+    await big.closed;
+    expect(big.received()).toMatch(/^HTTP\/1\.1 431/);
+  });
+
+  it('connections beyond the limit are dropped; the endpoint serves again once the slow ones are cut off', async () => {
+    // Its own endpoint: no keep-alive connection of another test counts against the limit.
+    const m = memoryIntake(idprs);
+    const small = await startCprServer({ intake: m.intake, port: 0, tokenSha256: cprTokenHash(TOKEN), limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkIntervalMs: 50, maxConnections: 4 } });
+    try {
+      const hogs = await Promise.all(Array.from({ length: 4 }, () => rawClient(small.port)));
+      for (const h of hogs) h.socket.write('GET /cpr/X HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const extra = await rawClient(small.port);
+      await extra.closed;
+      expect(extra.received()).toBe('');
+      await Promise.all(hogs.map((h) => h.closed));
+      const body = await signCpr(idprs, cprDocument({ idprsRequestId: 'AFTER-HOGS', person: { externalId: 'X-AFTER-HOGS' } }));
+      expect(await callCpr(small.origin, { method: 'POST', path: '/cpr', body, token: TOKEN })).toMatchObject({ status: 201 });
+    } finally {
+      await small.close();
+    }
   });
 });
 

@@ -14,6 +14,12 @@ export const CERT_INFO_UNCOMPRESSED = 0x00;
 export const CERT_INFO_GZIP = 0x01;
 /** DER SEQUENCE tag: a certificate starts with it. */
 const DER_SEQUENCE = 0x30;
+/**
+ * Largest certificate a gzip-compressed container may expand to: as much as
+ * one response chain may carry (64 KiB), so a compressed "bomb" from a hostile
+ * card is refused instead of filling memory.
+ */
+export const MAX_CERTIFICATE_BYTES = 0x10000;
 
 function malformed(why: string): StationError {
   return new StationError('MALFORMED_RESPONSE', `The card's certificate container is not usable (${why}).`);
@@ -44,7 +50,8 @@ export function certContainerLength(certLength: number): number {
 
 /**
  * Extracts the DER certificate from a container, gunzipping when CertInfo says so.
- * @throws StationError MALFORMED_RESPONSE when `70` is missing, gzip fails or the result is not DER
+ * @throws StationError MALFORMED_RESPONSE when `70` is missing, gzip fails, the certificate
+ *         expands beyond {@link MAX_CERTIFICATE_BYTES} or the result is not DER
  */
 export function decodeCertContainer(b: Uint8Array): Uint8Array {
   const tlvs = decodeTlvs(b);
@@ -54,9 +61,9 @@ export function decodeCertContainer(b: Uint8Array): Uint8Array {
   let der: Uint8Array = cert;
   if (info && info.length > 0 && (info[0]! & CERT_INFO_GZIP) !== 0) {
     try {
-      der = new Uint8Array(gunzipSync(cert));
+      der = new Uint8Array(gunzipSync(cert, { maxOutputLength: MAX_CERTIFICATE_BYTES }));
     } catch {
-      throw malformed('compressed data is corrupt');
+      throw malformed('compressed data is corrupt or too large');
     }
   }
   if (der[0] !== DER_SEQUENCE) throw malformed('not DER');

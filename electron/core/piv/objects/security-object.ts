@@ -126,6 +126,16 @@ function malformed(what: string): StationError {
  * @throws StationError MALFORMED_RESPONSE when it is not v0 with SHA-256 hashes
  */
 export function decodeLdsSecurityObject(der: Uint8Array): DataGroupHash[] {
+  try {
+    return readLdsSecurityObject(der);
+  } catch (e) {
+    // asn1js throws its own errors on some malformed values (OIDs, integers): never let their text out.
+    if (e instanceof StationError) throw e;
+    throw malformed('content is not an LDS Security Object');
+  }
+}
+
+function readLdsSecurityObject(der: Uint8Array): DataGroupHash[] {
   const parsed = asn1js.fromBER(Uint8Array.from(der).buffer);
   const root = parsed.result;
   if (parsed.offset === -1 || !(root instanceof asn1js.Sequence)) throw malformed('content is not an LDS Security Object');

@@ -54,3 +54,21 @@ describe('SecretBox', () => {
     expect(() => createSecretBox(randomBytes(16), true)).toThrow(/32 bytes/);
   });
 });
+
+describe('retired keys (a passphrase change in progress)', () => {
+  it('open tries the current key then the retired ones; seal and reseal use only the current key', () => {
+    const oldKey = new Uint8Array(32).fill(1);
+    const newKey = new Uint8Array(32).fill(2);
+    const old = createSecretBox(oldKey, true);
+    const sealedOld = old.seal(new Uint8Array([7]), 'label');
+    const box = createSecretBox(newKey, true, [oldKey]);
+    expect([...box.open(sealedOld, 'label')]).toEqual([7]);
+    expect(box.isCurrent(sealedOld, 'label')).toBe(false);
+    const resealed = box.reseal(sealedOld, 'label');
+    expect(box.isCurrent(resealed, 'label')).toBe(true);
+    expect(box.reseal(resealed, 'label')).toBe(resealed);
+    expect(() => old.open(resealed, 'label')).toThrow(expect.objectContaining({ code: 'SECRETS_LOCKED' }));
+    expect(() => createSecretBox(newKey, true).open(sealedOld, 'label')).toThrow(expect.objectContaining({ code: 'SECRETS_LOCKED' }));
+    expect(() => box.open(sealedOld, 'other label')).toThrow(expect.objectContaining({ code: 'SECRETS_LOCKED' }));
+  });
+});

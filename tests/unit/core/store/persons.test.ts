@@ -21,6 +21,10 @@ describe('persons repository', () => {
       { ...ADA, affiliation: 'alien' },
       { ...ADA, givenName: '' },
       { ...ADA, email: 'not-an-email' },
+      // Whatever path a person comes by, the store keeps names plain (contract/plain-text.ts).
+      { ...ADA, givenName: 'Ada\u202Eecalevol' },
+      { ...ADA, surname: 'Love\u200Blace' },
+      { ...ADA, externalId: 'X\u001b[2J' },
     ];
     for (const p of bad) expect(() => store.persons.add(p as never)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => store.persons.add({ ...ADA, affiliation: 'alien' } as never)).toThrowError(expect.objectContaining({ details: expect.objectContaining({ field: 'affiliation' }) }));

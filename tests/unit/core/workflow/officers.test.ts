@@ -56,6 +56,11 @@ describe('OfficerService', () => {
     });
     await expect(officers.add({ username: 'reg', displayName: 'Dup', password: PASSWORD, roles: ['auditor'] }, adminCaller)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(officers.add({ username: 'short', displayName: 'S', password: 'short', roles: ['auditor'] }, adminCaller)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // A display name that would reorder or rewrite what is shown around it (contract/plain-text.ts).
+    for (const displayName of ['Reg\u202Eeviled', 'Re\u200Bg', 'Reg\u001b[2J']) {
+      await expect(officers.add({ username: 'plain', displayName, password: PASSWORD, roles: ['auditor'] }, adminCaller)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect(store.officers.getByUsername('plain')).toBeUndefined();
     // The stored row holds a hash, never the password; the audit names the officer, never the password.
     expect(store.officers.passwordHash(reg.id)).toMatch(/^scrypt\$/);
     expect(JSON.stringify(store.db.prepare('SELECT * FROM officers').all())).not.toContain(PASSWORD);

@@ -36,6 +36,9 @@ describe('row rules', () => {
     ['an empty surname', 'Ada,,,,employee', 'surname is empty'],
     ['a long given name', `${'g'.repeat(65)},Lovelace,,,employee`, 'given_name is longer than 64 characters'],
     ['a long surname', `Ada,${'s'.repeat(65)},,,employee`, 'surname is longer than 64 characters'],
+    ['a right-to-left override in a name', 'Ada\u202Eecalevol,Lovelace,,,employee', 'given_name must not contain control, text-direction or invisible characters'],
+    ['a zero-width space in a name', 'Ada,Love\u200Blace,,,employee', 'surname must not contain control, text-direction or invisible characters'],
+    ['a terminal escape in a name', '"Ada\u001b[2J",Lovelace,,,employee', 'given_name must not contain control, text-direction or invisible characters'],
     ['a bad e-mail', 'Ada,Lovelace,ada-at-example,,employee', 'email is not an e-mail address'],
     ['a bad employee id', 'Ada,Lovelace,,E 1,employee', 'employee_id must be 1 to 32 letters, digits or dashes'],
     ['an unknown affiliation', 'Ada,Lovelace,,,astronaut', 'affiliation must be employee, contractor or visitor'],
@@ -51,7 +54,11 @@ describe('row rules', () => {
   });
 
   test('a quoted field spanning lines moves the later line numbers; an unclosed quote is a line error', () => {
-    expect(validatePersonsCsv(`${HEADER}\n"Ada\nMarie",Lovelace,,,employee\nX,Y,,,martian\n`).errors).toEqual([{ line: 4, message: 'affiliation must be employee, contractor or visitor' }]);
+    // A line break is no part of a name (contract/plain-text.ts), but the field still spans two lines of the file.
+    expect(validatePersonsCsv(`${HEADER}\n"Ada\nMarie",Lovelace,,,employee\nX,Y,,,martian\n`).errors).toEqual([
+      { line: 2, message: 'given_name must not contain control, text-direction or invisible characters' },
+      { line: 4, message: 'affiliation must be employee, contractor or visitor' },
+    ]);
     expect(validatePersonsCsv(`${HEADER}\nA,"B,,,visitor\n`).errors).toEqual([{ line: 2, message: 'a quoted field is not closed' }]);
   });
 });
