@@ -24,7 +24,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'The core is plain Node: never import electron here.' }],
-        patterns: [{ group: ['pcsclite', 'better-sqlite3'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' }],
+        patterns: [{ group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' }],
       }],
     },
   },

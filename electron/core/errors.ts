@@ -64,6 +64,11 @@ export const ERROR_CODES = [
   // Self-service kiosk (electron/core/workflow/kiosk.ts)
   'KIOSK_NOT_RECOGNIZED', // the identification matches no person (one answer for unknown and mismatching, no enumeration)
   'KIOSK_THROTTLED', // too many failed identifications on this kiosk: details.retryAfterSeconds
+  // The physical card: photo, card face, printing (issue 11)
+  'PHOTO_REJECTED', // the portrait fails a check (too small, too dark/bright, not portrait): details.problem
+  'PHOTO_MISSING', // the person has no portrait and the card needs one
+  'PRINTER_UNAVAILABLE', // the print queue is missing, stopped or not accepting jobs: details.queue
+  'PRINT_FAILED', // the print job was held, aborted or cancelled: details.queue, details.printJob
   'INTERNAL',
 ] as const;
 
@@ -86,6 +91,8 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CARD_MISMATCH',
   'CA_ERROR',
   'STORE',
+  'PRINTER_UNAVAILABLE',
+  'PRINT_FAILED',
 ]);
 
 /**
