@@ -54,7 +54,7 @@ export interface StepContext {
   /** Filled by the identify step. */
   identity: CardIdentity;
   readonly store: StationStore;
-  readonly ca: CertificateAuthority & Pick<LocalCa, 'signChuid' | 'signSecurityObject' | 'trustAnchors'>;
+  readonly ca: CertificateAuthority & Pick<LocalCa, 'signChuid' | 'signSecurityObject' | 'signBiometric' | 'trustAnchors'>;
   readonly keyring: Keyring;
   readonly secrets: JobSecrets;
   /** Persisted outputs of a step (undefined when the step never finished). */
