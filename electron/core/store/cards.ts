@@ -25,6 +25,7 @@ const CARD_FIELDS = {
   mgmtKeyVersion: z.number().int().min(0).nullable(),
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
+  reprintCount: z.number().int().min(0),
 };
 
 const NEW_CARD = z.object({
@@ -36,6 +37,7 @@ const NEW_CARD = z.object({
   mgmtKeyVersion: CARD_FIELDS.mgmtKeyVersion.default(null),
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
+  reprintCount: CARD_FIELDS.reprintCount.default(0),
 });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
@@ -57,6 +59,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyVersion: 'mgmt_key_version',
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
+  reprintCount: 'reprint_count',
 };
 
 interface CardRow {
@@ -75,6 +78,7 @@ interface CardRow {
   mgmt_key_version: number | null;
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
+  reprint_count: number;
   created_at: string;
   updated_at: string;
 }
@@ -96,6 +100,7 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyVersion: row.mgmt_key_version,
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
+    reprintCount: row.reprint_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -125,9 +130,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, reprint_count, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @reprintCount, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');

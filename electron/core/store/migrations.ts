@@ -431,6 +431,51 @@ CREATE INDEX persons_browse ON persons (surname COLLATE NOCASE, given_name COLLA
 CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE NOCASE, given_name COLLATE NOCASE, id);
 `;
 
+/**
+ * Migrations 9–12 belong to other branches (issue 11 was assigned 13 and 14); until they land here,
+ * these placeholders keep the ids in order and change nothing. The lead replaces them at merge.
+ */
+const RESERVED_FOR_ANOTHER_BRANCH = '-- reserved: another branch\'s migration, filled in at merge';
+
+/**
+ * v13 (issue 11): the cardholder's portrait. Every accepted photo is a new version (the current one
+ * is the highest); a card records the version it was made with, so a reprint prints the face on its
+ * chip even after the photo was replaced. Only the stored JPEG (450 × 600) is kept, never the
+ * camera frame or the imported file; who stored it and when, for the audit trail.
+ */
+const V13_PERSON_PHOTOS = `
+CREATE TABLE person_photos (
+  person_id    TEXT NOT NULL REFERENCES persons (id),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  jpeg         BLOB NOT NULL CHECK (length(jpeg) > 0),
+  width        INTEGER NOT NULL CHECK (width > 0),
+  height       INTEGER NOT NULL CHECK (height > 0),
+  sha256       TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+  source       TEXT NOT NULL CHECK (source IN ('camera', 'file', 'idprs')),
+  captured_by  TEXT NOT NULL CHECK (length(captured_by) > 0),
+  captured_at  TEXT NOT NULL,
+  PRIMARY KEY (person_id, version)
+);
+`;
+
+/**
+ * v14 (issue 11): card face layouts per card profile (validated JSON, the Zone 11F seal image,
+ * a version that increments on every change, as card_profiles), and the reprint count of a card.
+ */
+const V14_CARD_LAYOUTS = `
+CREATE TABLE card_layouts (
+  profile_id   TEXT PRIMARY KEY CHECK (profile_id IN ('employee', 'contractor', 'visitor')),
+  layout       TEXT NOT NULL CHECK (json_valid(layout)),
+  seal         BLOB NULL,
+  seal_format  TEXT NULL CHECK (seal_format IN ('png', 'jpeg')),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  updated_at   TEXT NOT NULL,
+  updated_by   TEXT NOT NULL CHECK (length(updated_by) > 0),
+  CHECK ((seal IS NULL) = (seal_format IS NULL))
+);
+ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (reprint_count >= 0);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -441,6 +486,12 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
   { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
+  { id: 9, name: 'reserved 9', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 10, name: 'reserved 10', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 11, name: 'reserved 11', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 12, name: 'reserved 12', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 13, name: 'person photos', up: V13_PERSON_PHOTOS },
+  { id: 14, name: 'card layouts and reprint count', up: V14_CARD_LAYOUTS },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

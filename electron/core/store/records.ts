@@ -94,6 +94,8 @@ export interface CardRecord {
   mgmtKeyState: MgmtKeyState;
   /** Card number (8 digits) assigned on approval from the `card.number` sequence; null for cards produced without a request. */
   cardNumber: string | null;
+  /** How often the finished card's face was printed again (migration 14). */
+  reprintCount: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -117,6 +119,8 @@ export interface NewCard {
   mgmtKeyState?: MgmtKeyState;
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
+  /** Defaults to 0. */
+  reprintCount?: number;
 }
 
 export interface JobRecord {
