@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 import { AlgorithmOption, parseOption, required } from '../args.js';
 import type { JobListener } from '../../core/issuance/job-types.js';
 import type { ProductionOutcome } from '../../core/issuance/production-service.js';
-import { productionSteps } from '../../core/issuance/production-steps.js';
+import { allProductionSteps } from '../../core/issuance/production-steps.js';
 import { StationError } from '../../core/errors.js';
 import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
 import { renderPinMailer } from '../../core/workflow/pin-mailer.js';
@@ -19,7 +19,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 /** Progress printer: one line per step as it finishes, fails or is skipped. */
 function progress(ctx: CliContext): JobListener {
-  const labels = new Map(productionSteps().map((s) => [s.name, s.label]));
+  const labels = new Map(allProductionSteps().map((s) => [s.name, s.label]));
   return (e) => {
     const n = 'index' in e ? `[${String(e.index + 1).padStart(2)}/${e.total}]` : '';
     if (e.type === 'job.step.finished') ctx.say(`${n} done     ${labels.get(e.step)}  (${e.ms} ms, ${e.apdus} APDUs)`);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { NotificationsConfigSchema } from '../notifications/config.js';
-import { CardProfileSchema } from '../../contract/card-profile.js';
+import { CardProfileSchema, DEFAULT_FACIAL_IMAGE_BYTES } from '../../contract/card-profile.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
@@ -65,6 +65,19 @@ export const StationConfigSchema = z.object({
   idprs: IdprsConfigSchema.optional(),
   /** Notifications of card and request changes to the IDPRS (issue 5); absent: events wait in the outbox. */
   notifications: NotificationsConfigSchema.optional(),
+  /**
+   * The desk's card printer (issue 11): a CUPS queue name (Linux, macOS). Profiles whose `printing`
+   * is not 'none' print their card face there as a step of production. Absent: no card printer.
+   */
+  cardPrinter: z
+    .object({
+      queue: z.string().min(1).max(127),
+      /** The CUPS scheduler (host:port) when it is not the local one. */
+      server: z.string().min(1).max(255).optional(),
+    })
+    .optional(),
+  /** Directory holding LiberationSans-Regular.ttf and -Bold.ttf; absent: the usual system font directories. */
+  cardFonts: z.string().min(1).optional(),
 });
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 
@@ -93,6 +106,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
     {
       id: 'contractor',
@@ -106,6 +122,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
     {
       id: 'visitor',
@@ -119,6 +138,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: false,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
   ],
 };

@@ -18,6 +18,8 @@ import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
 import { transportAlgorithmOf } from './transport-key.js';
 import { recordNotification } from '../notifications/outbox.js';
+import type { PhysicalPorts } from '../physical/physical-ports.js';
+import type { CardTransport } from '../piv/transport.js';
 
 /** Dependencies of the engine. */
 export interface EngineDeps {
@@ -26,7 +28,24 @@ export interface EngineDeps {
   keyring: Keyring;
   config: StationConfig;
   readers: ReaderProvider;
+  /** Photo, printing and fonts (issue 11); absent: steps that need them fail with a clear sentence. */
+  physical?: PhysicalPorts;
   now?: () => Date;
+}
+
+/**
+ * The transport of a run that needs no card (only off-card steps left, e.g. a print after the chip
+ * was finished): any card command is a defect, said plainly.
+ */
+function noCardTransport(readerName: string): CardTransport {
+  return {
+    readerName,
+    atr: new Uint8Array(0),
+    transmit: async () => {
+      throw new StationError('INTERNAL', 'A step that needs no card tried to talk to the card.');
+    },
+    close: async () => {},
+  };
 }
 
 /** Sentence for the officer: what happened, during which activity. */
@@ -85,10 +104,13 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
 
   let transport: Awaited<ReturnType<ReaderProvider['connect']>> | undefined;
-  let current: ProductionStep | undefined = steps[0];
+  // Every card step already done in an earlier run: what is left (printing, finishing) needs no card.
+  const doneBefore = (name: string) => before.get(name)?.status === 'done';
+  const offCardOnly = steps.some((s) => !doneBefore(s.name)) && steps.every((s) => s.offCard || doneBefore(s.name));
+  let current: ProductionStep | undefined = offCardOnly ? steps.find((s) => !doneBefore(s.name)) : steps[0];
   let index = 0;
   try {
-    transport = await deps.readers.connect(readerName);
+    transport = offCardOnly ? noCardTransport(readerName) : await deps.readers.connect(readerName);
     const session = new PivSession(transport);
     const ctx: StepContext = {
       job,
@@ -110,6 +132,13 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
         card = store.cards.update(card!.id, patch);
         ctx.card = card;
       },
+      saveStepData(data) {
+        const name = current?.name;
+        if (!name) return;
+        const stored = store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? {};
+        store.jobs.updateStep(jobId, name, { data: { ...stored, ...data } });
+      },
+      physical: deps.physical,
       now,
       transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
     };
@@ -118,7 +147,9 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
       const step = steps[index]!;
       current = step;
       const total = steps.length;
-      if (step.isDone && (await step.isDone(ctx))) {
+      // Without the card, a step done in an earlier run stays done: its proof would need the card.
+      const proven = offCardOnly ? doneBefore(step.name) : step.isDone && (await step.isDone(ctx));
+      if (proven) {
         const rec = ctx.stepRecord(step.name);
         if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
         listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });

@@ -60,6 +60,9 @@ function draftOf(p: Profile): Draft {
     slots: [...p.slots],
     objects: [...p.objects],
     pinPolicy: { ...p.pinPolicy },
+    printing: p.printing,
+    biometrics: [...p.biometrics],
+    facialImageMaxBytes: p.facialImageMaxBytes,
   };
 }
 
