@@ -1,8 +1,45 @@
-// Lint: TypeScript recommended rules, plus the layout's import rules (DESIGN.md "Layout"):
-// the core never imports `electron`; nothing but native/ loads a .node addon.
+// Lint: TypeScript recommended rules, plus the layout's import rules (DESIGN.md "Layout"; README "Architecture").
+// Folders say where code runs, and imports only go one way:
+//   contract  → nothing of ours (zod only): the shapes every side shares
+//   bridge    → contract: the browser bridge's protocol and client (renderer) and frames (host)
+//   core      → contract: plain Node, never electron, native/, the composition root, the servers or a face
+//   servers   → core, contract: generic Node servers every face may start (CRL, CPR endpoint, CPR drop folder)
+//   boot      → core, servers, native, contract: the composition root; no face
+//   faces     → boot, servers, bridge, contract, never each other: cli, host (browser host), shell (Electron main), preload
+//   renderer  → contract and bridge only
+// native/ is reached through boot/ (it builds the ReaderProvider and the database the core is given); the CLI's card tools
+// (`virtual-card attach`, `demo`) and the shell's ABI check are the only faces that load it directly.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+/** Import patterns of each folder, as they appear in relative imports from anywhere in the tree. */
+const FOLDER = {
+  core: '**/core/**',
+  boot: '**/boot/**',
+  servers: '**/servers/**',
+  bridge: '**/bridge/**',
+  cli: '**/cli/**',
+  host: '**/host/**',
+  shell: '**/shell/**',
+  preload: '**/preload/**',
+  native: '**/native/**',
+};
+const ADDONS = { group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
+const NO_ELECTRON = { name: 'electron', message: 'Only the Electron shell and preload import electron.' };
+
+/** A no-restricted-imports rule forbidding the named folders (with why). */
+function forbid(why, folders, { electron = true, extraPatterns = [] } = {}) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: electron ? [NO_ELECTRON] : [],
+        patterns: [ADDONS, { group: folders.map((f) => FOLDER[f] ?? f), message: why }, ...extraPatterns],
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'release/**', 'renderer/dist/**', 'test-results/**'] },
@@ -20,12 +57,43 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/contract/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The core is plain Node: never import electron here.' }],
-        patterns: [{ group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' }],
-      }],
-    },
+    files: ['electron/contract/**/*.ts'],
+    rules: forbid('The contract imports nothing runtime-specific: zod and the contract only.', ['core', 'boot', 'servers', 'bridge', 'cli', 'host', 'shell', 'preload', 'native', 'node:*']),
+  },
+  {
+    files: ['electron/bridge/**/*.ts'],
+    rules: forbid('The bridge runs in the browser and in the host: it imports the contract only.', ['core', 'boot', 'servers', 'cli', 'host', 'shell', 'preload', 'native']),
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: forbid('The core is plain Node: it imports neither native/ (the composition root injects it), the composition root, the servers, the bridge nor a face.', ['boot', 'servers', 'bridge', 'cli', 'host', 'shell', 'preload', 'native']),
+  },
+  {
+    files: ['electron/servers/**/*.ts'],
+    rules: forbid('A server is plain Node shared by the faces: core and contract only.', ['boot', 'bridge', 'cli', 'host', 'shell', 'preload', 'native']),
+  },
+  {
+    files: ['electron/boot/**/*.ts'],
+    rules: forbid('The composition root serves the faces and never imports one.', ['bridge', 'cli', 'host', 'shell', 'preload']),
+  },
+  {
+    files: ['electron/cli/**/*.ts'],
+    rules: forbid('The CLI is a face: it does not import another face, nor the hardware side beyond its card tools.', ['host', 'shell', 'preload', '**/native/pcsc/**', '**/native/sqlite*']),
+  },
+  {
+    files: ['electron/host/**/*.ts'],
+    rules: forbid('The browser host is a face: it does not import another face nor native/ (boot/ wires the readers).', ['cli', 'shell', 'preload', 'native']),
+  },
+  {
+    files: ['electron/shell/**/*.ts'],
+    rules: forbid('The Electron shell is a face: it does not import another face, nor native/ beyond the ABI check.', ['cli', 'host', 'preload', '**/native/pcsc/**', '**/native/sqlite*', '**/native/virtual-card/**', '**/native/vpcd/**'], { electron: false }),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: forbid('The preload is bundled alone into the sandboxed renderer: electron and contract types only.', ['core', 'boot', 'servers', 'bridge', 'cli', 'host', 'shell', 'native'], { electron: false }),
+  },
+  {
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: forbid('The renderer reaches the station only through the contract and the bridge (src/api.ts).', ['core', 'boot', 'servers', 'cli', 'host', 'shell', 'preload', 'native', 'node:*']),
   },
 );

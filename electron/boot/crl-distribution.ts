@@ -11,7 +11,7 @@
  * logged, not fatal: that process serves the same CRL from the same CA dir.
  */
 import { toStationError } from '../core/errors.js';
-import { crlListenAddress, startCrlServer, type RunningCrlServer } from '../host/crl-server.js';
+import { crlListenAddress, startCrlServer, type RunningCrlServer } from '../servers/crl-server.js';
 import type { Station } from './open-station.js';
 
 /** Host names of `crlUrl` that mean "this machine". */

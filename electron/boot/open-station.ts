@@ -33,6 +33,8 @@ export interface OpenStationOptions {
   training?: boolean;
   /** Readers to use instead of PC/SC + training reader (tests inject the in-process training reader). */
   readers?: ReaderProvider;
+  /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
+  noPcsc?: boolean;
   /** Clock (tests). */
   now?: () => Date;
 }
@@ -94,7 +96,7 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   let opening: Promise<ReaderProvider> | undefined;
   async function getReaders(): Promise<ReaderProvider> {
     if (readers) return readers;
-    opening ??= StationReaders.open({ training: keyring.training }).then(
+    opening ??= StationReaders.open({ training: keyring.training, pcsc: !opts.noPcsc }).then(
       (r) => (readers = r),
       (e: unknown) => {
         opening = undefined; // a failed opening is tried again at the next use

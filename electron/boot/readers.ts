@@ -19,11 +19,12 @@ export class StationReaders implements ReaderProvider {
   /**
    * @param opts.training add the training reader with a virtual card inserted
    * @param opts.requirePcsc fail with PCSC_UNAVAILABLE instead of falling back to the training reader
+   * @param opts.pcsc false: no PC/SC at all, the training reader only
    */
-  static async open(opts: { training?: boolean; requirePcsc?: boolean } = {}): Promise<StationReaders> {
+  static async open(opts: { training?: boolean; requirePcsc?: boolean; pcsc?: boolean } = {}): Promise<StationReaders> {
     let pcsc: PcscReaderProvider | undefined;
     try {
-      pcsc = await PcscReaderProvider.open();
+      if (opts.pcsc !== false) pcsc = await PcscReaderProvider.open();
     } catch (e) {
       if (opts.requirePcsc || !isStationError(e, 'PCSC_UNAVAILABLE')) throw e;
     }

@@ -4,9 +4,8 @@
  * `virtual-card attach`, never open one).
  */
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
-import { openStation, type Station } from '../boot/open-station.js';
+import type { Station } from '../boot/open-station.js';
+import { openStationFromTerminal, promptHidden } from '../boot/terminal.js';
 import { defaultDataDir } from '../boot/data-dir.js';
 import { StationError } from '../core/errors.js';
 import type { Channel } from '../contract/station-api.js';
@@ -42,17 +41,6 @@ export interface CliContext {
   say(line: string): void;
   /** Prints the command's result: JSON with --json, else `human()`. */
   result(value: unknown, human: () => void): void;
-}
-
-/** Reads a line from the terminal without echoing it. Never used without a TTY (CI has none). */
-export async function promptHidden(question: string): Promise<string> {
-  const muted = new Writable({ write: (_chunk, _enc, cb) => cb() });
-  process.stderr.write(question);
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
-  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
-  rl.close();
-  process.stderr.write('\n');
-  return answer;
 }
 
 /** The officer's password: STATION_PASSWORD, else a hidden prompt on a terminal. */
@@ -91,18 +79,7 @@ export function createCliContext(options: GlobalOptions): CliContext & { close()
       return caller;
     },
     station() {
-      opened ??= (async () => {
-        let passphrase = process.env.STATION_PASSPHRASE;
-        try {
-          return await openStation({ dataDir: options.dataDir, passphrase, training: options.training });
-        } catch (e) {
-          if (e instanceof StationError && e.code === 'SECRETS_LOCKED' && !passphrase && process.stdin.isTTY) {
-            passphrase = await promptHidden('Station passphrase: ');
-            return openStation({ dataDir: options.dataDir, passphrase, training: options.training });
-          }
-          throw e;
-        }
-      })();
+      opened ??= openStationFromTerminal({ dataDir: options.dataDir, training: options.training });
       return opened;
     },
     say(line) {

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { BRIDGE_PATH, TOKEN_QUERY_PARAM } from './bridge-protocol.js';
+import { BRIDGE_PATH, TOKEN_QUERY_PARAM } from '../bridge/protocol.js';
 
 /** Bytes of entropy in a launch token (256 bits). */
 export const TOKEN_BYTES = 32;

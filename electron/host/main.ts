@@ -13,13 +13,10 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStation, type Station } from '../boot/open-station.js';
+import type { Station } from '../boot/open-station.js';
+import { openStationFromTerminal } from '../boot/terminal.js';
 import { defaultDataDir } from '../boot/data-dir.js';
 import { StationError, toStationError } from '../core/errors.js';
-import type { ReaderProvider } from '../core/piv/transport.js';
-import { TrainingReaderProvider } from '../../native/virtual-card/training-reader.js';
-import { VirtualPivCard } from '../../native/virtual-card/card.js';
-import { promptHidden } from '../cli/context.js';
 import { HOST_USAGE, parseHostArgs } from './args.js';
 import { startHost, type RunningHost } from './server.js';
 import { startStationServices } from '../boot/station-services.js';
@@ -56,20 +53,6 @@ export function rendererDir(): string {
   return dir;
 }
 
-/** Opens the station, asking for the passphrase on a terminal when STATION_PASSPHRASE is not set. */
-async function openWithPassphrase(opts: { dataDir: string; training: boolean; readers?: ReaderProvider }): Promise<Station> {
-  let passphrase = process.env.STATION_PASSPHRASE;
-  try {
-    return await openStation({ ...opts, passphrase });
-  } catch (e) {
-    if (e instanceof StationError && e.code === 'SECRETS_LOCKED' && !passphrase && process.stdin.isTTY) {
-      passphrase = await promptHidden('Station passphrase: ');
-      return openStation({ ...opts, passphrase });
-    }
-    throw e;
-  }
-}
-
 /** Runs the host until SIGTERM/SIGINT; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -88,13 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   let host: RunningHost | undefined;
   try {
     const staticDir = rendererDir();
-    let readers: ReaderProvider | undefined;
-    if (args.noPcsc) {
-      const training = new TrainingReaderProvider();
-      training.insert(VirtualPivCard.create());
-      readers = training;
-    }
-    station = await openWithPassphrase({ dataDir: args.dataDir ?? defaultDataDir(), training: args.training, readers });
+    station = await openStationFromTerminal({ dataDir: args.dataDir ?? defaultDataDir(), training: args.training, noPcsc: args.noPcsc });
     host = await startHost({ core: station.core(), staticDir, port: args.port });
   } catch (e) {
     process.stderr.write(`piv-station host: ${toStationError(e).message}\n`);

@@ -15,8 +15,8 @@ import { EVENTS } from '../contract/station-api.js';
 import type { StationCore } from '../core/dispatch.js';
 import { StationError } from '../core/errors.js';
 import { checkUpgrade, hostOrigin, LOOPBACK_ADDRESS, newLaunchToken } from './bridge-auth.js';
-import { answerFrame, parseFrame } from './bridge-frames.js';
-import { MAX_FRAME_BYTES, TOKEN_QUERY_PARAM, type BridgeEventMessage } from './bridge-protocol.js';
+import { answerFrame, parseFrame } from '../bridge/frames.js';
+import { MAX_FRAME_BYTES, TOKEN_QUERY_PARAM, type BridgeEventMessage } from '../bridge/protocol.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { plain, serveStatic } from './static-files.js';
 
@@ -84,7 +84,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const frame = parseFrame(Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]), isBinary);
-      void answerFrame(opts.core, frame, connectionId).then((response) => {
+      void answerFrame((channel, raw, id) => opts.core.dispatch(channel, raw, id), frame, connectionId).then((response) => {
         if (response && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(response));
       });
     });

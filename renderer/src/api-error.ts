@@ -4,15 +4,18 @@
  * the core's sentence for the officer; a few codes get friendlier words here.
  * Codes are mapped, messages are never parsed.
  */
-import type { ApiError as ApiErrorShape } from '../../electron/contract/station-api';
+import type { ApiError as ApiErrorShape, ErrorCode } from '../../electron/contract/station-api';
 
-/** A failed StationApi call: stable `code` (errors.ts ErrorCode) and the officer's sentence. */
+/** The renderer's own code: the link to the station (preload or bridge socket) itself failed, so there is no Result. */
+export const BRIDGE_FAILED = 'BRIDGE';
+
+/** A failed StationApi call: stable `code` (the contract's ErrorCode, or BRIDGE) and the officer's sentence. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode | typeof BRIDGE_FAILED;
   readonly retryable: boolean;
   readonly details: ApiErrorShape['details'];
 
-  constructor(shape: Pick<ApiErrorShape, 'code' | 'message'> & Partial<Pick<ApiErrorShape, 'retryable' | 'details'>>) {
+  constructor(shape: { code: ErrorCode | typeof BRIDGE_FAILED; message: string } & Partial<Pick<ApiErrorShape, 'retryable' | 'details'>>) {
     super(shape.message);
     this.name = 'ApiError';
     this.code = shape.code;

@@ -8,8 +8,9 @@
  * throws an ApiError for failures, so stores read like plain async code.
  */
 import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, StationBridge } from '../../electron/contract/station-api';
-import { createBridgeClient } from '../../electron/host/bridge-client';
-import { ApiError } from './api-error';
+import { bridgeUrlFromLocation, createBridgeClient } from '../../electron/bridge/client';
+import { BRIDGE_PATH } from '../../electron/bridge/protocol';
+import { ApiError, BRIDGE_FAILED } from './api-error';
 
 export { ApiError, errorSentence } from './api-error';
 
@@ -41,7 +42,7 @@ export function createStationApi(bridge: StationBridge): StationApi {
         result = await bridge.invoke(channel, input);
       } catch {
         // The link itself failed (socket closed, preload gone): no Result to unwrap.
-        throw new ApiError({ code: 'BRIDGE', message: 'The station is not answering. Reload the window; if it persists, restart the station.', retryable: true });
+        throw new ApiError({ code: BRIDGE_FAILED, message: 'The station is not answering. Reload the window; if it persists, restart the station.', retryable: true });
       }
       if (result.ok) return result.value;
       throw new ApiError(result.error);
@@ -52,10 +53,13 @@ export function createStationApi(bridge: StationBridge): StationApi {
   };
 }
 
-/** The WebSocket URL of the browser host's bridge: same host and port as the page, token from `?token=`. */
+/**
+ * The WebSocket URL of the browser host's bridge: same host and port as the
+ * page, token from `?token=` (electron/bridge/client.ts); a page without a
+ * token gets the bare path, which the host refuses.
+ */
 export function bridgeUrl(loc: Pick<Location, 'host' | 'search'>): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? '';
-  return `ws://${loc.host}/bridge?token=${encodeURIComponent(token)}`;
+  return bridgeUrlFromLocation(loc) ?? `ws://${loc.host}${BRIDGE_PATH}`;
 }
 
 /** `window.station` under Electron, else the browser host's WebSocket bridge client. */

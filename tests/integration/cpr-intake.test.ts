@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../../native/sqlite.js';
-import { cprTokenHash } from '../../electron/host/cpr-server.js';
+import { cprTokenHash } from '../../electron/servers/cpr-server.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../support/idprs.js';
 import { callCpr } from '../support/idprs-client.js';
 import { idprsDataDir, startServe, type ServeProcess } from '../support/idprs-station.js';

@@ -5,7 +5,7 @@
  * UI only hides or disables.
  */
 import WebSocket from 'ws';
-import { createBridgeClient, type BridgeSocketConstructor } from '../../electron/host/bridge-client.js';
+import { createBridgeClient, type BridgeSocketConstructor } from '../../electron/bridge/client.js';
 import type { StationBridge } from '../../electron/contract/station-api.js';
 
 /** The bridge URL (`ws://…/bridge?token=…`) and Origin for a page URL the host printed. */

@@ -37,7 +37,7 @@ async function officerCall(ctx: CliContext, core: StationCore): Promise<Call> {
   const connectionId = `cli:${randomUUID()}`;
   const call: Call = async (channel, input) => {
     const r = (await core.dispatch(channel, input, connectionId)) as Result<ChannelOutput<typeof channel>>;
-    if (!r.ok) throw new StationError(r.error.code as never, r.error.message, r.error.details as Record<string, string>, r.error.retryable);
+    if (!r.ok) throw new StationError(r.error.code, r.error.message, r.error.details, r.error.retryable);
     return r.value;
   };
   const username = ctx.options.as;

@@ -19,8 +19,8 @@ import type { Station } from '../../boot/open-station.js';
 import { createStationCprIntake, idprsRequestOps } from '../../core/workflow/cpr-station.js';
 import type { CprIntake } from '../../core/workflow/cpr-intake.js';
 import type { CprResult } from '../../core/workflow/cpr-result.js';
-import { CprFolderWatcher } from '../../core/workflow/cpr-folder.js';
-import { cprTokenHash, startCprServer } from '../../host/cpr-server.js';
+import { CprFolderWatcher } from '../../servers/cpr-folder.js';
+import { cprTokenHash, startCprServer } from '../../servers/cpr-server.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 

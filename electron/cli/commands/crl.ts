@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { crlListenAddress, startCrlServer } from '../../host/crl-server.js';
+import { crlListenAddress, startCrlServer } from '../../servers/crl-server.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
-import { promptHidden } from '../context.js';
+import { promptHidden } from '../../boot/terminal.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import { ROLES, ROLE_LABELS, type Caller } from '../../core/workflow/types.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCrlDistribution } from '../../../electron/boot/crl-distribution.js';
-import type { RunningCrlServer } from '../../../electron/host/crl-server.js';
+import type { RunningCrlServer } from '../../../electron/servers/crl-server.js';
 import type { Station } from '../../../electron/boot/open-station.js';
 
 const running: RunningCrlServer[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BRIDGE_KEYS, type StationBridge } from '../../../electron/contract/station-api.js';
-import { createBridgeClient, type BridgeSocket } from '../../../electron/host/bridge-client.js';
+import { createBridgeClient, type BridgeSocket } from '../../../electron/bridge/client.js';
 
 const captured = vi.hoisted(() => ({ bridge: undefined as unknown }));
 

@@ -209,9 +209,13 @@ describe('requests.produce', () => {
     const escrowed = escrowedPuk({ store: w.t.station.store, keyring: w.t.station.keyring }, approved.cardId!);
     const states: string[] = [];
     w.core.on('request.changed', (c) => states.push(c.state));
+    // After the job, the core looks at the card again (a short probe): the reader is free once that list is out.
+    let readersListed!: Promise<unknown>;
     const ended = new Promise<EventPayload<'job.event'>>((resolve) =>
       w.core.on('job.event', (e) => {
-        if (e.type === 'job.finished' || e.type === 'job.failed') resolve(e);
+        if (e.type !== 'job.finished' && e.type !== 'job.failed') return;
+        readersListed = new Promise((listed) => w.core.on('reader.changed', listed));
+        resolve(e);
       }),
     );
     // Registration and approval roles cannot produce.
@@ -228,6 +232,7 @@ describe('requests.produce', () => {
     expect(states).toEqual(['in_production', 'produced']);
     // The PUK shown once is the one escrowed at approval, and it is the card's PUK.
     expect(ok<{ puk?: string }>(await w.call('producer', 'jobs.takeSecrets', { jobId })).puk).toBe(escrowed);
+    await readersListed;
     const transport = await w.t.reader.connect(w.t.readerName);
     try {
       const session = new PivSession(transport);

@@ -27,7 +27,7 @@ function station(opts: { firstRun?: boolean } = {}) {
       return core.officer;
     },
     'auth.login': (i) => {
-      if (i.username !== 'grace' || i.password !== PASSWORD) throw new ApiError({ code: 'BAD_CREDENTIALS', message: 'The username or password is wrong.' });
+      if (i.username !== 'grace' || i.password !== PASSWORD) throw new ApiError({ code: 'NOT_AUTHENTICATED', message: 'The username or password is wrong.' });
       core.officer = officer();
       core.locked = false;
       return core.officer;

@@ -16,7 +16,7 @@ describe('OfficersScreen', () => {
     const api = createFakeApi({
       'officers.list': () => core,
       'officers.add': (i) => {
-        if (core.some((o) => o.username === i.username)) throw new ApiError({ code: 'CONFLICT', message: `The username ${i.username} is taken.` });
+        if (core.some((o) => o.username === i.username)) throw new ApiError({ code: 'INVALID_INPUT', message: `The username ${i.username} is taken.` });
         const o = officer({ id: `o-${core.length + 1}`, username: i.username, displayName: i.displayName, roles: i.roles });
         core.push(o);
         return o;

@@ -71,7 +71,7 @@ describe('RequestsScreen', () => {
       'persons.search': () => [person()],
       'requests.list': () => [],
       'requests.create': () => {
-        throw new ApiError({ code: 'CONFLICT', message: 'Ada Lovelace already has a card request in progress.' });
+        throw new ApiError({ code: 'REQUEST_STATE', message: 'Ada Lovelace already has a card request in progress.' });
       },
     });
     const { stores } = renderWithStores(<RequestsScreen />, api);

@@ -4,8 +4,11 @@
  * usable id) or is dropped (when it does not): a frame never throws out of here.
  * Inputs are never logged or echoed: they may hold a PIN.
  */
-import type { StationCore } from '../core/dispatch.js';
-import { errorResult, isRequestId, type BridgeResponse } from './bridge-protocol.js';
+import type { Result } from '../contract/station-api.js';
+import { errorResult, isRequestId, type BridgeResponse } from './protocol.js';
+
+/** The core's dispatch, as the bridge server calls it (electron/core/dispatch.ts StationCore.dispatch). */
+export type Dispatch = (channel: string, raw: unknown, connectionId: string) => Promise<Result<unknown>>;
 
 /** Longest channel name accepted before dispatch sees it (contract names are short). */
 const MAX_CHANNEL_LENGTH = 64;
@@ -43,7 +46,7 @@ export function parseFrame(data: string | Buffer, isBinary: boolean): ParsedFram
  * @param connectionId the WebSocket connection's id: the officer session is bound to it
  * @returns the response to send, or undefined for a dropped frame
  */
-export async function answerFrame(core: StationCore, frame: ParsedFrame, connectionId: string): Promise<BridgeResponse | undefined> {
+export async function answerFrame(dispatch: Dispatch, frame: ParsedFrame, connectionId: string): Promise<BridgeResponse | undefined> {
   switch (frame.kind) {
     case 'drop':
       return undefined;
@@ -51,7 +54,7 @@ export async function answerFrame(core: StationCore, frame: ParsedFrame, connect
       return { id: frame.id, result: errorResult('INVALID_INPUT', 'The request was not understood.') };
     case 'call':
       try {
-        return { id: frame.id, result: await core.dispatch(frame.channel, frame.input, connectionId) };
+        return { id: frame.id, result: await dispatch(frame.channel, frame.input, connectionId) };
       } catch {
         return { id: frame.id, result: errorResult('INTERNAL', 'The station failed to answer the request.') };
       }

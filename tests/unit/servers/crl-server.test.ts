@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CRL_MEDIA_TYPE, crlListenAddress, startCrlServer } from '../../../electron/host/crl-server.js';
+import { CRL_MEDIA_TYPE, crlListenAddress, startCrlServer } from '../../../electron/servers/crl-server.js';
 
 describe('CRL distribution point', () => {
   test('serves the current CRL bytes at the path, read per request; other paths 404, other methods 405', async () => {

@@ -9,7 +9,7 @@
  * reconnect: the officer reloads the page.
  */
 import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, Result, StationBridge } from '../contract/station-api.js';
-import { BRIDGE_PATH, errorResult, isRequestId, TOKEN_QUERY_PARAM } from './bridge-protocol.js';
+import { BRIDGE_PATH, errorResult, isRequestId, TOKEN_QUERY_PARAM } from './protocol.js';
 
 /** The sentence shown when the socket to the host is gone. */
 export const CONNECTION_LOST = 'The connection to the station was lost.';

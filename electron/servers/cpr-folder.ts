@@ -13,8 +13,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { CprChannel, CprIntake } from './cpr-intake.js';
-import type { CprResult } from './cpr-result.js';
+import type { CprChannel, CprIntake } from '../core/workflow/cpr-intake.js';
+import type { CprResult } from '../core/workflow/cpr-result.js';
 
 /** Sub-folders made inside the drop folder. */
 export const PROCESSED_DIR = 'processed';

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { BRIDGE_KEYS, type EventPayload } from '../../../electron/contract/station-api.js';
 import { startHost, type RunningHost } from '../../../electron/host/server.js';
-import { bridgeUrlFromLocation, CONNECTION_LOST, createBridgeClient, type BridgeSocketConstructor } from '../../../electron/host/bridge-client.js';
+import { bridgeUrlFromLocation, CONNECTION_LOST, createBridgeClient, type BridgeSocketConstructor } from '../../../electron/bridge/client.js';
 import { openTrainingStation, TEST_OFFICER, type TrainingStation } from '../../support/training-station.js';
-import { makeStaticDir, until } from './helpers.js';
+import { makeStaticDir, until } from '../host/helpers.js';
 
 /** `ws` sends no Origin by default; a browser on the host's page sends the host's origin. */
 function browserLikeWebSocket(origin: string): BridgeSocketConstructor {

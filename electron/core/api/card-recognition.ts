@@ -4,13 +4,13 @@
  * The probe is short (SELECT, GET DATA CHUID) and releases the card at once
  * with LEAVE, so it never holds a card while the officer waits.
  */
-import type { ReaderProvider } from './piv/transport.js';
-import { PivSession } from './piv/session.js';
-import { ObjectTag } from './piv/constants.js';
-import { decodeChuid } from './piv/objects/chuid.js';
-import { toHex } from './piv/tlv.js';
-import { isStationError } from './errors.js';
-import type { StationStore } from './store/store.js';
+import type { ReaderProvider } from '../piv/transport.js';
+import { PivSession } from '../piv/session.js';
+import { ObjectTag } from '../piv/constants.js';
+import { decodeChuid } from '../piv/objects/chuid.js';
+import { toHex } from '../piv/tlv.js';
+import { isStationError } from '../errors.js';
+import type { StationStore } from '../store/store.js';
 
 /** Card kinds shown next to a reader. */
 export type CardKind = 'none' | 'piv' | 'not-piv' | 'station-locked' | 'unknown';

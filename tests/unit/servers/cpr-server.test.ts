@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerMatches, cprTokenHash, startCprServer, type RunningCprServer } from '../../../electron/host/cpr-server.js';
+import { bearerMatches, cprTokenHash, startCprServer, type RunningCprServer } from '../../../electron/servers/cpr-server.js';
 import { openStore, type StationStore } from '../../../electron/core/store/store.js';
 import { openDatabase } from '../../../native/sqlite.js';
 import { createStationCprIntake } from '../../../electron/core/workflow/cpr-station.js';

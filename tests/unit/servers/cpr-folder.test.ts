@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CprFolderWatcher, PROCESSED_DIR, REJECTED_DIR, RESULT_SUFFIX } from '../../../../electron/core/workflow/cpr-folder.js';
-import { createStationCprIntake } from '../../../../electron/core/workflow/cpr-station.js';
-import { openStore, type StationStore } from '../../../../electron/core/store/store.js';
-import { openDatabase } from '../../../../native/sqlite.js';
-import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../../support/idprs.js';
+import { CprFolderWatcher, PROCESSED_DIR, REJECTED_DIR, RESULT_SUFFIX } from '../../../electron/servers/cpr-folder.js';
+import { createStationCprIntake } from '../../../electron/core/workflow/cpr-station.js';
+import { openStore, type StationStore } from '../../../electron/core/store/store.js';
+import { openDatabase } from '../../../native/sqlite.js';
+import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
 
 let idprs: IdprsIdentity;
 const dirs: string[] = [];

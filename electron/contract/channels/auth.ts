@@ -1,0 +1,45 @@
+/**
+ * StationApi, officers and sessions: first run, login and logout on a
+ * connection, and the officer accounts (administrators).
+ */
+import { z } from 'zod';
+import { Id, RoleShape } from './fields.js';
+
+const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
+const DisplayName = z.string().trim().min(1).max(80);
+/** Officer passwords: at least 12 characters (NIST SP 800-63B §5.1.1.2 allows long passphrases; no composition rules). */
+const Password = z.string().min(12, 'The password must have at least 12 characters.').max(256);
+
+export const OfficerShape = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(RoleShape),
+  personId: z.string().nullable(),
+  status: z.enum(['active', 'disabled']),
+  createdAt: z.string(),
+});
+export type OfficerView = z.infer<typeof OfficerShape>;
+
+export const authChannels = {
+  /** Whether the station has officers yet (first run), and who is logged in on this connection. */
+  'auth.status': {
+    input: z.object({}).strict(),
+    output: z.object({ firstRun: z.boolean(), officer: OfficerShape.nullable(), locked: z.boolean(), lockAfterSeconds: z.number() }),
+  },
+  /** First run only (no officer exists): creates the administrator and logs them in. */
+  'auth.firstRunAdmin': {
+    input: z.object({ username: Username, displayName: DisplayName, password: Password }).strict(),
+    output: OfficerShape,
+  },
+  /** Logs in on this connection (also unlocks a session locked by inactivity). */
+  'auth.login': { input: z.object({ username: Username, password: z.string().min(1).max(256) }).strict(), output: OfficerShape },
+  'auth.logout': { input: z.object({}).strict(), output: z.object({}) },
+  'officers.list': { input: z.object({}).strict(), output: z.array(OfficerShape) },
+  'officers.add': {
+    input: z
+      .object({ username: Username, displayName: DisplayName, password: Password, roles: z.array(RoleShape).min(1), personId: Id.nullable().optional() })
+      .strict(),
+    output: OfficerShape,
+  },
+} as const;

@@ -1,0 +1,57 @@
+/**
+ * StationApi, mass production: batches of approved requests across readers,
+ * from a list of request ids or a CSV file.
+ */
+import { z } from 'zod';
+import { Id, ReaderName } from './fields.js';
+
+export const BatchShape = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'paused', 'done', 'cancelled']),
+  readers: z.array(z.string()),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  remaining: z.number(),
+  cardsPerHour: z.number().nullable(),
+  items: z.array(z.object({ requestId: z.string(), personName: z.string(), state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']), readerName: z.string().nullable(), jobId: z.string().nullable(), failure: z.string().nullable() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type BatchView = z.infer<typeof BatchShape>;
+
+/** Most characters a CSV batch file may have (10 000 request ids with a few columns each; well under a bridge frame). */
+export const MAX_BATCH_CSV_CHARS = 512 * 1024;
+/** Most characters one line of a CSV batch file may have (a request id and a few columns). */
+export const MAX_BATCH_CSV_LINE_CHARS = 2000;
+/** The sentence for a batch file over MAX_BATCH_CSV_CHARS (the renderer refuses such a file before sending it). */
+export const BATCH_CSV_TOO_LARGE = 'The batch file is too large: a batch file lists at most 10 000 requests.';
+/** A CSV batch file checked by the core before a batch starts: the requests it names and every bad line. */
+export const BatchCsvShape = z.object({
+  requests: z.array(z.object({ line: z.number(), requestId: z.string(), personName: z.string() })),
+  /** Every problem, by line (null: the whole file); a file with problems starts no batch. */
+  problems: z.array(z.object({ line: z.number().nullable(), message: z.string() })),
+});
+export type BatchCsvView = z.infer<typeof BatchCsvShape>;
+
+export const batchesChannels = {
+  'batches.start': {
+    input: z.object({ requestIds: z.array(Id).min(1).max(10_000), readers: z.union([z.literal('all'), z.array(ReaderName).min(1)]) }).strict(),
+    output: z.object({ batchId: z.string() }),
+  },
+  'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
+  'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
+  'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: BatchShape },
+  /** Reads a CSV batch file (the request ids, one a line) and checks each request as batches.start would; starts nothing. */
+  'batches.parseCsv': {
+    input: z
+      .object({
+        csv: z
+          .string()
+          .max(MAX_BATCH_CSV_CHARS, BATCH_CSV_TOO_LARGE)
+          .refine((csv) => csv.split('\n').every((line) => line.length <= MAX_BATCH_CSV_LINE_CHARS), 'A line of the batch file is too long: is it a CSV file of card requests?'),
+      })
+      .strict(),
+    output: BatchCsvShape,
+  },
+} as const;

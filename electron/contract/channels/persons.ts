@@ -1,0 +1,77 @@
+/**
+ * StationApi, persons: the people cards are produced for — register, edit,
+ * search, browse and import from CSV.
+ */
+import { z } from 'zod';
+import { Affiliation, Id } from './fields.js';
+
+export const Person = z.object({
+  id: z.string(),
+  givenName: z.string(),
+  surname: z.string(),
+  email: z.string().nullable(),
+  employeeId: z.string().nullable(),
+  affiliation: Affiliation,
+  createdAt: z.string(),
+});
+export type Person = z.infer<typeof Person>;
+
+/** The attributes of a person an officer types (persons.add, persons.update): the same rules for both. */
+const PersonFields = z.object({
+  givenName: z.string().trim().min(1).max(64),
+  surname: z.string().trim().min(1).max(64),
+  email: z.email().max(254).nullable().optional(),
+  employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
+  affiliation: Affiliation,
+});
+
+/**
+ * Most characters a persons CSV sent over the bridge may have: 256 Ki
+ * characters (about 2 500 persons) stay under the bridge's 1 MiB frame
+ * (electron/bridge/protocol.ts MAX_FRAME_BYTES) even when every character takes
+ * three bytes of UTF-8 in the JSON message. Larger files: `station person import`.
+ */
+export const MAX_PERSONS_CSV_CHARS = 256 * 1024;
+/** The sentence for a persons file over MAX_PERSONS_CSV_CHARS (the renderer refuses such a file before sending it). */
+export const PERSONS_CSV_TOO_LARGE = 'The persons file is too large for the screen (at most 256 KB): split it, or import it with `station person import`.';
+/** Most characters one line of a persons CSV may have (six fields of at most 254 characters, quoted). */
+export const MAX_PERSONS_CSV_LINE_CHARS = 2000;
+/** Most persons one browse page holds. */
+export const MAX_PERSONS_PAGE = 200;
+/** The answer of persons.import: how many persons were (dry run: would be) imported, or every bad line (then none was). */
+export const PersonsImportShape = z.object({
+  dryRun: z.boolean(),
+  imported: z.number(),
+  errors: z.array(z.object({ line: z.number(), message: z.string() })),
+});
+export type PersonsImportView = z.infer<typeof PersonsImportShape>;
+
+export const personsChannels = {
+  'persons.search': {
+    input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    output: z.array(Person),
+  },
+  'persons.get': { input: z.object({ id: Id }).strict(), output: Person },
+  'persons.add': { input: PersonFields.strict(), output: Person },
+  /** Changes the given attributes of a person (electron/core/workflow/person-edit.ts says what is refused). */
+  'persons.update': { input: PersonFields.partial().extend({ id: Id }).strict(), output: Person },
+  /** One page of everyone, by surname then given name (then id), optionally one affiliation; `total` counts every match. */
+  'persons.list': {
+    input: z.object({ offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(MAX_PERSONS_PAGE), affiliation: Affiliation.optional() }).strict(),
+    output: z.object({ persons: z.array(Person), total: z.number() }),
+  },
+  /** Imports persons from CSV text, all or nothing (electron/core/workflow/person-import.ts); `dryRun` checks and writes nothing. */
+  'persons.import': {
+    input: z
+      .object({
+        csv: z
+          .string()
+          .min(1, 'The persons file is empty.')
+          .max(MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE)
+          .refine((csv) => csv.split('\n').every((line) => line.length <= MAX_PERSONS_CSV_LINE_CHARS), 'A line of the persons file is too long: is it a CSV file of persons?'),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    output: PersonsImportShape,
+  },
+} as const;

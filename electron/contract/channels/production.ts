@@ -1,0 +1,92 @@
+/**
+ * StationApi, production: direct production, the production jobs (progress,
+ * retry, cancel, the one-time secrets) and the post-production check of a card.
+ */
+import { z } from 'zod';
+import { Affiliation, Id, Pin, ReaderName } from './fields.js';
+
+export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
+export const JobStatus = z.enum(['pending', 'running', 'failed', 'done', 'cancelled']);
+
+export const JobStep = z.object({
+  name: z.string(),
+  label: z.string(),
+  status: StepState,
+  attempts: z.number(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  ms: z.number().optional(),
+});
+
+export const VerificationReport = z.object({
+  ok: z.boolean(),
+  guid: z.string().optional(),
+  fascn: z.string().optional(),
+  expiration: z.string().optional(),
+  certificates: z.array(z.object({ slot: z.string(), serial: z.string(), subject: z.string(), notAfter: z.string() })),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), detail: z.string() })),
+});
+export type VerificationReport = z.infer<typeof VerificationReport>;
+
+export const JobSummary = z.object({
+  id: z.string(),
+  status: JobStatus,
+  personId: z.string(),
+  personName: z.string(),
+  readerName: z.string().nullable(),
+  failedStep: z.string().nullable(),
+  /** The officer's sentence for a failure ("The card was removed while …"). */
+  failure: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  retryable: z.boolean().nullable(),
+  cancelReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const JobDetail = JobSummary.extend({
+  steps: z.array(JobStep),
+  card: z
+    .object({
+      id: z.string(),
+      serial: z.number().nullable(),
+      guid: z.string(),
+      fascn: z.string(),
+      credentialNumber: z.string(),
+      status: z.string(),
+      expirationDate: z.string(),
+    })
+    .nullable(),
+  certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), notAfter: z.string() })),
+  verification: VerificationReport.nullable(),
+  /** True when the job's PIN was typed by the cardholder, so a retry must ask for it again. */
+  needsPinForRetry: z.boolean(),
+});
+export type JobDetail = z.infer<typeof JobDetail>;
+
+export const productionChannels = {
+  'production.start': {
+    input: z
+      .object({
+        personId: Id,
+        readerName: ReaderName,
+        profile: Affiliation.optional(),
+        algorithm: z.enum(['P256', 'P384', 'RSA2048']).optional(),
+        /** Absent: the station generates the PIN (shown once at the end). */
+        pin: Pin.optional(),
+      })
+      .strict(),
+    output: z.object({ jobId: z.string() }),
+  },
+  'jobs.list': { input: z.object({ status: z.array(JobStatus).optional() }).strict(), output: z.array(JobSummary) },
+  'jobs.get': { input: z.object({ jobId: Id }).strict(), output: JobDetail },
+  'jobs.retry': { input: z.object({ jobId: Id, readerName: ReaderName, pin: Pin.optional() }).strict(), output: z.object({ jobId: z.string() }) },
+  'jobs.cancel': { input: z.object({ jobId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: JobSummary },
+  /**
+   * The PUK (and a generated PIN) of a finished job, returned once: the second
+   * call returns nothing. Only the production screen calls it.
+   */
+  'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
+  'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
+} as const;

@@ -1,0 +1,36 @@
+/**
+ * StationApi, card requests: create, decide (approve or reject) and produce;
+ * the request follows its card object once approved.
+ */
+import { z } from 'zod';
+import { Affiliation, Id, Pin, ReaderName } from './fields.js';
+
+export const RequestStateShape = z.enum(['requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced']);
+export const CardRequestShape = z.object({
+  id: z.string(),
+  personId: z.string(),
+  personName: z.string(),
+  profile: Affiliation,
+  state: RequestStateShape,
+  source: z.enum(['desk', 'kiosk', 'idprs']),
+  requestedBy: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  cardId: z.string().nullable(),
+  /** The card number assigned on approval. */
+  cardNumber: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CardRequestView = z.infer<typeof CardRequestShape>;
+
+export const requestsChannels = {
+  'requests.create': { input: z.object({ personId: Id, profile: Affiliation }).strict(), output: CardRequestShape },
+  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional() }).strict(), output: z.array(CardRequestShape) },
+  'requests.get': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
+  'requests.approve': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
+  'requests.reject': { input: z.object({ requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: CardRequestShape },
+  /** Produces the approved request's card in a reader (the single-production flow). */
+  'requests.produce': { input: z.object({ requestId: Id, readerName: ReaderName, pin: Pin.optional() }).strict(), output: z.object({ jobId: z.string() }) },
+} as const;

@@ -1,0 +1,62 @@
+/**
+ * What the core is built from (CorePorts, given by the composition root) and
+ * what its StationApi handlers share (CoreServices, built once by createCore).
+ */
+import type { EventName, EventPayload } from '../../contract/station-api.js';
+import type { StationStore } from '../store/store.js';
+import type { ProductionService } from '../issuance/production-service.js';
+import type { ReaderProvider } from '../piv/transport.js';
+import type { StationConfig } from '../config/station-config.js';
+import type { CertificateAuthority } from '../pki/ca.js';
+import type { OfficerService } from '../workflow/officers.js';
+import type { RequestService } from '../workflow/requests.js';
+import type { AuditService } from '../audit/service.js';
+import type { AuditHeadSigner } from '../audit/head-signer.js';
+import type { BatchService } from '../issuance/batch-service.js';
+import type { LifecycleService } from '../lifecycle/service.js';
+import type { KioskService } from '../workflow/kiosk.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { OutboxService } from '../notifications/service.js';
+import type { JobRunner } from './job-runner.js';
+import type { ReaderWatch } from './reader-watch.js';
+
+/** What the core needs from the composition root. */
+export interface CorePorts {
+  store: StationStore;
+  production: ProductionService;
+  officers: OfficerService;
+  requests: RequestService;
+  readers: ReaderProvider;
+  ca: Pick<CertificateAuthority, 'trustAnchors'>;
+  config: StationConfig;
+  training: boolean;
+  version: string;
+  /** Card lifecycle (revoke, suspend, resume, activate, unlock, reissue, recycle, CRL); without it those channels answer UNSUPPORTED. */
+  lifecycle?: LifecycleService;
+  /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
+  auditSigner?: AuditHeadSigner;
+  /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
+  now?: () => Date;
+}
+
+/** The services every domain's handlers use, built once per core. */
+export interface CoreServices {
+  ports: CorePorts;
+  store: StationStore;
+  production: ProductionService;
+  officers: OfficerService;
+  requests: RequestService;
+  audit: AuditService;
+  kiosks: KioskService;
+  outbox: OutboxService;
+  profiles: ProfileRegistry;
+  batches: BatchService;
+  /** Settles when batches left running by a stopped station watch their readers again. */
+  batchesOpened: Promise<void>;
+  jobs: JobRunner;
+  readers: ReaderWatch;
+  /** Pushes an event to the core's listeners (`target`: one connection only). */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>, target?: string): void;
+  /** The lifecycle service. @throws StationError UNSUPPORTED when the station has none */
+  lifecycle(): LifecycleService;
+}

@@ -1,0 +1,22 @@
+/** StationApi handlers, officers and sessions: first run, login, logout, officer accounts. */
+import type { authChannels } from '../../../contract/channels/auth.js';
+import type { HandlerTable } from '../call-context.js';
+import type { CoreServices } from '../core-services.js';
+
+export function authHandlers({ officers, kiosks }: CoreServices): HandlerTable<keyof typeof authChannels> {
+  return {
+    'auth.status': async (_input, { connectionId }) => officers.status(connectionId),
+    'auth.firstRunAdmin': async (input, { connectionId }) => officers.createFirstAdmin(connectionId, input),
+    'auth.login': async ({ username, password }, { connectionId }) => {
+      const officer = await officers.login(connectionId, username, password);
+      kiosks.end(connectionId, officer.username); // an officer's login is the only way out of kiosk mode
+      return officer;
+    },
+    'auth.logout': async (_input, { connectionId }) => {
+      officers.logout(connectionId);
+      return {};
+    },
+    'officers.list': async () => officers.list(),
+    'officers.add': async (input, { caller }) => officers.add({ ...input, personId: input.personId ?? null }, caller),
+  };
+}

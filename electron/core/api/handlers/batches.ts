@@ -1,0 +1,24 @@
+/** StationApi handlers, mass production: batches across readers. */
+import type { batchesChannels } from '../../../contract/channels/batches.js';
+import type { BatchActor } from '../../issuance/batch-service.js';
+import { officerOf, type CallContext, type HandlerTable } from '../call-context.js';
+import type { CoreServices } from '../core-services.js';
+
+/** The officer of a batch call, as the batch service records them. */
+function batchActor(ctx: CallContext): BatchActor {
+  const o = officerOf(ctx);
+  return { officerId: o.id, username: o.username, personId: o.personId };
+}
+
+export function batchesHandlers({ batches, batchesOpened }: CoreServices): HandlerTable<keyof typeof batchesChannels> {
+  return {
+    'batches.start': async ({ requestIds, readers }, ctx) => {
+      await batchesOpened;
+      return { batchId: (await batches.start(requestIds, readers, batchActor(ctx))).id };
+    },
+    'batches.list': async () => batches.list(),
+    'batches.get': async ({ batchId }) => batches.get(batchId),
+    'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    'batches.parseCsv': async ({ csv }, ctx) => batches.checkCsv(csv, batchActor(ctx)),
+  };
+}

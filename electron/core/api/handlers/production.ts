@@ -1,0 +1,72 @@
+/** StationApi handlers, production: direct production, jobs, one-time secrets, the card check. */
+import type { productionChannels } from '../../../contract/channels/production.js';
+import { StationError } from '../../errors.js';
+import { isJobRunning } from '../../issuance/engine.js';
+import { verifyCard } from '../../issuance/verify-card.js';
+import { PivSession } from '../../piv/session.js';
+import { assertMayProduceFor } from '../../workflow/authorization.js';
+import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
+import { officerOf, type HandlerTable } from '../call-context.js';
+import type { CoreServices } from '../core-services.js';
+import { jobDetail, jobSummary } from '../views.js';
+
+export function productionHandlers({ store, production, requests, profiles, readers, jobs, emit, ports }: CoreServices): HandlerTable<keyof typeof productionChannels> {
+  return {
+    'production.start': async (input, ctx) => {
+      // Direct production (issue 2) is for profiles without approval; others go through a request.
+      const person = store.persons.get(input.personId);
+      if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
+      assertMayProduceFor(officerOf(ctx), person.id);
+      if (profiles.profile(input.profile ?? person.affiliation).approvalRequired) {
+        throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
+      }
+      readers.assertFree(input.readerName);
+      const job = production.createJob(input);
+      jobs.launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobs.listener), officerOf(ctx).username);
+      return { jobId: job.id };
+    },
+    'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map((job) => jobSummary(store, job)),
+    'jobs.get': async ({ jobId }) => jobDetail(store, production, jobId),
+    'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
+      if (isJobRunning(jobId) || jobs.isRunning(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
+      readers.assertFree(readerName);
+      const job = store.jobs.get(jobId);
+      if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+      assertMayProduceFor(officerOf(ctx), job.personId);
+      if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
+      if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
+        throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
+      }
+      requests.jobStarted(jobId);
+      jobs.launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobs.listener), officerOf(ctx).username);
+      return { jobId };
+    },
+    'jobs.cancel': async ({ jobId, reason }) => {
+      const wasCancelled = store.jobs.get(jobId)?.status === 'cancelled';
+      const job = await production.cancel(jobId, reason);
+      requests.jobSettled(jobId);
+      // Cancelling again changes nothing (the first reason stays): no second event.
+      if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
+      return jobSummary(store, job);
+    },
+    'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
+    'card.verify': async ({ readerName, pin }) => {
+      readers.assertFree(readerName, `A card is being produced in ${readerName}.`);
+      const transport = await ports.readers.connect(readerName);
+      try {
+        const session = new PivSession(transport);
+        await session.select();
+        const identity = await session.identify();
+        return await verifyCard({
+          session,
+          trust: await ports.ca.trustAnchors(),
+          verifyPin: pin ? () => session.verifyPin(pin) : undefined,
+          supportsMetadata: identity.supportsMetadata,
+          certificateStatus: (serial) => store.certificates.get(serial)?.status,
+        });
+      } finally {
+        await transport.close('reset');
+      }
+    },
+  };
+}

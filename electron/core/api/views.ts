@@ -1,0 +1,85 @@
+/**
+ * How the core's records look through the StationApi: persons, profiles and
+ * production jobs mapped to the contract's shapes (nothing secret, ids and
+ * sentences only). Pure over the store and the production service.
+ */
+import type { JobDetail, JobSummary, Person, Profile } from '../../contract/station-api.js';
+import type { StationStore } from '../store/store.js';
+import type { JobRecord, PersonRecord } from '../store/records.js';
+import type { ProductionService } from '../issuance/production-service.js';
+import type { VerificationReport } from '../issuance/verify-card.js';
+import { guidToUuid } from '../issuance/steps/chuid-step.js';
+import type { ProfileEntry } from '../workflow/profile-registry.js';
+
+/** A person record as the contract's Person (no external id). */
+export function personView(p: PersonRecord): Person {
+  return {
+    id: p.id,
+    givenName: p.givenName,
+    surname: p.surname,
+    email: p.email,
+    employeeId: p.employeeId,
+    affiliation: p.affiliation,
+    createdAt: p.createdAt,
+  };
+}
+
+/** A stored profile with its version and last change. */
+export function profileView(e: ProfileEntry): Profile {
+  return { ...e.profile, version: e.version, updatedAt: e.updatedAt, updatedBy: e.updatedBy };
+}
+
+/** A job as the queue lists it: status, person's name, the failure sentence and whether a retry can help. */
+export function jobSummary(store: StationStore, job: JobRecord): JobSummary {
+  const person = store.persons.get(job.personId);
+  return {
+    id: job.id,
+    status: job.status,
+    personId: job.personId,
+    personName: person ? `${person.givenName} ${person.surname}` : '',
+    readerName: job.readerName,
+    failedStep: job.failedStep,
+    failure: job.status === 'failed' ? (job.error?.message ?? null) : null,
+    errorCode: job.error?.code ?? null,
+    retryable: job.error ? job.error.retryable : null,
+    cancelReason: job.cancelReason,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
+/**
+ * A job with its steps, card, certificates and verification report.
+ * @throws StationError NOT_FOUND_RECORD when there is no such job
+ */
+export function jobDetail(store: StationStore, production: Pick<ProductionService, 'show'>, jobId: string): JobDetail {
+  const shown = production.show(jobId);
+  const card = shown.card;
+  const verification = shown.steps.find((s) => s.name === 'verify')?.data?.report as VerificationReport | undefined;
+  return {
+    ...jobSummary(store, shown.job),
+    steps: shown.steps.map((s) => ({
+      name: s.name,
+      label: s.label,
+      status: s.status,
+      attempts: s.attempts,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      ms: typeof s.data?.ms === 'number' ? s.data.ms : undefined,
+    })),
+    card: card
+      ? {
+          id: card.id,
+          serial: card.chipSerial,
+          guid: guidToUuid(card.guid),
+          fascn: card.fascn,
+          credentialNumber: card.credentialNumber,
+          status: card.status,
+          expirationDate: card.expirationDate,
+        }
+      : null,
+    certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
+    verification: verification ?? null,
+    needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',
+  };
+}
