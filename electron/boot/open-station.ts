@@ -20,6 +20,9 @@ import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-sign
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { physicalPorts, type PhysicalPorts } from '../core/physical/physical-ports.js';
+import { sharpImageCodec } from '../../native/image/sharp-codec.js';
+import { cupsSpooler } from '../../native/cups/cups-spooler.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -37,6 +40,8 @@ export interface OpenStationOptions {
   noPcsc?: boolean;
   /** Clock (tests). */
   now?: () => Date;
+  /** Photo codec, printing and fonts instead of sharp and CUPS (tests); absent: native/image and native/cups. */
+  physical?: PhysicalPorts;
 }
 
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
@@ -47,6 +52,8 @@ export interface Station {
   readonly keyring: Keyring;
   readonly ca: LocalCa;
   readonly production: ProductionService;
+  /** Photo codec, card printer and fonts (issue 11). */
+  readonly physical: PhysicalPorts;
   /** Officer accounts and sessions. */
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
@@ -106,12 +113,15 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     return opening;
   }
   let core: StationCore | undefined;
+  // The OS print spooler (CUPS) and sharp are reached on first use only: commands that never print or touch a photo never load them.
+  const physical = opts.physical ?? physicalPorts(sharpImageCodec(), cupsSpooler({ server: config.cardPrinter?.server }), config);
   const production = new ProductionService({
     store,
     ca,
     keyring,
     config,
     readers: readerProvider,
+    physical,
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
@@ -126,13 +136,14 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     keyring,
     ca,
     production,
+    physical,
     officers,
     requests,
     lifecycle,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now });
+      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now, physical });
       return core;
     },
     async close() {

@@ -54,7 +54,13 @@ export type CardLayout = z.infer<typeof CardLayoutFields>;
 export const CardLayoutPatchSchema = CardLayoutFields.partial()
   .extend({
     /** The Zone 11F seal image (base64 of PNG or JPEG bytes, at most 512 KB); null removes it. */
-    seal: z.string().max(700_000, 'The seal image is too large (at most 512 KB).').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The seal image must be base64.').nullable().optional(),
+    seal: z
+      .string()
+      .max(700_000, 'The seal image is too large (at most 512 KB).')
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The seal image must be base64.')
+      .refine((b) => b.startsWith('/9j/') || b.startsWith('iVBORw0KGgo'), 'The seal image must be a PNG or JPEG file.')
+      .nullable()
+      .optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'Give at least one card layout field to change.' });

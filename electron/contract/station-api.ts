@@ -27,6 +27,7 @@ import { cardsChannels } from './channels/cards.js';
 import { auditChannels } from './channels/audit.js';
 import { outboxChannels } from './channels/outbox.js';
 import { kioskChannels } from './channels/kiosk.js';
+import { physicalChannels } from './channels/physical.js';
 
 export * from './errors.js';
 export { RoleShape } from './channels/fields.js';
@@ -41,6 +42,7 @@ export * from './channels/cards.js';
 export * from './channels/audit.js';
 export * from './channels/outbox.js';
 export * from './channels/kiosk.js';
+export * from './channels/physical.js';
 
 // ---------- channels: input and output schema of every call, by domain ----------
 
@@ -56,6 +58,7 @@ export const channels = {
   ...auditChannels,
   ...outboxChannels,
   ...kioskChannels,
+  ...physicalChannels,
 } as const;
 
 /** Every channel name. */
@@ -188,6 +191,17 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'kiosk.identify': 'kiosk',
   'kiosk.request': 'kiosk',
   'kiosk.reset': 'kiosk',
+  // the physical card: photos (taken by registration, seen by whoever identifies the person), layouts (administered like profiles), printing
+  'persons.setPhoto': ['registration'],
+  'persons.getPhoto': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'layouts.list': 'officer',
+  'layouts.get': 'officer',
+  'layouts.update': ['admin'],
+  'layouts.preview': 'officer',
+  'cards.preview': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'cards.reprint': ['production', 'security'],
+  'printers.list': ['production', 'admin'],
+  'jobs.pinMailer': ['production', 'security'],
 };
 
 /**

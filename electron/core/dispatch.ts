@@ -32,6 +32,7 @@ import { ProfileRegistry } from './workflow/profile-registry.js';
 import { OutboxService } from './notifications/service.js';
 import type { CallContext } from './api/call-context.js';
 import type { CorePorts, CoreServices } from './api/core-services.js';
+import { CardFaceService } from './physical/card-face-service.js';
 import { JobRunner } from './api/job-runner.js';
 import { ReaderWatch } from './api/reader-watch.js';
 import { allHandlers } from './api/handlers/index.js';
@@ -128,6 +129,7 @@ export function createCore(ports: CorePorts): StationCore {
     kiosks: new KioskService({ store, config: ports.config, officers, requests, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
+    faces: new CardFaceService({ store, config: ports.config, physical: ports.physical, now: ports.now }),
     batches,
     batchesOpened,
     jobs,

@@ -1,9 +1,10 @@
 /**
  * The station's ImageCodec (electron/core/physical/image-codec.ts) over sharp
- * (libvips): the only place the sharp addon is loaded. sharp's npm package
+ * (libvips): the only place the sharp addon is loaded, on first use (a
+ * station that never touches a photo never loads it). sharp's npm package
  * ships its prebuilt Node-API binary, so it loads in Node and Electron alike.
  */
-import sharp from 'sharp';
+import type SharpFactory from 'sharp';
 import { StationError } from '../../electron/core/errors.js';
 import type { ImageCodec, ImageFacts, PixelRect, RegionLight } from '../../electron/core/physical/image-codec.js';
 
@@ -16,14 +17,19 @@ function unreadable(): StationError {
   return new StationError('PHOTO_REJECTED', 'The file is not a JPEG or PNG image the station can read.', { problem: 'unreadable' });
 }
 
-/** A sharp pipeline with the EXIF orientation applied. */
-function decode(bytes: Uint8Array) {
-  return sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+let loaded: Promise<typeof SharpFactory> | undefined;
+/** sharp, loaded once. */
+function sharpModule(): Promise<typeof SharpFactory> {
+  loaded ??= import('sharp').then((m) => m.default);
+  return loaded;
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work` with sharp and a decoder with the EXIF orientation applied; failures of foreign code become PHOTO_REJECTED. */
+async function guarded<T>(work: (sharp: typeof SharpFactory, decode: (bytes: Uint8Array) => ReturnType<typeof SharpFactory>) => Promise<T>): Promise<T> {
+  const sharp = await sharpModule();
+  const decode = (bytes: Uint8Array) => sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
   try {
-    return await work();
+    return await work(sharp, decode);
   } catch (e) {
     if (e instanceof StationError) throw e;
     throw unreadable();
@@ -34,7 +40,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 export function sharpImageCodec(): ImageCodec {
   return {
     inspect: (bytes) =>
-      guarded(async (): Promise<ImageFacts> => {
+      guarded(async (sharp): Promise<ImageFacts> => {
         const meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
         if (!meta.width || !meta.height || !meta.format) throw unreadable();
         // EXIF orientations 5–8 swap width and height.
@@ -42,7 +48,7 @@ export function sharpImageCodec(): ImageCodec {
         return { format: meta.format, width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
       }),
     light: (bytes, region?: PixelRect) =>
-      guarded(async (): Promise<RegionLight> => {
+      guarded(async (sharp, decode): Promise<RegionLight> => {
         // stats() reads a pipeline's input, not its result: orient, crop and reduce to luma into a raw buffer first.
         const oriented = region ? decode(bytes).extract(region) : decode(bytes);
         const luma = await oriented
@@ -56,7 +62,7 @@ export function sharpImageCodec(): ImageCodec {
         return { meanLuma: channel.mean, lumaStdDev: channel.stdev };
       }),
     cropToJpeg: (bytes, region, size, quality) =>
-      guarded(async () => {
+      guarded(async (_sharp, decode) => {
         const out = await decode(bytes)
           .extract(region)
           .resize(size.width, size.height, { fit: 'fill' })

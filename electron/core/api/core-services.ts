@@ -19,6 +19,8 @@ import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { OutboxService } from '../notifications/service.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReaderWatch } from './reader-watch.js';
+import type { PhysicalPorts } from '../physical/physical-ports.js';
+import type { CardFaceService } from '../physical/card-face-service.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -37,6 +39,8 @@ export interface CorePorts {
   auditSigner?: AuditHeadSigner;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
+  /** Photo, card face and printing (issue 11); without it those channels answer UNSUPPORTED. */
+  physical?: PhysicalPorts;
 }
 
 /** The services every domain's handlers use, built once per core. */
@@ -50,6 +54,8 @@ export interface CoreServices {
   kiosks: KioskService;
   outbox: OutboxService;
   profiles: ProfileRegistry;
+  /** Photos, layouts, card faces, reprints, print queues and the PIN mailer (issue 11). */
+  faces: CardFaceService;
   batches: BatchService;
   /** Settles when batches left running by a stopped station watch their readers again. */
   batchesOpened: Promise<void>;

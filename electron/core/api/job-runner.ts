@@ -121,6 +121,28 @@ export class JobRunner {
     return { puk: held.puk, pin: held.pin };
   }
 
+  /**
+   * Takes only the generated PIN of a finished job (for its PIN mailer): the PUK stays for the
+   * production screen. The same owner rule as {@link takeSecrets}.
+   * @returns the PIN, or undefined when there is none (taken already, or chosen by the cardholder)
+   * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
+   */
+  async takePin(jobId: string, username: string): Promise<string | undefined> {
+    await this.running.get(jobId);
+    const held = this.oneTimeSecrets.get(jobId);
+    if (!held?.pin) return undefined;
+    if (held.owner !== undefined && held.owner !== username) {
+      throw new StationError('FORBIDDEN', 'Only the officer who ran this production can see its one-time PIN and PUK.', { rule: 'secretsOwner' });
+    }
+    this.oneTimeSecrets.set(jobId, { ...held, pin: undefined });
+    return held.pin;
+  }
+
+  /** Holds the one-time secrets of a job that ended outside a launched run (its print cancelled), for `owner`. */
+  hold(jobId: string, secrets: { puk?: string; pin?: string }, owner?: string): void {
+    if (secrets.puk || secrets.pin) this.oneTimeSecrets.set(jobId, { ...secrets, owner });
+  }
+
   /** Waits for every running job to settle. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.running.values()]);

@@ -109,6 +109,23 @@ const EXPIRABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
 /** "suspended" for a status, for sentences. */
 const said = (s: CardStatus) => s.replace('_', ' ');
 
+/**
+ * The card by id, card number (8 digits) or GUID (UUID or 32 hex digits).
+ * @throws StationError NOT_FOUND_RECORD
+ */
+export function resolveCard(store: StationStore, idOrNumber: string): CardRecord {
+  const key = idOrNumber.trim();
+  let card = store.cards.get(key);
+  if (!card && /^\d{8}$/.test(key)) {
+    const row = store.db.prepare('SELECT id FROM cards WHERE card_number = ?').get(key) as { id: string } | undefined;
+    card = row ? store.cards.get(row.id) : undefined;
+  }
+  const hex = key.replace(/-/g, '');
+  if (!card && /^[0-9A-Fa-f]{32}$/.test(hex)) card = store.cards.findByGuid(hex);
+  if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { card: key.slice(0, 64) });
+  return card;
+}
+
 export class LifecycleService {
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -206,17 +223,7 @@ export class LifecycleService {
    * @throws StationError NOT_FOUND_RECORD
    */
   resolve(idOrNumber: string): CardRecord {
-    const { store } = this.deps;
-    const key = idOrNumber.trim();
-    let card = store.cards.get(key);
-    if (!card && /^\d{8}$/.test(key)) {
-      const row = store.db.prepare('SELECT id FROM cards WHERE card_number = ?').get(key) as { id: string } | undefined;
-      card = row ? store.cards.get(row.id) : undefined;
-    }
-    const hex = key.replace(/-/g, '');
-    if (!card && /^[0-9A-Fa-f]{32}$/.test(hex)) card = store.cards.findByGuid(hex);
-    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { card: key.slice(0, 64) });
-    return card;
+    return resolveCard(this.deps.store, idOrNumber);
   }
 
   /** One audit event plus (optionally) one notification, inside the caller's transaction. */

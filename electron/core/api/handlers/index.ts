@@ -17,6 +17,7 @@ import { cardsHandlers } from './cards.js';
 import { auditHandlers } from './audit.js';
 import { outboxHandlers } from './outbox.js';
 import { kioskHandlers } from './kiosk.js';
+import { physicalHandlers } from './physical.js';
 
 /** The handler of every channel, over the core's services. */
 export function allHandlers(services: CoreServices): HandlerTable<Channel> {
@@ -32,5 +33,6 @@ export function allHandlers(services: CoreServices): HandlerTable<Channel> {
     ...auditHandlers(services),
     ...outboxHandlers(services),
     ...kioskHandlers(services),
+    ...physicalHandlers(services),
   };
 }

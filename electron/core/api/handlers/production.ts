@@ -41,10 +41,16 @@ export function productionHandlers({ store, production, requests, profiles, read
       jobs.launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobs.listener), officerOf(ctx).username);
       return { jobId };
     },
-    'jobs.cancel': async ({ jobId, reason }) => {
+    'jobs.cancel': async ({ jobId, reason }, ctx) => {
       const wasCancelled = store.jobs.get(jobId)?.status === 'cancelled';
       const job = await production.cancel(jobId, reason);
       requests.jobSettled(jobId);
+      if (job.status === 'done') {
+        // Only the print was cancelled (after the chip was finished): the card is made; its secrets go to this officer.
+        jobs.hold(jobId, production.takeFinishedSecrets(jobId), officerOf(ctx).username);
+        emit('job.event', { type: 'job.finished', jobId });
+        return jobSummary(store, job);
+      }
       // Cancelling again changes nothing (the first reason stays): no second event.
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return jobSummary(store, job);
