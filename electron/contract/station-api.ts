@@ -166,6 +166,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'batches.list': ['production', 'auditor'],
   'batches.get': ['production', 'auditor'],
   'batches.cancelItem': ['production'],
+  'batches.retryItem': ['production'],
   'batches.parseCsv': ['production'],
   // card lifecycle
   'cards.list': ['auditor', 'security', 'registration'],

@@ -67,7 +67,7 @@ export async function cprCommand(ctx: CliContext, verb: string | undefined, args
 }
 
 function stationIntake(station: Station): CprIntake {
-  return createStationCprIntake({ dataDir: station.dataDir, store: station.store, idprs: station.config.idprs, requests: idprsRequestOps(station.requests) });
+  return createStationCprIntake({ dataDir: station.dataDir, store: station.store, idprs: station.config.idprs, requests: idprsRequestOps(station.requests), codec: station.physical.codec });
 }
 
 /** `station cpr serve`: endpoint and folder until a signal. */

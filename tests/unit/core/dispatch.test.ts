@@ -115,6 +115,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'cards.reprint': { card: 'card-1', reason: 'a valid reason' },
     'printers.list': {},
     'jobs.pinMailer': { jobId: 'job-1', queue: 'PIV-Test-Printer' },
+    'batches.retryItem': { batchId: 'b-1', requestId: 'req-1' },
   };
 }
 

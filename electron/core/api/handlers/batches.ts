@@ -19,6 +19,7 @@ export function batchesHandlers({ batches, batchesOpened }: CoreServices): Handl
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    'batches.retryItem': async ({ batchId, requestId }, ctx) => batches.retryItem(batchId, requestId, batchActor(ctx)),
     'batches.parseCsv': async ({ csv }, ctx) => batches.checkCsv(csv, batchActor(ctx)),
   };
 }

@@ -84,6 +84,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'cards.reprint': { card: NO_ID, reason: 'role matrix' },
   'printers.list': {},
   'jobs.pinMailer': { jobId: NO_ID },
+  'batches.retryItem': { batchId: NO_ID, requestId: NO_ID },
 };
 
 let ts: TrainingStation;
