@@ -44,6 +44,10 @@ if ! lpstat -p "$QUEUE" >/dev/null 2>&1; then
   $SUDO lpadmin -p "$QUEUE" -E -v "cups-pdf:/$INSTANCE" -P /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd \
     -D "PIV Station test queue (cups-pdf)"
 fi
+# cups-pdf takes PostScript: the PDF→PS step through pdftocairo keeps the text of embedded TrueType
+# fonts readable in the PDF it writes (the default path turns them into Type 3 glyphs without text;
+# README.Debian of printer-driver-cups-pdf gives the same setting).
+$SUDO lpadmin -p "$QUEUE" -o pdftops-renderer-default=pdftocairo 2>/dev/null
 # A test that stopped the queue and died leaves it stopped: every run starts from an enabled, accepting queue.
 $SUDO cupsenable "$QUEUE"
 $SUDO cupsaccept "$QUEUE"

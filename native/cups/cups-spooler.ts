@@ -145,8 +145,10 @@ export function cupsSpooler(options: CupsOptions = {}): PrintSpooler {
     async queue(name) {
       return (await this.queues()).find((q) => q.name === name);
     },
-    async submit(queue, title, pdf) {
-      const r = await cups('lp', ['-d', queue, '-t', title, '-o', 'document-format=application/pdf', '-'], pdf);
+    async submit(queue, title, pdf, media) {
+      // CUPS's custom size keyword (Custom.WxHmm): card printers' drivers and generic queues alike take it.
+      const size = media ? ['-o', `media=Custom.${media.widthMm}x${media.heightMm}mm`] : [];
+      const r = await cups('lp', ['-d', queue, '-t', title, '-o', 'document-format=application/pdf', ...size, '-'], pdf);
       const id = /request id is .*-(\d+) /.exec(r.stdout)?.[1];
       if (r.code !== 0 || !id) {
         // lp's own words name the cause (not accepting jobs, unknown destination); keep them short.

@@ -5,11 +5,12 @@
  * printing is tested through CUPS and cups-pdf in tests/integration.
  */
 import { StationError } from '../../electron/core/errors.js';
-import type { PrintJobState, PrintSpooler, QueueStatus, SpoolerJob } from '../../electron/core/physical/print-spooler.js';
+import type { MediaSize, PrintJobState, PrintSpooler, QueueStatus, SpoolerJob } from '../../electron/core/physical/print-spooler.js';
 
 interface MemoryJob extends SpoolerJob {
   queue: string;
   pdf: Uint8Array;
+  media?: MediaSize;
 }
 
 export class MemorySpooler implements PrintSpooler {
@@ -51,11 +52,11 @@ export class MemorySpooler implements PrintSpooler {
     return q ? { ...q } : undefined;
   }
 
-  async submit(queue: string, title: string, pdf: Uint8Array): Promise<number> {
+  async submit(queue: string, title: string, pdf: Uint8Array, media?: MediaSize): Promise<number> {
     const q = this.status.get(queue);
     if (!q) throw new StationError('PRINTER_UNAVAILABLE', `There is no print queue "${queue}".`, { queue });
     if (!q.accepting) throw new StationError('PRINTER_UNAVAILABLE', `The printer "${queue}" refused the job: not accepting jobs.`, { queue });
-    const job: MemoryJob = { id: this.nextId++, queue, title, state: 'pending', reasons: [], pdf };
+    const job: MemoryJob = { id: this.nextId++, queue, title, state: 'pending', reasons: [], pdf, media };
     this.jobsSeen.push(job);
     return job.id;
   }

@@ -19,6 +19,7 @@ import { renderPinMailer } from '../workflow/pin-mailer.js';
 import { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { CardRequest, Caller } from '../workflow/types.js';
 import { cardPrintTitle } from './card-printer.js';
+import { CARD_MEDIA } from './card-geometry.js';
 import { previewSvgs, printablePdf, type FaceSources } from './card-render.js';
 import { jobFaceSources } from './job-face.js';
 import type { PhysicalPorts } from './physical-ports.js';
@@ -137,7 +138,7 @@ export class CardFaceService {
     const sources = this.cardSources(card);
     try {
       // A crash after printing but before counting leaves the same title: found again, not printed twice.
-      const result = await ports.printer.print(queue, title, () => printablePdf(sources, ports.fonts(), title, this.now()), { searchByTitle: true }, () => {});
+      const result = await ports.printer.print(queue, title, () => printablePdf(sources, ports.fonts(), title, this.now()), { searchByTitle: true }, () => {}, CARD_MEDIA);
       return store.transaction(() => {
         const updated = store.cards.update(card.id, { reprintCount: n });
         store.audit.append({ actor, action: 'card.reprinted', outcome: 'ok', personId: card.personId, cardId: card.id, details: { reason: reason.slice(0, 200), reprint: n, queue, printJob: result.printJob } });

@@ -20,6 +20,8 @@
 
 /** Card size, mm (ISO/IEC 7810 ID-1, portrait). */
 export const CARD_MM = { width: 53.98, height: 85.6 } as const;
+/** The card as print media (what a card print tells the spooler). */
+export const CARD_MEDIA = { widthMm: CARD_MM.width, heightMm: CARD_MM.height } as const;
 
 /** A rectangle in mm. */
 export interface MmRect {

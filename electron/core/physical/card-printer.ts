@@ -6,7 +6,7 @@
  * (a batch's cards come out in the batch's order).
  */
 import { StationError } from '../errors.js';
-import { followPrintJob, queueProblem, type FollowOptions, type PrintSpooler, type SpoolerJob } from './print-spooler.js';
+import { followPrintJob, queueProblem, type FollowOptions, type MediaSize, type PrintSpooler, type SpoolerJob } from './print-spooler.js';
 
 /** What an earlier attempt left. */
 export interface EarlierPrint {
@@ -70,9 +70,10 @@ export class CardPrinter {
    * complete; resumes an earlier attempt's job instead when it printed or is still printing.
    * @param onSubmitted called with the new spooler job id before it is followed (record it: a crash
    *        while printing must not print a second card)
+   * @param media the document's media size (a card print: ID-1); absent: the queue's default
    * @throws StationError PRINTER_UNAVAILABLE (queue missing, stopped, refusing; spooler down), PRINT_FAILED (job held, cancelled, aborted, too slow)
    */
-  print(queue: string, title: string, render: () => Promise<Uint8Array>, earlier: EarlierPrint, onSubmitted: (printJob: number) => void): Promise<PrintResult> {
+  print(queue: string, title: string, render: () => Promise<Uint8Array>, earlier: EarlierPrint, onSubmitted: (printJob: number) => void, media?: MediaSize): Promise<PrintResult> {
     return this.serial(queue, async () => {
       if (earlier.jobId !== undefined || earlier.searchByTitle) {
         const jobs = await this.spooler.jobs(queue);
@@ -88,7 +89,7 @@ export class CardPrinter {
       }
       const problem = queueProblem(queue, await this.spooler.queue(queue));
       if (problem) throw new StationError('PRINTER_UNAVAILABLE', problem, { queue });
-      const printJob = await this.spooler.submit(queue, title, await render());
+      const printJob = await this.spooler.submit(queue, title, await render(), media);
       onSubmitted(printJob);
       await this.finish(queue, printJob);
       return { queue, title, printJob, resumed: false };

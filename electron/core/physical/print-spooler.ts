@@ -34,6 +34,12 @@ export interface QueueStatus {
   message: string;
 }
 
+/** A media size, mm (portrait: width × height). */
+export interface MediaSize {
+  widthMm: number;
+  heightMm: number;
+}
+
 /** The spooler the station prints through. */
 export interface PrintSpooler {
   /** Every queue. @throws StationError PRINTER_UNAVAILABLE when the spooler cannot be reached */
@@ -41,11 +47,12 @@ export interface PrintSpooler {
   /** One queue, or undefined when it does not exist. @throws StationError PRINTER_UNAVAILABLE (spooler down) */
   queue(name: string): Promise<QueueStatus | undefined>;
   /**
-   * Submits a PDF as one job named `title`.
+   * Submits a PDF as one job named `title`, on media of `media` (mm) when given (the card size:
+   * the one printer-independent fact a card print carries), else the queue's default.
    * @returns the spooler's job id
    * @throws StationError PRINTER_UNAVAILABLE (no such queue, not accepting jobs, spooler down)
    */
-  submit(queue: string, title: string, pdf: Uint8Array): Promise<number>;
+  submit(queue: string, title: string, pdf: Uint8Array, media?: MediaSize): Promise<number>;
   /** Every job the queue remembers (pending and finished). @throws StationError PRINTER_UNAVAILABLE */
   jobs(queue: string): Promise<SpoolerJob[]>;
   /** Cancels a job (done or gone: nothing happens). */

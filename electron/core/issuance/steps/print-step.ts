@@ -11,6 +11,7 @@ import { cardPrintTitle } from '../../physical/card-printer.js';
 import { printablePdf } from '../../physical/card-render.js';
 import { jobFaceSources } from '../../physical/job-face.js';
 import type { ProductionStep } from '../job-types.js';
+import { CARD_MEDIA } from '../../physical/card-geometry.js';
 
 export const PRINT_STEP = 'print.card';
 
@@ -38,6 +39,7 @@ export const printStep: ProductionStep = {
       () => printablePdf(sources, physical.fonts(), title, ctx.now()),
       { jobId: typeof recorded?.printJob === 'number' ? recorded.printJob : undefined, searchByTitle: ctx.previouslyAttempted(PRINT_STEP) },
       (printJob) => ctx.saveStepData({ printJob, queue, title }),
+      CARD_MEDIA,
     );
     ctx.store.audit.append({ actor: 'station', action: 'card.printed', outcome: 'ok', personId: ctx.person.id, cardId: ctx.card.id, jobId: ctx.job.id, details: { queue, printJob: result.printJob, resumed: result.resumed } });
     return { printed: true, printJob: result.printJob, queue, title, resumed: result.resumed };

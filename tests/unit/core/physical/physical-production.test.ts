@@ -77,6 +77,8 @@ describe('production with the card face and the facial image', () => {
     // One card printed, titled with the production job id, showing the chip's data.
     const printed = spooler.printed(QUEUE);
     expect(printed.map((p) => p.title)).toEqual([`PIV card ${jobId}`]);
+    // On card-size media: the one printer-independent fact the print carries.
+    expect(printed[0]!.media).toEqual({ widthMm: 53.98, heightMm: 85.6 });
     const text = await pdfText(printed[0]!.pdf);
     expect(text).toContain('HOPPER,');
     expect(text).toContain('GRACE');
