@@ -62,6 +62,8 @@ export const JobDetail = JobSummary.extend({
   verification: VerificationReport.nullable(),
   /** True when the job's PIN was typed by the cardholder, so a retry must ask for it again. */
   needsPinForRetry: z.boolean(),
+  /** True when the station generates the PIN (it can go on a PIN mailer, jobs.pinMailer); absent on older answers. */
+  pinGenerated: z.boolean().optional(),
 });
 export type JobDetail = z.infer<typeof JobDetail>;
 

@@ -88,5 +88,6 @@ export function jobDetail(store: StationStore, production: Pick<ProductionServic
     certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
     verification: verification ?? null,
     needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',
+    pinGenerated: (shown.job.params as { pinSource?: string }).pinSource === 'generated',
   };
 }

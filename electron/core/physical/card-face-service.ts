@@ -6,6 +6,7 @@
  * together for the handlers and records what the audit must hold.
  */
 import type { CardLayout } from '../../contract/card-layout.js';
+import { REPRINTABLE_STATUSES } from '../../contract/card-operations.js';
 import type { StationConfig } from '../config/station-config.js';
 import { StationError } from '../errors.js';
 import { addMonths } from '../issuance/card-numbering.js';
@@ -26,8 +27,6 @@ import type { PhysicalPorts } from './physical-ports.js';
 import { printedCardOf } from './printed-card.js';
 import type { FractionRect } from './portrait.js';
 
-/** Card states whose face may be printed again. */
-const REPRINTABLE = new Set<CardRecord['status']>(['produced', 'active', 'suspended']);
 /** The cardholder a layout preview shows when no person is chosen. */
 const SAMPLE_PERSON = { givenName: 'Jane', surname: 'Doe' };
 
@@ -127,7 +126,7 @@ export class CardFaceService {
    */
   async reprint(card: CardRecord, reason: string, actor: string): Promise<{ cardId: string; queue: string; printJob: number; reprintCount: number }> {
     const { store } = this.deps;
-    if (!REPRINTABLE.has(card.status)) {
+    if (!REPRINTABLE_STATUSES.includes(card.status)) {
       throw new StationError('CARD_STATE', `This card is ${card.status.replace('_', ' ')}; only a finished card is printed again.`, { cardId: card.id, status: card.status });
     }
     const ports = this.ports();
