@@ -5,7 +5,8 @@
 //   core      → contract: plain Node, never electron, native/, the composition root, the servers or a face
 //   servers   → core, contract: generic Node servers every face may start (CRL, CPR endpoint, CPR drop folder)
 //   boot      → core, servers, native, contract: the composition root; no face
-//   faces     → boot, servers, bridge, contract, never each other: cli, host (browser host), shell (Electron main), preload
+//   faces     → boot, servers, bridge, contract, never each other: cli, host (browser host), shell (Electron main), preload;
+//               from the core only its errors and types: everything else goes through dispatch
 //   renderer  → contract and bridge only
 // native/ is reached through boot/ (it builds the ReaderProvider and the database the core is given); the CLI's card tools
 // (`virtual-card attach`, `demo`) and the shell's ABI check are the only faces that load it directly.
@@ -26,6 +27,12 @@ const FOLDER = {
   native: '**/native/**',
 };
 const ADDONS = { group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
+/** A face reaches the core only through dispatch: from the core it takes the error type (values) and type declarations. */
+const FACE_CORE = {
+  group: ['**/core/**', '!**/core/errors.js'],
+  allowTypeImports: true,
+  message: 'A face reaches the core only through its dispatch (a StationHandle from boot/): it imports the core\'s errors and types, nothing else.',
+};
 const NO_ELECTRON = { name: 'electron', message: 'Only the Electron shell and preload import electron.' };
 
 /** A no-restricted-imports rule forbidding the named folders (with why). */
@@ -78,15 +85,15 @@ export default tseslint.config(
   },
   {
     files: ['electron/cli/**/*.ts'],
-    rules: forbid('The CLI is a face: it does not import another face, nor the hardware side beyond its card tools.', ['host', 'shell', 'preload', '**/native/pcsc/**', '**/native/sqlite*']),
+    rules: forbid('The CLI is a face: it does not import another face, nor the hardware side beyond its card tools.', ['host', 'shell', 'preload', '**/native/pcsc/**', '**/native/sqlite*'], { extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/host/**/*.ts'],
-    rules: forbid('The browser host is a face: it does not import another face nor native/ (boot/ wires the readers).', ['cli', 'shell', 'preload', 'native']),
+    rules: forbid('The browser host is a face: it does not import another face nor native/ (boot/ wires the readers).', ['cli', 'shell', 'preload', 'native'], { extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/shell/**/*.ts'],
-    rules: forbid('The Electron shell is a face: it does not import another face, nor native/ beyond the ABI check.', ['cli', 'host', 'preload', '**/native/pcsc/**', '**/native/sqlite*', '**/native/virtual-card/**', '**/native/vpcd/**'], { electron: false }),
+    rules: forbid('The Electron shell is a face: it does not import another face, nor native/ beyond the ABI check.', ['cli', 'host', 'preload', '**/native/pcsc/**', '**/native/sqlite*', '**/native/virtual-card/**', '**/native/vpcd/**'], { electron: false, extraPatterns: [FACE_CORE] }),
   },
   {
     files: ['electron/preload/**/*.ts'],

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { VirtualPivCard } from '../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../native/vpcd/link.js';
 import { PcscReaderProvider } from '../native/pcsc/index.js';
-import { openStation } from '../electron/boot/open-station.js';
+import { openStationRoot } from '../electron/boot/open-station.js';
 import type { BatchView } from '../electron/contract/station-api.js';
 
 const CARDS = Number(process.env.BENCH_BATCH_CARDS ?? 6);
@@ -46,7 +46,7 @@ async function runBatch(pcsc: PcscReaderProvider, readerCount: number): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'piv-station-bench-batch-'));
   // The provider is shared with the other benchmarks: the station must not close it.
   const shared = { listReaders: () => pcsc.listReaders(), connect: (n: string) => pcsc.connect(n), watch: (cb: Parameters<typeof pcsc.watch>[0]) => pcsc.watch(cb), close: async () => {} };
-  const station = await openStation({ dataDir: join(dir, 'station'), training: true, readers: shared });
+  const station = await openStationRoot({ dataDir: join(dir, 'station'), training: true, readers: shared });
   const readers = READERS.slice(0, readerCount);
   const links = new Map<string, { link: VpcdLink; serial: number } | undefined>();
   try {

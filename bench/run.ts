@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualPivCard } from '../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../native/vpcd/link.js';
-import { openStation } from '../electron/boot/open-station.js';
+import { openStationRoot } from '../electron/boot/open-station.js';
 import { PcscReaderProvider } from '../native/pcsc/index.js';
 import { benchBatch } from './batch.js';
 import { benchPersonSearch } from './person-search.js';
@@ -86,7 +86,7 @@ const header = () => console.log(row(['step', 'APDUs', 'bytes→card', 'bytes←
 async function benchStation(dir: string, pcsc: PcscReaderProvider): Promise<void> {
   // The provider is shared with the yubico-piv-tool run: the station must not close it.
   const readers = { listReaders: () => pcsc.listReaders(), connect: (n: string) => pcsc.connect(n), watch: (cb: Parameters<typeof pcsc.watch>[0]) => pcsc.watch(cb), close: async () => {} };
-  const station = await openStation({ dataDir: join(dir, 'station'), training: true, readers });
+  const station = await openStationRoot({ dataDir: join(dir, 'station'), training: true, readers });
   try {
     for (let n = 1; n <= CARDS; n++) {
       const card = VirtualPivCard.create({ managementKeyAlgorithm: 'TDEA' });

@@ -10,9 +10,22 @@
  * A port already taken (another station process, `station crl serve`) is
  * logged, not fatal: that process serves the same CRL from the same CA dir.
  */
-import { toStationError } from '../core/errors.js';
+import { StationError, toStationError } from '../core/errors.js';
 import { crlListenAddress, startCrlServer, type RunningCrlServer } from '../servers/crl-server.js';
 import type { Station } from './open-station.js';
+
+/**
+ * Serves the station's CRL at the path of `crlUrl` on 127.0.0.1 (`station crl serve`).
+ * @param port absent: the port of `crlUrl`
+ * @throws StationError INVALID_INPUT when crlUrl is not http or the port is not one; the listen error (port taken)
+ */
+export async function serveCrl(station: Pick<Station, 'config' | 'lifecycle'>, port?: number): Promise<RunningCrlServer> {
+  const address = crlListenAddress(station.config.crlUrl);
+  const listen = port ?? address.port;
+  if (!Number.isInteger(listen) || listen < 0 || listen > 65535) throw new StationError('INVALID_INPUT', '--port must be a port number.', { field: 'port' });
+  // Public data: relying parties fetch it without logging in, so serving needs no officer either.
+  return startCrlServer({ port: listen, path: address.path, source: async () => (await station.lifecycle.crl()).der });
+}
 
 /** Host names of `crlUrl` that mean "this machine". */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, parseStationConfig, type StationConfig } from '../core/config/station-config.js';
 import { StationError } from '../core/errors.js';
 
+/** The keyring file of a data dir and how station files are written (write to a temporary name, then rename): for the shell's safeStorage passphrase. */
+export { KEYRING_FILE, writeFileAtomic } from '../core/pki/keyring.js';
+
 /** App name of the data directory. */
 export const APP_DIR_NAME = 'piv-station';
 

@@ -9,12 +9,34 @@
 import type { Station } from './open-station.js';
 import { toStationError } from '../core/errors.js';
 import { createStationDeliveryWorker } from '../core/notifications/station-delivery.js';
+
+/** Environment variable `station outbox secret set` reads the shared secret from. */
+export { NOTIFY_SECRET_ENV } from '../core/notifications/station-delivery.js';
 import type { DeliveryOutcome, WorkerTimers } from '../core/notifications/worker.js';
 
 /** A delivery worker running in the station. */
 export interface RunningDelivery {
   /** Stops the worker: in-flight requests are aborted (their events stay pending), the lease is given up. */
   stop(): Promise<void>;
+}
+
+/** A delivery worker started on its own (`station outbox deliver`). */
+export interface RunningOutboxDelivery extends RunningDelivery {
+  /** The IDPRS endpoint it delivers to. */
+  url: string;
+}
+
+/**
+ * Starts delivering the outbox on its own, every outcome reported (`station outbox deliver`).
+ * @throws StationError INVALID_INPUT when notifications.url or the shared secret is not set; SECRETS_LOCKED
+ */
+export function startOutboxDelivery(
+  station: Pick<Station, 'store' | 'keyring' | 'config'>,
+  report: { onOutcome(o: DeliveryOutcome): void; onError(e: unknown): void },
+): RunningOutboxDelivery {
+  const worker = createStationDeliveryWorker({ store: station.store, box: station.keyring.box, config: station.config }, report);
+  worker.start();
+  return { url: station.config.notifications!.url, stop: () => worker.stop() };
 }
 
 /** Events after which the outbox likely holds something new: the worker looks at once instead of at its next poll. */

@@ -1,7 +1,10 @@
 /**
  * Composition root shared by the faces (CLI, browser host, Electron shell):
  * opens a data dir into a running station core, wiring the native pieces
- * (SQLite, PC/SC, the training reader) into the plain-Node core.
+ * (SQLite, PC/SC, the training reader) into the plain-Node core, and building
+ * each shared service once. Faces get a StationHandle (openStation): the
+ * core and the station's background services, never the store or a service.
+ * The whole Station (openStationRoot) is for the composition root itself and tests.
  */
 import { join } from 'node:path';
 import { openDatabase } from '../../native/sqlite.js';
@@ -23,6 +26,9 @@ import { LifecycleService } from '../core/lifecycle/service.js';
 import { physicalPorts, type PhysicalPorts } from '../core/physical/physical-ports.js';
 import { sharpImageCodec } from '../../native/image/sharp-codec.js';
 import { cupsSpooler } from '../../native/cups/cups-spooler.js';
+import { ProfileRegistry } from '../core/workflow/profile-registry.js';
+import { createStationCprIntake, idprsRequestOps } from '../core/workflow/cpr-station.js';
+import { stationHandle, type StationHandle } from './station-handle.js';
 
 /** Station version shown in the UI and reports. */
 export const STATION_VERSION = '0.1.0';
@@ -44,6 +50,8 @@ export interface OpenStationOptions {
   physical?: PhysicalPorts;
 }
 
+export type { StationHandle } from './station-handle.js';
+
 /** A station opened on a data dir. Readers are opened on first use (commands like `person add` need no pcscd). */
 export interface Station {
   readonly dataDir: string;
@@ -58,6 +66,8 @@ export interface Station {
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
   readonly requests: RequestService;
+  /** The administered card profiles (one registry for every service). */
+  readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
   /** Readers (PC/SC, plus the training reader on training stations). */
@@ -70,10 +80,19 @@ export interface Station {
 }
 
 /**
- * Opens (creating on first use) the station in `dataDir`.
+ * Opens (creating on first use) the station in `dataDir` for a face.
  * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
  */
-export async function openStation(opts: OpenStationOptions): Promise<Station> {
+export async function openStation(opts: OpenStationOptions): Promise<StationHandle> {
+  return stationHandle(await openStationRoot(opts));
+}
+
+/**
+ * Opens (creating on first use) the station in `dataDir`, with all its parts:
+ * the composition root's own view (background services, tests).
+ * @throws StationError SECRETS_LOCKED (wrong or missing passphrase), INVALID_INPUT (bad config.json)
+ */
+export async function openStationRoot(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
@@ -115,8 +134,11 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
   let core: StationCore | undefined;
   // The OS print spooler (CUPS) and sharp are reached on first use only: commands that never print or touch a photo never load them.
   const physical = opts.physical ?? physicalPorts(sharpImageCodec(), cupsSpooler({ server: config.cardPrinter?.server }), config);
+  // Built once: every service reads the administered profiles through this one registry.
+  const profiles = new ProfileRegistry({ store, config });
   const production = new ProductionService({
     store,
+    profiles,
     ca,
     keyring,
     config,
@@ -126,9 +148,9 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
   const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, now: opts.now });
+  const requests = new RequestService({ store, config, keyring, production, profiles, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -139,11 +161,30 @@ export async function openStation(opts: OpenStationOptions): Promise<Station> {
     physical,
     officers,
     requests,
+    profiles,
     lifecycle,
     readers: getReaders,
     auditSigner,
     core() {
-      core ??= createCore({ store, production, officers, requests, lifecycle, readers: readerProvider, ca, config, training: keyring.training, version: STATION_VERSION, auditSigner, now: opts.now, physical });
+      core ??= createCore({
+        store,
+        production,
+        officers,
+        requests,
+        profiles,
+        lifecycle,
+        readers: readerProvider,
+        ca,
+        config,
+        training: keyring.training,
+        version: STATION_VERSION,
+        auditSigner,
+        secretBox: keyring.box,
+        physical,
+        // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
+        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), codec: physical.codec, actor, now: opts.now }),
+        now: opts.now,
+      });
       return core;
     },
     async close() {

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { StationError } from '../core/errors.js';
-import { openStation, type OpenStationOptions, type Station } from './open-station.js';
+import { openStation, type OpenStationOptions, type StationHandle } from './open-station.js';
 
 /** Reads a line from the terminal without echoing it. Never used without a TTY (CI has none). */
 export async function promptHidden(question: string): Promise<string> {
@@ -24,7 +24,7 @@ export async function promptHidden(question: string): Promise<string> {
  * on a terminal when it is not set and the data dir needs one.
  * @throws StationError SECRETS_LOCKED (wrong or missing passphrase, no terminal), and what openStation throws
  */
-export async function openStationFromTerminal(opts: Omit<OpenStationOptions, 'passphrase'>): Promise<Station> {
+export async function openStationFromTerminal(opts: Omit<OpenStationOptions, 'passphrase'>): Promise<StationHandle> {
   let passphrase = process.env.STATION_PASSPHRASE;
   try {
     return await openStation({ ...opts, passphrase });

@@ -1,16 +1,17 @@
 /**
  * What every `station` command receives: parsed global options, output
- * helpers, and a lazily opened station (commands that need no data dir, like
- * `virtual-card attach`, never open one).
+ * helpers, the station opened lazily (commands that need no data dir, like
+ * `virtual-card attach`, never open one), and `call`: one typed StationApi
+ * call through the core's dispatch on this run's own connection — the same
+ * door as every other face, so the core validates, authenticates, authorizes
+ * and audits each command. The CLI holds no store, no service and no rule.
  */
 import { randomUUID } from 'node:crypto';
-import type { Station } from '../boot/open-station.js';
+import type { StationHandle } from '../boot/open-station.js';
 import { openStationFromTerminal, promptHidden } from '../boot/terminal.js';
 import { defaultDataDir } from '../boot/data-dir.js';
 import { StationError } from '../core/errors.js';
-import type { Channel } from '../contract/station-api.js';
-import { authorizeChannel } from '../core/workflow/authorization.js';
-import type { Caller } from '../core/workflow/types.js';
+import { CHANNEL_ROLES, type Channel, type ChannelInput, type ChannelOutput, type EventName, type EventPayload } from '../contract/station-api.js';
 
 /** Global options of every command. */
 export interface GlobalOptions {
@@ -21,22 +22,27 @@ export interface GlobalOptions {
   as?: string;
 }
 
-/** A logged-in officer caller. */
-export type OfficerCaller = Extract<Caller, { kind: 'officer' }>;
+/** Which command-line option each input field comes from, so a refusal names the option (`Invalid --email: …`). */
+export type OptionNames = Readonly<Record<string, string>>;
 
 /** Command context. */
 export interface CliContext {
   readonly options: GlobalOptions;
   /** Opens the station once (prompting for the passphrase on a terminal if needed). */
-  station(): Promise<Station>;
+  station(): Promise<StationHandle>;
   /**
-   * Logs in as `--as` (once per invocation, on a one-shot connection id) and
-   * checks the channel's roles, exactly as the core's dispatch does.
-   * @throws StationError NOT_AUTHENTICATED (no --as, no password, wrong password), FORBIDDEN (role missing)
+   * Calls a channel on this run's connection. Before the first call that is
+   * not public, logs in as `--as` through `auth.login` (password from
+   * STATION_PASSWORD or a hidden prompt).
+   * @param optionNames input field → CLI option, for the words of an INVALID_INPUT refusal
+   * @returns the channel's output
+   * @throws StationError with the core's code, sentence and details (NOT_AUTHENTICATED without --as)
    */
-  authorize(channel?: Channel): Promise<OfficerCaller>;
-  /** Logs in with a password the command itself holds (the demo's one-off officer); later `authorize` calls use it. */
+  call<C extends Channel>(channel: C, input: ChannelInput<C>, optionNames?: OptionNames): Promise<ChannelOutput<C>>;
+  /** Logs in with a password the command itself holds (the demo's one-off officer). */
   loginWith(username: string, password: string): Promise<void>;
+  /** Listens to a core event (job progress, batch progress); returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Promise<() => void>;
   /** Prints a human line (suppressed with --json). */
   say(line: string): void;
   /** Prints the command's result: JSON with --json, else `human()`. */
@@ -51,36 +57,57 @@ export async function officerPassword(username: string): Promise<string> {
   throw new StationError('NOT_AUTHENTICATED', 'Give the password of --as in the STATION_PASSWORD environment variable.');
 }
 
+/**
+ * A refusal of the core as the CLI says it: an INVALID_INPUT on a field that
+ * came from an option names the option.
+ */
+function refusal(error: { code: StationError['code']; message: string; details: Record<string, string | number | boolean | null | undefined>; retryable: boolean }, optionNames: OptionNames | undefined): StationError {
+  const field = typeof error.details.field === 'string' ? error.details.field.split('.')[0]! : undefined;
+  const option = error.code === 'INVALID_INPUT' && field !== undefined ? optionNames?.[field] : undefined;
+  const message = option ? `Invalid ${option}: ${error.message.replace(/^Invalid request: /, '')}` : error.message;
+  return new StationError(error.code, message, { ...error.details, ...(option ? { option } : {}) }, error.retryable);
+}
+
 /** Builds the context for one CLI invocation. */
 export function createCliContext(options: GlobalOptions): CliContext & { close(): Promise<void> } {
-  let opened: Promise<Station> | undefined;
+  let opened: Promise<StationHandle> | undefined;
   let loggedIn: Promise<void> | undefined;
-  // One session per invocation, never shared with another run.
+  // One connection (and so one officer session) per invocation, never shared with another run.
   const connectionId = `cli:${randomUUID()}`;
-  let asUser = options.as;
-  return {
+  const dispatch = async <C extends Channel>(channel: C, input: ChannelInput<C>, optionNames?: OptionNames): Promise<ChannelOutput<C>> => {
+    const r = await (await ctx.station()).core().dispatch(channel, input, connectionId);
+    if (!r.ok) throw refusal(r.error, optionNames);
+    return r.value as ChannelOutput<C>;
+  };
+  const ctx: CliContext & { close(): Promise<void> } = {
     options,
-    async loginWith(username, password) {
-      const station = await this.station();
-      asUser = username;
-      loggedIn = station.officers.login(connectionId, username, password).then(() => undefined);
-      await loggedIn;
-    },
-    async authorize(channel) {
-      const station = await this.station();
-      const username = asUser;
-      if (!username) throw new StationError('NOT_AUTHENTICATED', 'Say which officer you are: --as USERNAME (password from STATION_PASSWORD).');
-      loggedIn ??= (async () => {
-        await station.officers.login(connectionId, username, await officerPassword(username));
-      })();
-      await loggedIn;
-      const caller = station.officers.caller(connectionId);
-      if (channel) authorizeChannel(channel, caller.officer);
-      return caller;
-    },
     station() {
       opened ??= openStationFromTerminal({ dataDir: options.dataDir, training: options.training });
       return opened;
+    },
+    async call(channel, input, optionNames) {
+      if (CHANNEL_ROLES[channel] !== 'public') {
+        loggedIn ??= (async () => {
+          const username = options.as;
+          if (!username) throw new StationError('NOT_AUTHENTICATED', 'Say which officer you are: --as USERNAME (password from STATION_PASSWORD).');
+          await dispatch('auth.login', { username, password: await officerPassword(username) });
+        })();
+        await loggedIn;
+      }
+      const value = await dispatch(channel, input, optionNames);
+      // The first administrator is logged in on this connection by the call that creates them.
+      if (channel === 'auth.firstRunAdmin') loggedIn = Promise.resolve();
+      return value;
+    },
+    async loginWith(username, password) {
+      loggedIn = dispatch('auth.login', { username, password }).then(() => undefined);
+      await loggedIn;
+    },
+    async on(event, listener) {
+      return (await ctx.station()).core().on(event, (payload, target) => {
+        // Events for one connection only (session.locked) are for that connection.
+        if (target === undefined || target === connectionId) listener(payload);
+      });
     },
     say(line) {
       if (!options.json) process.stdout.write(line + '\n');
@@ -93,6 +120,7 @@ export function createCliContext(options: GlobalOptions): CliContext & { close()
       if (opened) await (await opened.catch(() => undefined))?.close();
     },
   };
+  return ctx;
 }
 
 export { defaultDataDir };

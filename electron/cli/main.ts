@@ -47,7 +47,7 @@ const USAGE = `Usage: station <command> [options]
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
   ca chain                                  the CA certificates (issuing, root) as PEM
-  cpr submit FILE | cpr status ID | cpr delete ID   CPR intake from the IDPRS (result JSON; exit 1 when rejected)
+  cpr submit FILE | cpr status ID | cpr delete ID   a CPR by hand, for the IDPRS, as an officer (result JSON; exit 1 when rejected)
   cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
   cpr token                                 a new IDPRS bearer token and its hash for config.json
   outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
@@ -73,7 +73,9 @@ const USAGE = `Usage: station <command> [options]
                                             change a profile (admin role); 9A and 9E are always written
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
-        --as USERNAME (the officer; every command but virtual-card and ca needs it)
+        --as USERNAME (the officer: every command goes through the station's StationApi as this
+        officer, but the first officer add, virtual-card, ca chain, cpr token|serve, crl serve,
+        outbox deliver and a first-run demo)
 Secrets: STATION_PASSPHRASE unlocks the data dir; STATION_PASSWORD is the --as officer's password
 (else a hidden prompt); STATION_NEW_PASSWORD the password of an officer being added; the PIN may
 come from STATION_PIN instead of --pin.

@@ -6,7 +6,7 @@
  *
  * The channels are defined by domain in ./channels/ (station and readers,
  * officers and sessions, persons, card profiles, requests, production,
- * batches, the card lifecycle, audit, the outbox, the kiosk); this module
+ * batches, the card lifecycle, audit, the outbox, the kiosk, CPR intake); this module
  * assembles them, names the events, and says who may call each channel
  * (CHANNEL_ROLES), in one table. Error codes: ./errors.ts.
  *
@@ -28,9 +28,10 @@ import { auditChannels } from './channels/audit.js';
 import { outboxChannels } from './channels/outbox.js';
 import { kioskChannels } from './channels/kiosk.js';
 import { physicalChannels } from './channels/physical.js';
+import { cprChannels } from './channels/cpr.js';
 
 export * from './errors.js';
-export { RoleShape } from './channels/fields.js';
+export { RoleShape, ROLE_LABELS } from './channels/fields.js';
 export * from './channels/station.js';
 export * from './channels/auth.js';
 export * from './channels/persons.js';
@@ -43,6 +44,7 @@ export * from './channels/audit.js';
 export * from './channels/outbox.js';
 export * from './channels/kiosk.js';
 export * from './channels/physical.js';
+export * from './channels/cpr.js';
 
 // ---------- channels: input and output schema of every call, by domain ----------
 
@@ -59,6 +61,7 @@ export const channels = {
   ...outboxChannels,
   ...kioskChannels,
   ...physicalChannels,
+  ...cprChannels,
 } as const;
 
 /** Every channel name. */
@@ -80,6 +83,8 @@ export const events = {
     index: z.number().optional(),
     total: z.number().optional(),
     ms: z.number().optional(),
+    /** APDUs a finished step exchanged with the card. */
+    apdus: z.number().optional(),
     sentence: z.string().optional(),
   }),
   /** A card request changed state (created, approved, rejected, produced…). */
@@ -128,6 +133,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   // station and readers
   'station.info': 'public',
   'readers.list': 'officer',
+  'ca.chain': 'public',
   // officers and sessions
   'auth.status': 'public',
   'auth.firstRunAdmin': 'public',
@@ -160,6 +166,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'jobs.retry': ['production', 'security'],
   'jobs.cancel': ['production', 'security'],
   'jobs.takeSecrets': ['production', 'security'],
+  'jobs.pinMailer': ['production', 'security'],
   'card.verify': ['production', 'security'],
   // mass production
   'batches.start': ['production'],
@@ -186,6 +193,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   // notifications outbox: it holds every card's history; admin and security as `station outbox`, the auditor may look, not resend
   'outbox.list': ['admin', 'security', 'auditor'],
   'outbox.redeliver': ['admin', 'security'],
+  'outbox.setSecret': ['admin', 'security'],
   // self-service kiosk
   'kiosk.start': ['registration', 'admin'],
   'kiosk.status': 'public',
@@ -202,8 +210,18 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'cards.preview': ['registration', 'approver', 'production', 'security', 'auditor'],
   'cards.reprint': ['production', 'security'],
   'printers.list': ['production', 'admin'],
-  'jobs.pinMailer': ['production', 'security'],
+  // CPR intake: the IDPRS through its own doors (IDPRS_CHANNELS); an officer who brings a CPR or cancels one for the IDPRS is named in the audit
+  'cpr.submit': ['registration'],
+  'cpr.status': ['registration', 'approver', 'production', 'auditor'],
+  'cpr.delete': ['registration'],
 };
+
+/**
+ * The only channels a connection of the IDPRS may call (its CPR endpoint and
+ * drop folder authenticate it: a bearer token or client certificate, the
+ * folder's file-system rights; the CPR's signature is checked by the intake).
+ */
+export const IDPRS_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['cpr.submit', 'cpr.status', 'cpr.delete']);
 
 /**
  * Channels a screen polls while it is open (the Notifications screen: the

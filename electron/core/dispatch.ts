@@ -11,9 +11,11 @@
  * the reader watch (./api/reader-watch.ts), the handlers by domain
  * (./api/handlers/), and the core's timers (session lock, card expiry).
  */
+import { randomUUID } from 'node:crypto';
 import {
   BACKGROUND_CHANNELS,
   CHANNEL_ROLES,
+  IDPRS_CHANNELS,
   channels,
   type Channel,
   type EventName,
@@ -22,13 +24,12 @@ import {
 } from '../contract/station-api.js';
 import { StationError, toStationError } from './errors.js';
 import { authorizeChannel } from './workflow/authorization.js';
-import type { Caller } from './workflow/types.js';
+import type { Caller, IdprsDoor } from './workflow/types.js';
 import { AuditService } from './audit/service.js';
 import { BatchService } from './issuance/batch-service.js';
 import { batchJobs, batchRequests } from './issuance/batch-ports.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import { KioskService } from './workflow/kiosk.js';
-import { ProfileRegistry } from './workflow/profile-registry.js';
 import { OutboxService } from './notifications/service.js';
 import type { CallContext } from './api/call-context.js';
 import type { CorePorts, CoreServices } from './api/core-services.js';
@@ -52,6 +53,15 @@ export interface StationCore {
    * undefined for events every connection receives.
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
+  /**
+   * A connection of the IDPRS, for the door that authenticated it (the CPR
+   * endpoint checked its token or client certificate; the drop folder is the
+   * IDPRS's directory). On it, only the IDPRS channels answer (IDPRS_CHANNELS);
+   * the calls are audited as 'idprs'. Only in-process faces hold the core, so
+   * no remote caller can open one.
+   * @returns the connection id to dispatch on, and `close` to end it
+   */
+  openIdprsConnection(door: IdprsDoor): { connectionId: string; close(): void };
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -77,7 +87,7 @@ export function createCore(ports: CorePorts): StationCore {
       }
     }
   };
-  const profiles = new ProfileRegistry({ store, config: ports.config });
+  const { profiles } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
   const jobs = new JobRunner({ readers, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
@@ -126,10 +136,10 @@ export function createCore(ports: CorePorts): StationCore {
     officers,
     requests,
     audit: new AuditService({ store, signer: ports.auditSigner }),
-    kiosks: new KioskService({ store, config: ports.config, officers, requests, now: ports.now }),
+    kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
-    faces: new CardFaceService({ store, config: ports.config, physical: ports.physical, now: ports.now }),
+    faces: new CardFaceService({ store, config: ports.config, profiles, physical: ports.physical, now: ports.now }),
     batches,
     batchesOpened,
     jobs,
@@ -142,6 +152,8 @@ export function createCore(ports: CorePorts): StationCore {
   };
   const { kiosks } = services;
   const handlers = allHandlers(services);
+  /** Open IDPRS connections and their doors. */
+  const idprsConnections = new Map<string, IdprsDoor>();
 
   return {
     async dispatch(channel, raw, connectionId = LOCAL_CONNECTION) {
@@ -152,9 +164,13 @@ export function createCore(ports: CorePorts): StationCore {
         const c = channel as Channel;
         // Authorization before the input is even read: a caller without the right learns nothing about the channel.
         let caller: Caller = { kind: 'anonymous' };
+        const idprsDoor = idprsConnections.get(connectionId);
         // A kiosk connection may call only kiosk and public channels; kiosk channels only there (workflow/kiosk.ts).
-        const kiosk = kiosks.gate(c, connectionId, () => officers.caller(connectionId));
-        if (kiosk) {
+        const kiosk = idprsDoor ? undefined : kiosks.gate(c, connectionId, () => officers.caller(connectionId));
+        if (idprsDoor) {
+          if (!IDPRS_CHANNELS.has(c)) throw new StationError('FORBIDDEN', 'The IDPRS may only submit, query and delete CPRs.', { channel: c, rule: 'idprsOnly' });
+          caller = { kind: 'idprs', door: idprsDoor };
+        } else if (kiosk) {
           caller = kiosk;
         } else if (c === 'auth.logout') {
           // Logging out works on a locked session too.
@@ -186,6 +202,11 @@ export function createCore(ports: CorePorts): StationCore {
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener as (p: unknown, target?: string) => void);
       return () => set!.delete(listener as (p: unknown, target?: string) => void);
+    },
+    openIdprsConnection(door) {
+      const connectionId = `idprs:${door}:${randomUUID()}`;
+      idprsConnections.set(connectionId, door);
+      return { connectionId, close: () => void idprsConnections.delete(connectionId) };
     },
     async close() {
       clearInterval(idleTimer);

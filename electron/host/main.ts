@@ -13,13 +13,12 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Station } from '../boot/open-station.js';
+import type { StationHandle } from '../boot/open-station.js';
 import { openStationFromTerminal } from '../boot/terminal.js';
 import { defaultDataDir } from '../boot/data-dir.js';
 import { StationError, toStationError } from '../core/errors.js';
 import { HOST_USAGE, parseHostArgs } from './args.js';
 import { startHost, type RunningHost } from './server.js';
-import { startStationServices } from '../boot/station-services.js';
 
 /** The stdout line other tools (scripts/start.mjs, E2E tests) wait for. */
 export const URL_LINE_PREFIX = 'PIV Station browser host: ';
@@ -67,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let station: Station | undefined;
+  let station: StationHandle | undefined;
   let host: RunningHost | undefined;
   try {
     const staticDir = rendererDir();
@@ -80,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${URL_LINE_PREFIX}${host.url}\n`);
   // IDPRS notification delivery and the CRL distribution point run while the host does.
-  const services = await startStationServices(station, (line) => process.stderr.write(`piv-station host: ${line}\n`));
+  const services = await station.startServices((line) => process.stderr.write(`piv-station host: ${line}\n`));
 
   const running = host;
   const opened = station;

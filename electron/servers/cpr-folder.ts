@@ -13,8 +13,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { CprChannel, CprIntake } from '../core/workflow/cpr-intake.js';
 import type { CprResult } from '../core/workflow/cpr-result.js';
+import type { CprDoorIntake } from './cpr-server.js';
 
 /** Sub-folders made inside the drop folder. */
 export const PROCESSED_DIR = 'processed';
@@ -28,7 +28,7 @@ const IN_PROGRESS = /^\.|\.(tmp|part)$/i;
 export interface CprFolderOptions {
   /** The drop folder (created if missing). */
   dir: string;
-  intake: Pick<CprIntake, 'submit'>;
+  intake: Pick<CprDoorIntake, 'submit'>;
   /** Milliseconds a file must be left unmodified before it is taken (default 1000). */
   settleMs?: number;
   /** Fallback rescan period in milliseconds, for file systems where fs.watch is silent (default 2000). */
@@ -127,7 +127,7 @@ export class CprFolderWatcher {
     return done;
   }
 
-  private async take(path: string, channel: CprChannel): Promise<DroppedCpr> {
+  private async take(path: string, channel: 'folder'): Promise<DroppedCpr> {
     const body = await readFile(path);
     const result = await this.opts.intake.submit(new Uint8Array(body), channel);
     const target = join(this.opts.dir, result.status === 'accepted' ? PROCESSED_DIR : REJECTED_DIR);

@@ -19,7 +19,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { StationError } from '../core/errors.js';
 import { MAX_CPR_ENVELOPE_BYTES } from '../core/workflow/cpr-envelope.js';
-import type { CprIntake } from '../core/workflow/cpr-intake.js';
 import { httpStatusOf, type CprResult } from '../core/workflow/cpr-result.js';
 
 /** The default listen address: only this machine. */
@@ -27,9 +26,19 @@ export const CPR_DEFAULT_HOST = '127.0.0.1';
 /** Path prefix of every route. */
 export const CPR_PATH = '/cpr';
 
+/**
+ * The CPR intake as the IDPRS's doors call it: in a station, the core's
+ * dispatch on an IDPRS connection (./idprs-intake.ts); in tests, the intake itself.
+ */
+export interface CprDoorIntake {
+  submit(body: Uint8Array, door: 'http' | 'folder'): Promise<CprResult>;
+  status(idprsRequestId: string): CprResult | Promise<CprResult>;
+  deleteRequest(idprsRequestId: string): Promise<CprResult>;
+}
+
 /** Options of {@link startCprServer}. */
 export interface CprServerOptions {
-  intake: Pick<CprIntake, 'submit' | 'deleteRequest' | 'status'>;
+  intake: CprDoorIntake;
   /** Listen address (default 127.0.0.1). */
   host?: string;
   /** TCP port; 0 or absent: a free port chosen by the OS. */
@@ -112,7 +121,7 @@ export async function startCprServer(opts: CprServerOptions): Promise<RunningCpr
       return send(res, 404, refusal('NOT_FOUND', 'The CPR id in the path is not valid.'));
     }
     if (req.method === 'GET') {
-      const result = opts.intake.status(id);
+      const result = await opts.intake.status(id);
       return send(res, result.code === 'CPR_NOT_FOUND' ? 404 : 200, result);
     }
     if (req.method === 'DELETE') {

@@ -86,11 +86,10 @@ async function start(): Promise<void> {
     const dataDir = app.getPath('userData');
     const secrets = shellSecrets(dataDir, safeStorage, training);
     const { openStation } = await import('../boot/open-station.js');
-    const { startStationServices } = await import('../boot/station-services.js');
     const opened = await openStation({ dataDir, training: secrets.training, passphrase: secrets.training ? undefined : secrets.passphrase });
     station = opened;
     // Notification delivery and the CRL distribution point. Failures go to stderr for the release engineer; the log lines hold no secret and no payload.
-    services = await startStationServices(opened, (line) => console.error(`piv-station: ${line}`));
+    services = await opened.startServices((line) => console.error(`piv-station: ${line}`));
     denyPermissions();
     serveRenderer(join(app.getAppPath(), 'renderer', 'dist'));
     const core = station.core();

@@ -92,11 +92,11 @@ describe('issue a card in the browser', () => {
     expect((await progress(page)).text).toMatch(new RegExp(`^${steps.length} of ${steps.length} steps`));
 
     // The result panel agrees with what the station recorded for this job.
-    const shown = await stationJson<{ job: { status: string }; card: { fascn: string; guid: string; chipSerial: number | null; credentialNumber: string } }>(station.dataDir, ['job', 'show', jobId]);
+    const shown = await stationJson<{ job: { status: string }; card: { fascn: string; guid: string; serial: number | null; credentialNumber: string } }>(station.dataDir, ['job', 'show', jobId]);
     expect(shown.job.status).toBe('done');
     const serial = (await page.getByTestId('result-serial').textContent())?.trim() ?? '';
     expect(serial).not.toBe('');
-    if (shown.card.chipSerial !== null) expect(serial).toContain(String(shown.card.chipSerial));
+    if (shown.card.serial !== null) expect(serial).toContain(String(shown.card.serial));
     // The FASC-N is shown as its 50 hex digits or decoded (then it carries the credential number).
     const fascn = (await page.getByTestId('result-fascn').textContent()) ?? '';
     expect(hexOnly(fascn).includes(hexOnly(shown.card.fascn)) || fascn.includes(shown.card.credentialNumber), fascn).toBe(true);

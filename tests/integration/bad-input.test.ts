@@ -89,7 +89,8 @@ describe('bad input through pcscd', () => {
     for (const pin of ['12345', '123456789', 'abcdef']) {
       const r = await station(dataDir, ['produce', '--person', personId, '--reader', VPCD_READER, '--pin', pin]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('The PIN must be 6 to 8 digits for this card profile.');
+      // The contract's rule, the same for every face (the core's door checks it before anything else).
+      expect(r.stderr).toContain('Invalid --pin: The PIN must be 6 to 8 digits.');
       expect(r.stderr).not.toContain(pin);
     }
     const jobs = await stationJson<unknown[]>(dataDir, ['job', 'list']);

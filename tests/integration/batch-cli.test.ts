@@ -19,7 +19,7 @@ import type { VpcdLink } from '../../native/vpcd/link.js';
 import { openDatabase } from '../../native/sqlite.js';
 import { openStore, type StationStore } from '../../electron/core/store/store.js';
 import { PcscReaderProvider } from '../../native/pcsc/index.js';
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot } from '../../electron/boot/open-station.js';
 import type { BatchView, ChannelOutput } from '../../electron/contract/station-api.js';
 import { waitForCardAbsent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
 import { CLI_OFFICER, station, stationJson } from '../support/station-cli.js';
@@ -141,7 +141,7 @@ describe('station batch run', () => {
     const batchId = readStore(crashDir, (store) => store.db.prepare('SELECT id FROM batches').pluck().get() as string);
 
     // The station opens again on the data dir, the card still in the reader; the officer follows the batch through the StationApi.
-    const reopened = await openStation({ dataDir: crashDir, training: true, readers: await PcscReaderProvider.open() });
+    const reopened = await openStationRoot({ dataDir: crashDir, training: true, readers: await PcscReaderProvider.open() });
     try {
       const core = reopened.core();
       const call = async <T,>(channel: string, input: unknown): Promise<T> => {

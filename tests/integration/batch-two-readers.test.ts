@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { VirtualPivCard } from '../../native/virtual-card/card.js';
 import type { VpcdLink } from '../../native/vpcd/link.js';
 import { PcscReaderProvider } from '../../native/pcsc/index.js';
-import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
 import type { StationCore } from '../../electron/core/dispatch.js';
 import type { BatchView, Channel, ChannelOutput, EventPayload, JobDetail } from '../../electron/contract/station-api.js';
 import { waitForCardAbsent, VPCD_PORT, VPCD_READER } from '../support/vpcd-card.js';
@@ -79,7 +79,7 @@ async function call<C extends Channel>(channel: C, input: unknown, connection: s
 
 /** Opens the station on the data dir with a fresh PC/SC provider; the production administrator logs in on its connection. */
 async function openStationCore(firstRun: boolean): Promise<void> {
-  station = await openStation({ dataDir, training: true, readers: await PcscReaderProvider.open() });
+  station = await openStationRoot({ dataDir, training: true, readers: await PcscReaderProvider.open() });
   core = station.core();
   core.on('batch.changed', (c) => changes.push(c));
   if (firstRun) {

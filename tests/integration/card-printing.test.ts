@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import type { JobDetail } from '../../electron/contract/station-api.js';
 import { withVpcdCard, run } from '../support/vpcd-card.js';
@@ -43,7 +43,7 @@ async function closeStation(): Promise<void> {
  * probe never races withVpcdCard's own look at the card; logs the print officer in.
  */
 async function openPrintStation(): Promise<void> {
-  station = await openStation({ dataDir: stationDir, training: true });
+  station = await openStationRoot({ dataDir: stationDir, training: true });
   open = true;
   if (!station.store.officers.getByUsername('printer')) {
     await station.officers.add({ username: 'printer', displayName: 'Print Officer', password: 'correct horse battery staple', roles: ['admin', 'registration', 'production'] }, { kind: 'anonymous' });

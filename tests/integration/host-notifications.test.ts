@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Channel, ChannelInput, ChannelOutput, OutboxEventView, StationBridge } from '../../electron/contract/station-api.js';
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot } from '../../electron/boot/open-station.js';
 import { TrainingReaderProvider } from '../../native/virtual-card/training-reader.js';
 import { openBridge } from '../support/e2e-bridge.js';
 import { prepareNotifyingDataDir } from '../support/notifying-station.js';
@@ -133,7 +133,7 @@ describe('browser host with notifications configured', () => {
 
     // 3. The host stops cleanly; a change made while it is stopped waits in the outbox.
     expect(await host.stop()).toBe(0);
-    const offline = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
+    const offline = await openStationRoot({ dataDir, training: true, readers: new TrainingReaderProvider() });
     const core = offline.core();
     expect((await core.dispatch('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).ok).toBe(true);
     const added = await core.dispatch('persons.add', { givenName: 'Nora', surname: 'Offline', affiliation: 'employee' });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { readerHasCard, run, withVpcdCard, VPCD_READER, type VpcdCardContext } from '../support/vpcd-card.js';
 import { ROOT, station, stationJson, prepareStationDir } from '../support/station-cli.js';
 import { VirtualPivCard } from '../../native/virtual-card/card.js';
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot } from '../../electron/boot/open-station.js';
 import { escrowedPuk } from '../../electron/core/issuance/card-secrets.js';
 import type { CardDetailView } from '../../electron/contract/station-api.js';
 
@@ -175,7 +175,7 @@ describe('station card lifecycle through pcscd', () => {
 
       const oldPuk = await run('yubico-piv-tool', ['-r', reader, '-a', 'change-puk', '-P', puk, '-N', '24681357']);
       expect(oldPuk.code).not.toBe(0);
-      const s = await openStation({ dataDir, training: true });
+      const s = await openStationRoot({ dataDir, training: true });
       let newPuk: string | undefined;
       try {
         newPuk = escrowedPuk(s, cardId);

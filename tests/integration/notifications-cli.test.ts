@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot } from '../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import { outboxRepository, type OutboxRepository } from '../../electron/core/notifications/outbox.js';
 import type { Caller } from '../../electron/core/workflow/types.js';
@@ -57,7 +57,7 @@ async function until(what: string, cond: () => boolean, timeoutMs = 90_000): Pro
 async function prepare(url: string, persons: number): Promise<void> {
   const notifications = { url, requestTimeoutMs: 1_000, baseDelayMs: 50, maxDelayMs: 300, pollIntervalMs: 100, concurrency: 4, maxAttempts: 1_000 };
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, notifications }, null, 2));
-  const s = await openStation({ dataDir, training: true });
+  const s = await openStationRoot({ dataDir, training: true });
   try {
     const admin = await s.officers.add({ username: 'admin', displayName: 'Admin', password: PASSWORD, roles: ['admin'] }, { kind: 'anonymous' });
     const asAdmin: Caller = { kind: 'officer', officer: admin, sessionId: 'setup' };

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStation } from '../../electron/boot/open-station.js';
+import { openStationRoot } from '../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import type { DeliveryPolicy } from '../../electron/core/notifications/config.js';
 import { setNotificationSecret } from '../../electron/core/notifications/secret.js';
@@ -21,7 +21,7 @@ import { TEST_OFFICER } from './training-station.js';
  */
 export async function prepareNotifyingDataDir(dataDir: string, opts: { url: string; secret: string; policy?: Partial<DeliveryPolicy>; officer?: boolean }): Promise<void> {
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, notifications: { url: opts.url, pollIntervalMs: 200, ...opts.policy } }));
-  const station = await openStation({ dataDir, training: true, readers: new TrainingReaderProvider() });
+  const station = await openStationRoot({ dataDir, training: true, readers: new TrainingReaderProvider() });
   try {
     setNotificationSecret(station.store, station.keyring.box, opts.secret);
     if (opts.officer) await station.officers.add({ ...TEST_OFFICER, roles: [...ROLES] }, { kind: 'anonymous' });

@@ -5,13 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStation, type Station } from '../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import type { StationCore } from '../../electron/core/dispatch.js';
 import { ROLES, type Officer } from '../../electron/core/workflow/types.js';
-import { PivSession } from '../../electron/core/piv/session.js';
+import type { PivSession } from '../../electron/core/piv/session.js';
+import { withCardSession } from '../../electron/core/piv/card-session.js';
 import { physicalPorts, type PhysicalPorts } from '../../electron/core/physical/physical-ports.js';
 import type { PrintSpooler } from '../../electron/core/physical/print-spooler.js';
 import { sharpImageCodec } from '../../native/image/sharp-codec.js';
@@ -64,7 +65,7 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const cardPrinter = options.config?.cardPrinter as { queue: string } | undefined;
   // Prints are followed without waiting between looks: the in-memory spooler answers at once.
   const physical: PhysicalPorts = physicalPorts(sharpImageCodec(), options.spooler ?? new MemorySpooler(), { cardPrinter }, { pollMs: 0, wait: async () => {} });
-  const station = await openStation({ dataDir, training: true, readers: reader, now: options.now, physical });
+  const station = await openStationRoot({ dataDir, training: true, readers: reader, now: options.now, physical });
   let n = 0;
   return {
     station,
@@ -100,12 +101,5 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
 
 /** Runs `fn` on a PivSession (PIV selected) over the card in the training reader, then resets the card. */
 export async function onTrainingCard<T>(ts: Pick<TrainingStation, 'reader' | 'readerName'>, fn: (s: PivSession) => Promise<T>): Promise<T> {
-  const transport = await ts.reader.connect(ts.readerName);
-  try {
-    const s = new PivSession(transport);
-    await s.select();
-    return await fn(s);
-  } finally {
-    await transport.close('reset');
-  }
+  return withCardSession(ts.reader, ts.readerName, fn);
 }

@@ -39,6 +39,12 @@ const PROBES: [string, string, boolean][] = [
   ['electron/cli/probe.ts', '../host/server.js', false],
   ['electron/cli/probe.ts', '../../native/pcsc/index.js', false],
   ['electron/cli/probe.ts', '../servers/cpr-server.js', true],
+  // A face reaches the core only through dispatch: its errors, never its store or services.
+  ['electron/cli/probe.ts', '../core/errors.js', true],
+  ['electron/cli/probe.ts', '../core/store/store.js', false],
+  ['electron/cli/commands/probe.ts', '../../core/workflow/requests.js', false],
+  ['electron/host/probe.ts', '../core/workflow/officers.js', false],
+  ['electron/shell/probe.ts', '../core/pki/keyring.js', false],
   ['electron/shell/probe.ts', '../host/server.js', false],
   ['electron/shell/probe.ts', '../../native/abi-check.js', true],
   ['electron/preload/probe.ts', '../core/dispatch.js', false],
@@ -50,6 +56,10 @@ const PROBES: [string, string, boolean][] = [
 ];
 
 describe('layers (eslint no-restricted-imports per folder)', () => {
+  it('a face may import the core\'s types (type-only imports are erased)', async () => {
+    expect(await importErrors('electron/cli/probe.ts', "import type { StationCore } from '../core/dispatch.js';\nexport type Probe = StationCore;\n")).toEqual([]);
+  });
+
   it.each(PROBES)('%s importing %s: allowed %s', async (file, spec, allowed) => {
     const errors = await importErrors(file, `import * as probe from '${spec}';\nexport default probe;\n`);
     expect(errors.length === 0, errors.join('\n')).toBe(allowed);

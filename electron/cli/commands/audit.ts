@@ -1,5 +1,5 @@
 /**
- * `station audit …` (issue 5 "Audit"), for officers with the auditor role:
+ * `station audit …` (auditor role, checked by the core):
  *   audit verify [--sign]    recompute the hash chain and check the signed heads; exit 1 with the
  *                            first broken link, 0 with the count and the last signed head
  *   audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]
@@ -9,51 +9,34 @@
 import { writeFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { StationError } from '../../core/errors.js';
-import { channels } from '../../contract/station-api.js';
-import { AuditService } from '../../core/audit/service.js';
 import { auditVerificationLines } from '../../contract/audit-report.js';
+import type { ChannelInput } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
 const USAGE =
   'Usage: station audit verify [--sign] | station audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]';
 
-/** Parses with the StationApi's own schema, so the CLI accepts exactly what the core does. */
-function parseInput<S extends (typeof channels)['audit.export' | 'audit.verify']['input']>(schema: S, raw: Record<string, unknown>): ReturnType<S['parse']> {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const option = String(issue?.path[0] ?? 'input');
-    throw new StationError('INVALID_INPUT', `Invalid --${option}: ${issue?.message ?? 'bad value'}. ${USAGE}`, { option });
-  }
-  return r.data as ReturnType<S['parse']>;
-}
+/** The option each audit field comes from. */
+const AUDIT_OPTIONS = { format: '--format', from: '--from', to: '--to', officer: '--officer', personId: '--person', cardId: '--card', sign: '--sign' } as const;
 
 /** Only the options given (parseArgs leaves the others undefined). */
-function given(entries: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+function given<T>(entries: Record<string, string | boolean | undefined>): T {
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Runs `station audit VERB`; returns the exit code (1 when the log is broken). */
 export async function auditCommand(ctx: CliContext, verb: string | undefined, flags: Flags): Promise<number> {
   switch (verb) {
     case 'verify': {
-      const input = parseInput(channels['audit.verify'].input, given({ sign: flags.sign }));
-      const station = await ctx.station();
-      await ctx.authorize('audit.verify');
-      const result = new AuditService({ store: station.store, signer: station.auditSigner }).verify({ sign: input.sign });
+      const result = await ctx.call('audit.verify', given<ChannelInput<'audit.verify'>>({ sign: flags.sign }), AUDIT_OPTIONS);
       // The same sentences as the Audit screen's "Verify chain".
       ctx.result(result, () => auditVerificationLines(result).forEach((line) => process.stdout.write(`${line}\n`)));
       return result.ok ? 0 : 1;
     }
     case 'export': {
-      const { format, ...filter } = parseInput(
-        channels['audit.export'].input,
-        given({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card }),
-      );
-      const station = await ctx.station();
-      const { officer } = await ctx.authorize('audit.export');
-      const out = new AuditService({ store: station.store, signer: station.auditSigner }).export(filter, format, officer.username);
+      const input = given<ChannelInput<'audit.export'>>({ format: flags.format, from: flags.from, to: flags.to, officer: flags.officer, personId: flags.person, cardId: flags.card });
+      const out = await ctx.call('audit.export', input, AUDIT_OPTIONS);
       const file = typeof flags.out === 'string' && flags.out.length > 0 ? flags.out : undefined;
       if (file) {
         writeFileSync(file, out.content, { mode: 0o600 });

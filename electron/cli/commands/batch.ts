@@ -8,14 +8,11 @@
  * `station batch cancel BATCH --request R --reason TEXT` cancels one item.
  */
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
-import { officerPassword } from '../context.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import type { StationCore } from '../../core/dispatch.js';
-import type { BatchView, Channel, ChannelInput, ChannelOutput, Result } from '../../contract/station-api.js';
+import type { BatchView } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -24,27 +21,6 @@ const RequestList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
   .pipe(z.array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'request ids are letters, digits and dashes')).min(1, 'name at least one request'));
 const ReaderList = z.union([z.literal('all'), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).pipe(z.array(z.string().min(1).max(128)).min(1))]);
-
-/** One StationApi call on this CLI run's connection; failures become StationErrors. */
-type Call = <C extends Channel>(channel: C, input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
-
-/**
- * Logs in on a fresh connection of the core (`--as USERNAME`, password from
- * STATION_PASSWORD or a hidden prompt): the batch's progress events come from
- * the core, so the calls go through its dispatch like the officer UI's.
- */
-async function officerCall(ctx: CliContext, core: StationCore): Promise<Call> {
-  const connectionId = `cli:${randomUUID()}`;
-  const call: Call = async (channel, input) => {
-    const r = (await core.dispatch(channel, input, connectionId)) as Result<ChannelOutput<typeof channel>>;
-    if (!r.ok) throw new StationError(r.error.code, r.error.message, r.error.details, r.error.retryable);
-    return r.value;
-  };
-  const username = ctx.options.as;
-  if (!username) throw new StationError('NOT_AUTHENTICATED', 'Say which officer you are: --as USERNAME (password from STATION_PASSWORD).');
-  await call('auth.login', { username, password: await officerPassword(username) });
-  return call;
-}
 
 function progressLine(b: BatchView): string {
   const rate = b.cardsPerHour === null ? '' : `, ${b.cardsPerHour} cards/h`;
@@ -59,7 +35,7 @@ function printBatch(b: BatchView): void {
 }
 
 /** Waits until the batch is done or cancelled, printing a line on every change; SIGINT/SIGTERM stop waiting (the batch goes on). */
-async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: string): Promise<BatchView> {
+async function follow(ctx: CliContext, batchId: string): Promise<BatchView> {
   let last = '';
   let stop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -67,12 +43,12 @@ async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: s
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let wake: (() => void) | undefined;
-  const off = core.on('batch.changed', (e) => {
+  const off = await ctx.on('batch.changed', (e) => {
     if (e.batchId === batchId) wake?.();
   });
   try {
     for (;;) {
-      const view = await call('batches.get', { batchId });
+      const view = await ctx.call('batches.get', { batchId });
       const line = progressLine(view);
       if (line !== last) ctx.say(line);
       last = line;
@@ -81,7 +57,7 @@ async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: s
       const interrupted = await Promise.race([changed.then(() => false), stopped.then(() => true)]);
       if (interrupted) {
         ctx.say(`Stopped following batch ${batchId}; it stays running and resumes when the station opens again.`);
-        return await call('batches.get', { batchId });
+        return await ctx.call('batches.get', { batchId });
       }
     }
   } finally {
@@ -96,48 +72,51 @@ async function follow(ctx: CliContext, core: StationCore, call: Call, batchId: s
  * (`batches.parseCsv`, as for the officer UI).
  * @throws StationError INVALID_INPUT naming every bad line of the file
  */
-async function requestsOfCsv(call: Call, path: string): Promise<string[]> {
-  const { requests, problems } = await call('batches.parseCsv', { csv: readFileSync(path, 'utf8') });
+async function requestsOfCsv(ctx: CliContext, path: string): Promise<string[]> {
+  let csv: string;
+  try {
+    csv = readFileSync(path, 'utf8');
+  } catch {
+    throw new StationError('INVALID_INPUT', `The batch file ${path} cannot be read.`);
+  }
+  const { requests, problems } = await ctx.call('batches.parseCsv', { csv });
   if (problems.length > 0) throw new StationError('INVALID_INPUT', `${path} starts no batch: ${problems.map((p) => p.message).join(' ')}`, { lines: problems.length });
   return requests.map((r) => r.requestId);
 }
 
 /** `station batch run|show|list|cancel …` */
 export async function batchCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
-  const station = await ctx.station();
-  const core = station.core();
-  const call = await officerCall(ctx, core);
   if (verb === 'run') {
     let requestIds: string[];
     if (typeof flags.csv === 'string') {
       if (flags.requests) throw new StationError('INVALID_INPUT', 'Give either --requests or --csv, not both.');
-      requestIds = await requestsOfCsv(call, flags.csv);
+      requestIds = await requestsOfCsv(ctx, flags.csv);
     } else {
       requestIds = parseOption('--requests', RequestList, required('requests', flags.requests));
     }
     const readers = parseOption('--readers', ReaderList, typeof flags.readers === 'string' ? flags.readers : 'all');
-    const { batchId } = await call('batches.start', { requestIds, readers });
+    const { batchId } = await ctx.call('batches.start', { requestIds, readers });
     ctx.say(`Batch ${batchId} started with ${requestIds.length} requests. Insert blank cards in the readers; a failed card goes back to the queue until it is put back or cancelled.`);
-    const view = await follow(ctx, core, call, batchId);
+    const view = await follow(ctx, batchId);
     ctx.result(view, () => printBatch(view));
     return view.status === 'done' ? 0 : 1;
   }
   if (verb === 'show') {
     const batchId = args[0];
     if (!batchId) throw new StationError('INVALID_INPUT', 'Usage: station batch show BATCH');
-    const view = await call('batches.get', { batchId });
+    const view = await ctx.call('batches.get', { batchId });
     ctx.result(view, () => printBatch(view));
     return 0;
   }
   if (verb === 'list') {
-    const list = await call('batches.list', {});
+    const list = await ctx.call('batches.list', {});
     ctx.result(list, () => list.forEach((b) => process.stdout.write(`${progressLine(b)} [${b.status}]\n`)));
     return 0;
   }
   if (verb === 'cancel') {
     const batchId = args[0];
     if (!batchId) throw new StationError('INVALID_INPUT', 'Usage: station batch cancel BATCH --request R --reason TEXT');
-    const view = await call('batches.cancelItem', { batchId, requestId: required('request', flags.request), reason: required('reason', flags.reason) });
+    const view = await ctx.call('batches.cancelItem', { batchId, requestId: required('request', flags.request), reason: required('reason', flags.reason) });
     ctx.result(view, () => printBatch(view));
     return 0;
   }

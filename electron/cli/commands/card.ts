@@ -1,6 +1,6 @@
 /**
- * `station card …`: the card lifecycle at the desk (issue 5), as the --as
- * officer, with the roles the core checks for the matching channels.
+ * `station card …`: the card lifecycle at the desk, through the StationApi
+ * (the core checks the roles and the card's state).
  *   card list [--status S1,S2] [--person ID] | card show CARD
  *   card revoke CARD --reason lost|stolen|damaged|left|key-compromise
  *   card suspend CARD | card resume CARD
@@ -10,26 +10,20 @@
  *   card recycle --reader NAME
  * CARD is the card id, its 8-digit card number or its GUID.
  */
-import { z } from 'zod';
 import type { CliContext } from '../context.js';
-import { parseOption, required } from '../args.js';
+import { required } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { CARD_STATUSES } from '../../core/store/records.js';
-import { REISSUE_REASONS, TERMINATION_REASONS } from '../../core/lifecycle/reasons.js';
-import type { CardDetailView, CardView } from '../../core/lifecycle/service.js';
-import { guidToUuid } from '../../core/issuance/steps/chuid-step.js';
+import type { CardDetailView, CardView, ChannelInput } from '../../contract/station-api.js';
+import { followJob, pinOption, reportJob } from './production.js';
+import { listOption } from './requests.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-const StatusesOption = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(CARD_STATUSES, `each status is one of ${CARD_STATUSES.join(', ')}`)).min(1));
-const ReasonOption = z.enum(TERMINATION_REASONS, `the reason is one of ${TERMINATION_REASONS.join(', ')}`);
-const ReissueReasonOption = z.enum(REISSUE_REASONS, `the reason is one of ${REISSUE_REASONS.join(', ')}`);
-
 /** Env var with the cardholder's new PIN for `card unlock` (never on the command line of a shared machine). */
 export const NEW_PIN_ENV = 'STATION_NEW_PIN';
+
+/** The option each lifecycle field comes from. */
+const CARD_OPTIONS = { card: 'CARD', reason: '--reason', status: '--status', personId: '--person', readerName: '--reader', pin: '--pin', newPin: `--new-pin (or ${NEW_PIN_ENV})` } as const;
 
 function line(c: CardView): string {
   return `${c.id}  ${c.status.padEnd(17)} ${c.cardNumber ?? '--------'}  ${c.personName}  expires ${c.expirationDate}\n`;
@@ -42,84 +36,57 @@ function detail(c: CardDetailView): string {
 
 /** `station card VERB …`; returns the exit code. */
 export async function cardCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
-  const station = await ctx.station();
-  const lifecycle = station.lifecycle;
   const show = (c: CardDetailView) => ctx.result(c, () => process.stdout.write(detail(c)));
-  const cardArg = () => {
+  const card = () => {
     const id = args[0] ?? (typeof flags.card === 'string' ? flags.card : undefined);
     if (!id) throw new StationError('INVALID_INPUT', `Usage: station card ${verb} CARD`);
     return id;
   };
-  const actor = async (channel: Parameters<CliContext['authorize']>[0]) => ({ username: (await ctx.authorize(channel)).officer.username });
   switch (verb) {
     case 'list': {
-      await ctx.authorize('cards.list');
-      const status = typeof flags.status === 'string' ? parseOption('--status', StatusesOption, flags.status) : undefined;
-      const list = lifecycle.list({ status, personId: typeof flags.person === 'string' ? flags.person : undefined });
+      const status = typeof flags.status === 'string' ? (listOption(flags.status) as ChannelInput<'cards.list'>['status']) : undefined;
+      const list = await ctx.call('cards.list', { status, personId: typeof flags.person === 'string' ? flags.person : undefined }, CARD_OPTIONS);
       ctx.result(list, () => (list.length === 0 ? process.stdout.write('No cards.\n') : list.forEach((c) => process.stdout.write(line(c)))));
       return 0;
     }
     case 'show':
-      await ctx.authorize('cards.get');
-      show(lifecycle.get(cardArg()));
+      show(await ctx.call('cards.get', { card: card() }, CARD_OPTIONS));
       return 0;
-    case 'revoke': {
-      const who = await actor('cards.revoke');
-      show(await lifecycle.revoke(cardArg(), parseOption('--reason', ReasonOption, required('reason', flags.reason)), who));
+    case 'revoke':
+      show(await ctx.call('cards.revoke', { card: card(), reason: required('reason', flags.reason) as ChannelInput<'cards.revoke'>['reason'] }, CARD_OPTIONS));
       return 0;
-    }
     case 'suspend':
-      show(await lifecycle.suspend(cardArg(), await actor('cards.suspend')));
+      show(await ctx.call('cards.suspend', { card: card() }, CARD_OPTIONS));
       return 0;
     case 'resume':
-      show(await lifecycle.resume(cardArg(), await actor('cards.resume')));
+      show(await ctx.call('cards.resume', { card: card() }, CARD_OPTIONS));
       return 0;
     case 'activate': {
-      const who = await actor('cards.activate');
-      const pin = typeof flags.pin === 'string' ? flags.pin : process.env.STATION_PIN;
+      const pin = pinOption(flags);
       if (!pin) throw new StationError('INVALID_INPUT', "Give the cardholder's PIN with --pin or STATION_PIN.", { field: 'pin' });
-      show(await lifecycle.activate(required('reader', flags.reader), pin, who));
+      show(await ctx.call('cards.activate', { readerName: required('reader', flags.reader), pin }, CARD_OPTIONS));
       return 0;
     }
     case 'unlock': {
-      const who = await actor('cards.unlock');
       const newPin = typeof flags['new-pin'] === 'string' ? flags['new-pin'] : process.env[NEW_PIN_ENV];
       if (!newPin) throw new StationError('INVALID_INPUT', `Give the cardholder's new PIN with --new-pin or ${NEW_PIN_ENV}.`, { field: 'newPin' });
-      show(await lifecycle.unlock(required('reader', flags.reader), newPin, who));
+      show(await ctx.call('cards.unlock', { readerName: required('reader', flags.reader), newPin }, CARD_OPTIONS));
       return 0;
     }
     case 'recycle':
-      show(await lifecycle.recycle(required('reader', flags.reader), await actor('cards.recycle')));
+      show(await ctx.call('cards.recycle', { readerName: required('reader', flags.reader) }, CARD_OPTIONS));
       return 0;
     case 'reissue': {
-      const who = await actor('cards.reissue');
-      const reader = required('reader', flags.reader);
-      const reason = parseOption('--reason', ReissueReasonOption, typeof flags.reason === 'string' ? flags.reason : 'lost');
-      const pin = typeof flags.pin === 'string' ? flags.pin : process.env.STATION_PIN || undefined;
-      const started = await lifecycle.reissue(cardArg(), reason, reader, pin, who);
-      ctx.say(`Card ${started.replacedCardId} revoked (${reason}); producing the replacement ${started.cardId} in ${reader}…`);
-      const outcome = await station.production.retry(started.jobId, reader, pin);
-      station.requests.jobSettled(started.jobId);
-      const { job, card } = outcome;
-      const json = {
-        ...started,
-        status: job.status,
-        failedStep: job.failedStep ?? undefined,
-        error: job.error ?? undefined,
-        card: { id: card.id, guid: guidToUuid(card.guid), credentialNumber: card.credentialNumber, cardNumber: card.cardNumber, status: card.status },
-        puk: outcome.oneTimeSecrets?.puk,
-        pin: outcome.oneTimeSecrets?.pin,
-      };
-      ctx.result(json, () => {
-        if (job.status !== 'done') {
-          process.stdout.write(`Production of the replacement FAILED at "${job.failedStep}": ${job.error?.message ?? 'unknown error'}\nRetry: station job retry ${job.id} --reader "${reader}"\n`);
-          return;
-        }
-        process.stdout.write(`Replacement card ${card.id} produced (card number ${card.cardNumber ?? '-'}).\n`);
-        if (json.pin) process.stdout.write(`  PIN (generated, shown once): ${json.pin}\n`);
-        if (json.puk) process.stdout.write(`  PUK (shown once; escrowed encrypted): ${json.puk}\n`);
+      const readerName = required('reader', flags.reader);
+      const reason = (typeof flags.reason === 'string' ? flags.reason : 'lost') as ChannelInput<'cards.reissue'>['reason'];
+      const pin = pinOption(flags);
+      const started = await followJob(ctx, async () => {
+        const r = await ctx.call('cards.reissue', { card: card(), reason, readerName, pin }, CARD_OPTIONS);
+        ctx.say(`Card ${r.replacedCardId} revoked (${reason}); producing the replacement ${r.cardId} in ${readerName}…`);
+        return r;
       });
-      return job.status === 'done' ? 0 : 1;
+      // The replacement's job, reported like any production, with what the reissue started.
+      return reportJob(ctx, started.jobId, flags, started);
     }
     default:
       throw new StationError('INVALID_INPUT', 'Usage: station card list|show|revoke|suspend|resume|activate|unlock|reissue|recycle');

@@ -1,24 +1,23 @@
 /**
- * `station crl [--out FILE]`: the published CRL (what it says; DER written to FILE);
- * `station crl serve [--port N]`: the CRL distribution point on 127.0.0.1 (port and
- * path from config crlUrl), until SIGINT/SIGTERM.
+ * `station crl [--out FILE]`: the published CRL (what it says; DER written to FILE), as crl.get;
+ * `station crl serve [--port N]`: the station's CRL distribution point on 127.0.0.1 (port and
+ * path from config crlUrl), until SIGINT/SIGTERM. The CRL is public: serving it needs no officer.
  */
 import { writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { CliContext } from '../context.js';
+import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { crlListenAddress, startCrlServer } from '../../servers/crl-server.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
+const Port = z.coerce.number().int().min(0).max(65535);
+
 /** `station crl …` */
 export async function crlCommand(ctx: CliContext, verb: string | undefined, flags: Flags): Promise<number> {
-  const station = await ctx.station();
   if (verb === 'serve') {
-    const { port: configured, path } = crlListenAddress(station.config.crlUrl);
-    const port = typeof flags.port === 'string' ? Number(flags.port) : configured;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StationError('INVALID_INPUT', '--port must be a port number.', { field: 'port' });
-    // Public data: relying parties fetch it without logging in, so serving needs no officer either.
-    const server = await startCrlServer({ port, path, source: async () => (await station.lifecycle.crl()).der });
+    const port = typeof flags.port === 'string' ? parseOption('--port', Port, flags.port) : undefined;
+    const server = await (await ctx.station()).serveCrl(port);
     ctx.result({ url: server.url }, () => process.stdout.write(`CRL served at ${server.url}\n`));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -28,14 +27,14 @@ export async function crlCommand(ctx: CliContext, verb: string | undefined, flag
     return 0;
   }
   if (verb !== undefined) throw new StationError('INVALID_INPUT', 'Usage: station crl [--out FILE] | station crl serve [--port N]');
-  await ctx.authorize('crl.get');
-  const { der, view } = await station.lifecycle.crl();
-  if (typeof flags.out === 'string') writeFileSync(flags.out, der);
-  ctx.result({ ...view, out: typeof flags.out === 'string' ? flags.out : undefined }, () => {
+  const { der, ...view } = await ctx.call('crl.get', {});
+  const out = typeof flags.out === 'string' ? flags.out : undefined;
+  if (out) writeFileSync(out, Buffer.from(der, 'base64'));
+  ctx.result({ ...view, out }, () => {
     process.stdout.write(`CRL #${view.crlNumber ?? '-'}  ${view.issuer}\n  this update ${view.thisUpdate}\n  next update ${view.nextUpdate ?? '-'}\n`);
     if (view.entries.length === 0) process.stdout.write('  no revoked certificates\n');
     for (const e of view.entries) process.stdout.write(`  ${e.serial}  ${e.reason.padEnd(20)} ${e.revokedAt}\n`);
-    if (typeof flags.out === 'string') process.stdout.write(`DER written to ${flags.out}\n`);
+    if (out) process.stdout.write(`DER written to ${out}\n`);
   });
   return 0;
 }

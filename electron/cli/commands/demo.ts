@@ -30,32 +30,30 @@ async function waitForCard(list: () => Promise<{ name: string; cardPresent: bool
 
 /**
  * On a new training station with no officer yet, the demo creates a one-off
- * officer (administrator, registration and production roles) with a random
- * password it never shows, and runs as that officer. A station with officers
- * needs `--as` like every other command.
+ * first officer (administrator, registration and production roles) with a
+ * random password it never shows, logged in on this run (auth.firstRunAdmin).
+ * A station with officers needs `--as` like every other command.
  */
 async function demoOfficer(ctx: CliContext): Promise<void> {
-  const station = await ctx.station();
-  if (!station.keyring.training || !station.officers.isFirstRun()) {
+  const [{ training }, { firstRun }] = [await ctx.call('station.info', {}), await ctx.call('auth.status', {})];
+  if (!training || !firstRun) {
     throw new StationError('NOT_AUTHENTICATED', 'This station has officers: run the demo with --as USERNAME (password from STATION_PASSWORD).');
   }
   const password = randomBytes(24).toString('base64url');
-  await station.officers.add({ username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'registration', 'production'] }, { kind: 'anonymous' });
-  await ctx.loginWith('demo', password);
+  await ctx.call('auth.firstRunAdmin', { username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'registration', 'production'] });
   ctx.say('Training station: created the one-off officer "demo" for this demonstration.');
 }
 
 export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number> {
-  const station = await ctx.station();
   if (!ctx.options.as) await demoOfficer(ctx);
-  const readers = await station.readers();
   const reader = typeof flags.reader === 'string' ? flags.reader : DEMO_READER;
   const card = VirtualPivCard.create();
   ctx.say(`Inserting a blank virtual PIV card (serial ${card.serial}) into "${reader}" through pcscd…`);
   const link = await attachToVpcd(card, { host: VPCD_DEFAULT_HOST, port: VPCD_DEFAULT_PORT });
   try {
-    await waitForCard(() => readers.listReaders(), reader);
-    const person = station.store.persons.add({ givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' }); // visitor: no approval needed for a one-officer demo
+    await waitForCard(() => ctx.call('readers.list', {}), reader);
+    // visitor: no approval needed for a one-officer demo
+    const person = await ctx.call('persons.add', { givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' });
     ctx.say(`Sample person ${person.givenName} ${person.surname} (${person.id}); producing…\n`);
     return await produceCommand(ctx, { ...flags, person: person.id, reader });
   } finally {

@@ -1,94 +1,112 @@
-/** `station person add|edit|search|show|import`: the people cards are produced for. */
-import { z } from 'zod';
+/** `station person add|edit|search|show|import`: the people cards are produced for, through the StationApi. */
+import { readFileSync, statSync } from 'node:fs';
 import type { CliContext } from '../context.js';
-import { parseOption, required } from '../args.js';
-import { StationError } from '../../core/errors.js';
-import { importPersonsCsv } from './person-import.js';
-import { channels } from '../../contract/station-api.js';
-import { editPerson } from '../../core/workflow/person-edit.js';
+import { required } from '../args.js';
+import { StationError, isStationError } from '../../core/errors.js';
+import { MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE, type CardView, type ChannelInput, type Person } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-const NameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters');
-
-/** The option each editable field comes from. */
+/** The option each person field comes from. */
+const PERSON_OPTIONS = { id: 'person id', givenName: '--given-name', surname: '--surname', email: '--email', employeeId: '--employee-id', affiliation: '--affiliation' } as const;
+/** Editable fields, by option. */
 const EDIT_OPTIONS = { givenName: 'given-name', surname: 'surname', email: 'email', employeeId: 'employee-id', affiliation: 'affiliation' } as const;
 
 /**
- * The `persons.update` input from `station person edit ID` options, checked by
- * the contract's own schema (the same rules as the officer UI). An empty
- * `--email ""` or `--employee-id ""` clears that attribute.
- * @throws StationError INVALID_INPUT naming the option
+ * The `persons.update` input from `station person edit ID` options (the core
+ * checks it). An empty `--email ""` or `--employee-id ""` clears that attribute.
+ * @throws StationError INVALID_INPUT (usage) without an id or an attribute to change
  */
-export function personEditInput(id: string | undefined, flags: Flags) {
+export function personEditInput(id: string | undefined, flags: Flags): ChannelInput<'persons.update'> {
   if (!id) throw new StationError('INVALID_INPUT', 'Usage: station person edit ID [--given-name G] [--surname S] [--email E] [--employee-id N] [--affiliation A]');
-  const input: Record<string, unknown> = { id };
+  const input: { id: string } & Record<string, string | null> = { id };
   for (const [field, option] of Object.entries(EDIT_OPTIONS)) {
     const value = flags[option];
     if (typeof value !== 'string') continue;
     input[field] = value === '' && (field === 'email' || field === 'employeeId') ? null : value;
   }
   if (Object.keys(input).length === 1) throw new StationError('INVALID_INPUT', 'Name at least one attribute to change (--given-name, --surname, --email, --employee-id, --affiliation).');
-  const r = channels['persons.update'].input.safeParse(input);
-  if (!r.success) {
-    const field = String(r.error.issues[0]?.path[0] ?? 'id') as keyof typeof EDIT_OPTIONS | 'id';
-    const option = field === 'id' ? 'person id' : `--${EDIT_OPTIONS[field]}`;
-    throw new StationError('INVALID_INPUT', `Invalid ${option}: ${r.error.issues[0]?.message ?? 'bad value'}.`, { option });
+  // The values are checked by the core (persons.update's schema), which names the offending field.
+  return input as ChannelInput<'persons.update'>;
+}
+
+/**
+ * A persons CSV file's text, for persons.import (which checks it).
+ * @throws StationError INVALID_INPUT when it cannot be read, or cannot fit one import
+ */
+export function readPersonsFile(path: string): string {
+  try {
+    // A UTF-8 character is at most 4 bytes: a file this large holds too many characters for one import.
+    if (statSync(path).size > MAX_PERSONS_IMPORT_CHARS * 4) throw new StationError('INVALID_INPUT', PERSONS_IMPORT_TOO_LARGE);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (isStationError(e)) throw e;
+    throw new StationError('INVALID_INPUT', `The file ${path} cannot be read.`);
   }
-  return r.data;
+}
+
+function line(p: Person): string {
+  return `${p.id}  ${p.surname}, ${p.givenName}  ${p.employeeId ?? ''}  ${p.email ?? ''}  ${p.affiliation}\n`;
 }
 
 /** `station person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation A]`, `edit ID [options]`, `search`, `show`, `import FILE.csv` */
 export async function personCommand(ctx: CliContext, verb: string | undefined, args: string[], flags: Flags): Promise<number> {
-  const station = await ctx.station();
-  if (verb === 'edit') {
-    const caller = await ctx.authorize('persons.update');
-    const { id, ...edit } = personEditInput(args[0], flags);
-    const person = editPerson({ store: station.store, config: station.config }, id, edit, caller);
-    ctx.result(person, () => process.stdout.write(`${person.id}  ${person.surname}, ${person.givenName}  ${person.employeeId ?? ''}  ${person.email ?? ''}  ${person.affiliation}\n`));
-    return 0;
-  }
-  if (verb === 'import') {
-    const caller = await ctx.authorize('persons.add');
-    const file = args[0];
-    if (!file) throw new StationError('INVALID_INPUT', 'Usage: station person import FILE.csv');
-    const result = importPersonsCsv(station.store, file, caller.officer.username);
-    ctx.result(result, () => {
-      if (result.errors.length === 0) process.stdout.write(`${result.added} persons imported.\n`);
-      else {
-        process.stderr.write(`Nothing was imported: ${result.errors.length} row(s) are wrong.\n`);
-        for (const e of result.errors) process.stderr.write(`  line ${e.line}: ${e.message}\n`);
+  const text = (name: string) => (typeof flags[name] === 'string' && flags[name] !== '' ? (flags[name] as string) : undefined);
+  switch (verb) {
+    case 'add': {
+      const person = await ctx.call(
+        'persons.add',
+        {
+          givenName: required('given-name', flags['given-name']),
+          surname: required('surname', flags.surname),
+          email: text('email') ?? null,
+          employeeId: text('employee-id') ?? null,
+          affiliation: (text('affiliation') ?? 'employee') as Person['affiliation'],
+        },
+        PERSON_OPTIONS,
+      );
+      ctx.result(person, () => process.stdout.write(`${person.id}\n`));
+      return 0;
+    }
+    case 'edit': {
+      const person = await ctx.call('persons.update', personEditInput(args[0], flags), PERSON_OPTIONS);
+      ctx.result(person, () => process.stdout.write(line(person)));
+      return 0;
+    }
+    case 'search': {
+      const found = await ctx.call('persons.search', { query: args.join(' ') });
+      ctx.result(found, () => found.forEach((p) => process.stdout.write(line(p))));
+      return 0;
+    }
+    case 'show': {
+      const person = await ctx.call('persons.get', { id: args[0] ?? '' }, PERSON_OPTIONS);
+      // The cards are shown to the officers who may list cards; the others see the person alone.
+      let cards: CardView[] | undefined;
+      try {
+        cards = await ctx.call('cards.list', { personId: person.id });
+      } catch (e) {
+        if (!isStationError(e, 'FORBIDDEN')) throw e;
       }
-    });
-    return result.errors.length === 0 ? 0 : 1;
+      ctx.result({ person, cards }, () => {
+        process.stdout.write(`${person.givenName} ${person.surname} (${person.affiliation})\n`);
+        cards?.forEach((c) => process.stdout.write(`  card ${c.credentialNumber} ${c.status}\n`));
+      });
+      return 0;
+    }
+    case 'import': {
+      const file = args[0];
+      if (!file) throw new StationError('INVALID_INPUT', 'Usage: station person import FILE.csv');
+      const { imported, errors } = await ctx.call('persons.import', { csv: readPersonsFile(file) });
+      ctx.result({ added: imported, errors }, () => {
+        if (errors.length === 0) process.stdout.write(`${imported} persons imported.\n`);
+        else {
+          process.stderr.write(`Nothing was imported: ${errors.length} row(s) are wrong.\n`);
+          for (const e of errors) process.stderr.write(`  line ${e.line}: ${e.message}\n`);
+        }
+      });
+      return errors.length === 0 ? 0 : 1;
+    }
+    default:
+      throw new StationError('INVALID_INPUT', 'Usage: station person add|edit|search|show|import');
   }
-  await ctx.authorize(verb === 'add' ? 'persons.add' : verb === 'show' ? 'persons.get' : 'persons.search');
-  if (verb === 'add') {
-    const person = station.store.persons.add({
-      givenName: parseOption('--given-name', NameSchema, required('given-name', flags['given-name'])),
-      surname: parseOption('--surname', NameSchema, required('surname', flags.surname)),
-      email: flags.email ? parseOption('--email', z.string().email('not an e-mail address'), flags.email) : null,
-      employeeId: flags['employee-id'] ? parseOption('--employee-id', z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and dashes'), flags['employee-id']) : null,
-      affiliation: parseOption('--affiliation', z.enum(['employee', 'contractor', 'visitor']), flags.affiliation ?? 'employee'),
-    });
-    station.store.audit.append({ actor: ctx.options.as ?? 'station', action: 'person.added', outcome: 'ok', personId: person.id });
-    ctx.result(person, () => process.stdout.write(`${person.id}\n`));
-    return 0;
-  }
-  if (verb === 'search') {
-    const found = station.store.persons.search(args.join(' '), 50);
-    ctx.result(found, () => found.forEach((p) => process.stdout.write(`${p.id}  ${p.surname}, ${p.givenName}  ${p.employeeId ?? ''}  ${p.email ?? ''}\n`)));
-    return 0;
-  }
-  if (verb === 'show') {
-    const person = station.store.persons.get(args[0] ?? '');
-    if (!person) throw new StationError('NOT_FOUND_RECORD', `There is no person ${args[0]}.`);
-    const cards = station.store.cards.listByPerson(person.id);
-    ctx.result({ person, cards }, () => {
-      process.stdout.write(`${person.givenName} ${person.surname} (${person.affiliation})\n`);
-      cards.forEach((c) => process.stdout.write(`  card ${c.credentialNumber} ${c.status}\n`));
-    });
-    return 0;
-  }
-  throw new StationError('INVALID_INPUT', 'Usage: station person add|edit|search|show|import');
 }

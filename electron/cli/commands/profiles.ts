@@ -1,14 +1,15 @@
 /**
- * `station profile list|show|set`: the administered card profiles (issue 4).
- * Any officer may read them; only an administrator changes one. The core's
- * profile registry validates the merged profile and audits the change.
+ * `station profile list|show|set`: the administered card profiles, through
+ * the StationApi. Any officer may read them; only an administrator changes
+ * one (the core checks it). The core's profile registry validates the merged
+ * profile and audits the change.
  */
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { ProfileRegistry, type ProfileEntry } from '../../core/workflow/profile-registry.js';
 import { PinSourceSchema, PROFILE_OBJECTS, PROFILE_SLOTS, type CardProfile, type CardProfilePatch } from '../../contract/card-profile.js';
+import type { ChannelInput, Profile } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -80,17 +81,21 @@ export function profilePatchFromFlags(flags: Flags, current: CardProfile): CardP
 }
 
 /** The profile id positional. @throws StationError INVALID_INPUT when absent */
-function profileId(rest: string[]): string {
+function profileId(rest: string[]): ChannelInput<'profiles.get'>['id'] {
   if (!rest[0]) throw new StationError('INVALID_INPUT', 'Name the profile: employee, contractor or visitor.', { field: 'profile' });
-  return rest[0];
+  return rest[0] as ChannelInput<'profiles.get'>['id'];
+}
+
+/** A profile as the CLI's JSON shows it: the profile's fields, then its version and last change. */
+function entry({ version, updatedAt, updatedBy, ...profile }: Profile) {
+  return { profile, version, updatedAt, updatedBy };
 }
 
 /** One profile as lines for a terminal. */
-function describe(e: ProfileEntry): string {
-  const p = e.profile;
+function describe(p: Profile): string {
   const pinLength = p.pinPolicy.minLength === p.pinPolicy.maxLength ? `${p.pinPolicy.minLength}` : `${p.pinPolicy.minLength}-${p.pinPolicy.maxLength}`;
   return [
-    `${p.id} (${p.label}), version ${e.version}, changed ${e.updatedAt} by ${e.updatedBy}`,
+    `${p.id} (${p.label}), version ${p.version}, changed ${p.updatedAt} by ${p.updatedBy}`,
     `  approval        ${p.approvalRequired ? 'required' : 'none'}`,
     `  card validity   ${p.cardValidityMonths} months; certificates ${p.certificateValidityMonths} months`,
     `  slots           ${p.slots.map((s) => `${s} ${p.algorithms[s]}`).join(', ')}`,
@@ -100,31 +105,29 @@ function describe(e: ProfileEntry): string {
   ].join('\n');
 }
 
+/** The option each profile field comes from. */
+const PROFILE_OPTIONS = { id: 'profile id' } as const;
+
 /** `station profile list`, `station profile show ID`, `station profile set ID [--approval …] …` */
 export async function profileCommand(ctx: CliContext, verb: string | undefined, rest: string[], flags: Flags): Promise<number> {
-  const station = await ctx.station();
-  const profiles = new ProfileRegistry(station);
   if (verb === 'list') {
-    await ctx.authorize('profiles.list');
-    const all = profiles.list();
-    ctx.result(all, () => all.forEach((e) => process.stdout.write(describe(e))));
+    const all = await ctx.call('profiles.list', {});
+    ctx.result(all.map(entry), () => all.forEach((p) => process.stdout.write(describe(p))));
     return 0;
   }
   if (verb === 'show') {
-    await ctx.authorize('profiles.get');
-    const entry = profiles.get(profileId(rest));
-    ctx.result(entry, () => process.stdout.write(describe(entry)));
+    const profile = await ctx.call('profiles.get', { id: profileId(rest) }, PROFILE_OPTIONS);
+    ctx.result(entry(profile), () => process.stdout.write(describe(profile)));
     return 0;
   }
   if (verb === 'set') {
-    const caller = await ctx.authorize('profiles.update');
     const id = profileId(rest);
-    const patch = profilePatchFromFlags(flags, profiles.profile(id));
+    const patch = profilePatchFromFlags(flags, await ctx.call('profiles.get', { id }, PROFILE_OPTIONS));
     if (Object.keys(patch).length === 0) throw new StationError('INVALID_INPUT', 'Nothing to change: give at least one option (see station --help).');
-    const { entry, changes } = profiles.update(id, patch, caller.officer.username);
-    ctx.result({ ...entry, changes }, () => {
-      if (changes.length === 0) process.stdout.write(`Profile ${id} unchanged (version ${entry.version}).\n`);
-      else process.stdout.write(`Profile ${id} is now version ${entry.version}: ${changes.map((c) => `${c.field} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('; ')}.\n`);
+    const { changes, ...saved } = await ctx.call('profiles.update', { id, patch }, PROFILE_OPTIONS);
+    ctx.result({ ...entry(saved), changes }, () => {
+      if (changes.length === 0) process.stdout.write(`Profile ${id} unchanged (version ${saved.version}).\n`);
+      else process.stdout.write(`Profile ${id} is now version ${saved.version}: ${changes.map((c) => `${c.field} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('; ')}.\n`);
     });
     return 0;
   }

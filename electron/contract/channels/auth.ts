@@ -27,9 +27,12 @@ export const authChannels = {
     input: z.object({}).strict(),
     output: z.object({ firstRun: z.boolean(), officer: OfficerShape.nullable(), locked: z.boolean(), lockAfterSeconds: z.number() }),
   },
-  /** First run only (no officer exists): creates the administrator and logs them in. */
+  /**
+   * First run only (no officer exists): creates the administrator and logs them
+   * in on this connection. `roles` (default admin only) must include admin.
+   */
   'auth.firstRunAdmin': {
-    input: z.object({ username: Username, displayName: DisplayName, password: Password }).strict(),
+    input: z.object({ username: Username, displayName: DisplayName, password: Password, roles: z.array(RoleShape).min(1).optional(), personId: Id.nullable().optional() }).strict(),
     output: OfficerShape,
   },
   /** Logs in on this connection (also unlocks a session locked by inactivity). */

@@ -13,5 +13,18 @@ export const ReaderName = z.string().min(1).max(128);
 export const Pin = z.string().regex(/^\d{6,8}$/, 'The PIN must be 6 to 8 digits.');
 /** A person's affiliation, which is also the id of the card profile they get. */
 export const Affiliation = z.enum(['employee', 'contractor', 'visitor']);
-/** Officer roles (electron/core/workflow/types.ts ROLE_LABELS says what each is for). */
+/** Officer roles (ROLE_LABELS says what each is for). */
 export const RoleShape = z.enum(['registration', 'approver', 'production', 'security', 'auditor', 'admin']);
+
+/** What each role is for, for screens and `station --help`. */
+export const ROLE_LABELS: Readonly<Record<z.infer<typeof RoleShape>, string>> = {
+  registration: 'Registration officer: registers persons and requests cards',
+  approver: 'Approver: approves or rejects card requests',
+  production: 'Card production administrator: produces cards, runs batches',
+  security: 'Security officer: revocation, suspension, PIN unlock',
+  auditor: 'Auditor: reads the audit log',
+  admin: 'Administrator: officers and card profiles',
+};
+
+/** A print queue of the operating system (CUPS: no white space, '/' or '#'). */
+export const QueueName = z.string().min(1).max(127).regex(/^[^\s/#]+$/, 'not a print queue name');

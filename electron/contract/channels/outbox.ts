@@ -46,4 +46,6 @@ export const outboxChannels = {
       .refine((v) => (v.eventId !== undefined) !== (v.allDead === true), { message: 'Name one dead letter (eventId) or all of them (allDead: true).' }),
     output: z.object({ redelivered: z.array(OutboxEventShape) }),
   },
+  /** Seals the HMAC secret shared with the IDPRS (replacing the previous one); audited, never echoed. */
+  'outbox.setSecret': { input: z.object({ secret: z.string().min(1).max(1024) }).strict(), output: z.object({}) },
 } as const;

@@ -28,14 +28,22 @@ const PersonFields = z.object({
 });
 
 /**
- * Most characters a persons CSV sent over the bridge may have: 256 Ki
- * characters (about 2 500 persons) stay under the bridge's 1 MiB frame
+ * Most characters a persons CSV the screen sends may have: 256 Ki characters
+ * (about 2 500 persons) stay under the bridge's 1 MiB frame
  * (electron/bridge/protocol.ts MAX_FRAME_BYTES) even when every character takes
  * three bytes of UTF-8 in the JSON message. Larger files: `station person import`.
  */
 export const MAX_PERSONS_CSV_CHARS = 256 * 1024;
 /** The sentence for a persons file over MAX_PERSONS_CSV_CHARS (the renderer refuses such a file before sending it). */
 export const PERSONS_CSV_TOO_LARGE = 'The persons file is too large for the screen (at most 256 KB): split it, or import it with `station person import`.';
+/**
+ * Most characters one persons.import may have, whatever the face: 32 Mi
+ * characters, some 300 000 persons in one all-or-nothing import (the CLI's
+ * `station person import`; the screen stops at MAX_PERSONS_CSV_CHARS).
+ */
+export const MAX_PERSONS_IMPORT_CHARS = 32 * 1024 * 1024;
+/** The sentence for a persons file over MAX_PERSONS_IMPORT_CHARS. */
+export const PERSONS_IMPORT_TOO_LARGE = 'The persons file is too large (at most 32 Mi characters, about 300 000 persons): split it.';
 /** Most characters one line of a persons CSV may have (six fields of at most 254 characters, quoted). */
 export const MAX_PERSONS_CSV_LINE_CHARS = 2000;
 /** Most persons one browse page holds. */
@@ -69,7 +77,7 @@ export const personsChannels = {
         csv: z
           .string()
           .min(1, 'The persons file is empty.')
-          .max(MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE)
+          .max(MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE)
           .refine((csv) => csv.split('\n').every((line) => line.length <= MAX_PERSONS_CSV_LINE_CHARS), 'A line of the persons file is too long: is it a CSV file of persons?'),
         dryRun: z.boolean().optional(),
       })

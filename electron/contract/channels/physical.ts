@@ -50,7 +50,6 @@ export const PrinterShape = z.object({ name: z.string(), state: z.enum(['idle', 
 export type PrinterView = z.infer<typeof PrinterShape>;
 
 /** A print queue name as CUPS allows it (no spaces, slashes or '#'). */
-const QueueName = z.string().min(1).max(127).regex(/^[^\s/#]+$/, 'not a print queue name');
 /** A card named by its id, 8-digit card number or CHUID GUID. */
 const CardRef = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'Name the card by its id, card number or GUID.');
 
@@ -105,13 +104,5 @@ export const physicalChannels = {
   },
   /** The operating system's print queues (CUPS), with their state. */
   'printers.list': { input: z.object({}).strict(), output: z.array(PrinterShape) },
-  /**
-   * The PIN mailer of a finished job whose PIN the station generated: printed on `queue`, or
-   * returned as a PDF (base64) when no queue is named. It takes the generated PIN (the screen then
-   * shows only the PUK); only the officer who ran the production may ask. Audited without the PIN.
-   */
-  'jobs.pinMailer': {
-    input: z.object({ jobId: Id, queue: QueueName.optional() }).strict(),
-    output: z.object({ pdf: z.string().nullable(), queue: z.string().nullable(), printJob: z.number().nullable() }),
-  },
+
 } as const;

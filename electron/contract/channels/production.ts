@@ -3,7 +3,7 @@
  * retry, cancel, the one-time secrets) and the post-production check of a card.
  */
 import { z } from 'zod';
-import { Affiliation, Id, Pin, ReaderName } from './fields.js';
+import { Affiliation, Id, Pin, QueueName, ReaderName } from './fields.js';
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
 export const JobStatus = z.enum(['pending', 'running', 'failed', 'done', 'cancelled']);
@@ -90,5 +90,17 @@ export const productionChannels = {
    * call returns nothing. Only the production screen calls it.
    */
   'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
+  /**
+   * The PIN mailer of a finished job whose PIN the station generated, holding
+   * the PIN, which is then taken (no screen shows it; the PUK stays for
+   * jobs.takeSecrets): printed on `queue` (`printJob` is the spooler's job),
+   * or returned as a PDF (base64) when no queue is named. Everything is null
+   * when the job has no generated PIN waiting. Only the officer who ran the
+   * production may ask. Audited as produced (and where to), never with the PIN.
+   */
+  'jobs.pinMailer': {
+    input: z.object({ jobId: Id, queue: QueueName.optional() }).strict(),
+    output: z.object({ pdf: z.string().nullable(), queue: z.string().nullable(), printJob: z.number().nullable() }),
+  },
   'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
 } as const;

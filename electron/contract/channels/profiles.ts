@@ -10,6 +10,9 @@ import { Affiliation } from './fields.js';
 export const Profile = CardProfileFields.required().extend({ version: z.number().int(), updatedAt: z.string(), updatedBy: z.string() });
 export type Profile = z.infer<typeof Profile>;
 
+/** One field a profile change changed: a dotted path (`pinPolicy.minLength`) with its old and new value. */
+export const ProfileChangeShape = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+
 export const profilesChannels = {
   'profiles.list': { input: z.object({}).strict(), output: z.array(Profile) },
   'profiles.get': { input: z.object({ id: Affiliation }).strict(), output: Profile },
@@ -18,5 +21,5 @@ export const profilesChannels = {
    * whole profile; the core validates the merged profile and names the
    * offending field (electron/contract/card-profile.ts has the rules).
    */
-  'profiles.update': { input: z.object({ id: Affiliation, patch: ProfilePatchInput }).strict(), output: Profile },
+  'profiles.update': { input: z.object({ id: Affiliation, patch: ProfilePatchInput }).strict(), output: Profile.extend({ changes: z.array(ProfileChangeShape) }) },
 } as const;

@@ -1,6 +1,6 @@
 /**
  * StationApi, station domain: what the station is (version, organization,
- * training) and its readers with the card each holds.
+ * training), its CA's trust anchors, and its readers with the card each holds.
  */
 import { z } from 'zod';
 
@@ -23,4 +23,6 @@ export const stationChannels = {
     output: z.object({ version: z.string(), organization: z.string(), training: z.boolean() }),
   },
   'readers.list': { input: z.object({}).strict(), output: z.array(Reader) },
+  /** The CA certificates relying parties trust (issuing and root), as PEM (RFC 7468): public, like the CRL. */
+  'ca.chain': { input: z.object({}).strict(), output: z.object({ root: z.string(), issuing: z.string() }) },
 } as const;

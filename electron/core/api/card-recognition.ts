@@ -5,7 +5,7 @@
  * with LEAVE, so it never holds a card while the officer waits.
  */
 import type { ReaderProvider } from '../piv/transport.js';
-import { PivSession } from '../piv/session.js';
+import { withCardSession } from '../piv/card-session.js';
 import { ObjectTag } from '../piv/constants.js';
 import { decodeChuid } from '../piv/objects/chuid.js';
 import { toHex } from '../piv/tlv.js';
@@ -22,27 +22,25 @@ export type CardKind = 'none' | 'piv' | 'not-piv' | 'station-locked' | 'unknown'
  *   the card could not be read (busy reader, removed during the probe).
  */
 export async function recognizeCard(readers: ReaderProvider, readerName: string, store: StationStore): Promise<CardKind> {
-  let transport;
   try {
-    transport = await readers.connect(readerName);
-  } catch {
-    return 'unknown';
-  }
-  try {
-    const session = new PivSession(transport);
-    await session.select();
-    const chuid = await session.getData(ObjectTag.CHUID);
-    if (!chuid) return 'piv';
-    try {
-      const card = store.cards.findByGuid(toHex(decodeChuid(chuid).guid));
-      return card && card.mgmtKeyState !== 'transport' ? 'station-locked' : 'piv';
-    } catch {
-      return 'piv';
-    }
+    return await withCardSession(
+      readers,
+      readerName,
+      async (session): Promise<CardKind> => {
+        const chuid = await session.getData(ObjectTag.CHUID);
+        if (!chuid) return 'piv';
+        try {
+          const card = store.cards.findByGuid(toHex(decodeChuid(chuid).guid));
+          return card && card.mgmtKeyState !== 'transport' ? 'station-locked' : 'piv';
+        } catch {
+          return 'piv';
+        }
+      },
+      { disposition: 'leave' },
+    );
   } catch (e) {
+    // NOT_PIV comes from SELECT; anything else (busy reader, card pulled during the probe) tells nothing.
     if (isStationError(e, 'NOT_PIV')) return 'not-piv';
     return 'unknown';
-  } finally {
-    await transport.close('leave');
   }
 }

@@ -17,6 +17,8 @@ import type { LifecycleService } from '../lifecycle/service.js';
 import type { KioskService } from '../workflow/kiosk.js';
 import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { OutboxService } from '../notifications/service.js';
+import type { SecretBox } from '../pki/secret-box.js';
+import type { CprIntake } from '../workflow/cpr-intake.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReaderWatch } from './reader-watch.js';
 import type { PhysicalPorts } from '../physical/physical-ports.js';
@@ -28,6 +30,8 @@ export interface CorePorts {
   production: ProductionService;
   officers: OfficerService;
   requests: RequestService;
+  /** The card profiles, shared with the services above. */
+  profiles: ProfileRegistry;
   readers: ReaderProvider;
   ca: Pick<CertificateAuthority, 'trustAnchors'>;
   config: StationConfig;
@@ -37,6 +41,14 @@ export interface CorePorts {
   lifecycle?: LifecycleService;
   /** The station's audit head signer (attachAuditSigner); without it signed heads are checked against their stored public keys only. */
   auditSigner?: AuditHeadSigner;
+  /** The keyring's secret box: seals the secret shared with the IDPRS (outbox.setSecret); without it that channel answers UNSUPPORTED. */
+  secretBox?: SecretBox;
+  /**
+   * The CPR intake, its events audited as `actor` ('idprs', or the officer who
+   * brings a CPR); without it the cpr channels answer UNSUPPORTED.
+   * @throws StationError INVALID_INPUT when the station has no `idprs` configuration
+   */
+  cprIntake?: (actor: string) => CprIntake;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
   /** Photo, card face and printing (issue 11); without it those channels answer UNSUPPORTED. */

@@ -54,6 +54,7 @@ export class JobRunner {
       index: 'index' in e ? e.index : undefined,
       total: 'total' in e ? e.total : undefined,
       ms: 'ms' in e ? e.ms : undefined,
+      apdus: 'apdus' in e ? e.apdus : undefined,
       sentence: 'sentence' in e ? e.sentence : undefined,
     };
     if ((type === 'job.finished' || type === 'job.failed') && this.running.has(jobId)) this.heldEndings.set(jobId, payload);
@@ -122,9 +123,9 @@ export class JobRunner {
   }
 
   /**
-   * Takes only the generated PIN of a finished job (for its PIN mailer): the PUK stays for the
-   * production screen. The same owner rule as {@link takeSecrets}.
-   * @returns the PIN, or undefined when there is none (taken already, or chosen by the cardholder)
+   * Takes a finished job's generated PIN alone, once (for its PIN mailer); the
+   * PUK stays for {@link takeSecrets}. Waits for the job to settle, as takeSecrets.
+   * @returns the PIN, or undefined when none waits (typed by the cardholder, or taken)
    * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
    */
   async takePin(jobId: string, username: string): Promise<string | undefined> {
@@ -132,10 +133,12 @@ export class JobRunner {
     const held = this.oneTimeSecrets.get(jobId);
     if (!held?.pin) return undefined;
     if (held.owner !== undefined && held.owner !== username) {
-      throw new StationError('FORBIDDEN', 'Only the officer who ran this production can see its one-time PIN and PUK.', { rule: 'secretsOwner' });
+      throw new StationError('FORBIDDEN', 'Only the officer who ran this production can print its PIN mailer.', { rule: 'secretsOwner' });
     }
-    this.oneTimeSecrets.set(jobId, { ...held, pin: undefined });
-    return held.pin;
+    const { pin } = held;
+    if (held.puk) this.oneTimeSecrets.set(jobId, { puk: held.puk, owner: held.owner });
+    else this.oneTimeSecrets.delete(jobId);
+    return pin;
   }
 
   /** Holds the one-time secrets of a job that ended outside a launched run (its print cancelled), for `owner`. */

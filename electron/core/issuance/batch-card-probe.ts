@@ -9,7 +9,7 @@
 import { isStationError } from '../errors.js';
 import { ObjectTag } from '../piv/constants.js';
 import { decodeChuid } from '../piv/objects/chuid.js';
-import { PivSession } from '../piv/session.js';
+import { withCardSession } from '../piv/card-session.js';
 import { toHex } from '../piv/tlv.js';
 import type { ReaderProvider } from '../piv/transport.js';
 
@@ -26,32 +26,36 @@ export type ProbedCard =
 
 /** Probes the card in `readerName` once. Never throws. */
 export async function probeInsertedCard(readers: ReaderProvider, readerName: string): Promise<ProbedCard> {
-  let transport;
+  let connected = false;
   try {
-    transport = await readers.connect(readerName);
+    return await withCardSession(
+      readers,
+      readerName,
+      async (session): Promise<ProbedCard> => {
+        connected = true;
+        await session.select();
+        const identity = await session.identify();
+        const chuid = await session.getData(ObjectTag.CHUID);
+        let guid: string | undefined;
+        if (chuid && chuid.length > 0) {
+          try {
+            guid = toHex(decodeChuid(chuid).guid);
+          } catch {
+            guid = undefined; // a malformed CHUID identifies nothing: the production overwrites it
+          }
+        }
+        return { kind: 'piv', serial: identity.serial, guid };
+      },
+      { disposition: 'leave', select: false },
+    );
   } catch (e) {
-    if (isStationError(e, 'READER_BUSY')) return { kind: 'busy' };
-    if (isStationError(e, 'NO_CARD')) return { kind: 'none' };
-    return { kind: 'unreadable' };
-  }
-  try {
-    const session = new PivSession(transport);
-    await session.select();
-    const identity = await session.identify();
-    const chuid = await session.getData(ObjectTag.CHUID);
-    let guid: string | undefined;
-    if (chuid && chuid.length > 0) {
-      try {
-        guid = toHex(decodeChuid(chuid).guid);
-      } catch {
-        guid = undefined; // a malformed CHUID identifies nothing: the production overwrites it
-      }
+    if (!connected) {
+      // The connection itself was refused: another session holds the reader, or it has no card.
+      if (isStationError(e, 'READER_BUSY')) return { kind: 'busy' };
+      if (isStationError(e, 'NO_CARD')) return { kind: 'none' };
+      return { kind: 'unreadable' };
     }
-    return { kind: 'piv', serial: identity.serial, guid };
-  } catch (e) {
     if (isStationError(e, 'NOT_PIV')) return { kind: 'not-piv' };
     return { kind: 'unreadable' };
-  } finally {
-    await transport.close('leave');
   }
 }

@@ -4,14 +4,14 @@
  * after each step, so a job survives card removal, reader loss, a crash or
  * `kill -9`, and a retry continues from the first step not proven done.
  */
-import { PivSession } from '../piv/session.js';
+import { withCardSession } from '../piv/card-session.js';
 import type { ReaderProvider } from '../piv/transport.js';
 import { toStationError, StationError, type ErrorCode } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { JobRecord, StepRecord } from '../store/records.js';
 import type { Keyring } from '../pki/keyring.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
@@ -28,6 +28,8 @@ export interface EngineDeps {
   keyring: Keyring;
   config: StationConfig;
   readers: ReaderProvider;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   /** Photo, printing and fonts (issue 11); absent: steps that need them fail with a clear sentence. */
   physical?: PhysicalPorts;
   now?: () => Date;
@@ -83,7 +85,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     throw new StationError('JOB_STATE', `Job ${jobId} is ${job0.status}; it cannot run again.`);
   }
   // The profile as it was when the job was created: an edit since cannot change a half-made card.
-  const profile = jobProfile(job0.params as unknown as ProductionParams, new ProfileRegistry(deps));
+  const profile = jobProfile(job0.params as unknown as ProductionParams, deps.profiles);
   if (running.has(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is already running.`);
   running.add(jobId);
 
@@ -103,87 +105,86 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
   store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
 
-  let transport: Awaited<ReturnType<ReaderProvider['connect']>> | undefined;
   // Every card step already done in an earlier run: what is left (printing, finishing) needs no card.
   const doneBefore = (name: string) => before.get(name)?.status === 'done';
   const offCardOnly = steps.some((s) => !doneBefore(s.name)) && steps.every((s) => s.offCard || doneBefore(s.name));
+  const readers: Pick<ReaderProvider, 'connect'> = offCardOnly ? { connect: async () => noCardTransport(readerName) } : deps.readers;
   let current: ProductionStep | undefined = offCardOnly ? steps.find((s) => !doneBefore(s.name)) : steps[0];
   let index = 0;
   try {
-    transport = offCardOnly ? noCardTransport(readerName) : await deps.readers.connect(readerName);
-    const session = new PivSession(transport);
-    const ctx: StepContext = {
-      job,
-      card,
-      person,
-      profile,
-      params,
-      config: deps.config,
-      session,
-      identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
-      store,
-      ca: deps.ca,
-      keyring: deps.keyring,
-      secrets,
-      stepData: (name) => store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? undefined,
-      stepRecord: (name) => store.jobs.steps(jobId).find((s) => s.name === name),
-      previouslyAttempted,
-      updateCard(patch) {
-        card = store.cards.update(card!.id, patch);
-        ctx.card = card;
-      },
-      saveStepData(data) {
-        const name = current?.name;
-        if (!name) return;
-        const stored = store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? {};
-        store.jobs.updateStep(jobId, name, { data: { ...stored, ...data } });
-      },
-      physical: deps.physical,
-      now,
-      transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
-    };
+    // The connect step selects the PIV application itself; the session ends with a card reset.
+    return await withCardSession(readers, readerName, async (session) => {
+      const ctx: StepContext = {
+        job,
+        card: card!,
+        person,
+        profile,
+        params,
+        config: deps.config,
+        session,
+        identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
+        store,
+        ca: deps.ca,
+        keyring: deps.keyring,
+        secrets,
+        stepData: (name) => store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? undefined,
+        stepRecord: (name) => store.jobs.steps(jobId).find((s) => s.name === name),
+        previouslyAttempted,
+        updateCard(patch) {
+          card = store.cards.update(card!.id, patch);
+          ctx.card = card;
+        },
+        saveStepData(data) {
+          const name = current?.name;
+          if (!name) return;
+          const stored = store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? {};
+          store.jobs.updateStep(jobId, name, { data: { ...stored, ...data } });
+        },
+        physical: deps.physical,
+        now,
+        transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
+      };
 
-    for (index = 0; index < steps.length; index++) {
-      const step = steps[index]!;
-      current = step;
-      const total = steps.length;
-      // Without the card, a step done in an earlier run stays done: its proof would need the card.
-      const proven = offCardOnly ? doneBefore(step.name) : step.isDone && (await step.isDone(ctx));
-      if (proven) {
+      for (index = 0; index < steps.length; index++) {
+        const step = steps[index]!;
+        current = step;
+        const total = steps.length;
+        // Without the card, a step done in an earlier run stays done: its proof would need the card.
+        const proven = offCardOnly ? doneBefore(step.name) : step.isDone && (await step.isDone(ctx));
+        if (proven) {
+          const rec = ctx.stepRecord(step.name);
+          if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
+          listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });
+          continue;
+        }
         const rec = ctx.stepRecord(step.name);
-        if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
-        listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });
-        continue;
+        store.jobs.updateStep(jobId, step.name, {
+          status: step.recordInProgress ? 'in_progress' : 'running',
+          attempts: (rec?.attempts ?? 0) + 1,
+          startedAt: now().toISOString(),
+          finishedAt: null,
+          error: null,
+        });
+        listener({ type: 'job.step.started', jobId, step: step.name, index, total });
+        const t0 = performance.now();
+        const apdus0 = session.stats.apdus;
+        const data = await step.run(ctx);
+        store.jobs.updateStep(jobId, step.name, {
+          status: 'done',
+          finishedAt: now().toISOString(),
+          data: { ...(data ?? {}), ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 },
+        });
+        listener({ type: 'job.step.finished', jobId, step: step.name, index, total, ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 });
       }
-      const rec = ctx.stepRecord(step.name);
-      store.jobs.updateStep(jobId, step.name, {
-        status: step.recordInProgress ? 'in_progress' : 'running',
-        attempts: (rec?.attempts ?? 0) + 1,
-        startedAt: now().toISOString(),
-        finishedAt: null,
-        error: null,
+      job = store.transaction(() => {
+        const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
+        store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber, profile: profile.id, profileVersion: params.profileVersion ?? null } });
+        recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
+        return done;
       });
-      listener({ type: 'job.step.started', jobId, step: step.name, index, total });
-      const t0 = performance.now();
-      const apdus0 = session.stats.apdus;
-      const data = await step.run(ctx);
-      store.jobs.updateStep(jobId, step.name, {
-        status: 'done',
-        finishedAt: now().toISOString(),
-        data: { ...(data ?? {}), ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 },
-      });
-      listener({ type: 'job.step.finished', jobId, step: step.name, index, total, ms: Math.round(performance.now() - t0), apdus: session.stats.apdus - apdus0 });
-    }
-    job = store.transaction(() => {
-      const done = store.jobs.update(jobId, { status: 'done', failedStep: null, error: null });
-      store.audit.append({ actor: 'station', action: 'card.produced', outcome: 'ok', personId: person.id, cardId: card!.id, jobId, details: { credential: card!.credentialNumber, profile: profile.id, profileVersion: params.profileVersion ?? null } });
-      recordNotification(store, { type: 'card.produced', personId: person.id, cardId: card!.id, data: { jobId } }, now());
-      return done;
-    });
-    listener({ type: 'job.finished', jobId });
-    await transport.close('reset');
-    transport = undefined;
-    return job;
+      listener({ type: 'job.finished', jobId });
+      return job;
+    }, { select: false });
   } catch (e) {
     const error = toStationError(e);
     const failedStep = current?.name ?? 'connect';
@@ -205,7 +206,6 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     listener({ type: 'job.failed', jobId, step: failedStep, sentence });
     return job;
   } finally {
-    if (transport) await transport.close('reset');
     running.delete(jobId);
   }
 }

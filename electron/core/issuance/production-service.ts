@@ -5,7 +5,7 @@
 import { StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
-import { ProfileRegistry, type ProfileEntry } from '../workflow/profile-registry.js';
+import type { ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
@@ -59,7 +59,6 @@ export function profileNeedsPhoto(profile: Pick<CardProfile, 'printing' | 'biome
 
 /** The production service. */
 export class ProductionService {
-  private readonly profiles: ProfileRegistry;
   private readonly layouts: LayoutRegistry;
   /**
    * Generated PINs of jobs that failed after setting the PIN (a print after encoding, a lock): kept
@@ -69,8 +68,11 @@ export class ProductionService {
   private readonly heldPins = new Map<string, string>();
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
-    this.profiles = new ProfileRegistry(deps);
     this.layouts = new LayoutRegistry(deps);
+  }
+
+  private get profiles() {
+    return this.deps.profiles;
   }
 
   /**

@@ -5,7 +5,8 @@
  * authentication outlives the operation.
  */
 import type { ReaderProvider } from '../piv/transport.js';
-import { PivSession, type CardIdentity } from '../piv/session.js';
+import type { PivSession, CardIdentity } from '../piv/session.js';
+import { withCardSession } from '../piv/card-session.js';
 import { ObjectTag } from '../piv/constants.js';
 import { decodeChuid } from '../piv/objects/chuid.js';
 import { toHex } from '../piv/tlv.js';
@@ -37,10 +38,7 @@ export async function withCardAtDesk<T>(
   fn: (c: CardAtDesk) => Promise<T>,
   expected?: CardRecord,
 ): Promise<T> {
-  const transport = await readers.connect(readerName);
-  try {
-    const session = new PivSession(transport);
-    await session.select();
+  return withCardSession(readers, readerName, async (session) => {
     const identity = await session.identify();
     const chuid = await session.getData(ObjectTag.CHUID);
     if (!chuid || chuid.length === 0) throw new StationError('NOT_FOUND_RECORD', 'This card carries no identity from this station (it looks blank).');
@@ -59,8 +57,6 @@ export async function withCardAtDesk<T>(
         expectedCardId: expected.id,
       });
     }
-    return await fn({ session, identity, card });
-  } finally {
-    await transport.close('reset').catch(() => undefined);
-  }
+    return fn({ session, identity, card });
+  });
 }

@@ -21,7 +21,7 @@ import { recordNotification, type NotificationType } from '../notifications/inde
 import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
 import { transportAlgorithmOf } from '../issuance/transport-key.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
@@ -54,6 +54,8 @@ export interface LifecycleDeps {
   production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -389,7 +391,7 @@ export class LifecycleService {
         card = desk.card;
         this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
         // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
-        assertPinLength(new ProfileRegistry(this.deps).profile(desk.card.cardProfile).pinPolicy, newPin);
+        assertPinLength(this.deps.profiles.profile(desk.card.cardProfile).pinPolicy, newPin);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -500,7 +502,7 @@ export class LifecycleService {
       this.refuseState(card, ALLOWED.reissue, 'reissued');
       assertNoOpenRequest(store, card);
       // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
-      assertPinFollowsPolicy(new ProfileRegistry(this.deps).profile(card.cardProfile).pinPolicy, pin);
+      assertPinFollowsPolicy(this.deps.profiles.profile(card.cardProfile).pinPolicy, pin);
       if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
       const old = card;
       const replacement = store.transaction(() => {

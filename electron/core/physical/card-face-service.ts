@@ -17,7 +17,7 @@ import type { StationStore } from '../store/store.js';
 import { LayoutRegistry } from '../workflow/layout-registry.js';
 import { offerPersonPhoto, type PhotoOutcome } from '../workflow/person-photo.js';
 import { renderPinMailer } from '../workflow/pin-mailer.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { CardRequest, Caller } from '../workflow/types.js';
 import { cardPrintTitle } from './card-printer.js';
 import { CARD_MEDIA } from './card-geometry.js';
@@ -37,9 +37,9 @@ export class CardFaceService {
   readonly layouts: LayoutRegistry;
   private readonly profiles: ProfileRegistry;
 
-  constructor(private readonly deps: { store: StationStore; config: StationConfig; physical?: PhysicalPorts; now?: () => Date }) {
+  constructor(private readonly deps: { store: StationStore; config: StationConfig; profiles: ProfileRegistry; physical?: PhysicalPorts; now?: () => Date }) {
     this.layouts = new LayoutRegistry(deps);
-    this.profiles = new ProfileRegistry(deps);
+    this.profiles = deps.profiles;
   }
 
   private now(): Date {
@@ -104,9 +104,9 @@ export class CardFaceService {
     if (!person) throw new StationError('NOT_FOUND_RECORD', 'The card refers to a missing person.', { cardId: card.id });
     const jobId = store.requests.latestJobIdForCard(card.id) ?? store.jobs.list().filter((j) => j.cardId === card.id).at(-1)?.id;
     const params = jobId ? (store.jobs.get(jobId)?.params as unknown as ProductionParams | undefined) : undefined;
-    if (params) return jobFaceSources({ store, config }, params, person, card);
+    if (params) return jobFaceSources({ store, config }, params, person, card, () => this.profiles.profile(card.cardProfile));
     const current = store.photos.current(person.id);
-    return jobFaceSources({ store, config }, { profile: card.cardProfile as ProductionParams['profile'], photoVersion: current?.version }, person, card);
+    return jobFaceSources({ store, config }, { profile: card.cardProfile as ProductionParams['profile'], photoVersion: current?.version }, person, card, () => this.profiles.profile(card.cardProfile));
   }
 
   /** Both sides of a card's face as SVG. */
@@ -173,7 +173,7 @@ export class CardFaceService {
       const ports = this.ports();
       printJob = (await ports.printer.print(queue, `PIN mailer ${jobId}`, async () => pdf, { searchByTitle: false }, () => {})).printJob;
     }
-    store.audit.append({ actor, action: 'pin.mailer.produced', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { destination: queue ? 'printer' : 'pdf', queue: queue ?? null } });
+    store.audit.append({ actor, action: 'pin-mailer.produced', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { destination: queue ? 'printer' : 'pdf', queue: queue ?? null } });
     return { pdf: queue ? null : base64(pdf), queue: queue ?? null, printJob };
   }
 }

@@ -30,8 +30,8 @@ import { peekUnverifiedContent, verifyCprSignature } from './cpr-signature.js';
 /** Audit actor of everything the intake does. */
 export const IDPRS_ACTOR = 'idprs';
 
-/** Through which door a CPR came (audited). */
-export type CprChannel = 'http' | 'folder' | 'cli';
+/** Through which door a CPR came (audited): the IDPRS's endpoint or drop folder, or an officer's call (`station cpr submit`). */
+export type CprChannel = 'http' | 'folder' | 'officer';
 
 /** What the intake is built from. */
 export interface CprIntakeDeps {

@@ -93,6 +93,8 @@ export interface CprStationParts {
   requests: IdprsRequestOps;
   /** The image codec that checks a CPR's photo like one taken at the desk; absent: CPRs with a photo are refused. */
   codec?: ImageCodec;
+  /** Audit actor of the intake's events: default 'idprs'; an officer's username when an officer brings the CPR or the delete-request. */
+  actor?: string;
   now?: () => Date;
 }
 
@@ -107,7 +109,7 @@ export function createStationCprIntake(parts: CprStationParts): CprIntake {
     records: cprRecords(store.db, parts.now),
     requests: storeCprPort(store, parts.requests),
     transaction: (fn) => store.transaction(fn),
-    audit: (e) => void store.audit.append(e),
+    audit: (e) => void store.audit.append(parts.actor ? { ...e, actor: parts.actor } : e),
     signerCertificate: loadIdprsCertificate(parts.idprs.signerCertificate, parts.dataDir),
     managesPersons: parts.idprs.managesPersons,
     preparePhoto: parts.codec ? (bytes) => preparePortrait(parts.codec!, bytes) : undefined,

@@ -50,7 +50,7 @@ import type { KioskPersonView, KioskReceiptView, KioskStatusView } from '../../c
 import { CHANNEL_ROLES, type Channel } from '../../contract/station-api.js';
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from './profile-registry.js';
+import type { ProfileRegistry } from './profile-registry.js';
 import type { PersonRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
 import { requireOfficer } from './authorization.js';
@@ -94,6 +94,8 @@ export interface KioskServiceDeps {
   /** Ends the officer session of the connection that becomes a kiosk. */
   officers: { logout(connectionId: string): void };
   requests: Pick<RequestService, 'create'>;
+  /** The card profiles (a kiosk offers the person's). */
+  profiles: Pick<ProfileRegistry, 'profile'>;
   now?: () => Date;
 }
 
@@ -250,7 +252,7 @@ export class KioskService {
 
   private personView(person: PersonRecord): KioskPersonView {
     // The administered profile (the store), not config.json's seed: an administrator's label edit shows here too.
-    const profile = new ProfileRegistry(this.deps).profile(person.affiliation);
+    const profile = this.deps.profiles.profile(person.affiliation);
     return { displayName: `${person.givenName} ${person.surname}`, profiles: [{ id: profile.id, label: profile.label }] };
   }
 

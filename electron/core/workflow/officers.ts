@@ -123,12 +123,13 @@ export class OfficerService {
   }
 
   /**
-   * First run only: creates the administrator (admin role) and logs them in on `connectionId`.
-   * @throws StationError FORBIDDEN when an officer already exists
+   * First run only: creates the administrator and logs them in on `connectionId`.
+   * @param input.roles the first officer's roles (default admin only); they must include admin
+   * @throws StationError FORBIDDEN when an officer already exists, or the roles lack admin (rule firstAdmin)
    */
-  async createFirstAdmin(connectionId: string, input: { username: string; displayName: string; password: string }): Promise<Officer> {
+  async createFirstAdmin(connectionId: string, input: { username: string; displayName: string; password: string; roles?: Role[]; personId?: string | null }): Promise<Officer> {
     if (!this.isFirstRun()) throw new StationError('FORBIDDEN', 'The station already has an administrator: log in.', { rule: 'firstAdmin' });
-    const officer = await this.add({ ...input, roles: ['admin'] }, { kind: 'anonymous' });
+    const officer = await this.add({ ...input, roles: input.roles ?? ['admin'], personId: input.personId ?? null }, { kind: 'anonymous' });
     this.bind(connectionId, officer.id);
     return officer;
   }

@@ -28,8 +28,6 @@ import type { StationStore } from '../store/store.js';
 /** Columns, in the order the header must name them (external_id optional). */
 export const CSV_COLUMNS = ['given_name', 'surname', 'email', 'employee_id', 'affiliation'] as const;
 const OPTIONAL_COLUMN = 'external_id';
-/** Largest file the CLI reads, in bytes (a CSV of 1 000 000 persons is ~100 MB). */
-export const MAX_PERSONS_FILE_BYTES = 256 * 1024 * 1024;
 
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 const Row = z.object({
@@ -125,15 +123,6 @@ function readRows(text: string): { rows: PersonRow[]; errors: RowError[] } {
 export function validatePersonsCsv(text: string): { persons: NewPerson[]; errors: RowError[] } {
   const { rows, errors } = readRows(text);
   return { persons: rows.map((r) => r.person), errors };
-}
-
-/**
- * Decodes a persons file read from disk (UTF-8).
- * @throws StationError INVALID_INPUT when it is larger than MAX_PERSONS_FILE_BYTES
- */
-export function personsFileText(bytes: Buffer): string {
-  if (bytes.length > MAX_PERSONS_FILE_BYTES) throw new StationError('INVALID_INPUT', 'The CSV file is too large (more than 256 MB).');
-  return bytes.toString('utf8');
 }
 
 /** Thrown inside the transaction to roll it back; never leaves this module. */

@@ -7,7 +7,7 @@
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from './profile-registry.js';
+import type { ProfileRegistry } from './profile-registry.js';
 import { encodeFascn } from '../piv/objects/fascn.js';
 import { toHex } from '../piv/tlv.js';
 import { addMonths, CREDENTIAL_SEQUENCE, fascnFieldsFor, newCardUuid } from '../issuance/card-numbering.js';
@@ -50,14 +50,14 @@ export type CardObjectOrigin = 'approval' | 'direct';
  * @throws StationError INVALID_INPUT (unknown profile, sequences exhausted), SECRETS_LOCKED
  */
 export function createCardObject(
-  deps: { store: StationStore; config: StationConfig; keyring: Keyring },
+  deps: { store: StationStore; config: StationConfig; keyring: Keyring; profiles: Pick<ProfileRegistry, 'profile'> },
   person: PersonRecord,
   profileId: string,
   now: Date,
   origin: CardObjectOrigin = 'approval',
 ): CardRecord {
   const { store, config, keyring } = deps;
-  const profile = new ProfileRegistry({ store, config }).profile(profileId);
+  const profile = deps.profiles.profile(profileId);
   const approved = origin === 'approval';
   const cardNumber = approved ? formatCardNumber(store.sequences.nextValue(CARD_NUMBER_SEQUENCE, config.cardNumberStart)) : undefined;
   const credential = store.sequences.nextValue(CREDENTIAL_SEQUENCE);

@@ -9,7 +9,7 @@
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
-import { ProfileRegistry } from './profile-registry.js';
+import type { ProfileRegistry } from './profile-registry.js';
 import type { CardRequestView } from '../../contract/station-api.js';
 import type { ProductionService } from '../issuance/production-service.js';
 import type { Keyring } from '../pki/keyring.js';
@@ -25,6 +25,8 @@ export interface RequestServiceDeps {
   config: StationConfig;
   keyring: Keyring;
   production: ProductionService;
+  /** The card profiles (built once by the composition root, shared by every service). */
+  profiles: ProfileRegistry;
   now?: () => Date;
 }
 
@@ -83,7 +85,7 @@ export class RequestService {
    *   INVALID_INPUT (profile), REQUEST_STATE (the person already has an open request; details.requestId)
    */
   create(input: { personId: string; profile: CardRequest['profile']; cprId?: string | null }, caller: Caller): CardRequestView {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     let source: RequestSource;
     let requestedBy: string | null = null;
     switch (caller.kind) {
@@ -103,7 +105,7 @@ export class RequestService {
     }
     const person = store.persons.get(input.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: input.personId });
-    const profile = new ProfileRegistry({ store, config }).profile(input.profile);
+    const profile = this.deps.profiles.profile(input.profile);
     const actor = actorOf(caller);
     const request = store.transaction(() => {
       const open = store.requests.openForPerson(person.id)[0];

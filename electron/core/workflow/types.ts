@@ -4,19 +4,14 @@
  * (HID ActivID CMS, Intercede MyID: registration officer, approver, issuer…).
  */
 
-/** Officer roles. An officer may hold several. */
-export const ROLES = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'] as const;
+import { RoleShape } from '../../contract/channels/fields.js';
+
+/** Officer roles (the contract's RoleShape). An officer may hold several. */
+export const ROLES = RoleShape.options;
 export type Role = (typeof ROLES)[number];
 
-/** What each role is for, for screens and `station officer add --help`. */
-export const ROLE_LABELS: Record<Role, string> = {
-  registration: 'Registration officer: registers persons and requests cards',
-  approver: 'Approver: approves or rejects card requests',
-  production: 'Card production administrator: produces cards, runs batches',
-  security: 'Security officer: revocation, suspension, PIN unlock',
-  auditor: 'Auditor: reads the audit log',
-  admin: 'Administrator: officers and card profiles',
-};
+/** What each role is for (the contract's, shared with the screens and the CLI). */
+export { ROLE_LABELS } from '../../contract/channels/fields.js';
 
 /** A station officer (never carries the password hash out of the store). */
 export interface Officer {
@@ -36,9 +31,13 @@ export interface Officer {
  */
 export type Caller =
   | { kind: 'officer'; officer: Officer; sessionId: string }
-  | { kind: 'idprs' }
+  /** The IDPRS, through `door`: its CPR endpoint or its drop folder (which authenticated it). */
+  | { kind: 'idprs'; door?: IdprsDoor }
   | { kind: 'kiosk'; personId?: string }
   | { kind: 'anonymous' };
+
+/** The doors the IDPRS comes through. */
+export type IdprsDoor = 'http' | 'folder';
 
 /** Where a request came from. */
 export type RequestSource = 'desk' | 'kiosk' | 'idprs';

@@ -191,7 +191,8 @@ export function createJobsStore(api: StationApi): JobsStore {
       async pinMailer(jobId, queue) {
         try {
           const r = await api.call('jobs.pinMailer', { jobId, ...(queue ? { queue } : {}) });
-          if (r.pdf === null) return 'printed';
+          if (r.printJob !== null) return 'printed';
+          if (r.pdf === null) return { error: 'No generated PIN waits for a mailer: the cardholder chose the PIN, or its mailer was made already.' };
           const binary = atob(r.pdf);
           return { pdf: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };
         } catch (e) {

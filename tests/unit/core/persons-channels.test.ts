@@ -4,7 +4,7 @@
  * size limits of the bridge, and the audit of an import.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type Person, type PersonsImportView } from '../../../electron/contract/station-api.js';
+import { MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE, type Person, type PersonsImportView } from '../../../electron/contract/station-api.js';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
 import { ok } from '../../support/results.js';
@@ -67,11 +67,11 @@ describe('persons.import', () => {
     expect(t.station.store.persons.list({ offset: 0, limit: 1 }).total).toBe(0);
   });
 
-  test('a file larger than the bridge allows, or with an absurd line, is INVALID_INPUT with its sentence', async () => {
+  test('a file larger than one import may be, or with an absurd line, is INVALID_INPUT with its sentence', async () => {
     const { call } = await station();
     const row = 'Ada,Lovelace,,,employee\n';
-    const huge = HEADER + '\n' + row.repeat(Math.ceil(MAX_PERSONS_CSV_CHARS / row.length));
-    expect(await call('registrar', 'persons.import', { csv: huge, dryRun: true })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: PERSONS_CSV_TOO_LARGE } });
+    const huge = HEADER + '\n' + row.repeat(Math.ceil(MAX_PERSONS_IMPORT_CHARS / row.length));
+    expect(await call('registrar', 'persons.import', { csv: huge, dryRun: true })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: PERSONS_IMPORT_TOO_LARGE } });
     expect(await call('registrar', 'persons.import', { csv: 'x'.repeat(3000) })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('too long') } });
     expect(await call('registrar', 'persons.import', { csv: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'The persons file is empty.' } });
   });

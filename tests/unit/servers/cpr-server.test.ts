@@ -10,6 +10,7 @@ import { bearerMatches, cprTokenHash, startCprServer, type RunningCprServer } fr
 import { openStore, type StationStore } from '../../../electron/core/store/store.js';
 import { openDatabase } from '../../../native/sqlite.js';
 import { createStationCprIntake } from '../../../electron/core/workflow/cpr-station.js';
+import { MAX_CPR_ENVELOPE_BYTES } from '../../../electron/core/workflow/cpr-envelope.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
 import { callCpr, makeTlsPki, type TestTlsPki } from '../../support/idprs-client.js';
 
@@ -98,7 +99,7 @@ describe('CPR endpoint over HTTP with a bearer token', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const r = await callCpr(server.origin, { method: 'POST', path: '/cpr', body: new Uint8Array(300 * 1024).fill(0x30), token: TOKEN });
+    const r = await callCpr(server.origin, { method: 'POST', path: '/cpr', body: new Uint8Array(MAX_CPR_ENVELOPE_BYTES + 1).fill(0x30), token: TOKEN });
     expect(r).toMatchObject({ status: 413, json: { code: 'TOO_LARGE' } });
   });
 });

@@ -121,7 +121,9 @@ vi.mock('electron', async () => {
 vi.mock('../../../electron/boot/open-station.js', () => ({
   openStation: async (opts: unknown) => {
     h.opened.push(opts);
-    return {
+    const station = {
+      // The real composition of the services (boot/station-services.ts), over the mocked delivery and CRL server below.
+      startServices: async (log: (line: string) => void) => (await import('../../../electron/boot/station-services.js')).startStationServices(station as never, log),
       core: () => ({
         dispatch: async (channel: string, raw: unknown, connectionId: string) => {
           h.dispatched.push([channel, raw, connectionId]);
@@ -135,6 +137,7 @@ vi.mock('../../../electron/boot/open-station.js', () => ({
       }),
       close: async () => void h.shutdown.push('station closed'),
     };
+    return station;
   },
 }));
 

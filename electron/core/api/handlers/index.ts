@@ -18,6 +18,7 @@ import { auditHandlers } from './audit.js';
 import { outboxHandlers } from './outbox.js';
 import { kioskHandlers } from './kiosk.js';
 import { physicalHandlers } from './physical.js';
+import { cprHandlers } from './cpr.js';
 
 /** The handler of every channel, over the core's services. */
 export function allHandlers(services: CoreServices): HandlerTable<Channel> {
@@ -34,5 +35,6 @@ export function allHandlers(services: CoreServices): HandlerTable<Channel> {
     ...outboxHandlers(services),
     ...kioskHandlers(services),
     ...physicalHandlers(services),
+    ...cprHandlers(services),
   };
 }

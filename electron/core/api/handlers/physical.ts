@@ -7,7 +7,7 @@ import type { CoreServices } from '../core-services.js';
 
 const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-export function physicalHandlers({ store, faces, jobs, emit }: CoreServices): HandlerTable<keyof typeof physicalChannels> {
+export function physicalHandlers({ store, faces, emit }: CoreServices): HandlerTable<keyof typeof physicalChannels> {
   return {
     'persons.setPhoto': async ({ personId, image, source, crop, dryRun }, { caller }) => {
       const outcome = await faces.offerPhoto(personId, { image: new Uint8Array(Buffer.from(image, 'base64')), source, crop }, caller, {
@@ -36,14 +36,5 @@ export function physicalHandlers({ store, faces, jobs, emit }: CoreServices): Ha
     'cards.preview': async ({ card }) => faces.previewCard(resolveCard(store, card)),
     'cards.reprint': async ({ card, reason }, ctx) => faces.reprint(resolveCard(store, card), reason, officerOf(ctx).username),
     'printers.list': async () => faces.printers(),
-    'jobs.pinMailer': async ({ jobId, queue }, ctx) => {
-      const officer = officerOf(ctx);
-      const job = store.jobs.get(jobId);
-      if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
-      if (job.status !== 'done') throw new StationError('JOB_STATE', 'The PIN mailer is made once the card is finished.');
-      const pin = await jobs.takePin(jobId, officer.username);
-      if (!pin) throw new StationError('JOB_STATE', 'This job has no generated PIN to send: the cardholder chose the PIN, or its mailer was already made.');
-      return faces.pinMailer(jobId, pin, queue, officer.username);
-    },
   };
 }

@@ -3,14 +3,14 @@ import type { productionChannels } from '../../../contract/channels/production.j
 import { StationError } from '../../errors.js';
 import { isJobRunning } from '../../issuance/engine.js';
 import { verifyCard } from '../../issuance/verify-card.js';
-import { PivSession } from '../../piv/session.js';
+import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
 import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
 
-export function productionHandlers({ store, production, requests, profiles, readers, jobs, emit, ports }: CoreServices): HandlerTable<keyof typeof productionChannels> {
+export function productionHandlers({ store, production, requests, profiles, readers, jobs, emit, ports, faces }: CoreServices): HandlerTable<keyof typeof productionChannels> {
   return {
     'production.start': async (input, ctx) => {
       // Direct production (issue 2) is for profiles without approval; others go through a request.
@@ -56,23 +56,26 @@ export function productionHandlers({ store, production, requests, profiles, read
       return jobSummary(store, job);
     },
     'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
+    'jobs.pinMailer': async ({ jobId, queue }, ctx) => {
+      const officer = officerOf(ctx);
+      if (!store.jobs.get(jobId)) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+      const pin = await jobs.takePin(jobId, officer.username);
+      if (pin === undefined) return { pdf: null, queue: null, printJob: null };
+      // Rendered (and printed on the queue) by the card face service; its audit records that a mailer was made, by whom and where to: never the PIN.
+      return faces.pinMailer(jobId, pin, queue, officer.username);
+    },
     'card.verify': async ({ readerName, pin }) => {
       readers.assertFree(readerName, `A card is being produced in ${readerName}.`);
-      const transport = await ports.readers.connect(readerName);
-      try {
-        const session = new PivSession(transport);
-        await session.select();
+      return withCardSession(ports.readers, readerName, async (session) => {
         const identity = await session.identify();
-        return await verifyCard({
+        return verifyCard({
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
           supportsMetadata: identity.supportsMetadata,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
-      } finally {
-        await transport.close('reset');
-      }
+      });
     },
   };
 }

@@ -8,6 +8,9 @@ export function profilesHandlers({ profiles }: CoreServices): HandlerTable<keyof
   return {
     'profiles.list': async () => profiles.list().map(profileView),
     'profiles.get': async ({ id }) => profileView(profiles.get(id)),
-    'profiles.update': async ({ id, patch }, ctx) => profileView(profiles.update(id, patch, officerOf(ctx).username).entry),
+    'profiles.update': async ({ id, patch }, ctx) => {
+      const { entry, changes } = profiles.update(id, patch, officerOf(ctx).username);
+      return { ...profileView(entry), changes };
+    },
   };
 }

@@ -32,7 +32,7 @@ export const printStep: ProductionStep = {
     }
     const title = cardPrintTitle(ctx.job.id);
     const recorded = ctx.stepData(PRINT_STEP);
-    const sources = jobFaceSources(ctx, ctx.params, ctx.person, ctx.card);
+    const sources = jobFaceSources(ctx, ctx.params, ctx.person, ctx.card, () => ctx.profile);
     const result = await physical.printer.print(
       queue,
       title,

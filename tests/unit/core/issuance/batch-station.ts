@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStation, type Station } from '../../../../electron/boot/open-station.js';
+import { openStationRoot, type Station } from '../../../../electron/boot/open-station.js';
 import { StationError } from '../../../../electron/core/errors.js';
 import type { CardTransport, ReaderProvider, ReaderStatus } from '../../../../electron/core/piv/transport.js';
 import { TrainingReaderProvider } from '../../../../native/virtual-card/training-reader.js';
@@ -65,11 +65,11 @@ export interface BatchTestStation {
 export async function openBatchTestStation(readers: ReaderProvider): Promise<BatchTestStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-batch-'));
   const ctx: BatchTestStation = {
-    station: await openStation({ dataDir, training: true, readers }),
+    station: await openStationRoot({ dataDir, training: true, readers }),
     dataDir,
     async reopen() {
       await ctx.station.close();
-      ctx.station = await openStation({ dataDir, training: true, readers });
+      ctx.station = await openStationRoot({ dataDir, training: true, readers });
       return ctx.station;
     },
     async close() {

@@ -6,7 +6,7 @@
  * tests/integration.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { openStation } from '../../../../electron/boot/open-station.js';
+import { openStationRoot } from '../../../../electron/boot/open-station.js';
 import { FactoryDefaults, PIV_SLOTS, SLOT_KEY_REF, Ins, Sw } from '../../../../electron/core/piv/constants.js';
 import { toHex } from '../../../../electron/core/piv/tlv.js';
 import { isStationError } from '../../../../electron/core/errors.js';
@@ -131,7 +131,7 @@ describe('card pulled during production, then retried', () => {
         let station = ts.station;
         if (generated) {
           await ts.station.close();
-          station = await openStation({ dataDir: ts.dataDir, training: true, readers: ts.reader });
+          station = await openStationRoot({ dataDir: ts.dataDir, training: true, readers: ts.reader });
           ts.station = station;
         }
         const retried = await station.production.retry(first.job.id, ts.readerName, generated ? undefined : '246810');

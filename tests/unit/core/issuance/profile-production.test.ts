@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { PivSession } from '../../../../electron/core/piv/session.js';
 import { FactoryDefaults, ObjectTag, PIV_SLOTS, SLOT_CERT_OBJECT, type PivSlot } from '../../../../electron/core/piv/constants.js';
 import { runJob } from '../../../../electron/core/issuance/engine.js';
-import { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
+import type { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
 import { verifyCard, type VerificationReport } from '../../../../electron/core/issuance/verify-card.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 const PIN = '246810';
 
 function registryOf(ts: TrainingStation): ProfileRegistry {
-  return new ProfileRegistry(ts.station);
+  return ts.station.profiles;
 }
 
 /**
@@ -150,8 +150,8 @@ describe('a card taken over from a cancelled job', () => {
     t = await openTrainingStation({}, { directProduction: true });
     // A job run without the cardholder's PIN stops at the PIN step: every certificate and object is on the card by then.
     const created = t.station.production.createJob({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
-    const { store, ca, keyring, config } = t.station;
-    const first = await runJob({ store, ca, keyring, config, readers: t.reader }, created.id, t.readerName, {});
+    const { store, ca, keyring, config, profiles } = t.station;
+    const first = await runJob({ store, ca, keyring, config, profiles, readers: t.reader }, created.id, t.readerName, {});
     expect(first.failedStep).toBe('pin');
     expect(await cardContents(t, FactoryDefaults.PIN)).toEqual({ slots: ['9A', '9C', '9D', '9E'], printed: true, keyHistory: true });
     await t.station.production.cancel(first.id, 'the cardholder left');

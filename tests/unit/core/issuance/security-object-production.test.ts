@@ -13,7 +13,6 @@ import { verifyEncapsulatedSignature } from '../../../../electron/core/pki/conte
 import { bytesEqual, toHex } from '../../../../electron/core/piv/tlv.js';
 import { derivedKeyFor } from '../../../../electron/core/issuance/management-keys.js';
 import { verifyCard } from '../../../../electron/core/issuance/verify-card.js';
-import { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
 import type { JobEvent } from '../../../../electron/core/issuance/job-types.js';
 import type { VerificationReport } from '../../../../electron/core/issuance/verify-card.js';
 import { onTrainingCard, openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
@@ -64,7 +63,7 @@ describe('the Security Object step', () => {
 
   test('a profile without Printed Information or Discovery: the Security Object maps only what is written', async () => {
     t = await openTrainingStation({}, { directProduction: true });
-    new ProfileRegistry(t.station).update('employee', { slots: ['9A', '9E'], objects: ['key-history'] }, 'admin');
+    t.station.profiles.update('employee', { slots: ['9A', '9E'], objects: ['key-history'] }, 'admin');
     const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
     expect(out.job.status, out.job.error?.message).toBe('done');
     const so = await securityObjectOnCard(t);

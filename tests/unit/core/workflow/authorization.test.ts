@@ -85,6 +85,13 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'printers.list': {},
   'jobs.pinMailer': { jobId: NO_ID },
   'batches.retryItem': { batchId: NO_ID, requestId: NO_ID },
+  'ca.chain': {},
+  // Too short a secret: an allowed call is refused by the outbox's own rule and seals nothing.
+  'outbox.setSecret': { secret: 'short' },
+  // This station has no IDPRS configuration: an allowed call is refused there, recording nothing.
+  'cpr.submit': { envelope: Buffer.from('not a CPR').toString('base64') },
+  'cpr.status': { idprsRequestId: 'I-NONE' },
+  'cpr.delete': { idprsRequestId: 'I-NONE' },
 };
 
 let ts: TrainingStation;

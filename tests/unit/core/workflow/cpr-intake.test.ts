@@ -46,7 +46,7 @@ function setup(managesPersons = true): { store: StationStore; intake: CprIntake 
   return { store, intake };
 }
 
-const submit = async (intake: CprIntake, doc: ReturnType<typeof cprDocument>, who = idprs) => intake.submit(await signCpr(who, doc), 'cli');
+const submit = async (intake: CprIntake, doc: ReturnType<typeof cprDocument>, who = idprs) => intake.submit(await signCpr(who, doc), 'officer');
 
 describe('CprIntake', () => {
   it('valid CPR: creates the person (IDPRS manages persons) and an idprs request, audited as idprs', async () => {

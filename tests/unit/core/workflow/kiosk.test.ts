@@ -11,7 +11,6 @@ import type { CardRequestView, KioskPersonView, KioskReceiptView, KioskStatusVie
 import { KIOSK_IDLE_MS, KIOSK_THROTTLE_MS, NOT_RECOGNIZED_SENTENCE } from '../../../../electron/core/workflow/kiosk.js';
 import type { Caller } from '../../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
-import { ProfileRegistry } from '../../../../electron/core/workflow/profile-registry.js';
 import { ok } from '../../../support/results.js';
 
 const PASSWORD = 'a long enough passphrase';
@@ -72,7 +71,7 @@ describe('kiosk mode', () => {
 
   test('the kiosk shows the administered profile, not config.json’s seed', async () => {
     const { t, kiosk } = await kioskStation();
-    new ProfileRegistry(t.station).update('contractor', { label: 'Contractor badge' }, 'admin');
+    t.station.profiles.update('contractor', { label: 'Contractor badge' }, 'admin');
     const shown = ok<KioskPersonView>(await kiosk('kiosk.identify', { employeeId: 'EMP-42', email: 'kira.osk@example.test' }));
     expect(shown.profiles).toEqual([{ id: 'contractor', label: 'Contractor badge' }]);
   });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { CardRequestView, EventPayload } from '../../../../electron/contract/station-api.js';
 import { DEFAULT_CONFIG } from '../../../../electron/core/config/station-config.js';
 import { escrowedPuk } from '../../../../electron/core/issuance/card-secrets.js';
-import { openStation } from '../../../../electron/boot/open-station.js';
+import { openStationRoot } from '../../../../electron/boot/open-station.js';
 import { decodeFascn } from '../../../../electron/core/piv/objects/fascn.js';
 import { fromHex } from '../../../../electron/core/piv/tlv.js';
 import type { Caller, Officer, Role } from '../../../../electron/core/workflow/types.js';
@@ -185,7 +185,7 @@ describe('card numbers', () => {
     ok(await w.call('approver', 'requests.reject', { requestId: rej.id, reason: 'duplicate person' }));
     const lastPerson = w.t.addPerson({ affiliation: 'visitor' });
     await w.t.station.close();
-    const reopened = await openStation({ dataDir: w.t.dataDir, training: true, readers: w.t.reader });
+    const reopened = await openStationRoot({ dataDir: w.t.dataDir, training: true, readers: w.t.reader });
     try {
       const registrar = reopened.officers.get(w.o.registrar.id)!;
       const third = reopened.requests.create({ personId: lastPerson, profile: 'visitor' }, { kind: 'officer', officer: registrar, sessionId: 'x' });

@@ -23,7 +23,7 @@ function setup(update?: (input: { id: Profile['id']; patch: Record<string, unkno
     'profiles.update': (input) => {
       const saved = update ? update(input) : ({ ...profiles.find((p) => p.id === input.id)!, ...input.patch, version: 2, updatedBy: 'admin' } as Profile);
       profiles = profiles.map((p) => (p.id === input.id ? saved : p));
-      return saved;
+      return { ...saved, changes: [] };
     },
   });
   const r = renderWithStores(<ProfilesScreen />, api);

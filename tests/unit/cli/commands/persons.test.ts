@@ -1,9 +1,18 @@
-/** CSV person import: RFC 4180 parsing, per-row validation with line numbers, all or nothing. */
+/**
+ * CSV person import as `station person import` does it: the file read by the
+ * CLI (readPersonsFile), RFC 4180 parsing and per-row validation with line
+ * numbers and the all-or-nothing import in the core.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { importPersonsCsv, parseCsv, validatePersonsCsv } from '../../../../electron/cli/commands/person-import.js';
+import { readPersonsFile } from '../../../../electron/cli/commands/persons.js';
+import { importPersons, parseCsv, validatePersonsCsv } from '../../../../electron/core/workflow/person-import.js';
+import type { StationStore } from '../../../../electron/core/store/store.js';
+
+/** The CLI's import: the file read by the CLI, imported by the core. */
+const importPersonsCsv = (store: StationStore, path: string, actor: string) => importPersons(store, readPersonsFile(path), actor);
 import { memoryStore } from '../../core/store/helpers.js';
 
 const HEADER = 'given_name,surname,email,employee_id,affiliation';
