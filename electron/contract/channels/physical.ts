@@ -49,7 +49,6 @@ export type CardFaceView = z.infer<typeof CardFaceShape>;
 export const PrinterShape = z.object({ name: z.string(), state: z.enum(['idle', 'processing', 'stopped']), accepting: z.boolean(), message: z.string() });
 export type PrinterView = z.infer<typeof PrinterShape>;
 
-/** A print queue name as CUPS allows it (no spaces, slashes or '#'). */
 /** A card named by its id, 8-digit card number or CHUID GUID. */
 const CardRef = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'Name the card by its id, card number or GUID.');
 
@@ -104,5 +103,4 @@ export const physicalChannels = {
   },
   /** The operating system's print queues (CUPS), with their state. */
   'printers.list': { input: z.object({}).strict(), output: z.array(PrinterShape) },
-
 } as const;

@@ -50,6 +50,27 @@ function draftProblem(draft: CardLayout): string | null {
 const orNull = (v: string) => (v.trim() === '' ? null : v);
 const lines = (v: string) => v.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 
+/**
+ * A textarea of lines: the officer's text is kept as typed (spaces, an empty line being
+ * started), the layout gets its trimmed non-empty lines.
+ */
+function LinesInput({ value, onChange, rows, testId }: { value: string[]; onChange(lines: string[]): void; rows: number; testId: string }) {
+  const [text, setText] = useState(() => value.join('\n'));
+  // A layout loaded or saved since: show it, unless it is what the text already says.
+  useEffect(() => setText((t) => (JSON.stringify(lines(t)) === JSON.stringify(value) ? t : value.join('\n'))), [value]);
+  return (
+    <textarea
+      data-testid={testId}
+      rows={rows}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(lines(e.target.value));
+      }}
+    />
+  );
+}
+
 export function LayoutsScreen() {
   const stores = useStores();
   const list = useLayouts((s) => s.list);
@@ -153,7 +174,7 @@ function LayoutEditor({ layout }: { layout: CardLayoutViewShape }) {
         <div className="grid">
           <label>
             Agency, department or organization (zone 10F, one or two lines of at most 20 characters)
-            <textarea data-testid="layout-agency" rows={2} value={draft.agencyLines.join('\n')} onChange={(e) => change({ agencyLines: lines(e.target.value) })} />
+            <LinesInput testId="layout-agency" rows={2} value={draft.agencyLines} onChange={(agencyLines) => change({ agencyLines })} />
           </label>
           <fieldset role="radiogroup" aria-label="Affiliation colour">
             <legend>Affiliation colour (zones 15F and 18F)</legend>
@@ -205,7 +226,7 @@ function LayoutEditor({ layout }: { layout: CardLayoutViewShape }) {
           </label>
           <label>
             Return address on the back (zone 4B, up to three lines)
-            <textarea data-testid="layout-return-address" rows={3} value={draft.returnAddress.join('\n')} onChange={(e) => change({ returnAddress: lines(e.target.value) })} />
+            <LinesInput testId="layout-return-address" rows={3} value={draft.returnAddress} onChange={(returnAddress) => change({ returnAddress })} />
           </label>
           <label className="choice">
             <input type="checkbox" data-testid="layout-title18" checked={draft.title18Notice} onChange={(e) => change({ title18Notice: e.target.checked })} />
