@@ -8,7 +8,7 @@
  * queue fails the print step; after the queue is enabled again, a retry completes the card.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStationRoot, type Station } from '../../electron/boot/open-station.js';
@@ -18,11 +18,9 @@ import { withVpcdCard, run } from '../support/vpcd-card.js';
 import { syntheticPhoto } from '../support/portrait-images.js';
 import { jobEndings } from '../support/job-events.js';
 import { ok } from '../support/results.js';
+import { CUPS_PDF_QUEUE as QUEUE, cardPdfs, ensureCupsPdfQueue, pdfText, printedDate, renderPdf, waitForCardPdf } from '../support/cups-pdf.js';
 import { chuidIds, decodeWithPoppler, faceRecordImage, opensslVerifyBiometric, parseCbeff, readTlvs, signedAttribute } from '../support/facial-image-check.js';
 
-const QUEUE = 'PIV-Station-PDF';
-/** Where the queue's cups-pdf writes (its own configuration, scripts/ensure-cupsd.sh). */
-const CUPS_PDF_OUT = '/var/spool/cups-pdf/piv-station';
 const PIN = '246810';
 const FRAME = { x: 0.21875, y: 0, width: 0.5625, height: 1 };
 const ARTIFACTS = join(process.cwd(), 'test-results', 'card-printing');
@@ -51,31 +49,8 @@ async function openPrintStation(): Promise<void> {
   ok(await station.core().dispatch('auth.login', { username: 'printer', password: 'correct horse battery staple' }));
 }
 
-/** The first file in `folder` whose name passes `match`, waiting for the file system's event when it is not there yet. */
-function waitForFile(folder: string, match: (name: string) => boolean, timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const found = () => readdirSync(folder).find(match);
-    const watcher = watch(folder, () => {
-      const name = found();
-      if (name) done(name);
-    });
-    const timer = setTimeout(() => {
-      watcher.close();
-      reject(new Error(`no file for the print in ${folder}`));
-    }, timeoutMs);
-    const done = (name: string) => {
-      clearTimeout(timer);
-      watcher.close();
-      resolve(join(folder, name));
-    };
-    const already = found();
-    if (already) done(already);
-  });
-}
-
 beforeAll(async () => {
-  const setup = await run('bash', ['scripts/ensure-cupsd.sh'], { timeoutMs: 60_000 });
-  expect(setup.code, setup.stderr).toBe(0);
+  await ensureCupsPdfQueue();
   dir = mkdtempSync(join(tmpdir(), 'piv-station-print-'));
   const dataDir = join(dir, 'station');
   mkdirSync(dataDir);
@@ -120,18 +95,16 @@ describe('the physical card through CUPS, pcscd and independent clients', () => 
       expect(end.type, JSON.stringify(job.failure)).toBe('job.finished');
 
       // The PDF cups-pdf wrote for this job (its title carries the job id).
-      const pdfPath = await waitForFile(CUPS_PDF_OUT, (n) => n.endsWith('.pdf') && n.includes(jobId.slice(0, 8)));
+      const pdfPath = await waitForCardPdf(jobId);
       const png = join(ARTIFACTS, 'printed-card');
-      const render = await run('pdftoppm', ['-r', '150', '-png', pdfPath, png]);
-      expect(render.code, render.stderr).toBe(0);
+      await renderPdf(pdfPath, png);
       expect(existsSync(`${png}-1.png`)).toBe(true);
-      const text = (await run('pdftotext', [pdfPath, '-'])).stdout;
+      const text = await pdfText(pdfPath);
       expect(text).toContain('JOHNSON,');
       expect(text).toContain('KATHERINE');
       expect(text).toContain(job.card!.credentialNumber);
-      const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
       const [y, m, d] = job.card!.expirationDate.split('-');
-      expect(text).toContain(`${y}${months[Number(m) - 1]}${d}`);
+      expect(text).toContain(printedDate(job.card!.expirationDate));
 
       // The station lets go of the reader (its core watches and probes cards) before another client uses it.
       const anchors = await station.ca.trustAnchors();
@@ -185,16 +158,16 @@ describe('the physical card through CUPS, pcscd and independent clients', () => 
       expect(failed).toMatchObject({ failedStep: 'print.card', errorCode: 'PRINTER_UNAVAILABLE', retryable: true });
       expect(failed.failure).toContain('out of cards');
       expect(failed.steps.filter((s) => s.status !== 'done').map((s) => s.name)).toEqual(['print.card', 'finish']);
-      expect(readdirSync(CUPS_PDF_OUT).some((n) => n.includes(jobId.slice(0, 8)))).toBe(false);
+      expect(cardPdfs(jobId)).toEqual([]);
 
       expect((await run('cupsenable', [QUEUE])).code).toBe(0);
       const from = events.seen.length;
       ok(await core.dispatch('jobs.retry', { jobId, readerName: reader, pin: PIN }));
       expect((await events.ended(jobId, from)).type).toBe('job.finished');
-      const pdfPath = await waitForFile(CUPS_PDF_OUT, (n) => n.endsWith('.pdf') && n.includes(jobId.slice(0, 8)));
-      expect((await run('pdftotext', [pdfPath, '-'])).stdout).toContain('VAUGHAN,');
+      const pdfPath = await waitForCardPdf(jobId);
+      expect(await pdfText(pdfPath)).toContain('VAUGHAN,');
       // Exactly one print of this card.
-      expect(readdirSync(CUPS_PDF_OUT).filter((n) => n.includes(jobId.slice(0, 8)))).toHaveLength(1);
+      expect(cardPdfs(jobId)).toHaveLength(1);
       await closeStation();
     });
   });
