@@ -14,6 +14,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// A file another program reads is written to a temporary name, fsynced and renamed, through one helper
+// (electron/core/atomic-file.ts): the writing functions of fs are off limits everywhere else in product code.
+const HAND_OFF_MESSAGE = 'Write files with writeFileAtomic (electron/core/atomic-file.ts): temporary name, fsync, rename.';
+const HAND_OFF = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+  name,
+  importNames: ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream'],
+  message: HAND_OFF_MESSAGE,
+}));
+
 /** Import patterns of each folder, as they appear in relative imports from anywhere in the tree. */
 const FOLDER = {
   core: '**/core/**',
@@ -29,7 +38,8 @@ const FOLDER = {
 const ADDONS = { group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
 /** A face reaches the core only through dispatch: from the core it takes the error type (values) and type declarations. */
 const FACE_CORE = {
-  group: ['**/core/**', '!**/core/errors.js'],
+  // The hand-off helper is a file utility with no state of the core: every face writes its files through it.
+  group: ['**/core/**', '!**/core/errors.js', '!**/core/atomic-file.js'],
   allowTypeImports: true,
   message: 'A face reaches the core only through its dispatch (a StationHandle from boot/): it imports the core\'s errors and types, nothing else.',
 };
@@ -41,7 +51,7 @@ function forbid(why, folders, { electron = true, extraPatterns = [] } = {}) {
     'no-restricted-imports': [
       'error',
       {
-        paths: electron ? [NO_ELECTRON] : [],
+        paths: [...(electron ? [NO_ELECTRON] : []), ...HAND_OFF],
         patterns: [ADDONS, { group: folders.map((f) => FOLDER[f] ?? f), message: why }, ...extraPatterns],
       },
     ],
@@ -98,6 +108,11 @@ export default tseslint.config(
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid('The preload is bundled alone into the sandboxed renderer: electron and contract types only.', ['core', 'boot', 'servers', 'bridge', 'cli', 'host', 'shell', 'native'], { electron: false }),
+  },
+  {
+    // The hardware side writes its card state files through the same hand-off helper.
+    files: ['native/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: HAND_OFF }] },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],

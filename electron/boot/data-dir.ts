@@ -3,14 +3,15 @@
  * config.json live. Default: the OS user-data dir Electron would use for an
  * app named "piv-station" (Linux: $XDG_CONFIG_HOME/piv-station or ~/.config/piv-station).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, parseStationConfig, type StationConfig } from '../core/config/station-config.js';
 import { StationError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 /** The keyring file of a data dir and how station files are written (write to a temporary name, then rename): for the shell's safeStorage passphrase. */
-export { KEYRING_FILE, writeFileAtomic } from '../core/pki/keyring.js';
+export { KEYRING_FILE } from '../core/pki/keyring.js';
 
 /** App name of the data directory. */
 export const APP_DIR_NAME = 'piv-station';
@@ -29,7 +30,7 @@ export function loadConfig(dataDir: string): StationConfig {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'config.json');
   if (!existsSync(path)) {
-    writeFileSync(path, JSON.stringify(DEFAULT_CONFIG, null, 2) + '\n', { mode: 0o600 });
+    writeFileAtomic(path, JSON.stringify(DEFAULT_CONFIG, null, 2) + '\n');
     return DEFAULT_CONFIG;
   }
   let raw: unknown;

@@ -20,6 +20,7 @@ import { StationReaders } from './readers.js';
 import type { ReaderProvider } from '../core/piv/transport.js';
 import { createCore, type StationCore } from '../core/dispatch.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../core/audit/head-signer.js';
+import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
@@ -44,10 +45,14 @@ export interface OpenStationOptions {
   readers?: ReaderProvider;
   /** Only the in-process training reader, no pcscd (the browser host's --no-pcsc). */
   noPcsc?: boolean;
+  /** false for a one-shot face (the CLI): the core runs no background work behind the command (CorePorts.background). */
+  background?: boolean;
   /** Clock (tests). */
   now?: () => Date;
   /** Photo codec, printing and fonts instead of sharp and CUPS (tests); absent: native/image and native/cups. */
   physical?: PhysicalPorts;
+  /** One line per background problem (the audit anchor cannot be written); default: standard error. */
+  log?: (line: string) => void;
 }
 
 export type { StationHandle } from './station-handle.js';
@@ -94,10 +99,16 @@ export async function openStation(opts: OpenStationOptions): Promise<StationHand
  */
 export async function openStationRoot(opts: OpenStationOptions): Promise<Station> {
   const config = loadConfig(opts.dataDir);
+  if (config.auditAnchor?.file) assertAnchorOutside(config.auditAnchor.file, opts.dataDir);
   const keyring = openKeyring(opts.dataDir, { passphrase: opts.passphrase, training: opts.training });
   const db = openDatabase(join(opts.dataDir, 'station.sqlite'));
   const store = openStore(db);
-  const auditSigner = attachAuditSigner(store, keyring.box);
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  // Signed heads are published outside the data dir as config.json's auditAnchor says (core/audit/anchor.ts).
+  const anchors = anchorPublishing(store, config.auditAnchor, log, opts.now);
+  const auditSigner = attachAuditSigner(store, keyring.box, { onSigned: anchors.onSigned });
+  // A newly configured (or remounted) anchor gets the latest head at once.
+  anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
   const readerProvider: ReaderProvider = {
@@ -181,6 +192,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         auditSigner,
         secretBox: keyring.box,
         physical,
+        background: opts.background,
         // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
         cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), codec: physical.codec, actor, now: opts.now }),
         now: opts.now,
@@ -195,6 +207,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
       } catch {
         // Closing must go on: the head is signed again at the next close or every 100 events.
       }
+      anchors.close();
       await readers?.close();
       db.close();
     },

@@ -5,7 +5,7 @@
  *
  *   client → server  `{ "id": number, "channel": string, "input": unknown }`
  *   server → client  `{ "id": number, "result": Result }`
- *   server → client  `{ "event": EventName, "payload": … }` (every core event, to every client)
+ *   server → client  `{ "event": EventName, "payload": … }` (the core events this connection may hear: none before a login)
  */
 import type { ApiError, EventName, Result } from '../contract/station-api.js';
 
@@ -34,7 +34,7 @@ export interface BridgeResponse {
   result: Result<unknown>;
 }
 
-/** A core event pushed to every connected client. */
+/** A core event pushed to a connected client. */
 export interface BridgeEventMessage {
   event: EventName;
   payload: unknown;

@@ -82,7 +82,8 @@ export function createCliContext(options: GlobalOptions): CliContext & { close()
   const ctx: CliContext & { close(): Promise<void> } = {
     options,
     station() {
-      opened ??= openStationFromTerminal({ dataDir: options.dataDir, training: options.training });
+      // A one-shot face: no batch resumes and no reader is watched behind a command that does not ask for it.
+      opened ??= openStationFromTerminal({ dataDir: options.dataDir, training: options.training, background: false });
       return opened;
     },
     async call(channel, input, optionNames) {

@@ -23,6 +23,7 @@ import { auditCommand } from './commands/audit.js';
 import { cardCommand } from './commands/card.js';
 import { crlCommand } from './commands/crl.js';
 import { profileCommand, PROFILE_SET_OPTIONS } from './commands/profiles.js';
+import { DEFAULT_PERSONALITY, PERSONALITY_NAMES } from '../../native/virtual-card/personality.js';
 
 const USAGE = `Usage: station <command> [options]
 
@@ -45,7 +46,8 @@ const USAGE = `Usage: station <command> [options]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
   batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
-  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--tdes] [--remove-after N] [--keygen-delay MS]
+  virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--personality NAME] [--tdes] [--remove-after N] [--keygen-delay MS]
+                                            NAME: ${PERSONALITY_NAMES.join(', ')} (default ${DEFAULT_PERSONALITY})
   ca chain                                  the CA certificates (issuing, root) as PEM
   cpr submit FILE | cpr status ID | cpr delete ID   a CPR by hand, for the IDPRS, as an officer (result JSON; exit 1 when rejected)
   cpr serve [--port N] [--drop DIR]         the IDPRS endpoint and drop folder (token: STATION_CPR_TOKEN or config)
@@ -53,7 +55,9 @@ const USAGE = `Usage: station <command> [options]
   outbox list [--dead] | outbox redeliver ID|--all-dead   notifications to the IDPRS, dead letters
   outbox deliver                            send the outbox to notifications.url until a signal
   outbox secret set                         seal STATION_NOTIFY_SECRET, the HMAC secret shared with the IDPRS
-  audit verify [--sign]                     recompute the audit hash chain; exit 1 with the first broken link
+  audit verify [--sign] [--anchor FILE]     recompute the audit hash chain, check the keys and the published anchor
+                                            (FILE, else config auditAnchor.file); exit 1 with the first broken link
+  audit rotate-key                          replace the audit key (administrator), audited and signed by the old key
   audit export --format csv|json [--from DATE] [--to DATE] [--officer U] [--person ID] [--card ID] [--out FILE]
                                             the audit log (auditor role); DATE is YYYY-MM-DD (UTC) or ISO-8601
   card list [--status S1,S2] [--person ID] | card show CARD      CARD: card id, card number or GUID
@@ -103,6 +107,7 @@ const OPTIONS = {
   vpcd: { type: 'string' },
   state: { type: 'string' },
   tdes: { type: 'boolean' },
+  personality: { type: 'string' },
   'remove-after': { type: 'string' },
   'keygen-delay': { type: 'string' },
   port: { type: 'string' },
@@ -123,6 +128,7 @@ const OPTIONS = {
   officer: { type: 'string' },
   card: { type: 'string' },
   sign: { type: 'boolean' },
+  anchor: { type: 'string' },
   out: { type: 'string' },
   'new-pin': { type: 'string' },
   status: { type: 'string' },

@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   // Officers, sessions, workflow
   'NOT_AUTHENTICATED', // no officer logged in on this connection
   'SESSION_LOCKED', // the session was locked after inactivity: log in again
+  'LOGIN_THROTTLED', // too many failed logins (or one already in flight on this connection): details.retryAfterSeconds
+  'ACCOUNT_LOCKED', // too many failed logins: an administrator must unlock the account (details.retryAfterSeconds when it lifts by itself)
   'FORBIDDEN', // the officer lacks the role, or a separation-of-duties rule refuses the call
   'REQUEST_STATE', // operation not allowed in the card request's current state
   'CARD_STATE', // lifecycle operation not allowed in the card's current status: details.status, details.cardId
@@ -59,7 +61,10 @@ export const ERROR_CODES = [
   'CPR_SIGNATURE_INVALID', // the signature cannot be verified with the configured IDPRS certificate
   'CPR_PERSON_UNKNOWN', // no person with that external id, and the IDPRS does not manage persons
   'CPR_REQUEST_EXISTS', // an issuance request is already open for the person
-  'CPR_ID_CONFLICT', // the IDPRS request id was already accepted for another document
+  'CPR_ID_CONFLICT', // the IDPRS request id was used before (accepted, refused or deleted) for another document
+  'CPR_REPLAYED', // the same signed CPR was received before and deleted: never taken twice
+  'CPR_STALE', // submitted not after the last CPR accepted for the person
+  'CPR_FUTURE_DATED', // submittedAt is ahead of the station's clock by more than the allowed skew
   'CPR_STORE_FAILED', // the CPR could not be stored
   'CPR_NOT_FOUND', // no CPR with that IDPRS request id
   'CPR_DELETE_REFUSED', // the request is already in production or produced
@@ -136,6 +141,9 @@ export interface ErrorDetailFields {
   PHOTO_MISSING: { personId: string };
   PRINTER_UNAVAILABLE: { queue: string };
   PRINT_FAILED: { queue: string; printJob: number };
+  /** `rule`: oneAtATime (a login is in flight on this connection), connection or username (failures there). */
+  LOGIN_THROTTLED: { retryAfterSeconds: number; rule: string };
+  ACCOUNT_LOCKED: { retryAfterSeconds: number };
 }
 
 /**

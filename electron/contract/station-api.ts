@@ -141,6 +141,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'auth.logout': 'officer',
   'officers.list': ['admin'],
   'officers.add': ['admin'],
+  'officers.unlock': ['admin'],
   // persons
   'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],
@@ -190,6 +191,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'audit.list': ['auditor'],
   'audit.export': ['auditor'],
   'audit.verify': ['auditor'],
+  'audit.rotateKey': ['admin'],
   // notifications outbox: it holds every card's history; admin and security as `station outbox`, the auditor may look, not resend
   'outbox.list': ['admin', 'security', 'auditor'],
   'outbox.redeliver': ['admin', 'security'],

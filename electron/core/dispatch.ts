@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import {
   BACKGROUND_CHANNELS,
   CHANNEL_ROLES,
+  EVENTS,
   IDPRS_CHANNELS,
   channels,
   type Channel,
@@ -54,6 +55,16 @@ export interface StationCore {
    */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void;
   /**
+   * The events one connection of a face may hear, as they happen (the faces
+   * that carry events to remote screens use this, never `on`): an event for
+   * one connection (session.locked) goes to that connection only; every other
+   * event only to a connection an officer is logged in on. A connection that
+   * never logged in (a login screen, a kiosk, a stranger's socket) hears
+   * nothing: the login screen needs no event.
+   * @returns the unsubscribe function
+   */
+  subscribe(connectionId: string, listener: <E extends EventName>(event: E, payload: EventPayload<E>) => void): () => void;
+  /**
    * A connection of the IDPRS, for the door that authenticated it (the CPR
    * endpoint checked its token or client certificate; the drop folder is the
    * IDPRS's directory). On it, only the IDPRS channels answer (IDPRS_CHANNELS);
@@ -62,6 +73,13 @@ export interface StationCore {
    * @returns the connection id to dispatch on, and `close` to end it
    */
   openIdprsConnection(door: IdprsDoor): { connectionId: string; close(): void };
+  /**
+   * Places a connection in a window (the browser host: its launch), so what
+   * belongs to the window and not to one socket survives a reload: kiosk mode
+   * (workflow/kiosk.ts). A connection placed nowhere is a window of its own
+   * (the Electron shell's connection already is its window's webContents).
+   */
+  joinWindow(connectionId: string, windowId: string): void;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -89,7 +107,7 @@ export function createCore(ports: CorePorts): StationCore {
   };
   const { profiles } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
-  const jobs = new JobRunner({ readers, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
+  const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
   const offLocked = officers.onLocked((connectionId) => emit('session.locked', {}, connectionId));
   const offRequests = requests.onChanged((c) => emit('request.changed', c));
@@ -113,10 +131,9 @@ export function createCore(ports: CorePorts): StationCore {
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
   });
-  // Batches left running by a stopped station resume watching the readers.
-  const batchesOpened = batches.open().catch(() => {});
-  const idleTimer = setInterval(() => officers.checkIdle(), IDLE_CHECK_MS);
-  idleTimer.unref();
+  // Batches left running by a stopped station resume watching the readers (opened once).
+  let batchesOpened: Promise<void> | undefined;
+  const openBatches = () => (batchesOpened ??= batches.open().catch(() => {}));
   const expireCards = () => {
     try {
       ports.lifecycle?.expireDue();
@@ -124,10 +141,15 @@ export function createCore(ports: CorePorts): StationCore {
       // a busy or failing store: the next pass marks them
     }
   };
-  expireCards();
-  const expiryTimer = setInterval(expireCards, EXPIRY_CHECK_MS);
-  expiryTimer.unref();
-  readers.start();
+  const timers: NodeJS.Timeout[] = [];
+  if (ports.background !== false) {
+    void openBatches();
+    timers.push(setInterval(() => officers.checkIdle(), IDLE_CHECK_MS));
+    expireCards();
+    timers.push(setInterval(expireCards, EXPIRY_CHECK_MS));
+    timers.forEach((t) => t.unref());
+    readers.start();
+  }
 
   const services: CoreServices = {
     ports,
@@ -135,13 +157,13 @@ export function createCore(ports: CorePorts): StationCore {
     production,
     officers,
     requests,
-    audit: new AuditService({ store, signer: ports.auditSigner }),
+    audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
     faces: new CardFaceService({ store, config: ports.config, profiles, physical: ports.physical, now: ports.now }),
     batches,
-    batchesOpened,
+    openBatches,
     jobs,
     readers,
     emit,
@@ -151,6 +173,12 @@ export function createCore(ports: CorePorts): StationCore {
     },
   };
   const { kiosks } = services;
+  function on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, target?: string) => void): () => void {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener as (p: unknown, target?: string) => void);
+    return () => set!.delete(listener as (p: unknown, target?: string) => void);
+  }
   const handlers = allHandlers(services);
   /** Open IDPRS connections and their doors. */
   const idprsConnections = new Map<string, IdprsDoor>();
@@ -197,23 +225,28 @@ export function createCore(ports: CorePorts): StationCore {
         return { ok: false, error: { code: err.code, message: err.message, details: err.details, retryable: err.retryable } };
       }
     },
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (p: unknown, target?: string) => void);
-      return () => set!.delete(listener as (p: unknown, target?: string) => void);
+    on,
+    subscribe(connectionId, listener) {
+      const offs = EVENTS.map((event) =>
+        on(event, (payload, target) => {
+          if (target !== undefined ? target === connectionId : officers.hasSession(connectionId)) listener(event, payload);
+        }),
+      );
+      return () => offs.forEach((off) => off());
     },
     openIdprsConnection(door) {
       const connectionId = `idprs:${door}:${randomUUID()}`;
       idprsConnections.set(connectionId, door);
       return { connectionId, close: () => void idprsConnections.delete(connectionId) };
     },
+    joinWindow(connectionId, windowId) {
+      kiosks.joinWindow(connectionId, windowId);
+    },
     async close() {
-      clearInterval(idleTimer);
-      clearInterval(expiryTimer);
+      timers.forEach((t) => clearInterval(t));
       offLocked();
       offRequests();
-      readers.close();
+      await readers.close();
       await batchesOpened;
       await batches.close();
       await jobs.close();

@@ -31,6 +31,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'STORE',
   'PRINTER_UNAVAILABLE',
   'PRINT_FAILED',
+  'LOGIN_THROTTLED',
 ]);
 
 /**

@@ -2,8 +2,11 @@
  * The browser host: a 127.0.0.1-only HTTP server for the built renderer and
  * the `/bridge` WebSocket that carries StationApi calls to the core's
  * dispatch (DESIGN.md "host/"). A connection is accepted only with the
- * per-launch token and the host's own Origin; every core event is pushed to
- * every connected client.
+ * per-launch token and the host's own Origin; each connection hears the core
+ * events the core lets it hear (StationCore.subscribe: none before an officer
+ * logs in on it). Every connection of one launch belongs to one window for the
+ * core (StationCore.joinWindow): a page reload opens a new socket, but a kiosk
+ * stays a kiosk.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +14,6 @@ import type { Duplex } from 'node:stream';
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { EVENTS } from '../contract/station-api.js';
 import type { StationCore } from '../core/dispatch.js';
 import { StationError } from '../core/errors.js';
 import { checkUpgrade, hostOrigin, LOOPBACK_ADDRESS, newLaunchToken } from './bridge-auth.js';
@@ -63,7 +65,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
-  const connectionIds = new WeakMap<WebSocket, string>();
+  /** This launch, as the core's window: only pages holding this launch's token connect. */
+  const windowId = `launch:${randomUUID()}`;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -79,7 +82,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   wss.on('connection', (ws: WebSocket) => {
     // One random id per connection: the officer who logs in on it is bound to it alone.
     const connectionId = `ws:${randomUUID()}`;
-    connectionIds.set(ws, connectionId);
+    opts.core.joinWindow(connectionId, windowId);
+    // The events this connection may hear (the core decides: nothing before an officer logs in on it).
+    const unsubscribe = opts.core.subscribe(connectionId, (event, payload) => {
+      const message: BridgeEventMessage = { event, payload };
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    });
+    ws.on('close', unsubscribe);
     // Oversized frames (maxPayload) and protocol errors close this socket only.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -90,18 +99,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   });
 
-  const unsubscribe = EVENTS.map((event) =>
-    opts.core.on(event, (payload, target) => {
-      const message: BridgeEventMessage = { event, payload };
-      const text = JSON.stringify(message);
-      // An event for one connection (session.locked) goes to that connection only.
-      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN && (target === undefined || connectionIds.get(client) === target)) client.send(text);
-    }),
-  );
-
   await new Promise<void>((resolveListen, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
-      unsubscribe.forEach((off) => off());
       const detail = e.code === 'EADDRINUSE' ? `Port ${opts.port} is already in use.` : 'The port could not be opened.';
       reject(new StationError('TRANSPORT', `The browser host could not start: ${detail}`, { port: opts.port ?? 0 }));
     };
@@ -122,7 +121,6 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     token,
     close() {
       closing ??= (async () => {
-        unsubscribe.forEach((off) => off());
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((r) => wss.close(() => r()));
         server.closeAllConnections();

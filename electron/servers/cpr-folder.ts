@@ -11,10 +11,11 @@
  * accepted CPR with its original acceptance, so nothing is created twice.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { CprResult } from '../core/workflow/cpr-result.js';
 import type { CprDoorIntake } from './cpr-server.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 /** Sub-folders made inside the drop folder. */
 export const PROCESSED_DIR = 'processed';
@@ -132,7 +133,8 @@ export class CprFolderWatcher {
     const result = await this.opts.intake.submit(new Uint8Array(body), channel);
     const target = join(this.opts.dir, result.status === 'accepted' ? PROCESSED_DIR : REJECTED_DIR);
     const movedTo = await freeName(target, basename(path));
-    await writeFile(movedTo + RESULT_SUFFIX, JSON.stringify(result, null, 2) + '\n');
+    // The IDPRS reads it: never a half-written file (atomic-file.ts).
+    writeFileAtomic(movedTo + RESULT_SUFFIX, JSON.stringify(result, null, 2) + '\n', { mode: 0o644 });
     await rename(path, movedTo);
     this.opts.onResult?.(basename(path), result);
     return { file: basename(path), movedTo, result };

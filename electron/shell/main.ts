@@ -22,7 +22,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, type WebContents } from 'electron';
-import { EVENTS, type EventName } from '../contract/station-api.js';
 import { assertAddonsMatchRuntime } from '../../native/abi-check.js';
 import { toStationError } from '../core/errors.js';
 import type { StationCore } from '../core/dispatch.js';
@@ -151,15 +150,16 @@ function guardContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Core events → `station:event` messages `{event, payload}` to the window while it exists. */
+/**
+ * Core events → `station:event` messages `{event, payload}` to the window while
+ * it exists: the events its connection may hear (the core decides: none
+ * before an officer logs in in this window).
+ */
 function forwardEvents(core: StationCore, window: BrowserWindow): void {
-  const offs = EVENTS.map((event: EventName) =>
-    core.on(event, (payload, target) => {
-      // An event for one connection (session.locked) goes to that window only.
-      if (!window.isDestroyed() && (target === undefined || target === connectionIdOf(window.webContents))) window.webContents.send(EVENT_CHANNEL, { event, payload });
-    }),
-  );
-  window.on('closed', () => offs.forEach((off) => off()));
+  const off = core.subscribe(connectionIdOf(window.webContents), (event, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
+  });
+  window.on('closed', off);
 }
 
 /** Shows the officer why the station cannot start (no secret in the text) and exits. */

@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StationError } from '../core/errors.js';
-import { KEYRING_FILE, writeFileAtomic } from '../boot/data-dir.js';
+import { KEYRING_FILE } from '../boot/data-dir.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 /** File in the data dir holding the safeStorage-encrypted passphrase. */
 export const PASSPHRASE_FILE = 'keyring-passphrase.safestorage';

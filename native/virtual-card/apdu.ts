@@ -27,6 +27,8 @@ export interface CommandApdu {
   data: Uint8Array;
   /** Maximum response data length the host accepts (bytes), or undefined. */
   le: number | undefined;
+  /** True when the C-APDU used extended length fields (Lc `00 hh ll` or a 2/3-byte Le). */
+  extended: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function parseCommandApdu(bytes: Uint8Array): CommandApdu {
   if (bytes.length < HEADER_LENGTH) fail(Sw.WRONG_LENGTH);
   const [cla, ins, p1, p2] = [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!];
   const body = bytes.subarray(HEADER_LENGTH);
-  const base = { cla, ins, p1, p2 };
+  const base = { cla, ins, p1, p2, extended: false };
   const empty = new Uint8Array(0);
   if (body.length === 0) return { ...base, data: empty, le: undefined };
   if (body.length === 1) {
@@ -70,17 +72,18 @@ export function parseCommandApdu(bytes: Uint8Array): CommandApdu {
     fail(Sw.WRONG_LENGTH);
   }
   // Extended length: 00 followed by two bytes.
+  const ext = { ...base, extended: true };
   if (body.length === 3) {
-    return { ...base, data: empty, le: extendedLe(body[1]!, body[2]!) };
+    return { ...ext, data: empty, le: extendedLe(body[1]!, body[2]!) };
   }
   if (body.length < 3) fail(Sw.WRONG_LENGTH);
   const lc = (body[1]! << 8) | body[2]!;
   const rest = body.length - 3 - lc;
   const data = body.subarray(3, 3 + lc);
   if (lc === 0 || rest < 0) fail(Sw.WRONG_LENGTH);
-  if (rest === 0) return { ...base, data, le: undefined };
-  if (rest === 2) return { ...base, data, le: extendedLe(body[3 + lc]!, body[4 + lc]!) };
-  if (rest === 3 && body[3 + lc] === 0) return { ...base, data, le: extendedLe(body[4 + lc]!, body[5 + lc]!) };
+  if (rest === 0) return { ...ext, data, le: undefined };
+  if (rest === 2) return { ...ext, data, le: extendedLe(body[3 + lc]!, body[4 + lc]!) };
+  if (rest === 3 && body[3 + lc] === 0) return { ...ext, data, le: extendedLe(body[4 + lc]!, body[5 + lc]!) };
   fail(Sw.WRONG_LENGTH);
 }
 

@@ -12,7 +12,7 @@
  */
 export const VIRTUAL_CARD_ATR = Uint8Array.of(0x3b, 0x88, 0x80, 0x01, 0x50, 0x49, 0x56, 0x41, 0x50, 0x50, 0x4c, 0x54, 0x1f);
 
-/** Firmware version the card reports to FD: 5.7.1 (AES-192 default 9B, F7 metadata, VERIFY FF logout). */
+/** Firmware version every personality that implements FD reports: 5.7.1 (so version numbers cannot tell personalities apart). */
 export const FIRMWARE_VERSION = Uint8Array.of(5, 7, 1);
 
 /** SW1 of "more data available" (61xx, xx = bytes left, 00 = 256 or more). */
@@ -74,9 +74,6 @@ export const RETIRED_KEY_LAST = 0x95;
 
 /** The RSA public exponent the card generates and accepts (SP 800-78-4: 65537 only). */
 export const RSA_PUBLIC_EXPONENT = 65537;
-
-/** Largest object content accepted by PUT DATA (bytes); bigger → 6A84. Matches YubiKey's ~3 KB limit with room for facial images. */
-export const MAX_OBJECT_SIZE = 16 * 1024;
 
 /** Discovery object a fresh card carries: PIV AID, PIN usage policy 40 00 (73-1 §3.3.2). */
 export const DEFAULT_DISCOVERY = Uint8Array.of(

@@ -3,6 +3,8 @@
  * PIV extensions), its own APDU processing end to end: command chaining
  * (Part 2 Table 2), response chaining with 61xx / GET RESPONSE honouring Le,
  * dispatch to the command handlers, persistence, and fault injection for tests.
+ * Its personality (personality.ts) decides which extensions answer, whether
+ * extended length is accepted, and the other ways real cards differ.
  */
 import { StationError } from '../../electron/core/errors.js';
 import { Cla, Ins, Sw, type ManagementKeyAlgorithm } from '../../electron/core/piv/constants.js';
@@ -13,10 +15,11 @@ import { attest } from './handlers/attestation.js';
 import type { CardContext, CommandHandler } from './handlers/context.js';
 import { getData, putData } from './handlers/data-objects.js';
 import { generalAuthenticate } from './handlers/general-authenticate.js';
-import { generateKeyPair, getMetadata, importKey } from './handlers/key-commands.js';
+import { generateKeyPair, getMetadata, importKey, moveKey } from './handlers/key-commands.js';
 import { changeReferenceData, resetRetryCounter, verify } from './handlers/pin-commands.js';
 import { select } from './handlers/select.js';
 import { getSerial, getVersion, resetApplication, setManagementKey, setPinRetries } from './handlers/yubikey-commands.js';
+import { implementsInstruction, resolvePersonality, type CardPersonality, type PersonalityName } from './personality.js';
 import { SecurityStatus } from './security.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { newCardState, type CardState } from './state.js';
@@ -35,8 +38,13 @@ export interface CardFaults {
 export interface VirtualCardOptions {
   /** Serial reported by F8 (default: random 8 digits). */
   serial?: number;
-  /** Algorithm of the factory 9B key (same bytes 0102…08): AES-192 like firmware 5.7 (default), or 3DES for older clients. */
-  managementKeyAlgorithm?: 'TDEA' | 'AES192';
+  /**
+   * Algorithm of the factory 9B key (same bytes 0102…08), overriding the personality's:
+   * e.g. 3DES on a `yubikey-like` card for clients that only do 3DES (firmware before 5.7).
+   */
+  managementKeyAlgorithm?: ManagementKeyAlgorithm;
+  /** How the card behaves (default `yubikey-like`): a named personality, or custom switches. */
+  personality?: PersonalityName | CardPersonality;
   faults?: CardFaults;
 }
 
@@ -58,6 +66,7 @@ const HANDLERS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHan
   [Ins.RESET, resetApplication],
   [Ins.SET_PIN_RETRIES, setPinRetries],
   [Ins.ATTEST, attest],
+  [Ins.MOVE_KEY, moveKey],
 ]);
 
 /** A command chain being assembled (CLA 10 blocks so far). */
@@ -93,7 +102,10 @@ export class VirtualPivCard {
     this.persist();
   }
 
-  /** A new card in factory state (PIN 123456, PUK 12345678, 9B 0102…08). */
+  /**
+   * A new card in factory state (PIN 123456, PUK 12345678, 9B 0102…08).
+   * @throws StationError INVALID_INPUT for an unknown personality or a 9B algorithm it does not allow
+   */
   static create(opts: VirtualCardOptions = {}): VirtualPivCard {
     return new VirtualPivCard(newCardState(cardStateOptions(opts)), undefined, opts.faults);
   }
@@ -101,17 +113,39 @@ export class VirtualPivCard {
   /**
    * Loads persisted state from `path` (or creates a new card there); the card
    * then saves to `path` after every state change (atomic write: tmp + rename).
-   * `opts.serial` / `managementKeyAlgorithm` only apply when the file is created.
-   * @throws StationError INTERNAL when the file exists but is not a card state
+   * `opts.serial` / `managementKeyAlgorithm` / `personality` only apply when the file
+   * is created; the card keeps the personality stored in its file.
+   * @throws StationError INTERNAL when the file exists but is not a card state;
+   *         INVALID_INPUT when `opts.personality` names another personality than the file's
    */
   static loadOrCreate(path: string, opts: VirtualCardOptions = {}): VirtualPivCard {
-    const state = readStateFile(path) ?? newCardState(cardStateOptions(opts));
-    return new VirtualPivCard(state, path, opts.faults);
+    const stored = readStateFile(path);
+    if (stored && typeof opts.personality === 'string' && opts.personality !== stored.personality.name) {
+      throw new StationError(
+        'INVALID_INPUT',
+        `The card in this state file is ${stored.personality.name}; a personality applies only to a new card.`,
+        { field: 'personality', path },
+      );
+    }
+    return new VirtualPivCard(stored ?? newCardState(cardStateOptions(opts)), path, opts.faults);
   }
 
   /** Serial number (F8). */
   get serial(): number {
     return this.state.serial;
+  }
+
+  /** A copy of the card's behaviour switches. */
+  get personality(): CardPersonality {
+    return structuredClone(this.state.personality);
+  }
+
+  /**
+   * A deep copy of the persistent state (keys, objects, counters, 9B key,
+   * personality): what a test compares to prove a card was left untouched.
+   */
+  snapshot(): CardState {
+    return structuredClone(this.state);
   }
 
   /** True once removeAfterApdus fired (until reinsert()). */
@@ -210,6 +244,10 @@ export class VirtualPivCard {
     const forced = this.forcedStatus(cmd.ins, cmd.p2);
     if (forced !== undefined) return responseApdu(new Uint8Array(0), forced);
     if ((cmd.cla & ~CLA_CHAIN_BIT) !== Cla.PLAIN) return responseApdu(new Uint8Array(0), Sw.CLA_NOT_SUPPORTED);
+    const personality = this.state.personality;
+    // A card without extended length does not know the form: wrong length (ISO 7816-4 §5.1).
+    if (cmd.extended && !personality.extendedLength) return responseApdu(new Uint8Array(0), Sw.WRONG_LENGTH);
+    if (!implementsInstruction(personality, cmd.ins)) return responseApdu(new Uint8Array(0), Sw.INS_NOT_SUPPORTED);
 
     if (cmd.ins === Ins.GET_RESPONSE) return this.getResponse(cmd);
     this.pendingResponse = undefined;
@@ -276,9 +314,16 @@ export class VirtualPivCard {
   }
 }
 
-function cardStateOptions(opts: VirtualCardOptions): { serial?: number; managementKeyAlgorithm?: ManagementKeyAlgorithm } {
+/** @throws StationError INVALID_INPUT for an unknown personality or a factory 9B algorithm it does not allow */
+function cardStateOptions(opts: VirtualCardOptions): Parameters<typeof newCardState>[0] {
+  const personality = resolvePersonality(opts.personality);
+  const alg = opts.managementKeyAlgorithm;
+  if (alg && !personality.managementKey.allowed.includes(alg)) {
+    throw new StationError('INVALID_INPUT', `A ${personality.name} card cannot have a ${alg} management key.`, { field: 'managementKeyAlgorithm' });
+  }
   return {
+    personality,
     ...(opts.serial !== undefined ? { serial: opts.serial } : {}),
-    ...(opts.managementKeyAlgorithm ? { managementKeyAlgorithm: opts.managementKeyAlgorithm } : {}),
+    ...(alg ? { managementKeyAlgorithm: alg } : {}),
   };
 }

@@ -2,12 +2,14 @@
  * Card state on disk: JSON, written atomically (temp file + rename) so a crash
  * mid-write leaves the previous state intact.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../electron/core/atomic-file.js';
 import { StationError } from '../../electron/core/errors.js';
+import { personality } from './personality.js';
 import type { CardState } from './state.js';
 
 /**
- * Reads a state file.
+ * Reads a state file. A file written before personalities existed is the default personality.
  * @returns the state, or undefined when the file does not exist
  * @throws StationError INTERNAL when the file is not a card state (format 1)
  */
@@ -23,12 +25,10 @@ export function readStateFile(path: string): CardState | undefined {
   if (s?.format !== 1 || typeof s.serial !== 'number' || !s.pin || !s.puk || !s.management || !s.objects || !s.keys) {
     throw new StationError('INTERNAL', 'The virtual card state file is not a card state.', { path });
   }
-  return s as CardState;
+  return { ...s, personality: s.personality ?? personality() } as CardState;
 }
 
 /** Writes `json` (a serialised CardState) to `path` atomically. */
 export function writeStateFile(path: string, json: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, json, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, json);
 }

@@ -7,9 +7,12 @@
  * volatile and lives in security.ts.
  */
 import { randomInt } from 'node:crypto';
-import { FactoryDefaults, type ManagementKeyAlgorithm } from '../../electron/core/piv/constants.js';
+import { FactoryDefaults, MGMT_KEY_LENGTH, type ManagementKeyAlgorithm } from '../../electron/core/piv/constants.js';
 import { toHex } from '../../electron/core/piv/tlv.js';
-import { DEFAULT_DISCOVERY, PIN_FIELD_LENGTH, PIN_PAD } from './card-constants.js';
+import { PIN_FIELD_LENGTH, PIN_PAD } from './card-constants.js';
+import { factoryObjects } from './factory-objects.js';
+import type { CardPersonality } from './personality.js';
+import { returnedCardContent } from './returned-card.js';
 
 /** Asymmetric algorithms a key slot can hold. */
 export type SlotAlgorithm = 'RSA1024' | 'RSA2048' | 'RSA3072' | 'RSA4096' | 'P256' | 'P384';
@@ -41,6 +44,8 @@ export interface ReferenceDataState {
 export interface CardState {
   format: 1;
   serial: number;
+  /** The card's behaviour switches (absent in files written before personalities: the default one). */
+  personality: CardPersonality;
   /** Algorithm of the factory 9B key, restored by FB RESET. */
   defaultManagementAlgorithm: ManagementKeyAlgorithm;
   management: { algorithm: ManagementKeyAlgorithm; key: string; touch: number };
@@ -66,28 +71,51 @@ function randomSerial(): number {
   return randomInt(10_000_000, 99_999_999);
 }
 
-/** Factory PIN, PUK, 9B key and objects; keeps serial and attestation. */
+/** The factory 9B key bytes (0102…08) cut to the length `alg` needs (16 bytes for AES-128), as hex. */
+export function factoryManagementKey(alg: ManagementKeyAlgorithm): string {
+  return toHex(FactoryDefaults.MANAGEMENT_KEY.subarray(0, MGMT_KEY_LENGTH[alg]));
+}
+
+/**
+ * Factory PIN, PUK (with the personality's retry counts), 9B key and objects;
+ * keeps serial, personality and attestation. What FB RESET restores.
+ */
 export function factoryApplicationState(
   serial: number,
+  personality: CardPersonality,
   mgmtAlg: ManagementKeyAlgorithm,
   attestation?: CardState['attestation'],
 ): CardState {
+  const { pin, puk } = personality.retries;
   return {
     format: 1,
     serial,
+    personality,
     defaultManagementAlgorithm: mgmtAlg,
-    management: { algorithm: mgmtAlg, key: toHex(FactoryDefaults.MANAGEMENT_KEY), touch: 0xff },
-    pin: { value: paddedReference(FactoryDefaults.PIN), total: FactoryDefaults.PIN_RETRIES, remaining: FactoryDefaults.PIN_RETRIES },
-    puk: { value: paddedReference(FactoryDefaults.PUK), total: FactoryDefaults.PUK_RETRIES, remaining: FactoryDefaults.PUK_RETRIES },
-    objects: { [toHex(DEFAULT_DISCOVERY.subarray(0, 1))]: toHex(DEFAULT_DISCOVERY) },
+    management: { algorithm: mgmtAlg, key: factoryManagementKey(mgmtAlg), touch: 0xff },
+    pin: { value: paddedReference(FactoryDefaults.PIN), total: pin, remaining: pin },
+    puk: { value: paddedReference(FactoryDefaults.PUK), total: puk, remaining: puk },
+    objects: factoryObjects(personality.factoryObjects),
     keys: {},
     ...(attestation ? { attestation } : {}),
   };
 }
 
-/** A brand-new card. */
-export function newCardState(opts: { serial?: number; managementKeyAlgorithm?: ManagementKeyAlgorithm }): CardState {
-  return factoryApplicationState(opts.serial ?? randomSerial(), opts.managementKeyAlgorithm ?? 'AES192');
+/**
+ * A brand-new card of `personality`. A returned card also gets what its
+ * earlier holder left (keys, certificates, objects, one PIN try spent).
+ * @param managementKeyAlgorithm overrides the personality's factory 9B algorithm (must be one it allows)
+ */
+export function newCardState(opts: { serial?: number; personality: CardPersonality; managementKeyAlgorithm?: ManagementKeyAlgorithm }): CardState {
+  const p = opts.personality;
+  const state = factoryApplicationState(opts.serial ?? randomSerial(), p, opts.managementKeyAlgorithm ?? p.managementKey.factory);
+  if (p.returnedCard) {
+    const left = returnedCardContent();
+    Object.assign(state.objects, left.objects);
+    Object.assign(state.keys, left.keys);
+    state.pin.remaining = state.pin.total - 1;
+  }
+  return state;
 }
 
 /** Hex key of a key reference in `CardState.keys`. */

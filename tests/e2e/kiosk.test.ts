@@ -118,6 +118,12 @@ describe('self-service kiosk in the browser', () => {
     }
     expect(await tap.invoke('kiosk.status', {})).toMatchObject({ ok: true, value: { kiosk: true, person: null } });
 
+    // A reload opens a new bridge connection: the launch is still the kiosk, never the officer login (issue 10, finding 6).
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.getByTestId('kiosk-welcome').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId('login-screen').count()).toBe(0);
+    expect(await page.locator('[data-testid^="nav-"]').count()).toBe(0);
+
     // The old e-mail address no longer identifies Vera: the generic answer.
     await page.getByTestId('kiosk-employee-id').fill(VERA.employeeId);
     await page.getByTestId('kiosk-email').fill(VERA.oldEmail);

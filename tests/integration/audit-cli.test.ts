@@ -5,12 +5,14 @@
  * events or forge a signed head; verify must exit 1 naming the first broken
  * seq. Needs no reader.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { openDatabase } from '../../native/sqlite.js';
+import { openStore } from '../../electron/core/store/store.js';
+import { chainHash, GENESIS_HASH } from '../../electron/core/audit/chain.js';
 import { CLI_OFFICER, prepareStationDir, ROOT } from '../support/station-cli.js';
 
 const CLI = join(ROOT, 'electron', 'cli', 'main.ts');
@@ -39,8 +41,10 @@ function station(dir: string, args: string[], opts: { as?: { username: string; p
 interface Verification {
   ok: boolean;
   events: number;
+  signedHeads: number;
   lastSignedHead: { seq: number } | null;
   firstBroken?: { seq: number; problem: string; message: string };
+  anchor: { status: string; source?: string };
 }
 
 const TMP = mkdtempSync(join(tmpdir(), 'audit-cli-'));
@@ -65,9 +69,39 @@ function tamper(dir: string, sql: string): void {
   }
 }
 
-async function verifyJson(dir: string): Promise<{ code: number; v: Verification }> {
-  const r = await station(dir, ['audit', 'verify', '--json']);
+async function verifyJson(dir: string, extra: string[] = []): Promise<{ code: number; v: Verification }> {
+  const r = await station(dir, ['audit', 'verify', '--json', ...extra]);
   return { code: r.code, v: JSON.parse(r.stdout) as Verification };
+}
+
+/**
+ * The attack of issue 10 finding 5, on a copy's database: change an event,
+ * recompute every hash after it consistently, delete the signed heads and the
+ * audit keys.
+ */
+function rewriteAndStrip(dir: string): void {
+  const db = openDatabase(join(dir, 'station.sqlite'));
+  try {
+    db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_heads_no_delete; DROP TRIGGER audit_keys_no_delete;');
+    db.exec("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3");
+    const store = openStore(db);
+    let prev = GENESIS_HASH;
+    for (const e of store.audit.list()) {
+      const hash = chainHash(prev, e);
+      db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, e.seq);
+      prev = hash;
+    }
+    db.exec('DELETE FROM audit_heads; DELETE FROM audit_keys;');
+  } finally {
+    db.close();
+  }
+}
+
+/** Sets config.json's auditAnchor of a copy. */
+function anchorAt(dir: string, file: string): void {
+  const path = join(dir, 'config.json');
+  const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...config, auditAnchor: { file } }, null, 2));
 }
 
 beforeAll(async () => {
@@ -134,6 +168,48 @@ describe('station audit verify', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Audit log BROKEN at seq 10 (bad-head-signature)');
   }, 60_000);
+
+  it('the rewrite of issue 10 finding 5 (chain rewritten consistently, audit_heads and audit_keys deleted): exit 1, and no new audit key', async () => {
+    const dir = copyOfPristine();
+    rewriteAndStrip(dir);
+    const { code, v } = await verifyJson(dir);
+    expect(code).toBe(1);
+    expect(v).toMatchObject({ ok: false, signedHeads: 0, firstBroken: { seq: 1, problem: 'key-missing' }, anchor: { status: 'unanchored' } });
+    // That run and this one opened the station: neither made a key, so it is still missing.
+    const again = await station(dir, ['audit', 'verify']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('(key-missing)');
+    expect(again.stdout).toContain('Unanchored');
+    const db = openDatabase(join(dir, 'station.sqlite'));
+    try {
+      expect((db.prepare('SELECT count(*) AS n FROM audit_keys').get() as { n: number }).n).toBe(0);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('with an anchor on another volume: published on every signed head, checked by verify, and --anchor FILE catches the rewrite', async () => {
+    const dir = copyOfPristine();
+    const elsewhere = mkdtempSync(join(TMP, 'anchor-volume-')); // a folder outside the data dir
+    const file = join(elsewhere, 'station-anchor.json');
+    anchorAt(dir, file);
+    const { code, v } = await verifyJson(dir);
+    expect(code).toBe(0);
+    expect(v.anchor.status).toBe('checked'); // the station published its latest signed head when it opened
+    expect(existsSync(file)).toBe(true);
+    const copy = join(TMP, `anchor-copy-${copies}.json`);
+    cpSync(file, copy);
+
+    rewriteAndStrip(dir);
+    const checked = await verifyJson(dir, ['--anchor', copy]);
+    expect(checked.code).toBe(1);
+    expect(checked.v.ok).toBe(false);
+    expect(checked.v.anchor).toMatchObject({ status: 'checked', source: 'the anchor given' });
+    const words = await station(dir, ['audit', 'verify', '--anchor', copy]);
+    expect(words.stdout).toMatch(/BROKEN at seq 1 \((key-missing|anchor-mismatch)\)/);
+    expect(words.stdout).toContain('Anchored: checked against the anchor given');
+    expect((await station(dir, ['audit', 'verify', '--anchor', join(TMP, 'no-such-anchor.json')])).code).toBe(2);
+  }, 90_000);
 
   it('refuses an officer without the auditor role', async () => {
     const dir = copyOfPristine();

@@ -66,7 +66,7 @@ describe('PivSession over pcscd + vpcd', () => {
 
   it('selects and identifies the card', async () => {
     await s.select();
-    expect(await s.identify()).toMatchObject({ family: 'yubikey-compatible', serial: 27182818, supportsMetadata: true });
+    expect(await s.identify()).toMatchObject({ serial: 27182818, capabilities: { extensions: { getMetadata: 'yes', setManagementKey: 'yes' } } });
   });
 
   it('authenticates 9B, generates keys and signs; signatures verify with node:crypto', async () => {

@@ -47,13 +47,21 @@ export async function makeIdprsIdentity(opts: { algorithm?: 'P256' | 'RSA2048'; 
   return { certDer: new Uint8Array(cert.rawData), certPem: cert.toString('pem'), keys, algorithm };
 }
 
-/** A CPR document with sensible defaults. */
+/** The last default submission time handed out (ms): each new document is submitted strictly later. */
+let lastSubmittedMs = 0;
+
+/**
+ * A CPR document with sensible defaults. Its default `submittedAt` is now,
+ * and strictly after every earlier default one: the station refuses a CPR not
+ * newer than the last one accepted for the person (issue 10, finding 4).
+ */
 export function cprDocument(overrides: Partial<Omit<CprDocument, 'person'>> & { person?: Partial<CprDocument['person']> } = {}): CprDocument {
   const { person, ...rest } = overrides;
+  lastSubmittedMs = Math.max(Date.now(), lastSubmittedMs + 1);
   return {
     idprsRequestId: `REQ-${Math.random().toString(36).slice(2, 10)}`,
     profile: 'employee',
-    submittedAt: new Date().toISOString(),
+    submittedAt: new Date(lastSubmittedMs).toISOString(),
     ...rest,
     person: { externalId: 'P-000001', givenName: 'Dana', surname: 'Tester', affiliation: 'employee', ...person },
   };

@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import type { RunResult } from './vpcd-card.js';
 import { DEFAULT_CONFIG } from '../../electron/core/config/station-config.js';
 import { ROLES } from '../../electron/core/workflow/types.js';
+import { openStore } from '../../electron/core/store/store.js';
+import { openDatabase } from '../../native/sqlite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'electron', 'cli', 'main.ts');
@@ -120,6 +122,27 @@ export async function stationJson<T = Record<string, unknown>>(dataDir: string, 
 }
 
 export { ROOT };
+
+/** What `station produce … --json` prints (the fields tests read), whether the production succeeded or not. */
+export interface ProduceOutcomeJson {
+  jobId: string;
+  status: string;
+  failedStep?: string;
+  error?: { code: string; message: string };
+  card: { id: string };
+}
+
+/** The certificates the station recorded for a card (read from its store after a CLI run). */
+export function recordedCertificates(dataDir: string, cardId: string): { serial: string; slot: string; status: string }[] {
+  const db = openDatabase(join(dataDir, 'station.sqlite'));
+  try {
+    return openStore(db)
+      .certificates.listByCard(cardId)
+      .map((c) => ({ serial: c.serial, slot: c.slot, status: c.status }));
+  } finally {
+    db.close();
+  }
+}
 
 import { spawn, type ChildProcess } from 'node:child_process';
 

@@ -9,6 +9,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { VirtualPivCard, type VirtualCardOptions } from '../../native/virtual-card/card.js';
 import { attachToVpcd, type VpcdLink } from '../../native/vpcd/link.js';
+import { Ins, ObjectTag, Sw } from '../../electron/core/piv/constants.js';
+import { objectId } from '../../native/virtual-card/state.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,9 +27,10 @@ export interface RunResult {
 }
 
 /** Runs a command asynchronously and captures its output (no shell). */
-export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+export async function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
   try {
-    const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 });
+    const env = opts.env ? { env: { ...process.env, ...opts.env } } : {};
+    const child = execFileAsync(cmd, args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, ...env });
     // Always close stdin: a tool that prompts must fail at once, not hang. A tool
     // that already exited makes that write fail with EPIPE: not an error of the test.
     child.child.stdin?.on('error', () => undefined);
@@ -82,6 +85,55 @@ export async function readSerialThroughPcscd(reader: string): Promise<number | u
   return parseInt(m.slice(1, 5).join(''), 16);
 }
 
+/**
+ * The answers to every APDU opensc-tool sent with `-s`: its output is
+ * `Sending: …` / `Received (SW1=0x.., SW2=0x..):` then a hex dump of 16 bytes a
+ * line ("XX " each) followed by an ASCII column.
+ */
+export function parseOpenscToolApdus(stdout: string): { sw: number; data: Uint8Array }[] {
+  const out: { sw: number; data: Uint8Array }[] = [];
+  for (const block of stdout.split(/^Sending: /m).slice(1)) {
+    const head = /Received \(SW1=0x([0-9a-f]{2}), SW2=0x([0-9a-f]{2})\):?[^\n]*\n?/i.exec(block);
+    if (!head) continue;
+    const bytes: number[] = [];
+    for (const line of block.slice(head.index + head[0].length).split('\n')) {
+      const m = /^((?:[0-9A-F]{2} ){1,16})/i.exec(line);
+      if (!m) break;
+      for (const b of m[1]!.trim().split(' ')) bytes.push(parseInt(b, 16));
+    }
+    out.push({ sw: parseInt(head[1]! + head[2]!, 16), data: Uint8Array.from(bytes) });
+  }
+  return out;
+}
+
+/**
+ * Reads the CHUID (SELECT PIV, GET DATA 5FC102) of the card in `reader` through pcscd,
+ * for cards without GET SERIAL.
+ * @returns the object as the card returned it (53 L content), upper-case hex, or undefined when it cannot be read
+ */
+export async function readChuidThroughPcscd(reader: string): Promise<string | undefined> {
+  const r = await run('opensc-tool', ['-r', reader, '-s', '00:A4:04:00:05:A0:00:00:03:08', '-s', '00:CB:3F:FF:05:5C:03:5F:C1:02:00'], { timeoutMs: 10_000 });
+  const answer = parseOpenscToolApdus(r.stdout)[1];
+  return answer?.sw === Sw.SUCCESS ? Buffer.from(answer.data).toString('hex').toUpperCase() : undefined;
+}
+
+/**
+ * Proves the card pcscd reports in `reader` is `card` and not another process's:
+ * by its serial (F8) where the card answers GET SERIAL, else by its CHUID.
+ * @throws Error when it is another card, or when the card has neither
+ */
+async function expectOwnCard(reader: string, card: VirtualPivCard): Promise<void> {
+  if (card.personality.extensions.includes(Ins.GET_SERIAL)) {
+    const serial = await readSerialThroughPcscd(reader);
+    if (serial !== card.serial) throw new Error(`${reader} holds another card (serial ${serial}, expected ${card.serial})`);
+    return;
+  }
+  const own = card.snapshot().objects[objectId(ObjectTag.CHUID)];
+  if (own === undefined) throw new Error('a card without GET SERIAL needs a CHUID for the test to recognise it');
+  const seen = await readChuidThroughPcscd(reader);
+  if (!seen?.endsWith(own.toUpperCase())) throw new Error(`${reader} holds another card (CHUID ${seen ?? 'unreadable'})`);
+}
+
 /** What withVpcdCard gives the test body. */
 export interface VpcdCardContext {
   card: VirtualPivCard;
@@ -109,8 +161,7 @@ export async function withVpcdCard<T>(
   let result: T;
   try {
     await waitForCardPresent(reader, Buffer.from(card.atr).toString('hex'));
-    const serial = await readSerialThroughPcscd(reader);
-    if (serial !== card.serial) throw new Error(`${reader} holds another card (serial ${serial}, expected ${card.serial})`);
+    await expectOwnCard(reader, card);
     result = await fn({ card, link, reader });
   } catch (e) {
     await link.detach();

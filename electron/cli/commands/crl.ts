@@ -3,11 +3,11 @@
  * `station crl serve [--port N]`: the station's CRL distribution point on 127.0.0.1 (port and
  * path from config crlUrl), until SIGINT/SIGTERM. The CRL is public: serving it needs no officer.
  */
-import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -29,7 +29,7 @@ export async function crlCommand(ctx: CliContext, verb: string | undefined, flag
   if (verb !== undefined) throw new StationError('INVALID_INPUT', 'Usage: station crl [--out FILE] | station crl serve [--port N]');
   const { der, ...view } = await ctx.call('crl.get', {});
   const out = typeof flags.out === 'string' ? flags.out : undefined;
-  if (out) writeFileSync(out, Buffer.from(der, 'base64'));
+  if (out) writeFileAtomic(out, Buffer.from(der, 'base64'), { mode: 0o644 });
   ctx.result({ ...view, out }, () => {
     process.stdout.write(`CRL #${view.crlNumber ?? '-'}  ${view.issuer}\n  this update ${view.thisUpdate}\n  next update ${view.nextUpdate ?? '-'}\n`);
     if (view.entries.length === 0) process.stdout.write('  no revoked certificates\n');

@@ -4,11 +4,12 @@
  * job; the command follows its `job.event`s until it ends, then shows the
  * job and takes its one-time secrets (PUK, generated PIN) once.
  */
-import { writeFileSync } from 'node:fs';
 import type { CliContext } from '../context.js';
 import { AlgorithmOption, parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { ChannelInput, EventPayload, JobDetail, VerificationReport } from '../../contract/station-api.js';
+import { capabilityLines, retryCountsSentence } from '../../contract/card-capabilities.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -65,11 +66,16 @@ export function pinOption(flags: Flags): string | undefined {
   return pin && pin.length > 0 ? pin : undefined;
 }
 
-/** Prints a verification report. */
-export function printVerification(report: Pick<VerificationReport, 'ok' | 'checks'> | null | undefined): void {
+/** Prints a verification report, with the capabilities the card showed. */
+export function printVerification(report: Pick<VerificationReport, 'ok' | 'checks' | 'factoryState' | 'capabilities'> | null | undefined): void {
   if (!report) return;
   process.stdout.write(`\nVerification report: ${report.ok ? 'PASSED' : 'FAILED'}\n`);
+  if (report.factoryState) process.stdout.write('  This card is in its factory state: it was not issued by this station.\n');
   for (const c of report.checks) process.stdout.write(`  ${c.skipped ? 'skip' : c.ok ? ' ok ' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
+  if (report.capabilities) {
+    process.stdout.write('\nWhat the card showed it can do:\n');
+    for (const line of capabilityLines(report.capabilities)) process.stdout.write(`  ${line.label}: ${line.value}\n`);
+  }
 }
 
 /** The job as `produce` and `job retry` answer it: the JSON an operator's script reads. */
@@ -99,7 +105,7 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
   if (done && mailerFile) {
     const { pdf } = await ctx.call('jobs.pinMailer', { jobId });
     if (pdf) {
-      writeFileSync(mailerFile, Buffer.from(pdf, 'base64'), { mode: 0o600 });
+      writeFileAtomic(mailerFile, Buffer.from(pdf, 'base64'));
       ctx.say(`PIN mailer written to ${mailerFile} (the PIN is shown nowhere else).`);
     }
   }
@@ -113,6 +119,7 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
     }
     const card = detail.card!;
     process.stdout.write(`\nCard produced.\n  job         ${detail.id}\n  card serial ${card.serial ?? '-'}\n  GUID        ${card.guid}\n  FASC-N      ${card.fascn}\n  credential  ${card.credentialNumber}\n  status      ${card.status}\n  expires     ${card.expirationDate}\n`);
+    if (card.capabilities?.retries) process.stdout.write(`  ${retryCountsSentence(card.capabilities.retries)}\n`);
     printVerification(detail.verification);
     if (secrets.pin) process.stdout.write(`\n  PIN (generated, shown once): ${secrets.pin}\n`);
     if (secrets.puk) process.stdout.write(`  PUK (shown once; escrowed encrypted): ${secrets.puk}\n  Write the PUK down for the cardholder's file now: it will not be shown again.\n`);

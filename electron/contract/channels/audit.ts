@@ -32,6 +32,26 @@ const AuditFilterShape = z.object({
 });
 
 const AuditHeadShape = z.object({ seq: z.number(), hash: z.string(), at: z.string(), keyId: z.number() });
+/** Kinds of broken link (electron/core/audit/verify.ts says what each means). */
+export const AUDIT_PROBLEMS = [
+  'changed',
+  'deleted',
+  'reordered',
+  'rewritten',
+  'bad-head-signature',
+  'unsigned',
+  'key-missing',
+  'key-not-rotated',
+  'anchor-mismatch',
+  'anchor-unavailable',
+] as const;
+export type AuditProblem = (typeof AUDIT_PROBLEMS)[number];
+/** Whether the log was checked against the signed heads published outside the data dir (electron/core/audit/anchor.ts). */
+export const AuditAnchorStatusShape = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('unanchored') }),
+  z.object({ status: z.literal('checked'), source: z.string(), seq: z.number(), at: z.string() }),
+  z.object({ status: z.literal('unavailable'), source: z.string() }),
+]);
 /** Result of `audit.verify`: ok, or the first broken link (electron/core/audit/verify.ts names each problem). */
 export const AuditVerificationShape = z.object({
   ok: z.boolean(),
@@ -39,8 +59,9 @@ export const AuditVerificationShape = z.object({
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   signedHeads: z.number(),
   lastSignedHead: AuditHeadShape.nullable(),
-  firstBroken: z.object({ seq: z.number(), problem: z.enum(['changed', 'deleted', 'reordered', 'rewritten', 'bad-head-signature']), message: z.string() }).optional(),
+  firstBroken: z.object({ seq: z.number(), problem: z.enum(AUDIT_PROBLEMS), message: z.string() }).optional(),
   signed: z.object({ seq: z.number(), hash: z.string(), at: z.string() }).optional(),
+  anchor: AuditAnchorStatusShape,
 });
 export type AuditVerificationView = z.infer<typeof AuditVerificationShape>;
 
@@ -55,6 +76,17 @@ export const auditChannels = {
     input: AuditFilterShape.extend({ format: z.enum(['csv', 'json']) }).strict(),
     output: z.object({ format: z.enum(['csv', 'json']), filename: z.string(), content: z.string(), count: z.number() }),
   },
-  /** Recomputes the hash chain and checks the signed heads; `sign` then signs an intact head. */
-  'audit.verify': { input: z.object({ sign: z.boolean().optional() }).strict(), output: AuditVerificationShape },
+  /**
+   * Recomputes the hash chain and checks the signed heads and audit keys, and the log against the
+   * anchor (`anchor`: the text of an anchor file, else the configured one); `sign` then signs an intact head.
+   */
+  'audit.verify': {
+    input: z.object({ sign: z.boolean().optional(), anchor: z.string().min(1).max(256 * 1024).optional() }).strict(),
+    output: AuditVerificationShape,
+  },
+  /** Replaces the station's audit key, audited; the previous key signs the rotation (electron/core/audit/head-signer.ts). */
+  'audit.rotateKey': {
+    input: z.object({}).strict(),
+    output: z.object({ previousKeyId: z.number().nullable(), keyId: z.number(), fingerprint: z.string(), seq: z.number() }),
+  },
 } as const;

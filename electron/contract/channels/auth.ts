@@ -18,6 +18,8 @@ export const OfficerShape = z.object({
   personId: z.string().nullable(),
   status: z.enum(['active', 'disabled']),
   createdAt: z.string(),
+  /** True when failed logins locked the account until an administrator unlocks it (officers.list, officers.unlock). */
+  loginLocked: z.boolean().optional(),
 });
 export type OfficerView = z.infer<typeof OfficerShape>;
 
@@ -39,6 +41,8 @@ export const authChannels = {
   'auth.login': { input: z.object({ username: Username, password: z.string().min(1).max(256) }).strict(), output: OfficerShape },
   'auth.logout': { input: z.object({}).strict(), output: z.object({}) },
   'officers.list': { input: z.object({}).strict(), output: z.array(OfficerShape) },
+  /** Lifts an officer's login lockout (too many failed logins) and forgets their failures; audited. */
+  'officers.unlock': { input: z.object({ officerId: Id }).strict(), output: OfficerShape },
   'officers.add': {
     input: z
       .object({ username: Username, displayName: DisplayName, password: Password, roles: z.array(RoleShape).min(1), personId: Id.nullable().optional() })

@@ -3,6 +3,7 @@
  * suspend, resume, activate, PIN unlock, reissue, recycle, and the published CRL.
  */
 import { z } from 'zod';
+import { CardCapabilitiesShape } from '../card-capabilities.js';
 import { Id, Pin, ReaderName } from './fields.js';
 
 export const CardStatusShape = z.enum(['approved', 'in_production', 'production_failed', 'produced', 'cancelled', 'active', 'suspended', 'revoked', 'expired']);
@@ -28,6 +29,8 @@ export type CardView = z.infer<typeof CardViewShape>;
 export const CardDetailShape = CardViewShape.extend({
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), revocationReason: z.string().nullable(), notAfter: z.string() })),
   requestId: z.string().nullable(),
+  /** What the card showed it can do when production identified it, and its retry counts; null before. */
+  capabilities: CardCapabilitiesShape.nullable(),
 });
 export type CardDetailView = z.infer<typeof CardDetailShape>;
 /** A card named by its id, 8-digit card number or CHUID GUID. */

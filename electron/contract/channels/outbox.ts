@@ -14,7 +14,8 @@ export const OutboxEventShape = z.object({
   /** The ordering stream (`person:<id>`) and the event's place in it. */
   stream: z.string(),
   seq: z.number(),
-  personId: z.string(),
+  /** Null for the station's own events (signed audit heads). */
+  personId: z.string().nullable(),
   personName: z.string().nullable(),
   cardId: z.string().nullable(),
   cardNumber: z.string().nullable(),

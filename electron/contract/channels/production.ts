@@ -3,6 +3,7 @@
  * retry, cancel, the one-time secrets) and the post-production check of a card.
  */
 import { z } from 'zod';
+import { CardCapabilitiesShape } from '../card-capabilities.js';
 import { Affiliation, Id, Pin, QueueName, ReaderName } from './fields.js';
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
@@ -23,6 +24,10 @@ export const VerificationReport = z.object({
   guid: z.string().optional(),
   fascn: z.string().optional(),
   expiration: z.string().optional(),
+  /** The card has no CHUID or a factory placeholder one: not issued by this station (its PIN is never tried). */
+  factoryState: z.boolean().optional(),
+  /** What the card showed it can do when it was identified. */
+  capabilities: CardCapabilitiesShape.optional(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), subject: z.string(), notAfter: z.string() })),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), skipped: z.boolean().optional(), detail: z.string() })),
 });
@@ -56,6 +61,8 @@ export const JobDetail = JobSummary.extend({
       credentialNumber: z.string(),
       status: z.string(),
       expirationDate: z.string(),
+      /** What the card showed it can do, and the retry counts production left it with; null before identification. */
+      capabilities: CardCapabilitiesShape.nullable(),
     })
     .nullable(),
   certificates: z.array(z.object({ slot: z.string(), serial: z.string(), status: z.string(), notAfter: z.string() })),

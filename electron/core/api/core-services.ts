@@ -49,6 +49,15 @@ export interface CorePorts {
    * @throws StationError INVALID_INPUT when the station has no `idprs` configuration
    */
   cprIntake?: (actor: string) => CprIntake;
+  /**
+   * Whether the core runs the station's background work from the start (default
+   * true: a station face): batches a stopped station left running resume, the
+   * readers are watched, idle sessions lock, cards past their date expire. A
+   * one-shot face (the CLI) passes false: a batch resumes when a batch channel
+   * is called, the readers are watched once they are listed, and nothing else
+   * runs behind the command.
+   */
+  background?: boolean;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
   /** Photo, card face and printing (issue 11); without it those channels answer UNSUPPORTED. */
@@ -69,8 +78,8 @@ export interface CoreServices {
   /** Photos, layouts, card faces, reprints, print queues and the PIN mailer (issue 11). */
   faces: CardFaceService;
   batches: BatchService;
-  /** Settles when batches left running by a stopped station watch their readers again. */
-  batchesOpened: Promise<void>;
+  /** Opens the batch service (once): batches left running by a stopped station resume and watch their readers. */
+  openBatches(): Promise<void>;
   jobs: JobRunner;
   readers: ReaderWatch;
   /** Pushes an event to the core's listeners (`target`: one connection only). */

@@ -3,17 +3,22 @@
  * call returns the job id at once, `job.event`s report progress, and the job's
  * reader is busy until it settles. A finished job's one-time secrets (PUK,
  * generated PIN) wait here, in memory only, for the officer whose call ran it.
+ * Which jobs run is not kept here: the job claims of the data dir
+ * (issuance/job-claims.ts) are the one registry, across processes.
  */
 import type { EventPayload } from '../../contract/station-api.js';
 import { StationError, toStationError } from '../errors.js';
 import type { JobEvent } from '../issuance/job-types.js';
 import type { ProductionOutcome } from '../issuance/production-service.js';
+import type { JobClaim, JobClaims } from '../issuance/job-claims.js';
 import type { ReaderWatch } from './reader-watch.js';
 
 /** What the job runner needs. */
 export interface JobRunnerDeps {
   /** The reader a job runs in is busy until it settles. */
-  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refresh'>;
+  readers: Pick<ReaderWatch, 'claim' | 'release' | 'refreshIfWatched'>;
+  /** The running jobs of the data dir (ProductionService.claims). */
+  claims: JobClaims;
   /** Tells the card request its job settled (the request follows its job). */
   jobSettled(jobId: string): void;
   /** Receives every job event, in order. */
@@ -34,7 +39,6 @@ export class JobRunner {
    * any production officer may take them).
    */
   private readonly oneTimeSecrets = new Map<string, { puk?: string; pin?: string; owner?: string }>();
-  private readonly running = new Map<string, Promise<unknown>>();
   /**
    * A job's ending event (finished/failed) is held back until the job has
    * fully settled (session closed, reader free), so a client reacting to it
@@ -57,27 +61,30 @@ export class JobRunner {
       apdus: 'apdus' in e ? e.apdus : undefined,
       sentence: 'sentence' in e ? e.sentence : undefined,
     };
-    if ((type === 'job.finished' || type === 'job.failed') && this.running.has(jobId)) this.heldEndings.set(jobId, payload);
+    if ((type === 'job.finished' || type === 'job.failed') && this.deps.claims.heldHere(jobId)) this.heldEndings.set(jobId, payload);
     else this.deps.emit(payload);
   };
 
-  /** True while a job launched here has not settled. */
+  /** True while the job runs, here or in another process on the data dir. */
   isRunning(jobId: string): boolean {
-    return this.running.has(jobId);
+    return this.deps.claims.isRunning(jobId);
   }
 
   /**
-   * Runs a production in the background.
+   * Runs a production in the background. The job is claimed at once, before
+   * any event can arrive, and released when the run has settled.
+   * @param work  the run, under the claim
    * @param owner the username of the officer whose call runs the job: only they may take its one-time secrets
    * @returns when the job has settled: its outcome, or the error that stopped it (never rejects)
+   * @throws StationError JOB_STATE when the job already runs (here or in another process on the data dir)
    */
-  launch(jobId: string, readerName: string, work: () => Promise<ProductionOutcome>, owner?: string): Promise<SettledJob> {
+  launch(jobId: string, readerName: string, work: (claim: JobClaim) => Promise<ProductionOutcome>, owner?: string): Promise<SettledJob> {
+    const claim = this.deps.claims.claim(jobId);
     // A card probe still talking to this reader would make the job's exclusive connect fail: let it finish first.
     const probing = this.deps.readers.claim(readerName);
-    this.running.set(jobId, Promise.resolve()); // registered before any event can arrive
     const settled: SettledJob = {};
     const p = probing
-      .then(work)
+      .then(() => work(claim))
       .then((outcome) => {
         settled.outcome = outcome;
         if (outcome.oneTimeSecrets && (outcome.oneTimeSecrets.puk || outcome.oneTimeSecrets.pin)) this.oneTimeSecrets.set(jobId, { ...outcome.oneTimeSecrets, owner });
@@ -88,7 +95,7 @@ export class JobRunner {
       })
       .finally(() => {
         this.deps.readers.release(readerName);
-        this.running.delete(jobId);
+        claim.release();
         try {
           this.deps.jobSettled(jobId);
         } catch {
@@ -97,9 +104,8 @@ export class JobRunner {
         const ending = this.heldEndings.get(jobId);
         this.heldEndings.delete(jobId);
         if (ending) this.deps.emit(ending);
-        void this.deps.readers.refresh().catch(() => {});
+        void this.deps.readers.refreshIfWatched().catch(() => {});
       });
-    this.running.set(jobId, p);
     return p.then(() => settled);
   }
 
@@ -112,7 +118,7 @@ export class JobRunner {
    * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
    */
   async takeSecrets(jobId: string, username: string): Promise<{ puk?: string; pin?: string }> {
-    await this.running.get(jobId);
+    await this.deps.claims.released(jobId);
     const held = this.oneTimeSecrets.get(jobId);
     if (!held) return {};
     if (held.owner !== undefined && held.owner !== username) {
@@ -129,7 +135,7 @@ export class JobRunner {
    * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
    */
   async takePin(jobId: string, username: string): Promise<string | undefined> {
-    await this.running.get(jobId);
+    await this.deps.claims.released(jobId);
     const held = this.oneTimeSecrets.get(jobId);
     if (!held?.pin) return undefined;
     if (held.owner !== undefined && held.owner !== username) {
@@ -148,6 +154,6 @@ export class JobRunner {
 
   /** Waits for every running job to settle. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+    await this.deps.claims.allReleased();
   }
 }

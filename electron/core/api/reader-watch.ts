@@ -27,12 +27,14 @@ export class ReaderWatch {
   private readonly cardKinds = new Map<string, Reader['card']>();
   /** Card recognitions in flight, per reader (each settles, never rejects). */
   private readonly probes = new Map<string, Promise<void>>();
-  private unwatch: () => void = () => {};
+  private unwatch: (() => void) | undefined;
+  private closed = false;
 
   constructor(private readonly deps: ReaderWatchDeps) {}
 
-  /** Starts watching the readers: every change is recognized and pushed to `onChange`. */
+  /** Starts watching the readers (once): every change is recognized and pushed to `onChange`. */
   start(): void {
+    if (this.unwatch || this.closed) return;
     const { deps } = this;
     this.unwatch = deps.readers.watch((list) => {
       // A card that left or changed must be recognized again.
@@ -89,16 +91,24 @@ export class ReaderWatch {
     }
   }
 
-  /** Lists the readers with their card kinds, tells every listener, and returns the list. */
+  /** Lists the readers with their card kinds, tells every listener, and returns the list; from then on, watches them. */
   async refresh(): Promise<Reader[]> {
+    this.start();
     const list = await this.withKinds(await this.deps.readers.listReaders());
     this.deps.onChange(list);
     return list;
   }
 
-  /** Stops watching the readers. */
-  close(): void {
-    this.unwatch();
+  /** Lists the readers again (a job ended: its card changed) when someone watches them; otherwise nobody shows them. */
+  async refreshIfWatched(): Promise<void> {
+    if (this.unwatch && !this.closed) await this.refresh();
+  }
+
+  /** Stops watching the readers and waits for card recognitions in flight (a probe never outlives the station). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unwatch?.();
+    await Promise.allSettled([...this.probes.values()]);
   }
 
   private async withKinds(list: ReaderStatus[]): Promise<Reader[]> {
@@ -108,7 +118,7 @@ export class ReaderWatch {
       if (r.cardPresent) {
         const key = `${r.name}|${r.atr ?? ''}`;
         kind = this.cardKinds.get(key) ?? 'unknown';
-        if (!this.cardKinds.has(key) && !this.busy.has(r.name)) {
+        if (!this.cardKinds.has(key) && !this.busy.has(r.name) && !this.closed) {
           // Registered synchronously with the busy check, so a job launched meanwhile waits for it.
           const probe = recognizeCard(this.deps.readers, r.name, this.deps.store);
           const settled = probe.then(() => undefined, () => undefined);

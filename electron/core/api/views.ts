@@ -6,9 +6,8 @@
 import type { JobDetail, JobSummary, Person, Profile } from '../../contract/station-api.js';
 import type { StationStore } from '../store/store.js';
 import type { JobRecord, PersonRecord } from '../store/records.js';
-import type { ProductionService } from '../issuance/production-service.js';
+import { jobCardView, type ProductionService } from '../issuance/production-service.js';
 import type { VerificationReport } from '../issuance/verify-card.js';
-import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import type { ProfileEntry } from '../workflow/profile-registry.js';
 
 /** A person record as the contract's Person (no external id); `photoVersion` when looked up (null: no photo). */
@@ -74,17 +73,7 @@ export function jobDetail(store: StationStore, production: Pick<ProductionServic
       finishedAt: s.finishedAt,
       ms: typeof s.data?.ms === 'number' ? s.data.ms : undefined,
     })),
-    card: card
-      ? {
-          id: card.id,
-          serial: card.chipSerial,
-          guid: guidToUuid(card.guid),
-          fascn: card.fascn,
-          credentialNumber: card.credentialNumber,
-          status: card.status,
-          expirationDate: card.expirationDate,
-        }
-      : null,
+    card: card ? jobCardView(card) : null,
     certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
     verification: verification ?? null,
     needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',

@@ -4,12 +4,14 @@
  * in the auditor's terms (dates, officer, person, card), export, verification.
  */
 import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { StationError } from '../errors.js';
 import type { AuditQuery, ChainedAuditEvent } from '../store/audit.js';
 import type { StationStore } from '../store/store.js';
 import { auditCsv, auditJson, type AuditExportFormat } from './export.js';
-import { publicKeyPem, type AuditHeadSigner, type KeyTrust } from './head-signer.js';
-import { headSummaries, verifyAuditLog, type AuditVerification } from './verify.js';
+import { publicKeyPem, type AuditHeadSigner, type KeyRotation, type KeyTrust } from './head-signer.js';
+import { headSummaries, verifyAuditLog, type AnchorInput, type AuditVerification } from './verify.js';
+import { MAX_ANCHOR_BYTES, parseAnchor } from './anchor.js';
 
 /** An auditor's filter. Dates are UTC: `YYYY-MM-DD` (whole day) or an ISO-8601 date-time. */
 export interface AuditFilter {
@@ -74,12 +76,13 @@ export interface AuditExport {
 /** Reads, exports and verifies the audit log of one store. */
 export class AuditService {
   /**
-   * @param store  the station store
-   * @param signer the station's head signer (attachAuditSigner); without it, signed
-   *               heads are checked against their stored public keys only, and `sign` is refused
-   * @param now    clock (ISO-8601)
+   * @param store      the station store
+   * @param signer     the station's head signer (attachAuditSigner); without it, signed
+   *                   heads are checked against their stored public keys only, and `sign` is refused
+   * @param anchorFile the configured audit anchor (config auditAnchor.file), checked by every verification
+   * @param now        clock (ISO-8601)
    */
-  constructor(private readonly deps: { store: StationStore; signer?: AuditHeadSigner; now?: () => string }) {}
+  constructor(private readonly deps: { store: StationStore; signer?: AuditHeadSigner; anchorFile?: string; now?: () => string }) {}
 
   private now(): string {
     return this.deps.now?.() ?? new Date().toISOString();
@@ -121,20 +124,47 @@ export class AuditService {
   }
 
   /**
-   * Recomputes the chain and checks every signed head (verify.ts). With
-   * `sign`, an intact log's head is then signed by the station.
-   * @throws StationError SECRETS_LOCKED when `sign` is asked without the station's key
+   * Recomputes the chain and checks every signed head and audit key, and the
+   * log against an anchor (verify.ts): `anchor` (an anchor document's text,
+   * `audit verify --anchor FILE`), else the configured anchor file; with
+   * neither the result says 'unanchored'. With `sign`, an intact log's head is
+   * then signed by the station.
+   * @throws StationError SECRETS_LOCKED when `sign` is asked without the station's key;
+   *   INVALID_INPUT when the given anchor is not an anchor document
    */
-  verify(opts: { sign?: boolean } = {}): AuditVerification & { signed?: { seq: number; hash: string; at: string } } {
+  verify(opts: { sign?: boolean; anchor?: string } = {}): AuditVerification & { signed?: { seq: number; hash: string; at: string } } {
     const { store, signer } = this.deps;
     const trust = signer ? (id: number) => signer.trust(id) : publicOnlyTrust(store);
-    const result = verifyAuditLog({ audit: store.audit, trust });
+    const result = verifyAuditLog({ audit: store.audit, trust, anchor: this.anchorInput(opts.anchor) });
     if (!opts.sign || !result.ok) return result;
-    if (!signer) throw new StationError('SECRETS_LOCKED', "The station's audit key is not available to sign the chain head.");
+    if (!signer || signer.keyId === null) throw new StationError('SECRETS_LOCKED', "The station's audit key is not available to sign the chain head.");
     const signed = signer.signHead();
     if (!signed) return result;
     const head = { seq: signed.seq, hash: signed.hash, at: signed.at, keyId: signed.keyId };
     return { ...result, signedHeads: result.signedHeads + 1, lastSignedHead: head, signed: { seq: signed.seq, hash: signed.hash, at: signed.at } };
+  }
+  /**
+   * Replaces the station's audit key (head-signer.ts rotateKey), audited as `actor`.
+   * @throws StationError SECRETS_LOCKED without the station's keyring
+   */
+  rotateKey(actor: string): KeyRotation {
+    if (!this.deps.signer) throw new StationError('SECRETS_LOCKED', "The station's keyring is not open: the audit key cannot be replaced.");
+    return this.deps.signer.rotateKey(actor);
+  }
+
+  /** The anchor to check: the given document, else the configured file (unreadable: reported, not thrown). */
+  private anchorInput(given: string | undefined): AnchorInput | undefined {
+    if (given !== undefined) return { source: 'the anchor given', anchor: parseAnchor(given) };
+    const file = this.deps.anchorFile;
+    if (!file) return undefined;
+    try {
+      const text = readFileSync(file, 'utf8');
+      if (text.length > MAX_ANCHOR_BYTES) throw new StationError('INVALID_INPUT', 'it is larger than an anchor can be');
+      return { source: file, anchor: parseAnchor(text) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { source: file, unavailable: code === 'ENOENT' ? 'the file is not there' : e instanceof Error ? e.message : 'unreadable' };
+    }
   }
 }
 

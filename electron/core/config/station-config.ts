@@ -3,6 +3,7 @@
  * Validated with zod where it is read: a hand-edited file with a typo is
  * refused with the field named, never half-applied.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { NotificationsConfigSchema } from '../notifications/config.js';
@@ -39,6 +40,19 @@ export const IdprsConfigSchema = z.object({
   dropDir: z.string().min(1).optional(),
 });
 export type IdprsConfig = z.infer<typeof IdprsConfigSchema>;
+
+/**
+ * Where the signed audit chain heads are published outside the data dir
+ * (electron/core/audit/anchor.ts): absent, `audit verify` reports the log
+ * "unanchored".
+ */
+export const AuditAnchorConfigSchema = z.object({
+  /** The anchor file: an absolute path on another volume or host (a mounted share), rewritten after every signed head. */
+  file: z.string().min(1).refine((p) => isAbsolute(p), 'must be an absolute path (on another volume or host than the data dir)').optional(),
+  /** Also send each signed head to the IDPRS as an `audit.head_signed` notification (needs `notifications`). */
+  notify: z.boolean().default(false),
+});
+export type AuditAnchorConfig = z.infer<typeof AuditAnchorConfigSchema>;
 
 /** The whole station configuration. */
 export const StationConfigSchema = z.object({
@@ -78,6 +92,11 @@ export const StationConfigSchema = z.object({
     .optional(),
   /** Directory holding LiberationSans-Regular.ttf and -Bold.ttf; absent: the usual system font directories. */
   cardFonts: z.string().min(1).optional(),
+  /** Copies of the signed audit chain heads outside the data dir (issue 10); absent: unanchored. */
+  auditAnchor: AuditAnchorConfigSchema.optional(),
+}).refine((c) => !c.auditAnchor?.notify || c.notifications !== undefined, {
+  path: ['auditAnchor', 'notify'],
+  message: 'sending the signed audit heads to the IDPRS needs a "notifications" section',
 });
 export type StationConfig = z.infer<typeof StationConfigSchema>;
 

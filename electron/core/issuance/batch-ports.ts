@@ -9,6 +9,7 @@ import type { StationStore } from '../store/store.js';
 import type { RequestService } from '../workflow/requests.js';
 import type { ProductionOutcome, ProductionService } from './production-service.js';
 import type { JobListener } from './job-types.js';
+import type { JobClaim } from './job-claims.js';
 import type { BatchJobs, BatchRequests } from './batch-service.js';
 
 /** What the batch ports need. */
@@ -23,7 +24,7 @@ export interface BatchPortDeps {
   /** Receives the job's progress events (the core streams them as job.event). */
   listener?: JobListener;
   /** Runs `work` as the core runs every production (reader busy, job events); defaults to running it. */
-  track?: (jobId: string, readerName: string, work: () => Promise<ProductionOutcome>) => Promise<ProductionOutcome>;
+  track?: (jobId: string, readerName: string, work: (claim?: JobClaim) => Promise<ProductionOutcome>) => Promise<ProductionOutcome>;
 }
 
 /** Card requests as the batch sees them. */
@@ -46,7 +47,8 @@ export function batchJobs(deps: BatchPortDeps): BatchJobs {
     },
     async runJob(jobId, readerName) {
       deps.requests.jobStarted(jobId);
-      const work = () => deps.production.retry(jobId, readerName, undefined, deps.listener);
+      // Under the claim `track` took (job-claims.ts), or the engine's own.
+      const work = (claim?: JobClaim) => deps.production.retry(jobId, readerName, undefined, deps.listener, claim);
       let outcome: ProductionOutcome;
       try {
         outcome = await (deps.track ? deps.track(jobId, readerName, work) : work());

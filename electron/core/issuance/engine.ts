@@ -16,10 +16,11 @@ import { jobProfile } from './job-profile.js';
 import type { JobListener, JobSecrets, ProductionParams, ProductionStep, StepContext } from './job-types.js';
 import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
-import { transportAlgorithmOf } from './transport-key.js';
+import { unidentified } from './card-preflight.js';
 import { recordNotification } from '../notifications/outbox.js';
 import type { PhysicalPorts } from '../physical/physical-ports.js';
 import type { CardTransport } from '../piv/transport.js';
+import { JOB_LEASE_TTL_MS, jobClaimsOf, type JobClaim } from './job-claims.js';
 
 /** Dependencies of the engine. */
 export interface EngineDeps {
@@ -61,33 +62,58 @@ export function failureSentence(error: StationError, step: ProductionStep | unde
     CARD_MUTE: `The card stopped answering${during}.`,
     READER_BUSY: error.message,
     PCSC_UNAVAILABLE: error.message,
+    // Says what the card lacks and whether anything was written: complete as it is.
+    CARD_INCAPABLE: error.message,
   };
   return byCode[error.code] ?? `${error.message.replace(/\.$/, '')}${during ? ` (${during.trim()})` : ''}.`;
 }
 
-/** Jobs currently running in this process (a job runs on one session at a time). */
-const running = new Set<string>();
-
 /**
  * Runs (or resumes) a job to its end or its first failure.
  *
+ * The job is claimed first (job-claims.ts: one claim per job across every
+ * process on the data dir), unless the caller passes the claim it already
+ * holds; a claim taken here is released when the run ends, however it ends.
+ *
  * @param readerName reader to use now (a retry may use another reader than the first run)
  * @param secrets    in-memory secrets (the cardholder PIN); never persisted
+ * @param claim      the caller's claim on the job (the core claims when it launches a job); renewed here, released by the caller
  * @returns the job record after the run (status 'done' or 'failed')
  * @throws StationError NOT_FOUND_RECORD, JOB_STATE (job done/cancelled/already running)
  */
-export async function runJob(deps: EngineDeps, jobId: string, readerName: string, secrets: JobSecrets, listener: JobListener = () => {}): Promise<JobRecord> {
+export async function runJob(deps: EngineDeps, jobId: string, readerName: string, secrets: JobSecrets, listener: JobListener = () => {}, claim?: JobClaim): Promise<JobRecord> {
   const { store } = deps;
-  const now = deps.now ?? (() => new Date());
   const job0 = store.jobs.get(jobId);
   if (!job0) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
   if (job0.status === 'done' || job0.status === 'cancelled') {
     throw new StationError('JOB_STATE', `Job ${jobId} is ${job0.status}; it cannot run again.`);
   }
+  const own = claim ?? jobClaimsOf(store, { now: deps.now }).claim(jobId);
+  // Renewed on a timer too: one step (an RSA key generation on a slow card) may outlast a renewal at step boundaries.
+  const renewal = setInterval(() => {
+    try {
+      own.renew();
+    } catch {
+      // Renewed again at the next step, which fails with JOB_STATE if the lease was lost.
+    }
+  }, JOB_LEASE_TTL_MS / 3);
+  renewal.unref();
+  try {
+    return await runClaimed(deps, own, readerName, secrets, listener);
+  } finally {
+    clearInterval(renewal);
+    if (!claim) own.release();
+  }
+}
+
+/** The run itself, under a claim: anything it throws leaves the claim to runJob's finally. */
+async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string, secrets: JobSecrets, listener: JobListener): Promise<JobRecord> {
+  const { store } = deps;
+  const { jobId } = claim;
+  const now = deps.now ?? (() => new Date());
+  const job0 = store.jobs.get(jobId)!;
   // The profile as it was when the job was created: an edit since cannot change a half-made card.
   const profile = jobProfile(job0.params as unknown as ProductionParams, deps.profiles);
-  if (running.has(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is already running.`);
-  running.add(jobId);
 
   const steps = productionSteps(profile);
   // Snapshot: which steps an earlier run started (their effect may be on the card).
@@ -102,8 +128,6 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   let card = store.cards.get(job.cardId);
   if (!person || !card) throw new StationError('NOT_FOUND_RECORD', `Job ${jobId} refers to a missing person or card record.`);
   const params = job.params as unknown as ProductionParams;
-  listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
-  store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
 
   // Every card step already done in an earlier run: what is left (printing, finishing) needs no card.
   const doneBefore = (name: string) => before.get(name)?.status === 'done';
@@ -112,6 +136,8 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
   let current: ProductionStep | undefined = offCardOnly ? steps.find((s) => !doneBefore(s.name)) : steps[0];
   let index = 0;
   try {
+    listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
+    store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
     // The connect step selects the PIV application itself; the session ends with a card reset.
     return await withCardSession(readers, readerName, async (session) => {
       const ctx: StepContext = {
@@ -122,7 +148,7 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
         params,
         config: deps.config,
         session,
-        identity: { aidVersion: '', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' },
+        identity: unidentified(),
         store,
         ca: deps.ca,
         keyring: deps.keyring,
@@ -142,12 +168,13 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
         },
         physical: deps.physical,
         now,
-        transportKeyAlgorithm: () => transportAlgorithmOf(ctx.identity),
+        objectsOnCard: new Map(),
       };
 
       for (index = 0; index < steps.length; index++) {
         const step = steps[index]!;
         current = step;
+        claim.renew();
         const total = steps.length;
         // Without the card, a step done in an earlier run stays done: its proof would need the card.
         const proven = offCardOnly ? doneBefore(step.name) : step.isDone && (await step.isDone(ctx));
@@ -205,12 +232,5 @@ export async function runJob(deps: EngineDeps, jobId: string, readerName: string
     listener({ type: 'job.step.failed', jobId, step: failedStep, index, total: steps.length, error: error.toJSON(), sentence });
     listener({ type: 'job.failed', jobId, step: failedStep, sentence });
     return job;
-  } finally {
-    running.delete(jobId);
   }
-}
-
-/** True when the job is running in this process. */
-export function isJobRunning(jobId: string): boolean {
-  return running.has(jobId);
 }

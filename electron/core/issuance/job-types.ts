@@ -82,6 +82,14 @@ export interface StepContext {
    * taken-over card record.
    */
   authenticatedWith?: 'derived' | 'transport' | 'foreign';
+  /** The algorithm of the management key that authenticated in this run (set by the authenticate step). */
+  authenticatedAlgorithm?: ManagementKeyAlgorithm;
+  /**
+   * Data objects as read from or written to the card in this run, by tag
+   * (null: absent). card-objects.ts reads each object at most once per run:
+   * the session is exclusive, so only this run's writes change them.
+   */
+  readonly objectsOnCard: Map<number, Uint8Array | null>;
   /** A card record of ours that the inserted card still carries the CHUID of (cancelled/failed job), taken over by this job. */
   foreignCard?: CardRecord;
   /** Persists a patch to the card record and updates `card`. */
@@ -95,8 +103,6 @@ export interface StepContext {
   readonly physical?: PhysicalPorts;
   /** The clock (injected so tests can fix dates). */
   now(): Date;
-  /** Algorithm of the transport (factory) management key of this card. */
-  transportKeyAlgorithm(): ManagementKeyAlgorithm;
 }
 
 /** One step of the production job. */

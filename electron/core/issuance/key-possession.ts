@@ -6,7 +6,8 @@
  * first where the slot needs it.
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
-import type { PivSlot } from '../piv/constants.js';
+import { KEY_ALGORITHM_NAMES, type PivSlot } from '../piv/constants.js';
+import { isStationError, StationError } from '../errors.js';
 import type { PivSession } from '../piv/session.js';
 import type { CardPublicKey } from '../piv/public-key.js';
 import { signWithCard } from '../piv/card-signer.js';
@@ -28,6 +29,30 @@ export function hashFor(key: CardPublicKey): 'SHA256' | 'SHA384' {
 }
 
 /**
+ * Codes of a private-key operation the card refused for the key itself (6A80
+ * data, 6A86/6B00 algorithm or reference, 6A81 not supported, 6985), as
+ * opposed to a missing PIN (SECURITY_STATUS), an empty slot (NO_KEY) or a
+ * transport failure.
+ */
+const KEY_USE_REFUSED = ['BAD_DATA', 'UNSUPPORTED', 'SW', 'CONDITIONS'] as const;
+
+/**
+ * Runs a private-key operation of the slot's key; a card that refuses it for
+ * the key itself gets a sentence in words ("this card generated a P-384 key in
+ * 9A but cannot sign with it"), never a raw status word.
+ * @throws StationError CARD_INCAPABLE (not retryable), or what `operation` throws otherwise
+ */
+export async function useSlotKey<T>(slot: PivSlot, key: CardPublicKey, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (e) {
+    if (!isStationError(e, ...KEY_USE_REFUSED)) throw e;
+    const what = isKeyAgreementOnly(slot, key) ? 'agree a key' : 'sign';
+    throw new StationError('CARD_INCAPABLE', `This card generated a ${KEY_ALGORITHM_NAMES[key.algorithm]} key in ${slot} but cannot ${what} with it.`, { ...e.details, slot }, false);
+  }
+}
+
+/**
  * @returns how the key was proven, or undefined when the card's answer does
  *   not match `key` (another key is in the slot)
  * @throws StationError from the card (SECURITY_STATUS without PIN, NO_KEY, CARD_REMOVED…)
@@ -38,10 +63,10 @@ export async function proveKeyByUse(session: PivSession, slot: PivSlot, key: Car
     const ephemeral = generateKeyPairSync('ec', { namedCurve: key.algorithm === 'P384' ? 'secp384r1' : 'prime256v1' });
     const jwk = ephemeral.publicKey.export({ format: 'jwk' });
     const point = new Uint8Array(Buffer.concat([Buffer.of(0x04), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]));
-    const onCard = await session.ecdh(slot, key.algorithm as 'P256' | 'P384', point);
+    const onCard = await useSlotKey(slot, key, () => session.ecdh(slot, key.algorithm as 'P256' | 'P384', point));
     return bytesEqual(onCard, new Uint8Array(diffieHellman({ privateKey: ephemeral.privateKey, publicKey }))) ? 'key-agreement' : undefined;
   }
   const challenge = new Uint8Array(randomBytes(32));
-  const signature = await signWithCard(session, slot, key, challenge, hashFor(key));
+  const signature = await useSlotKey(slot, key, () => signWithCard(session, slot, key, challenge, hashFor(key)));
   return verify(hashFor(key), challenge, { key: publicKey, dsaEncoding: 'der' }, signature) ? 'signature' : undefined;
 }

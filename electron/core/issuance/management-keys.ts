@@ -12,6 +12,7 @@ import type { Keyring } from '../pki/keyring.js';
 import type { CardRecord } from '../store/records.js';
 import type { CardIdentity } from '../piv/session.js';
 import { uuidBytes } from './card-numbering.js';
+import { advertisedManagementAlgorithms, MANAGEMENT_ALGORITHM_PREFERENCE } from './transport-key.js';
 
 /** One management key to try. `kind` is for the record and messages; `key` never leaves the core. */
 export interface ManagementKeyCandidate {
@@ -23,11 +24,18 @@ export interface ManagementKeyCandidate {
 }
 
 /**
- * The algorithm the station locks a card with: AES-192 where the card supports
- * AES management keys, else 3DES (SP 800-78-4 Table 3-1).
+ * The algorithm the station locks a card with, from what the card showed
+ * (issue 9), never from its version: among the algorithm its 9B metadata
+ * reports, the management-key algorithms its SELECT answer lists and the one
+ * the transport key authenticated with, the first of AES-192, AES-256,
+ * AES-128, 3DES (SP 800-78-4 Table 3-1). A card that offers only 3DES is
+ * locked with 3DES.
+ * @param authenticatedWith the algorithm the card's current 9B accepted in this session
  */
-export function lockAlgorithm(identity: CardIdentity): ManagementKeyAlgorithm {
-  return identity.supportsAesManagementKey ? 'AES192' : 'TDEA';
+export function lockAlgorithm(identity: Pick<CardIdentity, 'managementKey' | 'advertisedAlgorithmIds'>, authenticatedWith: ManagementKeyAlgorithm): ManagementKeyAlgorithm {
+  const shown = new Set<ManagementKeyAlgorithm>([authenticatedWith, ...advertisedManagementAlgorithms(identity.advertisedAlgorithmIds)]);
+  if (identity.managementKey.algorithm) shown.add(identity.managementKey.algorithm);
+  return MANAGEMENT_ALGORITHM_PREFERENCE.find((a) => shown.has(a)) ?? authenticatedWith;
 }
 
 /** The per-card derived key of `card` (GUID + key version) for `algorithm`. */
@@ -46,11 +54,13 @@ export function transportCandidate(algorithm: ManagementKeyAlgorithm): Managemen
  * - state 'transport': the transport key only;
  * - state 'locking' (SET MANAGEMENT KEY may or may not have landed): derived, then transport;
  * - state 'locked': the derived key only.
+ * The transport key is one key tried under each of `transportAlgorithms` in
+ * turn (transport-key.ts): a card refuses a wrong algorithm before comparing keys.
  */
 export function managementKeyCandidates(
   keyring: Keyring,
   card: CardRecord,
-  transportAlgorithm: ManagementKeyAlgorithm,
+  transportAlgorithms: readonly ManagementKeyAlgorithm[],
 ): ManagementKeyCandidate[] {
   const out: ManagementKeyCandidate[] = [];
   const state = card.mgmtKeyState ?? 'transport';
@@ -58,6 +68,6 @@ export function managementKeyCandidates(
     const algorithm = card.mgmtKeyAlg as ManagementKeyAlgorithm;
     out.push({ kind: 'derived', algorithm, version: card.mgmtKeyVersion, key: derivedKeyFor(keyring, card, algorithm, card.mgmtKeyVersion) });
   }
-  if (state !== 'locked') out.push(transportCandidate(transportAlgorithm));
+  if (state !== 'locked') out.push(...transportAlgorithms.map(transportCandidate));
   return out;
 }

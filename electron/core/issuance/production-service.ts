@@ -2,14 +2,15 @@
  * Production jobs as the faces (CLI, UI) use them: create a job for a person,
  * run it, retry it, cancel it, show it. Rules live here, not in the faces.
  */
-import { StationError } from '../errors.js';
+import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
 import { PIV_SLOTS } from '../piv/constants.js';
 import type { ProfileEntry } from '../workflow/profile-registry.js';
 import { jobProfile, profileParams } from './job-profile.js';
 import type { CardRecord, JobRecord, StepRecord } from '../store/records.js';
 import type { EngineDeps } from './engine.js';
-import { runJob, isJobRunning } from './engine.js';
+import { runJob } from './engine.js';
+import { jobClaimsOf, type JobClaim, type JobClaims } from './job-claims.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
 import { allProductionSteps, productionStepNames } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
@@ -20,6 +21,7 @@ import { printedCardOf } from '../physical/printed-card.js';
 import type { CardProfile } from '../../contract/card-profile.js';
 import type { PersonRecord } from '../store/records.js';
 import { PRINT_STEP } from './steps/print-step.js';
+import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
 export interface ProduceRequest {
@@ -40,6 +42,20 @@ export interface ProductionOutcome {
   steps: StepRecord[];
   /** Shown once, on the one screen that must show them; never stored in clear. */
   oneTimeSecrets?: { puk?: string; pin?: string };
+}
+
+/** A job's card as the faces show it (StationApi JobDetail.card, `station produce --json`). */
+export function jobCardView(card: CardRecord) {
+  return {
+    id: card.id,
+    serial: card.chipSerial,
+    guid: guidToUuid(card.guid),
+    fascn: card.fascn,
+    credentialNumber: card.credentialNumber,
+    status: card.status,
+    expirationDate: card.expirationDate,
+    capabilities: card.capabilities,
+  };
 }
 
 /**
@@ -66,9 +82,12 @@ export class ProductionService {
    * once. A restart loses them, as every one-time secret.
    */
   private readonly heldPins = new Map<string, string>();
+  /** The running jobs of this data dir (one claim per job across processes). */
+  readonly claims: JobClaims;
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
     this.layouts = new LayoutRegistry(deps);
+    this.claims = jobClaimsOf(deps.store, { now: deps.now });
   }
 
   private get profiles() {
@@ -172,9 +191,10 @@ export class ProductionService {
    * Retries a failed job from the first step not proven done, on `readerName`.
    * A job whose PIN was typed by the cardholder needs it again (`pin`); the
    * PIN policy is the one of the profile the job was created under.
+   * @param claim the caller's claim on the job (job-claims.ts), when it claimed it before launching the run
    * @throws StationError JOB_STATE when the job is done, cancelled or running; INVALID_INPUT (PIN against the job's PIN policy)
    */
-  async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener): Promise<ProductionOutcome> {
+  async retry(jobId: string, readerName: string, pin: string | undefined, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
     const job = this.requireJob(jobId);
     if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `Job ${jobId} is ${job.status}; there is nothing to retry.`);
     const params = job.params as unknown as ProductionParams;
@@ -184,11 +204,11 @@ export class ProductionService {
     if (params.pinSource === 'given' || pin !== undefined) assertPinFollowsPolicy(jobProfile(params, this.profiles).pinPolicy, pin);
     // A generated PIN already on the card (held from the failed run) is the job's PIN: not set again.
     const held = pin === undefined ? this.heldPins.get(jobId) : undefined;
-    return this.run(jobId, readerName, held ? { pin: held, pinGenerated: true } : { pin }, listener);
+    return this.run(jobId, readerName, held ? { pin: held, pinGenerated: true } : { pin }, listener, claim);
   }
 
-  private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener): Promise<ProductionOutcome> {
-    const job = await runJob(this.deps, jobId, readerName, secrets, listener);
+  private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
+    const job = await runJob(this.deps, jobId, readerName, secrets, listener, claim);
     const card = this.deps.store.cards.get(job.cardId)!;
     const outcome: ProductionOutcome = { job, card, steps: this.deps.store.jobs.steps(jobId) };
     const pinSet = outcome.steps.some((s) => s.name === 'pin' && s.status === 'done');
@@ -213,21 +233,32 @@ export class ProductionService {
     if (!reason.trim()) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling the job.', { field: 'reason' });
     if (job.status === 'done') throw new StationError('JOB_STATE', `Job ${jobId} is done; revoke the card instead of cancelling the job.`);
     if (job.status === 'cancelled') return job;
-    if (isJobRunning(jobId)) throw new StationError('JOB_STATE', `Job ${jobId} is running; wait for it to stop before cancelling.`);
-    if (job.status === 'failed' && job.failedStep === PRINT_STEP && this.chipFinished(jobId)) return this.cancelPrint(job, reason);
-    const revoked: string[] = [];
-    for (const cert of store.certificates.listByJob(jobId)) {
-      if (cert.status !== 'valid') continue;
-      await ca.revoke(cert.serial, 'cessationOfOperation');
-      store.certificates.setStatus(cert.serial, 'revoked', 'cessationOfOperation');
-      revoked.push(cert.serial);
+    // Claimed for the cancellation itself: a retry cannot start while certificates are being revoked.
+    let claim: JobClaim;
+    try {
+      claim = this.claims.claim(jobId);
+    } catch (e) {
+      if (isStationError(e, 'JOB_STATE')) throw new StationError('JOB_STATE', `Job ${jobId} is running; wait for it to stop before cancelling.`, { jobId });
+      throw e;
     }
-    return store.transaction(() => {
-      store.cards.update(job.cardId, { status: 'cancelled' });
-      store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
-      recordNotification(store, { type: 'card.cancelled', personId: job.personId, cardId: job.cardId, data: { jobId, reason: reason.slice(0, 200) } }, (this.deps.now ?? (() => new Date()))());
-      return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
-    });
+    try {
+      if (job.status === 'failed' && job.failedStep === PRINT_STEP && this.chipFinished(jobId)) return await this.cancelPrint(job, reason, claim);
+      const revoked: string[] = [];
+      for (const cert of store.certificates.listByJob(jobId)) {
+        if (cert.status !== 'valid') continue;
+        await ca.revoke(cert.serial, 'cessationOfOperation');
+        store.certificates.setStatus(cert.serial, 'revoked', 'cessationOfOperation');
+        revoked.push(cert.serial);
+      }
+      return store.transaction(() => {
+        store.cards.update(job.cardId, { status: 'cancelled' });
+        store.audit.append({ actor: 'station', action: 'job.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId, details: { reason: reason.slice(0, 200), revoked: revoked.length } });
+        recordNotification(store, { type: 'card.cancelled', personId: job.personId, cardId: job.cardId, data: { jobId, reason: reason.slice(0, 200) } }, (this.deps.now ?? (() => new Date()))());
+        return store.jobs.update(jobId, { status: 'cancelled', cancelReason: reason.slice(0, 500) });
+      });
+    } finally {
+      claim.release();
+    }
   }
 
   /** True when every step but printing and finishing is done: the chip is complete and verified. */
@@ -241,7 +272,7 @@ export class ProductionService {
    * as the engine ends any job (card produced, audited, announced), without its face printed. The
    * card can be printed later (cards.reprint). Nothing on the chip is revoked or touched.
    */
-  private async cancelPrint(job: JobRecord, reason: string): Promise<JobRecord> {
+  private async cancelPrint(job: JobRecord, reason: string, claim: JobClaim): Promise<JobRecord> {
     const { store } = this.deps;
     const rec = store.jobs.steps(job.id).find((s) => s.name === PRINT_STEP);
     const printJob = rec?.data?.printJob;
@@ -252,7 +283,7 @@ export class ProductionService {
       store.audit.append({ actor: 'station', action: 'card.print.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId: job.id, details: { reason: reason.slice(0, 200) } });
     });
     // Only off-card steps are left: the engine finishes the record without connecting to the card.
-    return runJob(this.deps, job.id, job.readerName ?? 'none', {});
+    return runJob(this.deps, job.id, job.readerName ?? 'none', {}, undefined, claim);
   }
 
   /**

@@ -5,7 +5,12 @@
  * every slot key prove itself against its certificate.
  *
  * Used as the last step of a production job (every check must pass) and by
- * `station verify` on any card (checks needing a PIN are skipped without one).
+ * `station verify` on any card. It does not mislead and does not harm
+ * (issue 9 §5): a blank card, or one whose CHUID is a factory placeholder
+ * (all-zero FASC-N, unsigned), is reported as not issued by this station and
+ * its PIN is never tried; the PIN is verified at most once per run, only when
+ * given, only after reading the tries left without spending one, never when a
+ * single try is left, and a wrong PIN ends every check that needs it.
  */
 import { AsnConvert, OctetString as OctetStringHolder } from '@peculiar/asn1-schema';
 import { SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
@@ -29,6 +34,10 @@ import { decodePrintedInformation, type PrintedInformation } from '../piv/object
 import { decodeFascn } from '../piv/objects/fascn.js';
 import { printedInformationOf, type PrintedCard } from '../physical/printed-card.js';
 import { chuidDate } from './card-numbering.js';
+import type { CardCapabilities } from '../../contract/card-capabilities.js';
+import type { CardIdentity } from '../piv/session.js';
+import { transportCandidate } from './management-keys.js';
+import { transportAlgorithmsOf } from './transport-key.js';
 
 /** OID of the pivFASC-N otherName (SP 800-73-4 Part 1 §3.3.2 note; FIPS 201-3 §4.3). */
 const OID_PIV_FASCN = '2.16.840.1.101.3.6.6';
@@ -41,12 +50,16 @@ export interface VerificationCheck {
   detail: string;
 }
 
-/** The report: card identity as read, and every check. */
+/** The report: card identity as read, what the card can do, and every check. */
 export interface VerificationReport {
   ok: boolean;
   guid?: string;
   fascn?: string;
   expiration?: string;
+  /** True when the card has no CHUID or a factory placeholder one: it was not issued by this station. */
+  factoryState?: boolean;
+  /** What the card showed it can do (PivSession.identify), when identified. */
+  capabilities?: CardCapabilities;
   certificates: { slot: PivSlot; serial: string; subject: string; notAfter: string }[];
   checks: VerificationCheck[];
 }
@@ -55,7 +68,7 @@ export interface VerificationReport {
 export interface ExpectedCard {
   chuid?: Uint8Array;
   certificates?: Partial<Record<PivSlot, Uint8Array>>;
-  objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean }[];
+  objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean; cardDefined?: boolean }[];
   /** What the card profile does not write: reported as skipped, not checked and never failed. */
   notWritten?: { slots: PivSlot[]; objects: string[] };
   /** True when the card must hold a signed Cardholder Facial Image (the profile writes one). */
@@ -68,11 +81,14 @@ export interface ExpectedCard {
 export interface VerifyInput {
   session: PivSession;
   trust: { root: Uint8Array; issuing: Uint8Array };
-  /** Verifies the PIN on the card; absent when no PIN is available. */
+  /**
+   * Sends the one VERIFY of the run with the PIN to check (called at most
+   * once); absent when no PIN was given: then no PIN try is ever spent.
+   */
   verifyPin?: () => Promise<void>;
   expected?: ExpectedCard;
-  /** Whether the card reports GET METADATA (to check the 9B key is not the default). */
-  supportsMetadata?: boolean;
+  /** What identify found (capabilities for the report, 9B metadata for the management key check). */
+  identity?: CardIdentity;
   /** Certificate status lookup (e.g. the store); 'valid' expected. */
   certificateStatus?: (serial: string) => string | undefined;
 }
@@ -119,16 +135,133 @@ function fail(why: string): never {
   throw new StationError('VERIFY_FAILED', why);
 }
 
-/** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys). */
-async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array, verifyPin?: () => Promise<void>): Promise<string> {
-  const key = publicKeyFromSpki(new Uint8Array(new x509.X509Certificate(certDer).publicKey.rawData));
-  if (slotNeedsPin(slot)) {
-    if (!verifyPin) return 'skipped';
-    await verifyPin();
+/** Refusals of an optional GET METADATA: the card does not say, which is "unknown". */
+const METADATA_REFUSED = ['UNSUPPORTED', 'BAD_DATA', 'SW', 'MALFORMED_RESPONSE', 'SECURITY_STATUS', 'CONDITIONS', 'NO_KEY', 'NOT_FOUND'] as const;
+
+/** Tries left at or below which the station does not spend a PIN try. */
+const LAST_PIN_TRY = 1;
+
+/**
+ * The PIN of one verification run: at most one VERIFY carrying the PIN.
+ * Before it, the tries left are read without spending one (GET METADATA 80
+ * where the card has it, else VERIFY without data); a blocked PIN or a single
+ * try left means no VERIFY at all. After a wrong PIN nothing is tried again.
+ * `use()` resolves when the PIN is verified, or gives the reason it is not.
+ */
+class PinGate {
+  private outcome: Promise<string | undefined> | undefined;
+
+  constructor(
+    private readonly session: PivSession,
+    private readonly verifyPin: (() => Promise<void>) | undefined,
+    private readonly identity: CardIdentity | undefined,
+    private readonly factoryState: () => boolean,
+  ) {}
+
+  /** True once the one VERIFY was sent (the PIN is verified or was refused). */
+  sent = false;
+
+  /** @returns undefined when the PIN is verified, else why it is not (the check is skipped or fails with it) */
+  use(): Promise<string | undefined> {
+    this.outcome ??= this.verifyOnce();
+    return this.outcome;
   }
+
+  private async verifyOnce(): Promise<string | undefined> {
+    if (!this.verifyPin) return 'no PIN given';
+    if (this.factoryState()) return 'the card is in its factory state: the PIN was not tried';
+    const left = await this.triesLeft();
+    if (left === 0) return 'the PIN is blocked: it was not tried';
+    if (left !== undefined && left <= LAST_PIN_TRY) return 'only one PIN try is left: the station does not spend it';
+    this.sent = true;
+    try {
+      await this.verifyPin();
+      return undefined;
+    } catch (e) {
+      if (isStationError(e, 'WRONG_PIN', 'PIN_BLOCKED')) throw new PinRefused(e.message);
+      throw e;
+    }
+  }
+
+  /** Tries left without spending one; undefined when the card does not say. */
+  private async triesLeft(): Promise<number | undefined> {
+    if (this.identity?.capabilities.extensions.getMetadata === 'yes') {
+      try {
+        const remaining = (await this.session.getMetadata(KeyRef.PIN))?.retries?.remaining;
+        if (remaining !== undefined) return remaining;
+      } catch (e) {
+        if (!isStationError(e, ...METADATA_REFUSED)) throw e;
+      }
+    }
+    const status = await this.session.pinStatus();
+    if (status.blocked) return 0;
+    return status.retriesLeft >= 0 ? status.retriesLeft : undefined;
+  }
+}
+
+/** The one VERIFY of the run was refused: every check needing the PIN fails with this, no further VERIFY is sent. */
+class PinRefused extends StationError {
+  constructor(message: string) {
+    super('WRONG_PIN', `${message.replace(/\.$/, '')}; no further VERIFY was sent.`);
+  }
+}
+
+/** Runs `fn` once the PIN is verified; a reason it is not makes the check skipped, a refused PIN makes it fail. */
+async function withPin(pin: PinGate, fn: () => Promise<string>): Promise<string | { skipped: string }> {
+  const reason = await pin.use();
+  return reason === undefined ? fn() : { skipped: reason };
+}
+
+/** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys); the caller verified the PIN where needed. */
+async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array): Promise<string> {
+  const key = publicKeyFromSpki(new Uint8Array(new x509.X509Certificate(certDer).publicKey.rawData));
   const proof = await proveKeyByUse(session, slot, key);
   if (!proof) fail(`The ${slot} key on the card does not match its certificate.`);
   return proof === 'key-agreement' ? 'ECDH with an ephemeral key matches the certificate' : 'a fresh challenge signed on card verifies with the certificate';
+}
+
+/** All-zero bytes: the FASC-N of a factory placeholder CHUID. */
+function allZero(b: Uint8Array): boolean {
+  return b.every((x) => x === 0);
+}
+
+/** GET METADATA 9B now (the key may have changed since identify), where the card has it. */
+async function managementKeyMetadata(session: PivSession, identity: CardIdentity | undefined): Promise<CardIdentity['managementKey']> {
+  if (identity?.capabilities.extensions.getMetadata !== 'yes') return {};
+  try {
+    const md = await session.getMetadata(KeyRef.MANAGEMENT);
+    const out: CardIdentity['managementKey'] = {};
+    if (md?.isDefault !== undefined) out.isDefault = md.isDefault;
+    if (md?.algorithm === 'TDEA' || md?.algorithm === 'AES128' || md?.algorithm === 'AES192' || md?.algorithm === 'AES256') out.algorithm = md.algorithm;
+    return out;
+  } catch (e) {
+    if (isStationError(e, ...METADATA_REFUSED)) return {};
+    throw e;
+  }
+}
+
+/**
+ * Whether the management key (9B) is no longer the factory key: the card's
+ * metadata, where it has the default flag; else proven by one authentication
+ * with the factory key per algorithm the card may hold it with (a wrong
+ * algorithm is refused before any comparison). Absent metadata means unknown,
+ * never "default".
+ */
+async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined): Promise<string> {
+  const now = await managementKeyMetadata(session, identity);
+  if (now.isDefault === true) fail('The card still has its default management key (its metadata says so).');
+  if (now.isDefault === false) return "locked to a per-card key (the card's metadata says so)";
+  const algorithms = transportAlgorithmsOf({ managementKey: now, advertisedAlgorithmIds: identity?.advertisedAlgorithmIds ?? [] });
+  for (const algorithm of algorithms) {
+    try {
+      await session.authenticateManagementKey(algorithm, transportCandidate(algorithm).key);
+    } catch (e) {
+      if (isStationError(e, 'MGMT_KEY_REJECTED')) continue;
+      throw e;
+    }
+    fail(`The card still accepts the factory management key (${algorithm}).`);
+  }
+  return 'the factory management key is refused';
 }
 
 /**
@@ -138,7 +271,7 @@ async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Ar
  * @returns the check's detail line, or skipped when a mapped object needs a PIN not given
  * @throws StationError VERIFY_FAILED on any mismatch
  */
-async function checkSecurityObject(session: PivSession, chuid: Chuid, verifyPin?: () => Promise<void>): Promise<string | { skipped: string }> {
+async function checkSecurityObject(session: PivSession, chuid: Chuid, pin: PinGate): Promise<string | { skipped: string }> {
   const content = await session.getData(ObjectTag.SECURITY_OBJECT);
   if (!content) fail('The card has no Security Object.');
   const so = decodeSecurityObject(content);
@@ -153,8 +286,8 @@ async function checkSecurityObject(session: PivSession, chuid: Chuid, verifyPin?
     const tag = CONTAINER_OBJECT_TAG.get(containerId);
     if (tag === undefined) fail(`The Security Object maps an unknown container ${containerId.toString(16)}.`);
     if (PIN_PROTECTED_OBJECTS.has(tag)) {
-      if (!verifyPin) return { skipped: 'a covered object needs the PIN' };
-      await verifyPin();
+      const reason = await pin.use();
+      if (reason !== undefined) return { skipped: `a covered object needs the PIN (${reason})` };
     }
     const object = await session.getData(tag);
     const want = hashes.find((h) => h.number === number)!.hash;
@@ -172,8 +305,9 @@ async function checkSecurityObject(session: PivSession, chuid: Chuid, verifyPin?
  * record, signed by the CHUID's signer over header ‖ data block with the CHUID's FASC-N and UUID.
  * @throws StationError VERIFY_FAILED on any mismatch
  */
-async function checkFacialImage(session: PivSession, chuid: Chuid, verifyPin: () => Promise<void>, required: boolean): Promise<string | { skipped: string }> {
-  await verifyPin();
+async function checkFacialImage(session: PivSession, chuid: Chuid, pin: PinGate, required: boolean): Promise<string | { skipped: string }> {
+  const reason = await pin.use();
+  if (reason !== undefined) return { skipped: `the facial image needs the PIN (${reason})` };
   const content = await session.getData(ObjectTag.FACIAL_IMAGE);
   if (!content) {
     if (required) fail('The card has no facial image.');
@@ -199,12 +333,12 @@ async function checkFacialImage(session: PivSession, chuid: Chuid, verifyPin: ()
  * prints (FIPS 201-3 §4.1.4: 14F expiration, 1B agency card serial, 2F name, 8F, 10F, 2B).
  * @throws StationError VERIFY_FAILED naming the first field that differs
  */
-async function checkPrintedAgrees(session: PivSession, chuid: Chuid, printed: PrintedCard, readsPrinted: boolean, verifyPin?: () => Promise<void>): Promise<string | { skipped: string }> {
+async function checkPrintedAgrees(session: PivSession, chuid: Chuid, printed: PrintedCard, readsPrinted: boolean, pin: PinGate): Promise<string | { skipped: string }> {
   if (chuid.expiration !== chuidDate(printed.expirationDate)) fail(`The card face prints expiration ${printed.expirationDate}, the CHUID says ${chuid.expiration}.`);
   if (decodeFascn(chuid.fascn).credentialNumber !== printed.agencyCardSerial) fail("The card face's agency card serial number differs from the CHUID's FASC-N credential number.");
   if (!readsPrinted) return 'expiration and card serial agree with the CHUID (no Printed Information on this card)';
-  if (!verifyPin) return { skipped: 'the Printed Information needs the PIN' };
-  await verifyPin();
+  const reason = await pin.use();
+  if (reason !== undefined) return { skipped: `the Printed Information needs the PIN (${reason})` };
   const content = await session.getData(ObjectTag.PRINTED_INFORMATION);
   if (!content) fail('The card has no Printed Information.');
   const onChip = decodePrintedInformation(content);
@@ -218,23 +352,35 @@ async function checkPrintedAgrees(session: PivSession, chuid: Chuid, printed: Pr
 /**
  * Verifies the card in `session` (PIV application already selected).
  * Card-transport errors (removed, reader gone) are thrown, not reported.
+ * Checks run in an order that needs the PIN once: everything without it
+ * first, then the one VERIFY, the Digital Signature key (9C, PIN before each
+ * use) right after it, then the other checks that need the PIN.
  */
 export async function verifyCard(input: VerifyInput): Promise<VerificationReport> {
   const { session, expected } = input;
   const checks: VerificationCheck[] = [];
   const report: VerificationReport = { ok: false, certificates: [], checks };
+  if (input.identity) report.capabilities = input.identity.capabilities;
   let chuid: Chuid | undefined;
+  const pin = new PinGate(session, input.verifyPin, input.identity, () => report.factoryState === true);
 
   await check(checks, 'CHUID present and well formed', async () => {
     const content = await session.getData(ObjectTag.CHUID);
-    if (!content) fail('The card has no CHUID.');
-    chuid = decodeChuid(content);
-    if (chuid.fascn.length !== 25 || chuid.guid.length !== 16) fail('The CHUID FASC-N or GUID has the wrong length.');
-    report.guid = uuidText(chuid.guid);
-    report.fascn = toHex(chuid.fascn);
-    report.expiration = chuid.expiration;
+    if (!content || content.length === 0) {
+      report.factoryState = true;
+      fail('The card has no CHUID: it is blank, not issued by this station.');
+    }
+    const decoded = decodeChuid(content);
+    report.guid = uuidText(decoded.guid);
+    report.fascn = toHex(decoded.fascn);
+    report.expiration = decoded.expiration;
+    if (allZero(decoded.fascn) || decoded.signature.length === 0) {
+      report.factoryState = true;
+      fail(`The CHUID is a factory placeholder (${allZero(decoded.fascn) ? 'all-zero FASC-N' : 'unsigned'}): this card was not issued by this station.`);
+    }
+    chuid = decoded;
     if (expected?.chuid && !bytesEqual(content, expected.chuid)) fail('The CHUID on the card differs from the one the station wrote.');
-    return `GUID ${report.guid}, FASC-N ${report.fascn}, expires ${chuid.expiration}`;
+    return `GUID ${report.guid}, FASC-N ${report.fascn}, expires ${decoded.expiration}`;
   });
 
   if (chuid) {
@@ -245,13 +391,13 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
     });
   }
 
+  const certificates: Partial<Record<PivSlot, Uint8Array>> = {};
   for (const slot of PIV_SLOTS) {
     if (expected?.notWritten?.slots.includes(slot)) {
       checks.push({ name: `${slot} certificate`, ok: true, skipped: true, detail: 'not in the card profile' });
       continue;
     }
-    let certDer: Uint8Array | undefined;
-    const present = await check(checks, `${slot} certificate`, async () => {
+    await check(checks, `${slot} certificate`, async () => {
       const content = await session.getData(SLOT_CERT_OBJECT[slot]);
       if (!content) {
         if (expected?.certificates && !expected.certificates[slot]) return { skipped: 'no certificate expected' };
@@ -259,7 +405,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
         if (!expected?.certificates && !MANDATORY_SLOTS.includes(slot)) return { skipped: 'optional slot, not on this card' };
         fail(`The card has no ${slot} certificate.`);
       }
-      certDer = decodeCertContainer(content);
+      const certDer = decodeCertContainer(content);
       const want = expected?.certificates?.[slot];
       if (want && !bytesEqual(certDer, want)) fail(`The ${slot} certificate differs from the one the CA issued for this card.`);
       const cert = new x509.X509Certificate(certDer);
@@ -272,51 +418,53 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
         if ((slot === '9A' || slot === '9E') && (!ids.fascn || !bytesEqual(ids.fascn, chuid.fascn))) fail(`The ${slot} certificate does not carry the CHUID's FASC-N.`);
         if ((slot === '9A' || slot === '9E') && !ids.uuids.includes(uuidText(chuid.guid))) fail(`The ${slot} certificate does not carry the card UUID.`);
       }
+      certificates[slot] = certDer;
       return `serial ${serial}, ${cert.subject}`;
     });
-    if (present && certDer) {
-      const der = certDer;
-      await check(checks, `${slot} key matches its certificate`, async () => {
-        const r = await proveSlotKey(session, slot, der, input.verifyPin);
-        return r === 'skipped' ? { skipped: 'needs the PIN' } : r;
-      });
-    }
+  }
+
+  // Keys without the PIN first, then the one VERIFY and the Digital Signature key right after it.
+  const keyOrder: PivSlot[] = [...PIV_SLOTS.filter((s) => !slotNeedsPin(s)), '9C', ...PIV_SLOTS.filter((s) => slotNeedsPin(s) && s !== '9C')];
+  const keyChecks: { slot: PivSlot; certDer: Uint8Array }[] = keyOrder.flatMap((slot) => (certificates[slot] ? [{ slot, certDer: certificates[slot]! }] : []));
+  for (const { slot, certDer } of keyChecks.filter((k) => !slotNeedsPin(k.slot))) {
+    await check(checks, `${slot} key matches its certificate`, () => proveSlotKey(session, slot, certDer));
   }
 
   await check(checks, 'PIN verifies', async () => {
-    if (!input.verifyPin) return { skipped: 'no PIN given' };
-    await input.verifyPin();
-    return 'the PIN is accepted';
+    const reason = await pin.use();
+    return reason === undefined ? 'the PIN is accepted' : { skipped: reason };
   });
+
+  for (const { slot, certDer } of keyChecks.filter((k) => slotNeedsPin(k.slot))) {
+    await check(checks, `${slot} key matches its certificate`, () => withPin(pin, () => proveSlotKey(session, slot, certDer)));
+  }
 
   for (const obj of expected?.objects ?? []) {
     await check(checks, `${obj.name} read back`, async () => {
-      if (obj.pinToRead) {
-        if (!input.verifyPin) return { skipped: 'needs the PIN' };
-        await input.verifyPin();
-      }
-      const got = await session.getData(obj.tag);
-      if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
-      return 'equal to what was written';
+      const read = async () => {
+        const got = await session.getData(obj.tag);
+        if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
+        return obj.cardDefined ? "the card's own (card-defined), as recorded" : 'equal to what was written';
+      };
+      return obj.pinToRead ? withPin(pin, read) : read();
     });
   }
 
   if (chuid) {
     const c = chuid;
-    await check(checks, 'Security Object', () => checkSecurityObject(session, c, input.verifyPin));
-    const verifyPin = input.verifyPin;
+    await check(checks, 'Security Object', () => checkSecurityObject(session, c, pin));
     if (expected?.facialImage) {
-      await check(checks, 'Facial image', async () => (verifyPin ? checkFacialImage(session, c, verifyPin, true) : { skipped: 'needs the PIN' }));
-    } else if (!expected && verifyPin) {
+      await check(checks, 'Facial image', () => checkFacialImage(session, c, pin, true));
+    } else if (!expected && input.verifyPin) {
       // Any card: its facial image is checked when it has one (most cards made elsewhere do).
       const lines: VerificationCheck[] = [];
-      await check(lines, 'Facial image', () => checkFacialImage(session, c, verifyPin, false));
+      await check(lines, 'Facial image', () => checkFacialImage(session, c, pin, false));
       checks.push(...lines.filter((l) => !l.skipped));
     }
     const printed = expected?.printed;
     if (printed) {
       const readsPrinted = !expected?.notWritten?.objects.includes('Printed Information');
-      await check(checks, 'Printed card agrees with the chip', () => checkPrintedAgrees(session, c, printed, readsPrinted, verifyPin));
+      await check(checks, 'Printed card agrees with the chip', () => checkPrintedAgrees(session, c, printed, readsPrinted, pin));
     }
   }
 
@@ -324,13 +472,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
     checks.push({ name: `${name} read back`, ok: true, skipped: true, detail: 'not in the card profile' });
   }
 
-  if (input.supportsMetadata) {
-    await check(checks, 'Management key is not the default', async () => {
-      const meta = await session.getMetadata(KeyRef.MANAGEMENT);
-      if (meta?.isDefault !== false) fail('The card still has its default management key.');
-      return 'locked to a per-card key';
-    });
-  }
+  await check(checks, 'Management key is not the default', () => checkManagementKey(session, input.identity));
 
   report.ok = checks.every((c) => c.ok);
   return report;

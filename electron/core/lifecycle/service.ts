@@ -23,7 +23,8 @@ import { guidToUuid } from '../issuance/steps/chuid-step.js';
 import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
 import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
-import { transportAlgorithmOf } from '../issuance/transport-key.js';
+import { transportAlgorithmsOf } from '../issuance/transport-key.js';
+import type { CardCapabilities } from '../../contract/card-capabilities.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
 import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
@@ -84,10 +85,11 @@ export interface CardView {
   updatedAt: string;
 }
 
-/** A card with its certificates. */
+/** A card with its certificates and what it showed it can do. */
 export interface CardDetailView extends CardView {
   certificates: { slot: string; serial: string; status: string; revocationReason: string | null; notAfter: string }[];
   requestId: string | null;
+  capabilities: CardCapabilities | null;
 }
 
 /** Result of a reissue: the old card is revoked, the replacement's request is in production and its job is ready to run. */
@@ -217,6 +219,7 @@ export class LifecycleService {
       ...this.view(card),
       certificates: store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, revocationReason: c.revocationReason, notAfter: c.notAfter })),
       requestId: store.requests.findByCard(card.id)?.id ?? null,
+      capabilities: card.capabilities,
     };
   }
 
@@ -466,7 +469,7 @@ export class LifecycleService {
 
   /** Management-key authentication with the record's candidates, each tried once. */
   private async authenticate(desk: CardAtDesk): Promise<void> {
-    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmOf(desk.identity));
+    const candidates = managementKeyCandidates(this.deps.keyring, desk.card, transportAlgorithmsOf(desk.identity));
     for (const c of candidates) {
       try {
         await desk.session.authenticateManagementKey(c.algorithm, c.key);

@@ -22,6 +22,7 @@ export const NOTIFICATION_TYPES = [
   'card.resumed',
   'card.revoked',
   'card.expired',
+  'audit.head_signed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -79,6 +80,10 @@ export interface NotificationRequest {
  * The JSON body POSTed to the IDPRS. `id` is the idempotency key (the
  * receiver drops an id it has seen); `sequence` numbers the events of one
  * `stream` from 1 without gaps, so the receiver can also check the order.
+ * Events of a person have the stream `person:<id>`; the station's own events
+ * (`audit.head_signed`: a signed audit chain head, the IDPRS's copy of the
+ * audit anchor, electron/core/audit/anchor.ts) have `station:audit` and no
+ * person, card or request.
  */
 export interface NotificationPayload {
   id: string;
@@ -87,7 +92,8 @@ export interface NotificationPayload {
   occurredAt: string;
   stream: string;
   sequence: number;
-  person: NotificationPerson;
+  /** Null for the station's own events. */
+  person: NotificationPerson | null;
   card: NotificationCard | null;
   request: NotificationRequest | null;
   data: Record<string, unknown>;

@@ -31,7 +31,8 @@ export interface OutboxEvent {
   stream: string;
   /** 1, 2, 3… within `stream`. */
   seq: number;
-  personId: string;
+  /** Null for the station's own events (stream `station:…`). */
+  personId: string | null;
   cardId: string | null;
   requestId: string | null;
   payload: NotificationPayload;
@@ -53,7 +54,7 @@ interface OutboxRow {
   type: string;
   stream: string;
   seq: number;
-  person_id: string;
+  person_id: string | null;
   card_id: string | null;
   request_id: string | null;
   payload_json: string;
@@ -91,6 +92,9 @@ function toEvent(row: OutboxRow): OutboxEvent {
 export function streamOf(personId: string): string {
   return `person:${personId}`;
 }
+
+/** The ordering stream of the station's signed audit heads. */
+export const AUDIT_STREAM = 'station:audit';
 
 /** Longest stored error sentence (characters). */
 const MAX_ERROR_LENGTH = 300;
@@ -307,30 +311,42 @@ export function recordNotification(store: StationStore, event: NewNotification, 
     ? ((db.prepare('SELECT idprs_request_id AS v FROM cprs WHERE id = ?').get(request.cprId) as { v: string | null } | undefined)?.v ?? null)
     : null;
 
-  const stream = streamOf(person.id);
-  const seq = (db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM outbox_events WHERE stream = ?').get(stream) as { seq: number }).seq;
-  const id = randomUUID();
-  const at = now.toISOString();
-  const payload: NotificationPayload = {
-    id,
-    type: event.type,
-    occurredAt: at,
-    stream,
-    sequence: seq,
+  return insertEvent(store, now, streamOf(person.id), event.type, {
     person: { id: person.id, externalId: person.externalId },
     card: card
       ? { id: card.id, status: card.status, cardNumber: card.cardNumber, guid: card.guid, fascn: card.fascn, expirationDate: card.expirationDate, profile: card.cardProfile }
       : null,
     request: request ? { id: request.id, state: request.state, profile: request.profile, source: request.source, idprsRequestId } : null,
     data: event.data ?? {},
-  };
+  });
+}
+
+/**
+ * Writes an event of the station itself (no person): a signed audit chain
+ * head, in the stream `station:audit`. Call it inside the transaction of the
+ * change it reports (the signing).
+ * @throws StationError INTERNAL outside a transaction; INVALID_INPUT when `data` names a secret
+ */
+export function recordStationNotification(store: StationStore, event: { type: 'audit.head_signed'; data: Record<string, unknown> }, now: Date = new Date()): OutboxEvent {
+  if (!store.db.inTransaction) throw new StationError('INTERNAL', 'A notification must be recorded in the transaction of the change it reports.', { type: event.type });
+  assertNoSecrets(event.data);
+  return insertEvent(store, now, AUDIT_STREAM, event.type, { person: null, card: null, request: null, data: event.data });
+}
+
+/** Appends an event at the end of `stream` (next seq), due now. */
+function insertEvent(store: StationStore, now: Date, stream: string, type: NotificationType, parts: Pick<NotificationPayload, 'person' | 'card' | 'request' | 'data'>): OutboxEvent {
+  const { db } = store;
+  const seq = (db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM outbox_events WHERE stream = ?').get(stream) as { seq: number }).seq;
+  const id = randomUUID();
+  const at = now.toISOString();
+  const payload: NotificationPayload = { id, type, occurredAt: at, stream, sequence: seq, ...parts };
   guard('notification', () =>
     db
       .prepare(
         `INSERT INTO outbox_events (id, type, stream, seq, person_id, card_id, request_id, payload_json, created_at, attempts, next_attempt_at)
          VALUES (@id, @type, @stream, @seq, @personId, @cardId, @requestId, @payload, @at, 0, @at)`,
       )
-      .run({ id, type: event.type, stream, seq, personId: person.id, cardId: card?.id ?? null, requestId: request?.id ?? null, payload: JSON.stringify(payload), at }),
+      .run({ id, type, stream, seq, personId: parts.person?.id ?? null, cardId: parts.card?.id ?? null, requestId: parts.request?.id ?? null, payload: JSON.stringify(payload), at }),
   );
   return outboxRepository(db).get(id)!;
 }

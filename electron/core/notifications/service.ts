@@ -17,8 +17,9 @@ export interface OutboxEventView {
   status: OutboxStatus;
   stream: string;
   seq: number;
-  personId: string;
-  /** "Given Surname" from the store, or null when the person is gone. */
+  /** Null for the station's own events (signed audit heads). */
+  personId: string | null;
+  /** "Given Surname" from the store, or null when the person is gone (or the event is the station's). */
   personName: string | null;
   cardId: string | null;
   /** The card's 8-digit number when it had one at the time of the event. */
@@ -118,7 +119,7 @@ export class OutboxService {
   }
 
   private view(e: OutboxEvent): OutboxEventView {
-    const person = this.deps.store.persons.get(e.personId);
+    const person = e.personId ? this.deps.store.persons.get(e.personId) : undefined;
     return {
       id: e.id,
       type: e.type,

@@ -1,8 +1,10 @@
 /**
- * ISO/IEC 7816-4 command and response APDUs, short form only, as SP 800-73-4
- * Part 2 §3 and Table 2 use them. Extended length is never sent: long data is
- * split by command chaining (CLA bit 5, `Cla.CHAIN`) instead, which every PIV
- * card must accept (piv-reference §0 "Command chaining").
+ * ISO/IEC 7816-4 command and response APDUs as SP 800-73-4 Part 2 §3 and
+ * Table 2 use them. Commands are short: long data is split by command
+ * chaining (CLA bit 5, `Cla.CHAIN`) instead, which every PIV card must accept
+ * (piv-reference §0 "Command chaining"). The extended form (ISO 7816-4 §5.1)
+ * exists only for the one probe that asks a card whether it takes it
+ * (PivSession.supportsExtendedLength): SP 800-73-4 does not require it.
  */
 import { StationError } from '../errors.js';
 import { Cla } from './constants.js';
@@ -27,7 +29,13 @@ export interface CommandApdu {
   p2: number;
   data?: Uint8Array;
   le?: number;
+  /** Extended Lc/Le fields (the extended-length probe only; up to 65535 data bytes, Le up to 65536). */
+  extended?: boolean;
 }
+
+/** Longest data field and expected response of an extended APDU (ISO 7816-4 §5.1). */
+const EXTENDED_MAX_DATA = 0xffff;
+const EXTENDED_MAX_LE = 0x10000;
 
 function checkByte(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xff) {
@@ -48,6 +56,7 @@ export function encodeCommandApdu(c: CommandApdu): Uint8Array {
   checkByte('P1', c.p1);
   checkByte('P2', c.p2);
   const data = c.data ?? new Uint8Array(0);
+  if (c.extended) return encodeExtended(cla, c, data);
   if (data.length > SHORT_MAX_DATA) {
     throw new StationError('INVALID_INPUT', 'The command data is too long for one short APDU.', { length: data.length });
   }
@@ -67,6 +76,23 @@ export function encodeCommandApdu(c: CommandApdu): Uint8Array {
   // 256 is encoded as 00, like 0 (ISO 7816-4 §5.1: Le byte 00 means 256).
   if (c.le !== undefined) out[i] = c.le & 0xff;
   return out;
+}
+
+/**
+ * The extended form: `CLA INS P1 P2 [00 Lc1 Lc2 data] [Le1 Le2]`, or
+ * `00 Le1 Le2` without data (ISO 7816-4 §5.1, cases 2E–4E); Le 65536 is `00 00`.
+ */
+function encodeExtended(cla: number, c: CommandApdu, data: Uint8Array): Uint8Array {
+  if (data.length > EXTENDED_MAX_DATA) {
+    throw new StationError('INVALID_INPUT', 'The command data is too long for one extended APDU.', { length: data.length });
+  }
+  if (c.le !== undefined && (!Number.isInteger(c.le) || c.le < 0 || c.le > EXTENDED_MAX_LE)) {
+    throw new StationError('INVALID_INPUT', 'The expected response length is outside 0 to 65536.', { le: c.le });
+  }
+  const header = [cla, c.ins, c.p1, c.p2];
+  const lc = data.length > 0 ? [0x00, data.length >> 8, data.length & 0xff, ...data] : [];
+  const le = c.le === undefined ? [] : [...(data.length > 0 ? [] : [0x00]), (c.le >> 8) & 0xff, c.le & 0xff];
+  return Uint8Array.from([...header, ...lc, ...le]);
 }
 
 /**

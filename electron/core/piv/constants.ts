@@ -48,6 +48,8 @@ export const KeyRef = {
   DIGITAL_SIGNATURE: 0x9c,
   KEY_MANAGEMENT: 0x9d,
   CARD_AUTHENTICATION: 0x9e,
+  /** Retired key management key 1; retired keys 1–20 are 82–95. */
+  RETIRED_1: 0x82,
   ATTESTATION: 0xf9,
 } as const;
 
@@ -76,6 +78,8 @@ export type KeyAlgorithm = 'RSA2048' | 'P256' | 'P384';
 /** Management key algorithms. */
 export type ManagementKeyAlgorithm = 'TDEA' | 'AES128' | 'AES192' | 'AES256';
 
+/** Names of the asymmetric algorithms as SP 800-78-4 writes them, for sentences. */
+export const KEY_ALGORITHM_NAMES: Record<KeyAlgorithm, string> = { RSA2048: 'RSA-2048', P256: 'P-256', P384: 'P-384' };
 /** Mechanism byte for an asymmetric algorithm. */
 export const KEY_ALG_ID: Record<KeyAlgorithm, number> = { RSA2048: Alg.RSA_2048, P256: Alg.ECC_P256, P384: Alg.ECC_P384 };
 /** Mechanism byte for a management key algorithm. */
@@ -102,6 +106,8 @@ export const ObjectTag = {
   PRINTED_INFORMATION: 0x5fc109,
   DISCOVERY: 0x7e,
   KEY_HISTORY: 0x5fc10c,
+  /** Retired key management key 1 (82); retired keys 1–20 use 5FC10D–5FC120 in order. */
+  CERT_RETIRED_1: 0x5fc10d,
   IRIS: 0x5fc121,
   BIT_GROUP: 0x7f61,
   SM_CERT_SIGNER: 0x5fc122,
@@ -117,6 +123,31 @@ export const SLOT_CERT_OBJECT: Record<PivSlot, number> = {
   '9D': ObjectTag.CERT_KEY_MANAGEMENT,
   '9E': ObjectTag.CERT_CARD_AUTH,
 };
+
+/**
+ * The container capacity, in bytes of content, every PIV card provides for
+ * each object (SP 800-73-4 Part 1 Table 3, "Container Minimum Capacity"). No
+ * standard command reads a card's real limit, so these are the sizes the
+ * station can count on.
+ */
+export const OBJECT_MIN_CAPACITY: ReadonlyMap<number, number> = new Map([
+  [ObjectTag.CCC, 287],
+  [ObjectTag.CHUID, 2916],
+  [ObjectTag.CERT_PIV_AUTH, 1905],
+  [ObjectTag.FINGERPRINTS, 4006],
+  [ObjectTag.SECURITY_OBJECT, 1336],
+  [ObjectTag.FACIAL_IMAGE, 12710],
+  [ObjectTag.CERT_CARD_AUTH, 1905],
+  [ObjectTag.CERT_DIGITAL_SIGNATURE, 1905],
+  [ObjectTag.CERT_KEY_MANAGEMENT, 1905],
+  [ObjectTag.PRINTED_INFORMATION, 245],
+  [ObjectTag.DISCOVERY, 19],
+  [ObjectTag.KEY_HISTORY, 128],
+  [ObjectTag.IRIS, 7106],
+  [ObjectTag.BIT_GROUP, 65],
+  [ObjectTag.SM_CERT_SIGNER, 2471],
+  [ObjectTag.PAIRING_CODE, 12],
+]);
 
 /** Object tags that need the PIN to read over the contact interface (Part 1 Table 3). */
 export const PIN_PROTECTED_OBJECTS: ReadonlySet<number> = new Set([

@@ -6,7 +6,13 @@
  * Transport details live in exactly one place, {@link PivSession.transceive}:
  * command chaining for data over 255 bytes, `61xx` (GET RESPONSE with the
  * announced length) and `6Cxx` (resend with the right Le). Callers never see
- * those status words. Only short APDUs are sent.
+ * those status words. Only short APDUs are sent (SP 800-73-4 requires no
+ * more of a card); the one extended APDU is the probe that records whether a
+ * card takes them ({@link PivSession.supportsExtendedLength}).
+ *
+ * What a card can do beyond SP 800-73-4 is probed once, by {@link
+ * PivSession.identify}, never read from an ATR, label or version string
+ * (issue 9; capabilities.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { StationError, isStationError, type ErrorCode } from '../errors.js';
@@ -32,29 +38,33 @@ import {
   MGMT_BLOCK_SIZE,
 } from './management-key.js';
 import { parseKeyMetadata, type KeyMetadata } from './metadata.js';
+import { parseApplicationProperties, type ApplicationProperties } from './application-property-template.js';
+import { extendedLengthDeclared } from './atr.js';
+import { algorithmName, RECOGNITION_PROBES, recognitionState, type CapabilityState, type CardCapabilities } from './capabilities.js';
 import { publicKeyFromTemplate, type CardPublicKey } from './public-key.js';
 import { PivCommand, retriesFromSw, statusToError, swHex, type StatusContext } from './status-words.js';
-import { bytesEqual, concatBytes, decodeTlvs, encodeTag, encodeTlv, findTlv, readTlv, unwrapTlv } from './tlv.js';
+import { bytesEqual, concatBytes, decodeTlvs, encodeTag, encodeTlv, findTlv, unwrapTlv } from './tlv.js';
 import type { CardTransport } from './transport.js';
 
-/** What `identify` learned about the card and its capabilities. */
+/**
+ * What `identify` learned about the card: what it showed it can do
+ * (capabilities, probed once), never what its ATR, label or version string
+ * suggests (issue 9).
+ */
 export interface CardIdentity {
-  /** Firmware version from GET VERSION (FD), e.g. "5.7.1"; absent on generic PIV cards. */
-  version?: string;
-  /** Serial from GET SERIAL (F8), where supported. */
+  /** Serial from GET SERIAL (F8), where the card answers it. */
   serial?: number;
-  /** PIV application version from the SELECT response (APT tag 4F), e.g. "1.0"; "unknown" if absent. */
-  aidVersion: string;
-  /** GET METADATA (F7) works. */
-  supportsMetadata: boolean;
-  /** SET MANAGEMENT KEY accepts AES keys (firmware ≥ 5.4, or 9B already AES). */
-  supportsAesManagementKey: boolean;
-  /** Which extension set the card speaks. */
-  family: 'yubikey-compatible' | 'generic-piv';
-  /** The 9B algorithm, when metadata reports it. */
-  managementKeyAlgorithm?: ManagementKeyAlgorithm;
-  /** True when metadata says 9B still holds the factory key. */
-  managementKeyIsDefault?: boolean;
+  /** What the card showed it can do. */
+  capabilities: CardCapabilities;
+  /**
+   * The management key (9B) as its metadata (F7 9B) describes it; each field
+   * absent when the card did not say (unknown, never "default").
+   */
+  managementKey: { algorithm?: ManagementKeyAlgorithm; isDefault?: boolean };
+  /** Mechanism bytes the SELECT answer lists (APT AC/80, SP 800-78-4 Table 6-2), empty when none. */
+  advertisedAlgorithmIds: readonly number[];
+  /** PIN tries left, read without spending one (VERIFY without data, 63Cx); absent when the card did not say. */
+  pinTriesLeft?: number;
 }
 
 /** SELECT by DF name, first or only occurrence (ISO 7816-4 §11.1.1). */
@@ -72,9 +82,9 @@ const REFERENCE_DATA_PAD = 0xff;
 /** SET MANAGEMENT KEY P1 (fixed FF) and P2 "no touch required" (yubikit `set_management_key`). */
 const SET_MGMT_P1 = 0xff;
 const TOUCH_NEVER = 0xff;
-/** Response sizes of GET VERSION (major minor patch) and GET SERIAL (32-bit big-endian). */
+/** Response sizes of GET VERSION (major minor patch, at least) and GET SERIAL (big-endian, at most 32 bits). */
 const VERSION_LENGTH = 3;
-const SERIAL_LENGTH = 4;
+const SERIAL_MAX_LENGTH = 4;
 /** RSA-2048 private-key operation input: one modulus-sized block. */
 const RSA2048_BLOCK_LENGTH = 256;
 /** Uncompressed EC point length (04 ‖ X ‖ Y) per curve. */
@@ -85,9 +95,8 @@ const MAX_RESPONSE_BYTES = 0x10000;
 /** Status-word high bytes handled by transceive. */
 const SW1_MORE_DATA = 0x61;
 const SW1_WRONG_LE = 0x6c;
-/** Firmware from which YubiKeys implement GET METADATA and AES management keys. */
-const METADATA_MIN_VERSION = [5, 3, 0];
-const AES_MGMT_MIN_VERSION = [5, 4, 0];
+/** MOVE KEY P1 that deletes the key instead of moving it (yubikit `delete_key`). */
+const MOVE_KEY_DELETE = 0xff;
 /** PIN/PUK guesses used only to block the counters before RESET: FF×8 never matches a real PIN. */
 const BLOCKING_GUESSES: readonly Uint8Array[] = [
   new Uint8Array(REFERENCE_DATA_LENGTH).fill(REFERENCE_DATA_PAD),
@@ -109,21 +118,6 @@ const CARD_REFUSALS: readonly ErrorCode[] = [
   'SECURITY_STATUS',
   'MALFORMED_RESPONSE',
 ];
-
-function parseVersion(v: string | undefined): number[] | undefined {
-  if (!v) return undefined;
-  return v.split('.').map((p) => Number(p));
-}
-
-function versionAtLeast(v: string | undefined, min: number[]): boolean {
-  const parts = parseVersion(v);
-  if (!parts) return false;
-  for (let i = 0; i < min.length; i++) {
-    const a = parts[i] ?? 0;
-    if (a !== min[i]) return a > min[i]!;
-  }
-  return true;
-}
 
 /**
  * Pads a PIN or PUK to 8 bytes with FF (73-2 §2.4.3).
@@ -162,7 +156,9 @@ export class PivSession {
   readonly transport: CardTransport;
   /** Counts for the benchmark: APDUs sent, bytes each way. */
   readonly stats = { apdus: 0, bytesSent: 0, bytesReceived: 0 };
-  private aidVersion: string | undefined;
+  private application: ApplicationProperties | undefined;
+  /** True once a PIN or the management key was verified in this session (write probes are then skipped). */
+  private securityEstablished = false;
 
   /** @param transport a connected card; the session does not select PIV until {@link select}. */
   constructor(transport: CardTransport) {
@@ -223,8 +219,8 @@ export class PivSession {
   // ---------------------------------------------------------------- application
 
   /**
-   * SELECT the PIV application by its full AID (73-2 §3.1.1) and remember
-   * the application version from the APT.
+   * SELECT the PIV application by its full AID (73-2 §3.1.1) and keep what
+   * its Application Property Template says (version, advertised algorithms).
    * @throws StationError NOT_PIV (6A82), transport errors
    */
   async select(): Promise<void> {
@@ -232,40 +228,87 @@ export class PivSession {
       { ins: Ins.SELECT, p1: SELECT_BY_NAME, p2: SELECT_FIRST, data: PIV_AID, le: 0 },
       { command: PivCommand.SELECT },
     );
-    this.aidVersion = aidVersionFromApt(data);
+    this.application = parseApplicationProperties(data);
   }
 
   /**
-   * Detects the card family and its capabilities: GET VERSION (FD); if that
-   * works, GET SERIAL (F8) and, from firmware 5.3, GET METADATA 9B (F7).
-   * Refusals (6D00, 6A81, …) are capabilities missing, not errors. Selects
-   * PIV first if {@link select} has not run.
+   * Identifies the card by what it shows it can do (capabilities.ts): each
+   * optional vendor extension probed once, the extended-length support, the
+   * algorithms the SELECT answer lists, the serial (F8) and the 9B metadata
+   * (F7). A refusal or an answer of an unexpected shape turns a capability
+   * off; it is never an error. Selects PIV first if {@link select} has not run.
+   * Write extensions are probed only while no PIN or management key is
+   * verified in this session (their probes are then refused by any card).
    * @throws StationError NOT_PIV, transport errors
    */
   async identify(): Promise<CardIdentity> {
-    if (this.aidVersion === undefined) await this.select();
+    if (this.application === undefined) await this.select();
+    const app = this.application ?? { algorithms: [] };
     const version = await this.probe(() => this.getVersion());
-    const identity: CardIdentity = {
-      aidVersion: this.aidVersion ?? 'unknown',
-      supportsMetadata: false,
-      supportsAesManagementKey: false,
-      family: version === undefined ? 'generic-piv' : 'yubikey-compatible',
-    };
-    if (version === undefined) return identity;
-    identity.version = version;
     const serial = await this.probe(() => this.getSerial());
+    const management = await this.probe(() => this.getMetadata(KeyRef.MANAGEMENT));
+    const metadata = management !== undefined || (await this.probe(() => this.getMetadata(KeyRef.PIN))) !== undefined;
+    const mayProbeWrites = !this.securityEstablished;
+    const writeProbe = async (ins: number, p1: number, p2: number): Promise<CapabilityState> =>
+      mayProbeWrites ? recognitionState(await this.recognitionProbe(ins, p1, p2)) : 'unknown';
+    const extensions: CardCapabilities['extensions'] = {
+      getVersion: version === undefined ? 'no' : 'yes',
+      getSerial: serial === undefined ? 'no' : 'yes',
+      getMetadata: metadata ? 'yes' : 'no',
+      setPinRetries: await writeProbe(...RECOGNITION_PROBES.setPinRetries),
+      setManagementKey: await writeProbe(...RECOGNITION_PROBES.setManagementKey),
+      attest: recognitionState(await this.recognitionProbe(...RECOGNITION_PROBES.attest)),
+      // No probe of RESET is harmless: on a card whose PIN and PUK are blocked it would wipe the card.
+      reset: 'unknown',
+      moveKey: await writeProbe(...RECOGNITION_PROBES.moveKey),
+    };
+    const managementKey: CardIdentity['managementKey'] = {};
+    if (management && isManagementAlgorithm(management.algorithm)) managementKey.algorithm = management.algorithm;
+    if (management?.isDefault !== undefined) managementKey.isDefault = management.isDefault;
+    const capabilities: CardCapabilities = {
+      extensions,
+      extendedLength: extendedLengthDeclared(this.transport.atr) ?? (await this.supportsExtendedLength()),
+      advertisedAlgorithms: app.algorithms.map(algorithmName),
+    };
+    if (app.applicationVersion) capabilities.applicationVersion = app.applicationVersion;
+    if (version !== undefined) capabilities.version = version;
+    if (managementKey.algorithm) capabilities.managementKeyAlgorithm = managementKey.algorithm;
+    const pin = await this.probe(() => this.pinStatus());
+    const identity: CardIdentity = { capabilities, managementKey, advertisedAlgorithmIds: app.algorithms };
     if (serial !== undefined) identity.serial = serial;
-    if (versionAtLeast(version, METADATA_MIN_VERSION)) {
-      const md = await this.probe(() => this.getMetadata(KeyRef.MANAGEMENT));
-      if (md !== undefined) {
-        identity.supportsMetadata = true;
-        if (md && isManagementAlgorithm(md.algorithm)) identity.managementKeyAlgorithm = md.algorithm;
-        if (md?.isDefault !== undefined) identity.managementKeyIsDefault = md.isDefault;
-      }
-    }
-    identity.supportsAesManagementKey =
-      versionAtLeast(version, AES_MGMT_MIN_VERSION) || (identity.managementKeyAlgorithm ?? 'TDEA') !== 'TDEA';
+    if (pin && pin.retriesLeft >= 0) identity.pinTriesLeft = pin.retriesLeft;
     return identity;
+  }
+
+  /**
+   * Sends an instruction with no data, as a probe of whether the card knows
+   * it, and returns the status word (see capabilities.ts `recognitionState`).
+   * The parameters are chosen so that no card executes it (invalid references,
+   * missing data, no security status).
+   * @throws StationError transport errors
+   */
+  private async recognitionProbe(ins: number, p1: number, p2: number): Promise<number> {
+    return (await this.transceive({ ins, p1, p2 })).sw;
+  }
+
+  /**
+   * Whether the card takes extended Lc/Le (ISO 7816-4 §5.1): GET DATA of the
+   * Discovery object framed as an extended case 4 APDU. 9000, 6A82 or 6982
+   * mean the card parsed it; anything else, or a reader that cannot carry it,
+   * means no. The station itself always sends short APDUs; this is recorded
+   * for the compatibility table.
+   * @throws StationError when the card is removed or the reader is gone
+   */
+  async supportsExtendedLength(): Promise<boolean> {
+    const data = encodeTlv(Tag.TAG_LIST, encodeTag(ObjectTag.DISCOVERY));
+    try {
+      const r = await this.sendRaw({ ins: Ins.GET_DATA, p1: DATA_P1, p2: DATA_P2, data, le: 0, extended: true });
+      const parsed: number[] = [Sw.SUCCESS, Sw.FILE_NOT_FOUND, Sw.SECURITY_STATUS_NOT_SATISFIED];
+      return parsed.includes(r.sw) || r.sw >> 8 === SW1_MORE_DATA;
+    } catch (e) {
+      if (isStationError(e, 'TRANSPORT')) return false;
+      throw e;
+    }
   }
 
   /** Runs a capability probe; a card refusal gives undefined, transport failures propagate. */
@@ -333,6 +376,7 @@ export class PivSession {
       { ins: Ins.VERIFY, p1: VERIFY_P1_CHECK, p2: KeyRef.PIN, data },
       { command: PivCommand.VERIFY, keyRef: KeyRef.PIN },
     );
+    this.securityEstablished = true;
   }
 
   /**
@@ -431,10 +475,12 @@ export class PivSession {
       step1 = await ga(encodeTlv(Tag.WITNESS));
     } catch (e) {
       // A card whose 9B uses another algorithm refuses the P1 (6A80/6A86): that is a rejected key too.
+      // Refused before any key comparison: a wrong algorithm costs no authentication attempt.
       if (isStationError(e, 'BAD_DATA') || (isStationError(e, 'SW') && e.details.sw === swHex(Sw.INCORRECT_P1P2))) {
         throw new StationError('MGMT_KEY_REJECTED', `The card does not accept a ${alg} management key.`, {
           ...e.details,
           algorithm: alg,
+          algorithmRefused: true,
         });
       }
       throw e;
@@ -450,6 +496,7 @@ export class PivSession {
         keyRef: '9B',
       });
     }
+    this.securityEstablished = true;
   }
 
   /**
@@ -543,18 +590,18 @@ export class PivSession {
    */
   async getVersion(): Promise<string> {
     const data = await this.send({ ins: Ins.GET_VERSION, p1: 0, p2: 0, le: 0 }, { command: PivCommand.GET_VERSION });
-    if (data.length !== VERSION_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a version of the wrong size.');
+    if (data.length < VERSION_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a version of the wrong size.');
     return `${data[0]}.${data[1]}.${data[2]}`;
   }
 
   /**
-   * GET SERIAL (YubiKey F8). @returns the serial, 32-bit big-endian
-   * @throws StationError UNSUPPORTED, MALFORMED_RESPONSE
+   * GET SERIAL (YubiKey F8). @returns the serial, big-endian, 1 to 4 bytes
+   * @throws StationError UNSUPPORTED, MALFORMED_RESPONSE (empty or longer than 32 bits)
    */
   async getSerial(): Promise<number> {
     const data = await this.send({ ins: Ins.GET_SERIAL, p1: 0, p2: 0, le: 0 }, { command: PivCommand.GET_SERIAL });
-    if (data.length !== SERIAL_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a serial of the wrong size.');
-    return new DataView(data.buffer, data.byteOffset, SERIAL_LENGTH).getUint32(0);
+    if (data.length === 0 || data.length > SERIAL_MAX_LENGTH) throw new StationError('MALFORMED_RESPONSE', 'The card sent a serial of the wrong size.');
+    return data.reduce((n, b) => n * 0x100 + b, 0);
   }
 
   /**
@@ -573,6 +620,16 @@ export class PivSession {
   }
 
   /**
+   * DELETE KEY (YubiKey MOVE KEY F6 with P1 = FF, firmware 5.7; yubikit
+   * `delete_key`): removes the key under `keyRef` (a slot 9A–9E or a retired
+   * key 82–95). Needs 9B.
+   * @throws StationError SECURITY_STATUS, UNSUPPORTED, NO_KEY
+   */
+  async deleteKey(keyRef: number): Promise<void> {
+    await this.send({ ins: Ins.MOVE_KEY, p1: MOVE_KEY_DELETE, p2: keyRef }, { command: PivCommand.MOVE_KEY, keyRef });
+  }
+
+  /**
    * Factory-resets the PIV application (YubiKey FB), as ykman does: blocks the
    * PIN (VERIFY with wrong values) and the PUK (CHANGE REFERENCE DATA with
    * wrong values) first, because the card refuses RESET otherwise. Destroys
@@ -583,7 +640,8 @@ export class PivSession {
     await this.blockReference(KeyRef.PIN);
     await this.blockReference(KeyRef.PUK);
     await this.send({ ins: Ins.RESET, p1: 0, p2: 0 }, { command: PivCommand.RESET });
-    this.aidVersion = undefined;
+    this.application = undefined;
+    this.securityEstablished = false;
   }
 
   /**
@@ -624,18 +682,3 @@ function dynamicAuthField(resp: Uint8Array, tag: number): Uint8Array {
   }
   return field;
 }
-
-/** "major.minor" from the last two bytes of APT tag 4F (PIX or AID with version), or "unknown". */
-function aidVersionFromApt(apt: Uint8Array): string {
-  try {
-    if (apt.length === 0) return 'unknown';
-    const { tlv } = readTlv(apt, 0);
-    if (tlv.tag !== Tag.APT) return 'unknown';
-    const aid = findTlv(decodeTlvs(tlv.value), Tag.APT_AID);
-    if (!aid || aid.length < 2) return 'unknown';
-    return `${aid[aid.length - 2]}.${aid[aid.length - 1]}`;
-  } catch {
-    return 'unknown';
-  }
-}
-

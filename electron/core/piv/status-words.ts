@@ -26,6 +26,8 @@ export const PivCommand = {
   SET_MANAGEMENT_KEY: 'SET MANAGEMENT KEY',
   SET_PIN_RETRIES: 'SET PIN RETRIES',
   RESET: 'RESET',
+  MOVE_KEY: 'MOVE KEY',
+  ATTEST: 'ATTEST',
 } as const;
 
 /** Context of the command that received the status word. */

@@ -53,4 +53,10 @@ export interface CertificateAuthority {
   crl(): Promise<Uint8Array>;
   /** DER certificates of the root and issuing CA. */
   trustAnchors(): Promise<{ root: Uint8Array; issuing: Uint8Array }>;
+  /**
+   * Optional: the DER size of the certificate `issue` would make for `req`,
+   * without issuing it, so production can refuse a card that has no room for
+   * it before any key is generated. A CA without it skips that check.
+   */
+  certificateSize?(req: Omit<IssueRequest, 'csrDer'>): Promise<number>;
 }

@@ -10,9 +10,10 @@
  *   clear; secrets are still sealed, so the file format is the same, but nothing is protected.
  */
 import { randomBytes, scryptSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StationError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
 
 /** Unlocked keyring. */
@@ -61,13 +62,6 @@ const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64')
 
 function scryptKey(passphrase: string, salt: Uint8Array, p: { N: number; r: number; p: number }): Uint8Array {
   return new Uint8Array(scryptSync(passphrase.normalize('NFC'), salt, BOX_KEY_BYTES, { ...p, maxmem: SCRYPT_MAXMEM }));
-}
-
-/** Writes `text` to `path` via a temporary file and rename, so a crash never leaves half a file. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
 }
 
 function toKeyring(file: KeyringFile, box: SecretBox): Keyring {

@@ -10,11 +10,12 @@
  * - `crl/issuing.crl` the latest CRL (DER), for the station's HTTP distribution point.
  */
 import { createPrivateKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CRLNumber } from '@peculiar/asn1-x509';
 import { StationError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { PIV_SLOTS } from '../piv/constants.js';
 import { x509 } from './x509-setup.js';
 import type { CertificateAuthority, CertificateStatus, IssueRequest, IssuedCertificate, RevocationReason } from './ca.js';
@@ -97,12 +98,6 @@ interface IndexFile {
 
 const b64 = (b: Uint8Array | ArrayBuffer): string => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('base64');
 const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  renameSync(tmp, path);
-}
 
 /** A positive 16-byte serial (RFC 5280 §4.1.2.2): first byte 01…7F so DER keeps all 16 bytes. */
 function randomSerial(): string {
@@ -267,12 +262,12 @@ export class LocalCa implements CertificateAuthority {
     };
     mkdirSync(join(opts.dir, CRL_DIR), { recursive: true, mode: 0o700 });
     // Index first, CA file last: the CA file's presence means "created".
-    writeAtomic(join(opts.dir, INDEX_FILE), JSON.stringify({ format: FORMAT, crlNumber: 0, certs: [] } satisfies IndexFile, null, 2));
-    writeAtomic(join(opts.dir, CA_FILE), JSON.stringify(file, null, 2));
+    writeFileAtomic(join(opts.dir, INDEX_FILE), JSON.stringify({ format: FORMAT, crlNumber: 0, certs: [] } satisfies IndexFile, null, 2));
+    writeFileAtomic(join(opts.dir, CA_FILE), JSON.stringify(file, null, 2));
   }
 
   private saveIndex(): void {
-    writeAtomic(join(this.dir, INDEX_FILE), JSON.stringify(this.index, null, 2));
+    writeFileAtomic(join(this.dir, INDEX_FILE), JSON.stringify(this.index, null, 2));
   }
 
   private validate(req: IssueRequest): void {
@@ -291,6 +286,33 @@ export class LocalCa implements CertificateAuthority {
    *         differs from `req.publicKey`
    */
   async issue(req: IssueRequest): Promise<IssuedCertificate> {
+    const { cert, serial, subject, notBefore, notAfter } = await this.build(req);
+    this.index.certs.push({
+      serial,
+      slot: req.slot,
+      subject,
+      cardUuid: req.cardUuid.toLowerCase(),
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      status: 'valid',
+    });
+    this.saveIndex();
+    return { der: new Uint8Array(cert.rawData), serial, notBefore, notAfter, slot: req.slot };
+  }
+
+  /**
+   * The size in bytes (DER) of the certificate {@link issue} would make for
+   * `req`, without issuing or recording anything: the station checks it fits
+   * the slot's certificate container before any key is generated. Serial
+   * numbers and ECDSA signatures vary by a few bytes between certificates.
+   * @throws StationError CA_ERROR as {@link issue}
+   */
+  async certificateSize(req: Omit<IssueRequest, 'csrDer'>): Promise<number> {
+    return (await this.build(req)).cert.rawData.byteLength;
+  }
+
+  /** Builds and signs one slot's certificate (see {@link issue}). */
+  private async build(req: IssueRequest): Promise<{ cert: Cert; serial: string; subject: string; notBefore: Date; notAfter: Date }> {
     this.validate(req);
     const key = cardKeyObject(req.publicKey);
     const spki = new Uint8Array(canonicalSpki(key));
@@ -322,17 +344,7 @@ export class LocalCa implements CertificateAuthority {
       signingAlgorithm: CA_SIGNING,
       extensions: profile.extensions,
     });
-    this.index.certs.push({
-      serial,
-      slot: req.slot,
-      subject: formatDn(profile.subject.toArrayBuffer()),
-      cardUuid: req.cardUuid.toLowerCase(),
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-      status: 'valid',
-    });
-    this.saveIndex();
-    return { der: new Uint8Array(cert.rawData), serial, notBefore, notAfter, slot: req.slot };
+    return { cert, serial, subject: formatDn(profile.subject.toArrayBuffer()), notBefore, notAfter };
   }
 
   private entry(serial: string): IndexEntry | undefined {
@@ -408,7 +420,8 @@ export class LocalCa implements CertificateAuthority {
     });
     const der = new Uint8Array(crl.rawData);
     mkdirSync(join(this.dir, CRL_DIR), { recursive: true, mode: 0o700 });
-    writeAtomic(join(this.dir, CRL_DIR, CRL_FILE), der);
+    // Public data, read by the distribution point and by whoever copies it out.
+    writeFileAtomic(join(this.dir, CRL_DIR, CRL_FILE), der, { mode: 0o644 });
     return der;
   }
 

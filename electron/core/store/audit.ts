@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditEventRecord, type NewAuditEvent } from './records.js';
 import { filterParams, fromJson, guard, optionalEquals, validate, type StoreContext } from './sql.js';
-import { StationError } from '../errors.js';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { assertNoSecrets } from '../audit/secret-guard.js';
@@ -93,7 +92,7 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** Called after an event is appended, inside its transaction: signs the head every `everyEvents` events. */
+/** Called after every appended event, inside its transaction: decides whether to sign the new head (electron/core/audit/head-signer.ts). */
 export type HeadSigner = (head: AuditHead) => void;
 
 export interface AuditRepository {
@@ -113,8 +112,16 @@ export interface AuditRepository {
   count(): number;
   /** Every stored row in seq order, raw, streamed (verification). */
   storedRows(): IterableIterator<StoredAuditRow>;
+  /** The stored rows from `seq` on, in seq order, raw (the signer checks the tail it is about to sign). */
+  storedRowsFrom(seq: number): StoredAuditRow[];
   /** The seq of the row whose stored hash is `hash`, or null (verification: was an event moved?). */
   seqOfHash(hash: string): number | null;
+  /**
+   * Events this opening of the store chained because they were written before
+   * the hash chain existed (the upgrade through migration 4); 0 otherwise. The
+   * audit signer may then make the station's first audit key and sign them.
+   */
+  readonly chainedOnOpen: number;
   /** Signed chain heads. */
   heads: {
     add(h: Omit<SignedHeadRecord, 'id'>): SignedHeadRecord;
@@ -130,13 +137,10 @@ export interface AuditRepository {
   };
   /**
    * Installs the station's head signer (null removes it): called inside the
-   * append transaction whenever the new event's seq is a multiple of `everyEvents`.
+   * append transaction after every event; it decides when to sign.
    */
-  setHeadSigner(signer: HeadSigner | null, everyEvents?: number): void;
+  setHeadSigner(signer: HeadSigner | null): void;
 }
-
-/** Default: the head is signed every this many events (and on close). */
-export const DEFAULT_SIGN_EVERY = 100;
 
 interface AuditRow {
   seq: number;
@@ -215,7 +219,17 @@ const RECORD_FILTER = { cardId: 'card_id', jobId: 'job_id', personId: 'person_id
 /** The auditor's criteria: the records, and the acting officer. */
 const QUERY_FILTER = { ...RECORD_FILTER, actor: 'actor' };
 
-export function auditRepository(ctx: StoreContext): AuditRepository {
+/** Options of {@link auditRepository}. */
+export interface AuditRepositoryOptions {
+  /**
+   * This opening applied the hash-chain migration (4): events written before
+   * it are chained now, once. At any other opening a row without a hash is
+   * tampering, left for verify to report, never re-chained.
+   */
+  upgradingToChain?: boolean;
+}
+
+export function auditRepository(ctx: StoreContext, opts: AuditRepositoryOptions = {}): AuditRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO audit_events (seq, at, actor, action, outcome, person_id, card_id, job_id, details_json, prev_hash, hash)
@@ -233,6 +247,7 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
   const selectHighWater = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'");
   const selectCount = db.prepare('SELECT count(*) AS n FROM audit_events');
   const selectAll = db.prepare('SELECT * FROM audit_events ORDER BY seq');
+  const selectFrom = db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq');
   const selectByHash = db.prepare('SELECT seq FROM audit_events WHERE hash = ? ORDER BY seq LIMIT 1');
   const countChained = db.prepare('SELECT count(*) AS n FROM audit_events WHERE hash IS NOT NULL');
   const fillChain = db.prepare('UPDATE audit_events SET prev_hash = @prevHash, hash = @hash WHERE seq = @seq');
@@ -246,7 +261,6 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
   const selectKeys = db.prepare('SELECT * FROM audit_keys ORDER BY id');
 
   let signer: HeadSigner | null = null;
-  let signEvery = DEFAULT_SIGN_EVERY;
 
   /**
    * Runs `fn` holding the write lock from the start (BEGIN IMMEDIATE), so two
@@ -257,23 +271,33 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
     return db.inTransaction ? fn() : db.transaction(fn).immediate();
   }
 
-  /** Chains rows stored before migration 4, once: only while no row carries a hash yet (later NULLs are tampering, left for verify to report). */
-  function chainLegacyRows(): void {
-    guard('audit event', () =>
+  /**
+   * Chains rows stored before migration 4, once, at the opening that applies
+   * it, and only while no row carries a hash yet: a log stripped of its
+   * hashes later is tampering, never re-chained (verify reports it).
+   * @returns how many rows were chained
+   */
+  function chainLegacyRows(): number {
+    if (!opts.upgradingToChain) return 0;
+    return guard('audit event', () =>
       writeTransaction(() => {
-        if ((countChained.get() as { n: number }).n > 0) return;
+        if ((countChained.get() as { n: number }).n > 0) return 0;
         let prev = GENESIS_HASH;
+        let n = 0;
         for (const row of selectAll.all() as AuditRow[]) {
           const hash = chainHash(prev, { ...toRecord(row) });
           fillChain.run({ seq: row.seq, prevHash: prev, hash });
           prev = hash;
+          n++;
         }
+        return n;
       }),
     );
   }
-  chainLegacyRows();
+  const chainedOnOpen = chainLegacyRows();
 
   return {
+    chainedOnOpen,
     append(e) {
       const v = validate(NEW_EVENT, e, 'audit event');
       assertNoSecrets(v.details);
@@ -299,9 +323,11 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
           };
           const hash = chainHash(prevHash, fields);
           const row = insert.get({ ...fields, details: details === null ? null : canonicalJson(details), prevHash, hash }) as AuditRow;
-          if (signer && seq % signEvery === 0) {
+          if (signer) {
+            const sign = signer;
             try {
-              signer({ seq, hash });
+              // A savepoint: a signer failing half-way leaves nothing of its own behind.
+              db.transaction(() => sign({ seq, hash }))();
             } catch {
               // Signing must never cost the event: the head is signed again on close and by `audit verify --sign`.
             }
@@ -336,6 +362,9 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
     *storedRows() {
       for (const row of selectAll.iterate() as IterableIterator<AuditRow>) yield toStored(row);
     },
+    storedRowsFrom(seq) {
+      return guard('audit event', () => (selectFrom.all(seq) as AuditRow[]).map(toStored));
+    },
     seqOfHash(hash) {
       const r = guard('audit event', () => selectByHash.get(hash) as { seq: number } | undefined);
       return r?.seq ?? null;
@@ -368,10 +397,8 @@ export function auditRepository(ctx: StoreContext): AuditRepository {
         return guard('audit key', () => (selectKeys.all() as KeyRow[]).map(toKey));
       },
     },
-    setHeadSigner(next, everyEvents = DEFAULT_SIGN_EVERY) {
-      if (!Number.isInteger(everyEvents) || everyEvents < 1) throw new StationError('INVALID_INPUT', 'The audit head must be signed every 1 or more events.', { everyEvents });
+    setHeadSigner(next) {
       signer = next;
-      signEvery = everyEvents;
     },
   };
 }

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CARD_STATUSES, MGMT_KEY_STATES, type CardRecord, type NewCard } from './records.js';
-import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
+import { fromJson, guard, notFound, setClause, toJson, validate, type StoreContext } from './sql.js';
+import { CardCapabilitiesShape, type CardCapabilities } from '../../contract/card-capabilities.js';
 
 /** n uppercase hex digits. */
 const upperHex = (n: number) => z.string().regex(new RegExp(`^[0-9A-F]{${n}}$`));
@@ -26,6 +27,7 @@ const CARD_FIELDS = {
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
   reprintCount: z.number().int().min(0),
+  capabilities: CardCapabilitiesShape.nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -38,6 +40,7 @@ const NEW_CARD = z.object({
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
   reprintCount: CARD_FIELDS.reprintCount.default(0),
+  capabilities: CARD_FIELDS.capabilities.default(null),
 });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
@@ -60,6 +63,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
   reprintCount: 'reprint_count',
+  capabilities: 'capabilities',
 };
 
 interface CardRow {
@@ -79,6 +83,7 @@ interface CardRow {
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
   reprint_count: number;
+  capabilities: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -101,6 +106,7 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
     reprintCount: row.reprint_count,
+    capabilities: fromJson<CardCapabilities>(row.capabilities),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -130,9 +136,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, reprint_count, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, reprint_count, capabilities, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @reprintCount, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @reprintCount, @capabilities, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');
@@ -146,7 +152,7 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
     create(c) {
       const v = validate(NEW_CARD, c, 'card');
       const id = v.id ?? randomUUID();
-      guard('card', () => insert.run({ ...v, id, now: ctx.now() }));
+      guard('card', () => insert.run({ ...v, capabilities: toJson(v.capabilities), id, now: ctx.now() }));
       return get(id)!;
     },
     get,
@@ -165,7 +171,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
       const set = setClause(v, COLUMNS, 'card');
       const now = ctx.now();
       const result = guard('card', () =>
-        db.prepare(`UPDATE cards SET ${set ? `${set}, ` : ''}updated_at = @updatedAt WHERE id = @id`).run({ ...v, id, updatedAt: now }),
+        db
+          .prepare(`UPDATE cards SET ${set ? `${set}, ` : ''}updated_at = @updatedAt WHERE id = @id`)
+          .run({ ...v, ...(v.capabilities !== undefined ? { capabilities: toJson(v.capabilities) } : {}), id, updatedAt: now }),
       );
       if (result.changes === 0) throw notFound('card', id);
       return get(id)!;

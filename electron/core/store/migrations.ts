@@ -432,8 +432,97 @@ CREATE INDEX persons_browse_affiliation ON persons (affiliation, surname COLLATE
 `;
 
 /**
- * Migrations 9–12 belong to other branches (issue 11 was assigned 13 and 14); until they land here,
- * these placeholders keep the ids in order and change nothing. The lead replaces them at merge.
+ * v9: what each card showed it can do (issue 9): the capabilities probed when
+ * production identified it (optional vendor extensions, extended length,
+ * advertised algorithms) and the retry counts it ended with, as JSON
+ * (electron/contract/card-capabilities.ts). NULL for cards never identified.
+ */
+const V9_CARD_CAPABILITIES = `
+ALTER TABLE cards ADD COLUMN capabilities TEXT NULL CHECK (capabilities IS NULL OR json_valid(capabilities));
+`;
+
+/**
+ * v10 (issue 10): CPR freshness and job claims across processes.
+ * - `cprs` remembers, per received CPR, whether its signature verified and the
+ *   signed submission time (the CPR's `submittedAt`, UTC): the intake refuses a
+ *   verified document or IDPRS request id seen before, and a CPR not newer than
+ *   the last one accepted for the person (electron/core/workflow/cpr-intake.ts).
+ *   Rows from before know no time; those whose outcome proves a verified
+ *   signature (accepted, or refused on their merits) are marked verified.
+ * - `job_leases`: the one claim on a running production job, shared by every
+ *   process on the data dir (electron/core/issuance/job-claims.ts). A row with
+ *   an expiry, not a lock held by a process, so a crashed holder's claim ends.
+ */
+const V10_CPR_FRESHNESS_JOB_LEASES = `
+ALTER TABLE cprs ADD COLUMN submitted_at TEXT NULL;
+ALTER TABLE cprs ADD COLUMN verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1));
+UPDATE cprs SET verified = 1
+ WHERE status = 'accepted' OR request_id IS NOT NULL OR error_code IN ('CPR_PERSON_UNKNOWN', 'CPR_REQUEST_EXISTS', 'CPR_ID_CONFLICT');
+CREATE INDEX cprs_document_sha256 ON cprs (document_sha256);
+
+CREATE TABLE job_leases (
+  job_id      TEXT PRIMARY KEY REFERENCES jobs (id),
+  holder      TEXT NOT NULL CHECK (length(holder) > 0),
+  expires_at  TEXT NOT NULL
+);
+`;
+
+/**
+ * v11 (issue 10): officer login throttling, and notifications that concern
+ * the station rather than a person.
+ * - `officer_login_throttle`: per username (known or not, so the answer never
+ *   tells which exist), the consecutive failed logins, when the next attempt
+ *   is allowed (growing delays, or a time-limited lockout) and whether the
+ *   account is locked until an administrator unlocks it
+ *   (electron/core/workflow/login-throttle.ts).
+ * - `outbox_events.person_id` may be null: the station's own stream
+ *   (`station:audit`, the signed audit chain heads sent to the IDPRS as an
+ *   anchor outside the data dir). SQLite cannot drop a NOT NULL, so the table
+ *   is rebuilt with the same columns, rows and indexes; no table references it.
+ */
+const V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS = `
+CREATE TABLE officer_login_throttle (
+  username         TEXT PRIMARY KEY CHECK (length(username) > 0),
+  failures         INTEGER NOT NULL CHECK (failures >= 0),
+  last_failure_at  TEXT NOT NULL,
+  next_attempt_at  TEXT NULL,
+  locked_at        TEXT NULL
+);
+CREATE INDEX officer_login_throttle_last_failure ON officer_login_throttle (last_failure_at);
+
+CREATE TABLE outbox_events_v11 (
+  id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+  type             TEXT NOT NULL CHECK (length(type) > 0),
+  stream           TEXT NOT NULL CHECK (length(stream) > 0),
+  seq              INTEGER NOT NULL CHECK (seq >= 1),
+  person_id        TEXT NULL,
+  card_id          TEXT NULL,
+  request_id       TEXT NULL,
+  payload_json     TEXT NOT NULL CHECK (json_valid(payload_json)),
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at  TEXT NOT NULL,
+  last_attempt_at  TEXT NULL,
+  delivered_at     TEXT NULL,
+  dead_at          TEXT NULL,
+  last_error       TEXT NULL,
+  UNIQUE (stream, seq),
+  CHECK (delivered_at IS NULL OR dead_at IS NULL),
+  CHECK (person_id IS NOT NULL OR stream NOT LIKE 'person:%')
+);
+INSERT INTO outbox_events_v11 (id, type, stream, seq, person_id, card_id, request_id, payload_json, created_at, attempts, next_attempt_at, last_attempt_at, delivered_at, dead_at, last_error)
+  SELECT id, type, stream, seq, person_id, card_id, request_id, payload_json, created_at, attempts, next_attempt_at, last_attempt_at, delivered_at, dead_at, last_error FROM outbox_events;
+DROP TABLE outbox_events;
+ALTER TABLE outbox_events_v11 RENAME TO outbox_events;
+CREATE INDEX outbox_events_pending ON outbox_events (stream, seq) WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_events_due ON outbox_events (next_attempt_at) WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_events_dead ON outbox_events (dead_at) WHERE dead_at IS NOT NULL;
+CREATE INDEX outbox_events_card ON outbox_events (card_id);
+`;
+
+/**
+ * Migration 12 belongs to the rule book's branch (issue 11 was assigned 13 and 14); until it lands here,
+ * this placeholder keeps the ids in order and changes nothing. The lead replaces it at merge.
  */
 const RESERVED_FOR_ANOTHER_BRANCH = '-- reserved: another branch\'s migration, filled in at merge';
 
@@ -476,6 +565,9 @@ CREATE TABLE card_layouts (
 ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (reprint_count >= 0);
 `;
 
+/** The migration that made the audit log a hash chain: the store chains older events at the opening that applies it. */
+export const AUDIT_CHAIN_MIGRATION = 4;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -486,9 +578,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'notification delivery lease', up: V6_DELIVERY_LEASE },
   { id: 7, name: 'administered card profiles', up: V7_CARD_PROFILES },
   { id: 8, name: 'person browse indexes', up: V8_PERSON_BROWSE },
-  { id: 9, name: 'reserved 9', up: RESERVED_FOR_ANOTHER_BRANCH },
-  { id: 10, name: 'reserved 10', up: RESERVED_FOR_ANOTHER_BRANCH },
-  { id: 11, name: 'reserved 11', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
+  { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
+  { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
   { id: 12, name: 'reserved 12', up: RESERVED_FOR_ANOTHER_BRANCH },
   { id: 13, name: 'person photos', up: V13_PERSON_PHOTOS },
   { id: 14, name: 'card layouts and reprint count', up: V14_CARD_LAYOUTS },

@@ -5,6 +5,7 @@
  * strings (UTC), hex is uppercase, dates are YYYY-MM-DD.
  */
 import type { ErrorCode, ErrorDetails } from '../errors.js';
+import type { CardCapabilities } from '../../contract/card-capabilities.js';
 
 /** A person's relation to the agency (FIPS 201 affiliation, printed on the card). */
 export const AFFILIATIONS = ['employee', 'contractor', 'visitor'] as const;
@@ -96,6 +97,8 @@ export interface CardRecord {
   cardNumber: string | null;
   /** How often the finished card's face was printed again (migration 14). */
   reprintCount: number;
+  /** What the card showed it can do when production identified it, and its retry counts; null before. */
+  capabilities: CardCapabilities | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -121,6 +124,7 @@ export interface NewCard {
   cardNumber?: string | null;
   /** Defaults to 0. */
   reprintCount?: number;
+  capabilities?: CardCapabilities | null;
 }
 
 export interface JobRecord {

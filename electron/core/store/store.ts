@@ -14,7 +14,8 @@ import { cardRequestsRepository, type CardRequestsRepository } from './requests.
 import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
 import { cardLayoutsRepository, type CardLayoutsRepository } from './card-layouts.js';
 import { photosRepository, type PhotosRepository } from './photos.js';
-import { runMigrations } from './migrations.js';
+import { loginThrottleRepository, type LoginThrottleRepository } from './login-throttle.js';
+import { AUDIT_CHAIN_MIGRATION, runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
 import { sequencesRepository, type SequencesRepository } from './sequences.js';
 import { guard, isSqliteError, type StoreContext } from './sql.js';
@@ -41,6 +42,8 @@ export interface StationStore {
   photos: PhotosRepository;
   /** Card face layouts per profile (migration 14); read and changed through electron/core/workflow/layout-registry.ts. */
   cardLayouts: CardLayoutsRepository;
+  /** Failed officer logins per username (migration 11); the rules are in electron/core/workflow/login-throttle.ts. */
+  loginThrottle: LoginThrottleRepository;
 }
 
 /** Options for {@link openStore}. */
@@ -56,7 +59,7 @@ export interface StoreOptions {
  */
 export function openStore(db: Database, options: StoreOptions = {}): StationStore {
   const clock = options.now ?? (() => new Date());
-  runMigrations(db, undefined, clock);
+  const applied = runMigrations(db, undefined, clock);
   const ctx: StoreContext = { db, now: () => clock().toISOString() };
   return {
     db,
@@ -75,11 +78,12 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     certificates: certificatesRepository(ctx),
     escrow: escrowRepository(ctx),
     sequences: sequencesRepository(ctx),
-    audit: auditRepository(ctx),
+    audit: auditRepository(ctx, { upgradingToChain: applied.includes(AUDIT_CHAIN_MIGRATION) }),
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
     cardProfiles: cardProfilesRepository(ctx),
     photos: photosRepository(ctx),
     cardLayouts: cardLayoutsRepository(ctx),
+    loginThrottle: loginThrottleRepository(ctx),
   };
 }

@@ -14,8 +14,24 @@
  *   CPR_MALFORMED; or it cannot be stored: CPR_STORE_FAILED) → rejected,
  *   telling the IDPRS to delete it and resubmit.
  * Every CPR, accepted or rejected, is recorded in the ledger (cprs) and
- * audited with actor 'idprs'. Resending an accepted CPR (same bytes) is
- * answered with the original acceptance, so an HTTP retry creates nothing twice.
+ * audited with actor 'idprs'. Resending a CPR (same bytes) that is not
+ * deleted is answered with its first answer, so an HTTP retry creates
+ * nothing twice.
+ *
+ * Freshness (issue 10, finding 4: a deleted CPR replayed, an old CPR rolling
+ * a person's attributes back). A CPR whose signature verified and that was
+ * decided on its merits is spent: its document (SHA-256 of the DER) and its
+ * IDPRS request id are never taken again, even after a delete-request
+ * (CPR_REPLAYED, CPR_ID_CONFLICT). A forged, malformed or unstorable CPR
+ * spends nothing: its ids are only what its sender claims, and counting them
+ * would let anyone who can drop a file block a request id. The freshness time
+ * is the CPR's own `submittedAt`, which is inside the signed content and
+ * always present; the CMS signing-time attribute is optional and only says
+ * when the bytes were signed (a re-signature changes it), so it is not used.
+ * A CPR must be submitted strictly after the last CPR ever accepted for the
+ * same IDPRS person (CPR_STALE), and not more than MAX_FUTURE_SKEW_MS ahead of
+ * the station's clock (CPR_FUTURE_DATED), since a far-future time would
+ * refuse every later CPR for the person.
  */
 import { createHash } from 'node:crypto';
 import { isStationError, StationError } from '../errors.js';
@@ -53,6 +69,9 @@ export interface CprIntakeDeps {
   now?: () => Date;
 }
 
+/** How far ahead of the station's clock a CPR's submittedAt may be (clock skew between IDPRS and station), ms. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
 /** Request states the delete-request can no longer undo. */
 const UNDELETABLE_STATES: ReadonlySet<string> = new Set(['in_production', 'produced']);
 /** Request states the delete-request cancels. */
@@ -88,7 +107,9 @@ export class CprIntake {
     } catch (e) {
       const err = asCprError(e);
       const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der);
-      return this.reject(err, claimed, der ? createHash('sha256').update(der).digest('hex') : sha256, channel);
+      // Refused on its merits, a verified CPR is spent; one the station failed to store is not the IDPRS's fault.
+      const spent = doc !== undefined && err.code !== 'CPR_STORE_FAILED' ? doc : undefined;
+      return this.reject(err, claimed, der ? createHash('sha256').update(der).digest('hex') : sha256, channel, spent);
     }
   }
 
@@ -162,7 +183,8 @@ export class CprIntake {
    */
   status(id: string): CprResult {
     const rows = IdprsIdSchema.safeParse(id).success ? this.deps.records.byIdprsRequestId(id) : [];
-    const row = rows.find((r) => r.status === 'accepted') ?? rows[0] ?? this.deps.records.get(id);
+    // The accepted CPR, else the one accepted and then deleted (not a later refused replay of it), else the latest.
+    const row = rows.find((r) => r.status === 'accepted') ?? rows.find((r) => r.status === 'deleted' && r.requestId) ?? rows[0] ?? this.deps.records.get(id);
     if (!row) return notFound(id);
     const request = row.requestId ? this.deps.requests.getRequest(row.requestId) : undefined;
     const code = row.status === 'accepted' ? 'CPR_ACCEPTED' : row.status === 'deleted' ? 'CPR_DELETED' : isCprErrorCode(row.errorCode ?? '') ? (row.errorCode as CprErrorCode) : 'CPR_STORE_FAILED';
@@ -195,23 +217,54 @@ export class CprIntake {
   /** The acceptance path; runs inside one transaction, so a refusal leaves nothing behind. */
   private accept(doc: CprDocument, documentSha256: string, channel: CprChannel, portrait?: { jpeg: Uint8Array; width: number; height: number }): CprResult {
     const { records, requests } = this.deps;
-    const previous = records.accepted(doc.idprsRequestId);
-    if (previous) {
-      if (previous.documentSha256 !== documentSha256) {
-        throw new StationError(
-          'CPR_ID_CONFLICT',
-          `IDPRS request ${doc.idprsRequestId} was already accepted with other content: delete it first, or submit the new CPR under a new request id.`,
-        );
-      }
-      const request = previous.requestId ? requests.getRequest(previous.requestId) : undefined;
-      return { ...acceptedResult(previous, request?.state ?? null), message: `CPR ${doc.idprsRequestId} was already accepted.`, replay: true };
+    const seen = records.verifiedByDocument(documentSha256);
+    const live = seen.find((r) => r.status === 'accepted');
+    if (live) {
+      const request = live.requestId ? requests.getRequest(live.requestId) : undefined;
+      return { ...acceptedResult(live, request?.state ?? null), message: `CPR ${doc.idprsRequestId} was already accepted.`, replay: true };
+    }
+    if (seen.some((r) => r.status === 'deleted')) {
+      throw new StationError(
+        'CPR_REPLAYED',
+        `This signed CPR (${doc.idprsRequestId}) was received before and deleted: a CPR is never taken twice. Submit a new CPR under a new request id.`,
+      );
+    }
+    const refused = seen.find((r) => r.status === 'rejected' && isCprErrorCode(r.errorCode ?? ''));
+    if (refused) return { ...rejectedResult(refused), replay: true };
+
+    const sameId = records.byIdprsRequestId(doc.idprsRequestId).filter((r) => r.verified);
+    if (sameId.length > 0) {
+      const accepted = sameId.some((r) => r.status === 'accepted');
+      throw new StationError(
+        'CPR_ID_CONFLICT',
+        accepted
+          ? `IDPRS request ${doc.idprsRequestId} was already accepted with other content: submit the new CPR under a new request id.`
+          : `IDPRS request id ${doc.idprsRequestId} was used before (by a CPR that was refused or deleted): submit the new CPR under a new request id.`,
+      );
+    }
+
+    const submitted = new Date(doc.submittedAt);
+    if (submitted.getTime() > this.now().getTime() + MAX_FUTURE_SKEW_MS) {
+      throw new StationError(
+        'CPR_FUTURE_DATED',
+        `The CPR says it was submitted at ${doc.submittedAt}, later than the station's clock allows: check the IDPRS clock, then submit a new CPR.`,
+        { submittedAt: doc.submittedAt },
+      );
+    }
+    const lastAccepted = records.lastAcceptedSubmission(doc.person.externalId);
+    if (lastAccepted !== undefined && submitted.toISOString() <= lastAccepted) {
+      throw new StationError(
+        'CPR_STALE',
+        `The CPR was submitted at ${doc.submittedAt}, not after the last CPR accepted for this person (${lastAccepted}): an older CPR never replaces a newer one. Submit a new CPR.`,
+        { submittedAt: doc.submittedAt, lastAccepted },
+      );
     }
 
     let personId = requests.findPersonByExternalId(doc.person.externalId);
     if (!personId && !this.deps.managesPersons) {
       throw new StationError(
         'CPR_PERSON_UNKNOWN',
-        `There is no person with IDPRS id ${doc.person.externalId} at the station, and the station does not create persons from CPRs: register the person, then delete this CPR and submit it again.`,
+        `There is no person with IDPRS id ${doc.person.externalId} at the station, and the station does not create persons from CPRs: register the person, then submit a new CPR under a new request id.`,
       );
     }
     if (personId) {
@@ -253,6 +306,8 @@ export class CprIntake {
       message: null,
       documentSha256,
       requestId: null,
+      submittedAt: submitted.toISOString(),
+      verified: true,
     });
     const request = requests.createRequest(personId, doc.profile, row.id);
     records.setRequest(row.id, request.id);
@@ -263,8 +318,11 @@ export class CprIntake {
     };
   }
 
-  /** Records and audits a rejection; answers it even when recording fails. */
-  private reject(err: StationError, claimed: ClaimedIds, documentSha256: string, channel: CprChannel): CprResult {
+  /**
+   * Records and audits a rejection; answers it even when recording fails.
+   * @param spent the verified document when the refusal spends it (its hash and request id are then seen)
+   */
+  private reject(err: StationError, claimed: ClaimedIds, documentSha256: string, channel: CprChannel, spent?: CprDocument): CprResult {
     let cprId: string | null = null;
     try {
       cprId = this.deps.records.insert({
@@ -275,6 +333,8 @@ export class CprIntake {
         message: err.message,
         documentSha256,
         requestId: null,
+        submittedAt: spent ? new Date(spent.submittedAt).toISOString() : null,
+        verified: spent !== undefined,
       }).id;
       this.audit('cpr.rejected', 'refused', { code: err.code, idprsRequestId: claimed.idprsRequestId ?? undefined, cprId, channel, reason: reasonOf(err) });
     } catch {
@@ -340,6 +400,19 @@ function acceptedResult(row: CprRecord, requestState: CprResult['requestState'])
     idprsRequestId: row.idprsRequestId,
     requestId: row.requestId,
     requestState,
+  };
+}
+
+/** The answer a refused CPR got, given again when the same bytes are sent again. */
+function rejectedResult(row: CprRecord): CprResult {
+  return {
+    status: 'rejected',
+    code: row.errorCode as CprErrorCode,
+    message: row.message ?? '',
+    cprId: row.id,
+    idprsRequestId: row.idprsRequestId,
+    requestId: null,
+    requestState: null,
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * The CPR ledger: every CPR the station received, accepted or rejected, in
- * the `cprs` table (schema migration 2). Rejections are recorded too, so the
- * IDPRS can ask for their status and delete them.
+ * the `cprs` table (schema migrations 2 and 10). Rejections are recorded too,
+ * so the IDPRS can ask for their status and delete them. Rows are never
+ * removed: a deleted CPR stays, marked deleted, so the intake remembers every
+ * verified document and request id it has seen (issue 10, finding 4).
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -27,6 +29,14 @@ export interface CprRecord {
   documentSha256: string | null;
   /** The card request created from it (accepted CPRs). */
   requestId: string | null;
+  /** The CPR's signed `submittedAt`, as UTC ISO-8601; null when the signature did not verify (or before migration 10). */
+  submittedAt: string | null;
+  /**
+   * True when the IDPRS signature verified and the CPR was decided on its
+   * merits: its document and request id are then spent. False for forged,
+   * malformed and unstorable CPRs, whose ids are only claimed.
+   */
+  verified: boolean;
 }
 
 interface CprRow {
@@ -39,6 +49,8 @@ interface CprRow {
   message: string | null;
   document_sha256: string | null;
   request_id: string | null;
+  submitted_at: string | null;
+  verified: number;
 }
 
 const toRecord = (r: CprRow): CprRecord => ({
@@ -51,6 +63,8 @@ const toRecord = (r: CprRow): CprRecord => ({
   message: r.message,
   documentSha256: r.document_sha256,
   requestId: r.request_id,
+  submittedAt: r.submitted_at,
+  verified: r.verified === 1,
 });
 
 /** Repository over `cprs`. Every method throws StationError STORE (or INVALID_INPUT on a constraint) when SQLite fails. */
@@ -60,10 +74,12 @@ export interface CprRecords {
   get(id: string): CprRecord | undefined;
   /** Every CPR with that IDPRS request id, newest first. */
   byIdprsRequestId(idprsRequestId: string): CprRecord[];
-  /** The accepted (not deleted) CPR with that IDPRS request id, if any. */
-  accepted(idprsRequestId: string): CprRecord | undefined;
   /** True when a CPR for this IDPRS person was ever accepted (still accepted, or accepted then deleted). */
   everAcceptedFor(personExternalId: string): boolean;
+  /** Every verified CPR with this document hash (SHA-256 hex of the DER), newest first. */
+  verifiedByDocument(documentSha256: string): CprRecord[];
+  /** The latest signed submission time among the CPRs ever accepted for this IDPRS person (ISO-8601 UTC), if any. */
+  lastAcceptedSubmission(personExternalId: string): string | undefined;
   /** Links an accepted CPR to its card request. */
   setRequest(id: string, requestId: string): void;
   /** Marks CPRs deleted (the IDPRS delete-request), keeping their error code and message. */
@@ -77,14 +93,16 @@ export interface CprRecords {
  */
 export function cprRecords(db: Database, now: () => Date = () => new Date()): CprRecords {
   const insert = db.prepare(
-    `INSERT INTO cprs (id, received_at, idprs_request_id, person_external_id, status, error_code, message, document_sha256, request_id)
-     VALUES (@id, @receivedAt, @idprsRequestId, @personExternalId, @status, @errorCode, @message, @documentSha256, @requestId) RETURNING *`,
+    `INSERT INTO cprs (id, received_at, idprs_request_id, person_external_id, status, error_code, message, document_sha256, request_id, submitted_at, verified)
+     VALUES (@id, @receivedAt, @idprsRequestId, @personExternalId, @status, @errorCode, @message, @documentSha256, @requestId, @submittedAt, @verified) RETURNING *`,
   );
   const byId = db.prepare('SELECT * FROM cprs WHERE id = ?');
   // rowid breaks ties between CPRs received within the same millisecond.
   const byIdprs = db.prepare('SELECT * FROM cprs WHERE idprs_request_id = ? ORDER BY received_at DESC, rowid DESC');
-  const accepted = db.prepare("SELECT * FROM cprs WHERE idprs_request_id = ? AND status = 'accepted' ORDER BY rowid DESC LIMIT 1");
   const everAccepted = db.prepare('SELECT 1 FROM cprs WHERE person_external_id = ? AND request_id IS NOT NULL LIMIT 1');
+  const byDocument = db.prepare('SELECT * FROM cprs WHERE document_sha256 = ? AND verified = 1 ORDER BY received_at DESC, rowid DESC');
+  // ISO-8601 UTC strings of one format order as the instants they name.
+  const lastSubmission = db.prepare('SELECT max(submitted_at) AS at FROM cprs WHERE person_external_id = ? AND request_id IS NOT NULL');
   const setRequest = db.prepare('UPDATE cprs SET request_id = ? WHERE id = ?');
   const markDeleted = db.prepare("UPDATE cprs SET status = 'deleted' WHERE id = ?");
   return {
@@ -100,6 +118,8 @@ export function cprRecords(db: Database, now: () => Date = () => new Date()): Cp
           message: r.message,
           documentSha256: r.documentSha256,
           requestId: r.requestId,
+          submittedAt: r.submittedAt,
+          verified: r.verified ? 1 : 0,
         }) as CprRow,
       );
       return toRecord(row);
@@ -111,12 +131,14 @@ export function cprRecords(db: Database, now: () => Date = () => new Date()): Cp
     byIdprsRequestId(idprsRequestId) {
       return guard('CPR', () => byIdprs.all(idprsRequestId) as CprRow[]).map(toRecord);
     },
-    accepted(idprsRequestId) {
-      const row = guard('CPR', () => accepted.get(idprsRequestId) as CprRow | undefined);
-      return row ? toRecord(row) : undefined;
-    },
     everAcceptedFor(personExternalId) {
       return guard('CPR', () => everAccepted.get(personExternalId) !== undefined);
+    },
+    verifiedByDocument(documentSha256) {
+      return guard('CPR', () => byDocument.all(documentSha256) as CprRow[]).map(toRecord);
+    },
+    lastAcceptedSubmission(personExternalId) {
+      return guard('CPR', () => (lastSubmission.get(personExternalId) as { at: string | null }).at ?? undefined);
     },
     setRequest(id, requestId) {
       guard('CPR', () => setRequest.run(requestId, id));

@@ -10,12 +10,19 @@
  * | CPR_DELETED           | deleted  | 200  | the delete-request was carried out (the request is cancelled) |
  * | CPR_MALFORMED         | rejected | 400  | not CMS SignedData / not a CPR JSON: delete it and resubmit a corrected one |
  * | CPR_SIGNATURE_INVALID | rejected | 422  | the signature cannot be verified with the configured certificate: delete it and resubmit |
- * | CPR_PERSON_UNKNOWN    | rejected | 422  | no such person and the IDPRS does not manage persons: register the person at the station first |
+ * | CPR_PERSON_UNKNOWN    | rejected | 422  | no such person and the IDPRS does not manage persons: register the person at the station, then submit a new CPR |
  * | CPR_REQUEST_EXISTS    | rejected | 409  | an issuance request is already open for the person: delete it, then submit a new CPR |
- * | CPR_ID_CONFLICT       | rejected | 409  | that idprsRequestId was accepted for another document: use a new id, or delete the old one first |
+ * | CPR_ID_CONFLICT       | rejected | 409  | that idprsRequestId was used before (accepted, refused or deleted) by another document: use a new id |
+ * | CPR_REPLAYED          | rejected | 409  | the same signed CPR was received before and deleted: a CPR is never taken twice; submit a new one |
+ * | CPR_STALE             | rejected | 409  | its `submittedAt` is not after the last CPR accepted for the person: an older CPR never replaces a newer one |
+ * | CPR_FUTURE_DATED      | rejected | 422  | its `submittedAt` is more than 5 minutes ahead of the station's clock: check the IDPRS clock |
  * | CPR_STORE_FAILED      | rejected | 500  | the CPR cannot be stored: delete it and resubmit |
  * | CPR_NOT_FOUND         | rejected | 404  | no CPR with that id (status and delete-request calls) |
  * | CPR_DELETE_REFUSED    | rejected | 409  | the request is in production or produced and can no longer be deleted |
+ *
+ * Resending a CPR (the same bytes) that is not deleted gets its first answer
+ * again, with `replay: true` (HTTP 200 for an acceptance). Freshness rules:
+ * electron/core/workflow/cpr-intake.ts.
  */
 import type { ErrorCode } from '../errors.js';
 import type { RequestState } from './types.js';
@@ -31,6 +38,9 @@ export const CPR_ERROR_CODES = [
   'CPR_PERSON_UNKNOWN',
   'CPR_REQUEST_EXISTS',
   'CPR_ID_CONFLICT',
+  'CPR_REPLAYED',
+  'CPR_STALE',
+  'CPR_FUTURE_DATED',
   'CPR_STORE_FAILED',
   'CPR_NOT_FOUND',
   'CPR_DELETE_REFUSED',
@@ -49,7 +59,7 @@ export interface CprResult {
   /** The card request created (accepted) or concerned. */
   requestId: string | null;
   requestState: RequestState | null;
-  /** True when the same signed CPR had already been accepted (a resend answered idempotently). */
+  /** True when the same signed CPR had already been answered (a resend answered idempotently). */
   replay?: boolean;
 }
 
@@ -61,6 +71,9 @@ const HTTP_STATUS: Record<CprResult['code'], number> = {
   CPR_PERSON_UNKNOWN: 422,
   CPR_REQUEST_EXISTS: 409,
   CPR_ID_CONFLICT: 409,
+  CPR_REPLAYED: 409,
+  CPR_STALE: 409,
+  CPR_FUTURE_DATED: 422,
   CPR_STORE_FAILED: 500,
   CPR_NOT_FOUND: 404,
   CPR_DELETE_REFUSED: 409,

@@ -19,7 +19,15 @@
  *   an officer, FORBIDDEN for an officer): an officer cannot act "as the kiosk".
  * - **Leaving kiosk mode** needs an officer's password: a successful
  *   `auth.login` on the connection ends the kiosk binding (`kiosk.ended`).
- *   A failed login leaves the kiosk as it was (and is audited by the login).
+ *   A failed login leaves the kiosk as it was (and is audited by the login,
+ *   and throttled: workflow/login-throttle.ts).
+ * - **A kiosk is a window, not a socket** (issue 10, finding 6). Kiosk mode
+ *   belongs to the window the connection serves: the face says which window
+ *   a connection belongs to (`joinWindow`): the browser host names its
+ *   launch, so a reload (a new WebSocket) or a second tab of the launch is
+ *   still the kiosk and never shows the officer login instead; the Electron
+ *   shell's connection is its window's webContents, which survives a reload.
+ *   A connection no face placed in a window is a window of its own.
  * - **Identification.** The person types their employee id and e-mail address;
  *   both must match one person on record (the employee id exactly, the e-mail
  *   case-insensitively). Unknown employee id, wrong e-mail or a person without
@@ -101,7 +109,10 @@ export interface KioskServiceDeps {
 
 /** Kiosk connections and what they may do. */
 export class KioskService {
+  /** Kiosks by window (see {@link joinWindow}). */
   private readonly kiosks = new Map<string, KioskSession>();
+  /** The window of each connection a face placed in one. */
+  private readonly windows = new Map<string, string>();
   private readonly now: () => number;
 
   constructor(private readonly deps: KioskServiceDeps) {
@@ -110,21 +121,38 @@ export class KioskService {
   }
 
   /**
-   * Turns `connectionId` into a kiosk: the officer's session there ends.
+   * Places `connectionId` in window `windowId` (a launch of the browser host):
+   * kiosk mode is held per window, so the window's next connection (after a
+   * reload) is the same kiosk.
+   */
+  joinWindow(connectionId: string, windowId: string): void {
+    this.windows.set(connectionId, windowId);
+  }
+
+  /** The window of a connection: the one a face placed it in, else its own. */
+  private windowOf(connectionId: string): string {
+    return this.windows.get(connectionId) ?? connectionId;
+  }
+
+  /**
+   * Turns the window of `connectionId` into a kiosk: the officer sessions of
+   * its connections end.
    * @throws StationError NOT_AUTHENTICATED, FORBIDDEN (needs registration or admin)
    */
   start(connectionId: string, caller: Caller): KioskStatusView {
     const officer = requireOfficer(caller, ['registration', 'admin']);
+    const window = this.windowOf(connectionId);
     this.deps.officers.logout(connectionId);
+    for (const [other, w] of this.windows) if (w === window && other !== connectionId) this.deps.officers.logout(other);
     const kioskId = randomBytes(6).toString('hex');
-    this.kiosks.set(connectionId, { kioskId, lastActivity: this.now(), failures: [], blockedUntil: 0 });
+    this.kiosks.set(window, { kioskId, lastActivity: this.now(), failures: [], blockedUntil: 0 });
     this.audit('kiosk.started', 'ok', { kioskId }, undefined, officer.username);
     return this.status(connectionId);
   }
 
   /** The kiosk caller of `connectionId`, or undefined when it is no kiosk (an idle person is forgotten first). */
   caller(connectionId: string): KioskCaller | undefined {
-    const k = this.kiosks.get(connectionId);
+    const k = this.kiosks.get(this.windowOf(connectionId));
     if (!k) return undefined;
     this.forgetIfIdle(k);
     return { kind: 'kiosk', personId: k.personId };
@@ -143,7 +171,7 @@ export class KioskService {
     const kiosk = this.caller(connectionId);
     if (kiosk) {
       if (rule === 'kiosk' || rule === 'public') return kiosk;
-      this.audit('kiosk.refused', 'refused', { kioskId: this.kiosks.get(connectionId)!.kioskId, channel }, kiosk.personId);
+      this.audit('kiosk.refused', 'refused', { kioskId: this.kiosks.get(this.windowOf(connectionId))!.kioskId, channel }, kiosk.personId);
       throw new StationError('FORBIDDEN', 'This window is a self-service kiosk: an officer must log in to leave kiosk mode.', { channel, rule: 'kioskOnly' });
     }
     if (rule !== 'kiosk') return undefined;
@@ -153,7 +181,7 @@ export class KioskService {
 
   /** Whether `connectionId` is a kiosk, and the identified person (never throws). */
   status(connectionId: string): KioskStatusView {
-    const k = this.kiosks.get(connectionId);
+    const k = this.kiosks.get(this.windowOf(connectionId));
     if (k) this.forgetIfIdle(k);
     const person = k?.personId ? this.deps.store.persons.get(k.personId) : undefined;
     return { kiosk: k !== undefined, person: person ? this.personView(person) : null, idleSeconds: KIOSK_IDLE_MS / 1000 };
@@ -236,16 +264,17 @@ export class KioskService {
     return this.status(connectionId);
   }
 
-  /** An officer logged in on `connectionId`: it is no kiosk any more. */
+  /** An officer logged in on `connectionId`: its window is no kiosk any more. */
   end(connectionId: string, officerUsername: string): void {
-    const k = this.kiosks.get(connectionId);
+    const window = this.windowOf(connectionId);
+    const k = this.kiosks.get(window);
     if (!k) return;
-    this.kiosks.delete(connectionId);
+    this.kiosks.delete(window);
     this.audit('kiosk.ended', 'ok', { kioskId: k.kioskId }, undefined, officerUsername);
   }
 
   private require(connectionId: string): KioskSession {
-    const k = this.kiosks.get(connectionId);
+    const k = this.kiosks.get(this.windowOf(connectionId));
     if (!k) throw new StationError('FORBIDDEN', 'This is for the self-service kiosk only.', { rule: 'kioskOnly' });
     return k;
   }

@@ -13,6 +13,7 @@ import type { StationStore } from '../store/store.js';
 import type { OfficerRecord } from '../store/officers.js';
 import { actorOf, requireOfficer } from './authorization.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './officers-password.js';
+import { LoginThrottle, type LoginPolicy } from './login-throttle.js';
 import type { Caller, Officer, Role } from './types.js';
 
 /** Minimum officer password length (NIST SP 800-63B §5.1.1.2 allows long passphrases, no composition rules). */
@@ -44,6 +45,10 @@ export interface OfficerServiceOptions {
   now?: () => Date;
   /** scrypt cost (tests may lower it). */
   scrypt?: ScryptParams;
+  /** Login throttling policy (login-throttle.ts LOGIN_POLICY by default). */
+  loginPolicy?: LoginPolicy;
+  /** Checks a password against a stored hash (default: scrypt, officers-password.ts); tests observe the work with it. */
+  checkPassword?: (password: string, storedHash: string) => Promise<boolean>;
 }
 
 interface Session {
@@ -70,11 +75,23 @@ export class OfficerService {
   private readonly lockListeners = new Set<(connectionId: string) => void>();
   private readonly now: () => Date;
   private readonly scrypt: ScryptParams;
+  private readonly checkPassword: (password: string, storedHash: string) => Promise<boolean>;
   private dummyHash: Promise<string> | undefined;
+  /** Failed-login delays and lockouts (login-throttle.ts). */
+  readonly throttle: LoginThrottle;
 
   constructor(private readonly opts: OfficerServiceOptions) {
     this.now = opts.now ?? (() => new Date());
     this.scrypt = opts.scrypt ?? DEFAULT_SCRYPT_PARAMS;
+    this.checkPassword = opts.checkPassword ?? verifyPassword;
+    this.throttle = new LoginThrottle({ store: opts.store, now: this.now, policy: opts.loginPolicy, mayLockForGood: (u) => !this.isLastAdministrator(u) });
+  }
+
+  /** True when `username` is an active administrator and no other active administrator is free to log in. */
+  private isLastAdministrator(username: string): boolean {
+    const locked = this.throttle.lockedUsernames();
+    const admins = this.opts.store.officers.list().filter((o) => o.status === 'active' && o.roles.includes('admin'));
+    return admins.some((o) => o.username === username) && !admins.some((o) => o.username !== username && !locked.has(o.username));
   }
 
   private get lockAfterMs(): number {
@@ -134,9 +151,10 @@ export class OfficerService {
     return officer;
   }
 
-  /** Every officer, by username. */
+  /** Every officer, by username, with whether failed logins locked their account. */
   list(): Officer[] {
-    return this.opts.store.officers.list().map(toOfficer);
+    const locked = this.throttle.lockedUsernames();
+    return this.opts.store.officers.list().map((r) => ({ ...toOfficer(r), loginLocked: locked.has(r.username) }));
   }
 
   /** The officer, or undefined. */
@@ -146,42 +164,83 @@ export class OfficerService {
   }
 
   /**
-   * Checks a password without logging in. @returns the officer when it matches and the account is active
-   * @throws StationError NOT_AUTHENTICATED (unknown user, wrong password, disabled account)
+   * Checks a password without logging in, under the login throttle
+   * (login-throttle.ts): a refused attempt checks no password; a wrong one is
+   * counted for the username and the connection.
+   * @param connectionId the connection the attempt came on (its own delays, one check at a time)
+   * @returns the officer when it matches and the account is active
+   * @throws StationError NOT_AUTHENTICATED (unknown user, wrong password, disabled account),
+   *   LOGIN_THROTTLED, ACCOUNT_LOCKED
    */
-  async verifyPassword(username: string, password: string): Promise<Officer> {
+  async verifyPassword(username: string, password: string, connectionId: string): Promise<Officer> {
     const { store } = this.opts;
-    const record = store.officers.getByUsername(username);
-    const stored = record ? store.officers.passwordHash(record.id) : undefined;
-    let ok: boolean;
-    if (stored) {
-      ok = await verifyPassword(password, stored);
-    } else {
-      this.dummyHash ??= hashPassword(DUMMY_HASH_PASSWORD, this.scrypt);
-      await verifyPassword(password, await this.dummyHash);
-      ok = false;
+    const release = this.throttle.admit(username, connectionId);
+    try {
+      const record = store.officers.getByUsername(username);
+      const stored = record ? store.officers.passwordHash(record.id) : undefined;
+      let ok: boolean;
+      if (stored) {
+        ok = await this.checkPassword(password, stored);
+      } else {
+        this.dummyHash ??= hashPassword(DUMMY_HASH_PASSWORD, this.scrypt);
+        await this.checkPassword(password, await this.dummyHash);
+        ok = false;
+      }
+      if (!record || !ok) {
+        const outcome = this.throttle.failed(username, connectionId);
+        store.audit.append({
+          actor: username,
+          action: 'officer.login',
+          outcome: 'refused',
+          details: { reason: 'bad credentials', failures: outcome.failures, retryAfterSeconds: outcome.retryAfterSeconds },
+        });
+        if (outcome.locked) {
+          store.audit.append({
+            actor: 'station',
+            action: 'officer.locked',
+            outcome: 'ok',
+            details: { username, failures: outcome.failures, until: outcome.locked === 'timed' ? 'time-limited (last administrator)' : 'unlocked by an administrator' },
+          });
+        }
+        throw badLogin();
+      }
+      if (record.status !== 'active') {
+        store.audit.append({ actor: username, action: 'officer.login', outcome: 'refused', details: { reason: 'disabled' } });
+        throw new StationError('NOT_AUTHENTICATED', 'This officer account is disabled: ask an administrator.');
+      }
+      this.throttle.succeeded(username, connectionId);
+      return toOfficer(record);
+    } finally {
+      release();
     }
-    if (!record || !ok) {
-      store.audit.append({ actor: username, action: 'officer.login', outcome: 'refused', details: { reason: 'bad credentials' } });
-      throw badLogin();
-    }
-    if (record.status !== 'active') {
-      store.audit.append({ actor: username, action: 'officer.login', outcome: 'refused', details: { reason: 'disabled' } });
-      throw new StationError('NOT_AUTHENTICATED', 'This officer account is disabled: ask an administrator.');
-    }
-    return toOfficer(record);
   }
 
   /**
    * Logs in on `connectionId` (replacing any session there; unlocks a locked one).
-   * @throws StationError NOT_AUTHENTICATED
+   * @throws StationError NOT_AUTHENTICATED, LOGIN_THROTTLED, ACCOUNT_LOCKED
    */
   async login(connectionId: string, username: string, password: string): Promise<Officer> {
-    const officer = await this.verifyPassword(username, password);
+    const officer = await this.verifyPassword(username, password, connectionId);
     this.bind(connectionId, officer.id);
     this.opts.store.officers.touchLogin(officer.id);
     this.opts.store.audit.append({ actor: officer.username, action: 'officer.login', outcome: 'ok' });
     return officer;
+  }
+
+  /**
+   * Lifts a login lockout of an officer and forgets their failed logins (administrators only).
+   * @throws StationError FORBIDDEN, NOT_AUTHENTICATED, NOT_FOUND_RECORD
+   */
+  unlock(officerId: string, caller: Caller): Officer {
+    const admin = requireOfficer(caller, ['admin']);
+    const record = this.opts.store.officers.get(officerId);
+    if (!record) throw new StationError('NOT_FOUND_RECORD', 'There is no such officer.', { record: 'officer', id: officerId });
+    const wasLocked = this.throttle.isLocked(record.username);
+    this.opts.store.transaction(() => {
+      this.throttle.unlock(record.username);
+      this.opts.store.audit.append({ actor: admin.username, action: 'officer.unlocked', outcome: 'ok', details: { officerId, username: record.username, wasLocked } });
+    });
+    return { ...toOfficer(record), loginLocked: false };
   }
 
   /** Ends the connection's session (nothing happens when there is none). */
@@ -191,6 +250,16 @@ export class OfficerService {
     this.sessions.delete(connectionId);
     const officer = this.opts.store.officers.get(s.officerId);
     this.opts.store.audit.append({ actor: officer?.username ?? 'unknown', action: 'officer.logout', outcome: 'ok' });
+  }
+
+  /**
+   * True while an active officer is logged in on the connection, locked by
+   * inactivity or not (never throws, changes nothing): the connection may hear
+   * the station's events (a locked screen still follows its running jobs).
+   */
+  hasSession(connectionId: string): boolean {
+    const s = this.sessions.get(connectionId);
+    return !!s && this.opts.store.officers.get(s.officerId)?.status === 'active';
   }
 
   /** The connection's session state (never throws; a lock due now is applied first). */

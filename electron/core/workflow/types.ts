@@ -23,6 +23,8 @@ export interface Officer {
   personId: string | null;
   status: 'active' | 'disabled';
   createdAt: string;
+  /** True when failed logins locked the account until an administrator unlocks it (officers.list, officers.unlock). */
+  loginLocked?: boolean;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { ObjectTag, PIN_PROTECTED_OBJECTS, Sw, Tag } from '../../../electron/core/piv/constants.js';
 import { decodeTlvs, encodeTlv, fromHex, readTlv, toHex } from '../../../electron/core/piv/tlv.js';
 import { fail, type CommandApdu } from '../apdu.js';
-import { DATA_P1, DATA_P2, MAX_OBJECT_SIZE } from '../card-constants.js';
+import { DATA_P1, DATA_P2 } from '../card-constants.js';
 import { objectId } from '../state.js';
 import { NO_DATA, type CardContext } from './context.js';
 
@@ -83,7 +83,9 @@ function parsePut(data: Uint8Array): { tag: number; content: Uint8Array | undefi
 
 /**
  * PUT DATA `00|10 DB 3F FF Lc 5C 03 tag 53 L content` (or a raw 7E / 7F61 TLV).
- * Needs 9B. `53 00` deletes the object (YubiKey convention).
+ * Needs 9B. `53 00` deletes the object (YubiKey convention). An object the
+ * card's personality fixes is neither written nor deleted (its refusal SW);
+ * content over the personality's size limit → 6A84.
  */
 export function putData(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   requireDataP1P2(cmd);
@@ -91,11 +93,14 @@ export function putData(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   const { tag, content } = parsePut(cmd.data);
   if (!isKnownObjectTag(tag)) fail(Sw.INCORRECT_DATA);
   const id = objectId(tag);
+  const { readOnlyObjects, maxObjectSize } = ctx.state.personality;
+  const refusal = readOnlyObjects[id];
+  if (refusal !== undefined) fail(refusal);
   if (content === undefined) {
     delete ctx.state.objects[id];
     return NO_DATA;
   }
-  if (content.length > MAX_OBJECT_SIZE) fail(Sw.NOT_ENOUGH_MEMORY);
+  if (content.length > maxObjectSize) fail(Sw.NOT_ENOUGH_MEMORY);
   ctx.state.objects[id] = toHex(content);
   return NO_DATA;
 }

@@ -1,7 +1,7 @@
 /**
  * Key management: GENERATE ASYMMETRIC KEY PAIR (SP 800-73-4 Part 2 §3.3.2),
- * and the YubiKey extensions IMPORT KEY (FE) and GET METADATA (F7)
- * (yubikit/piv.py `put_key`, `get_*_metadata`).
+ * and the YubiKey extensions IMPORT KEY (FE), GET METADATA (F7) and
+ * MOVE / DELETE KEY (F6) (yubikit/piv.py `put_key`, `get_*_metadata`, `move_key`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FactoryDefaults, KeyRef, MGMT_ALG_ID, MetadataTag, Sw, Tag } from '../../../electron/core/piv/constants.js';
@@ -28,7 +28,7 @@ import {
   privateKeyOf,
   publicKeyTemplateContent,
 } from '../slot-crypto.js';
-import { keyRefId, paddedReference, type ReferenceDataState, type SlotAlgorithm } from '../state.js';
+import { factoryManagementKey, keyRefId, paddedReference, type ReferenceDataState, type SlotAlgorithm } from '../state.js';
 import type { CardContext } from './context.js';
 import { isAsymmetricKeyRef, resolvePinPolicy, resolveTouchPolicy } from './key-refs.js';
 
@@ -74,7 +74,8 @@ export async function generateKeyPair(cmd: CommandApdu, ctx: CardContext): Promi
   const mech = items.find((t) => t.tag === Tag.MECHANISM);
   if (!mech || mech.value.length !== 1) fail(Sw.INCORRECT_DATA);
   const alg = ALGORITHM_OF_MECHANISM.get(mech.value[0]!);
-  if (!alg) fail(Sw.INCORRECT_DATA);
+  // A mechanism the card does not generate is bad data in the control template (Part 2 §3.3.2).
+  if (!alg || !ctx.state.personality.keyAlgorithms.includes(alg)) fail(Sw.INCORRECT_DATA);
   const exponent = items.find((t) => t.tag === Tag.PARAMETER);
   if (exponent && (isEc(alg) || Number(BigInt('0x' + (toHex(exponent.value) || '0'))) !== RSA_PUBLIC_EXPONENT)) {
     fail(Sw.INCORRECT_DATA);
@@ -94,7 +95,7 @@ export async function generateKeyPair(cmd: CommandApdu, ctx: CardContext): Promi
 export function importKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   if (!isAsymmetricKeyRef(cmd.p2)) fail(Sw.INCORRECT_P1P2);
   const alg: SlotAlgorithm | undefined = ALGORITHM_OF_MECHANISM.get(cmd.p1);
-  if (!alg) fail(Sw.INCORRECT_P1P2);
+  if (!alg || !ctx.state.personality.keyAlgorithms.includes(alg)) fail(Sw.INCORRECT_P1P2);
   requireAdmin(ctx);
   const items = decodeOrFail(cmd.data);
   const part = (tag: number): Uint8Array => items.find((t) => t.tag === tag)?.value ?? fail(Sw.INCORRECT_DATA);
@@ -113,6 +114,32 @@ export function importKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   return new Uint8Array(0);
 }
 
+/** MOVE KEY P1 that deletes the key instead of moving it (yubikit `delete_key`). */
+const MOVE_KEY_DELETE = 0xff;
+
+/**
+ * MOVE / DELETE KEY (YubiKey ≥ 5.7, INS F6) `00 F6 <to> <from>`: moves the key in
+ * `from` to the empty slot `to`, or deletes it when `to` is FF. Needs 9B.
+ * Yubico documents that the destination must be empty; the status word a
+ * YubiKey answers otherwise is not documented, this card answers 6A80.
+ * Certificates are objects and stay where they are.
+ */
+export function moveKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
+  const to = cmd.p1;
+  const from = cmd.p2;
+  if (!isAsymmetricKeyRef(from) || (to !== MOVE_KEY_DELETE && (!isAsymmetricKeyRef(to) || to === from))) fail(Sw.INCORRECT_P1P2);
+  requireAdmin(ctx);
+  const keys = ctx.state.keys;
+  const key = keys[keyRefId(from)];
+  if (!key) fail(Sw.REFERENCE_NOT_FOUND);
+  if (to !== MOVE_KEY_DELETE) {
+    if (keys[keyRefId(to)]) fail(Sw.INCORRECT_DATA);
+    keys[keyRefId(to)] = key;
+  }
+  delete keys[keyRefId(from)];
+  return new Uint8Array(0);
+}
+
 /** Touch policy byte (metadata) of the FF P2 management key touch setting. */
 function managementTouchPolicy(touch: number): number {
   if (touch === MgmtTouch.ALWAYS) return TouchPolicy.ALWAYS;
@@ -120,13 +147,26 @@ function managementTouchPolicy(touch: number): number {
   return TouchPolicy.NEVER;
 }
 
-function referenceMetadata(ref: ReferenceDataState, factoryAscii: string): Uint8Array {
-  return concatBytes(
-    encodeTlv(MetadataTag.ALGORITHM, Uint8Array.of(METADATA_ALG_PIN)),
-    encodeTlv(MetadataTag.POLICY, Uint8Array.of(PinPolicy.DEFAULT, TouchPolicy.DEFAULT)),
-    encodeTlv(MetadataTag.IS_DEFAULT, Uint8Array.of(ref.value === paddedReference(factoryAscii) ? 1 : 0)),
-    encodeTlv(MetadataTag.RETRIES, Uint8Array.of(ref.total, Math.max(ref.remaining, 0))),
-  );
+/**
+ * PIN/PUK metadata: the elements the personality lists, in its order
+ * (Yubico: 01 FF, 05 default, 06 retries; some cards leave out 01).
+ */
+function referenceMetadata(ref: ReferenceDataState, factoryAscii: string, tags: readonly number[]): Uint8Array {
+  const element = (tag: number): Uint8Array => {
+    switch (tag) {
+      case MetadataTag.ALGORITHM:
+        return encodeTlv(tag, Uint8Array.of(METADATA_ALG_PIN));
+      case MetadataTag.POLICY:
+        return encodeTlv(tag, Uint8Array.of(PinPolicy.DEFAULT, TouchPolicy.DEFAULT));
+      case MetadataTag.IS_DEFAULT:
+        return encodeTlv(tag, Uint8Array.of(ref.value === paddedReference(factoryAscii) ? 1 : 0));
+      case MetadataTag.RETRIES:
+        return encodeTlv(tag, Uint8Array.of(ref.total, Math.max(ref.remaining, 0)));
+      default:
+        return new Uint8Array(0);
+    }
+  };
+  return concatBytes(...tags.map(element));
 }
 
 /**
@@ -136,10 +176,11 @@ function referenceMetadata(ref: ReferenceDataState, factoryAscii: string): Uint8
 export function getMetadata(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   if (cmd.p1 !== 0) fail(Sw.INCORRECT_P1P2);
   const s = ctx.state;
-  if (cmd.p2 === KeyRef.PIN) return referenceMetadata(s.pin, FactoryDefaults.PIN);
-  if (cmd.p2 === KeyRef.PUK) return referenceMetadata(s.puk, FactoryDefaults.PUK);
+  const tags = s.personality.referenceMetadataTags;
+  if (cmd.p2 === KeyRef.PIN) return referenceMetadata(s.pin, FactoryDefaults.PIN, tags);
+  if (cmd.p2 === KeyRef.PUK) return referenceMetadata(s.puk, FactoryDefaults.PUK, tags);
   if (cmd.p2 === KeyRef.MANAGEMENT) {
-    const isDefault = s.management.key === toHex(FactoryDefaults.MANAGEMENT_KEY);
+    const isDefault = s.management.key === factoryManagementKey(s.management.algorithm);
     return concatBytes(
       encodeTlv(MetadataTag.ALGORITHM, Uint8Array.of(MGMT_ALG_ID[s.management.algorithm])),
       encodeTlv(MetadataTag.POLICY, Uint8Array.of(PinPolicy.DEFAULT, managementTouchPolicy(s.management.touch))),

@@ -26,7 +26,8 @@ const SET_MGMT_HEADER = 3;
 
 /**
  * FF SET MANAGEMENT KEY `00 FF FF <touch> Lc <alg> 9B <len> <key>`: alg 03 (3DES, 24 bytes),
- * 08/0A/0C (AES-128/192/256). Needs 9B; the session stays authenticated.
+ * 08/0A/0C (AES-128/192/256), each only if the personality allows it (else 6A80).
+ * Needs 9B; the session stays authenticated.
  */
 export function setManagementKey(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   const touchValues: number[] = [MgmtTouch.NONE, MgmtTouch.ALWAYS, MgmtTouch.CACHED];
@@ -36,20 +37,21 @@ export function setManagementKey(cmd: CommandApdu, ctx: CardContext): Uint8Array
   if (d.length < SET_MGMT_HEADER || d[1] !== KeyRef.MANAGEMENT || d[2] !== d.length - SET_MGMT_HEADER) fail(Sw.INCORRECT_DATA);
   const alg = managementAlgorithmOf(d[0]!);
   const key = d.subarray(SET_MGMT_HEADER);
-  if (!alg || !isValidManagementKey(alg, key)) fail(Sw.INCORRECT_DATA);
+  if (!alg || !ctx.state.personality.managementKey.allowed.includes(alg) || !isValidManagementKey(alg, key)) fail(Sw.INCORRECT_DATA);
   ctx.state.management = { algorithm: alg, key: toHex(key), touch: cmd.p2 };
   return NO_DATA;
 }
 
 /**
  * FB RESET: only when PIN and PUK are both blocked (else 6985). Clears keys and
- * objects, restores PIN, PUK, retries and the factory 9B key; keeps the serial
- * and the attestation key.
+ * objects, restores the factory objects, PIN, PUK, retries and 9B key of the
+ * card's personality (a returned card's leftovers do not come back); keeps the
+ * serial and the attestation key.
  */
 export function resetApplication(_cmd: CommandApdu, ctx: CardContext): Uint8Array {
   const s = ctx.state;
   if (s.pin.remaining > 0 || s.puk.remaining > 0) fail(Sw.CONDITIONS_NOT_SATISFIED);
-  const fresh = factoryApplicationState(s.serial, s.defaultManagementAlgorithm, s.attestation);
+  const fresh = factoryApplicationState(s.serial, s.personality, s.defaultManagementAlgorithm, s.attestation);
   Object.assign(s, fresh);
   ctx.security.clear();
   return NO_DATA;

@@ -1,5 +1,6 @@
 /**
- * Officers store (administrator): the station's officers and adding one.
+ * Officers store (administrator): the station's officers, adding one, and
+ * lifting a login lockout (too many failed logins).
  * The new officer's password goes straight to the core and is not kept.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -15,6 +16,8 @@ export interface OfficersState {
   loadList(): Promise<void>;
   /** `officers.add`. @returns the officer, or null when refused (`addError` says why). */
   add(input: ChannelInput<'officers.add'>): Promise<OfficerView | null>;
+  /** `officers.unlock`: lifts the officer's login lockout. Failures land in `listError`. */
+  unlock(officerId: string): Promise<void>;
 }
 
 export type OfficersStore = StoreApi<OfficersState>;
@@ -41,6 +44,14 @@ export function createOfficersStore(api: StationApi): OfficersStore {
       } catch (e) {
         set({ addError: errorSentence(e) });
         return null;
+      }
+    },
+    async unlock(officerId) {
+      try {
+        await api.call('officers.unlock', { officerId });
+        await get().loadList();
+      } catch (e) {
+        set({ listError: errorSentence(e) });
       }
     },
   }));

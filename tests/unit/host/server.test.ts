@@ -198,10 +198,10 @@ describe('bridge calls and events', () => {
       expect(person.surname).toBe('Bridge');
       expect(ts.station.store.persons.get(person.id)?.surname).toBe('Bridge');
 
-      // readers.list pushes reader.changed to every client
+      // readers.list pushes reader.changed to the clients an officer is logged in on
       const readers = await call(ws, 3, 'readers.list', {});
       expect(readers.result.ok).toBe(true);
-      await until(() => [got, gotBySecond].every((list) => list.some((m) => (m as { event?: string }).event === 'reader.changed')));
+      await until(() => got.some((m) => (m as { event?: string }).event === 'reader.changed'));
       const pushed = got.find((m) => (m as { event?: string }).event === 'reader.changed') as { payload: { name: string }[] };
       expect(pushed.payload.map((r) => r.name)).toContain(ts.readerName);
 
@@ -218,6 +218,15 @@ describe('bridge calls and events', () => {
       expect((job.result.value as { status: string }).status).toBe('done');
       // the PIN never travels back
       expect(JSON.stringify(got)).not.toContain(PIN);
+      // The socket nobody logged in on heard none of it (issue 10 finding 11: no events to strangers).
+      // A call answered on it now comes after anything the host pushed to it before (one ordered socket).
+      expect((await call(second.ws, 106, 'station.info', {})).result.ok).toBe(true);
+      const pushedToSecond = gotBySecond.filter((m) => (m as { event?: string }).event !== undefined);
+      expect(pushedToSecond).toEqual([]);
+      // Logged in, it hears the station's events too.
+      expect((await call(second.ws, 104, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+      expect((await call(second.ws, 105, 'readers.list', {})).result.ok).toBe(true);
+      await until(() => gotBySecond.some((m) => (m as { event?: string }).event === 'reader.changed'));
     } finally {
       ws.close();
       second.ws.close();
@@ -283,6 +292,27 @@ describe('bridge calls and events', () => {
       expect((await call(b.ws, 1, 'station.info', {})).result.ok).toBe(true);
     } finally {
       b.ws.close();
+    }
+  });
+
+  test('a kiosk survives a reload: the launch is the window, so the next socket is the kiosk, not the officer login', async () => {
+    const first = await tryConnect(host.port, bridgePath(), origin());
+    if (!first.open) throw new Error('refused');
+    expect((await call(first.ws, 1, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+    expect((await call(first.ws, 2, 'kiosk.start', {})).result).toMatchObject({ ok: true, value: { kiosk: true } });
+    const gone = new Promise<void>((resolve) => first.ws.on('close', () => resolve()));
+    first.ws.close(); // the page reloads
+    await gone;
+    const reloaded = await tryConnect(host.port, bridgePath(), origin());
+    if (!reloaded.open) throw new Error('refused');
+    try {
+      expect((await call(reloaded.ws, 3, 'kiosk.status', {})).result).toMatchObject({ ok: true, value: { kiosk: true } });
+      expect((await call(reloaded.ws, 4, 'persons.search', { query: 'x' })).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      // An officer's password ends it (and the other tests of this host are no kiosks again).
+      expect((await call(reloaded.ws, 5, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);
+      expect((await call(reloaded.ws, 6, 'kiosk.status', {})).result).toMatchObject({ ok: true, value: { kiosk: false } });
+    } finally {
+      reloaded.ws.close();
     }
   });
 

@@ -33,6 +33,8 @@ const h = vi.hoisted(() => {
     opened: [] as unknown[],
     dispatched: [] as unknown[][],
     coreListeners: new Map<string, (p: unknown, target?: string) => void>(),
+    /** The core's per-connection event subscriptions (StationCore.subscribe), by connection id. */
+    subscriptions: new Map<string, (event: string, payload: unknown) => void>(),
     resolveReady: undefined as undefined | (() => void),
     /** Stations the delivery was started for, and the shutdown steps in order. */
     deliveryStarted: [] as unknown[],
@@ -133,6 +135,10 @@ vi.mock('../../../electron/boot/open-station.js', () => ({
           h.coreListeners.set(event, fn);
           return () => h.coreListeners.delete(event);
         },
+        subscribe: (connectionId: string, fn: (event: string, payload: unknown) => void) => {
+          h.subscriptions.set(connectionId, fn);
+          return () => h.subscriptions.delete(connectionId);
+        },
         close: async () => undefined,
       }),
       close: async () => void h.shutdown.push('station closed'),
@@ -186,6 +192,7 @@ beforeEach(() => {
   h.ipcHandlers.clear();
   h.appEvents.clear();
   h.coreListeners.clear();
+  h.subscriptions.clear();
   delete process.env.STATION_DATA_DIR;
 });
 
@@ -269,14 +276,14 @@ describe('electron/shell/main', () => {
     // The session is bound to the window's webContents.
     expect(h.dispatched).toEqual([['station.info', {}, `webcontents:${(ours as unknown as { id: number }).id}`]]);
 
-    h.coreListeners.get('job.event')!({ type: 'job.started', jobId: 'j1' });
+    // The window hears what the core lets its own connection hear (the core decides: tests/unit/core/events.test.ts), nothing more.
+    const connection = `webcontents:${(ours as unknown as { id: number }).id}`;
+    expect([...h.subscriptions.keys()]).toEqual([connection]);
+    expect([...h.coreListeners.keys()]).toEqual([]);
+    h.subscriptions.get(connection)!('job.event', { type: 'job.started', jobId: 'j1' });
     expect((ours as { sent: unknown[][] }).sent).toEqual([['station:event', { event: 'job.event', payload: { type: 'job.started', jobId: 'j1' } }]]);
-    // A lock for another connection does not reach this window; its own does.
-    h.coreListeners.get('session.locked')!({}, 'webcontents:9999');
-    expect((ours as { sent: unknown[][] }).sent).toHaveLength(1);
-    h.coreListeners.get('session.locked')!({}, `webcontents:${(ours as unknown as { id: number }).id}`);
+    h.subscriptions.get(connection)!('session.locked', {});
     expect((ours as { sent: unknown[][] }).sent[1]).toEqual(['station:event', { event: 'session.locked', payload: {} }]);
-    expect([...h.coreListeners.keys()].sort()).toEqual(['batch.changed', 'job.event', 'reader.changed', 'request.changed', 'session.locked']);
   });
 
   it('starts notification delivery and the CRL distribution point with the station; a quit (window closed, SIGTERM) stops both before the station closes', async () => {

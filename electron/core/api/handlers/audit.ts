@@ -7,6 +7,7 @@ export function auditHandlers({ audit }: CoreServices): HandlerTable<keyof typeo
   return {
     'audit.list': async (input) => audit.list(input),
     'audit.export': async ({ format, ...filter }, ctx) => audit.export(filter, format, officerOf(ctx).username),
-    'audit.verify': async ({ sign }) => audit.verify({ sign }),
+    'audit.verify': async ({ sign, anchor }) => audit.verify({ sign, anchor }),
+    'audit.rotateKey': async (_input, ctx) => audit.rotateKey(officerOf(ctx).username),
   };
 }

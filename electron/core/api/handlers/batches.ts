@@ -10,12 +10,13 @@ function batchActor(ctx: CallContext): BatchActor {
   return { officerId: o.id, username: o.username, personId: o.personId };
 }
 
-export function batchesHandlers({ batches, batchesOpened }: CoreServices): HandlerTable<keyof typeof batchesChannels> {
+export function batchesHandlers({ batches, openBatches }: CoreServices): HandlerTable<keyof typeof batchesChannels> {
   return {
     'batches.start': async ({ requestIds, readers }, ctx) => {
-      await batchesOpened;
+      await openBatches();
       return { batchId: (await batches.start(requestIds, readers, batchActor(ctx))).id };
     },
+    // Reading or cancelling needs no running batch service: a one-shot face must not resume (and so interrupt) the batches of a running station.
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),

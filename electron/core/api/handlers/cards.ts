@@ -23,7 +23,7 @@ export function cardsHandlers({ lifecycle, readers, jobs, production, emit, port
       readers.assertFree(readerName);
       const result = await lifecycle().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
-      jobs.launch(result.jobId, readerName, () => production.retry(result.jobId, readerName, pin, jobs.listener), officerOf(ctx).username);
+      jobs.launch(result.jobId, readerName, (claim) => production.retry(result.jobId, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return result;
     },
     'crl.get': async () => {

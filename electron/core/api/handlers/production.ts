@@ -1,7 +1,6 @@
 /** StationApi handlers, production: direct production, jobs, one-time secrets, the card check. */
 import type { productionChannels } from '../../../contract/channels/production.js';
 import { StationError } from '../../errors.js';
-import { isJobRunning } from '../../issuance/engine.js';
 import { verifyCard } from '../../issuance/verify-card.js';
 import { withCardSession } from '../../piv/card-session.js';
 import { assertMayProduceFor } from '../../workflow/authorization.js';
@@ -22,13 +21,13 @@ export function productionHandlers({ store, production, requests, profiles, read
       }
       readers.assertFree(input.readerName);
       const job = production.createJob(input);
-      jobs.launch(job.id, input.readerName, () => production.retry(job.id, input.readerName, input.pin, jobs.listener), officerOf(ctx).username);
+      jobs.launch(job.id, input.readerName, (claim) => production.retry(job.id, input.readerName, input.pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId: job.id };
     },
     'jobs.list': async ({ status }) => store.jobs.list(status ? { status } : undefined).map((job) => jobSummary(store, job)),
     'jobs.get': async ({ jobId }) => jobDetail(store, production, jobId),
     'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
-      if (isJobRunning(jobId) || jobs.isRunning(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
+      if (jobs.isRunning(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
       readers.assertFree(readerName);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
@@ -38,7 +37,7 @@ export function productionHandlers({ store, production, requests, profiles, read
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
       requests.jobStarted(jobId);
-      jobs.launch(jobId, readerName, () => production.retry(jobId, readerName, pin, jobs.listener), officerOf(ctx).username);
+      jobs.launch(jobId, readerName, (claim) => production.retry(jobId, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId };
     },
     'jobs.cancel': async ({ jobId, reason }, ctx) => {
@@ -72,7 +71,7 @@ export function productionHandlers({ store, production, requests, profiles, read
           session,
           trust: await ports.ca.trustAnchors(),
           verifyPin: pin ? () => session.verifyPin(pin) : undefined,
-          supportsMetadata: identity.supportsMetadata,
+          identity,
           certificateStatus: (serial) => store.certificates.get(serial)?.status,
         });
       });

@@ -1,7 +1,6 @@
 /** StationApi handlers, card requests: create, decide, produce. */
 import type { requestsChannels } from '../../../contract/channels/requests.js';
 import { StationError } from '../../errors.js';
-import { isJobRunning } from '../../issuance/engine.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 
@@ -15,8 +14,8 @@ export function requestsHandlers({ requests, production, readers, jobs }: CoreSe
     'requests.produce': async ({ requestId, readerName, pin }, ctx) => {
       readers.assertFree(readerName);
       const { job, resumed } = requests.startProduction(requestId, readerName, pin, ctx.caller);
-      if (resumed && (isJobRunning(job.id) || jobs.isRunning(job.id))) throw new StationError('JOB_STATE', 'This job is already running.');
-      jobs.launch(job.id, readerName, () => production.retry(job.id, readerName, pin, jobs.listener), officerOf(ctx).username);
+      if (resumed && jobs.isRunning(job.id)) throw new StationError('JOB_STATE', 'This job is already running.');
+      jobs.launch(job.id, readerName, (claim) => production.retry(job.id, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId: job.id };
     },
   };

@@ -7,6 +7,7 @@ import { ObjectTag } from '../../piv/constants.js';
 import { chuidSignedBytes, encodeChuid } from '../../piv/objects/chuid.js';
 import { bytesEqual, fromHex, toHex } from '../../piv/tlv.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
+import { readObject, writeObject } from '../card-objects.js';
 import { chuidDate, uuidBytes } from '../card-numbering.js';
 
 /** Step name of the CHUID step. */
@@ -42,12 +43,13 @@ export const chuidStep: ProductionStep = {
   async isDone(ctx) {
     const recorded = recordedChuid(ctx);
     if (!recorded) return false;
-    const onCard = await ctx.session.getData(ObjectTag.CHUID);
+    const onCard = await readObject(ctx, ObjectTag.CHUID);
     return !!onCard && bytesEqual(onCard, recorded);
   },
   async run(ctx) {
     const chuid = recordedChuid(ctx) ?? (await buildSignedChuid(ctx));
-    await ctx.session.putData(ObjectTag.CHUID, chuid);
+    // Signed for this card: no card's own CHUID can stand for it (card-objects.ts).
+    await writeObject(ctx, { tag: ObjectTag.CHUID, name: 'CHUID' }, chuid);
     return { chuid: toHex(chuid) };
   },
 };

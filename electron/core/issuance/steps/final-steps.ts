@@ -32,7 +32,8 @@ export function expectedCardOf(ctx: StepContext): ExpectedCard {
       return;
     }
     const content = hex(name);
-    if (content) objects.push({ tag, name: label, content, pinToRead });
+    const cardDefined = ctx.stepData(name)?.outcome === 'card-defined';
+    if (content) objects.push({ tag, name: label, content, pinToRead, ...(cardDefined ? { cardDefined } : {}) });
   };
   add(cccStep.name, 'Card Capability Container', ObjectTag.CCC);
   add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY, false, 'discovery');
@@ -55,7 +56,7 @@ export const verifyStep: ProductionStep = {
       trust: await ctx.ca.trustAnchors(),
       verifyPin: () => verifyCurrentPin(ctx),
       expected: expectedCardOf(ctx),
-      supportsMetadata: ctx.identity.supportsMetadata,
+      identity: ctx.identity,
       certificateStatus: (serial) => ctx.store.certificates.get(serial)?.status,
     });
     if (!report.ok) {

@@ -1,7 +1,10 @@
 /**
  * The other data objects: CCC, Discovery, Printed Information, Key History
- * (SP 800-73-4 Part 1 §3.1.1, §3.3.2, §3.1.5, §3.3.3). Each is written once and
- * proven by reading it back; its exact bytes are recorded with the step.
+ * (SP 800-73-4 Part 1 §3.1.1, §3.3.2, §3.1.5, §3.3.3). Each is read first and
+ * written only when the card holds other bytes (card-objects.ts); the bytes on
+ * the card afterwards are recorded with the step and prove it on a retry. An
+ * object the card fixes (it refuses the write) is kept when acceptable and
+ * recorded as card-defined.
  */
 import { randomBytes } from 'node:crypto';
 import { ObjectTag } from '../../piv/constants.js';
@@ -11,11 +14,11 @@ import { encodePrintedInformation } from '../../piv/objects/printed-information.
 import { encodeKeyHistory } from '../../piv/objects/key-history.js';
 import { buildSecurityObject, STATION_DATA_GROUPS, type DataGroup } from '../../piv/objects/security-object.js';
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../piv/tlv.js';
+import { CARD_DEFINABLE, readObject, writeObject } from '../card-objects.js';
 import { StationError } from '../../errors.js';
 import type { ProfileBiometric, ProfileObject } from '../../../contract/card-profile.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { printedDate } from '../card-numbering.js';
-import { verifyCurrentPin } from '../card-secrets.js';
 import { CHUID_STEP } from './chuid-step.js';
 import { printedInformationOf } from '../../physical/printed-card.js';
 import { PREPARE_FACIAL_IMAGE_STEP } from './facial-image-prepare-step.js';
@@ -30,12 +33,14 @@ interface ObjectSpec {
   label: string;
   activity: string;
   tag: number;
+  /** SP 800-73-4 name of the object, for sentences. */
+  objectName: string;
   /** True when reading the object back needs the PIN (Part 1 Table 3). */
   pinToRead?: boolean;
   build(ctx: StepContext): Uint8Array | Promise<Uint8Array>;
 }
 
-/** A step that writes one object and proves it by reading it back. */
+/** A step that writes one object (read first) and proves it by reading it back. */
 function objectStep(spec: ObjectSpec): ProductionStep {
   const recorded = (ctx: StepContext): Uint8Array | undefined => {
     const hex = ctx.stepData(spec.name)?.content;
@@ -48,14 +53,14 @@ function objectStep(spec: ObjectSpec): ProductionStep {
     async isDone(ctx) {
       const want = recorded(ctx);
       if (!want) return false;
-      if (spec.pinToRead) await verifyCurrentPin(ctx);
-      const got = await ctx.session.getData(spec.tag);
+      const got = await readObject(ctx, spec.tag, spec.pinToRead);
       return !!got && bytesEqual(got, want);
     },
     async run(ctx) {
       const content = recorded(ctx) ?? (await spec.build(ctx));
-      await ctx.session.putData(spec.tag, content);
-      return { content: toHex(content) };
+      const judge = CARD_DEFINABLE.get(spec.tag);
+      const out = await writeObject(ctx, { tag: spec.tag, name: spec.objectName, pinToRead: spec.pinToRead, judgeCardContent: judge }, content);
+      return { content: toHex(out.content), outcome: out.outcome };
     },
   };
 }
@@ -83,6 +88,7 @@ export const cccStep = objectStep({
   label: 'Write the Card Capability Container',
   activity: 'writing the Card Capability Container',
   tag: ObjectTag.CCC,
+  objectName: 'Card Capability Container',
   build: () => encodeCcc(concatBytes(CCC_ID_PREFIX, new Uint8Array(randomBytes(CCC_ID_RANDOM_LENGTH)))),
 });
 
@@ -91,6 +97,7 @@ export const discoveryStep = objectStep({
   label: 'Write the Discovery object',
   activity: 'writing the Discovery object',
   tag: ObjectTag.DISCOVERY,
+  objectName: 'Discovery object',
   build: () => encodeDiscovery(),
 });
 
@@ -99,6 +106,7 @@ export const printedInformationStep = objectStep({
   label: 'Write the Printed Information',
   activity: 'writing the Printed Information',
   tag: ObjectTag.PRINTED_INFORMATION,
+  objectName: 'Printed Information',
   pinToRead: true,
   build: printedInformation,
 });
@@ -112,6 +120,7 @@ export const facialImageStep = objectStep({
   label: 'Write the Cardholder Facial Image',
   activity: 'writing the Cardholder Facial Image',
   tag: ObjectTag.FACIAL_IMAGE,
+  objectName: 'Cardholder Facial Image',
   pinToRead: true,
   build: (ctx) => {
     const hex = ctx.stepData(PREPARE_FACIAL_IMAGE_STEP)?.content;
@@ -125,6 +134,7 @@ export const keyHistoryStep = objectStep({
   label: 'Write the Key History object',
   activity: 'writing the Key History object',
   tag: ObjectTag.KEY_HISTORY,
+  objectName: 'Key History object',
   build: () => encodeKeyHistory(0, 0),
 });
 
@@ -170,10 +180,7 @@ async function securityObject(ctx: StepContext): Promise<Uint8Array> {
     const where = RECORDED_BY_TAG.get(group.tag);
     const hex = where ? ctx.stepData(where.step)?.[where.key] : undefined;
     let content = typeof hex === 'string' ? fromHex(hex) : undefined;
-    if (!content) {
-      if (group.tag === ObjectTag.PRINTED_INFORMATION || group.tag === ObjectTag.FACIAL_IMAGE) await verifyCurrentPin(ctx);
-      content = (await ctx.session.getData(group.tag)) ?? undefined;
-    }
+    content ??= (await readObject(ctx, group.tag, group.tag === ObjectTag.PRINTED_INFORMATION || group.tag === ObjectTag.FACIAL_IMAGE)) ?? undefined;
     if (!content) {
       throw new StationError('VERIFY_FAILED', 'An object the Security Object covers is not on the card.', { containerId: group.containerId });
     }
@@ -187,5 +194,6 @@ export const securityObjectStep = objectStep({
   label: 'Write the Security Object',
   activity: 'writing the Security Object',
   tag: ObjectTag.SECURITY_OBJECT,
+  objectName: 'Security Object',
   build: securityObject,
 });

@@ -10,6 +10,9 @@ import { toHex } from '../../piv/tlv.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { managementKeyCandidates, type ManagementKeyCandidate } from '../management-keys.js';
 import { CHUID_STEP } from './chuid-step.js';
+import { readObject } from '../card-objects.js';
+import { assertCardCanProduce } from '../card-preflight.js';
+import { transportAlgorithmsOf } from '../transport-key.js';
 
 /** SELECT the PIV application (the transport was opened exclusively by the engine). */
 export const connectStep: ProductionStep = {
@@ -27,7 +30,7 @@ const ISSUED_STATUSES = new Set(['produced', 'active', 'suspended']);
 
 /** GUID (32 hex) of the CHUID on the card, or undefined when the card has none. */
 async function onCardGuid(ctx: StepContext): Promise<string | undefined> {
-  const content = await ctx.session.getData(ObjectTag.CHUID);
+  const content = await readObject(ctx, ObjectTag.CHUID);
   if (!content || content.length === 0) return undefined;
   try {
     return toHex(decodeChuid(content).guid);
@@ -37,9 +40,11 @@ async function onCardGuid(ctx: StepContext): Promise<string | undefined> {
 }
 
 /**
- * Reads the card's serial and CHUID GUID and decides whether this job may work
- * on it: the same card as before on a retry, not a card issued to someone else,
- * and a card family the station can lock (refused before anything is written).
+ * Probes what the card can do (recorded with the job and on the card record),
+ * reads its serial (where it has GET SERIAL) and CHUID GUID, and decides
+ * whether this job may work on it: the same card as before on a retry, not a
+ * card issued to someone else, and a card that can carry the profile
+ * (card-preflight.ts: refused before anything is written).
  */
 export const identifyStep: ProductionStep = {
   name: 'identify',
@@ -47,12 +52,9 @@ export const identifyStep: ProductionStep = {
   activity: 'identifying the card',
   async run(ctx) {
     ctx.identity = await ctx.session.identify();
-    if (ctx.identity.family !== 'yubikey-compatible') {
-      throw new StationError(
-        'CARD_INCAPABLE',
-        'This card has no supported command to change its management key, so the station cannot lock it. Use a YubiKey-compatible PIV card.',
-      );
-    }
+    // Retry counts are a production result (retries step): kept over a re-identification.
+    const retries = ctx.card.capabilities?.retries;
+    ctx.updateCard({ capabilities: { ...ctx.identity.capabilities, ...(retries ? { retries } : {}) } });
     const serial = ctx.identity.serial;
     if (ctx.card.chipSerial != null && serial != null && ctx.card.chipSerial !== serial) {
       throw new StationError('CARD_MISMATCH', `This is not the card this job started on: insert the card with serial ${ctx.card.chipSerial}.`, {
@@ -74,16 +76,25 @@ export const identifyStep: ProductionStep = {
       }
       if (other) ctx.foreignCard = other;
     }
+    await assertCardCanProduce(ctx);
     if (ctx.card.chipSerial == null && serial != null) ctx.updateCard({ chipSerial: serial });
-    return { serial: serial ?? null, version: ctx.identity.version ?? null, guidOnCard: guid ?? null, takesOver: ctx.foreignCard?.id ?? null };
+    return {
+      serial: serial ?? null,
+      guidOnCard: guid ?? null,
+      takesOver: ctx.foreignCard?.id ?? null,
+      capabilities: ctx.identity.capabilities,
+    };
   },
 };
 
 /**
  * Authenticates the card administrator key (9B), trying each candidate known
- * from the record at most once (DESIGN.md: never blind guessing). When the card
- * reports its 9B metadata and says the key is still the default, only the
- * transport key is tried.
+ * from the record at most once (DESIGN.md: never blind guessing). When the
+ * card's 9B metadata says whether the key is still the default, only the
+ * matching candidates are tried; when it does not say, that is unknown and
+ * authenticating decides. The transport key is tried under each algorithm the
+ * card may hold it with (transport-key.ts); a wrong algorithm is refused
+ * before any key comparison.
  */
 export const authenticateStep: ProductionStep = {
   name: 'authenticate',
@@ -95,6 +106,7 @@ export const authenticateStep: ProductionStep = {
       try {
         await ctx.session.authenticateManagementKey(candidate.algorithm, candidate.key);
         ctx.authenticatedWith = candidate.owner === 'foreign' ? 'foreign' : candidate.kind;
+        ctx.authenticatedAlgorithm = candidate.algorithm;
         return { with: ctx.authenticatedWith, algorithm: candidate.algorithm };
       } catch (e) {
         if (!isStationError(e, 'MGMT_KEY_REJECTED')) throw e;
@@ -111,16 +123,17 @@ export const authenticateStep: ProductionStep = {
 
 /** Candidates from the job's card record, then from a taken-over record; metadata narrows them. */
 async function candidatesFor(ctx: StepContext): Promise<(ManagementKeyCandidate & { owner: 'job' | 'foreign' })[]> {
-  const transportAlg = ctx.transportKeyAlgorithm();
+  const transportAlgorithms = transportAlgorithmsOf(ctx.identity);
   type Owned = ManagementKeyCandidate & { owner: 'job' | 'foreign' };
-  let list: Owned[] = managementKeyCandidates(ctx.keyring, ctx.card, transportAlg).map((c) => ({ ...c, owner: 'job' as const }));
+  let list: Owned[] = managementKeyCandidates(ctx.keyring, ctx.card, transportAlgorithms).map((c) => ({ ...c, owner: 'job' as const }));
   if (ctx.foreignCard) {
-    const foreign = managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlg).filter((c) => c.kind === 'derived');
+    const foreign = managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlgorithms).filter((c) => c.kind === 'derived');
     list = [...foreign.map((c) => ({ ...c, owner: 'foreign' as const })), ...list];
   }
-  // GET METADATA 9B (read by identify) says whether the factory key is still there.
-  if (ctx.identity.managementKeyIsDefault === true) list = list.filter((c) => c.kind === 'transport');
-  else if (ctx.identity.managementKeyIsDefault === false) list = list.filter((c) => c.kind === 'derived');
+  // GET METADATA 9B (read by identify), where it has the flag, says whether the factory key is still there.
+  const isDefault = ctx.identity.managementKey.isDefault;
+  if (isDefault === true) list = list.filter((c) => c.kind === 'transport');
+  else if (isDefault === false) list = list.filter((c) => c.kind === 'derived');
   // One attempt per distinct key.
   const seen = new Set<string>();
   return list.filter((c) => {

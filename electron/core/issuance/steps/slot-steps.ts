@@ -4,19 +4,22 @@
  * SP 800-73-4 Part 2 §3.3.2 (GENERATE), §3.2.4 (GENERAL AUTHENTICATE for the
  * CSR signature), Part 1 Table 10 (certificate container).
  */
-import { SLOT_CERT_OBJECT, type PivSlot } from '../../piv/constants.js';
+import { KEY_ALGORITHM_NAMES, SLOT_CERT_OBJECT, type PivSlot } from '../../piv/constants.js';
 import type { CardPublicKey } from '../../piv/public-key.js';
 import { signWithCard } from '../../piv/card-signer.js';
 import { decodeCertContainer, encodeCertContainer } from '../../piv/objects/cert-container.js';
 import { bytesEqual, fromHex, toHex } from '../../piv/tlv.js';
 import { buildCsr } from '../../pki/csr.js';
-import { isStationError } from '../../errors.js';
+import { isStationError, StationError } from '../../errors.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import type { CertificateRecord } from '../../store/records.js';
+import type { IssueRequest } from '../../pki/ca.js';
 import { addMonths } from '../card-numbering.js';
 import { verifyCurrentPin } from '../card-secrets.js';
+import { readObject, writeObject } from '../card-objects.js';
 import { guidToUuid } from './chuid-step.js';
 import { hashFor, isKeyAgreementOnly, slotHoldsKey, slotNeedsPin } from './key-proof.js';
+import { useSlotKey } from '../key-possession.js';
 
 /** SP 800-73-4 names of the key slots, for labels and sentences. */
 export const SLOT_NAMES: Record<PivSlot, string> = {
@@ -73,7 +76,14 @@ function generateStep(slot: PivSlot): ProductionStep {
     async run(ctx) {
       const revoked = await revokeSlotCertificates(ctx, slot, 'superseded');
       const algorithm = ctx.params.algorithms[slot];
-      const key = await ctx.session.generateKeyPair(slot, algorithm);
+      let key: CardPublicKey;
+      try {
+        key = await ctx.session.generateKeyPair(slot, algorithm);
+      } catch (e) {
+        // 6A80 (mechanism refused), 6A86/6B00, 6A81: the card cannot make this key.
+        if (!isStationError(e, 'BAD_DATA', 'UNSUPPORTED', 'SW')) throw e;
+        throw new StationError('CARD_INCAPABLE', `This card cannot generate a ${KEY_ALGORITHM_NAMES[algorithm]} key in ${slot} (${SLOT_NAMES[slot]}), which the card profile asks for.`, { ...e.details, slot }, false);
+      }
       return { algorithm, publicKey: toHex(key.spki), revokedBeforeRegeneration: revoked };
     },
   };
@@ -90,6 +100,23 @@ function certificateNotAfter(ctx: StepContext): Date {
   const byProfile = addMonths(ctx.now(), ctx.profile.certificateValidityMonths);
   const last = byProfile < ctx.card.expirationDate ? byProfile : ctx.card.expirationDate;
   return new Date(`${last}T00:00:00Z`);
+}
+
+/** What the CA is asked for a slot's certificate (everything but the CSR). */
+export function issueRequestFor(ctx: StepContext, slot: PivSlot, key: CardPublicKey): Omit<IssueRequest, 'csrDer'> {
+  return {
+    slot,
+    publicKey: key,
+    holder: {
+      givenName: ctx.person.givenName,
+      surname: ctx.person.surname,
+      email: ctx.person.email ?? undefined,
+      affiliation: ctx.person.affiliation,
+    },
+    fascn: fromHex(ctx.card.fascn),
+    cardUuid: guidToUuid(ctx.card.guid),
+    notAfter: certificateNotAfter(ctx),
+  };
 }
 
 function certifyStep(slot: PivSlot): ProductionStep {
@@ -114,24 +141,11 @@ function certifyStep(slot: PivSlot): ProductionStep {
           hash: hashFor(key) === 'SHA384' ? 'SHA-384' : 'SHA-256',
           sign: async (tbs) => {
             if (slotNeedsPin(slot)) await verifyCurrentPin(ctx); // 9C: PIN immediately before each use
-            return signWithCard(ctx.session, slot, key, tbs, hashFor(key));
+            return useSlotKey(slot, key, () => signWithCard(ctx.session, slot, key, tbs, hashFor(key)));
           },
         });
       }
-      const issued = await ctx.ca.issue({
-        slot,
-        publicKey: key,
-        csrDer,
-        holder: {
-          givenName: ctx.person.givenName,
-          surname: ctx.person.surname,
-          email: ctx.person.email ?? undefined,
-          affiliation: ctx.person.affiliation,
-        },
-        fascn: fromHex(ctx.card.fascn),
-        cardUuid: guidToUuid(ctx.card.guid),
-        notAfter: certificateNotAfter(ctx),
-      });
+      const issued = await ctx.ca.issue({ ...issueRequestFor(ctx, slot, key), csrDer });
       const serial = issued.serial.toUpperCase(); // the station records hex in uppercase
       ctx.store.certificates.add({
         serial,
@@ -164,7 +178,7 @@ function loadStep(slot: PivSlot): ProductionStep {
     async isDone(ctx) {
       const cert = validCertificateFor(ctx, slot);
       if (!cert) return false;
-      const content = await ctx.session.getData(SLOT_CERT_OBJECT[slot]);
+      const content = await readObject(ctx, SLOT_CERT_OBJECT[slot]);
       if (!content) return false;
       try {
         return bytesEqual(decodeCertContainer(content), cert.der);
@@ -175,8 +189,8 @@ function loadStep(slot: PivSlot): ProductionStep {
     },
     async run(ctx) {
       const cert = certificate(ctx);
-      await ctx.session.putData(SLOT_CERT_OBJECT[slot], encodeCertContainer(cert.der));
-      return { serial: cert.serial };
+      const { outcome } = await writeObject(ctx, { tag: SLOT_CERT_OBJECT[slot], name: `${SLOT_NAMES[slot]} certificate (${slot})` }, encodeCertContainer(cert.der));
+      return { serial: cert.serial, outcome };
     },
   };
 }

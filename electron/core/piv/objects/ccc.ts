@@ -31,7 +31,7 @@ export const CCC_CARD_IDENTIFIER_LENGTH = 21;
 const CARD_IDENTIFIER_PREFIX = fromHex('A000000116FF02');
 /** Container and grammar version 21 (2.1), data model 10 (PIV). */
 const VERSION_21 = 0x21;
-const PIV_DATA_MODEL = 0x10;
+export const CCC_DATA_MODEL = 0x10;
 const PKCS15_NONE = 0x00;
 
 /** Decoded CCC. */
@@ -67,7 +67,7 @@ export function encodeCcc(cardIdentifier: Uint8Array): Uint8Array {
     encodeTlv(CccTag.GRAMMAR_VERSION, Uint8Array.of(VERSION_21)),
     encodeTlv(CccTag.APPLICATIONS_CARD_URL, empty),
     encodeTlv(CccTag.PKCS15, Uint8Array.of(PKCS15_NONE)),
-    encodeTlv(CccTag.DATA_MODEL_NUMBER, Uint8Array.of(PIV_DATA_MODEL)),
+    encodeTlv(CccTag.DATA_MODEL_NUMBER, Uint8Array.of(CCC_DATA_MODEL)),
     encodeTlv(CccTag.ACCESS_CONTROL_RULE_TABLE, empty),
     encodeTlv(CccTag.CARD_APDUS, empty),
     encodeTlv(CccTag.REDIRECTION_TAG, empty),

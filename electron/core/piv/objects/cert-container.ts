@@ -7,7 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import { StationError } from '../../errors.js';
 import { Tag } from '../constants.js';
-import { concatBytes, decodeTlvs, encodeTlv, findTlv } from '../tlv.js';
+import { concatBytes, decodeTlvs, encodeLength, encodeTlv, findTlv } from '../tlv.js';
 
 /** CertInfo: uncompressed, and the gzip flag bit (Part 1 Appendix A). */
 export const CERT_INFO_UNCOMPRESSED = 0x00;
@@ -33,6 +33,13 @@ export function encodeCertContainer(certDer: Uint8Array): Uint8Array {
     encodeTlv(Tag.CERT_INFO, Uint8Array.of(CERT_INFO_UNCOMPRESSED)),
     encodeTlv(Tag.ERROR_DETECTION_CODE),
   );
+}
+
+/** Length of the container {@link encodeCertContainer} makes for a certificate of `certLength` bytes. */
+export function certContainerLength(certLength: number): number {
+  const certInfo = 3; // 71 01 00
+  const errorDetectionCode = 2; // FE 00
+  return 1 + encodeLength(certLength).length + certLength + certInfo + errorDetectionCode;
 }
 
 /**

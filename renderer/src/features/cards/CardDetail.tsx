@@ -1,6 +1,6 @@
 /**
  * The opened card: who holds it, its identity (card number, FASC-N, GUID),
- * status and expiration, its certificates, and the lifecycle actions. An
+ * status and expiration, what it showed it can do, its certificates, and the lifecycle actions. An
  * action shows only when the officer's roles (CHANNEL_ROLES) and the card's
  * status (CARD_OPERATION_STATES) allow it: exactly the calls the core accepts.
  */
@@ -17,6 +17,7 @@ import { CardHistory } from './CardHistory';
 import { PersonPhoto } from '../photo/PersonPhoto';
 import { CardFaceOfCard } from '../cardface/CardFacePreview';
 import { REPRINTABLE_STATUSES } from '../../../../electron/contract/card-operations';
+import { CardCapabilities } from './CardCapabilities';
 
 /** Button words per operation. */
 const ACTION_WORDS: Record<CardOperation, string> = {
@@ -80,6 +81,8 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
           {card.guid}
         </dd>
       </dl>
+      <h4>What the card can do</h4>
+      <CardCapabilities capabilities={card.capabilities} />
       <h4>Certificates</h4>
       {card.certificates.length === 0 ? (
         <p className="muted">No certificate was issued for this card.</p>

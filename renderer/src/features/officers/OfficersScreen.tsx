@@ -1,6 +1,7 @@
 /**
  * Officers (administrator): every officer with their roles, and a form to add
- * one with roles. The core checks the username and password rules.
+ * one with roles; an account locked by failed logins can be unlocked here.
+ * The core checks the username and password rules, and audits the unlock.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { RoleShape, type OfficerView } from '../../../../electron/contract/station-api';
@@ -73,7 +74,18 @@ export function OfficersScreen() {
               <td>{o.username}</td>
               <td>{o.displayName}</td>
               <td>{o.roles.map((r) => ROLE_WORDS[r]).join(', ')}</td>
-              <td>{o.status === 'active' ? 'Active' : 'Disabled'}</td>
+              <td>
+                {o.status === 'active' ? 'Active' : 'Disabled'}
+                {o.loginLocked && (
+                  <>
+                    {' '}
+                    <span data-testid="officer-locked">· locked after failed logins</span>{' '}
+                    <button type="button" data-testid="officer-unlock" onClick={() => void stores.officers.getState().unlock(o.id)}>
+                      Unlock
+                    </button>
+                  </>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

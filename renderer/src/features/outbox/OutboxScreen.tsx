@@ -121,7 +121,7 @@ function OutboxRow({ event: e, redeliver, busy }: { event: OutboxEventView; rede
         {e.type} <span className="muted">#{e.seq}</span>
       </td>
       <td data-testid="outbox-card">{e.cardNumber ?? (e.cardId ? e.cardId.slice(0, 8) : '—')}</td>
-      <td data-testid="outbox-person">{e.personName ?? e.personId}</td>
+      <td data-testid="outbox-person">{e.personName ?? e.personId ?? 'Station (audit anchor)'}</td>
       <td data-testid="outbox-attempts">{e.attempts}</td>
       <td data-testid="outbox-last-error">{e.lastError ?? ''}</td>
       <td data-testid="outbox-when">{when ? new Date(when).toLocaleString() : ''}</td>

@@ -6,6 +6,8 @@
  */
 import type { JobDetail } from '../../../../electron/contract/station-api';
 import type { JobSecrets } from '../../stores/jobs-store';
+import { retryCountsSentence } from '../../../../electron/contract/card-capabilities';
+import { CardCapabilities } from '../cards/CardCapabilities';
 
 export interface ResultPanelProps {
   job: JobDetail;
@@ -18,6 +20,7 @@ const checkWord = (c: Check) => (c.skipped ? 'skipped' : c.ok ? 'passed' : 'FAIL
 
 export function ResultPanel({ job, secrets }: ResultPanelProps) {
   const report = job.verification;
+  const capabilities = job.card?.capabilities ?? report?.capabilities;
   // Certificates on the card as verified; the job's records when no report exists.
   const certificates = report?.certificates.length
     ? report.certificates.map((c) => ({ slot: c.slot, serial: c.serial, detail: c.subject, notAfter: c.notAfter }))
@@ -62,6 +65,12 @@ export function ResultPanel({ job, secrets }: ResultPanelProps) {
         )}
       </dl>
 
+      {capabilities?.retries && (
+        <p className="notice" data-testid="result-retries">
+          {retryCountsSentence(capabilities.retries)}
+        </p>
+      )}
+
       <h4>Certificates</h4>
       <table data-testid="result-certificates">
         <thead>
@@ -102,6 +111,11 @@ export function ResultPanel({ job, secrets }: ResultPanelProps) {
       ) : (
         <p className="muted">No verification report was recorded for this job.</p>
       )}
+
+      <details data-testid="result-capabilities">
+        <summary>What this card can do</summary>
+        <CardCapabilities capabilities={capabilities} />
+      </details>
     </div>
   );
 }

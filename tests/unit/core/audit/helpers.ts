@@ -4,6 +4,7 @@ import { memoryStore } from '../store/helpers.js';
 import { createSecretBox, type SecretBox } from '../../../../electron/core/pki/secret-box.js';
 import { attachAuditSigner, type AuditHeadSigner } from '../../../../electron/core/audit/head-signer.js';
 import type { StationStore } from '../../../../electron/core/store/store.js';
+import { chainHash, GENESIS_HASH } from '../../../../electron/core/audit/chain.js';
 
 export interface AuditFixture {
   store: StationStore;
@@ -39,4 +40,18 @@ export function dropAuditTriggers(store: StationStore): void {
   store.db.exec('DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete;');
   store.db.exec('DROP TRIGGER IF EXISTS audit_heads_no_update; DROP TRIGGER IF EXISTS audit_heads_no_delete;');
   store.db.exec('DROP TRIGGER IF EXISTS audit_keys_no_update; DROP TRIGGER IF EXISTS audit_keys_no_delete;');
+}
+
+/**
+ * What an attacker who knows the (public) algorithm does after changing
+ * events: recomputes every chain hash so the log is consistent again.
+ * Call after dropAuditTriggers.
+ */
+export function rechain(store: StationStore): void {
+  let prev = GENESIS_HASH;
+  for (const e of store.audit.list()) {
+    const hash = chainHash(prev, e);
+    store.db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, e.seq);
+    prev = hash;
+  }
 }

@@ -1,16 +1,16 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../../../electron/core/audit/chain.js';
+import { chainHash } from '../../../../electron/core/audit/chain.js';
 import { headSignedBytes } from '../../../../electron/core/audit/head-signer.js';
 import { AuditService } from '../../../../electron/core/audit/service.js';
 import { verifyAuditLog } from '../../../../electron/core/audit/verify.js';
-import { appendEvents, auditFixture, dropAuditTriggers, type AuditFixture } from './helpers.js';
+import { appendEvents, auditFixture, dropAuditTriggers, rechain, type AuditFixture } from './helpers.js';
 
 function verify(f: AuditFixture) {
   return verifyAuditLog({ audit: f.store.audit, trust: (id) => f.signer.trust(id) });
 }
 
-/** Ten events, the head signed at 10. */
+/** Ten events, the head signed at the first event and at 10. */
 function signedLog(): AuditFixture {
   const f = auditFixture();
   appendEvents(f.store, 10);
@@ -39,7 +39,7 @@ describe('audit verification', () => {
   it('accepts an intact log and reports the count, head and last signed head', () => {
     const f = signedLog();
     const r = verify(f);
-    expect(r).toMatchObject({ ok: true, events: 10, signedHeads: 1, lastSignedHead: { seq: 10 } });
+    expect(r).toMatchObject({ ok: true, events: 10, signedHeads: 2, lastSignedHead: { seq: 10 }, anchor: { status: 'unanchored' } });
     expect(r.head?.seq).toBe(10);
     expect(r.lastSignedHead?.hash).toBe(r.head?.hash);
     expect(r.firstBroken).toBeUndefined();
@@ -56,7 +56,8 @@ describe('audit verification', () => {
     expect(r.ok).toBe(false);
     expect(r.firstBroken).toMatchObject({ seq: 6, problem: 'changed' });
     expect(r.firstBroken?.message).toContain('Event 6');
-    expect(r.lastSignedHead).toBeNull();
+    // Only the head signed before the break still vouches for anything.
+    expect(r.lastSignedHead?.seq).toBe(1);
   });
 
   it('detects a changed seq (the event moved out of its place) at that seq', () => {
@@ -100,12 +101,7 @@ describe('audit verification', () => {
     dropAuditTriggers(f.store);
     // The attacker knows the (public) algorithm: change event 3 and re-hash everything after it.
     f.store.db.prepare("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3").run();
-    let prev = GENESIS_HASH;
-    for (const e of f.store.audit.list()) {
-      const hash = chainHash(prev, e);
-      f.store.db.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').run(prev, hash, e.seq);
-      prev = hash;
-    }
+    rechain(f.store);
     expect(verify(f).firstBroken).toMatchObject({ seq: 10, problem: 'rewritten' });
   });
 
@@ -121,7 +117,7 @@ describe('audit verification', () => {
   it('detects a forged head: altered signature, foreign key, or a head for an invented hash', () => {
     const f = signedLog();
     dropAuditTriggers(f.store);
-    f.store.db.prepare("UPDATE audit_heads SET signature = x'3006020101020101'").run();
+    f.store.db.prepare("UPDATE audit_heads SET signature = x'3006020101020101' WHERE seq = 10").run();
     expect(verify(f).firstBroken).toMatchObject({ seq: 10, problem: 'bad-head-signature' });
 
     const g = signedLog();
@@ -144,16 +140,17 @@ describe('audit verification', () => {
     // Trust is judged freshly (no cache from an earlier verification of this signer).
     const fresh = new AuditService({ store: h.store }).verify();
     expect(fresh.ok).toBe(false); // without the keyring: the invented hash disagrees with the chain
-    expect(verifyAuditLog({ audit: h.store.audit, trust: (id) => attachFresh(h).trust(id) }).firstBroken).toMatchObject({ seq: 5, problem: 'bad-head-signature' });
+    // Every head of that key is now suspect, the first one (seq 1) first.
+    expect(verifyAuditLog({ audit: h.store.audit, trust: (id) => attachFresh(h).trust(id) }).firstBroken).toMatchObject({ seq: 1, problem: 'bad-head-signature' });
   });
 
-  it('signs the head every N events, in the append transaction, and only once per head', () => {
+  it('signs the head at the first event and every N events after the last signed one, in the append transaction, and only once per head', () => {
     const f = auditFixture(4);
     appendEvents(f.store, 10);
-    expect(f.store.audit.heads.list().map((h) => h.seq)).toEqual([4, 8]);
+    expect(f.store.audit.heads.list().map((h) => h.seq)).toEqual([1, 5, 9]);
     expect(f.signer.signHead()?.seq).toBe(10);
     expect(f.signer.signHead()).toBeNull();
-    expect(verify(f)).toMatchObject({ ok: true, signedHeads: 3, lastSignedHead: { seq: 10 } });
+    expect(verify(f)).toMatchObject({ ok: true, signedHeads: 4, lastSignedHead: { seq: 10 } });
     // A rolled-back append leaves neither the event nor a head.
     expect(() =>
       f.store.transaction(() => {
@@ -162,7 +159,7 @@ describe('audit verification', () => {
       }),
     ).toThrow('rollback');
     expect(f.store.audit.count()).toBe(10);
-    expect(f.store.audit.heads.list()).toHaveLength(3);
+    expect(f.store.audit.heads.list()).toHaveLength(4);
   });
 
   it('verify --sign signs an intact head and refuses to vouch for a broken log', () => {
@@ -171,12 +168,13 @@ describe('audit verification', () => {
     const service = new AuditService({ store: f.store, signer: f.signer });
     const r = service.verify({ sign: true });
     expect(r).toMatchObject({ ok: true, signed: { seq: 3 }, lastSignedHead: { seq: 3 } });
+    const signedBefore = f.store.audit.heads.list().length;
     dropAuditTriggers(f.store);
     f.store.db.prepare("UPDATE audit_events SET action = 'x' WHERE seq = 2").run();
     const broken = service.verify({ sign: true });
     expect(broken).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
     expect(broken.signed).toBeUndefined();
-    expect(f.store.audit.heads.list()).toHaveLength(1);
+    expect(f.store.audit.heads.list()).toHaveLength(signedBefore);
   });
 });
 

@@ -159,7 +159,8 @@ describe('a card taken over from a cancelled job', () => {
     registryOf(t).update('employee', { slots: ['9A', '9E'], objects: ['key-history'] }, 'admin');
     const again = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '135246' });
     expect(again.job.status, again.job.error?.message).toBe('done');
-    expect(again.steps.find((st) => st.name === 'takeover')?.data).toMatchObject({ deleted: ['certificate 9C', 'certificate 9D', 'printed'] });
+    // The card has DELETE KEY (F6): the keys of the certificates that go, go too.
+    expect(again.steps.find((st) => st.name === 'takeover')?.data).toMatchObject({ deleted: ['certificate 9C', 'key 9C', 'certificate 9D', 'key 9D', 'printed'] });
     expect(await cardContents(t, '135246')).toEqual({ slots: ['9A', '9E'], printed: false, keyHistory: true });
   });
 });
@@ -190,8 +191,8 @@ describe('the PIN policy is enforced in the core before the card is touched', ()
     await refused('9753124', /must be 6 digits/);
 
     const after = rowCounts(ts);
-    // Only the profile edits and their audit events were stored: no card, job or credential number.
-    expect({ ...after, card_profiles: 0, audit_events: 0 }).toEqual({ ...before, card_profiles: 0, audit_events: 0 });
+    // Only the profile edits and their audit events (and signed chain heads) were stored: no card, job or credential number.
+    expect({ ...after, card_profiles: 0, audit_events: 0, audit_heads: 0 }).toEqual({ ...before, card_profiles: 0, audit_events: 0, audit_heads: 0 });
     expect(ts.station.store.audit.list({}).filter((e) => !e.action.startsWith('profile.'))).toEqual([]);
     expect(connects).toBe(0);
 

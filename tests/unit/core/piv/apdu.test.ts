@@ -76,3 +76,15 @@ describe('parseResponseApdu', () => {
     expect(() => parseResponseApdu(fromHex('90'))).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
   });
 });
+
+describe('encodeCommandApdu, extended form (the extended-length probe only)', () => {
+  it('encodes cases 2E, 3E and 4E (ISO 7816-4 §5.1)', () => {
+    expect(toHex(encodeCommandApdu({ ins: Ins.GET_DATA, p1: 0x3f, p2: 0xff, data: fromHex('5C017E'), le: 0, extended: true }))).toBe('00CB3FFF0000035C017E0000');
+    expect(toHex(encodeCommandApdu({ ins: Ins.GET_RESPONSE, p1: 0, p2: 0, le: 300, extended: true }))).toBe('00C00000' + '00012C');
+    const data = new Uint8Array(300).fill(0xab);
+    expect(toHex(encodeCommandApdu({ ins: Ins.PUT_DATA, p1: 0x3f, p2: 0xff, data, extended: true })).slice(0, 14)).toBe('00DB3FFF00012C');
+  });
+  it('refuses lengths beyond 65535 data bytes or 65536 expected', () => {
+    expect(() => encodeCommandApdu({ ins: Ins.GET_DATA, p1: 0, p2: 0, le: 65537, extended: true })).toThrow(StationError);
+  });
+});

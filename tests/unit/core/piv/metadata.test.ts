@@ -39,9 +39,26 @@ describe('parseKeyMetadata (YubiKey F7)', () => {
     });
     expect(parseKeyMetadata(fromHex('010107030102')).origin).toBe('imported');
   });
-  it('keeps unknown algorithms as "other" and rejects malformed fields', () => {
+  it('keeps unknown algorithms as "other"', () => {
     expect(parseKeyMetadata(fromHex('0101E0')).algorithm).toBe('other');
-    expect(() => parseKeyMetadata(fromHex('050101'))).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
-    expect(() => parseKeyMetadata(fromHex('0101FF060103'))).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
+  });
+  it('parses by structure: any field may be absent or of another size, and that field is then unknown, never a default', () => {
+    // PIN metadata as an independent applet answers it (issue 9): no algorithm tag.
+    expect(parseKeyMetadata(fromHex('05010106020505'))).toEqual({ isDefault: true, retries: { total: 5, remaining: 5 } });
+    // 9B metadata without the default flag: not "still default", just unknown.
+    expect(parseKeyMetadata(fromHex('01010A')).isDefault).toBeUndefined();
+    // A retries field of three bytes, a policy of one: left out, the rest kept.
+    expect(parseKeyMetadata(fromHex('0101FF06030503FF050100'))).toEqual({ algorithm: 'PIN', algorithmId: 0xff, isDefault: false });
+    expect(parseKeyMetadata(fromHex('0101FF020103050100'))).toEqual({ algorithm: 'PIN', algorithmId: 0xff, isDefault: false });
+    expect(parseKeyMetadata(new Uint8Array(0))).toEqual({});
+  });
+  it('reads a public key without the algorithm tag by its shape', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
+    expect(parseKeyMetadata(encodeTlv(0x04, publicKeyToTemplate({ algorithm: 'P384', spki }))).publicKey).toEqual({ algorithm: 'P384', spki });
+  });
+  it('throws MALFORMED_RESPONSE only for a body that is not BER-TLV', () => {
+    expect(() => parseKeyMetadata(fromHex('FF'))).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
+    expect(() => parseKeyMetadata(fromHex('0105FF'))).toThrow(expect.objectContaining({ code: 'MALFORMED_RESPONSE' }));
   });
 });

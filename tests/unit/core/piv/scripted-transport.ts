@@ -7,16 +7,23 @@
 import type { CardTransport } from '../../../../electron/core/piv/transport.js';
 import { fromHex, toHex } from '../../../../electron/core/piv/tlv.js';
 
+/** An ATR with proprietary historical bytes ("PIVAPPLT"): it declares nothing about extended length. */
+export const SILENT_ATR = '3B8880015049564150504C541F';
+
 export class ScriptedTransport implements CardTransport {
   readonly readerName = 'Scripted Reader';
-  readonly atr = fromHex('3B8880015049564150504C541F');
+  readonly atr: Uint8Array;
   readonly sent: string[] = [];
   private step = 0;
   private readonly script: Array<[string, string]>;
 
-  /** @param script pairs of [expected C-APDU hex, R-APDU hex]; spaces allowed. */
-  constructor(script: Array<[string, string]>) {
+  /**
+   * @param script pairs of [expected C-APDU hex, R-APDU hex]; spaces allowed.
+   * @param atrHex the card's ATR (default {@link SILENT_ATR})
+   */
+  constructor(script: Array<[string, string]>, atrHex = SILENT_ATR) {
     this.script = script.map(([c, r]) => [c.replace(/\s+/g, '').toUpperCase(), r.replace(/\s+/g, '').toUpperCase()]);
+    this.atr = fromHex(atrHex);
   }
 
   async transmit(capdu: Uint8Array): Promise<Uint8Array> {
@@ -39,7 +46,7 @@ export class ScriptedTransport implements CardTransport {
 
 export class HandlerTransport implements CardTransport {
   readonly readerName = 'Handler Reader';
-  readonly atr = fromHex('3B8880015049564150504C541F');
+  readonly atr = fromHex(SILENT_ATR);
   readonly sent: Uint8Array[] = [];
   constructor(private readonly handler: (capdu: Uint8Array) => Uint8Array | Promise<Uint8Array>) {}
   async transmit(capdu: Uint8Array): Promise<Uint8Array> {

@@ -40,18 +40,28 @@ beforeEach(async () => {
 });
 
 describe('identify', () => {
-  it('reports a YubiKey-compatible card with metadata and an AES-192 default 9B', async () => {
+  it('records the capabilities the card shows: its extensions, extended length, an AES-192 default 9B, the PIN tries left', async () => {
     const id = await s.identify();
     expect(id).toMatchObject({
-      family: 'yubikey-compatible',
       serial: 31415926,
-      supportsMetadata: true,
-      supportsAesManagementKey: true,
-      managementKeyAlgorithm: 'AES192',
-      managementKeyIsDefault: true,
+      managementKey: { algorithm: 'AES192', isDefault: true },
+      pinTriesLeft: 3,
+      capabilities: {
+        extensions: { getVersion: 'yes', getSerial: 'yes', getMetadata: 'yes', setPinRetries: 'yes', setManagementKey: 'yes', attest: 'yes', reset: 'unknown', moveKey: 'yes' },
+        // The ATR says nothing about extended length; the probe finds the card takes it.
+        extendedLength: true,
+        advertisedAlgorithms: [],
+        applicationVersion: '1.0',
+        managementKeyAlgorithm: 'AES192',
+      },
     });
-    expect(id.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(id.capabilities.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(await s.getSerial()).toBe(31415926);
+  });
+  it('probes no write extension once a PIN or the management key is verified in the session', async () => {
+    await s.verifyPin(FactoryDefaults.PIN);
+    const id = await s.identify();
+    expect(id.capabilities.extensions).toMatchObject({ setPinRetries: 'unknown', setManagementKey: 'unknown', moveKey: 'unknown', getMetadata: 'yes' });
   });
 });
 

@@ -17,50 +17,123 @@ function session(script: Array<[string, string]>): { s: PivSession; t: ScriptedT
   return { s: new PivSession(t), t };
 }
 
+/** The recognition probes of the write extensions and RESET-free order of identify (capabilities.ts). */
+const PROBE_FA = '00FA0000';
+const PROBE_FF = '00FFFFFF';
+const PROBE_F9 = '00F90000';
+const PROBE_F6 = '00F60000';
+/** GET DATA Discovery as an extended case 4 APDU: the extended-length probe. */
+const PROBE_EXTENDED = '00CB3FFF0000035C017E0000';
+const PIN_STATUS = '00200080';
+const DISCOVERY_9000 = '7E124F0BA0000003080000100001005F2F0240009000';
+/** The probes of a card whose only vendor instruction is SET MANAGEMENT KEY (6982 without 9B; 6D00 for the rest). */
+const ONLY_SET_MANAGEMENT_KEY: Array<[string, string]> = [
+  ['00FD000000', '6D00'],
+  ['00F8000000', '6D00'],
+  ['00F7009B00', '6D00'],
+  ['00F7008000', '6D00'],
+  [PROBE_FA, '6D00'],
+  [PROBE_FF, '6982'],
+  [PROBE_F9, '6D00'],
+  [PROBE_F6, '6D00'],
+];
+
 describe('select and identify', () => {
-  it('selects by full AID and reads the application version from the APT', async () => {
-    const { s, t } = session([
-      [SELECT, APT_OK],
-      ['00FD000000', '6D00'],
-    ]);
-    await s.select();
-    const id = await s.identify();
-    expect(id).toEqual({ aidVersion: '1.0', supportsMetadata: false, supportsAesManagementKey: false, family: 'generic-piv' });
-    expect(t.finished).toBe(true);
-  });
   it('maps 6A82 on SELECT to NOT_PIV', async () => {
     const { s } = session([[SELECT, '6A82']]);
     await expect(s.select()).rejects.toMatchObject({ code: 'NOT_PIV' });
   });
-  it('identifies a YubiKey-compatible card: FD, F8, F7 9B', async () => {
+  it('a card of the standard only: every vendor extension off but the management key change, algorithms from its SELECT answer, tries from VERIFY', async () => {
+    // APT with the full AID and a cryptographic algorithms template listing 3TDEA, P-256 and RSA-2048 (73-2 Table 3).
+    const apt = '61244F0BA00000030800001000010079074F05A000000308AC0C800103800111800107060100' + '9000';
+    const { s, t } = session([
+      [SELECT, apt],
+      ...ONLY_SET_MANAGEMENT_KEY,
+      [PROBE_EXTENDED, '6700'],
+      [PIN_STATUS, '63C3'],
+    ]);
+    const id = await s.identify();
+    expect(id).toEqual({
+      capabilities: {
+        extensions: { getVersion: 'no', getSerial: 'no', getMetadata: 'no', setPinRetries: 'no', setManagementKey: 'yes', attest: 'no', reset: 'unknown', moveKey: 'no' },
+        extendedLength: false,
+        advertisedAlgorithms: ['TDEA', 'P256', 'RSA2048'],
+        applicationVersion: '1.0',
+      },
+      managementKey: {},
+      advertisedAlgorithmIds: [0x03, 0x11, 0x07],
+      pinTriesLeft: 3,
+    });
+    expect(t.finished).toBe(true);
+  });
+  it('a YubiKey-compatible card: version, serial, 9B metadata, every probe recognized; RESET is never sent', async () => {
     const { s, t } = session([
       [SELECT, APT_OK],
       ['00FD000000', '0507019000'],
       ['00F8000000', '00BC614E9000'],
       ['00F7009B00', '01010A020200010501019000'],
+      [PROBE_FA, '6982'],
+      [PROBE_FF, '6982'],
+      [PROBE_F9, '6A86'],
+      [PROBE_F6, '6982'],
+      [PROBE_EXTENDED, DISCOVERY_9000],
+      [PIN_STATUS, '63C3'],
     ]);
     const id = await s.identify();
     expect(id).toEqual({
-      version: '5.7.1',
       serial: 12345678,
-      aidVersion: '1.0',
-      supportsMetadata: true,
-      supportsAesManagementKey: true,
-      family: 'yubikey-compatible',
-      managementKeyAlgorithm: 'AES192',
-      managementKeyIsDefault: true,
+      capabilities: {
+        extensions: { getVersion: 'yes', getSerial: 'yes', getMetadata: 'yes', setPinRetries: 'yes', setManagementKey: 'yes', attest: 'yes', reset: 'unknown', moveKey: 'yes' },
+        extendedLength: true,
+        advertisedAlgorithms: [],
+        applicationVersion: '1.0',
+        version: '5.7.1',
+        managementKeyAlgorithm: 'AES192',
+      },
+      managementKey: { algorithm: 'AES192', isDefault: true },
+      advertisedAlgorithmIds: [],
+      pinTriesLeft: 3,
     });
+    expect(t.sent.some((c) => c.startsWith('00FB'))).toBe(false);
     expect(t.finished).toBe(true);
   });
-  it('tolerates a missing serial and skips F7 below firmware 5.3', async () => {
+  it('malformed answers to optional probes turn capabilities off and are never fatal; PIN metadata without the algorithm tag counts', async () => {
     const { s, t } = session([
-      [SELECT, APT_OK],
-      ['00FD000000', '0402049000'],
-      ['00F8000000', '6D00'],
+      [SELECT, '9000'], // an empty APT: still a PIV card, version unknown
+      ['00FD000000', '059000'], // a version of one byte
+      ['00F8000000', '0102030405069000'], // a serial of six bytes
+      ['00F7009B00', 'FF9000'], // not BER-TLV
+      ['00F7008000', '050101060205059000'], // as observed on an independent applet: no tag 01
+      [PROBE_FA, '9000'], // executing a probe is not how a card with the command answers it
+      [PROBE_FF, '6D00'],
+      [PROBE_F9, '6E00'],
+      [PROBE_F6, '6A81'],
+      [PROBE_EXTENDED, '6F00'],
+      [PIN_STATUS, '9000'], // already verified: no counter, and metadata is asked for it
+      ['00F7008000', '050101060205059000'],
     ]);
     const id = await s.identify();
-    expect(id).toMatchObject({ version: '4.2.4', family: 'yubikey-compatible', supportsMetadata: false });
+    expect(id.capabilities).toEqual({
+      extensions: { getVersion: 'no', getSerial: 'no', getMetadata: 'yes', setPinRetries: 'no', setManagementKey: 'no', attest: 'no', reset: 'unknown', moveKey: 'no' },
+      extendedLength: false,
+      advertisedAlgorithms: [],
+    });
+    expect(id.managementKey).toEqual({});
+    expect(id.pinTriesLeft).toBe(5);
     expect(id.serial).toBeUndefined();
+    expect(t.finished).toBe(true);
+  });
+  it('an ATR declaring extended Lc/Le in its card capabilities is believed: no probe', async () => {
+    // 3B 87 80 01 | 80 (compact-TLV) 31 FE (card service) 73 00 00 40 (card capabilities: extended Lc/Le) | TCK 7A
+    const t = new ScriptedTransport(
+      [
+        [SELECT, APT_OK],
+        ...ONLY_SET_MANAGEMENT_KEY,
+        [PIN_STATUS, '63C3'],
+      ],
+      '3B8780018031FE730000407A',
+    );
+    expect((await new PivSession(t).identify()).capabilities.extendedLength).toBe(true);
     expect(t.finished).toBe(true);
   });
   it('propagates transport failures instead of treating them as missing capabilities', async () => {

@@ -25,21 +25,26 @@ describe('migration 4: audit hash chain, signed heads', () => {
     expect(AUDIT_CHAIN_MIGRATION).toBe(4);
   });
 
-  it('adds the chain columns, the keys and heads tables, and chains existing events once when the store opens', () => {
-    const db = legacyDatabase();
-    expect(runMigrations(db, MIGRATIONS.slice(0, AUDIT_CHAIN_MIGRATION))).toEqual([AUDIT_CHAIN_MIGRATION]);
-    expect(schemaVersion(db)).toBe(AUDIT_CHAIN_MIGRATION);
-    const columns = (db.prepare('PRAGMA table_info(audit_events)').all() as { name: string }[]).map((c) => c.name);
+  it('adds the chain columns, the keys and heads tables, and chains existing events once, at the opening that upgrades the store', () => {
+    const probe = legacyDatabase();
+    expect(runMigrations(probe, MIGRATIONS.slice(0, AUDIT_CHAIN_MIGRATION))).toEqual([AUDIT_CHAIN_MIGRATION]);
+    expect(schemaVersion(probe)).toBe(AUDIT_CHAIN_MIGRATION);
+    const columns = (probe.prepare('PRAGMA table_info(audit_events)').all() as { name: string }[]).map((c) => c.name);
     expect(columns.slice(-2)).toEqual(['prev_hash', 'hash']);
-    expect((db.prepare('SELECT count(*) AS n FROM audit_events WHERE hash IS NULL').get() as { n: number }).n).toBe(3);
+    expect((probe.prepare('SELECT count(*) AS n FROM audit_events WHERE hash IS NULL').get() as { n: number }).n).toBe(3);
 
+    const db = legacyDatabase();
     const store = openStore(db);
+    expect(store.audit.chainedOnOpen).toBe(3);
     const events = store.audit.list();
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(events[0]!.prevHash).toBe('0'.repeat(64));
     expect(events[1]!.prevHash).toBe(events[0]!.hash);
     expect(events[0]!.details).toEqual({ z: 1, a: 'x' }); // stored text untouched
+    // The upgrade is the one case where a log with events gets the station's first audit key, and its head signed.
     const signer = attachAuditSigner(store, createSecretBox(randomBytes(32), false));
+    expect(signer.keyId).not.toBeNull();
+    expect(store.audit.heads.latest()?.seq).toBe(3);
     expect(new AuditService({ store, signer }).verify()).toMatchObject({ ok: true, events: 3 });
     // New events continue the chain.
     const e4 = store.audit.append({ actor: 'carol', action: 'x', outcome: 'ok' });
@@ -64,14 +69,24 @@ describe('migration 4: audit hash chain, signed heads', () => {
     expect(() => db.prepare("INSERT INTO audit_heads (seq, hash, at, key_id, signature) VALUES (1, 'b', ?, 99, x'03')").run(now)).toThrow(/FOREIGN KEY/);
   });
 
-  it('does not re-chain a log that is already chained (NULL hashes later are tampering, left for verify)', () => {
+  it('never re-chains a log later (NULL hashes are tampering, left for verify), not even one stripped of every hash', () => {
     const db = legacyDatabase();
-    runMigrations(db);
     const store = openStore(db);
+    const box = createSecretBox(randomBytes(32), false);
+    attachAuditSigner(store, box);
     db.exec('DROP TRIGGER audit_events_no_update');
     db.prepare('UPDATE audit_events SET prev_hash = NULL, hash = NULL WHERE seq = 2').run();
     const reopened = openStore(db);
+    expect(reopened.audit.chainedOnOpen).toBe(0);
     expect(reopened.audit.list()[1]!.hash).toBeNull();
-    expect(new AuditService({ store }).verify().firstBroken).toMatchObject({ seq: 2, problem: 'changed' });
+    expect(new AuditService({ store: reopened, signer: attachAuditSigner(reopened, box) }).verify().firstBroken).toMatchObject({ seq: 2, problem: 'changed' });
+    // Every hash stripped, heads and keys deleted: an opening that is no upgrade does not rebuild the chain.
+    db.exec('DROP TRIGGER audit_heads_no_delete; DROP TRIGGER audit_keys_no_delete; DELETE FROM audit_heads; DELETE FROM audit_keys;');
+    db.prepare('UPDATE audit_events SET prev_hash = NULL, hash = NULL').run();
+    const stripped = openStore(db);
+    expect(stripped.audit.chainedOnOpen).toBe(0);
+    const signer = attachAuditSigner(stripped, box);
+    expect(signer.keyId).toBeNull();
+    expect(new AuditService({ store: stripped, signer }).verify().ok).toBe(false);
   });
 });

@@ -166,29 +166,31 @@ describe('CprIntake', () => {
     expect(c.code).toBe('CPR_ID_CONFLICT');
   });
 
-  it('after a delete-request the same CPR may be submitted again and makes a new request', async () => {
-    const { store, intake } = setup();
-    const der = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-AGAIN', person: { externalId: 'EXT-AG' } }));
-    const a = await intake.submit(der, 'http');
-    expect((await intake.deleteRequest('REQ-AGAIN')).code).toBe('CPR_DELETED');
-    const b = await intake.submit(der, 'http');
-    expect(b.status).toBe('accepted');
-    expect(b.replay).toBeUndefined();
-    expect(b.requestId).not.toBe(a.requestId);
-    expect(store.requests.get(a.requestId!)!.state).toBe('cancelled');
-    expect(intake.status('REQ-AGAIN')).toMatchObject({ status: 'accepted', requestId: b.requestId, message: 'CPR REQ-AGAIN is accepted.' });
-    // The delete-request now concerns the newer request.
-    expect(await intake.deleteRequest('REQ-AGAIN')).toMatchObject({ code: 'CPR_DELETED', requestId: b.requestId, requestState: 'cancelled' });
+  it('unknown person, then registered: the same CPR gets its first answer again; a new CPR is accepted', async () => {
+    const { store, intake } = setup(false);
+    const der = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-UP', person: { externalId: 'EXT-UP' } }));
+    const first = await intake.submit(der, 'http');
+    expect(first.code).toBe('CPR_PERSON_UNKNOWN');
+    expect(first.message).toMatch(/submit a new CPR under a new request id/);
+    store.persons.add({ givenName: 'Dana', surname: 'Tester', affiliation: 'employee', externalId: 'EXT-UP' });
+    expect(await intake.submit(der, 'http')).toMatchObject({ code: 'CPR_PERSON_UNKNOWN', cprId: first.cprId, replay: true });
+    expect(cprRecords(store.db).byIdprsRequestId('REQ-UP')).toHaveLength(1);
+    expect((await submit(intake, cprDocument({ idprsRequestId: 'REQ-UP2', person: { externalId: 'EXT-UP' } }))).status).toBe('accepted');
   });
 
   it('cannot be stored: CPR_STORE_FAILED, nothing half-created', async () => {
     const { store, intake } = setup();
     store.persons.add({ givenName: 'Has', surname: 'Number', affiliation: 'employee', employeeId: 'E-77' });
-    const r = await submit(intake, cprDocument({ person: { externalId: 'EXT-S', employeeId: 'E-77' } }));
+    const der = await signCpr(idprs, cprDocument({ person: { externalId: 'EXT-S', employeeId: 'E-77' } }));
+    const r = await intake.submit(der, 'http');
     expect(r).toMatchObject({ status: 'rejected', code: 'CPR_STORE_FAILED' });
     expect(r.message).toMatch(/delete it and submit it again/);
     expect(store.persons.findByExternalId('EXT-S')).toBeUndefined();
     expect(store.requests.list()).toHaveLength(0);
+    // The station's failure spends nothing: once the cause is gone, the same CPR is taken.
+    const other = store.persons.findByEmployeeId('E-77')!;
+    store.persons.update(other.id, { employeeId: null });
+    expect((await intake.submit(der, 'http')).status).toBe('accepted');
   });
 
   it('unknown ids: CPR_NOT_FOUND for status and delete', async () => {
@@ -196,5 +198,83 @@ describe('CprIntake', () => {
     expect(intake.status('NOPE').code).toBe('CPR_NOT_FOUND');
     expect((await intake.deleteRequest('NOPE')).code).toBe('CPR_NOT_FOUND');
     expect((await intake.deleteRequest('../etc')).code).toBe('CPR_NOT_FOUND');
+  });
+});
+
+describe('CPR freshness (issue 10, finding 4)', () => {
+  it('a deleted CPR sent again is CPR_REPLAYED: no new request, recorded and audited, the status stays deleted', async () => {
+    const { store, intake } = setup();
+    const der = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-AGAIN', person: { externalId: 'EXT-AG' } }));
+    const a = await intake.submit(der, 'http');
+    expect((await intake.deleteRequest('REQ-AGAIN')).code).toBe('CPR_DELETED');
+    const b = await intake.submit(der, 'folder');
+    expect(b).toMatchObject({ status: 'rejected', code: 'CPR_REPLAYED', idprsRequestId: 'REQ-AGAIN', requestId: null });
+    expect(b.message).toMatch(/never taken twice.*new request id/);
+    expect(store.requests.list().map((r) => [r.id, r.state])).toEqual([[a.requestId, 'cancelled']]);
+    expect(store.audit.list().some((e) => e.action === 'cpr.rejected' && e.details?.code === 'CPR_REPLAYED' && e.actor === 'idprs')).toBe(true);
+    expect(intake.status('REQ-AGAIN')).toMatchObject({ status: 'deleted', code: 'CPR_DELETED', requestId: a.requestId });
+    // Again and again: the same answer, and still nothing created.
+    expect((await intake.submit(der, 'http')).code).toBe('CPR_REPLAYED');
+    expect(store.requests.list()).toHaveLength(1);
+  });
+
+  it('a deleted request id under a new document (re-signed or changed) is CPR_ID_CONFLICT', async () => {
+    const { store, intake } = setup();
+    const doc = cprDocument({ idprsRequestId: 'REQ-DEL', person: { externalId: 'EXT-DEL' } });
+    expect((await submit(intake, doc)).status).toBe('accepted');
+    await intake.deleteRequest('REQ-DEL');
+    // The same JSON signed again (a new signature, so new DER bytes), and a newer document under the same id.
+    const resigned = await submit(intake, doc);
+    expect(resigned).toMatchObject({ code: 'CPR_ID_CONFLICT' });
+    expect(resigned.message).toMatch(/used before.*new request id/);
+    expect((await submit(intake, cprDocument({ idprsRequestId: 'REQ-DEL', person: { externalId: 'EXT-DEL' } }))).code).toBe('CPR_ID_CONFLICT');
+    expect(store.requests.list()).toHaveLength(1);
+    // Refused on its merits, a request id is spent as well.
+    const refused = await submit(intake, cprDocument({ idprsRequestId: 'REQ-DEL2', submittedAt: doc.submittedAt, person: { externalId: 'EXT-DEL' } }));
+    expect(refused.code).toBe('CPR_STALE');
+    expect((await submit(intake, cprDocument({ idprsRequestId: 'REQ-DEL2', person: { externalId: 'EXT-OTHER' } }))).code).toBe('CPR_ID_CONFLICT');
+  });
+
+  it('an older CPR arriving after a newer one is CPR_STALE and leaves the person as the newer one made them, even after a delete', async () => {
+    const { store, intake } = setup();
+    const t0 = Date.now() - 60_000;
+    const older = await signCpr(idprs, cprDocument({ idprsRequestId: 'REQ-OLD', submittedAt: new Date(t0).toISOString(), person: { externalId: 'EXT-T', surname: 'Maiden' } }));
+    const newer = cprDocument({ idprsRequestId: 'REQ-NEW', submittedAt: new Date(t0 + 1_000).toISOString(), person: { externalId: 'EXT-T', surname: 'Married' } });
+    const accepted = await submit(intake, newer);
+    expect(accepted.status).toBe('accepted');
+    store.requests.update(accepted.requestId!, { state: 'produced' });
+    const personId = store.persons.findByExternalId('EXT-T')!.id;
+
+    const stale = await intake.submit(older, 'http');
+    expect(stale).toMatchObject({ status: 'rejected', code: 'CPR_STALE', idprsRequestId: 'REQ-OLD' });
+    expect(stale.message).toMatch(/not after the last CPR accepted for this person/);
+    expect(store.persons.get(personId)!.surname).toBe('Married');
+    expect(store.requests.list()).toHaveLength(1);
+    // The same instant is not newer either.
+    expect((await submit(intake, cprDocument({ idprsRequestId: 'REQ-SAME', submittedAt: newer.submittedAt, person: { externalId: 'EXT-T' } }))).code).toBe('CPR_STALE');
+    // A later CPR is taken and replaces the attributes.
+    const later = await submit(intake, cprDocument({ idprsRequestId: 'REQ-LATER', person: { externalId: 'EXT-T', surname: 'Later' } }));
+    expect(later.status).toBe('accepted');
+    expect(store.persons.get(personId)!.surname).toBe('Later');
+    // Deleting the newest does not make an older CPR fresh again.
+    await intake.deleteRequest('REQ-LATER');
+    const olderStill = await submit(intake, cprDocument({ idprsRequestId: 'REQ-OLD2', submittedAt: new Date(t0 + 2_000).toISOString(), person: { externalId: 'EXT-T', surname: 'Rollback' } }));
+    expect(olderStill.code).toBe('CPR_STALE');
+    expect(store.persons.get(personId)!.surname).toBe('Later');
+  });
+
+  it("a CPR dated ahead of the station's clock is CPR_FUTURE_DATED, and does not block the person", async () => {
+    const { intake } = setup();
+    const future = await submit(intake, cprDocument({ idprsRequestId: 'REQ-FUT', submittedAt: new Date(Date.now() + 3_600_000).toISOString(), person: { externalId: 'EXT-F' } }));
+    expect(future.code).toBe('CPR_FUTURE_DATED');
+    expect((await submit(intake, cprDocument({ idprsRequestId: 'REQ-NOW', person: { externalId: 'EXT-F' } }))).status).toBe('accepted');
+  });
+
+  it('a forged CPR does not spend the request id it claims: the genuine CPR under that id is accepted', async () => {
+    const { intake } = setup();
+    const doc = cprDocument({ idprsRequestId: 'REQ-CLAIMED', person: { externalId: 'EXT-C' } });
+    expect((await submit(intake, doc, stranger)).code).toBe('CPR_SIGNATURE_INVALID');
+    expect((await intake.submit(new TextEncoder().encode('garbage'), 'folder')).code).toBe('CPR_MALFORMED');
+    expect((await submit(intake, doc)).status).toBe('accepted');
   });
 });

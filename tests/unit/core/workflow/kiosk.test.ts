@@ -201,6 +201,34 @@ describe('kiosk mode', () => {
     expect(ok<unknown[]>(await kiosk('requests.list'))).toEqual([]);
     expect(audit('kiosk.ended')).toEqual([expect.objectContaining({ actor: 'approver', outcome: 'ok' })]);
   });
+
+  test('a kiosk is its window, not its socket: after a reload (a new connection of the window) it is still the kiosk, and guessing passwords there is throttled', async () => {
+    const { t, core, pass } = await kioskStation();
+    // The browser host places every connection of its launch in the launch's window.
+    core.joinWindow('tab-1', 'launch-1');
+    ok(await core.dispatch('auth.login', { username: 'registrar', password: PASSWORD }, 'tab-1'));
+    ok(await core.dispatch('kiosk.start', {}, 'tab-1'));
+    core.joinWindow('tab-1-reloaded', 'launch-1');
+    expect(ok<KioskStatusView>(await core.dispatch('kiosk.status', {}, 'tab-1-reloaded'))).toMatchObject({ kiosk: true });
+    expect(await core.dispatch('persons.search', { query: 'Osk' }, 'tab-1-reloaded')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: { rule: 'kioskOnly' } } });
+    ok(await core.dispatch('kiosk.identify', { employeeId: 'EMP-42', email: 'kira.osk@example.test' }, 'tab-1-reloaded'));
+    // Another window is no kiosk.
+    core.joinWindow('other-launch', 'launch-2');
+    expect(ok<KioskStatusView>(await core.dispatch('kiosk.status', {}, 'other-launch')).kiosk).toBe(false);
+    // The kiosk's officer login is throttled like any other.
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await core.dispatch('auth.login', { username: 'registrar', password: 'a wrong guess here' }, 'tab-1-reloaded');
+      codes.push(r.ok ? 'ok' : r.error.code);
+    }
+    expect(codes).toEqual(['NOT_AUTHENTICATED', 'NOT_AUTHENTICATED', 'NOT_AUTHENTICATED', 'NOT_AUTHENTICATED', 'LOGIN_THROTTLED']);
+    expect(ok<KioskStatusView>(await core.dispatch('kiosk.status', {}, 'tab-1-reloaded')).kiosk).toBe(true);
+    // An officer's login on any connection of the window (once the delay has passed) ends kiosk mode for the window.
+    pass(1_000);
+    ok(await core.dispatch('auth.login', { username: 'approver', password: PASSWORD }, 'tab-1-reloaded'));
+    expect(ok<KioskStatusView>(await core.dispatch('kiosk.status', {}, 'tab-1')).kiosk).toBe(false);
+    expect(t.station.store.audit.list().filter((e) => e.action === 'kiosk.ended')).toHaveLength(1);
+  });
 });
 
 /** Approves `requestId` as a fresh approver and returns its card object. */

@@ -112,4 +112,20 @@ describe('YubiKey extensions', () => {
     expect((await send(card, '00F99E0000')).sw).toBe(0x6a80);
     expect((await send(card, '00F99D0000')).sw).toBe(0x6a88);
   });
+
+  it('F6 moves a key to an empty slot and deletes one with P1 FF; needs 9B', async () => {
+    const card = VirtualPivCard.create();
+    expect((await send(card, '00F6FF9A00')).sw).toBe(0x6982);
+    await mutualAuth(card);
+    expect((await send(card, '00F6FF9A00')).sw).toBe(0x6a88);
+    const gen = await send(card, '0047009A05AC03800111');
+    await send(card, '0047009C05AC03800111');
+    expect((await send(card, '00F69C9A00')).sw).toBe(0x6a80); // destination taken
+    expect((await send(card, '00F6829A00')).sw).toBe(0x9000);
+    expect((await meta(card, 0x9a)).sw).toBe(0x6a88);
+    expect((await meta(card, 0x82)).tlvs[4]).toBe(toHex(unwrapTlv(gen.data, 0x7f49)));
+    expect((await send(card, '00F6FF8200')).sw).toBe(0x9000);
+    expect((await meta(card, 0x82)).sw).toBe(0x6a88);
+    expect((await send(card, '00F6FF9B00')).sw).toBe(0x6a86);
+  });
 });

@@ -118,7 +118,10 @@ describe('AuditScreen', () => {
       head: { seq: 12, hash: 'ab'.repeat(32) },
       signedHeads: 1,
       lastSignedHead: { seq: 10, hash: 'cd'.repeat(32), at: '2025-03-01T10:00:00.000Z', keyId: 1 },
+      anchor: { status: 'checked', source: '/mnt/anchor/station.json', seq: 10, at: '2025-03-01T10:00:00.000Z' },
     };
+    const ANCHORED = 'Anchored: checked against /mnt/anchor/station.json (chain head seq 10 published at 2025-03-01T10:00:00.000Z).';
+    const UNANCHORED = 'Unanchored: no copy of the signed chain heads outside the data dir is configured (config.json auditAnchor), so a rebuild of the whole data dir would not show.';
     const api = fakeLog(1);
     api.handlers['audit.verify'] = () => intact;
     renderWithStores(<AuditScreen />, api);
@@ -126,14 +129,14 @@ describe('AuditScreen', () => {
     await user.click(await screen.findByTestId('audit-verify'));
     const ok = await screen.findByTestId('audit-verify-result');
     expect(ok.getAttribute('data-ok')).toBe('true');
-    expect(ok.textContent).toBe(`Audit log intact: 12 events, head seq 12 (hash ${'ab'.repeat(32)}); last signed head: seq 10 at 2025-03-01T10:00:00.000Z (hash ${'cd'.repeat(32)}).`);
+    expect(ok.textContent).toBe(`Audit log intact: 12 events, head seq 12 (hash ${'ab'.repeat(32)}); last signed head: seq 10 at 2025-03-01T10:00:00.000Z (hash ${'cd'.repeat(32)}).${ANCHORED}`);
     expect(api.callsTo('audit.verify')).toEqual([{}]);
 
-    api.handlers['audit.verify'] = () => ({ ...intact, ok: false, firstBroken: { seq: 5, problem: 'changed', message: 'Event 5 was changed after it was written.' } });
+    api.handlers['audit.verify'] = () => ({ ...intact, ok: false, firstBroken: { seq: 5, problem: 'changed', message: 'Event 5 was changed after it was written.' }, anchor: { status: 'unanchored' } });
     await user.click(screen.getByTestId('audit-verify'));
     await waitFor(() => expect(screen.getByTestId('audit-verify-result').getAttribute('data-ok')).toBe('false'));
     expect(screen.getByTestId('audit-verify-result').textContent).toBe(
-      `Audit log BROKEN at seq 5 (changed): Event 5 was changed after it was written.12 events stored; last signed head: seq 10 at 2025-03-01T10:00:00.000Z (hash ${'cd'.repeat(32)}).`,
+      `Audit log BROKEN at seq 5 (changed): Event 5 was changed after it was written.12 events stored; last signed head: seq 10 at 2025-03-01T10:00:00.000Z (hash ${'cd'.repeat(32)}).${UNANCHORED}`,
     );
   });
 });

@@ -26,6 +26,7 @@ const cardDetail = (over: Partial<CardDetailView> = {}): CardDetailView => ({
   chipSerial: 1234,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  capabilities: null,
   certificates: [
     { slot: '9a', serial: '0A1B', status: 'valid', revocationReason: null, notAfter: '2029-01-01T00:00:00Z' },
     { slot: '9c', serial: '0A1C', status: 'valid', revocationReason: null, notAfter: '2029-01-01T00:00:00Z' },
@@ -95,6 +96,26 @@ describe('CardsScreen', () => {
     await openCard('card-r');
     await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-card-id')).toBe('card-r'));
     expect(actionIds()).toEqual(['card-action-reissue', 'card-action-recycle']);
+  });
+
+  it('shows what the card showed it can do, and says so when it was never identified', async () => {
+    const capabilities: CardDetailView['capabilities'] = {
+      extensions: { getVersion: 'yes', getSerial: 'yes', getMetadata: 'yes', setPinRetries: 'yes', setManagementKey: 'yes', attest: 'yes', reset: 'unknown', moveKey: 'no' },
+      extendedLength: true,
+      advertisedAlgorithms: [],
+      version: '5.7.1',
+      retries: { keptByCard: false, pin: 3, puk: 3 },
+    };
+    setup([cardDetail({ capabilities }), cardDetail({ id: 'card-n', cardNumber: '00000045' })], officer({ roles: ['auditor'] }));
+    const detail = await openCard();
+    const lines = within(detail).getAllByTestId('card-capability').map((l) => [l.dataset.label, l.querySelector('dd')?.textContent]);
+    expect(lines[0]).toEqual(['Retry counts', 'Retry counts set by the station: PIN 3, PUK 3.']);
+    expect(lines).toContainEqual(['RESET (FB)', 'not probed']);
+    expect(lines).toContainEqual(['Reported version', '5.7.1 (recorded, not used to decide)']);
+    await openCard('card-n');
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-card-id')).toBe('card-n'));
+    expect(within(screen.getByTestId('card-detail')).queryByTestId('card-capabilities')).toBeNull();
+    expect(within(screen.getByTestId('card-detail')).getByText("The station has not identified this card's capabilities.")).toBeTruthy();
   });
 
   it('shows an auditor the card, its certificates, its history and the CRL, with no action', async () => {

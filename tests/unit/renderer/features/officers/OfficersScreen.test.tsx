@@ -47,4 +47,21 @@ describe('OfficersScreen', () => {
     await user.click(screen.getByTestId('officer-save'));
     expect((await screen.findByTestId('officer-error')).textContent).toBe('The username alan is taken.');
   });
+
+  it('shows an account locked by failed logins and unlocks it through the core', async () => {
+    const core: OfficerView[] = [officer({ roles: ['admin'] }), officer({ id: 'o-2', username: 'reg', roles: ['registration'], loginLocked: true })];
+    const api = createFakeApi({
+      'officers.list': () => core.map((o) => ({ ...o })),
+      'officers.unlock': ({ officerId }) => {
+        const o = core.find((x) => x.id === officerId)!;
+        o.loginLocked = false;
+        return o;
+      },
+    });
+    renderWithStores(<OfficersScreen />, api);
+    await waitFor(() => expect(screen.getAllByTestId('officer-locked')).toHaveLength(1));
+    await userEvent.setup().click(screen.getByTestId('officer-unlock'));
+    await waitFor(() => expect(screen.queryByTestId('officer-locked')).toBeNull());
+    expect(api.callsTo('officers.unlock')).toEqual([{ officerId: 'o-2' }]);
+  });
 });

@@ -17,7 +17,7 @@ import { renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
 
-const CARD = { id: 'c-1', serial: 12345678, guid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', fascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB', credentialNumber: '000001', status: 'produced', expirationDate: '2030-01-01' } as const;
+const CARD = { id: 'c-1', serial: 12345678, guid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', fascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB', credentialNumber: '000001', status: 'produced', expirationDate: '2030-01-01', capabilities: null } as const;
 const PRINTERS: ChannelOutput<'printers.list'> = [
   { name: 'Desk-Laser', state: 'idle', accepting: true, message: '' },
   { name: 'Card-Printer', state: 'idle', accepting: true, message: '' },

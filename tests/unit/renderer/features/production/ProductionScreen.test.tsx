@@ -50,7 +50,21 @@ const failedJob = (over: Partial<JobDetail> = {}) => ({
 const doneJob = (): JobDetail => ({
   ...withSteps(jobDetail(), 8, 'done'),
   status: 'done',
-  card: { id: 'c-1', serial: 12345678, guid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', fascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB', credentialNumber: '000001', status: 'produced', expirationDate: '2030-01-01' },
+  card: {
+    id: 'c-1',
+    serial: 12345678,
+    guid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+    fascn: 'D4E739DA739CED39CE739D836858210842108421C84210C3EB',
+    credentialNumber: '000001',
+    status: 'produced',
+    expirationDate: '2030-01-01',
+    capabilities: {
+      extensions: { getVersion: 'no', getSerial: 'no', getMetadata: 'yes', setPinRetries: 'no', setManagementKey: 'yes', attest: 'no', reset: 'unknown', moveKey: 'no' },
+      extendedLength: false,
+      advertisedAlgorithms: ['TDEA', 'P256'],
+      retries: { keptByCard: true, pin: 5, puk: 5 },
+    },
+  },
   certificates: [{ slot: '9a', serial: '01ab', status: 'active', notAfter: '2028-01-01' }],
   verification: {
     ok: true,
@@ -158,6 +172,11 @@ describe('ProductionScreen', () => {
     expect(within(panel).getByTestId('result-fascn').textContent).toBe('D4E739DA739CED39CE739D836858210842108421C84210C3EB');
     expect(within(panel).getByTestId('result-guid').textContent).toBe('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
     expect(within(screen.getByTestId('result-certificates')).getAllByRole('row')).toHaveLength(3); // header + 2 slots
+    // What the card showed: its own retry counts in words, and the capability list.
+    expect(within(panel).getByTestId('result-retries').textContent).toBe('This card keeps its own retry counts: PIN 5, PUK 5.');
+    const capabilities = within(panel).getAllByTestId('card-capability');
+    expect(capabilities.find((c) => c.dataset.label === 'SET MANAGEMENT KEY (FF)')?.textContent).toContain('yes');
+    expect(capabilities.find((c) => c.dataset.label === 'SET PIN RETRIES (FA)')?.textContent).toContain('no (standard fallback)');
     const checks = screen.getAllByTestId('verification-check').map((c) => c.querySelector('.check-outcome')!.textContent);
     expect(checks).toEqual(['passed', 'skipped', 'FAILED']);
     const warning = await screen.findByTestId('puk-warning');
