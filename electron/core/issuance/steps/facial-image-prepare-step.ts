@@ -28,13 +28,30 @@ const CREATOR = 'PIV Station';
 /** Slack for an ECDSA signature a byte or two longer than the one measured. */
 const SIGNATURE_SLACK = 4;
 
-async function prepare(ctx: StepContext): Promise<Record<string, unknown>> {
+/** A facial image object ready to write, and how it was made. */
+export interface PreparedFacialImage {
+  /** The object's content (BC CBEFF, FE), SP 800-73-4 Part 1 Table 13. */
+  content: Uint8Array;
+  width: number;
+  height: number;
+  /** JPEG quality (1–100) of the face record's image. */
+  quality: number;
+  photoVersion: number | undefined;
+}
+
+/**
+ * The largest facial image object of the job's photo that fits in `room` bytes: the sizes and
+ * JPEG qualities above tried best first, each wrapped and signed (SP 800-76-2 §9).
+ * @param whose whose limit `room` is, for the sentence when nothing fits
+ * @throws StationError PHOTO_MISSING (no photo of the job's version), UNSUPPORTED (no image codec),
+ *   CARD_INCAPABLE (even the smallest image does not fit)
+ */
+export async function prepareFacialImage(ctx: StepContext, room: number, whose: 'the card profile' | 'the card'): Promise<PreparedFacialImage> {
   const physical = ctx.physical;
   if (!physical) throw new StationError('UNSUPPORTED', 'This station cannot process photos, so it cannot write a facial image.');
   const version = ctx.params.photoVersion;
   const photo = version !== undefined ? ctx.store.photos.get(ctx.person.id, version) : undefined;
   if (!photo) throw new StationError('PHOTO_MISSING', 'The person has no photo: the card profile writes a facial image, so take or import a photo first.');
-  const room = ctx.profile.facialImageMaxBytes;
   const sign = (signed: Uint8Array, fascn: Uint8Array, uuid: Uint8Array) => ctx.ca.signBiometric(signed, fascn, uuid);
   const build = (jpeg: Uint8Array, size: { width: number; height: number }) =>
     buildFacialImage({
@@ -58,12 +75,12 @@ async function prepare(ctx: StepContext): Promise<Record<string, unknown>> {
       if (jpeg.length + overhead + SIGNATURE_SLACK > room) continue;
       const content = await build(jpeg, size);
       if (content.length > room) continue;
-      return { content: toHex(content), bytes: content.length, width: size.width, height: size.height, quality, photoVersion: version };
+      return { content, width: size.width, height: size.height, quality, photoVersion: version };
     }
   }
   throw new StationError(
     'CARD_INCAPABLE',
-    `The facial image does not fit: the card profile allows ${room} bytes for it, and the smallest acceptable image (240 × 320) needs ${smallest}.`,
+    `The facial image does not fit: ${whose} allows ${room} bytes for it, and the smallest acceptable image (240 × 320) needs ${smallest}.`,
     { room, needed: smallest },
   );
 }
@@ -76,5 +93,8 @@ export const prepareFacialImageStep: ProductionStep = {
   async isDone(ctx) {
     return typeof ctx.stepData(PREPARE_FACIAL_IMAGE_STEP)?.content === 'string';
   },
-  run: prepare,
+  async run(ctx) {
+    const prepared = await prepareFacialImage(ctx, ctx.profile.facialImageMaxBytes, 'the card profile');
+    return { ...prepared, content: toHex(prepared.content), bytes: prepared.content.length };
+  },
 };

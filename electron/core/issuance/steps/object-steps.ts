@@ -15,13 +15,13 @@ import { encodeKeyHistory } from '../../piv/objects/key-history.js';
 import { buildSecurityObject, STATION_DATA_GROUPS, type DataGroup } from '../../piv/objects/security-object.js';
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../piv/tlv.js';
 import { CARD_DEFINABLE, readObject, writeObject } from '../card-objects.js';
-import { StationError } from '../../errors.js';
+import { isStationError, StationError } from '../../errors.js';
 import type { ProfileBiometric, ProfileObject } from '../../../contract/card-profile.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { printedDate } from '../card-numbering.js';
 import { CHUID_STEP } from './chuid-step.js';
 import { printedInformationOf } from '../../physical/printed-card.js';
-import { PREPARE_FACIAL_IMAGE_STEP } from './facial-image-prepare-step.js';
+import { PREPARE_FACIAL_IMAGE_STEP, prepareFacialImage } from './facial-image-prepare-step.js';
 
 /** CCC card identifier prefix: GSC-IS RID A0 00 00 01 16, manufacturer FF, card type 02 (Part 1 Table 8). */
 const CCC_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
@@ -111,11 +111,8 @@ export const printedInformationStep = objectStep({
   build: printedInformation,
 });
 
-/**
- * The Cardholder Facial Image (5FC108, PIN to read): the content the prepare step built and sized
- * to the card's room before anything was written.
- */
-export const facialImageStep = objectStep({
+/** The Cardholder Facial Image as the profile sized it (the prepare step), written and read back. */
+const facialImageAsPrepared = objectStep({
   name: 'object.facial-image',
   label: 'Write the Cardholder Facial Image',
   activity: 'writing the Cardholder Facial Image',
@@ -128,6 +125,36 @@ export const facialImageStep = objectStep({
     return fromHex(hex);
   },
 });
+
+/**
+ * The Cardholder Facial Image (5FC108, PIN to read): the content the prepare step built and sized
+ * to the profile's room before anything was written. Cards differ in the room they give one object
+ * (SP 800-73-4 Part 1 Table 13 sets only the maximum, 12 704 bytes; no standard command tells a
+ * card's limit), so the card is the authority: a card that answers 6A84 (not enough memory,
+ * ISO/IEC 7816-4 §5.6) to the write stores nothing, and smaller images are offered until it takes
+ * one or the smallest acceptable image (240 × 320) does not fit either (CARD_INCAPABLE).
+ */
+export const facialImageStep: ProductionStep = {
+  ...facialImageAsPrepared,
+  async run(ctx) {
+    try {
+      return await facialImageAsPrepared.run(ctx);
+    } catch (e) {
+      if (!isStationError(e, 'CARD_FULL')) throw e;
+    }
+    let refused = fromHex(ctx.stepData(PREPARE_FACIAL_IMAGE_STEP)!.content as string).length;
+    for (;;) {
+      const smaller = await prepareFacialImage(ctx, refused - 1, 'the card');
+      try {
+        const out = await writeObject(ctx, { tag: ObjectTag.FACIAL_IMAGE, name: 'Cardholder Facial Image', pinToRead: true }, smaller.content);
+        return { content: toHex(out.content), outcome: out.outcome, resized: { width: smaller.width, height: smaller.height, quality: smaller.quality, bytes: smaller.content.length, refusedBytes: refused } };
+      } catch (e) {
+        if (!isStationError(e, 'CARD_FULL')) throw e;
+        refused = smaller.content.length;
+      }
+    }
+  },
+};
 
 export const keyHistoryStep = objectStep({
   name: 'object.key-history',

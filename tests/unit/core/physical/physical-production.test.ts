@@ -71,6 +71,15 @@ describe('production with the card face and the facial image', () => {
     expect(names.indexOf('object.facial-image')).toBeLessThan(names.indexOf('object.security-object'));
     expect(names.slice(-3)).toEqual(['verify', 'print.card', 'finish']);
     expect(job.verification?.checks.find((c) => c.name === 'Facial image')).toMatchObject({ ok: true });
+    // The profile allows 12 710 bytes; this card holds at most 3063 per object (its personality's limit):
+    // it answered the write with 6A84 (nothing stored), and smaller images were offered until it took one.
+    const steps = ts.station.store.jobs.steps(jobId);
+    const prepared = steps.find((s) => s.name === 'prepare.facial-image')!.data!;
+    const written = steps.find((s) => s.name === 'object.facial-image')!.data!;
+    expect(prepared.bytes).toBeGreaterThan(3063);
+    // The last size the card refused is above its limit; the one it took is within it.
+    expect((written.resized as { refusedBytes: number }).refusedBytes).toBeGreaterThan(3063);
+    expect((written.content as string).length / 2).toBeLessThanOrEqual(3063);
     const agrees = job.verification?.checks.find((c) => c.name === 'Printed card agrees with the chip');
     expect(agrees?.ok).toBe(true);
     expect(agrees?.skipped).toBeFalsy();
@@ -136,6 +145,7 @@ describe('production with the card face and the facial image', () => {
     const events = jobEndings(core);
     const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId, readerName: ts.readerName }));
     await events.ended(jobId);
+    expect(ts.station.store.jobs.get(jobId)?.failedStep).toBe('print.card');
     // What a crash leaves: the print step started, the spooler holds a finished job with the title, nothing recorded.
     ts.station.store.jobs.updateStep(jobId, 'print.card', { data: null });
     spooler.start(QUEUE);
