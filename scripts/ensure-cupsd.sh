@@ -7,7 +7,8 @@
 # left running, like pcscd. Idempotent.
 set -euo pipefail
 SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# Never a password prompt (CI has no terminal): sudo -n fails instead.
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo -n"; fi
 
 QUEUE="${STATION_TEST_QUEUE:-PIV-Station-PDF}"
 INSTANCE="piv-station"

@@ -30,9 +30,8 @@ import { addOfficer, approve, chooseApprovedRequest, login, logout, pendingRow, 
 import { openBridge } from '../support/e2e-bridge.js';
 import { patchConfig } from '../support/e2e-config.js';
 import { syntheticPhoto, syntheticY4m } from '../support/portrait-images.js';
-import { cardPdfs, CUPS_PDF_QUEUE, cupsJobNumber, ensureCupsPdfQueue, pdfText, printedDate, renderPdf, waitForCardPdf } from '../support/cups-pdf.js';
+import { cardPdfs, createCupsPdfQueue, cupsJobNumber, pdfText, printedDate, removeCupsPdfQueue, renderPdf, setQueueEnabled, waitForCardPdf } from '../support/cups-pdf.js';
 import { chuidIds, decodeWithPoppler, faceRecordImage, opensslVerifyBiometric, parseCbeff, readTlvs, signedAttribute } from '../support/facial-image-check.js';
-import { run } from '../support/vpcd-card.js';
 
 const PIN = '246810';
 /** Approves requests; sees the cardholder's photo while deciding. */
@@ -44,10 +43,12 @@ const BATCH_TIMEOUT_MS = 900_000;
 
 let station: E2eStation;
 let dir: string;
+/** This run's own cups-pdf queue, the station's card printer. */
+let queue: string;
 let card: PivCardProcess | undefined;
 
 beforeAll(async () => {
-  await ensureCupsPdfQueue();
+  queue = await createCupsPdfQueue();
   dir = mkdtempSync(join(tmpdir(), 'piv-station-e2e-physical-'));
   // The fake camera films a synthetic head and shoulders (no real face), 640 × 480 like a desk webcam.
   const video = join(dir, 'camera.y4m');
@@ -57,7 +58,7 @@ beforeAll(async () => {
     seed: async (dataDir) =>
       patchConfig(dataDir, (c) => ({
         ...c,
-        cardPrinter: { queue: CUPS_PDF_QUEUE },
+        cardPrinter: { queue },
         // Every card printed after its chip is encoded, with the facial image sized for the room of Debian's
         // yubico-piv-tool 2.2, which reads at most 3063 bytes of an object.
         profiles: c.profiles.map((p) => ({ ...p, printing: 'after-encoding', biometrics: ['facial'], facialImageMaxBytes: 3000 })),
@@ -67,8 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (card) await removePivCard(card).catch(() => undefined);
-  // A test that failed while the queue was stopped leaves it runnable for the next run.
-  await run('cupsenable', [CUPS_PDF_QUEUE]);
+  if (queue) await removeCupsPdfQueue(queue);
   await station?.close();
   await closeReaders();
   rmSync(dir, { recursive: true, force: true });
@@ -258,7 +258,7 @@ describe('the physical card in the browser', () => {
 
       // One blank card after the other in the vpcd reader: the batch takes each as it comes.
       for (const [i, id] of requestIds.entries()) {
-        if (i === 2) expect((await run('cupsdisable', ['-r', 'card hopper empty', CUPS_PDF_QUEUE])).code).toBe(0);
+        if (i === 2) await setQueueEnabled(queue, false, 'card hopper empty');
         card = await insertPivCard(join(dir, `batch-${i}.json`));
         const state = await settled(id);
         if (i !== 2) {
@@ -271,7 +271,7 @@ describe('the physical card in the browser', () => {
           expect(await item(id).textContent()).toContain('card hopper empty');
           expect(await printOf(requestIds[0]!)).toBe('printed');
           await station.screenshot('06-batch-print-failed');
-          expect((await run('cupsenable', [CUPS_PDF_QUEUE])).code).toBe(0);
+          await setQueueEnabled(queue, true);
           await item(id).getByTestId('batch-item-retry').click();
           expect(await settled(id)).toBe('done');
           await until('the retried card to be printed', async () => ((await printOf(id)) === 'printed' ? true : undefined));

@@ -18,7 +18,7 @@ import { withVpcdCard, run } from '../support/vpcd-card.js';
 import { syntheticPhoto } from '../support/portrait-images.js';
 import { jobEndings } from '../support/job-events.js';
 import { ok } from '../support/results.js';
-import { CUPS_PDF_QUEUE as QUEUE, cardPdfs, ensureCupsPdfQueue, pdfText, printedDate, renderPdf, waitForCardPdf } from '../support/cups-pdf.js';
+import { cardPdfs, createCupsPdfQueue, pdfText, printedDate, removeCupsPdfQueue, renderPdf, setQueueEnabled, waitForCardPdf } from '../support/cups-pdf.js';
 import { chuidIds, decodeWithPoppler, faceRecordImage, opensslVerifyBiometric, parseCbeff, readTlvs, signedAttribute } from '../support/facial-image-check.js';
 
 const PIN = '246810';
@@ -26,6 +26,8 @@ const FRAME = { x: 0.21875, y: 0, width: 0.5625, height: 1 };
 const ARTIFACTS = join(process.cwd(), 'test-results', 'card-printing');
 
 let dir: string;
+/** This run's own cups-pdf queue. */
+let QUEUE: string;
 let stationDir: string;
 let station: Station;
 let open = false;
@@ -50,7 +52,7 @@ async function openPrintStation(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await ensureCupsPdfQueue();
+  QUEUE = await createCupsPdfQueue();
   dir = mkdtempSync(join(tmpdir(), 'piv-station-print-'));
   const dataDir = join(dir, 'station');
   mkdirSync(dataDir);
@@ -68,8 +70,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  // A test that failed while the queue was stopped leaves it runnable for the next run.
-  await run('cupsenable', [QUEUE]);
+  if (QUEUE) await removeCupsPdfQueue(QUEUE);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -146,7 +147,7 @@ describe('the physical card through CUPS, pcscd and independent clients', () => 
   });
 
   test('a stopped queue fails the print step only; enabled again, the retry completes the card', async () => {
-    expect((await run('cupsdisable', ['-r', 'out of cards', QUEUE])).code).toBe(0);
+    await setQueueEnabled(QUEUE, false, 'out of cards');
     await withVpcdCard({}, async ({ reader }) => {
       await openPrintStation();
       const core = station.core();
@@ -160,7 +161,7 @@ describe('the physical card through CUPS, pcscd and independent clients', () => 
       expect(failed.steps.filter((s) => s.status !== 'done').map((s) => s.name)).toEqual(['print.card', 'finish']);
       expect(cardPdfs(jobId)).toEqual([]);
 
-      expect((await run('cupsenable', [QUEUE])).code).toBe(0);
+      await setQueueEnabled(QUEUE, true);
       const from = events.seen.length;
       ok(await core.dispatch('jobs.retry', { jobId, readerName: reader, pin: PIN }));
       expect((await events.ended(jobId, from)).type).toBe('job.finished');

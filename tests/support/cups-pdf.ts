@@ -1,27 +1,48 @@
 /**
- * The CUPS test queue of issue 11 (scripts/ensure-cupsd.sh): "PIV-Station-PDF",
- * Debian's cups-pdf backend writing each job as a PDF named after the job's
- * title ("PIV card <job id>" → PIV_card_<job id>-job_<CUPS job>.pdf) into its
- * own folder. Tests wait for the file system's event, never a fixed time.
+ * The CUPS test queues of issue 11 (scripts/ensure-cupsd.sh): Debian's cups-pdf
+ * backend writing each job as a PDF named after the job's title ("PIV card
+ * <job id>" → PIV_card_<job id>-job_<CUPS job>.pdf) into its own folder. Each
+ * test file makes its own queue and deletes it afterwards. Tests wait for the
+ * file system's event, never a fixed time.
  */
 import { readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './vpcd-card.js';
 
-/** The queue the integration and e2e tests print to. */
-export const CUPS_PDF_QUEUE = process.env.STATION_TEST_QUEUE ?? 'PIV-Station-PDF';
-/** Where that queue's cups-pdf writes. */
+/** Where the cups-pdf instance of the test queues writes (scripts/ensure-cupsd.sh). */
 export const CUPS_PDF_OUT = '/var/spool/cups-pdf/piv-station';
 /** How long cups-pdf may take to write a card's PDF. */
 const PDF_TIMEOUT_MS = 60_000;
 
 /**
- * Starts cupsd and makes the test queue (idempotent; enabled and accepting).
+ * Starts cupsd when it is not running and makes a queue of this test run's own, named after the
+ * process ("PIV-Station-PDF-<pid>": a test that stops its queue stops nobody else's), enabled and
+ * accepting. Without a terminal: sudo only when not root, never a prompt (`sudo -n`).
+ * @returns the queue's name
  * @throws Error with the script's output when it fails
  */
-export async function ensureCupsPdfQueue(): Promise<void> {
-  const r = await run('bash', ['scripts/ensure-cupsd.sh'], { timeoutMs: 60_000 });
+export async function createCupsPdfQueue(): Promise<string> {
+  const queue = `PIV-Station-PDF-${process.pid}`;
+  const r = await run('bash', ['scripts/ensure-cupsd.sh'], { timeoutMs: 60_000, env: { STATION_TEST_QUEUE: queue } });
   if (r.code !== 0) throw new Error(`scripts/ensure-cupsd.sh failed (${r.code}): ${r.stderr}${r.stdout}`);
+  return queue;
+}
+
+/** Deletes a queue createCupsPdfQueue made, with its pending jobs (the PDFs it wrote stay). */
+export async function removeCupsPdfQueue(queue: string): Promise<void> {
+  const r = await run(...asRoot('lpadmin', ['-x', queue]));
+  if (r.code !== 0) throw new Error(`lpadmin -x ${queue}: ${r.stderr}`);
+}
+
+/** Stops (`cupsdisable -r reason`) or starts (`cupsenable`) a test queue, as an operator at the printer would. */
+export async function setQueueEnabled(queue: string, enabled: boolean, reason = 'stopped by the test'): Promise<void> {
+  const r = await run(...(enabled ? asRoot('cupsenable', [queue]) : asRoot('cupsdisable', ['-r', reason, queue])));
+  if (r.code !== 0) throw new Error(`${enabled ? 'cupsenable' : 'cupsdisable'} ${queue}: ${r.stderr}`);
+}
+
+/** A CUPS administration command, through `sudo -n` (fails instead of prompting) when the test is not root. */
+function asRoot(cmd: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? [cmd, args] : ['sudo', ['-n', cmd, ...args]];
 }
 
 /** The first file in `folder` whose name passes `match`, waiting for the file system's event when it is not there yet. */
