@@ -40,7 +40,7 @@ const USAGE = `Usage: station <command> [options]
   request approve REQ | request reject REQ --reason R | request list [--state S1,S2] | request show REQ
   produce --request REQ --reader NAME [--pin PIN | --pin-mailer FILE.pdf]
   produce --person ID --reader NAME [--pin PIN | --pin-mailer FILE.pdf] [--algorithm p256|p384|rsa2048] [--profile P]
-                                            direct production, for profiles that need no approval
+                                            direct issue: a request and its production at once (the request rules apply; see README "Separation of duties")
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
   batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
@@ -74,6 +74,7 @@ const USAGE = `Usage: station <command> [options]
   profile set ID [--label L] [--approval required|none] [--card-validity MONTHS] [--cert-validity MONTHS]
       [--alg-9a P256|RSA2048] [--alg-9c|--alg-9d P256|P384|RSA2048] [--alg-9e P256|RSA2048]
       [--slots 9A,9E,9C,9D] [--objects printed,discovery,key-history] [--pin-length 6-8] [--pin-source chosen|generated|either]
+      [--affiliations employee,contractor,visitor]   the affiliations the profile serves without an approver
                                             change a profile (admin role); 9A and 9E are always written
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),

@@ -59,6 +59,8 @@ beforeAll(async () => {
       patchConfig(dataDir, (c) => ({
         ...c,
         cardPrinter: { queue },
+        // The operator who requests also produces (the approver is another officer): the agency setting that allows it.
+        separationOfDuties: { producerDiffersFromRequester: false },
         // Every card printed after its chip is encoded, with the facial image sized for the room of Debian's
         // yubico-piv-tool 2.2, which reads at most 3063 bytes of an object.
         profiles: c.profiles.map((p) => ({ ...p, printing: 'after-encoding', biometrics: ['facial'], facialImageMaxBytes: 3000 })),

@@ -60,7 +60,7 @@ beforeAll(async () => {
   // Room for the facial image as on cards that hold about 3 KB per object (and as Debian's yubico-piv-tool 2.2 reads: at most
   // 3063 bytes of an object): the station sizes the image to fit.
   const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false, printing: 'after-encoding', biometrics: ['facial'], facialImageMaxBytes: 3000 }));
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, cardPrinter: { queue: QUEUE } }, null, 2));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, cardPrinter: { queue: QUEUE }, separationOfDuties: { producerDiffersFromRequester: false } }, null, 2));
   stationDir = dataDir;
 });
 

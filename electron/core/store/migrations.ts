@@ -520,11 +520,37 @@ CREATE INDEX outbox_events_dead ON outbox_events (dead_at) WHERE dead_at IS NOT 
 CREATE INDEX outbox_events_card ON outbox_events (card_id);
 `;
 
+/** The migration that made the audit log a hash chain: the store chains older events at the opening that applies it. */
+export const AUDIT_CHAIN_MIGRATION = 4;
+
 /**
- * Migration 12 belongs to the rule book's branch (issue 11 was assigned 13 and 14); until it lands here,
- * this placeholder keeps the ids in order and changes nothing. The lead replaces it at merge.
+ * v12 (issue 10 "One rule book"): the card object records who did what, so
+ * separation of duties can be checked on every path from the card itself:
+ * the officer who requested it, the approver who approved its request (null
+ * when its profile needed no approval), the officer whose call produced it,
+ * and the officer of its last lifecycle operation; and the status a
+ * suspension interrupted, so resume goes back to exactly that status (a card
+ * awaiting collection stays awaiting collection). Existing cards take the
+ * requester and approver of their request, the producer of their last
+ * production run and the status their last suspension recorded.
  */
-const RESERVED_FOR_ANOTHER_BRANCH = '-- reserved: another branch\'s migration, filled in at merge';
+const V12_CARD_PARTIES = `
+ALTER TABLE cards ADD COLUMN requested_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN approved_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN produced_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN lifecycle_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN suspended_from TEXT NULL CHECK (suspended_from IS NULL OR suspended_from IN ('produced', 'active'));
+UPDATE cards SET
+  requested_by = (SELECT r.requested_by FROM card_requests r WHERE r.card_id = cards.id),
+  approved_by = (SELECT r.decided_by FROM card_requests r WHERE r.card_id = cards.id AND r.state <> 'rejected'),
+  produced_by = (SELECT o.id FROM audit_events e JOIN officers o ON o.username = e.actor
+                  WHERE e.card_id = cards.id AND e.action = 'request.production' ORDER BY e.seq DESC LIMIT 1);
+UPDATE cards SET suspended_from = coalesce(
+    (SELECT CASE json_extract(e.details_json, '$.previousStatus') WHEN 'produced' THEN 'produced' ELSE 'active' END
+       FROM audit_events e WHERE e.card_id = cards.id AND e.action = 'card.suspended' ORDER BY e.seq DESC LIMIT 1),
+    'active')
+  WHERE status = 'suspended';
+`;
 
 /**
  * v13 (issue 11): the cardholder's portrait. Every accepted photo is a new version (the current one
@@ -565,9 +591,6 @@ CREATE TABLE card_layouts (
 ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (reprint_count >= 0);
 `;
 
-/** The migration that made the audit log a hash chain: the store chains older events at the opening that applies it. */
-export const AUDIT_CHAIN_MIGRATION = 4;
-
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -581,7 +604,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
-  { id: 12, name: 'reserved 12', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 12, name: 'card parties and suspension origin', up: V12_CARD_PARTIES },
   { id: 13, name: 'person photos', up: V13_PERSON_PHOTOS },
   { id: 14, name: 'card layouts and reprint count', up: V14_CARD_LAYOUTS },
 ];

@@ -8,7 +8,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { usePersons, useSession, useStores } from '../../stores/stores';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import { BROWSE_PAGE_SIZE, type BrowseFilter } from '../../stores/persons-store';
 import { EditPersonForm } from './EditPersonForm';
 import { PersonSearch } from './PersonSearch';

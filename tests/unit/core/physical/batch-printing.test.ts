@@ -45,7 +45,8 @@ describe('a batch that prints', () => {
   it('prints and encodes four cards in order; a print failing mid-batch is retried for that card only', async () => {
     const spooler = new MemorySpooler();
     const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false, printing: 'after-encoding', biometrics: ['facial'] }));
-    t = await openTrainingStation({}, { config: { profiles, cardPrinter: { queue: QUEUE } }, spooler });
+    // The officer who requests the cards starts the batch too: the agency setting that allows it.
+    t = await openTrainingStation({}, { config: { profiles, cardPrinter: { queue: QUEUE }, separationOfDuties: { producerDiffersFromRequester: false } }, spooler });
     const ts = t;
     ts.reader.remove();
     await ts.login();

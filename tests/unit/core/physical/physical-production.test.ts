@@ -35,7 +35,8 @@ afterEach(async () => {
 /** A station whose employee cards print after encoding and carry the facial image. */
 async function physicalStation(spooler: MemorySpooler, profile: Record<string, unknown> = {}) {
   const profiles = DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false, printing: 'after-encoding', biometrics: ['facial'], ...profile }));
-  t = await openTrainingStation({}, { config: { profiles, cardPrinter: { queue: QUEUE } }, spooler });
+  // One officer requests and produces (direct issue): the agency setting that allows it.
+  t = await openTrainingStation({}, { config: { profiles, cardPrinter: { queue: QUEUE }, separationOfDuties: { producerDiffersFromRequester: false } }, spooler });
   await t.login();
   return t;
 }
