@@ -23,6 +23,6 @@ export function operationAllowed(operation: CardOperation, status: CardStatus): 
 
 /**
  * Card statuses whose face may be printed again (issue 11, `cards.reprint`): a finished card the
- * cardholder holds or will collect. The core refuses any other with CARD_STATE.
+ * cardholder holds or will collect: the card table's reprint rows. The core refuses any other with CARD_STATE.
  */
-export const REPRINTABLE_STATUSES: readonly CardStatus[] = ['produced', 'active', 'suspended'];
+export const REPRINTABLE_STATUSES: readonly CardStatus[] = CARD_TRANSITIONS.filter((t) => t.operation === 'reprint').map((t) => t.from!);

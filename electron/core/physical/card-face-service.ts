@@ -6,7 +6,6 @@
  * together for the handlers and records what the audit must hold.
  */
 import type { CardLayout } from '../../contract/card-layout.js';
-import { REPRINTABLE_STATUSES } from '../../contract/card-operations.js';
 import type { StationConfig } from '../config/station-config.js';
 import { StationError } from '../errors.js';
 import { addMonths } from '../issuance/card-numbering.js';
@@ -122,13 +121,11 @@ export class CardFaceService {
   /**
    * Prints a finished card's face again on the desk's card printer. The reason is audited and the
    * card's reprint count goes up once the print completed; a failed reprint is audited as failed.
-   * @throws StationError CARD_STATE (not produced, active or suspended), PRINTER_UNAVAILABLE, PRINT_FAILED, PHOTO_MISSING
+   * Which cards may be printed again, and by whom, is the rule book's (RuleBook.reprint, asked first).
+   * @throws StationError PRINTER_UNAVAILABLE, PRINT_FAILED, PHOTO_MISSING
    */
   async reprint(card: CardRecord, reason: string, actor: string): Promise<{ cardId: string; queue: string; printJob: number; reprintCount: number }> {
     const { store } = this.deps;
-    if (!REPRINTABLE_STATUSES.includes(card.status)) {
-      throw new StationError('CARD_STATE', `This card is ${card.status.replace('_', ' ')}; only a finished card is printed again.`, { cardId: card.id, status: card.status });
-    }
     const ports = this.ports();
     const queue = this.cardQueue();
     const jobId = store.requests.latestJobIdForCard(card.id) ?? store.jobs.list().filter((j) => j.cardId === card.id).at(-1)?.id ?? card.id;

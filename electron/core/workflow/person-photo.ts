@@ -4,10 +4,9 @@
  * rules (physical/portrait.ts) and is stored as a new version; replacing one
  * is audited (who, when, the version and source; never the image).
  *
- * The two rules about who may replace a photo and what a replacement undoes
- * live in {@link applyPhotoReplacementRules}. They belong to the rule book of
- * the separation-of-duties issue (feat/rulebook); until it lands they are
- * written once here.
+ * Who may store a photo is the rule book's (RuleBook.photo: nobody their
+ * own); what a replacement undoes is its state machines' photo rows, applied
+ * here ({@link applyPhotoReplacementRules}).
  */
 import { StationError } from '../errors.js';
 import { checkPortrait, type FractionRect, type PortraitFinding } from '../physical/portrait.js';
@@ -15,6 +14,7 @@ import type { ImageCodec } from '../physical/image-codec.js';
 import type { PhotoInfo, PhotoSource } from '../store/photos.js';
 import type { StationStore } from '../store/store.js';
 import { actorOf } from './authorization.js';
+import { CARD_TRANSITIONS, REQUEST_TRANSITIONS, transitionsFrom } from '../../contract/state-machines.js';
 import type { CardRequest, Caller } from './types.js';
 
 /** A photo offered for a person. */
@@ -31,6 +31,12 @@ export type PhotoOutcome =
   | { accepted: true; stored: PhotoInfo | null; portrait: { jpeg: Uint8Array; width: number; height: number }; voidedRequests: string[] }
   | { accepted: false; findings: PortraitFinding[] };
 
+/** Where the photo rows of the state machines leave an approved request and its card object. */
+const PHOTO_VOIDS = {
+  request: transitionsFrom(REQUEST_TRANSITIONS, 'photo', 'approved')[0]!.to,
+  card: transitionsFrom(CARD_TRANSITIONS, 'photo', 'approved')[0]!.to,
+};
+
 /** What replacing a person's photo undoes. */
 interface ReplacementEffects {
   /** Approved requests whose card has not started production: their approval is void. */
@@ -38,18 +44,14 @@ interface ReplacementEffects {
 }
 
 /**
- * The photo rules (the rule book's, see the module note):
- * 1. nobody stores a photo of themselves (an officer linked to the person);
- * 2. replacing a photo voids the approval of the person's approved requests (the approver compared
- *    the old photo with the identity), and is refused while a card of the person is in production
- *    (the chip may already hold the old face).
+ * What replacing a person's photo undoes: the approval of the person's approved requests (the
+ * approver compared the old photo with the identity; the rule book's photo rows, whose duty —
+ * nobody stores their own photo — RuleBook.photo checks at the door). Refused while a card of the
+ * person is in production (the chip may already hold the old face).
  * @returns what the replacement undoes
- * @throws StationError FORBIDDEN (rule 'photoOfSelf'), REQUEST_STATE (a production is running or failed)
+ * @throws StationError REQUEST_STATE (a production is running or failed)
  */
-export function applyPhotoReplacementRules(store: StationStore, personId: string, caller: Caller): ReplacementEffects {
-  if (caller.kind === 'officer' && caller.officer.personId === personId) {
-    throw new StationError('FORBIDDEN', 'Nobody may take or replace their own photo: ask another registration officer.', { rule: 'photoOfSelf' });
-  }
+export function applyPhotoReplacementRules(store: StationStore, personId: string): ReplacementEffects {
   const open = store.requests.openForPerson(personId);
   const producing = open.find((r) => r.state === 'in_production' || r.state === 'production_failed');
   if (producing) {
@@ -82,7 +84,7 @@ export async function offerPersonPhoto(
   const actor = actorOf(caller);
   let effects: ReplacementEffects;
   try {
-    effects = applyPhotoReplacementRules(store, personId, caller);
+    effects = applyPhotoReplacementRules(store, personId);
   } catch (e) {
     store.audit.append({ actor, action: 'person.photo', outcome: 'refused', personId, details: { rule: String((e as StationError).details.rule ?? (e as StationError).code) } });
     throw e;
@@ -96,7 +98,7 @@ export async function offerPersonPhoto(
   const voided: CardRequest[] = [];
   const stored = store.transaction(() => {
     // Checked again inside the transaction: a production may have started meanwhile.
-    const now = applyPhotoReplacementRules(store, personId, caller);
+    const now = applyPhotoReplacementRules(store, personId);
     const info = store.photos.add({ personId, jpeg: checked.portrait.jpeg, width: checked.portrait.width, height: checked.portrait.height, source: offer.source, capturedBy: actor });
     store.audit.append({
       actor,
@@ -106,8 +108,8 @@ export async function offerPersonPhoto(
       details: { version: info.version, source: offer.source },
     });
     for (const r of now.voidApproved) {
-      const updated = store.requests.update(r.id, { state: 'requested', decidedBy: null, decidedAt: null, decisionReason: 'The photo was replaced after approval: the request needs a new approval.', cardId: null });
-      if (r.cardId) store.cards.update(r.cardId, { status: 'cancelled' });
+      const updated = store.requests.update(r.id, { state: PHOTO_VOIDS.request, decidedBy: null, decidedAt: null, decisionReason: 'The photo was replaced after approval: the request needs a new approval.', cardId: null });
+      if (r.cardId) store.cards.update(r.cardId, { status: PHOTO_VOIDS.card });
       store.audit.append({ actor, action: 'request.approval.voided', outcome: 'ok', personId, cardId: r.cardId, details: { requestId: r.id, reason: 'photo replaced' } });
       voided.push(updated);
     }

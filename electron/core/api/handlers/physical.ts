@@ -7,9 +7,11 @@ import type { CoreServices } from '../core-services.js';
 
 const base64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-export function physicalHandlers({ store, faces, emit }: CoreServices): HandlerTable<keyof typeof physicalChannels> {
+export function physicalHandlers({ store, faces, emit, rules }: CoreServices): HandlerTable<keyof typeof physicalChannels> {
   return {
     'persons.setPhoto': async ({ personId, image, source, crop, dryRun }, { caller }) => {
+      // The rule book: nobody stores their own photo (what a replacement voids, person-photo.ts takes from its tables).
+      rules.photo(personId, caller);
       const outcome = await faces.offerPhoto(personId, { image: new Uint8Array(Buffer.from(image, 'base64')), source, crop }, caller, {
         dryRun,
         onVoided: (r) => emit('request.changed', { requestId: r.id, state: r.state }),
@@ -34,7 +36,12 @@ export function physicalHandlers({ store, faces, emit }: CoreServices): HandlerT
     'layouts.update': async ({ profile, patch }, ctx) => faces.layouts.view(faces.layouts.update(profile, patch, officerOf(ctx).username)),
     'layouts.preview': async ({ profile, layout, personId }) => faces.previewLayout(profile, layout, personId),
     'cards.preview': async ({ card }) => faces.previewCard(resolveCard(store, card)),
-    'cards.reprint': async ({ card, reason }, ctx) => faces.reprint(resolveCard(store, card), reason, officerOf(ctx).username),
+    'cards.reprint': async ({ card, reason }, ctx) => {
+      const record = resolveCard(store, card);
+      // The rule book: a card the cardholder holds or will collect, never one's own.
+      rules.reprint(record, ctx.caller);
+      return faces.reprint(record, reason, officerOf(ctx).username);
+    },
     'printers.list': async () => faces.printers(),
   };
 }

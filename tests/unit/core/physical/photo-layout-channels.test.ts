@@ -105,7 +105,7 @@ describe('persons.setPhoto / getPhoto', () => {
     ok(await core.dispatch('auth.login', { username: 'self', password: PASSWORD }, 'self'));
     expect(await core.dispatch('persons.setPhoto', { personId, image: await photo(), source: 'camera', crop: FRAME }, 'self')).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', details: { rule: 'photoOfSelf' } },
+      error: { code: 'FORBIDDEN', details: { rule: 'photoForSelf' } },
     });
     expect(ts.station.store.photos.current(personId)).toBeUndefined();
   });
