@@ -267,4 +267,10 @@ export const QUERY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'outbox.list',
   'ca.chain',
   'cpr.status',
+  'persons.getPhoto',
+  'layouts.list',
+  'layouts.get',
+  'layouts.preview',
+  'cards.preview',
+  'printers.list',
 ]);

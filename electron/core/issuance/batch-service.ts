@@ -311,7 +311,7 @@ export class BatchService {
    * may need no card at all). A failure that needs the card fails again until the card is there.
    * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item not failed, or never started), READER_BUSY
    */
-  async retryItem(batchId: string, requestId: string, actor: BatchActor): Promise<BatchView> {
+  async retryItem(batchId: string, requestId: string, actor: BatchActor, authorize: (jobId: string) => void = () => {}): Promise<BatchView> {
     const batch = this.repo.get(batchId);
     if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
     const item = this.repo.item(batchId, requestId);
@@ -320,6 +320,7 @@ export class BatchService {
       throw new StationError('JOB_STATE', 'Only a card whose production failed is retried; a queued card waits for a blank card in a reader.');
     }
     if (this.deps.isReaderBusy?.(item.readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${item.readerName}.`);
+    authorize(item.jobId);
     const claimed = this.claim(item, item.readerName);
     this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reader: item.readerName } });
     this.track(this.produce(claimed, item.readerName, () => !this.closed));
