@@ -46,6 +46,20 @@ async function photographed(ts: TrainingStation, personId: string) {
   return ok<{ accepted: boolean; photo: { version: number } | null }>(await ts.station.core().dispatch('persons.setPhoto', { personId, image, source: 'camera', crop: FRAME }));
 }
 
+/** A photographed person's card produced with the printer stopped: the chip done, the job failed at its print step. */
+async function printFailed(spooler: MemorySpooler) {
+  const ts = await physicalStation(spooler);
+  const core = ts.station.core();
+  const personId = ts.addPerson();
+  await photographed(ts, personId);
+  spooler.stop(QUEUE);
+  const events = jobEndings(core);
+  const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId, readerName: ts.readerName }));
+  await events.ended(jobId);
+  expect(ts.station.store.jobs.get(jobId)?.failedStep).toBe('print.card');
+  return { ts, core, events, jobId };
+}
+
 async function pdfText(pdf: Uint8Array): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'printed-'));
   try {
@@ -138,15 +152,7 @@ describe('production with the card face and the facial image', () => {
 
   it('after a crash between submitting and recording, the retry finds the printed job by its title instead of printing again', async () => {
     const spooler = new MemorySpooler();
-    const ts = await physicalStation(spooler);
-    const core = ts.station.core();
-    const personId = ts.addPerson();
-    await photographed(ts, personId);
-    spooler.stop(QUEUE);
-    const events = jobEndings(core);
-    const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId, readerName: ts.readerName }));
-    await events.ended(jobId);
-    expect(ts.station.store.jobs.get(jobId)?.failedStep).toBe('print.card');
+    const { ts, core, events, jobId } = await printFailed(spooler);
     // What a crash leaves: the print step started, the spooler holds a finished job with the title, nothing recorded.
     ts.station.store.jobs.updateStep(jobId, 'print.card', { data: null });
     spooler.start(QUEUE);
@@ -162,14 +168,7 @@ describe('production with the card face and the facial image', () => {
 
   it('cancelling a print that failed after encoding keeps the chip: the card is produced, nothing revoked', async () => {
     const spooler = new MemorySpooler();
-    const ts = await physicalStation(spooler);
-    const core = ts.station.core();
-    const personId = ts.addPerson();
-    await photographed(ts, personId);
-    spooler.stop(QUEUE);
-    const events = jobEndings(core);
-    const { jobId } = ok<{ jobId: string }>(await core.dispatch('production.start', { personId, readerName: ts.readerName }));
-    await events.ended(jobId);
+    const { ts, core, events, jobId } = await printFailed(spooler);
     const from = events.seen.length;
     const cancelled = ok<{ status: string }>(await core.dispatch('jobs.cancel', { jobId, reason: 'printer broken, print later' }));
     expect(cancelled.status).toBe('done');
