@@ -35,7 +35,7 @@ const FOLDER = {
   preload: '**/preload/**',
   native: '**/native/**',
 };
-const ADDONS = { group: ['pcsclite', 'better-sqlite3'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
+const ADDONS = { group: ['pcsclite', 'better-sqlite3', 'sharp'], allowTypeImports: true, message: 'Native addons are loaded only in native/.' };
 /** A face reaches the core only through dispatch: from the core it takes the error type (values) and type declarations. */
 const FACE_CORE = {
   // The hand-off helper is a file utility with no state of the core: every face writes its files through it.

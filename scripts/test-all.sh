@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pcscd.sh || exit 1
+bash scripts/ensure-cupsd.sh || exit 1
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

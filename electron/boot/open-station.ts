@@ -28,6 +28,9 @@ import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { physicalPorts, type PhysicalPorts } from '../core/physical/physical-ports.js';
+import { sharpImageCodec } from '../../native/image/sharp-codec.js';
+import { cupsSpooler } from '../../native/cups/cups-spooler.js';
 import { RuleBook } from '../core/policy/rule-book.js';
 import { readersForStation } from '../core/policy/training-reader.js';
 import type { ScryptParams } from '../core/workflow/officers-password.js';
@@ -53,6 +56,8 @@ export interface OpenStationOptions {
   background?: boolean;
   /** Clock (tests). */
   now?: () => Date;
+  /** Photo codec, printing and fonts instead of sharp and CUPS (tests); absent: native/image and native/cups. */
+  physical?: PhysicalPorts;
   /** One line per background problem (the audit anchor cannot be written); default: standard error. */
   log?: (line: string) => void;
   /** scrypt cost of officer passwords (tests lower it; default: officers-password.ts). */
@@ -69,6 +74,8 @@ export interface Station {
   readonly keyring: Keyring;
   readonly ca: LocalCa;
   readonly production: ProductionService;
+  /** Photo codec, card printer and fonts (issue 11). */
+  readonly physical: PhysicalPorts;
   /** Officer accounts and sessions. */
   readonly officers: OfficerService;
   /** Card requests, approval, card objects. */
@@ -158,6 +165,8 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     return opening;
   }
   let core: StationCore | undefined;
+  // The OS print spooler (CUPS) and sharp are reached on first use only: commands that never print or touch a photo never load them.
+  const physical = opts.physical ?? physicalPorts(sharpImageCodec(), cupsSpooler({ server: config.cardPrinter?.server }), config);
   // Built once: every service reads the administered profiles through this one registry.
   const profiles = new ProfileRegistry({ store, config });
   const production = new ProductionService({
@@ -167,6 +176,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     keyring,
     config,
     readers: readerProvider,
+    physical,
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
@@ -182,6 +192,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     keyring,
     ca,
     production,
+    physical,
     officers,
     requests,
     profiles,
@@ -209,11 +220,12 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         version: STATION_VERSION,
         auditSigner,
         secretBox: keyring.box,
+        physical,
         background: opts.background,
         // A running station's services hold the current key: only a one-shot face (the CLI, which closes afterwards) may change it.
         changePassphrase: opts.background === false ? (next, actor) => changeStationPassphrase({ dataDir: opts.dataDir, config, store, keyring }, next, actor) : undefined,
         // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
-        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), actor, now: opts.now }),
+        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), codec: physical.codec, actor, now: opts.now }),
         now: opts.now,
       });
       return core;

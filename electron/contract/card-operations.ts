@@ -20,3 +20,9 @@ export const CARD_OPERATION_STATES: Readonly<Record<CardOperation, readonly Card
 export function operationAllowed(operation: CardOperation, status: CardStatus): boolean {
   return CARD_OPERATION_STATES[operation].includes(status);
 }
+
+/**
+ * Card statuses whose face may be printed again (issue 11, `cards.reprint`): a finished card the
+ * cardholder holds or will collect: the card table's reprint rows. The core refuses any other with CARD_STATE.
+ */
+export const REPRINTABLE_STATUSES: readonly CardStatus[] = CARD_TRANSITIONS.filter((t) => t.operation === 'reprint').map((t) => t.from!);

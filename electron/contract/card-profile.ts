@@ -34,6 +34,28 @@ export const MANDATORY_SLOTS: readonly ProfileSlot[] = ['9A', '9E'];
 export const PROFILE_OBJECTS = ['printed', 'discovery', 'key-history'] as const;
 export type ProfileObject = (typeof PROFILE_OBJECTS)[number];
 
+/**
+ * When the card face is printed, as a step of production (issue 11): 'none' (no printer at this
+ * desk), before the chip is encoded, or after it (the chip verified first).
+ */
+export const PRINTING_MODES = ['none', 'before-encoding', 'after-encoding'] as const;
+export type PrintingMode = (typeof PRINTING_MODES)[number];
+
+/**
+ * Biometric objects a profile writes (SP 800-73-4 Part 1 Table 3): the Cardholder Facial Image
+ * (5FC108) from the person's photo. Fingerprints (5FC103) need templates the station does not
+ * capture and are not offered.
+ */
+export const PROFILE_BIOMETRICS = ['facial'] as const;
+export type ProfileBiometric = (typeof PROFILE_BIOMETRICS)[number];
+
+/**
+ * Room the facial image may take on a card, bytes of object content: SP 800-73-4 Part 1 Table 3
+ * gives 12710 bytes as the Cardholder Facial Image container's minimum size; cards that hold less
+ * per object (some hold about 3 KB) need a smaller budget here.
+ */
+export const DEFAULT_FACIAL_IMAGE_BYTES = 12710;
+
 /** PIN length limits: the PIV Card Application PIN is 6 to 8 digits (SP 800-73-4 Part 2 §2.4.3). */
 export const PIN_MIN_LENGTH = 6;
 export const PIN_MAX_LENGTH = 8;
@@ -112,6 +134,12 @@ export const CardProfileFields = z.object({
   objects: z.array(z.enum(PROFILE_OBJECTS)).optional(),
   /** PIN lengths and source. Absent → {@link DEFAULT_PIN_POLICY}. */
   pinPolicy: PinPolicySchema.optional(),
+  /** When the card face is printed during production. Absent → 'none'. */
+  printing: z.enum(PRINTING_MODES).optional(),
+  /** Biometric objects written. Absent → none. */
+  biometrics: z.array(z.enum(PROFILE_BIOMETRICS)).optional(),
+  /** Most bytes the Cardholder Facial Image may take on the card. Absent → {@link DEFAULT_FACIAL_IMAGE_BYTES}. */
+  facialImageMaxBytes: z.number().int().min(2000, 'must be at least 2000 bytes').max(65535).optional(),
 });
 
 /**
@@ -137,6 +165,9 @@ export const CardProfileSchema = CardProfileFields.superRefine((p, ctx) => {
   slots: inSlotOrder(p.slots ?? PROFILE_SLOTS),
   objects: inObjectOrder(p.objects ?? PROFILE_OBJECTS),
   pinPolicy: p.pinPolicy ?? DEFAULT_PIN_POLICY,
+  printing: p.printing ?? 'none',
+  biometrics: PROFILE_BIOMETRICS.filter((b) => (p.biometrics ?? []).includes(b)),
+  facialImageMaxBytes: p.facialImageMaxBytes ?? DEFAULT_FACIAL_IMAGE_BYTES,
 }));
 export type CardProfile = z.infer<typeof CardProfileSchema>;
 
@@ -161,6 +192,9 @@ const FIELD_WORDS: Record<string, string> = {
   'pinPolicy.minLength': 'Shortest PIN',
   'pinPolicy.maxLength': 'Longest PIN',
   'pinPolicy.source': 'PIN source',
+  printing: 'Printing',
+  biometrics: 'Biometric objects',
+  facialImageMaxBytes: 'Facial image size',
 };
 
 /** Words for a field path: "Certificate validity", "Algorithm of 9A", "Key slots" (for slots.2). */

@@ -79,6 +79,8 @@ const OWN_CARD_WORDS: Partial<Record<Operation, string>> = {
   activate: 'You cannot activate your own card: another officer must do it at the desk.',
   takeSecrets: 'You cannot see the one-time PIN or PUK of your own card: another officer must take them for the cardholder.',
   pinMailer: 'You cannot print the PIN mailer of your own card: another officer must do it.',
+  photo: 'Nobody may take or replace their own photo: ask another registration officer.',
+  reprint: 'You cannot print your own card again: another officer must do it.',
 };
 
 /**

@@ -71,6 +71,11 @@ export const ERROR_CODES = [
   // Self-service kiosk (electron/core/workflow/kiosk.ts)
   'KIOSK_NOT_RECOGNIZED', // the identification matches no person (one answer for unknown and mismatching, no enumeration)
   'KIOSK_THROTTLED', // too many failed identifications on this kiosk: details.retryAfterSeconds
+  // The physical card: photo, card face, printing (issue 11)
+  'PHOTO_REJECTED', // the portrait fails a check (too small, too dark/bright, not portrait): details.problem
+  'PHOTO_MISSING', // the person has no portrait and the card needs one
+  'PRINTER_UNAVAILABLE', // the print queue is missing, stopped or not accepting jobs: details.queue
+  'PRINT_FAILED', // the print job was held, aborted or cancelled: details.queue, details.printJob
   'INTERNAL',
 ] as const;
 
@@ -131,6 +136,11 @@ export interface ErrorDetailFields {
   CARD_STATE: { cardId: string; status: string };
   VERIFY_FAILED: { check: string; reason: string };
   KIOSK_THROTTLED: { retryAfterSeconds: number };
+  /** `problem`: the first failed photo check (electron/core/physical/portrait.ts PortraitProblem) or 'unreadable'. */
+  PHOTO_REJECTED: { problem: string };
+  PHOTO_MISSING: { personId: string };
+  PRINTER_UNAVAILABLE: { queue: string };
+  PRINT_FAILED: { queue: string; printJob: number };
   /** `rule`: oneAtATime (a login is in flight on this connection), connection or username (failures there). */
   LOGIN_THROTTLED: { retryAfterSeconds: number; rule: string };
   ACCOUNT_LOCKED: { retryAfterSeconds: number };

@@ -49,9 +49,10 @@ export const OPERATIONS = [
   'unlock',
   'takeSecrets',
   'pinMailer',
+  'photo',
+  'reprint',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
-// Photo capture and card printing will be rows here (and callers of the core's rule book) when they come.
 
 /** One row of a state machine. */
 export interface Transition<S extends string> {
@@ -86,7 +87,7 @@ const PRODUCER_DUTIES = { distinct: ['cardholder', 'approver'], distinctBySettin
 /** Every channel that runs a production of an approved card. */
 const PRODUCE_BY: readonly Performer[] = ['requests.produce', 'production.start', 'batches.start', 'cards.reissue'];
 /** Every channel that runs a failed production again. */
-const RETRY_BY: readonly Performer[] = ['requests.produce', 'jobs.retry', 'batches.start'];
+const RETRY_BY: readonly Performer[] = ['requests.produce', 'jobs.retry', 'batches.start', 'batches.retryItem'];
 /** Cancelling a production that is not running. */
 const CANCEL_BY: readonly Performer[] = ['jobs.cancel', 'batches.cancelItem', 'idprs'];
 
@@ -124,6 +125,10 @@ export const CARD_TRANSITIONS: readonly Transition<CardStatus>[] = [
   ...rows<CardStatus>(HELD, { operation: 'unlock', by: ['cards.unlock'], distinct: ['cardholder'] }),
   { from: 'produced', operation: 'takeSecrets', to: 'produced', by: ['jobs.takeSecrets'], distinct: ['cardholder'] },
   { from: 'produced', operation: 'pinMailer', to: 'produced', by: ['station'], distinct: ['cardholder'] },
+  // A new photo voids an approval (the approver compared the old photo with the identity): the card object made on approval goes with it (issue 11).
+  { from: 'approved', operation: 'photo', to: 'cancelled', by: ['persons.setPhoto'], distinct: ['cardholder'] },
+  // The face of a card the cardholder holds or will collect printed again (issue 11), never of one's own card.
+  ...rows<CardStatus>(['produced', 'active', 'suspended'], { operation: 'reprint', by: ['cards.reprint'], distinct: ['cardholder'] }),
 ];
 
 /** Request states in which a request is still open (one open request per person). */
@@ -145,6 +150,8 @@ export const REQUEST_TRANSITIONS: readonly Transition<RequestState>[] = [
   ...rows<RequestState>(['requested', 'approved', 'production_failed'], { operation: 'delete', to: 'cancelled', by: ['idprs'] }),
   // The card of an open request was revoked or recycled: the request closes with it.
   ...rows<RequestState>(OPEN_REQUEST_STATES, { operation: 'close', to: 'cancelled', by: ['cards.revoke', 'cards.recycle', 'cards.reissue'] }),
+  // A new photo voids the approval: the request waits for an approver again (issue 11); nobody stores their own photo.
+  { from: 'approved', operation: 'photo', to: 'requested', by: ['persons.setPhoto'], distinct: ['cardholder'] },
 ];
 
 /** The rows of `table` for `operation` from `from`. */

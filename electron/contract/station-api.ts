@@ -27,6 +27,7 @@ import { cardsChannels } from './channels/cards.js';
 import { auditChannels } from './channels/audit.js';
 import { outboxChannels } from './channels/outbox.js';
 import { kioskChannels } from './channels/kiosk.js';
+import { physicalChannels } from './channels/physical.js';
 import { cprChannels } from './channels/cpr.js';
 
 export * from './errors.js';
@@ -42,6 +43,7 @@ export * from './channels/cards.js';
 export * from './channels/audit.js';
 export * from './channels/outbox.js';
 export * from './channels/kiosk.js';
+export * from './channels/physical.js';
 export * from './channels/cpr.js';
 
 // ---------- channels: input and output schema of every call, by domain ----------
@@ -58,6 +60,7 @@ export const channels = {
   ...auditChannels,
   ...outboxChannels,
   ...kioskChannels,
+  ...physicalChannels,
   ...cprChannels,
 } as const;
 
@@ -174,6 +177,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'batches.list': ['production', 'auditor'],
   'batches.get': ['production', 'auditor'],
   'batches.cancelItem': ['production'],
+  'batches.retryItem': ['production'],
   'batches.parseCsv': ['production'],
   // card lifecycle
   'cards.list': ['auditor', 'security', 'registration'],
@@ -201,6 +205,16 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'kiosk.identify': 'kiosk',
   'kiosk.request': 'kiosk',
   'kiosk.reset': 'kiosk',
+  // the physical card: photos (taken by registration, seen by whoever identifies the person), layouts (administered like profiles), printing
+  'persons.setPhoto': ['registration'],
+  'persons.getPhoto': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'layouts.list': 'officer',
+  'layouts.get': 'officer',
+  'layouts.update': ['admin'],
+  'layouts.preview': 'officer',
+  'cards.preview': ['registration', 'approver', 'production', 'security', 'auditor'],
+  'cards.reprint': ['production', 'security'],
+  'printers.list': ['production', 'admin'],
   // CPR intake: the IDPRS through its own doors (IDPRS_CHANNELS); an officer who brings a CPR or cancels one for the IDPRS is named in the audit
   'cpr.submit': ['registration'],
   'cpr.status': ['registration', 'approver', 'production', 'auditor'],
@@ -254,4 +268,10 @@ export const QUERY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'outbox.list',
   'ca.chain',
   'cpr.status',
+  'persons.getPhoto',
+  'layouts.list',
+  'layouts.get',
+  'layouts.preview',
+  'cards.preview',
+  'printers.list',
 ]);

@@ -34,6 +34,7 @@ import { KioskService } from './workflow/kiosk.js';
 import { OutboxService } from './notifications/service.js';
 import type { CallContext } from './api/call-context.js';
 import type { CorePorts, CoreServices } from './api/core-services.js';
+import { CardFaceService } from './physical/card-face-service.js';
 import { JobRunner } from './api/job-runner.js';
 import { ReaderWatch } from './api/reader-watch.js';
 import { allHandlers } from './api/handlers/index.js';
@@ -167,6 +168,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
+    faces: new CardFaceService({ store, config: ports.config, profiles, physical: ports.physical, now: ports.now }),
     batches,
     openBatches,
     jobs,

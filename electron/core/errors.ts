@@ -29,6 +29,8 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CARD_MISMATCH',
   'CA_ERROR',
   'STORE',
+  'PRINTER_UNAVAILABLE',
+  'PRINT_FAILED',
   'LOGIN_THROTTLED',
 ]);
 

@@ -27,6 +27,7 @@ import { toStationError } from '../core/errors.js';
 import type { StationCore } from '../core/dispatch.js';
 import { windowOptions } from './window-options.js';
 import { APP_ENTRY_URL, APP_SCHEME, EVENT_CHANNEL, INVOKE_CHANNEL, isAllowedNavigation } from './ipc-guard.js';
+import { isAllowedPermission } from './permissions.js';
 import { resolveAppPath, responseHeaders } from './app-protocol.js';
 import { shellSecrets } from './secrets.js';
 import { connectionIdOf, makeInvokeHandler } from './ipc-handler.js';
@@ -123,10 +124,18 @@ function serveRenderer(root: string): void {
   });
 }
 
-/** The station needs no camera, microphone, notification, geolocation…: every request and check says no. */
+/**
+ * The camera for the photo capture screen, to the station's own origin only; no microphone,
+ * notification, geolocation…: every other request and check says no (permissions.ts).
+ */
 function denyPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isAllowedPermission({ permission, url: details.requestingUrl, mediaTypes }));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isAllowedPermission({ permission, url: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }),
+  );
 }
 
 /** Every webContents: no navigation away from app://, no new windows, no <webview>. */

@@ -28,8 +28,9 @@ import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
 import { OutboxScreen } from './features/outbox/OutboxScreen';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { PersonsScreen } from './features/persons/PersonsScreen';
+import { LayoutsScreen } from './features/layouts/LayoutsScreen';
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'persons';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
 type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
 
 /** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
@@ -42,6 +43,7 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
   { name: 'officers', label: 'Officers', channel: 'officers.list' },
   { name: 'profiles', label: 'Card profiles', channel: 'profiles.update' },
+  { name: 'layouts', label: 'Card layouts', channel: 'layouts.update' },
   { name: 'cards', label: 'Cards', channel: 'cards.list' },
   { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
   { name: 'audit', label: 'Audit log', channel: 'audit.list' },
@@ -172,6 +174,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
           {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
           {view.name === 'profiles' && allowed('profiles') && <ProfilesScreen />}
+          {view.name === 'layouts' && allowed('layouts') && <LayoutsScreen />}
           {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
           {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
           {view.name === 'audit' && allowed('audit') && <AuditScreen />}

@@ -111,9 +111,10 @@ export interface PivCardProcess extends CardProcess {
 }
 
 /** Starts `station virtual-card attach --state S --vpcd E [--remove-after N] --json` and resolves with the serial it prints. */
-async function attachCard(statePath: string, removeAfter: number | undefined): Promise<PivCardProcess> {
+async function attachCard(statePath: string, removeAfter: number | undefined, tdes = false): Promise<PivCardProcess> {
   const args = ['--import', 'tsx', CLI, 'virtual-card', 'attach', '--state', statePath, '--vpcd', VPCD_ENDPOINT, '--json'];
   if (removeAfter !== undefined) args.push('--remove-after', String(removeAfter));
+  if (tdes) args.push('--tdes');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   trackChild(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -160,6 +161,8 @@ export interface InsertPivCardOptions {
    * card while the station probes it (a busy reader reads as "unknown").
    */
   recognized?: () => Promise<unknown>;
+  /** A new card's management key is 3DES (`--tdes`), as Debian's yubico-piv-tool 2.2 expects of a card it talks to. */
+  tdes?: boolean;
 }
 
 /**
@@ -197,7 +200,7 @@ export async function insertPivCard(statePath: string, opts: InsertPivCardOption
   const deadline = Date.now() + READER_FREE_TIMEOUT_MS;
   for (;;) {
     await waitForReaderFree();
-    const card = await attachCard(statePath, opts.removeAfter);
+    const card = await attachCard(statePath, opts.removeAfter, opts.tdes);
     let seen: number | undefined;
     try {
       await waitForCardPresent(VPCD_READER, VIRTUAL_PIV_ATR);

@@ -118,11 +118,11 @@ export async function startHost(dataDir: string): Promise<HostProcess> {
  * Launches headless Chromium with a new empty profile (no QUIC, no background
  * traffic: the machine has no network).
  */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 
@@ -170,6 +170,17 @@ export interface E2eStationOptions {
    * configuration and its all-roles test officer, whom `open()` logs in as.
    */
   firstRun?: boolean;
+  /**
+   * Chromium's fake camera (issue 11's capture screen): granted without a prompt, playing this
+   * Y4M or MJPEG file (Chromium's own test pattern when the path is empty).
+   */
+  fakeCamera?: { file?: string };
+}
+
+/** Chromium switches of a fake camera, allowed without asking. */
+function fakeCameraArgs(camera: E2eStationOptions['fakeCamera']): string[] {
+  if (!camera) return [];
+  return ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', ...(camera.file ? [`--use-file-for-fake-video-capture=${camera.file}`] : [])];
 }
 
 /**
@@ -193,7 +204,7 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
     if (opts.directProduction) allowDirectProduction(dataDir, opts.directProduction);
     const host = await startHost(dataDir);
     cleanups.push(() => host.stop());
-    const browser = await launchBrowser();
+    const browser = await launchBrowser(fakeCameraArgs(opts.fakeCamera));
     cleanups.push(() => browser.close());
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();

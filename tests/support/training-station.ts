@@ -13,6 +13,10 @@ import type { StationCore } from '../../electron/core/dispatch.js';
 import { ROLES, type Officer } from '../../electron/core/workflow/types.js';
 import type { PivSession } from '../../electron/core/piv/session.js';
 import { withCardSession } from '../../electron/core/piv/card-session.js';
+import { physicalPorts, type PhysicalPorts } from '../../electron/core/physical/physical-ports.js';
+import type { PrintSpooler } from '../../electron/core/physical/print-spooler.js';
+import { sharpImageCodec } from '../../native/image/sharp-codec.js';
+import { MemorySpooler } from './memory-spooler.js';
 
 /** The test officer every training station can log in as (all roles). */
 export const TEST_OFFICER = { username: 'tester', displayName: 'Test Officer', password: 'training station password' } as const;
@@ -29,6 +33,8 @@ export interface TrainingStationOptions {
   config?: Record<string, unknown>;
   /** Clock of the station (session lock, approval dates). */
   now?: () => Date;
+  /** The print spooler; default: an in-memory one with the queue "PIV-Test-Printer" (unit tests never reach CUPS). */
+  spooler?: PrintSpooler;
 }
 
 export interface TrainingStation {
@@ -58,7 +64,10 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);
   reader.insert(card);
-  const station = await openStationRoot({ dataDir, training: true, readers: reader, now: options.now });
+  const cardPrinter = options.config?.cardPrinter as { queue: string } | undefined;
+  // Prints are followed without waiting between looks: the in-memory spooler answers at once.
+  const physical: PhysicalPorts = physicalPorts(sharpImageCodec(), options.spooler ?? new MemorySpooler(), { cardPrinter }, { pollMs: 0, wait: async () => {} });
+  const station = await openStationRoot({ dataDir, training: true, readers: reader, now: options.now, physical });
   let n = 0;
   return {
     station,

@@ -14,7 +14,18 @@ export const BatchShape = z.object({
   failed: z.number(),
   remaining: z.number(),
   cardsPerHour: z.number().nullable(),
-  items: z.array(z.object({ requestId: z.string(), personName: z.string(), state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']), readerName: z.string().nullable(), jobId: z.string().nullable(), failure: z.string().nullable() })),
+  items: z.array(
+    z.object({
+      requestId: z.string(),
+      personName: z.string(),
+      state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+      readerName: z.string().nullable(),
+      jobId: z.string().nullable(),
+      failure: z.string().nullable(),
+      /** The card face's print (issue 11); null or absent when the card's profile prints nothing. */
+      print: z.enum(['waiting', 'printing', 'printed', 'failed', 'not printed']).nullable().optional(),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -42,6 +53,8 @@ export const batchesChannels = {
   'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
   'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
   'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: Reason }).strict(), output: BatchShape },
+  /** Runs a failed card's production again now, in the reader it ran in (a print that failed after encoding needs no card). */
+  'batches.retryItem': { input: z.object({ batchId: Id, requestId: Id }).strict(), output: BatchShape },
   /** Reads a CSV batch file (the request ids, one a line) and checks each request as batches.start would; starts nothing. */
   'batches.parseCsv': {
     input: z

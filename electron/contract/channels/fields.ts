@@ -20,3 +20,6 @@ export const Affiliation = z.enum(['employee', 'contractor', 'visitor']);
 export const RoleShape = z.enum(ROLES);
 /** Why a request is rejected or a job or batch item cancelled: a few words (electron/contract/reason-rule.ts). */
 export const Reason = z.string().trim().min(REASON_MIN_LENGTH).max(REASON_MAX_LENGTH);
+
+/** A print queue of the operating system (CUPS: no white space, '/' or '#'). */
+export const QueueName = z.string().min(1).max(127).regex(/^[^\s/#]+$/, 'not a print queue name');

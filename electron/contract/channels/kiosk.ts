@@ -17,8 +17,12 @@ export type KioskPersonView = z.infer<typeof KioskPersonShape>;
 export const KioskStatusShape = z.object({ kiosk: z.boolean(), person: KioskPersonShape.nullable(), idleSeconds: z.number() });
 export type KioskStatusView = z.infer<typeof KioskStatusShape>;
 
-/** The kiosk's receipt of a request: its number and state (always `requested`: an approver decides). */
-export const KioskReceiptShape = z.object({ requestId: z.string(), profile: Affiliation, state: RequestStateShape });
+/**
+ * The kiosk's receipt of a request: its number and state (always `requested`: an approver decides),
+ * and the photo on record (a small base64 JPEG, null when there is none) so the person sees which
+ * face the card will carry, or that a photo is still to be taken at the desk.
+ */
+export const KioskReceiptShape = z.object({ requestId: z.string(), profile: Affiliation, state: RequestStateShape, photo: z.string().nullable().optional() });
 export type KioskReceiptView = z.infer<typeof KioskReceiptShape>;
 
 export const kioskChannels = {

@@ -14,6 +14,8 @@ export const Person = z.object({
   employeeId: z.string().nullable(),
   affiliation: Affiliation,
   createdAt: z.string(),
+  /** The version of the person's current photo (persons.getPhoto), null when there is none; absent where not looked up. */
+  photoVersion: z.number().nullable().optional(),
 });
 export type Person = z.infer<typeof Person>;
 

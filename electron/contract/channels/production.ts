@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CardCapabilitiesShape } from '../card-capabilities.js';
-import { Affiliation, Id, Pin, ReaderName, Reason } from './fields.js';
+import { Affiliation, Id, Pin, QueueName, ReaderName, Reason } from './fields.js';
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
 export const JobStatus = z.enum(['pending', 'running', 'failed', 'done', 'cancelled']);
@@ -69,6 +69,8 @@ export const JobDetail = JobSummary.extend({
   verification: VerificationReport.nullable(),
   /** True when the job's PIN was typed by the cardholder, so a retry must ask for it again. */
   needsPinForRetry: z.boolean(),
+  /** True when the station generates the PIN (it can go on a PIN mailer, jobs.pinMailer); absent on older answers. */
+  pinGenerated: z.boolean().optional(),
 });
 export type JobDetail = z.infer<typeof JobDetail>;
 
@@ -96,11 +98,16 @@ export const productionChannels = {
    */
   'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
   /**
-   * The PIN mailer of a finished job whose PIN the station generated: a PDF
-   * (base64) holding the PIN, which is then taken (no screen shows it; the
-   * PUK stays for jobs.takeSecrets). `pdf` is null when the job has no
-   * generated PIN waiting. Audited as produced, never with the PIN.
+   * The PIN mailer of a finished job whose PIN the station generated, holding
+   * the PIN, which is then taken (no screen shows it; the PUK stays for
+   * jobs.takeSecrets): printed on `queue` (`printJob` is the spooler's job),
+   * or returned as a PDF (base64) when no queue is named. Everything is null
+   * when the job has no generated PIN waiting. Only the officer who ran the
+   * production may ask. Audited as produced (and where to), never with the PIN.
    */
-  'jobs.pinMailer': { input: z.object({ jobId: Id }).strict(), output: z.object({ pdf: z.string().nullable() }) },
+  'jobs.pinMailer': {
+    input: z.object({ jobId: Id, queue: QueueName.optional() }).strict(),
+    output: z.object({ pdf: z.string().nullable(), queue: z.string().nullable(), printJob: z.number().nullable() }),
+  },
   'card.verify': { input: z.object({ readerName: ReaderName, pin: Pin.optional() }).strict(), output: VerificationReport },
 } as const;

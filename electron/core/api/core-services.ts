@@ -21,6 +21,8 @@ import type { SecretBox } from '../pki/secret-box.js';
 import type { CprIntake } from '../workflow/cpr-intake.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReaderWatch } from './reader-watch.js';
+import type { PhysicalPorts } from '../physical/physical-ports.js';
+import type { CardFaceService } from '../physical/card-face-service.js';
 import type { RuleBook } from '../policy/rule-book.js';
 
 /** What the core needs from the composition root. */
@@ -65,6 +67,8 @@ export interface CorePorts {
   changePassphrase?: (newPassphrase: string, actor: string) => Promise<PassphraseChange>;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
+  /** Photo, card face and printing (issue 11); without it those channels answer UNSUPPORTED. */
+  physical?: PhysicalPorts;
   /** The rule book the services ask (built once by the composition root). */
   rules: RuleBook;
 }
@@ -80,6 +84,8 @@ export interface CoreServices {
   kiosks: KioskService;
   outbox: OutboxService;
   profiles: ProfileRegistry;
+  /** Photos, layouts, card faces, reprints, print queues and the PIN mailer (issue 11). */
+  faces: CardFaceService;
   batches: BatchService;
   /** Opens the batch service (once): batches left running by a stopped station resume and watch their readers. */
   openBatches(): Promise<void>;

@@ -147,6 +147,11 @@ export class JobRunner {
     return pin;
   }
 
+  /** Holds the one-time secrets of a job that ended outside a launched run (its print cancelled), for `owner`. */
+  hold(jobId: string, secrets: { puk?: string; pin?: string }, owner?: string): void {
+    if (secrets.puk || secrets.pin) this.oneTimeSecrets.set(jobId, { ...secrets, owner });
+  }
+
   /** True while some job runs in this process. */
   hasRunning(): boolean {
     return this.deps.claims.holdsAny();

@@ -10,8 +10,8 @@ import { jobCardView, type ProductionService } from '../issuance/production-serv
 import type { VerificationReport } from '../issuance/verify-card.js';
 import type { ProfileEntry } from '../workflow/profile-registry.js';
 
-/** A person record as the contract's Person (no external id). */
-export function personView(p: PersonRecord): Person {
+/** A person record as the contract's Person (no external id); `photoVersion` when looked up (null: no photo). */
+export function personView(p: PersonRecord, photoVersion?: number | null): Person {
   return {
     id: p.id,
     givenName: p.givenName,
@@ -20,7 +20,14 @@ export function personView(p: PersonRecord): Person {
     employeeId: p.employeeId,
     affiliation: p.affiliation,
     createdAt: p.createdAt,
+    ...(photoVersion !== undefined ? { photoVersion } : {}),
   };
+}
+
+/** Persons as the contract's Person, each with their current photo version (one query for the page). */
+export function personViews(store: StationStore, persons: PersonRecord[]): Person[] {
+  const photos = store.photos.currentInfo(persons.map((p) => p.id));
+  return persons.map((p) => personView(p, photos.get(p.id)?.version ?? null));
 }
 
 /** A stored profile with its version and last change. */
@@ -70,5 +77,6 @@ export function jobDetail(store: StationStore, production: Pick<ProductionServic
     certificates: card ? store.certificates.listByCard(card.id).map((c) => ({ slot: c.slot, serial: c.serial, status: c.status, notAfter: c.notAfter })) : [],
     verification: verification ?? null,
     needsPinForRetry: (shown.job.params as { pinSource?: string }).pinSource === 'given',
+    pinGenerated: (shown.job.params as { pinSource?: string }).pinSource === 'generated',
   };
 }

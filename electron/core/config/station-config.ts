@@ -7,7 +7,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { NotificationsConfigSchema } from '../notifications/config.js';
-import { CardProfileSchema } from '../../contract/card-profile.js';
+import { CardProfileSchema, DEFAULT_FACIAL_IMAGE_BYTES } from '../../contract/card-profile.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 
@@ -91,6 +91,19 @@ export const StationConfigSchema = z.object({
    * anyone reaching the vpcd ports can insert (electron/core/policy/virtual-readers.ts, SECURITY.md). Default false.
    */
   allowVirtualReaders: z.boolean().default(false),
+  /**
+   * The desk's card printer (issue 11): a CUPS queue name (Linux, macOS). Profiles whose `printing`
+   * is not 'none' print their card face there as a step of production. Absent: no card printer.
+   */
+  cardPrinter: z
+    .object({
+      queue: z.string().min(1).max(127),
+      /** The CUPS scheduler (host:port) when it is not the local one. */
+      server: z.string().min(1).max(255).optional(),
+    })
+    .optional(),
+  /** Directory holding LiberationSans-Regular.ttf and -Bold.ttf; absent: the usual system font directories. */
+  cardFonts: z.string().min(1).optional(),
   /** Copies of the signed audit chain heads outside the data dir (issue 10); absent: unanchored. */
   auditAnchor: AuditAnchorConfigSchema.optional(),
 }).refine((c) => !c.auditAnchor?.notify || c.notifications !== undefined, {
@@ -127,6 +140,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
     {
       id: 'contractor',
@@ -141,6 +157,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: true,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
     {
       id: 'visitor',
@@ -155,6 +174,9 @@ export const DEFAULT_CONFIG: StationConfig = {
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
       approvalRequired: false,
+      printing: 'none',
+      biometrics: [],
+      facialImageMaxBytes: DEFAULT_FACIAL_IMAGE_BYTES,
     },
   ],
 };

@@ -22,7 +22,8 @@ import type { PinPolicy } from '../../contract/card-profile.js';
 import { StationError } from '../errors.js';
 import type { ReaderProvider, ReaderStatus } from '../piv/transport.js';
 import type { StationStore } from '../store/store.js';
-import type { JobStatus } from '../store/records.js';
+import type { JobStatus, StepRecord } from '../store/records.js';
+import { PRINT_STEP } from './steps/print-step.js';
 import { CHUID_STEP } from './steps/chuid-step.js';
 import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
@@ -48,6 +49,26 @@ const MS_PER_HOUR = 3_600_000;
 export const STATION_STOPPED_SENTENCE = 'The station stopped while this card was being produced: insert the same card again to continue.';
 
 /** What the batch needs to know about a card request. */
+/** Where a card's face print stands, from its job's print step. */
+export type PrintStatus = 'waiting' | 'printing' | 'printed' | 'failed' | 'not printed';
+
+/** The print status of a job's steps, or null when the job has no print step. */
+export function printStatusOf(steps: Pick<StepRecord, 'name' | 'status' | 'data'>[]): PrintStatus | null {
+  const step = steps.find((s) => s.name === PRINT_STEP);
+  if (!step) return null;
+  switch (step.status) {
+    case 'done':
+      return step.data?.printed === false ? 'not printed' : 'printed';
+    case 'running':
+    case 'in_progress':
+      return 'printing';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'waiting';
+  }
+}
+
 export interface BatchRequestInfo {
   id: string;
   personId: string;
@@ -106,7 +127,16 @@ export interface BatchView {
   failed: number;
   remaining: number;
   cardsPerHour: number | null;
-  items: { requestId: string; personName: string; state: BatchItemRecord['state']; readerName: string | null; jobId: string | null; failure: string | null }[];
+  items: {
+    requestId: string;
+    personName: string;
+    state: BatchItemRecord['state'];
+    readerName: string | null;
+    jobId: string | null;
+    failure: string | null;
+    /** The card face's print (issue 11): null when the card's profile prints nothing. */
+    print: PrintStatus | null;
+  }[];
   createdAt: string;
   updatedAt: string;
 }
@@ -273,6 +303,28 @@ export class BatchService {
     this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reason: reason.trim().slice(0, 200) } });
     this.finishIfComplete(batchId);
     this.changed(batchId);
+    return this.get(batchId);
+  }
+
+  /**
+   * Runs a failed item's job again now, in the reader it ran in (issue 11: a print failure is
+   * retried for that card only, without waiting for the card to be inserted again: what is left
+   * may need no card at all). A failure that needs the card fails again until the card is there.
+   * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item not failed, or never started), READER_BUSY
+   */
+  async retryItem(batchId: string, requestId: string, actor: BatchActor, authorize: (jobId: string) => void = () => {}): Promise<BatchView> {
+    const batch = this.repo.get(batchId);
+    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
+    const item = this.repo.item(batchId, requestId);
+    if (!item) throw new StationError('NOT_FOUND_RECORD', `Request ${requestId} is not in batch ${batchId}.`);
+    if (item.state !== 'failed' || !item.jobId || !item.readerName) {
+      throw new StationError('JOB_STATE', 'Only a card whose production failed is retried; a queued card waits for a blank card in a reader.');
+    }
+    if (this.deps.isReaderBusy?.(item.readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${item.readerName}.`);
+    authorize(item.jobId);
+    const claimed = this.claim(item, item.readerName);
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reader: item.readerName } });
+    this.track(this.produce(claimed, item.readerName, () => !this.closed));
     return this.get(batchId);
   }
 
@@ -526,6 +578,7 @@ export class BatchService {
         readerName: i.readerName,
         jobId: i.jobId,
         failure: i.failure,
+        print: i.jobId ? printStatusOf(this.deps.store.jobs.steps(i.jobId)) : null,
       })),
       createdAt: batch.createdAt,
       updatedAt: batch.updatedAt,

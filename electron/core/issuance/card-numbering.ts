@@ -82,3 +82,9 @@ export function printedDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return `${y}${MONTHS[Number(m) - 1]}${d}`;
 }
+
+/** MMMYYYY, e.g. JAN2030, of YYYY-MM-DD: the card face's upper right expiration (FIPS 201-3 Zone 19F). */
+export function printedMonth(isoDate: string): string {
+  const [y, m] = isoDate.split('-');
+  return `${MONTHS[Number(m) - 1]}${y}`;
+}

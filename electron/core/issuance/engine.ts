@@ -18,6 +18,8 @@ import type { StepContext as Ctx } from './job-types.js';
 import { productionSteps } from './production-steps.js';
 import { unidentified } from './card-preflight.js';
 import { recordNotification } from '../notifications/outbox.js';
+import type { PhysicalPorts } from '../physical/physical-ports.js';
+import type { CardTransport } from '../piv/transport.js';
 import { JOB_LEASE_TTL_MS, jobClaimsOf, type JobClaim } from './job-claims.js';
 
 /** Dependencies of the engine. */
@@ -29,7 +31,24 @@ export interface EngineDeps {
   readers: ReaderProvider;
   /** The card profiles (built once by the composition root, shared by every service). */
   profiles: ProfileRegistry;
+  /** Photo, printing and fonts (issue 11); absent: steps that need them fail with a clear sentence. */
+  physical?: PhysicalPorts;
   now?: () => Date;
+}
+
+/**
+ * The transport of a run that needs no card (only off-card steps left, e.g. a print after the chip
+ * was finished): any card command is a defect, said plainly.
+ */
+function noCardTransport(readerName: string): CardTransport {
+  return {
+    readerName,
+    atr: new Uint8Array(0),
+    transmit: async () => {
+      throw new StationError('INTERNAL', 'A step that needs no card tried to talk to the card.');
+    },
+    close: async () => {},
+  };
 }
 
 /** Sentence for the officer: what happened, during which activity. */
@@ -110,13 +129,17 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
   if (!person || !card) throw new StationError('NOT_FOUND_RECORD', `Job ${jobId} refers to a missing person or card record.`);
   const params = job.params as unknown as ProductionParams;
 
-  let current: ProductionStep | undefined = steps[0];
+  // Every card step already done in an earlier run: what is left (printing, finishing) needs no card.
+  const doneBefore = (name: string) => before.get(name)?.status === 'done';
+  const offCardOnly = steps.some((s) => !doneBefore(s.name)) && steps.every((s) => s.offCard || doneBefore(s.name));
+  const readers: Pick<ReaderProvider, 'connect'> = offCardOnly ? { connect: async () => noCardTransport(readerName) } : deps.readers;
+  let current: ProductionStep | undefined = offCardOnly ? steps.find((s) => !doneBefore(s.name)) : steps[0];
   let index = 0;
   try {
     listener({ type: 'job.started', jobId, steps: steps.map((s) => ({ name: s.name, label: s.label })) });
     store.audit.append({ actor: 'station', action: 'job.run', outcome: 'ok', personId: person.id, cardId: card.id, jobId, details: { reader: readerName } });
     // The connect step selects the PIV application itself; the session ends with a card reset.
-    return await withCardSession(deps.readers, readerName, async (session) => {
+    return await withCardSession(readers, readerName, async (session) => {
       const ctx: StepContext = {
         job,
         card: card!,
@@ -137,6 +160,13 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
           card = store.cards.update(card!.id, patch);
           ctx.card = card;
         },
+        saveStepData(data) {
+          const name = current?.name;
+          if (!name) return;
+          const stored = store.jobs.steps(jobId).find((s) => s.name === name)?.data ?? {};
+          store.jobs.updateStep(jobId, name, { data: { ...stored, ...data } });
+        },
+        physical: deps.physical,
         now,
         objectsOnCard: new Map(),
         readFromCard: new Set(),
@@ -147,7 +177,9 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
         current = step;
         claim.renew();
         const total = steps.length;
-        if (step.isDone && (await step.isDone(ctx))) {
+        // Without the card, a step done in an earlier run stays done: its proof would need the card.
+        const proven = offCardOnly ? doneBefore(step.name) : step.isDone && (await step.isDone(ctx));
+        if (proven) {
           const rec = ctx.stepRecord(step.name);
           if (rec?.status !== 'done') store.jobs.updateStep(jobId, step.name, { status: 'done', finishedAt: now().toISOString(), error: null });
           listener({ type: 'job.step.skipped', jobId, step: step.name, index, total });

@@ -10,12 +10,12 @@ import type { ProductionParams } from './job-types.js';
 
 /**
  * The job's profile: its recorded snapshot; for a job created before
- * snapshots existed, the current profile with every slot and object (what such
- * jobs were created to write).
+ * snapshots existed, the current profile with every slot and object, no
+ * printing and no biometric object (what such jobs were created to make).
  */
 export function jobProfile(params: ProductionParams, profiles: Pick<ProfileRegistry, 'profile'>): CardProfile {
   if (params.profileSnapshot) return CardProfileSchema.parse(params.profileSnapshot);
-  return { ...profiles.profile(params.profile), slots: [...PROFILE_SLOTS], objects: [...PROFILE_OBJECTS] };
+  return { ...profiles.profile(params.profile), slots: [...PROFILE_SLOTS], objects: [...PROFILE_OBJECTS], printing: 'none', biometrics: [] };
 }
 
 /** The profile fields a new job records (version for the audit trail, snapshot for retries). */

@@ -12,6 +12,9 @@ import type { StationStore } from '../store/store.js';
 import type { CardRecord, JobRecord, PersonRecord, StepRecord } from '../store/records.js';
 import type { StationConfig, CardProfile } from '../config/station-config.js';
 import type { StationError } from '../errors.js';
+import type { PhysicalPorts } from '../physical/physical-ports.js';
+import type { PrintedCard } from '../physical/printed-card.js';
+import type { CardLayout } from '../../contract/card-layout.js';
 
 /** Non-secret parameters of a production job, persisted as the job's params. */
 export interface ProductionParams {
@@ -28,6 +31,16 @@ export interface ProductionParams {
    * so an administrator's edit mid-production cannot change a half-made card.
    */
   profileSnapshot?: CardProfile;
+  /**
+   * What the card prints, fixed when the job was created (issue 11): the card face and the Printed
+   * Information both come from it, so they agree; absent on older jobs.
+   */
+  printed?: PrintedCard;
+  /** The card face layout when the job was created, and its version. */
+  layout?: CardLayout;
+  layoutVersion?: number;
+  /** The version of the person's photo the card carries (face and facial image); absent: no photo. */
+  photoVersion?: number;
 }
 
 /**
@@ -54,7 +67,7 @@ export interface StepContext {
   /** Filled by the identify step. */
   identity: CardIdentity;
   readonly store: StationStore;
-  readonly ca: CertificateAuthority & Pick<LocalCa, 'signChuid' | 'signSecurityObject' | 'trustAnchors'>;
+  readonly ca: CertificateAuthority & Pick<LocalCa, 'signChuid' | 'signSecurityObject' | 'signBiometric' | 'trustAnchors'>;
   readonly keyring: Keyring;
   readonly secrets: JobSecrets;
   /** Persisted outputs of a step (undefined when the step never finished). */
@@ -87,6 +100,13 @@ export interface StepContext {
   foreignCard?: CardRecord;
   /** Persists a patch to the card record and updates `card`. */
   updateCard(patch: Partial<CardRecord>): void;
+  /**
+   * Persists the running step's data before it ends (merged over what is stored), for effects a
+   * crash must not repeat (the print job id once submitted).
+   */
+  saveStepData(data: Record<string, unknown>): void;
+  /** Photo, printing and fonts (issue 11); absent on stations built without them. */
+  readonly physical?: PhysicalPorts;
   /** The clock (injected so tests can fix dates). */
   now(): Date;
 }
@@ -105,6 +125,11 @@ export interface ProductionStep {
    * the card may hold either the old or the new value.
    */
   readonly recordInProgress?: boolean;
+  /**
+   * True for a step that never touches the card (printing, finishing the record): a retry that has
+   * only such steps left runs without connecting to the card at all.
+   */
+  readonly offCard?: boolean;
   /**
    * Proves the effect is already on the card and in the record. Absent means
    * the step always runs (connect, identify, authenticate, verify).

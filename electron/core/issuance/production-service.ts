@@ -15,11 +15,16 @@ import type { EngineDeps } from './engine.js';
 import { runJob } from './engine.js';
 import { jobClaimsOf, type JobClaim, type JobClaims } from './job-claims.js';
 import type { JobListener, JobSecrets, ProductionParams } from './job-types.js';
-import { productionStepNames, productionSteps } from './production-steps.js';
+import { allProductionSteps, productionStepNames } from './production-steps.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { assertPinFollowsPolicy } from './pin-policy.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { assertReaderAllowed } from '../policy/virtual-readers.js';
+import { LayoutRegistry } from '../workflow/layout-registry.js';
+import { printedCardOf } from '../physical/printed-card.js';
+import type { CardProfile } from '../../contract/card-profile.js';
+import type { PersonRecord } from '../store/records.js';
+import { PRINT_STEP } from './steps/print-step.js';
 import { guidToUuid } from './steps/chuid-step.js';
 
 /** What an officer asks for when producing a card. */
@@ -67,17 +72,50 @@ function productionParams(entry: ProfileEntry, pin: string | undefined, algorith
   return { ...profileParams(entry), algorithms, pinSource: pin ? 'given' : 'generated' };
 }
 
+/** True when a card of `profile` needs the person's photo: its face is printed or the chip holds the facial image. */
+export function profileNeedsPhoto(profile: Pick<CardProfile, 'printing' | 'biometrics'>): boolean {
+  return profile.printing !== 'none' || profile.biometrics.includes('facial');
+}
+
 /** The production service. */
 export class ProductionService {
+  private readonly layouts: LayoutRegistry;
+  /**
+   * Generated PINs of jobs that failed after setting the PIN (a print after encoding, a lock): kept
+   * in memory only, so the retry that finishes the job can still show them (or print the mailer)
+   * once. A restart loses them, as every one-time secret.
+   */
+  private readonly heldPins = new Map<string, string>();
   /** The running jobs of this data dir (one claim per job across processes). */
   readonly claims: JobClaims;
 
   constructor(private readonly deps: EngineDeps & { openEscrowedPuk: (cardId: string) => string | undefined }) {
+    this.layouts = new LayoutRegistry(deps);
     this.claims = jobClaimsOf(deps.store, { now: deps.now });
   }
 
   private get profiles() {
     return this.deps.profiles;
+  }
+
+  /**
+   * What a new job fixes about the card it makes (issue 11): the printed values, the layout and
+   * the photo version. Refuses, before anything is made, a card whose profile needs a photo the
+   * person lacks or a printer the station lacks.
+   * @throws StationError PHOTO_MISSING, PRINTER_UNAVAILABLE
+   */
+  private physicalParams(person: PersonRecord, card: CardRecord, profile: CardProfile): Pick<ProductionParams, 'printed' | 'layout' | 'layoutVersion' | 'photoVersion'> {
+    const { store, config } = this.deps;
+    const photo = store.photos.current(person.id);
+    if (profileNeedsPhoto(profile) && !photo) {
+      throw new StationError('PHOTO_MISSING', `${person.givenName} ${person.surname} has no photo, and a ${profile.label} card needs one: take or import the photo first.`, { personId: person.id });
+    }
+    if (profile.printing !== 'none' && !this.deps.physical?.cardQueue) {
+      throw new StationError('PRINTER_UNAVAILABLE', `${profile.label} cards are printed, but no card printer is configured for this station (config.json cardPrinter.queue).`);
+    }
+    const layout = this.layouts.get(profile.id);
+    const printed = printedCardOf({ person, card, profile, config, layout: layout.layout, issuedOn: (this.deps.now ?? (() => new Date()))() });
+    return { printed, layout: layout.layout, layoutVersion: layout.version, photoVersion: photo?.version };
   }
 
   /**
@@ -100,7 +138,7 @@ export class ProductionService {
     const params = productionParams(entry, req.pin, req.algorithm);
     return store.transaction(() => {
       const card = createCardObject(this.deps, person, entry.profile.id, now, 'direct');
-      return this.addJob(card, req.readerName, entry, params, {});
+      return this.addJob(card, req.readerName, entry, { ...params, ...this.physicalParams(person, card, entry.profile) }, {});
     });
   }
 
@@ -126,7 +164,9 @@ export class ProductionService {
     }
     const entry = this.profiles.get(card.cardProfile);
     assertPinFollowsPolicy(entry.profile.pinPolicy, pin);
-    const params = productionParams(entry, pin, algorithm);
+    const person = store.persons.get(card.personId);
+    if (!person) throw new StationError('NOT_FOUND_RECORD', 'The card object refers to a missing person.', { cardId });
+    const params = { ...productionParams(entry, pin, algorithm), ...this.physicalParams(person, card, entry.profile) };
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
       return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });
@@ -180,15 +220,22 @@ export class ProductionService {
       throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
     }
     if (params.pinSource === 'given' || pin !== undefined) assertPinFollowsPolicy(jobProfile(params, this.profiles).pinPolicy, pin);
-    return this.run(jobId, readerName, { pin }, listener, claim);
+    // A generated PIN already on the card (held from the failed run) is the job's PIN: not set again.
+    const held = pin === undefined ? this.heldPins.get(jobId) : undefined;
+    return this.run(jobId, readerName, held ? { pin: held, pinGenerated: true } : { pin }, listener, claim);
   }
 
   private async run(jobId: string, readerName: string, secrets: JobSecrets, listener?: JobListener, claim?: JobClaim): Promise<ProductionOutcome> {
     const job = await runJob(this.deps, jobId, readerName, secrets, listener, claim);
     const card = this.deps.store.cards.get(job.cardId)!;
     const outcome: ProductionOutcome = { job, card, steps: this.deps.store.jobs.steps(jobId) };
+    const pinSet = outcome.steps.some((s) => s.name === 'pin' && s.status === 'done');
+    // A generated PIN the card now has, in a job that did not finish: held for the run that does.
+    if (secrets.pinGenerated && secrets.pin && pinSet && job.status !== 'done') this.heldPins.set(jobId, secrets.pin);
     if (job.status === 'done') {
-      outcome.oneTimeSecrets = { puk: this.deps.openEscrowedPuk(card.id), pin: secrets.pinGenerated ? secrets.pin : undefined };
+      const pin = secrets.pinGenerated ? secrets.pin : this.heldPins.get(jobId);
+      this.heldPins.delete(jobId);
+      outcome.oneTimeSecrets = { puk: this.deps.openEscrowedPuk(card.id), pin };
     }
     return outcome;
   }
@@ -213,6 +260,7 @@ export class ProductionService {
       throw e;
     }
     try {
+      if (job.status === 'failed' && job.failedStep === PRINT_STEP && this.chipFinished(jobId)) return await this.cancelPrint(job, reason, claim);
       const revoked: string[] = [];
       for (const cert of store.certificates.listByJob(jobId)) {
         if (cert.status !== 'valid') continue;
@@ -231,10 +279,46 @@ export class ProductionService {
     }
   }
 
+  /** True when every step but printing and finishing is done: the chip is complete and verified. */
+  private chipFinished(jobId: string): boolean {
+    return this.deps.store.jobs.steps(jobId).every((s) => s.status === 'done' || s.name === PRINT_STEP || s.name === 'finish');
+  }
+
+  /**
+   * Cancels the print of a job whose chip is finished (issue 11: "cancel leaves the chip job as it
+   * was"): the spooler job is cancelled, the print step recorded as not printed, and the job ends
+   * as the engine ends any job (card produced, audited, announced), without its face printed. The
+   * card can be printed later (cards.reprint). Nothing on the chip is revoked or touched.
+   */
+  private async cancelPrint(job: JobRecord, reason: string, claim: JobClaim): Promise<JobRecord> {
+    const { store } = this.deps;
+    const rec = store.jobs.steps(job.id).find((s) => s.name === PRINT_STEP);
+    const printJob = rec?.data?.printJob;
+    const queue = rec?.data?.queue;
+    if (typeof printJob === 'number' && typeof queue === 'string') await this.deps.physical?.printer.spooler.cancel(queue, printJob).catch(() => {});
+    store.transaction(() => {
+      store.jobs.updateStep(job.id, PRINT_STEP, { status: 'done', finishedAt: (this.deps.now ?? (() => new Date()))().toISOString(), error: null, data: { ...(rec?.data ?? {}), printed: false, cancelled: true } });
+      store.audit.append({ actor: 'station', action: 'card.print.cancelled', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId: job.id, details: { reason: reason.slice(0, 200) } });
+    });
+    // Only off-card steps are left: the engine finishes the record without connecting to the card.
+    return runJob(this.deps, job.id, job.readerName ?? 'none', {}, undefined, claim);
+  }
+
+  /**
+   * The one-time secrets of a job that just ended done outside a production run (its print
+   * cancelled): the escrowed PUK and a generated PIN still held. Taken once.
+   */
+  takeFinishedSecrets(jobId: string): { puk?: string; pin?: string } {
+    const job = this.requireJob(jobId);
+    const pin = this.heldPins.get(jobId);
+    this.heldPins.delete(jobId);
+    return { puk: this.deps.openEscrowedPuk(job.cardId), pin };
+  }
+
   /** A job with its steps, labels and card. @throws StationError NOT_FOUND_RECORD */
   show(jobId: string): { job: JobRecord; card: CardRecord | undefined; steps: (StepRecord & { label: string })[] } {
     const job = this.requireJob(jobId);
-    const labels = new Map(productionSteps().map((s) => [s.name, s.label]));
+    const labels = new Map(allProductionSteps().map((s) => [s.name, s.label]));
     const steps = this.deps.store.jobs.steps(jobId).map((s) => ({ ...s, label: labels.get(s.name) ?? s.name }));
     return { job, card: this.deps.store.cards.get(job.cardId), steps };
   }

@@ -9,12 +9,17 @@ import { authenticateStep, connectStep, identifyStep } from './steps/session-ste
 import { chuidStep } from './steps/chuid-step.js';
 import { takeoverStep } from './steps/takeover-step.js';
 import { slotSteps } from './steps/slot-steps.js';
-import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './steps/object-steps.js';
+import { cccStep, discoveryStep, facialImageStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './steps/object-steps.js';
+import { prepareFacialImageStep } from './steps/facial-image-prepare-step.js';
+import { printStep } from './steps/print-step.js';
 import { lockStep, pinStep, pukStep, retriesStep } from './steps/secret-steps.js';
 import { verifyStep, finishStep } from './steps/final-steps.js';
 
-/** What a job writes: the profile's slots and optional objects (absent: everything, as before issue 4). */
-export type ProductionContent = Pick<CardProfile, 'slots' | 'objects'>;
+/**
+ * What a job makes: the profile's slots and optional objects (absent: everything, as before issue 4),
+ * its biometric objects and when it prints the card face (absent: none).
+ */
+export type ProductionContent = Pick<CardProfile, 'slots' | 'objects'> & Partial<Pick<CardProfile, 'biometrics' | 'printing'>>;
 
 /** The optional object each optional-object step writes (SP 800-73-4 Part 1 Table 3, "O"). */
 const OPTIONAL_OBJECT_STEPS: { object: ProfileObject; step: ProductionStep }[] = [
@@ -30,15 +35,21 @@ const OPTIONAL_OBJECT_STEPS: { object: ProfileObject; step: ProductionStep }[] =
 export function productionSteps(content?: ProductionContent): ProductionStep[] {
   const slots = content ? PIV_SLOTS.filter((s) => content.slots.includes(s)) : PIV_SLOTS;
   const optional = OPTIONAL_OBJECT_STEPS.filter((o) => !content || content.objects.includes(o.object)).map((o) => o.step);
+  const facial = content?.biometrics?.includes('facial') ?? false;
   return [
     connectStep,
     identifyStep,
+    // before anything is written: the facial image must fit the card's room, or the card is refused untouched
+    ...(facial ? [prepareFacialImageStep] : []),
+    // the card face first, the chip after (card printers that encode after printing)
+    ...(content?.printing === 'before-encoding' ? [printStep] : []),
     authenticateStep,
     takeoverStep,
     chuidStep,
     ...slots.flatMap((slot) => slotSteps(slot)),
     cccStep,
     ...optional,
+    ...(facial ? [facialImageStep] : []),
     // after every object it covers: it hashes what is on the card
     securityObjectStep,
     retriesStep,
@@ -46,6 +57,8 @@ export function productionSteps(content?: ProductionContent): ProductionStep[] {
     pinStep,
     lockStep,
     verifyStep,
+    // the chip verified first, the card face after
+    ...(content?.printing === 'after-encoding' ? [printStep] : []),
     finishStep,
   ];
 }
@@ -53,4 +66,9 @@ export function productionSteps(content?: ProductionContent): ProductionStep[] {
 /** Names of the steps, as persisted with a new job. */
 export function productionStepNames(content?: ProductionContent): string[] {
   return productionSteps(content).map((s) => s.name);
+}
+
+/** Every step any profile may have (for labels of recorded steps). */
+export function allProductionSteps(): ProductionStep[] {
+  return productionSteps({ slots: [...PIV_SLOTS], objects: OPTIONAL_OBJECT_STEPS.map((o) => o.object), biometrics: ['facial'], printing: 'after-encoding' });
 }

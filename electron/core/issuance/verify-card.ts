@@ -35,6 +35,12 @@ import { readCertificate } from '../pki/certificate.js';
 import { isStationError, StationError } from '../errors.js';
 import { uuidText } from './card-numbering.js';
 import { MANDATORY_SLOTS } from '../../contract/card-profile.js';
+import { CbeffValue, decodeFaceRecord, facialImageCbeff, IMAGE_DATA_TYPE_JPEG, splitCbeff } from '../piv/objects/facial-image.js';
+import { verifyBiometricSignature } from '../pki/content-signer.js';
+import { decodePrintedInformation, type PrintedInformation } from '../piv/objects/printed-information.js';
+import { decodeFascn } from '../piv/objects/fascn.js';
+import { printedInformationOf, type PrintedCard } from '../physical/printed-card.js';
+import { chuidDate } from './card-numbering.js';
 import type { CardCapabilities } from '../../contract/card-capabilities.js';
 import type { CardIdentity } from '../piv/session.js';
 import { transportCandidate } from './management-keys.js';
@@ -72,6 +78,10 @@ export interface ExpectedCard {
   objects?: { tag: number; name: string; content: Uint8Array; pinToRead?: boolean; cardDefined?: boolean }[];
   /** What the card profile does not write: reported as skipped, not checked and never failed. */
   notWritten?: { slots: PivSlot[]; objects: string[] };
+  /** True when the card must hold a signed Cardholder Facial Image (the profile writes one). */
+  facialImage?: boolean;
+  /** What the card face prints (the job's snapshot): checked against the chip's CHUID and Printed Information. */
+  printed?: PrintedCard;
 }
 
 /** Inputs of a verification. */
@@ -348,6 +358,56 @@ async function checkSecurityObject(reads: ObjectReads, chuid: Chuid, pin: PinGat
 }
 
 /**
+ * Checks the Cardholder Facial Image (SP 800-73-4 Part 1 Table 13; SP 800-76-2 §9): a PIV CBEFF
+ * structure whose header names a facial image and the CHUID's FASC-N, holding one JPEG face
+ * record, signed by the CHUID's signer over header ‖ data block with the CHUID's FASC-N and UUID.
+ * @throws StationError VERIFY_FAILED on any mismatch
+ */
+async function checkFacialImage(reads: ObjectReads, chuid: Chuid, pin: PinGate, required: boolean): Promise<string | { skipped: string }> {
+  const reason = await pin.use();
+  if (reason !== undefined) return { skipped: `the facial image needs the PIN (${reason})` };
+  const content = await reads.get(ObjectTag.FACIAL_IMAGE);
+  if (!content) {
+    if (required) fail('The card has no facial image.');
+    return { skipped: 'no facial image on this card' };
+  }
+  const parts = splitCbeff(facialImageCbeff(content));
+  const h = parts.header;
+  if (h.patronHeaderVersion !== CbeffValue.PATRON_HEADER_VERSION || h.formatOwner !== CbeffValue.BDB_FORMAT_OWNER || h.formatType !== CbeffValue.BDB_FORMAT_TYPE_FACE || h.biometricType !== CbeffValue.BIOMETRIC_TYPE_FACE) {
+    fail('The facial image header does not describe a PIV facial image (SP 800-76-2 Table 7).');
+  }
+  if (!bytesEqual(h.fascn, chuid.fascn)) fail("The facial image header does not carry the CHUID's FASC-N.");
+  const record = decodeFaceRecord(parts.dataBlock);
+  if (record.imageDataType !== IMAGE_DATA_TYPE_JPEG || record.image[0] !== 0xff || record.image[1] !== 0xd8) fail('The facial image record does not hold a JPEG image.');
+  const signed = new Uint8Array([...parts.headerBytes, ...parts.dataBlock]);
+  const ids = verifyBiometricSignature(parts.signatureBlock, signed, chuidSignerCertificate(chuid.signature));
+  if (!bytesEqual(ids.fascn, chuid.fascn) || !bytesEqual(ids.cardUuid, chuid.guid)) fail("The facial image signature does not name the CHUID's FASC-N and card UUID.");
+  return `${record.width} × ${record.height} JPEG, ${content.length} bytes, signed by the CHUID signer for this card`;
+}
+
+/**
+ * Checks that the printed card and the chip say the same (issue 11): the CHUID's expiration and
+ * FASC-N credential number, and every field of the Printed Information, against what the card face
+ * prints (FIPS 201-3 §4.1.4: 14F expiration, 1B agency card serial, 2F name, 8F, 10F, 2B).
+ * @throws StationError VERIFY_FAILED naming the first field that differs
+ */
+async function checkPrintedAgrees(reads: ObjectReads, chuid: Chuid, printed: PrintedCard, readsPrinted: boolean, pin: PinGate): Promise<string | { skipped: string }> {
+  if (chuid.expiration !== chuidDate(printed.expirationDate)) fail(`The card face prints expiration ${printed.expirationDate}, the CHUID says ${chuid.expiration}.`);
+  if (decodeFascn(chuid.fascn).credentialNumber !== printed.agencyCardSerial) fail("The card face's agency card serial number differs from the CHUID's FASC-N credential number.");
+  if (!readsPrinted) return 'expiration and card serial agree with the CHUID (no Printed Information on this card)';
+  const reason = await pin.use();
+  if (reason !== undefined) return { skipped: `the Printed Information needs the PIN (${reason})` };
+  const content = await reads.get(ObjectTag.PRINTED_INFORMATION);
+  if (!content) fail('The card has no Printed Information.');
+  const onChip = decodePrintedInformation(content);
+  const want = printedInformationOf(printed);
+  for (const field of Object.keys(want) as (keyof PrintedInformation)[]) {
+    if (onChip[field] !== want[field]) fail(`The Printed Information ${field} on the chip differs from the card face.`);
+  }
+  return 'name, affiliation, agency, expiration, card serial and issuer agree with the chip';
+}
+
+/**
  * Verifies the card in `session` (PIV application already selected).
  * Card-transport errors (removed, reader gone) are thrown, not reported.
  * Checks run in an order that needs the PIN once: everything without it
@@ -452,6 +512,19 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   if (chuid) {
     const c = chuid;
     await check(checks, 'Security Object', () => checkSecurityObject(reads, c, pin));
+    if (expected?.facialImage) {
+      await check(checks, 'Facial image', () => checkFacialImage(reads, c, pin, true));
+    } else if (!expected && input.verifyPin) {
+      // Any card: its facial image is checked when it has one (most cards made elsewhere do).
+      const lines: VerificationCheck[] = [];
+      await check(lines, 'Facial image', () => checkFacialImage(reads, c, pin, false));
+      checks.push(...lines.filter((l) => !l.skipped));
+    }
+    const printed = expected?.printed;
+    if (printed) {
+      const readsPrinted = !expected?.notWritten?.objects.includes('Printed Information');
+      await check(checks, 'Printed card agrees with the chip', () => checkPrintedAgrees(reads, c, printed, readsPrinted, pin));
+    }
   }
 
   for (const name of expected?.notWritten?.objects ?? []) {

@@ -115,6 +115,23 @@ const actorName = (actor: LifecycleActor): string => (actor.kind === 'station' ?
 /** The officer id recorded as the card's acting officer (null: the station). */
 const officerId = (actor: LifecycleActor): string | null => (actor.kind === 'officer' ? actor.officer.id : null);
 
+/**
+ * The card by id, card number (8 digits) or GUID (UUID or 32 hex digits).
+ * @throws StationError NOT_FOUND_RECORD
+ */
+export function resolveCard(store: StationStore, idOrNumber: string): CardRecord {
+  const key = idOrNumber.trim();
+  let card = store.cards.get(key);
+  if (!card && /^\d{8}$/.test(key)) {
+    const row = store.db.prepare('SELECT id FROM cards WHERE card_number = ?').get(key) as { id: string } | undefined;
+    card = row ? store.cards.get(row.id) : undefined;
+  }
+  const hex = key.replace(/-/g, '');
+  if (!card && /^[0-9A-Fa-f]{32}$/.test(hex)) card = store.cards.findByGuid(hex);
+  if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { card: key.slice(0, 64) });
+  return card;
+}
+
 export class LifecycleService {
   private readonly rules: RuleBook;
 
@@ -222,17 +239,7 @@ export class LifecycleService {
    * @throws StationError NOT_FOUND_RECORD
    */
   resolve(idOrNumber: string): CardRecord {
-    const { store } = this.deps;
-    const key = idOrNumber.trim();
-    let card = store.cards.get(key);
-    if (!card && /^\d{8}$/.test(key)) {
-      const row = store.db.prepare('SELECT id FROM cards WHERE card_number = ?').get(key) as { id: string } | undefined;
-      card = row ? store.cards.get(row.id) : undefined;
-    }
-    const hex = key.replace(/-/g, '');
-    if (!card && /^[0-9A-Fa-f]{32}$/.test(hex)) card = store.cards.findByGuid(hex);
-    if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card.', { card: key.slice(0, 64) });
-    return card;
+    return resolveCard(this.deps.store, idOrNumber);
   }
 
   /** One audit event plus (optionally) one notification, inside the caller's transaction. */

@@ -75,6 +75,8 @@ export interface ContentSignatureSpec {
   includeCertificate: boolean;
   /** True: add the pivSigner-DN signed attribute (the signer's subject Name). */
   pivSignerDn: boolean;
+  /** More signed attributes: each an attribute type and its one value, DER. */
+  attributes?: { type: string; valueDer: Uint8Array }[];
 }
 
 /**
@@ -95,6 +97,7 @@ export async function signContent(signer: ContentSigner, spec: ContentSignatureS
   if (spec.pivSignerDn) {
     attributes.push(new Attribute({ attrType: Oid.PIV_SIGNER_DN, attrValues: [AsnConvert.serialize(cert.tbsCertificate.subject)] }));
   }
+  for (const a of spec.attributes ?? []) attributes.push(new Attribute({ attrType: a.type, attrValues: [Uint8Array.from(a.valueDer).buffer] }));
   const attrs = attributes
     .map((a) => ({ a, der: new Uint8Array(AsnConvert.serialize(a)) }))
     .sort((x, y) => Buffer.compare(Buffer.from(x.der), Buffer.from(y.der)));
@@ -163,6 +166,36 @@ export async function signLdsSecurityObject(signer: ContentSigner, lds: Uint8Arr
     encapsulate: true,
     includeCertificate: false,
     pivSignerDn: false,
+  });
+}
+
+/** DER OCTET STRING of `bytes`. */
+const octetString = (bytes: Uint8Array): Uint8Array => new Uint8Array(AsnConvert.serialize(new OctetString(bytes)));
+
+/**
+ * Signs a biometric object's CBEFF header and biometric data block (the CBEFF signature block,
+ * SP 800-76-2 §9.2; SP 800-73-4 Part 1 §3.4): detached, eContentType id-PIV-biometricObject,
+ * signed attributes contentType, messageDigest, pivSigner-DN (the certificate is omitted: the
+ * signer is the CHUID's, whose signature carries it), pivFASC-N (the card's FASC-N, OCTET STRING)
+ * and entryUUID (the card UUID, RFC 4530 OCTET STRING SIZE(16)).
+ *
+ * @param signed CBEFF header ‖ biometric data block
+ * @param fascn  the CHUID's FASC-N, 25 bytes
+ * @param cardUuid the CHUID's GUID, 16 bytes
+ * @returns DER ContentInfo(SignedData), the CBEFF signature block
+ * @throws StationError INVALID_INPUT when the key type is unsupported
+ */
+export async function signBiometricContent(signer: ContentSigner, signed: Uint8Array, fascn: Uint8Array, cardUuid: Uint8Array): Promise<Uint8Array> {
+  return signContent(signer, {
+    contentType: Oid.PIV_BIOMETRIC_OBJECT,
+    content: signed,
+    encapsulate: false,
+    includeCertificate: false,
+    pivSignerDn: true,
+    attributes: [
+      { type: Oid.PIV_FASCN, valueDer: octetString(fascn) },
+      { type: Oid.ATTR_ENTRY_UUID, valueDer: octetString(cardUuid) },
+    ],
   });
 }
 
@@ -391,4 +424,46 @@ async function verifyChuid(toBeSigned: Uint8Array, cmsDer: Uint8Array, trust: { 
     throw fail('eku', 'The CHUID signer certificate is not a PIV content-signing certificate.');
   }
   return { signerSubject: formatDn(signerCert.subjectName.toArrayBuffer()) };
+}
+
+/**
+ * Verifies a CBEFF signature block (see {@link signBiometricContent}) over `signed` with the
+ * CHUID's signer certificate, and returns the card identifiers it signs.
+ *
+ * Checks: SignedData, eContentType id-PIV-biometricObject, detached; one SignerInfo naming the
+ * certificate; contentType, messageDigest (of `signed`) and the signature; pivSigner-DN equal to the
+ * certificate's subject; one pivFASC-N (25 bytes) and one entryUUID (16 bytes).
+ *
+ * @returns the signed FASC-N and card UUID
+ * @throws StationError VERIFY_FAILED with `details.reason` 'structure' | 'digest' | 'signature'
+ */
+export function verifyBiometricSignature(cmsDer: Uint8Array, signed: Uint8Array, signerCertDer: Uint8Array): { fascn: Uint8Array; cardUuid: Uint8Array } {
+  const what = 'facial image';
+  const sd = parseSignedData(cmsDer, what);
+  if (sd.encapContentInfo.eContentType !== Oid.PIV_BIOMETRIC_OBJECT || sd.encapContentInfo.eContent) {
+    throw fail('structure', 'The facial image signature has the wrong content type or is not detached.');
+  }
+  let certAsn: Certificate;
+  try {
+    certAsn = AsnConvert.parse(signerCertDer, Certificate);
+  } catch {
+    throw fail('structure', 'The facial image signer certificate cannot be read.');
+  }
+  const attrs = verifySignerInfo(cmsDer, sd, certAsn, Oid.PIV_BIOMETRIC_OBJECT, signed, what);
+  const signerDn = attrValue(attrs, Oid.PIV_SIGNER_DN);
+  if (!signerDn || !signerDn.equals(toBuf(AsnConvert.serialize(certAsn.tbsCertificate.subject)))) {
+    throw fail('structure', 'The facial image signature does not carry the signer name (pivSigner-DN).');
+  }
+  const octets = (oid: string, length: number, name: string): Uint8Array => {
+    const v = attrValue(attrs, oid);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = v ? new Uint8Array(AsnConvert.parse(v, OctetString).buffer) : undefined;
+    } catch {
+      bytes = undefined;
+    }
+    if (!bytes || bytes.length !== length) throw fail('structure', `The facial image signature does not carry one ${name}.`);
+    return bytes;
+  };
+  return { fascn: octets(Oid.PIV_FASCN, 25, 'pivFASC-N'), cardUuid: octets(Oid.ATTR_ENTRY_UUID, 16, 'entryUUID') };
 }

@@ -25,7 +25,7 @@ import { verifyCsr, formatDn } from './csr.js';
 import { buildName } from './names.js';
 import { Oid } from './oids.js';
 import { DEFAULT_CRL_URL, SUBJECT_COUNTRY, contentSignerExtensions, slotProfile } from './profiles.js';
-import { signChuidContent, signLdsSecurityObject, type ContentSigner } from './content-signer.js';
+import { signBiometricContent, signChuidContent, signLdsSecurityObject, type ContentSigner } from './content-signer.js';
 
 type Cert = InstanceType<typeof x509.X509Certificate>;
 type CryptoKey = webcrypto.CryptoKey;
@@ -475,5 +475,10 @@ export class LocalCa implements CertificateAuthority {
   /** Signs the DER LDS Security Object; returns the CMS for Security Object tag BB (see content-signer.ts). */
   async signSecurityObject(lds: Uint8Array): Promise<Uint8Array> {
     return signLdsSecurityObject(this.contentSigner(), lds);
+  }
+
+  /** Signs a biometric object's CBEFF header ‖ data block; returns its CBEFF signature block (see content-signer.ts). */
+  async signBiometric(signed: Uint8Array, fascn: Uint8Array, cardUuid: Uint8Array): Promise<Uint8Array> {
+    return signBiometricContent(this.contentSigner(), signed, fascn, cardUuid);
   }
 }

@@ -6,6 +6,8 @@
 export const Oid = {
   // PIV (SP 800-73-4 Part 1)
   PIV_CHUID_SECURITY_OBJECT: '2.16.840.1.101.3.6.1',
+  /** id-PIV-biometricObject: eContentType of a biometric object's CBEFF signature block (SP 800-76-2 §9; SP 800-73-4 Part 1 §3.4). */
+  PIV_BIOMETRIC_OBJECT: '2.16.840.1.101.3.6.2',
   PIV_SIGNER_DN: '2.16.840.1.101.3.6.5',
   PIV_FASCN: '2.16.840.1.101.3.6.6',
   PIV_CONTENT_SIGNING: '2.16.840.1.101.3.6.7',
@@ -30,6 +32,8 @@ export const Oid = {
   CMS_SIGNED_DATA: '1.2.840.113549.1.7.2',
   ATTR_CONTENT_TYPE: '1.2.840.113549.1.9.3',
   ATTR_MESSAGE_DIGEST: '1.2.840.113549.1.9.4',
+  /** entryUUID (RFC 4530 §2.1): the card UUID as a signed attribute of biometric objects (SP 800-73-4 Part 1 §3.4.1). */
+  ATTR_ENTRY_UUID: '1.3.6.1.1.16.4',
   // Name attributes (RFC 4519)
   AT_COMMON_NAME: '2.5.4.3',
   AT_COUNTRY: '2.5.4.6',

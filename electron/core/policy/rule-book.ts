@@ -74,6 +74,8 @@ const DONE_WORDS: Record<Operation, string> = {
   unlock: 'unlocked',
   takeSecrets: 'given its one-time secrets',
   pinMailer: 'given a PIN mailer',
+  photo: 'given another photo',
+  reprint: 'printed again',
 };
 
 const said = (s: string) => s.replace('_', ' ');
@@ -187,6 +189,25 @@ export class RuleBook {
    */
   pinMailer(card: CardRecord, actor: Actor): void {
     this.assertDuties('card', 'pinMailer', card.status, this.officer(actor, 'jobs.pinMailer'), this.cardParties(card));
+  }
+
+  /**
+   * May `actor` store a photo of the person `personId` (persons.setPhoto)? The photo rows'
+   * duty, whatever the person's requests: nobody stores their own photo. What a replacement
+   * voids is the photo rows' `to` (electron/core/workflow/person-photo.ts).
+   * @throws StationError FORBIDDEN (details.rule photoForSelf), NOT_AUTHENTICATED
+   */
+  photo(personId: string, actor: Actor): void {
+    this.assertDuties('request', 'photo', 'approved', this.officer(actor, 'persons.setPhoto'), { cardholder: personId, requester: null, approver: null });
+  }
+
+  /**
+   * May `actor` print the face of `card` again (cards.reprint)? The card table's reprint rows:
+   * a card the cardholder holds or will collect, never one's own.
+   * @throws StationError CARD_STATE, FORBIDDEN (details.rule reprintForSelf), NOT_AUTHENTICATED
+   */
+  reprint(card: CardRecord, actor: Actor): void {
+    this.card('reprint', card, actor, 'cards.reprint');
   }
 
   /**

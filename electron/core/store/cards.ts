@@ -26,6 +26,7 @@ const CARD_FIELDS = {
   mgmtKeyVersion: z.number().int().min(0).nullable(),
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
+  reprintCount: z.number().int().min(0),
   capabilities: CardCapabilitiesShape.nullable(),
   requestedBy: z.string().min(1).nullable(),
   approvedBy: z.string().min(1).nullable(),
@@ -43,6 +44,7 @@ const NEW_CARD = z.object({
   mgmtKeyVersion: CARD_FIELDS.mgmtKeyVersion.default(null),
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
+  reprintCount: CARD_FIELDS.reprintCount.default(0),
   capabilities: CARD_FIELDS.capabilities.default(null),
   requestedBy: CARD_FIELDS.requestedBy.default(null),
   approvedBy: CARD_FIELDS.approvedBy.default(null),
@@ -67,6 +69,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyVersion: 'mgmt_key_version',
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
+  reprintCount: 'reprint_count',
   capabilities: 'capabilities',
   requestedBy: 'requested_by',
   approvedBy: 'approved_by',
@@ -91,6 +94,7 @@ interface CardRow {
   mgmt_key_version: number | null;
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
+  reprint_count: number;
   capabilities: string | null;
   requested_by: string | null;
   approved_by: string | null;
@@ -118,6 +122,7 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyVersion: row.mgmt_key_version,
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
+    reprintCount: row.reprint_count,
     capabilities: fromJson<CardCapabilities>(row.capabilities),
     requestedBy: row.requested_by,
     approvedBy: row.approved_by,
@@ -153,9 +158,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, capabilities, requested_by, approved_by, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, reprint_count, capabilities, requested_by, approved_by, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @capabilities, @requestedBy, @approvedBy, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @reprintCount, @capabilities, @requestedBy, @approvedBy, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');

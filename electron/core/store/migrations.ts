@@ -594,6 +594,45 @@ CREATE TRIGGER persons_count_affiliation AFTER UPDATE OF affiliation ON persons 
 END;
 `;
 
+/**
+ * v14 (issue 11): the cardholder's portrait. Every accepted photo is a new version (the current one
+ * is the highest); a card records the version it was made with, so a reprint prints the face on its
+ * chip even after the photo was replaced. Only the stored JPEG (450 × 600) is kept, never the
+ * camera frame or the imported file; who stored it and when, for the audit trail.
+ */
+const V14_PERSON_PHOTOS = `
+CREATE TABLE person_photos (
+  person_id    TEXT NOT NULL REFERENCES persons (id),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  jpeg         BLOB NOT NULL CHECK (length(jpeg) > 0),
+  width        INTEGER NOT NULL CHECK (width > 0),
+  height       INTEGER NOT NULL CHECK (height > 0),
+  sha256       TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+  source       TEXT NOT NULL CHECK (source IN ('camera', 'file', 'idprs')),
+  captured_by  TEXT NOT NULL CHECK (length(captured_by) > 0),
+  captured_at  TEXT NOT NULL,
+  PRIMARY KEY (person_id, version)
+);
+`;
+
+/**
+ * v15 (issue 11): card face layouts per card profile (validated JSON, the Zone 11F seal image,
+ * a version that increments on every change, as card_profiles), and the reprint count of a card.
+ */
+const V15_CARD_LAYOUTS = `
+CREATE TABLE card_layouts (
+  profile_id   TEXT PRIMARY KEY CHECK (profile_id IN ('employee', 'contractor', 'visitor')),
+  layout       TEXT NOT NULL CHECK (json_valid(layout)),
+  seal         BLOB NULL,
+  seal_format  TEXT NULL CHECK (seal_format IN ('png', 'jpeg')),
+  version      INTEGER NOT NULL CHECK (version >= 1),
+  updated_at   TEXT NOT NULL,
+  updated_by   TEXT NOT NULL CHECK (length(updated_by) > 0),
+  CHECK ((seal IS NULL) = (seal_format IS NULL))
+);
+ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (reprint_count >= 0);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -609,6 +648,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
   { id: 12, name: 'card parties and suspension origin', up: V12_CARD_PARTIES },
   { id: 13, name: 'person search and browse at scale', up: V13_PERSON_SEARCH_AT_SCALE },
+  { id: 14, name: 'person photos', up: V14_PERSON_PHOTOS },
+  { id: 15, name: 'card layouts and reprint count', up: V15_CARD_LAYOUTS },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

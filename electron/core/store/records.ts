@@ -95,6 +95,8 @@ export interface CardRecord {
   mgmtKeyState: MgmtKeyState;
   /** Card number (8 digits) assigned on approval from the `card.number` sequence; null for cards produced without a request. */
   cardNumber: string | null;
+  /** How often the finished card's face was printed again (migration 14). */
+  reprintCount: number;
   /** What the card showed it can do when production identified it, and its retry counts; null before. */
   capabilities: CardCapabilities | null;
   /** Officer id of the requester (null: a kiosk or IDPRS request, or a card made before issue 10). */
@@ -130,6 +132,8 @@ export interface NewCard {
   mgmtKeyState?: MgmtKeyState;
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
+  /** Defaults to 0. */
+  reprintCount?: number;
   capabilities?: CardCapabilities | null;
   /** Officer ids of the requester and approver; default null. */
   requestedBy?: string | null;

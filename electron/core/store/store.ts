@@ -12,6 +12,8 @@ import { jobsRepository, type JobsRepository } from './jobs.js';
 import { officersRepository, type OfficersRepository } from './officers.js';
 import { cardRequestsRepository, type CardRequestsRepository } from './requests.js';
 import { cardProfilesRepository, type CardProfilesRepository } from './card-profiles.js';
+import { cardLayoutsRepository, type CardLayoutsRepository } from './card-layouts.js';
+import { photosRepository, type PhotosRepository } from './photos.js';
 import { loginThrottleRepository, type LoginThrottleRepository } from './login-throttle.js';
 import { AUDIT_CHAIN_MIGRATION, runMigrations } from './migrations.js';
 import { personsRepository, type PersonsRepository } from './persons.js';
@@ -36,6 +38,10 @@ export interface StationStore {
   requests: CardRequestsRepository;
   /** Administered card profiles (migration 7); read and changed through electron/core/profiles/registry.ts. */
   cardProfiles: CardProfilesRepository;
+  /** Person photos (migration 13): the cardholder's portrait by version. */
+  photos: PhotosRepository;
+  /** Card face layouts per profile (migration 14); read and changed through electron/core/workflow/layout-registry.ts. */
+  cardLayouts: CardLayoutsRepository;
   /** Failed officer logins per username (migration 11); the rules are in electron/core/workflow/login-throttle.ts. */
   loginThrottle: LoginThrottleRepository;
 }
@@ -76,6 +82,8 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
     officers: officersRepository(ctx),
     requests: cardRequestsRepository(ctx),
     cardProfiles: cardProfilesRepository(ctx),
+    photos: photosRepository(ctx),
+    cardLayouts: cardLayoutsRepository(ctx),
     loginThrottle: loginThrottleRepository(ctx),
   };
 }

@@ -12,7 +12,8 @@
  *     "givenName": "Dana", "surname": "Tester",
  *     "email": "dana@example.test",           // optional
  *     "employeeId": "100201",                 // optional
- *     "affiliation": "employee"               // employee | contractor | visitor
+ *     "affiliation": "employee",              // employee | contractor | visitor
+ *     "photo": "/9j/4AAQ…"                    // optional: the portrait, base64 JPEG or PNG (checked as a photo taken at the desk)
  *   },
  *   "profile": "employee",                    // the card profile: employee | contractor | visitor
  *   "submittedAt": "2024-05-01T10:00:00Z"     // ISO-8601 with offset
@@ -23,8 +24,10 @@ import { z } from 'zod';
 import { StationError } from '../errors.js';
 import { plainName } from '../../contract/plain-text.js';
 
-/** Largest CPR JSON accepted, in bytes (a CPR is a few hundred bytes). */
-export const MAX_CPR_JSON_BYTES = 64 * 1024;
+/** Largest CPR JSON accepted, in bytes (a CPR is a few hundred bytes; with a portrait, up to about 700 KB). */
+export const MAX_CPR_JSON_BYTES = 1024 * 1024;
+/** Most base64 characters of a CPR's photo (about 700 KB of JPEG or PNG). */
+export const MAX_CPR_PHOTO_BASE64 = 960_000;
 
 /** Identifiers the IDPRS chooses: safe in URLs, file names and log lines. */
 export const IdprsIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits or . _ : -');
@@ -40,6 +43,13 @@ export const CprPersonSchema = z
     email: z.email().max(320).optional(),
     employeeId: plainName('The employee id', 64).optional(),
     affiliation: z.enum(['employee', 'contractor', 'visitor']),
+    /** The portrait (issue 11), base64 JPEG ("/9j/…") or PNG ("iVBORw0KGgo…"). */
+    photo: z
+      .string()
+      .max(MAX_CPR_PHOTO_BASE64)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/)
+      .refine((b) => b.startsWith('/9j/') || b.startsWith('iVBORw0KGgo'), 'must be a JPEG or PNG image')
+      .optional(),
   })
   .strict();
 export type CprPerson = z.infer<typeof CprPersonSchema>;

@@ -7,7 +7,7 @@
 import { StationError } from '../errors.js';
 
 /** Largest signed CPR accepted, in bytes (DER, or its base64/PEM text). */
-export const MAX_CPR_ENVELOPE_BYTES = 256 * 1024;
+export const MAX_CPR_ENVELOPE_BYTES = 2 * 1024 * 1024;
 
 /** DER universal constructed SEQUENCE tag: the first byte of a ContentInfo (X.690 §8.9). */
 const DER_SEQUENCE_TAG = 0x30;

@@ -59,6 +59,12 @@ export interface CprIntakeDeps {
   signerCertificate: Uint8Array;
   /** idprs.managesPersons: a CPR for an unknown person creates it. */
   managesPersons: boolean;
+  /**
+   * Checks a CPR's photo with the desk's portrait rules and makes the stored portrait
+   * (physical/portrait.ts preparePortrait). Absent: a CPR carrying a photo is refused.
+   * @throws StationError PHOTO_REJECTED with the reasons in words
+   */
+  preparePhoto?: (image: Uint8Array) => Promise<{ jpeg: Uint8Array; width: number; height: number }>;
   now?: () => Date;
 }
 
@@ -96,7 +102,9 @@ export class CprIntake {
       doc = parseCprDocument(verified.content);
       const documentSha256 = createHash('sha256').update(der).digest('hex');
       const accepted = doc;
-      return this.deps.transaction(() => this.accept(accepted, documentSha256, channel));
+      // The photo is checked before the acceptance's transaction (image work is asynchronous).
+      const portrait = doc.person.photo ? await this.portraitOf(doc.person.photo) : undefined;
+      return this.deps.transaction(() => this.accept(accepted, documentSha256, channel, portrait));
     } catch (e) {
       const err = asCprError(e);
       const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der, peekUnverifiedContent);
@@ -192,8 +200,23 @@ export class CprIntake {
     };
   }
 
+  /**
+   * The portrait of a CPR's photo, checked like one taken at the desk.
+   * @throws StationError CPR_MALFORMED (field person.photo) saying why the photo is not usable
+   */
+  private async portraitOf(photo: string): Promise<{ jpeg: Uint8Array; width: number; height: number }> {
+    const refuse = (why: string) => new StationError('CPR_MALFORMED', `The CPR photo cannot be used: ${why} Delete the CPR and submit a corrected one.`, { field: 'person.photo' });
+    if (!this.deps.preparePhoto) throw refuse('this station takes no photos from CPRs.');
+    try {
+      return await this.deps.preparePhoto(new Uint8Array(Buffer.from(photo, 'base64')));
+    } catch (e) {
+      if (isStationError(e, 'PHOTO_REJECTED')) throw refuse(e.message);
+      throw e;
+    }
+  }
+
   /** The acceptance path; runs inside one transaction, so a refusal leaves nothing behind. */
-  private accept(doc: CprDocument, documentSha256: string, channel: CprChannel): CprResult {
+  private accept(doc: CprDocument, documentSha256: string, channel: CprChannel, portrait?: { jpeg: Uint8Array; width: number; height: number }): CprResult {
     const { records, requests } = this.deps;
     const seen = records.verifiedByDocument(documentSha256);
     const live = seen.find((r) => r.status === 'accepted');
@@ -268,6 +291,12 @@ export class CprIntake {
       this.audit('person.updated', 'ok', { externalId: doc.person.externalId, idprsRequestId: doc.idprsRequestId }, personId);
     } else {
       personAction = 'used';
+    }
+
+    if (portrait) {
+      // Before the request exists: its approval (automatic or an approver's) is of this face.
+      const version = requests.storePhoto(personId, portrait);
+      this.audit(version === 1 ? 'person.photo.added' : 'person.photo.replaced', 'ok', { version, source: 'idprs', idprsRequestId: doc.idprsRequestId }, personId);
     }
 
     const row = records.insert({

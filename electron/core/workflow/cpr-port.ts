@@ -27,6 +27,8 @@ export interface CprRequestPort {
    */
   createRequest(personId: string, profile: CardRequest['profile'], cprId: string): RequestRef;
   getRequest(requestId: string): CardRequest | undefined;
+  /** Stores the CPR's checked portrait as the person's current photo (source 'idprs'); returns its version. */
+  storePhoto(personId: string, portrait: { jpeg: Uint8Array; width: number; height: number }): number;
   /**
    * The IDPRS delete-request on the request made from that IDPRS request:
    * cancels it (and its card object; a failed production job is cancelled,

@@ -13,6 +13,8 @@ import { CprIntake } from './cpr-intake.js';
 import { OPEN_REQUEST_STATES, type CprRequestPort, type RequestRef } from './cpr-port.js';
 import { cprRecords } from './cpr-records.js';
 import type { Caller, CardRequest } from './types.js';
+import type { ImageCodec } from '../physical/image-codec.js';
+import { preparePortrait } from '../physical/portrait.js';
 
 /** The card request operations the intake needs, on behalf of the IDPRS caller. */
 export interface IdprsRequestOps {
@@ -78,6 +80,7 @@ export function storeCprPort(store: StationStore, ops: IdprsRequestOps): CprRequ
     openRequestFor: (personId) => store.requests.openForPerson(personId).find((r) => (OPEN_REQUEST_STATES as readonly string[]).includes(r.state)),
     createRequest: (personId, profile, cprId) => ops.create(personId, profile, cprId),
     getRequest: (requestId) => store.requests.get(requestId),
+    storePhoto: (personId, portrait) => store.photos.add({ personId, ...portrait, source: 'idprs', capturedBy: 'idprs' }).version,
     deleteForIdprs: (idprsRequestId) => ops.deleteForIdprs(idprsRequestId),
   };
 }
@@ -88,6 +91,8 @@ export interface CprStationParts {
   store: StationStore;
   idprs: IdprsConfig | undefined;
   requests: IdprsRequestOps;
+  /** The image codec that checks a CPR's photo like one taken at the desk; absent: CPRs with a photo are refused. */
+  codec?: ImageCodec;
   /** Audit actor of the intake's events: default 'idprs'; an officer's username when an officer brings the CPR or the delete-request. */
   actor?: string;
   now?: () => Date;
@@ -107,6 +112,7 @@ export function createStationCprIntake(parts: CprStationParts): CprIntake {
     audit: (e) => void store.audit.append(parts.actor ? { ...e, actor: parts.actor } : e),
     signerCertificate: loadIdprsCertificate(parts.idprs.signerCertificate, parts.dataDir),
     managesPersons: parts.idprs.managesPersons,
+    preparePhoto: parts.codec ? (bytes) => preparePortrait(parts.codec!, bytes) : undefined,
     now: parts.now,
   });
 }

@@ -39,10 +39,10 @@ function invalid(issue: Parameters<typeof profileIssueSentence>[0], profileId: s
 }
 
 /**
- * Field-by-field difference of two profiles, one level into objects
- * (algorithms.9A, pinPolicy.source); arrays compare as wholes.
+ * Field-by-field difference of two profiles (or two layouts), one level into
+ * objects (algorithms.9A, pinPolicy.source); arrays compare as wholes.
  */
-export function profileChanges(before: CardProfile, after: CardProfile): ProfileFieldChange[] {
+export function profileChanges<T extends object>(before: T, after: T): ProfileFieldChange[] {
   const changes: ProfileFieldChange[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);

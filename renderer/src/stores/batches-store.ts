@@ -25,6 +25,8 @@ export interface BatchesState {
   startBatch(input: ChannelInput<'batches.start'>): Promise<string | null>;
   /** `batches.cancelItem` with the officer's reason. @returns whether it worked. */
   cancelItem(batchId: string, requestId: string, reason: string): Promise<boolean>;
+  /** `batches.retryItem`: a failed card's production again, in its reader. @returns whether it started. */
+  retryItem(batchId: string, requestId: string): Promise<boolean>;
   /** The CSV batch file as the core checked it (`batches.parseCsv`), with the file's name; null when none is chosen. */
   csv: (BatchCsvView & { fileName: string }) | null;
   /** Sentence when the file could not be read or checked (too large, refused), or null. */
@@ -92,6 +94,16 @@ export function createBatchesStore(api: StationApi): BatchesStore {
         setError(batchId, null);
         try {
           put(await api.call('batches.cancelItem', { batchId, requestId, reason }));
+          return true;
+        } catch (e) {
+          setError(batchId, errorSentence(e));
+          return false;
+        }
+      },
+      async retryItem(batchId, requestId) {
+        setError(batchId, null);
+        try {
+          put(await api.call('batches.retryItem', { batchId, requestId }));
           return true;
         } catch (e) {
           setError(batchId, errorSentence(e));

@@ -98,6 +98,8 @@ export interface CardsState {
    */
   reissue(reason: ReissueReason, readerName: string, pin: string | undefined): Promise<string | null>;
   loadCrl(): Promise<void>;
+  /** Prints the opened card's face again (`cards.reprint`) with the officer's reason. */
+  reprint(reason: string): Promise<boolean>;
   /** Loads the card's audit events; a refusal (no auditor role) leaves `history` empty. */
   loadHistory(cardId: string): Promise<void>;
 }
@@ -204,6 +206,19 @@ export function createCardsStore(api: StationApi): CardsStore {
           set({ busy: false, actionError: errorSentence(e) });
           void refreshDetail(card.id);
           return null;
+        }
+      },
+      async reprint(reason) {
+        const card = get().detail;
+        if (!card || get().busy) return false;
+        set({ busy: true, actionError: null, outcome: null });
+        try {
+          const r = await api.call('cards.reprint', { card: card.id, reason });
+          set({ busy: false, outcome: `${CardLabel(card)} was printed again on ${r.queue} (reprint ${r.reprintCount}).` });
+          return true;
+        } catch (e) {
+          set({ busy: false, actionError: errorSentence(e) });
+          return false;
         }
       },
       async loadHistory(cardId) {

@@ -53,6 +53,14 @@ export interface JobsState {
   takeSecrets(jobId: string): Promise<JobSecrets>;
   /** Drops the job's secrets from memory (the screen showing them closed). */
   forgetSecrets(jobId: string): void;
+  /**
+   * The PIN mailer of a finished job with a generated PIN (`jobs.pinMailer`): printed on `queue`,
+   * or the PDF (bytes) to save. It takes the PIN: the secrets then hold the PUK only.
+   * @returns the PDF bytes, 'printed', or the sentence why not
+   */
+  pinMailer(jobId: string, queue?: string): Promise<{ pdf: Uint8Array } | 'printed' | { error: string }>;
+  /** The OS print queues (`printers.list`), for the PIN mailer's printer. */
+  printers(): Promise<{ name: string; state: string; accepting: boolean }[] | { error: string }>;
 }
 
 export type JobsStore = StoreApi<JobsState>;
@@ -179,6 +187,24 @@ export function createJobsStore(api: StationApi): JobsStore {
           const { [jobId]: _gone, ...rest } = s.secrets;
           return { secrets: rest };
         });
+      },
+      async pinMailer(jobId, queue) {
+        try {
+          const r = await api.call('jobs.pinMailer', { jobId, ...(queue ? { queue } : {}) });
+          if (r.printJob !== null) return 'printed';
+          if (r.pdf === null) return { error: 'No generated PIN waits for a mailer: the cardholder chose the PIN, or its mailer was made already.' };
+          const binary = atob(r.pdf);
+          return { pdf: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };
+        } catch (e) {
+          return { error: errorSentence(e) };
+        }
+      },
+      async printers() {
+        try {
+          return await api.call('printers.list', {});
+        } catch (e) {
+          return { error: errorSentence(e) };
+        }
       },
     };
   });

@@ -20,6 +20,8 @@ import { watchSession, type SessionListener } from './session-watch';
 import { createKioskStore, type KioskState, type KioskStore } from './kiosk-store';
 import { createOutboxStore, OUTBOX_EMPTY, type OutboxState, type OutboxStore } from './outbox-store';
 import { createAuditStore, AUDIT_EMPTY, type AuditState, type AuditStore } from './audit-store';
+import { createPhotosStore, type PhotosState, type PhotosStore } from './photos-store';
+import { createLayoutsStore, type LayoutsState, type LayoutsStore } from './layouts-store';
 
 export interface Stores {
   station: StationStore;
@@ -36,6 +38,8 @@ export interface Stores {
   outbox: OutboxStore;
   audit: AuditStore;
   profiles: ProfilesStore;
+  photos: PhotosStore;
+  layouts: LayoutsStore;
 }
 
 /**
@@ -64,6 +68,8 @@ export function createStores(rawApi: StationApi, options: { debounceMs?: number 
     outbox: createOutboxStore(api),
     audit: createAuditStore(api),
     profiles: createProfilesStore(api),
+    photos: createPhotosStore(api),
+    layouts: createLayoutsStore(api),
   };
 }
 
@@ -84,6 +90,9 @@ export function forgetOfficerData(stores: Stores): void {
   stores.outbox.setState(OUTBOX_EMPTY);
   stores.audit.setState(AUDIT_EMPTY);
   stores.profiles.setState({ list: [], listError: null, saveErrors: {} });
+  // Photos are personal data: nothing of the last officer's screens stays in memory.
+  stores.photos.setState({ byPerson: {}, errors: {} });
+  stores.layouts.setState({ list: [], listError: null, saveErrors: {} });
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -127,5 +136,9 @@ export const useOutbox = <T,>(selector: (s: OutboxState) => T): T => useStore(us
 export const useAudit = <T,>(selector: (s: AuditState) => T): T => useStore(useStores().audit, selector);
 /** Selects from the profiles store. */
 export const useProfiles = <T,>(selector: (s: ProfilesState) => T): T => useStore(useStores().profiles, selector);
+/** Selects from the photos store. */
+export const usePhotos = <T,>(selector: (s: PhotosState) => T): T => useStore(useStores().photos, selector);
+/** Selects from the layouts store. */
+export const useLayouts = <T,>(selector: (s: LayoutsState) => T): T => useStore(useStores().layouts, selector);
 /** The stores themselves, for effects that call actions outside rendering. */
 export { useStores };

@@ -107,8 +107,20 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'persons.list': { limit: 10, affiliation: 'visitor' },
     // Without dryRun: `true` (a bad value for every other field) is a good dryRun.
     'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nEve,Valid,,,visitor\n' },
+    // Without dryRun (`true` is a good one): a 1 × 1 PNG, which the core would refuse as too small.
+    'persons.setPhoto': { personId, image: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', source: 'camera', crop: { x: 0.2, y: 0, width: 0.5, height: 1 } },
+    'persons.getPhoto': { personId },
+    'layouts.list': {},
+    'layouts.get': { profile: 'visitor' },
+    'layouts.update': { profile: 'visitor', patch: { affiliationColor: 'green', header: 'United States Government' } },
+    // Without `layout` (every field of it is optional: `{}` is a good one).
+    'layouts.preview': { profile: 'visitor', personId },
+    'cards.preview': { card: '00000001' },
+    'cards.reprint': { card: 'card-1', reason: 'a valid reason' },
+    'printers.list': {},
+    'jobs.pinMailer': { jobId: 'job-1', queue: 'PIV-Test-Printer' },
+    'batches.retryItem': { batchId: 'b-1', requestId: 'req-1' },
     'ca.chain': {},
-    'jobs.pinMailer': { jobId: 'job-1' },
     'outbox.setSecret': { secret: 'a secret shared with the IDPRS' },
     'cpr.submit': { envelope: Buffer.from('a CPR').toString('base64') },
     'cpr.status': { idprsRequestId: 'I-1' },

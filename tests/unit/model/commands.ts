@@ -16,11 +16,20 @@ import { VirtualPivCard } from '../../../native/virtual-card/card.js';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { AFFILIATIONS, type Affiliation, type ModelRun, type OfficerM } from './model.js';
 import { MODEL_PASSWORD, MODEL_PIN, READER } from './harness.js';
+import { syntheticPhoto } from '../../support/portrait-images.js';
 
 /** The model's real side: nothing beyond the ModelRun (it holds the station). */
 type Cmd = fc.AsyncCommand<ModelRun, ModelRun>;
 
 const NEW_PIN = '135792';
+/** The capture screen's 3:4 frame guide on a 640 × 480 camera frame. */
+const PORTRAIT_CROP = { x: 0.21875, y: 0, width: 0.5625, height: 1 };
+let portraitB64: string | undefined;
+/** A synthetic portrait the photo checks accept (base64), made once. */
+async function portrait(): Promise<string> {
+  portraitB64 ??= Buffer.from(await syntheticPhoto({ width: 640, height: 480 })).toString('base64');
+  return portraitB64;
+}
 const ROLE_LIST: Role[] = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'];
 
 /**
@@ -360,6 +369,23 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
       }, (m) => m.batches.size > 0),
     ),
   },
+  {
+    channels: ['batches.retryItem'],
+    weight: 1,
+    arbitrary: fc.tuple(officerIdx, idx).map(([o, b]) =>
+      command(`retryBatchItem(${o}, batch ${b})`, async (m) => {
+        const batchId = m.pick([...m.batches.keys()], b);
+        if (!batchId) return;
+        const item = m.real.station.store.db.prepare('SELECT request_id AS requestId, job_id AS jobId FROM batch_items WHERE batch_id = ?').get(batchId) as { requestId: string; jobId: string | null };
+        const officer = m.officer(o);
+        const r = await m.call(officer, 'batches.retryItem', { batchId, requestId: item.requestId });
+        if (r.ok && item.jobId) {
+          m.selfService(officer, m.real.station.store.jobs.get(item.jobId)!.personId, 'produced a card (batch retry)');
+          learnJob(m, item.jobId, officer);
+        }
+      }, (m) => m.batches.size > 0),
+    ),
+  },
   // ---------- card lifecycle ----------
   {
     channels: ['cards.revoke'],
@@ -570,6 +596,42 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
         // The mailer carries the generated PIN: a one-time secret.
         if (r.ok && r.value.pdf) m.selfService(officer, m.real.station.store.jobs.get(jobId)!.personId, 'took a PIN mailer');
       }, hasJobs),
+    ),
+  },
+  // ---------- the physical card (issue 11) ----------
+  {
+    channels: ['persons.setPhoto'],
+    weight: 2,
+    arbitrary: fc.tuple(officerIdx, idx, fc.boolean()).map(([o, p, dryRun]) =>
+      command(`setPhoto(${o}, person ${p}, dryRun ${dryRun})`, async (m) => {
+        const officer = m.officer(o);
+        const person = m.person(p);
+        const r = await m.call(officer, 'persons.setPhoto', { personId: person.id, image: await portrait(), source: 'camera', crop: PORTRAIT_CROP, dryRun });
+        // Nobody stores their own photo; a replacement voids approvals along the photo rows (invariant iii holds it to them).
+        if (r.ok && r.value.photo) m.selfService(officer, person.id, 'stored their own photo');
+      }),
+    ),
+  },
+  {
+    channels: ['layouts.update'],
+    weight: 1,
+    arbitrary: fc.tuple(officerIdx, affiliation, fc.boolean()).map(([o, profile, showIssueDate]) =>
+      command(`updateLayout(${o}, ${profile}, issue date ${showIssueDate})`, async (m) => void (await m.call(m.officer(o), 'layouts.update', { profile, patch: { showIssueDate } }))),
+    ),
+  },
+  {
+    // The model's station has no card printer: a reprint the rule book allows fails at the printer, changing nothing but its audit.
+    channels: ['cards.reprint'],
+    weight: 1,
+    arbitrary: fc.tuple(officerIdx, idx).map(([o, c]) =>
+      command(`reprint(${o}, card ${c})`, async (m) => {
+        const cardId = cardIn(m, c, 'produced', 'active', 'suspended');
+        if (!cardId) return;
+        const officer = m.officer(o);
+        const r = await m.call(officer, 'cards.reprint', { card: cardId, reason: 'damaged in the printer' });
+        if (r.ok) m.selfService(officer, m.cards.get(cardId)!.personId, 'reprinted their own card');
+        return { cardId, operation: 'reprint' };
+      }, (m) => m.cards.size > 0),
     ),
   },
   {

@@ -68,6 +68,8 @@ export interface Answer {
   pin?: string;
   /** A PIN mailer (jobs.pinMailer): the PDF, base64, or null when no generated PIN waited. */
   pdf?: string | null;
+  /** The stored photo (persons.setPhoto): null on a dry run. */
+  photo?: { version: number } | null;
   imported: number;
 }
 

@@ -58,7 +58,7 @@ describe('App', () => {
     const names = (roles: OfficerView['roles']) => navFor(officer({ roles })).map((n) => n.name);
     expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue', 'persons']);
     expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue', 'persons']);
-    expect(names(['admin'])).toEqual(['officers', 'profiles', 'outbox']);
+    expect(names(['admin'])).toEqual(['officers', 'profiles', 'layouts', 'outbox']);
     expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards', 'outbox', 'audit', 'persons']);
     expect(names(['security'])).toEqual(['queue', 'cards', 'outbox', 'persons']);
     expect(navFor(officer({ status: 'disabled' }))).toEqual([]);

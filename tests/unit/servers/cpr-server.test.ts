@@ -12,6 +12,7 @@ import type { StationStore } from '../../../electron/core/store/store.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
 import { callCpr, makeTlsPki, type TestTlsPki } from '../../support/idprs-client.js';
 import { memoryCprIntake } from '../../support/memory-cpr-intake.js';
+import { MAX_CPR_ENVELOPE_BYTES } from '../../../electron/core/workflow/cpr-envelope.js';
 
 const TOKEN = 'test-idprs-token-0123456789';
 
@@ -86,7 +87,7 @@ describe('CPR endpoint over HTTP with a bearer token', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const r = await callCpr(server.origin, { method: 'POST', path: '/cpr', body: new Uint8Array(300 * 1024).fill(0x30), token: TOKEN });
+    const r = await callCpr(server.origin, { method: 'POST', path: '/cpr', body: new Uint8Array(MAX_CPR_ENVELOPE_BYTES + 1).fill(0x30), token: TOKEN });
     expect(r).toMatchObject({ status: 413, json: { code: 'TOO_LARGE' } });
   });
 });

@@ -238,12 +238,19 @@ describe('electron/shell/main', () => {
     expect((await serve({ url: 'app://station/missing.js' })).status).toBe(404);
   });
 
-  it('denies every permission, new window and navigation away from app://', async () => {
+  it('grants only the camera to the station’s own origin; denies every other permission, new window and navigation away from app://', async () => {
     await startMain();
     const answers: boolean[] = [];
-    (h.permissionRequest as unknown as (c: unknown, p: string, cb: (b: boolean) => void) => void)({}, 'media', (b) => answers.push(b));
-    expect(answers).toEqual([false]);
-    expect((h.permissionCheck as unknown as () => boolean)()).toBe(false);
+    const request = h.permissionRequest as unknown as (c: unknown, p: string, cb: (b: boolean) => void, d: { requestingUrl: string; mediaTypes?: string[] }) => void;
+    request({}, 'media', (b) => answers.push(b), { requestingUrl: 'app://station/index.html', mediaTypes: ['video'] });
+    request({}, 'media', (b) => answers.push(b), { requestingUrl: 'app://station/index.html', mediaTypes: ['video', 'audio'] });
+    request({}, 'media', (b) => answers.push(b), { requestingUrl: 'https://example.test/', mediaTypes: ['video'] });
+    request({}, 'notifications', (b) => answers.push(b), { requestingUrl: 'app://station/index.html' });
+    expect(answers).toEqual([true, false, false, false]);
+    const check = h.permissionCheck as unknown as (c: unknown, p: string, origin: string, d: { mediaType?: string }) => boolean;
+    expect(check({}, 'media', 'app://station', { mediaType: 'video' })).toBe(true);
+    expect(check({}, 'media', 'app://station', { mediaType: 'audio' })).toBe(false);
+    expect(check({}, 'geolocation', 'app://station', {})).toBe(false);
     const contents = h.windows[0]!.webContents as EventEmitter & { windowOpenHandler: () => unknown };
     expect(contents.windowOpenHandler()).toEqual({ action: 'deny' });
     const nav = (url: string) => {

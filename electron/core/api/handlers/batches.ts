@@ -10,7 +10,7 @@ function batchActor(ctx: CallContext): BatchActor {
   return { officerId: o.id, username: o.username, personId: o.personId };
 }
 
-export function batchesHandlers({ batches, openBatches }: CoreServices): HandlerTable<keyof typeof batchesChannels> {
+export function batchesHandlers({ batches, openBatches, requests }: CoreServices): HandlerTable<keyof typeof batchesChannels> {
   return {
     'batches.start': async ({ requestIds, readers }, ctx) => {
       await openBatches();
@@ -20,6 +20,9 @@ export function batchesHandlers({ batches, openBatches }: CoreServices): Handler
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    // The rule book's retry rows, as for jobs.retry: a retried card has a producer, who may not be its cardholder or approver.
+    'batches.retryItem': async ({ batchId, requestId }, ctx) =>
+      batches.retryItem(batchId, requestId, batchActor(ctx), (jobId) => requests.retryJob(jobId, ctx.caller, 'batches.retryItem')),
     'batches.parseCsv': async ({ csv }, ctx) => batches.checkCsv(csv, batchActor(ctx)),
   };
 }

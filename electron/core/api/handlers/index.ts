@@ -17,6 +17,7 @@ import { cardsHandlers } from './cards.js';
 import { auditHandlers } from './audit.js';
 import { outboxHandlers } from './outbox.js';
 import { kioskHandlers } from './kiosk.js';
+import { physicalHandlers } from './physical.js';
 import { cprHandlers } from './cpr.js';
 
 /** The handler of every channel, over the core's services. */
@@ -33,6 +34,7 @@ export function allHandlers(services: CoreServices): HandlerTable<Channel> {
     ...auditHandlers(services),
     ...outboxHandlers(services),
     ...kioskHandlers(services),
+    ...physicalHandlers(services),
     ...cprHandlers(services),
   };
 }

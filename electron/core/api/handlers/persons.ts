@@ -6,28 +6,28 @@ import { editPerson } from '../../workflow/person-edit.js';
 import { importPersons } from '../../workflow/person-import.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
-import { personView } from '../views.js';
+import { personView, personViews } from '../views.js';
 
 export function personsHandlers({ store, ports }: CoreServices): HandlerTable<keyof typeof personsChannels> {
   return {
     'persons.search': async ({ query, limit }) => {
       const { persons, total, more } = store.persons.search(query, { limit });
-      return { persons: persons.map(personView), total, more };
+      return { persons: personViews(store, persons), total, more };
     },
     'persons.get': async ({ id }) => {
       const p = store.persons.get(id);
       if (!p) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
-      return personView(p);
+      return personViews(store, [p])[0]!;
     },
     'persons.add': async (input, ctx) => {
       const p = store.persons.add({ givenName: input.givenName, surname: input.surname, email: input.email ?? null, employeeId: input.employeeId ?? null, affiliation: input.affiliation });
       store.audit.append({ actor: actorOf(ctx.caller), action: 'person.added', outcome: 'ok', personId: p.id });
-      return personView(p);
+      return personView(p, null);
     },
-    'persons.update': async ({ id, ...edit }, { caller }) => personView(editPerson({ store, config: ports.config }, id, edit, caller)),
+    'persons.update': async ({ id, ...edit }, { caller }) => personViews(store, [editPerson({ store, config: ports.config }, id, edit, caller)])[0]!,
     'persons.list': async (page) => {
       const { persons, ...place } = store.persons.list(page);
-      return { persons: persons.map(personView), ...place };
+      return { persons: personViews(store, persons), ...place };
     },
     'persons.import': async ({ csv, dryRun }, ctx) => {
       const { added, errors } = importPersons(store, csv, officerOf(ctx).username, { dryRun });

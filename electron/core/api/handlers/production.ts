@@ -7,7 +7,7 @@ import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
 
-export function productionHandlers({ store, production, requests, readers, readerReady, rules, jobs, emit, ports }: CoreServices): HandlerTable<keyof typeof productionChannels> {
+export function productionHandlers({ store, production, requests, readers, readerReady, rules, jobs, emit, ports, faces }: CoreServices): HandlerTable<keyof typeof productionChannels> {
   return {
     'production.start': async (input, ctx) => {
       await readerReady(input.readerName);
@@ -31,10 +31,16 @@ export function productionHandlers({ store, production, requests, readers, reade
       jobs.launch(jobId, readerName, (claim) => production.retry(jobId, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId };
     },
-    'jobs.cancel': async ({ jobId, reason }) => {
+    'jobs.cancel': async ({ jobId, reason }, ctx) => {
       const wasCancelled = store.jobs.get(jobId)?.status === 'cancelled';
       const job = await production.cancel(jobId, reason);
       requests.jobSettled(jobId);
+      if (job.status === 'done') {
+        // Only the print was cancelled (after the chip was finished): the card is made; its secrets go to this officer.
+        jobs.hold(jobId, production.takeFinishedSecrets(jobId), officerOf(ctx).username);
+        emit('job.event', { type: 'job.finished', jobId });
+        return jobSummary(store, job);
+      }
       // Cancelling again changes nothing (the first reason stays): no second event.
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return jobSummary(store, job);
@@ -45,26 +51,17 @@ export function productionHandlers({ store, production, requests, readers, reade
       if (card) rules.takeSecrets(card, ctx.caller);
       return jobs.takeSecrets(jobId, officerOf(ctx).username);
     },
-    'jobs.pinMailer': async ({ jobId }, ctx) => {
+    'jobs.pinMailer': async ({ jobId, queue }, ctx) => {
       const officer = officerOf(ctx);
       const job = store.jobs.get(jobId);
+      if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
       // The rule book's PIN mailer row: never for one's own card.
-      const card = store.cards.get(job?.cardId ?? '');
+      const card = store.cards.get(job.cardId);
       if (card) rules.pinMailer(card, ctx.caller);
       const pin = await jobs.takePin(jobId, officer.username);
-      if (pin === undefined || !job) return { pdf: null };
-      const person = store.persons.get(job.personId);
-      // pdf-lib loads with the first PIN mailer, not with the station (issue 14: start-up).
-      const { renderPinMailer } = await import('../../workflow/pin-mailer.js');
-      const pdf = await renderPinMailer({
-        holderName: person ? `${person.givenName} ${person.surname}` : '',
-        cardNumber: card?.credentialNumber ?? '',
-        organization: ports.config.organization,
-        pin,
-      });
-      // The audit records that a mailer was made, and by whom: never the PIN.
-      store.audit.append({ actor: officer.username, action: 'pin-mailer.produced', outcome: 'ok', personId: job.personId, cardId: job.cardId, jobId });
-      return { pdf: Buffer.from(pdf).toString('base64') };
+      if (pin === undefined) return { pdf: null, queue: null, printJob: null };
+      // Rendered (and printed on the queue) by the card face service; its audit records that a mailer was made, by whom and where to: never the PIN.
+      return faces.pinMailer(jobId, pin, queue, officer.username);
     },
     'card.verify': async ({ readerName, pin }) => {
       readers.assertFree(readerName, `A card is being produced in ${readerName}.`);

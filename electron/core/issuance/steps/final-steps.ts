@@ -11,7 +11,7 @@ import { verifyCard, type ExpectedCard, type VerificationReport } from '../verif
 import { verifyCurrentPin } from '../card-secrets.js';
 import { CHUID_STEP } from './chuid-step.js';
 import { validCertificateFor } from './slot-steps.js';
-import { cccStep, discoveryStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './object-steps.js';
+import { cccStep, discoveryStep, facialImageStep, keyHistoryStep, printedInformationStep, securityObjectStep } from './object-steps.js';
 
 /** What the job's record says the card holds. */
 export function expectedCardOf(ctx: StepContext): ExpectedCard {
@@ -39,8 +39,10 @@ export function expectedCardOf(ctx: StepContext): ExpectedCard {
   add(discoveryStep.name, 'Discovery object', ObjectTag.DISCOVERY, false, 'discovery');
   add(printedInformationStep.name, 'Printed Information', ObjectTag.PRINTED_INFORMATION, true, 'printed');
   add(keyHistoryStep.name, 'Key History object', ObjectTag.KEY_HISTORY, false, 'key-history');
+  const facialImage = ctx.profile.biometrics.includes('facial');
+  if (facialImage) add(facialImageStep.name, 'Cardholder Facial Image', ObjectTag.FACIAL_IMAGE, true);
   add(securityObjectStep.name, 'Security Object', ObjectTag.SECURITY_OBJECT);
-  return { chuid: hex(CHUID_STEP), certificates, objects, notWritten };
+  return { chuid: hex(CHUID_STEP), certificates, objects, notWritten, facialImage, printed: ctx.params.printed };
 }
 
 /** The objects this run read from the card and did not write since (null: absent, not a proof of anything). */
@@ -85,6 +87,7 @@ export const finishStep: ProductionStep = {
   name: 'finish',
   label: 'Finish',
   activity: 'finishing the card record',
+  offCard: true,
   async isDone(ctx) {
     return ctx.card.status === 'produced';
   },

@@ -15,11 +15,13 @@ import { encodeKeyHistory } from '../../piv/objects/key-history.js';
 import { buildSecurityObject, STATION_DATA_GROUPS, type DataGroup } from '../../piv/objects/security-object.js';
 import { bytesEqual, concatBytes, fromHex, toHex } from '../../piv/tlv.js';
 import { CARD_DEFINABLE, readObject, writeObject } from '../card-objects.js';
-import { StationError } from '../../errors.js';
-import type { ProfileObject } from '../../../contract/card-profile.js';
+import { isStationError, StationError } from '../../errors.js';
+import type { ProfileBiometric, ProfileObject } from '../../../contract/card-profile.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { printedDate } from '../card-numbering.js';
 import { CHUID_STEP } from './chuid-step.js';
+import { printedInformationOf } from '../../physical/printed-card.js';
+import { PREPARE_FACIAL_IMAGE_STEP, prepareFacialImage } from './facial-image-prepare-step.js';
 
 /** CCC card identifier prefix: GSC-IS RID A0 00 00 01 16, manufacturer FF, card type 02 (Part 1 Table 8). */
 const CCC_ID_PREFIX = Uint8Array.of(0xa0, 0x00, 0x00, 0x01, 0x16, 0xff, 0x02);
@@ -63,8 +65,13 @@ function objectStep(spec: ObjectSpec): ProductionStep {
   };
 }
 
-/** Printed Information of the job's card (Part 1 Table 14: field lengths are hard limits). */
+/**
+ * Printed Information of the job's card (Part 1 Table 14: field lengths are hard limits): the
+ * values the card face prints, from the job's snapshot (issue 11), so chip and card agree. Jobs
+ * created before the snapshot existed write what they always wrote.
+ */
 function printedInformation(ctx: StepContext): Uint8Array {
+  if (ctx.params.printed) return encodePrintedInformation(printedInformationOf(ctx.params.printed));
   const name = `${ctx.person.givenName} ${ctx.person.surname}`.slice(0, 125);
   return encodePrintedInformation({
     name,
@@ -104,6 +111,51 @@ export const printedInformationStep = objectStep({
   build: printedInformation,
 });
 
+/** The Cardholder Facial Image as the profile sized it (the prepare step), written and read back. */
+const facialImageAsPrepared = objectStep({
+  name: 'object.facial-image',
+  label: 'Write the Cardholder Facial Image',
+  activity: 'writing the Cardholder Facial Image',
+  tag: ObjectTag.FACIAL_IMAGE,
+  objectName: 'Cardholder Facial Image',
+  pinToRead: true,
+  build: (ctx) => {
+    const hex = ctx.stepData(PREPARE_FACIAL_IMAGE_STEP)?.content;
+    if (typeof hex !== 'string') throw new StationError('INTERNAL', 'The facial image was not prepared before it was written.');
+    return fromHex(hex);
+  },
+});
+
+/**
+ * The Cardholder Facial Image (5FC108, PIN to read): the content the prepare step built and sized
+ * to the profile's room before anything was written. Cards differ in the room they give one object
+ * (SP 800-73-4 Part 1 Table 13 sets only the maximum, 12 704 bytes; no standard command tells a
+ * card's limit), so the card is the authority: a card that answers 6A84 (not enough memory,
+ * ISO/IEC 7816-4 §5.6) to the write stores nothing, and smaller images are offered until it takes
+ * one or the smallest acceptable image (240 × 320) does not fit either (CARD_INCAPABLE).
+ */
+export const facialImageStep: ProductionStep = {
+  ...facialImageAsPrepared,
+  async run(ctx) {
+    try {
+      return await facialImageAsPrepared.run(ctx);
+    } catch (e) {
+      if (!isStationError(e, 'CARD_FULL')) throw e;
+    }
+    let refused = fromHex(ctx.stepData(PREPARE_FACIAL_IMAGE_STEP)!.content as string).length;
+    for (;;) {
+      const smaller = await prepareFacialImage(ctx, refused - 1, 'the card');
+      try {
+        const out = await writeObject(ctx, { tag: ObjectTag.FACIAL_IMAGE, name: 'Cardholder Facial Image', pinToRead: true }, smaller.content);
+        return { content: toHex(out.content), outcome: out.outcome, resized: { width: smaller.width, height: smaller.height, quality: smaller.quality, bytes: smaller.content.length, refusedBytes: refused } };
+      } catch (e) {
+        if (!isStationError(e, 'CARD_FULL')) throw e;
+        refused = smaller.content.length;
+      }
+    }
+  },
+};
+
 export const keyHistoryStep = objectStep({
   name: 'object.key-history',
   label: 'Write the Key History object',
@@ -118,14 +170,17 @@ export const keyHistoryStep = objectStep({
  * the CHUID and CCC always, and each optional non-certificate object the profile writes
  * (SP 800-73-4 Part 1 §3.1.7: at least the unsigned objects, e.g. Printed Information).
  */
-export function securityObjectGroups(objects: readonly ProfileObject[]): DataGroup[] {
+export function securityObjectGroups(objects: readonly ProfileObject[], biometrics: readonly ProfileBiometric[] = []): DataGroup[] {
   const g = STATION_DATA_GROUPS;
   const optional: [ProfileObject, DataGroup][] = [
     ['printed', g.printed],
     ['discovery', g.discovery],
     ['key-history', g.keyHistory],
   ];
-  return [g.chuid, g.ccc, ...optional.filter(([o]) => objects.includes(o)).map(([, group]) => group)];
+  const written = optional.filter(([o]) => objects.includes(o)).map(([, group]) => group);
+  // The biometric objects are signed themselves and covered too (Part 1 §3.1.7 recommends every object but certificates).
+  if (biometrics.includes('facial')) written.push(g.facial);
+  return [g.chuid, g.ccc, ...written];
 }
 
 /** Where each covered object's bytes are recorded: the step that wrote it and its data key. */
@@ -135,6 +190,7 @@ const RECORDED_BY_TAG = new Map<number, { step: string; key: string }>([
   [ObjectTag.DISCOVERY, { step: 'object.discovery', key: 'content' }],
   [ObjectTag.PRINTED_INFORMATION, { step: 'object.printed-information', key: 'content' }],
   [ObjectTag.KEY_HISTORY, { step: 'object.key-history', key: 'content' }],
+  [ObjectTag.FACIAL_IMAGE, { step: 'object.facial-image', key: 'content' }],
 ]);
 
 /**
@@ -147,11 +203,11 @@ const RECORDED_BY_TAG = new Map<number, { step: string; key: string }>([
  */
 async function securityObject(ctx: StepContext): Promise<Uint8Array> {
   const covered: { group: DataGroup; content: Uint8Array }[] = [];
-  for (const group of securityObjectGroups(ctx.profile.objects)) {
+  for (const group of securityObjectGroups(ctx.profile.objects, ctx.profile.biometrics)) {
     const where = RECORDED_BY_TAG.get(group.tag);
     const hex = where ? ctx.stepData(where.step)?.[where.key] : undefined;
     let content = typeof hex === 'string' ? fromHex(hex) : undefined;
-    content ??= (await readObject(ctx, group.tag, group.tag === ObjectTag.PRINTED_INFORMATION)) ?? undefined;
+    content ??= (await readObject(ctx, group.tag, group.tag === ObjectTag.PRINTED_INFORMATION || group.tag === ObjectTag.FACIAL_IMAGE)) ?? undefined;
     if (!content) {
       throw new StationError('VERIFY_FAILED', 'An object the Security Object covers is not on the card.', { containerId: group.containerId });
     }

@@ -48,6 +48,7 @@ export const STATION_DATA_GROUPS = {
   printed: { number: 3, containerId: 0x3001, tag: ObjectTag.PRINTED_INFORMATION },
   discovery: { number: 4, containerId: 0x6050, tag: ObjectTag.DISCOVERY },
   keyHistory: { number: 5, containerId: 0x6060, tag: ObjectTag.KEY_HISTORY },
+  facial: { number: 6, containerId: 0x6030, tag: ObjectTag.FACIAL_IMAGE },
 } as const satisfies Record<string, DataGroup>;
 
 /** GET DATA tag of each ContainerID a Security Object may map (Part 1 Table 3). */

@@ -38,6 +38,7 @@ export function ApprovalsScreen() {
         </p>
       )}
       <RequestTable
+        photos
         requests={pending}
         empty="No request is waiting for approval."
         actions={(r) => <DecisionCell request={r} block={approvalBlock(r, officer, settings)} />}

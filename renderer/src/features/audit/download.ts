@@ -7,11 +7,11 @@
 export const EXPORT_MIME: Record<'csv' | 'json', string> = { csv: 'text/csv;charset=utf-8', json: 'application/json' };
 
 /**
- * Offers `content` as a download named `filename`.
+ * Offers `content` (text, or bytes such as a PDF) as a download named `filename`.
  * @param mime the file's media type, e.g. `text/csv;charset=utf-8`
  */
-export function downloadText(filename: string, content: string, mime: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+export function downloadText(filename: string, content: string | Uint8Array, mime: string): void {
+  const url = URL.createObjectURL(new Blob([content as BlobPart], { type: mime }));
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

@@ -28,6 +28,7 @@ const STATUS_WORDS: Record<BatchView['status'], string> = {
 export const cards = (n: number): string => `${n} ${n === 1 ? 'card' : 'cards'}`;
 
 export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: boolean }) {
+  const stores = useStores();
   const error = useBatches((s) => s.errors[batch.id] ?? null);
   const p = batchProgress(batch);
   return (
@@ -63,10 +64,23 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
           {batch.items.map((item) => (
             <tr key={item.requestId} data-testid="batch-item" data-request-id={item.requestId} data-state={item.state} className={`batch-item state-${item.state}`}>
               <td>{item.personName}</td>
-              <td>{ITEM_WORDS[item.state]}</td>
+              <td>
+                {ITEM_WORDS[item.state]}
+                {item.print && (
+                  <span className="muted" data-testid="batch-item-print" data-print={item.print}>
+                    {' '}
+                    · card face {item.print}
+                  </span>
+                )}
+              </td>
               <td>{item.readerName ?? '—'}</td>
               <td>
                 {item.failure}
+                {item.state === 'failed' && canCancel && item.jobId && (
+                  <button type="button" data-testid="batch-item-retry" onClick={() => void stores.batches.getState().retryItem(batch.id, item.requestId)}>
+                    Retry this card
+                  </button>
+                )}
                 {item.state === 'failed' && canCancel && <CancelItem batchId={batch.id} requestId={item.requestId} />}
               </td>
             </tr>

@@ -4,7 +4,7 @@
  * action shows only when the officer's roles (CHANNEL_ROLES) and the card's
  * status (CARD_OPERATION_STATES) allow it: exactly the calls the core accepts.
  */
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { CARD_OPERATIONS, operationAllowed, type CardOperation } from '../../../../electron/contract/card-operations';
 import { useCards, useSession, useStores } from '../../stores/stores';
@@ -14,6 +14,9 @@ import { RevokeForm } from './RevokeForm';
 import { DeskForm } from './DeskForm';
 import { ReissueForm } from './ReissueForm';
 import { CardHistory } from './CardHistory';
+import { PersonPhoto } from '../photo/PersonPhoto';
+import { CardFaceOfCard } from '../cardface/CardFacePreview';
+import { REPRINTABLE_STATUSES } from '../../../../electron/contract/card-operations';
 import { CardCapabilities } from './CardCapabilities';
 
 /** Button words per operation. */
@@ -57,6 +60,11 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
       <h3 id="card-detail-title">
         Card of <span data-testid="card-person">{card.personName}</span>
       </h3>
+      <div className="person-with-photo">
+        <PersonPhoto personId={card.personId} width={90} name={card.personName} />
+        {mayCall(officer, 'cards.preview') && <CardFaceOfCard key={card.id} card={card.id} />}
+      </div>
+      {mayCall(officer, 'cards.reprint') && REPRINTABLE_STATUSES.includes(card.status) && <ReprintForm />}
       <dl className="card-identity">
         <dt>Card number</dt>
         <dd data-testid="card-number">{card.cardNumber ?? '—'}</dd>
@@ -138,5 +146,43 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
       {open === 'reissue' && actions.includes('reissue') && <ReissueForm card={card} onJobStarted={onJobStarted} />}
       {mayCall(officer, 'audit.list') && <CardHistory cardId={card.id} />}
     </section>
+  );
+}
+
+/** Prints the card's face again: the reason is asked, the core audits it and counts the reprint. */
+function ReprintForm() {
+  const stores = useStores();
+  const busy = useCards((s) => s.busy);
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await stores.cards.getState().reprint(reason.trim())) {
+      setOpen(false);
+      setReason('');
+    }
+  }
+  if (!open) {
+    return (
+      <button type="button" data-testid="card-reprint" onClick={() => setOpen(true)}>
+        Print the card face again…
+      </button>
+    );
+  }
+  return (
+    <form className="reprint-form" data-testid="reprint-form" onSubmit={submit}>
+      <label>
+        Why is the card printed again?
+        <input data-testid="reprint-reason" required minLength={3} maxLength={500} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" data-testid="reprint-submit" disabled={busy || reason.trim().length < 3}>
+          Print again
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          Back
+        </button>
+      </div>
+    </form>
   );
 }

@@ -147,6 +147,13 @@ function KioskReceipt() {
         Your card request is registered. Its number is <strong data-testid="kiosk-request-number">{receipt.requestId}</strong>.
       </p>
       <p>An approver will review it; you will be told when your card is ready to collect.</p>
+      {receipt.photo ? (
+        <p>
+          Your card will carry this photo: <img data-testid="kiosk-photo" src={`data:image/jpeg;base64,${receipt.photo}`} width={90} height={120} alt="Your photo on record" />
+        </p>
+      ) : (
+        <p data-testid="kiosk-photo-missing">There is no photo of you on record yet: the desk will take one when you collect your card.</p>
+      )}
       <button type="button" className="primary" data-testid="kiosk-done" onClick={() => void stores.kiosk.getState().reset()}>
         Done
       </button>

@@ -14,6 +14,8 @@ import type { BrowseFilter, BrowseMove } from '../../stores/persons-store';
 import { personsCount } from './counts';
 import { EditPersonForm } from './EditPersonForm';
 import { PersonSearch } from './PersonSearch';
+import { PersonPhoto } from '../photo/PersonPhoto';
+import { PhotoCapture } from '../photo/PhotoCapture';
 
 const FILTERS: { value: BrowseFilter; label: string }[] = [
   { value: 'all', label: 'Everyone' },
@@ -61,7 +63,14 @@ export function PersonsScreen({ onRequestCard }: PersonsScreenProps) {
               onCancel={() => setEditing(false)}
             />
           ) : (
-            <PersonDetail person={selected} canEdit={canEdit(selected)} onEdit={() => setEditing(true)} onRequestCard={mayCall(officer, 'requests.create') ? onRequestCard : undefined} onClose={() => choose(null)} />
+            <PersonDetail
+              person={selected}
+              canEdit={canEdit(selected)}
+              canPhotograph={mayCall(officer, 'persons.setPhoto') && officer?.personId !== selected.id}
+              onEdit={() => setEditing(true)}
+              onRequestCard={mayCall(officer, 'requests.create') ? onRequestCard : undefined}
+              onClose={() => choose(null)}
+            />
           )}
         </section>
       )}
@@ -86,18 +95,22 @@ export function PersonsScreen({ onRequestCard }: PersonsScreenProps) {
 interface PersonDetailProps {
   person: Person;
   canEdit: boolean;
+  /** May take or import the person's photo (registration; never one's own: the core refuses it too). */
+  canPhotograph: boolean;
   onEdit(): void;
   onRequestCard?(person: Person): void;
   onClose(): void;
 }
 
 /** The chosen person's record and what the officer may do with it. */
-function PersonDetail({ person, canEdit, onEdit, onRequestCard, onClose }: PersonDetailProps) {
+function PersonDetail({ person, canEdit, canPhotograph, onEdit, onRequestCard, onClose }: PersonDetailProps) {
   return (
     <div className="person-detail" data-testid="person-detail" data-person-id={person.id}>
       <h3 id="person-detail-title">
         {person.givenName} {person.surname}
       </h3>
+      <PersonPhoto personId={person.id} width={120} name={`${person.givenName} ${person.surname}`} />
+      {canPhotograph && <PhotoCapture personId={person.id} />}
       <dl>
         <dt>Affiliation</dt>
         <dd data-testid="person-detail-affiliation">{person.affiliation}</dd>

@@ -10,6 +10,10 @@ import { StepList } from './StepList';
 import { FailurePanel } from './FailurePanel';
 import { ResultPanel } from './ResultPanel';
 import { elapsedMs, formatElapsed } from './elapsed';
+import { PinDelivery, type PinDeliveryChoice } from './PinDelivery';
+import { PersonPhoto } from '../photo/PersonPhoto';
+import { CardFaceOfCard } from '../cardface/CardFacePreview';
+import { downloadText } from '../audit/download';
 
 /** Refresh of the elapsed time while a job runs, in milliseconds. */
 const TICK_MS = 1000;
@@ -29,8 +33,29 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
   }, [jobId, stores]);
 
   const status = job?.status;
+  const [delivery, setDelivery] = useState<PinDeliveryChoice>({ kind: 'screen' });
+  const [mailerOutcome, setMailerOutcome] = useState<string | null>(null);
+  const pinGenerated = job?.pinGenerated === true;
   useEffect(() => {
-    if (status === 'done') void stores.jobs.getState().takeSecrets(jobId);
+    if (status !== 'done') return;
+    let live = true;
+    void (async () => {
+      // A PIN mailer takes the PIN first; the screen then shows the PUK only.
+      if (pinGenerated && delivery.kind !== 'screen') {
+        const r = await stores.jobs.getState().pinMailer(jobId, delivery.kind === 'mailer-print' ? delivery.queue : undefined);
+        if (!live) return;
+        if (r === 'printed') setMailerOutcome(`The PIN mailer was sent to ${delivery.kind === 'mailer-print' ? delivery.queue : 'the printer'}.`);
+        else if ('pdf' in r) {
+          downloadText(`pin-mailer-${job?.card?.credentialNumber ?? jobId}.pdf`, r.pdf, 'application/pdf');
+          setMailerOutcome('The PIN mailer was saved as a PDF.');
+        } else setMailerOutcome(r.error);
+      }
+      if (live) await stores.jobs.getState().takeSecrets(jobId);
+    })();
+    return () => {
+      live = false;
+    };
+    // The choice counts as it stands when the card is finished.
   }, [status, jobId, stores]);
 
   useEffect(() => {
@@ -57,6 +82,11 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
         Card for {job.personName || 'the cardholder'}
         {job.readerName && <span className="muted"> · {job.readerName}</span>}
       </h2>
+      <div className="person-with-photo">
+        <PersonPhoto personId={job.personId} width={90} name={job.personName} />
+        {job.card && <CardFaceOfCard key={`${job.card.id}-${job.status}`} card={job.card.id} />}
+      </div>
+      {pinGenerated && <PinDelivery choice={delivery} onChoose={setDelivery} settled={secrets !== undefined} outcome={mailerOutcome} />}
       <div className="progress" aria-live="polite">
         <div
           className="progress-bar"

@@ -14,6 +14,8 @@ import {
   PIN_MIN_LENGTH,
   PROFILE_IDS,
   PROFILE_OBJECTS,
+  PROFILE_BIOMETRICS,
+  PRINTING_MODES,
   PROFILE_SLOTS,
   PinSourceSchema,
   SlotAlgorithmsSchema,
@@ -45,6 +47,13 @@ const SOURCE_WORDS: Record<PinSource, string> = {
   either: 'Either, at the desk',
 };
 
+/** Words for each printing mode. */
+const PRINTING_WORDS: Record<(typeof PRINTING_MODES)[number], string> = {
+  none: 'Not printed here',
+  'before-encoding': 'Printed before the chip is encoded',
+  'after-encoding': 'Printed after the chip is encoded and verified',
+};
+
 const PIN_LENGTHS = Array.from({ length: PIN_MAX_LENGTH - PIN_MIN_LENGTH + 1 }, (_, i) => PIN_MIN_LENGTH + i);
 
 /** The editable fields of a profile (everything but id and the stored version). */
@@ -63,6 +72,9 @@ function draftOf(p: Profile): Draft {
     slots: [...p.slots],
     objects: [...p.objects],
     pinPolicy: { ...p.pinPolicy },
+    printing: p.printing,
+    biometrics: [...p.biometrics],
+    facialImageMaxBytes: p.facialImageMaxBytes,
   };
 }
 
@@ -222,6 +234,35 @@ function ProfileEditor({ profile }: { profile: Profile }) {
             </label>
           ))}
         </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>The physical card</legend>
+        <label>
+          Card face printing
+          <select data-testid="profile-printing" value={draft.printing} onChange={(e) => change({ printing: e.target.value as Draft['printing'] })}>
+            {PRINTING_MODES.map((m) => (
+              <option key={m} value={m}>
+                {PRINTING_WORDS[m]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="choice">
+          <input type="checkbox" data-testid="profile-biometric-facial" checked={draft.biometrics.includes('facial')} onChange={() => change({ biometrics: toggle(draft.biometrics, 'facial', PROFILE_BIOMETRICS) })} />
+          Cardholder Facial Image on the chip (5FC108, from the person's photo)
+        </label>
+        <label>
+          Room for the facial image on the card (bytes)
+          <input
+            data-testid="profile-facial-bytes"
+            type="number"
+            min={2000}
+            max={65535}
+            value={draft.facialImageMaxBytes}
+            onChange={(e) => change({ facialImageMaxBytes: Number(e.target.value) })}
+          />
+        </label>
       </fieldset>
 
       {problem && (

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { CardRequestView } from '../../../../electron/contract/station-api';
 import { REQUEST_STATE_WORDS } from '../../stores/requests-store';
+import { PersonPhoto } from '../photo/PersonPhoto';
 
 /** Where a request came from, in the officer's words. */
 const SOURCE_WORDS: Record<CardRequestView['source'], string> = {
@@ -19,9 +20,11 @@ export interface RequestTableProps {
   actions?: (request: CardRequestView) => ReactNode;
   /** The words shown when the list is empty. */
   empty?: string;
+  /** Shows each cardholder's photo beside the name (approvals: the approver compares photo and identity). */
+  photos?: boolean;
 }
 
-export function RequestTable({ requests, actions, empty = 'No request to show.' }: RequestTableProps) {
+export function RequestTable({ requests, actions, empty = 'No request to show.', photos = false }: RequestTableProps) {
   if (requests.length === 0) return <p className="muted">{empty}</p>;
   return (
     <table className="requests">
@@ -38,7 +41,16 @@ export function RequestTable({ requests, actions, empty = 'No request to show.' 
       <tbody>
         {requests.map((r) => (
           <tr key={r.id} data-testid="request-row" data-request-id={r.id} data-state={r.state} className={`request-row state-${r.state}`}>
-            <td>{r.personName}</td>
+            <td>
+              {photos ? (
+                <span className="person-with-photo">
+                  <PersonPhoto personId={r.personId} width={60} name={r.personName} />
+                  {r.personName}
+                </span>
+              ) : (
+                r.personName
+              )}
+            </td>
             <td>{r.profile}</td>
             <td>
               {REQUEST_STATE_WORDS[r.state]}

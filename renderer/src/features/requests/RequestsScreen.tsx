@@ -10,6 +10,7 @@ import type { Affiliation } from '../../stores/issue-store';
 import { mayCall } from '../../../../electron/contract/access';
 import { REQUEST_FILTERS } from '../../stores/requests-store';
 import { PersonSearch } from '../persons/PersonSearch';
+import { PersonPhoto } from '../photo/PersonPhoto';
 import { EditPersonForm } from '../persons/EditPersonForm';
 import { RequestTable } from './RequestTable';
 
@@ -70,6 +71,7 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
             <EditPersonForm person={person} onSaved={choose} onCancel={() => setEditing(false)} />
           ) : person ? (
             <div className="row selected-person" data-testid="selected-person">
+              <PersonPhoto personId={person.id} width={60} name={`${person.givenName} ${person.surname}`} />
               <strong>
                 {person.givenName} {person.surname}
               </strong>

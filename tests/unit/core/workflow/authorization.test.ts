@@ -76,8 +76,20 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'outbox.redeliver': { eventId: NO_ID },
   'persons.list': { limit: 10 },
   'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nRole,Matrix,,,visitor\n', dryRun: true },
-  'ca.chain': {},
+  // A 1 × 1 PNG for a person that does not exist: an allowed call stops at NOT_FOUND_RECORD.
+  'persons.setPhoto': { personId: NO_ID, image: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', source: 'file', dryRun: true },
+  'persons.getPhoto': { personId: NO_ID },
+  'layouts.list': {},
+  'layouts.get': { profile: 'visitor' },
+  // Changes nothing (the colour it already has): an allowed call leaves the layout as it was.
+  'layouts.update': { profile: 'visitor', patch: { affiliationColor: 'white' } },
+  'layouts.preview': { profile: 'visitor', personId: NO_ID },
+  'cards.preview': { card: NO_ID },
+  'cards.reprint': { card: NO_ID, reason: 'role matrix' },
+  'printers.list': {},
   'jobs.pinMailer': { jobId: NO_ID },
+  'batches.retryItem': { batchId: NO_ID, requestId: NO_ID },
+  'ca.chain': {},
   // Too short a secret: an allowed call is refused by the outbox's own rule and seals nothing.
   'outbox.setSecret': { secret: 'short' },
   // This station has no IDPRS configuration: an allowed call is refused there, recording nothing.

@@ -11,6 +11,8 @@ import type { CprIntake } from '../../../../electron/core/workflow/cpr-intake.js
 import { cprRecords } from '../../../../electron/core/workflow/cpr-records.js';
 import { StationError } from '../../../../electron/core/errors.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../../support/idprs.js';
+import { sharpImageCodec } from '../../../../native/image/sharp-codec.js';
+import { syntheticPhoto } from '../../../support/portrait-images.js';
 
 let idprs: IdprsIdentity;
 let stranger: IdprsIdentity;
@@ -39,6 +41,7 @@ function setup(managesPersons = true): { store: StationStore; intake: CprIntake 
     store,
     idprs: { signerCertificate: idprs.certPem, managesPersons, http: { host: '127.0.0.1', port: 0 } },
     requests: ops(store),
+    codec: sharpImageCodec(),
   });
   return { store, intake };
 }
@@ -58,6 +61,21 @@ describe('CprIntake', () => {
     expect(cprRecords(store.db).get(r.cprId!)).toMatchObject({ status: 'accepted', requestId: request.id, idprsRequestId: 'REQ-A' });
     const actions = store.audit.list().filter((e) => e.actor === 'idprs').map((e) => e.action);
     expect(actions).toEqual(['person.added', 'cpr.accepted']);
+  });
+
+  it('a CPR with a photo stores it as the person’s portrait (source idprs) before the request; a photo the desk would refuse rejects the CPR', async () => {
+    const { store, intake } = setup();
+    const photo = Buffer.from(await syntheticPhoto({ width: 450, height: 600 })).toString('base64');
+    const r = await submit(intake, cprDocument({ idprsRequestId: 'REQ-P', person: { externalId: 'EXT-P', photo } }));
+    expect(r.status).toBe('accepted');
+    const person = store.persons.findByExternalId('EXT-P')!;
+    expect(store.photos.current(person.id)).toMatchObject({ version: 1, source: 'idprs', capturedBy: 'idprs', width: 450, height: 600 });
+    const actions = store.audit.list({ personId: person.id }).map((e) => e.action);
+    expect(actions.indexOf('person.photo.added')).toBeLessThan(actions.indexOf('cpr.accepted'));
+    const dark = Buffer.from(await syntheticPhoto({ width: 450, height: 600, exposure: 0.2 })).toString('base64');
+    const refused = await submit(intake, cprDocument({ idprsRequestId: 'REQ-D', person: { externalId: 'EXT-DARK', photo: dark } }));
+    expect(refused).toMatchObject({ status: 'rejected', code: 'CPR_MALFORMED', message: expect.stringContaining('too dark') });
+    expect(store.persons.findByExternalId('EXT-DARK')).toBeUndefined();
   });
 
   it('a profile without approval yields an approved request', async () => {

@@ -59,6 +59,10 @@ function setup(cards: CardDetailView[], me: OfficerView = securityOfficer) {
     'cards.revoke': (i) => setStatus(i.card, 'revoked', 'revoked'),
     'cards.unlock': (i) => ({ ...byId(i.card!) }),
     'cards.activate': (i) => setStatus(i.card!, 'active'),
+    'cards.reprint': (i) => {
+      if (i.card === 'card-x') throw new ApiError({ code: 'PRINTER_UNAVAILABLE', message: 'The printer "Card-Printer" is stopped: start it again, then retry.', details: { queue: 'Card-Printer' } });
+      return { cardId: byId(i.card).id, queue: 'Card-Printer', printJob: 17, reprintCount: 2 };
+    },
     'cards.reissue': (i) => ({ replacedCardId: setStatus(i.card, 'revoked', 'revoked').id, cardId: 'card-2', jobId: 'job-9', requestId: 'req-9' }),
     'crl.get': () => ({ der: '', crlNumber: 7, issuer: 'CN=Issuing CA', thisUpdate: '2026-01-01T00:00:00Z', nextUpdate: '2026-01-08T00:00:00Z', entries: [], distributionPoint: 'http://127.0.0.1:8780/crl/issuing.crl' }),
     'audit.list': (i) => [
@@ -183,6 +187,33 @@ describe('CardsScreen', () => {
     expect(actionIds()).toEqual(['card-action-reissue', 'card-action-recycle']);
     // The list follows the core.
     await waitFor(() => expect(screen.getByTestId('card-row').getAttribute('data-status')).toBe('revoked'));
+  });
+
+  it('prints the card face again only with a reason, says where and which reprint, and shows a refusal in words', async () => {
+    const { api } = setup([cardDetail(), cardDetail({ id: 'card-x', cardNumber: '00000046' }), cardDetail({ id: 'card-r', cardNumber: '00000044', status: 'revoked' })]);
+    await openCard();
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('card-reprint'));
+    const submit = screen.getByTestId('reprint-submit') as HTMLButtonElement;
+    await user.type(screen.getByTestId('reprint-reason'), 'ab ');
+    expect(submit.disabled).toBe(true);
+    await user.type(screen.getByTestId('reprint-reason'), ' smudged in the printer');
+    await user.click(submit);
+    await waitFor(() => expect(screen.getByTestId('card-action-outcome').textContent).toBe('Card 00000042 was printed again on Card-Printer (reprint 2).'));
+    expect(api.callsTo('cards.reprint')).toEqual([{ card: 'card-1', reason: 'ab  smudged in the printer' }]);
+    expect(screen.queryByTestId('reprint-form')).toBeNull();
+    // The core's refusal stays on screen, the form with the reason too.
+    await openCard('card-x');
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-card-id')).toBe('card-x'));
+    await user.click(screen.getByTestId('card-reprint'));
+    await user.type(screen.getByTestId('reprint-reason'), 'lost in the post');
+    await user.click(screen.getByTestId('reprint-submit'));
+    await waitFor(() => expect(screen.getByTestId('card-action-error').textContent).toContain('is stopped'));
+    expect((screen.getByTestId('reprint-reason') as HTMLInputElement).value).toBe('lost in the post');
+    // A revoked card is not printed again.
+    await openCard('card-r');
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-card-id')).toBe('card-r'));
+    expect(screen.queryByTestId('card-reprint')).toBeNull();
   });
 
   it('shows the core’s refusal in words and the card as the core now has it', async () => {
