@@ -44,7 +44,10 @@ export interface BlankResult {
   deleted: string[];
   keptByCard: string[];
   keysDeleted: string[];
-  transportKeyAlgorithm: ManagementKeyAlgorithm;
+  /** The algorithm the transport key was set back with; 'factory' when the card's RESET restored its own. */
+  transportKeyAlgorithm: ManagementKeyAlgorithm | 'factory';
+  /** True when the card was returned with its PUK blocked and its vendor RESET was used. */
+  resetByCard: boolean;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface BlankResult {
  * needs from every card), proven by authenticating with it. The card
  * administrator must be authenticated first.
  * @param pukCandidates the PUKs the card may hold, most likely first (each costs at most one PUK try)
- * @throws StationError WRONG_PUK / PUK_BLOCKED (none of the PUKs works), UNSUPPORTED (the card took no transport key), transport errors
+ * A card whose PUK is blocked is reset with the vendor RESET instead (PivSession.reset).
+ * @throws StationError WRONG_PUK (none of the PUKs works), UNSUPPORTED (the card took no transport key, or has no RESET for a blocked PUK), transport errors
  */
 export async function returnToBlank(desk: CardAtDesk, pukCandidates: readonly string[]): Promise<BlankResult> {
   const { session, identity } = desk;
@@ -84,10 +88,17 @@ export async function returnToBlank(desk: CardAtDesk, pukCandidates: readonly st
       }
     }
   }
-  await pukToTransport(desk, pukCandidates);
+  try {
+    await pukToTransport(desk, pukCandidates);
+  } catch (e) {
+    if (!isStationError(e, 'PUK_BLOCKED')) throw e;
+    // A card returned with its PUK blocked: no standard command restores it; the vendor RESET (where the card has it) is the only way.
+    await session.reset();
+    return { deleted, keptByCard, keysDeleted, transportKeyAlgorithm: 'factory', resetByCard: true };
+  }
   await session.resetRetryCounter(FactoryDefaults.PUK, FactoryDefaults.PIN);
   const transportKeyAlgorithm = await managementKeyToTransport(desk);
-  return { deleted, keptByCard, keysDeleted, transportKeyAlgorithm };
+  return { deleted, keptByCard, keysDeleted, transportKeyAlgorithm, resetByCard: false };
 }
 
 /** CHANGE REFERENCE DATA of the PUK from the first candidate the card accepts to the transport PUK. */

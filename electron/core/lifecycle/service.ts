@@ -36,7 +36,7 @@ import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason
 import { describeCrl, type CrlView } from './crl-view.js';
 import { assertNoOpenRequest, createReplacementRequest } from './replacement-request.js';
 import { readFileSync, existsSync } from 'node:fs';
-import { RuleBook, type Actor } from '../policy/rule-book.js';
+import type { RuleBook, Actor } from '../policy/rule-book.js';
 import { actorOf } from '../workflow/authorization.js';
 import type { Operation } from '../../contract/state-machines.js';
 
@@ -59,8 +59,8 @@ export interface LifecycleDeps {
   config: StationConfig;
   /** Reissue creates the replacement's production job through it. */
   production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
-  /** The rule book (default: one over the store and config). */
-  rules?: RuleBook;
+  /** The rule book (built once by the composition root, asked by every service). */
+  rules: RuleBook;
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
   /** The card profiles (built once by the composition root, shared by every service). */
@@ -119,7 +119,7 @@ export class LifecycleService {
   private readonly rules: RuleBook;
 
   constructor(private readonly deps: LifecycleDeps) {
-    this.rules = deps.rules ?? new RuleBook(deps);
+    this.rules = deps.rules;
   }
 
   private now(): Date {
@@ -470,7 +470,7 @@ export class LifecycleService {
         const blank = await returnToBlank(desk, pukCandidates(this.deps, desk.card.id));
         const c = desk.card;
         this.deps.store.transaction(() => {
-          this.deps.store.cards.update(c.id, { mgmtKeyState: 'transport', mgmtKeyAlg: blank.transportKeyAlgorithm });
+          this.deps.store.cards.update(c.id, { mgmtKeyState: 'transport', mgmtKeyAlg: blank.transportKeyAlgorithm === 'factory' ? null : blank.transportKeyAlgorithm });
           for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', RECYCLE_CRL_REASON);
           this.deps.store.db.prepare('DELETE FROM puk_rotations WHERE card_id = ?').run(c.id);
           const wasRevoked = c.status === 'revoked';
@@ -489,6 +489,7 @@ export class LifecycleService {
               deleted: blank.deleted.join(','),
               keptByCard: blank.keptByCard.join(','),
               keysDeleted: blank.keysDeleted.join(','),
+              resetByCard: blank.resetByCard,
             },
             wasRevoked ? undefined : 'card.revoked',
           );

@@ -202,6 +202,22 @@ describe('lifecycle through dispatch', () => {
     });
   }
 
+  test('recycle of a card returned with its PUK blocked: the vendor RESET, the only way back, where the card has it', async () => {
+    const { ts, core, card, personId } = await stationWithCard();
+    await onCard(ts, async (s) => {
+      for (let i = 0; i < 3; i++) await s.changePuk('00000000', '00000000').catch(() => undefined);
+    });
+    expect(ts.card.snapshot().puk.remaining).toBe(0);
+    ok<CardDetailView>(await core.dispatch('cards.recycle', { readerName: ts.readerName }));
+    expect(audits(ts, card.id).find((e) => e.action === 'card.recycled')?.details).toMatchObject({ resetByCard: true });
+    await onCard(ts, async (s) => {
+      expect(await s.getData(ObjectTag.CHUID)).toBeNull();
+      await s.verifyPin(FactoryDefaults.PIN);
+    });
+    const again = await ts.station.production.produce({ personId, readerName: ts.readerName, pin: PIN });
+    expect(again.job.status, again.job.error?.message).toBe('done');
+  });
+
   test('reissue: the damaged card is revoked (superseded) and a replacement for the same person is produced on the blank card', async () => {
     const { ts, core, card, personId } = await stationWithCard();
     ts.reader.insert(VirtualPivCard.create());
