@@ -36,17 +36,24 @@ const CONNECTION = 'sweeps';
 /**
  * Resolves once `reader` reports a card (present true) or none (false), from
  * PC/SC reader events; at once when it already does.
- * @throws Error when the reader is not there at all once the provider reports
+ * @throws Error after `timeoutMs` without that event: a sweep that went wrong
+ *         must fail, not hang while it holds the machine-wide reader lock
  */
-export function readerState(readers: ReaderProvider, reader: string, present: boolean): Promise<void> {
-  return new Promise<void>((resolve) => {
+export function readerState(readers: ReaderProvider, reader: string, present: boolean, timeoutMs = 60_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let done = false;
     let unwatch: (() => void) | undefined;
+    const finish = (error?: Error) => {
+      done = true;
+      clearTimeout(timer);
+      unwatch?.();
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(`${reader} did not report ${present ? 'a card' : 'no card'} within ${timeoutMs} ms`)), timeoutMs);
     const check = (list: ReaderStatus[]) => {
       if (done || list.find((r) => r.name === reader)?.cardPresent !== present) return;
-      done = true;
-      unwatch?.();
-      resolve();
+      finish();
     };
     const off = readers.watch(check);
     if (done) off();
