@@ -12,6 +12,7 @@ export function authHandlers({ officers, kiosks }: CoreServices): HandlerTable<k
       kiosks.end(connectionId, officer.username); // an officer's login is the only way out of kiosk mode
       return officer;
     },
+    'auth.resume': async ({ token }, { connectionId }) => officers.resume(connectionId, token),
     'auth.logout': async (_input, { connectionId }) => {
       officers.logout(connectionId);
       return {};
