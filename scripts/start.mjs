@@ -12,7 +12,7 @@
  */
 import process from 'node:process';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,12 +73,27 @@ function startElectron(binary, flags) {
   follow(spawn(binary, [shell, ...flags], { stdio: 'inherit' }));
 }
 
+/** The newest modification time (ms) of the TypeScript sources under `dirs`, 0 when there are none (a packaged app). */
+function newestSource(dirs) {
+  let newest = 0;
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
 function startBrowserHost(flags) {
   const source = join(root, 'electron', 'host', 'main.ts');
+  const bundled = join(root, 'dist', 'host-bundle', 'main.mjs');
   const built = join(root, 'dist', 'electron', 'host', 'main.js');
   let args;
-  // From a source checkout run the sources (never a stale build); a packaged app has only dist.
-  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) args = ['--import', 'tsx', source];
+  // The bundle (npm run build:host) when no source is newer: it starts in about a third of the time of
+  // the sources through tsx (issue 14). Else, from a source checkout, the sources (never a stale build).
+  if (existsSync(bundled) && statSync(bundled).mtimeMs >= newestSource([join(root, 'electron'), join(root, 'native')])) args = [bundled];
+  else if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) args = ['--import', 'tsx', source];
   else if (existsSync(built)) args = [built];
   else {
     process.stderr.write('The browser host is not built: run npm run build first.\n');

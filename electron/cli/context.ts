@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StationHandle } from '../boot/open-station.js';
-import { openStationFromTerminal, promptHidden } from '../boot/terminal.js';
 import { defaultDataDir } from '../boot/data-dir.js';
 import { StationError } from '../core/errors.js';
 import { CHANNEL_ROLES, type Channel, type ChannelInput, type ChannelOutput, type EventName, type EventPayload } from '../contract/station-api.js';
@@ -53,7 +52,7 @@ export interface CliContext {
 export async function officerPassword(username: string): Promise<string> {
   const fromEnv = process.env.STATION_PASSWORD;
   if (fromEnv) return fromEnv;
-  if (process.stdin.isTTY) return promptHidden(`Password for ${username}: `);
+  if (process.stdin.isTTY) return (await import('../boot/terminal.js')).promptHidden(`Password for ${username}: `);
   throw new StationError('NOT_AUTHENTICATED', 'Give the password of --as in the STATION_PASSWORD environment variable.');
 }
 
@@ -83,7 +82,10 @@ export function createCliContext(options: GlobalOptions): CliContext & { close()
     options,
     station() {
       // A one-shot face: no batch resumes and no reader is watched behind a command that does not ask for it.
-      opened ??= openStationFromTerminal({ dataDir: options.dataDir, training: options.training, background: false });
+      // The station's modules (the core, SQLite, PC/SC, the PKI libraries) load with the first command that needs it.
+      opened ??= import('../boot/terminal.js').then((terminal) =>
+        terminal.openStationFromTerminal({ dataDir: options.dataDir, training: options.training, background: false }),
+      );
       return opened;
     },
     async call(channel, input, optionNames) {

@@ -6,6 +6,7 @@
  * Its personality (personality.ts) decides which extensions answer, whether
  * extended length is accepted, and the other ways real cards differ.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StationError } from '../../electron/core/errors.js';
 import { Cla, Ins, Sw, type ManagementKeyAlgorithm } from '../../electron/core/piv/constants.js';
 import { concatBytes } from '../../electron/core/piv/tlv.js';
@@ -22,6 +23,7 @@ import { getSerial, getVersion, resetApplication, setManagementKey, setPinRetrie
 import { implementsInstruction, resolvePersonality, type CardPersonality, type PersonalityName } from './personality.js';
 import { SecurityStatus } from './security.js';
 import { readStateFile, writeStateFile } from './state-file.js';
+import { operationDelayMs, transferDelayMs, type CardTiming } from './timing.js';
 import { newCardState, type CardState } from './state.js';
 
 /** Test hooks that make the card misbehave like real hardware does. */
@@ -32,6 +34,8 @@ export interface CardFaults {
   forcedStatus?: { ins: number; p2?: number; sw: number; times?: number }[];
   /** Extra delay in ms added to GENERATE ASYMMETRIC KEY PAIR, as real cards take seconds. */
   keygenDelayMs?: number;
+  /** A real card's answer times (timing.ts: per APDU on the wire, per operation), waited before each answer. */
+  timing?: CardTiming;
 }
 
 /** Options of a new card. */
@@ -219,6 +223,8 @@ export class VirtualPivCard {
     if (!this.powered) this.powerOn();
     this.apduCount++;
     const response = await this.respond(capdu);
+    const timing = this.faults.timing;
+    if (timing) await sleep(transferDelayMs(timing, capdu.length, response.length));
     this.persist();
     if (this.removalDue()) this.markRemoved();
     return response;
@@ -259,6 +265,8 @@ export class VirtualPivCard {
     const handler = HANDLERS.get(assembled.ins);
     if (!handler) return responseApdu(new Uint8Array(0), Sw.INS_NOT_SUPPORTED);
     const ctx: CardContext = { state: this.state, security: this.security, keygenDelayMs: this.faults.keygenDelayMs ?? 0 };
+    const timing = this.faults.timing;
+    if (timing) await sleep(operationDelayMs(timing, assembled.ins, assembled.p1, assembled.p2, assembled.data));
     try {
       const data = await handler(assembled, ctx);
       return this.deliver(data, assembled.le);

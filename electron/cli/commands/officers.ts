@@ -8,13 +8,9 @@ import type { CliContext } from '../context.js';
 import { promptHidden } from '../../boot/terminal.js';
 import { required } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { RoleShape, type ChannelInput } from '../../contract/station-api.js';
-import { ROLE_WORDS } from '../../contract/officer-rules.js';
+import type { ChannelInput } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
-
-/** The help text listing the roles. */
-export const ROLES_HELP = RoleShape.options.map((r) => `    ${r.padEnd(13)} ${ROLE_WORDS[r].name}: ${ROLE_WORDS[r].duty}`).join('\n');
 
 /** The option each field of an officer comes from. */
 const OFFICER_OPTIONS = { username: '--username', displayName: '--display-name', roles: '--roles', personId: '--person', password: 'STATION_NEW_PASSWORD' } as const;

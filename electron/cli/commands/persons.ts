@@ -75,7 +75,11 @@ export async function personCommand(ctx: CliContext, verb: string | undefined, a
     }
     case 'search': {
       const found = await ctx.call('persons.search', { query: args.join(' ') });
-      ctx.result(found, () => found.forEach((p) => process.stdout.write(line(p))));
+      // --json keeps its shape (the list of persons); the count is for the reader.
+      ctx.result(found.persons, () => {
+        found.persons.forEach((p) => process.stdout.write(line(p)));
+        if (found.total > found.persons.length) process.stdout.write(`(${found.persons.length} shown of ${found.more ? 'more than ' : ''}${found.total} matching persons)\n`);
+      });
       return 0;
     }
     case 'show': {

@@ -13,23 +13,6 @@ import type { ChannelInput, Profile } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** The CLI options of `profile set` (also registered in main.ts). */
-export const PROFILE_SET_OPTIONS = {
-  label: { type: 'string' },
-  approval: { type: 'string' },
-  'card-validity': { type: 'string' },
-  'cert-validity': { type: 'string' },
-  'alg-9a': { type: 'string' },
-  'alg-9c': { type: 'string' },
-  'alg-9d': { type: 'string' },
-  'alg-9e': { type: 'string' },
-  slots: { type: 'string' },
-  objects: { type: 'string' },
-  affiliations: { type: 'string' },
-  'pin-length': { type: 'string' },
-  'pin-source': { type: 'string' },
-} as const;
-
 const Months = z.string().regex(/^\d{1,3}$/, 'a number of months').transform(Number);
 const ListOf = <T extends string>(values: readonly T[]) =>
   z

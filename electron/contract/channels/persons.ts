@@ -46,6 +46,26 @@ export const PERSONS_IMPORT_TOO_LARGE = 'The persons file is too large (at most 
 export const MAX_PERSONS_CSV_LINE_CHARS = 2000;
 /** Most persons one browse page holds. */
 export const MAX_PERSONS_PAGE = 200;
+
+/**
+ * A person's place in the browse order (surname, then given name, case-insensitively, then id):
+ * the key persons.list seeks from, taken from a person the screen shows. The person need not
+ * still exist (nor have that name still).
+ */
+export const PersonKey = z.object({ surname: z.string().max(200), givenName: z.string().max(200), id: Id }).strict();
+export type PersonKey = z.infer<typeof PersonKey>;
+
+/**
+ * The answer of persons.search: the first matches in the core's order, and how many persons match.
+ * The count is exact up to a cap (the core's SEARCH_COUNT_CAP, 1 000); beyond it `more` is true and
+ * `total` is the cap: "more than `total`".
+ */
+export const PersonMatchesShape = z.object({ persons: z.array(Person), total: z.number().int().min(0), more: z.boolean() });
+export type PersonMatchesView = z.infer<typeof PersonMatchesShape>;
+
+/** The answer of persons.list: one page, the exact number of persons in the list, and whether pages lie before and after it. */
+export const PersonsPageShape = z.object({ persons: z.array(Person), total: z.number().int().min(0), hasBefore: z.boolean(), hasAfter: z.boolean() });
+export type PersonsPageView = z.infer<typeof PersonsPageShape>;
 /** The answer of persons.import: how many persons were (dry run: would be) imported, or every bad line (then none was). */
 export const PersonsImportShape = z.object({
   dryRun: z.boolean(),
@@ -55,18 +75,37 @@ export const PersonsImportShape = z.object({
 export type PersonsImportView = z.infer<typeof PersonsImportShape>;
 
 export const personsChannels = {
+  /**
+   * Finds persons as an officer types: the start of a surname, given name, employee id or e-mail, a full
+   * name ("Ada Lovelace", "Lovelace, Ada"), and from 3 characters on any part of them (the store's
+   * persons.search says the order). `limit`: persons in the answer (default 50).
+   */
   'persons.search': {
     input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).optional() }).strict(),
-    output: z.array(Person),
+    output: PersonMatchesShape,
   },
   'persons.get': { input: z.object({ id: Id }).strict(), output: Person },
   'persons.add': { input: PersonFields.strict(), output: Person },
   /** Changes the given attributes of a person (electron/core/workflow/person-edit.ts says what is refused). */
   'persons.update': { input: PersonFields.partial().extend({ id: Id }).strict(), output: Person },
-  /** One page of everyone, by surname then given name (then id), optionally one affiliation; `total` counts every match. */
+  /**
+   * One page of everyone (or one affiliation) by surname, then given name, then id: the first page, the
+   * `last`, or the page `after` or `before` a person's key (Next, Previous), or `from` it (the same page
+   * again). At most one of these; none is the first page. As fast at any depth (keyset paging).
+   */
   'persons.list': {
-    input: z.object({ offset: z.number().int().min(0).max(10_000_000), limit: z.number().int().min(1).max(MAX_PERSONS_PAGE), affiliation: Affiliation.optional() }).strict(),
-    output: z.object({ persons: z.array(Person), total: z.number() }),
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(MAX_PERSONS_PAGE),
+        affiliation: Affiliation.optional(),
+        after: PersonKey.optional(),
+        before: PersonKey.optional(),
+        from: PersonKey.optional(),
+        last: z.literal(true).optional(),
+      })
+      .strict()
+      .refine((p) => [p.after, p.before, p.from, p.last].filter((x) => x !== undefined).length <= 1, 'Give at most one of after, before, from and last.'),
+    output: PersonsPageShape,
   },
   /** Imports persons from CSV text, all or nothing (electron/core/workflow/person-import.ts); `dryRun` checks and writes nothing. */
   'persons.import': {

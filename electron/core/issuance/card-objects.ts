@@ -51,6 +51,7 @@ export async function readObject(ctx: StepContext, tag: number, pinToRead = fals
   if (pinToRead) await verifyCurrentPin(ctx);
   const content = await ctx.session.getData(tag);
   ctx.objectsOnCard.set(tag, content);
+  ctx.readFromCard.add(tag);
   return content;
 }
 
@@ -78,6 +79,7 @@ export async function writeObject(ctx: StepContext, object: ObjectToWrite, conte
     return { content: onCard, outcome: 'card-defined' };
   }
   ctx.objectsOnCard.set(object.tag, content);
+  ctx.readFromCard.delete(object.tag);
   return { content, outcome: 'written' };
 }
 

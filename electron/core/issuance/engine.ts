@@ -139,6 +139,7 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
         },
         now,
         objectsOnCard: new Map(),
+        readFromCard: new Set(),
       };
 
       for (index = 0; index < steps.length; index++) {

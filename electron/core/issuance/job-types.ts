@@ -77,6 +77,12 @@ export interface StepContext {
    * the session is exclusive, so only this run's writes change them.
    */
   readonly objectsOnCard: Map<number, Uint8Array | null>;
+  /**
+   * The objects of `objectsOnCard` whose bytes this run read from the card
+   * and did not write since: proven on the card by read-back, so the verify
+   * step does not read them again (issue 14).
+   */
+  readonly readFromCard: Set<number>;
   /** A card record of ours that the inserted card still carries the CHUID of (cancelled/failed job), taken over by this job. */
   foreignCard?: CardRecord;
   /** Persists a patch to the card record and updates `card`. */

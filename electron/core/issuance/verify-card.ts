@@ -11,6 +11,13 @@
  * its PIN is never tried; the PIN is verified at most once per run, only when
  * given, only after reading the tries left without spending one, never when a
  * single try is left, and a wrong PIN ends every check that needs it.
+ *
+ * Each object and certificate is read from the card once per run (issue 14):
+ * the Security Object check hashes the bytes the other checks read, and an
+ * object this card session already read from the card (production reads an
+ * object before writing it; one it did not rewrite is proven by that read) is
+ * not read again. GET DATA asks for the largest Le the card takes
+ * (PivSession.getData).
  */
 import { AsnConvert, OctetString as OctetStringHolder } from '@peculiar/asn1-schema';
 import { SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
@@ -81,6 +88,39 @@ export interface VerifyInput {
   identity?: CardIdentity;
   /** Certificate status lookup (e.g. the store); 'valid' expected. */
   certificateStatus?: (serial: string) => string | undefined;
+  /**
+   * Objects this card session already read from the card and has not written
+   * since, by tag: their bytes are the card's, so they are not read again.
+   */
+  readInSession?: ReadonlyMap<number, Uint8Array>;
+}
+
+/**
+ * The card's objects as this run sees them: each read from the card at most
+ * once (GET DATA), or taken from what the session read before.
+ */
+class ObjectReads {
+  private readonly seen = new Map<number, Uint8Array | null>();
+
+  constructor(
+    private readonly session: PivSession,
+    readInSession: ReadonlyMap<number, Uint8Array> | undefined,
+  ) {
+    for (const [tag, content] of readInSession ?? []) this.seen.set(tag, content);
+  }
+
+  /** True when the object's bytes are known without an APDU (no PIN needed to know them). */
+  known(tag: number): boolean {
+    return this.seen.has(tag);
+  }
+
+  /** The object's content (null: absent). @throws StationError from GET DATA */
+  async get(tag: number): Promise<Uint8Array | null> {
+    if (this.seen.has(tag)) return this.seen.get(tag)!;
+    const content = await this.session.getData(tag);
+    this.seen.set(tag, content);
+    return content;
+  }
 }
 
 /** FASC-N bytes and UUID URIs in a certificate's subjectAltName. */
@@ -261,8 +301,8 @@ async function checkManagementKey(session: PivSession, identity: CardIdentity | 
  * @returns the check's detail line, or skipped when a mapped object needs a PIN not given
  * @throws StationError VERIFY_FAILED on any mismatch
  */
-async function checkSecurityObject(session: PivSession, chuid: Chuid, pin: PinGate): Promise<string | { skipped: string }> {
-  const content = await session.getData(ObjectTag.SECURITY_OBJECT);
+async function checkSecurityObject(reads: ObjectReads, chuid: Chuid, pin: PinGate): Promise<string | { skipped: string }> {
+  const content = await reads.get(ObjectTag.SECURITY_OBJECT);
   if (!content) fail('The card has no Security Object.');
   const so = decodeSecurityObject(content);
   const lds = verifyEncapsulatedSignature(so.signature, Oid.ICAO_LDS_SECURITY_OBJECT, chuidSignerCertificate(chuid.signature), 'Security Object');
@@ -275,11 +315,11 @@ async function checkSecurityObject(session: PivSession, chuid: Chuid, pin: PinGa
   for (const { number, containerId } of so.mapping) {
     const tag = CONTAINER_OBJECT_TAG.get(containerId);
     if (tag === undefined) fail(`The Security Object maps an unknown container ${containerId.toString(16)}.`);
-    if (PIN_PROTECTED_OBJECTS.has(tag)) {
+    if (PIN_PROTECTED_OBJECTS.has(tag) && !reads.known(tag)) {
       const reason = await pin.use();
       if (reason !== undefined) return { skipped: `a covered object needs the PIN (${reason})` };
     }
-    const object = await session.getData(tag);
+    const object = await reads.get(tag);
     const want = hashes.find((h) => h.number === number)!.hash;
     if (!object || !bytesEqual(dataGroupHash(object), want)) {
       fail(`Container ${containerId.toString(16).padStart(4, '0')} on the card does not match its Security Object hash.`);
@@ -303,9 +343,10 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   if (input.identity) report.capabilities = input.identity.capabilities;
   let chuid: Chuid | undefined;
   const pin = new PinGate(session, input.verifyPin, input.identity, () => report.factoryState === true);
+  const reads = new ObjectReads(session, input.readInSession);
 
   await check(checks, 'CHUID present and well formed', async () => {
-    const content = await session.getData(ObjectTag.CHUID);
+    const content = await reads.get(ObjectTag.CHUID);
     if (!content || content.length === 0) {
       report.factoryState = true;
       fail('The card has no CHUID: it is blank, not issued by this station.');
@@ -338,7 +379,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
       continue;
     }
     await check(checks, `${slot} certificate`, async () => {
-      const content = await session.getData(SLOT_CERT_OBJECT[slot]);
+      const content = await reads.get(SLOT_CERT_OBJECT[slot]);
       if (!content) {
         if (expected?.certificates && !expected.certificates[slot]) return { skipped: 'no certificate expected' };
         // 9C and 9D are optional (SP 800-73-4 Part 1 Table 3): a card made with a profile without them is complete.
@@ -382,17 +423,17 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   for (const obj of expected?.objects ?? []) {
     await check(checks, `${obj.name} read back`, async () => {
       const read = async () => {
-        const got = await session.getData(obj.tag);
+        const got = await reads.get(obj.tag);
         if (!got || !bytesEqual(got, obj.content)) fail(`${obj.name} on the card differs from what was written.`);
         return obj.cardDefined ? "the card's own (card-defined), as recorded" : 'equal to what was written';
       };
-      return obj.pinToRead ? withPin(pin, read) : read();
+      return obj.pinToRead && !reads.known(obj.tag) ? withPin(pin, read) : read();
     });
   }
 
   if (chuid) {
     const c = chuid;
-    await check(checks, 'Security Object', () => checkSecurityObject(session, c, pin));
+    await check(checks, 'Security Object', () => checkSecurityObject(reads, c, pin));
   }
 
   for (const name of expected?.notWritten?.objects ?? []) {

@@ -3,8 +3,9 @@
  * Table 2 use them. Commands are short: long data is split by command
  * chaining (CLA bit 5, `Cla.CHAIN`) instead, which every PIV card must accept
  * (piv-reference §0 "Command chaining"). The extended form (ISO 7816-4 §5.1)
- * exists only for the one probe that asks a card whether it takes it
- * (PivSession.supportsExtendedLength): SP 800-73-4 does not require it.
+ * carries the probe that asks a card whether it takes it
+ * (PivSession.supportsExtendedLength; SP 800-73-4 does not require it) and,
+ * on a card that does, GET DATA's Le of 65 536.
  */
 import { StationError } from '../errors.js';
 import { Cla } from './constants.js';
@@ -29,13 +30,13 @@ export interface CommandApdu {
   p2: number;
   data?: Uint8Array;
   le?: number;
-  /** Extended Lc/Le fields (the extended-length probe only; up to 65535 data bytes, Le up to 65536). */
+  /** Extended Lc/Le fields (up to 65535 data bytes, Le up to 65536): only for a card that takes them. */
   extended?: boolean;
 }
 
 /** Longest data field and expected response of an extended APDU (ISO 7816-4 §5.1). */
 const EXTENDED_MAX_DATA = 0xffff;
-const EXTENDED_MAX_LE = 0x10000;
+export const EXTENDED_MAX_LE = 0x10000;
 
 function checkByte(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xff) {

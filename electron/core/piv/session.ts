@@ -6,9 +6,12 @@
  * Transport details live in exactly one place, {@link PivSession.transceive}:
  * command chaining for data over 255 bytes, `61xx` (GET RESPONSE with the
  * announced length) and `6Cxx` (resend with the right Le). Callers never see
- * those status words. Only short APDUs are sent (SP 800-73-4 requires no
- * more of a card); the one extended APDU is the probe that records whether a
- * card takes them ({@link PivSession.supportsExtendedLength}).
+ * those status words. Commands are short (SP 800-73-4 requires no more of a
+ * card); GET DATA asks for the largest response the card takes: Le 65 536 in
+ * one extended APDU once {@link PivSession.identify} found the card takes
+ * extended length (ISO 7816-4 §5.1; {@link PivSession.supportsExtendedLength}),
+ * else Le 256 with GET RESPONSE for the rest (issue 14: a certificate in one
+ * APDU instead of four).
  *
  * What a card can do beyond SP 800-73-4 is probed once, by {@link
  * PivSession.identify}, never read from an ATR, label or version string
@@ -16,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StationError, isStationError, type ErrorCode } from '../errors.js';
-import { encodeCommandApdu, parseResponseApdu, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
+import { encodeCommandApdu, EXTENDED_MAX_LE, parseResponseApdu, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
 import {
   Ins,
   KEY_ALG_ID,
@@ -159,6 +162,8 @@ export class PivSession {
   private application: ApplicationProperties | undefined;
   /** True once a PIN or the management key was verified in this session (write probes are then skipped). */
   private securityEstablished = false;
+  /** True once identify found the card takes extended Lc/Le: GET DATA then reads an object in one APDU. */
+  private extendedReads = false;
 
   /** @param transport a connected card; the session does not select PIV until {@link select}. */
   constructor(transport: CardTransport) {
@@ -270,6 +275,7 @@ export class PivSession {
       extendedLength: extendedLengthDeclared(this.transport.atr) ?? (await this.supportsExtendedLength()),
       advertisedAlgorithms: app.algorithms.map(algorithmName),
     };
+    this.extendedReads = capabilities.extendedLength;
     if (app.applicationVersion) capabilities.applicationVersion = app.applicationVersion;
     if (version !== undefined) capabilities.version = version;
     if (managementKey.algorithm) capabilities.managementKeyAlgorithm = managementKey.algorithm;
@@ -324,7 +330,9 @@ export class PivSession {
   // ---------------------------------------------------------------- data objects
 
   /**
-   * GET DATA (73-2 §3.1.2): reads one data object.
+   * GET DATA (73-2 §3.1.2): reads one data object, with the largest Le the
+   * card takes — 65 536 in an extended APDU when identify found extended
+   * length, else 256 and GET RESPONSE (ISO 7816-4 §5.1, §7.6.1).
    * @param tag object tag, e.g. `ObjectTag.CHUID` (0x5FC102)
    * @returns the content inside `53` (may be empty); for Discovery (7E) and the
    *          BIT group (7F61) the whole TLV the card returned; null when absent (6A82)
@@ -336,7 +344,7 @@ export class PivSession {
       p1: DATA_P1,
       p2: DATA_P2,
       data: encodeTlv(Tag.TAG_LIST, encodeTag(tag)),
-      le: 0,
+      ...(this.extendedReads ? { le: EXTENDED_MAX_LE, extended: true } : { le: 0 }),
     });
     if (r.sw === Sw.FILE_NOT_FOUND) return null;
     if (r.sw !== Sw.SUCCESS) throw statusToError(r.sw, { command: PivCommand.GET_DATA, object: tag });

@@ -552,6 +552,48 @@ UPDATE cards SET suspended_from = coalesce(
   WHERE status = 'suspended';
 `;
 
+/**
+ * v13 (issue 14): person search and browse at 1 000 000 persons
+ * (electron/core/store/persons.ts).
+ * - Search answers each kind of match from an index walked in the order it is
+ *   shown, so it stops after a page: surname prefixes and "surname, given" from
+ *   persons_browse (v8); given-name prefixes and "given surname" from
+ *   persons_given_browse, which replaces persons_given_name (its first column);
+ *   employee-id prefixes, case-insensitively, from persons_employee_id_nocase
+ *   (the UNIQUE index compares case-sensitively). persons_surname is the first
+ *   column of persons_browse: dropped, one index less to write per person.
+ * - person_counts: how many persons each affiliation has, kept by triggers in
+ *   the transaction of every change, so a browse page shows its exact total
+ *   without counting a million rows.
+ * No ANALYZE: each of these queries has one usable index (the migration's test
+ * checks the plans with and without statistics), and statistics taken on a new,
+ * empty table would only mislead the planner later.
+ */
+const V13_PERSON_SEARCH_AT_SCALE = `
+CREATE INDEX persons_given_browse ON persons (given_name COLLATE NOCASE, surname COLLATE NOCASE, id);
+DROP INDEX persons_given_name;
+DROP INDEX persons_surname;
+CREATE INDEX persons_employee_id_nocase ON persons (employee_id COLLATE NOCASE);
+
+CREATE TABLE person_counts (
+  affiliation  TEXT PRIMARY KEY CHECK (affiliation IN ('employee', 'contractor', 'visitor')),
+  n            INTEGER NOT NULL CHECK (n >= 0)
+);
+INSERT INTO person_counts (affiliation, n)
+  SELECT a.affiliation, (SELECT count(*) FROM persons p WHERE p.affiliation = a.affiliation)
+  FROM (SELECT 'employee' AS affiliation UNION ALL SELECT 'contractor' UNION ALL SELECT 'visitor') a;
+CREATE TRIGGER persons_count_insert AFTER INSERT ON persons BEGIN
+  UPDATE person_counts SET n = n + 1 WHERE affiliation = new.affiliation;
+END;
+CREATE TRIGGER persons_count_delete AFTER DELETE ON persons BEGIN
+  UPDATE person_counts SET n = n - 1 WHERE affiliation = old.affiliation;
+END;
+CREATE TRIGGER persons_count_affiliation AFTER UPDATE OF affiliation ON persons WHEN old.affiliation <> new.affiliation BEGIN
+  UPDATE person_counts SET n = n - 1 WHERE affiliation = old.affiliation;
+  UPDATE person_counts SET n = n + 1 WHERE affiliation = new.affiliation;
+END;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -566,6 +608,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
   { id: 12, name: 'card parties and suspension origin', up: V12_CARD_PARTIES },
+  { id: 13, name: 'person search and browse at scale', up: V13_PERSON_SEARCH_AT_SCALE },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

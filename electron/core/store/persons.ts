@@ -1,10 +1,11 @@
 /** Persons repository: cardholders and applicants. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AFFILIATIONS, type NewPerson, type PersonRecord } from './records.js';
+import type { Statement } from 'better-sqlite3';
+import { AFFILIATIONS, type Affiliation, type NewPerson, type PersonRecord } from './records.js';
 import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
 
-/** Shortest query the trigram index answers (FTS5 trigram tokenizer); shorter ones use the name indexes. */
+/** Shortest query the trigram index answers (FTS5 trigram tokenizer): shorter ones match the start of a field only. */
 const TRIGRAM = 3;
 
 /** Most persons one browse page holds. */
@@ -13,6 +14,20 @@ export const MAX_PAGE_SIZE = 500;
 /** Default and maximum number of search results. */
 const DEFAULT_SEARCH_LIMIT = 50;
 const MAX_SEARCH_LIMIT = 500;
+
+/**
+ * How far a search counts its matches: up to here the count is exact, beyond it
+ * the answer says "more than SEARCH_COUNT_CAP" (counting every match of "a" in
+ * a million persons would cost more than the search).
+ */
+export const SEARCH_COUNT_CAP = 1000;
+
+/**
+ * The largest code point: appended to a prefix it bounds the prefix's range,
+ * `prefix <= s < prefix + U+10FFFF` (NOCASE compares UTF-8 bytes after folding
+ * ASCII letters; no character sorts after U+10FFFF, a noncharacter no name holds).
+ */
+const MAX_CHAR = String.fromCodePoint(0x10ffff);
 
 const NAME = z.string().trim().min(1).max(200);
 const NEW_PERSON = z.object({
@@ -62,38 +77,89 @@ function toRecord(row: PersonRow): PersonRecord {
   };
 }
 
-/** Escapes LIKE wildcards so a query matches literally. */
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Where a person sits in the browse order: surname, then given name (case-insensitive), then id. */
+export interface PersonKey {
+  surname: string;
+  givenName: string;
+  id: string;
 }
 
-/** Which page of persons to browse. */
-export interface PersonPage {
-  offset: number;
+/**
+ * Which browse page: the first (no position given), the last, or the one just
+ * after, just before or starting at a person's place in the order (keyset
+ * paging: a seek in the browse index, as fast at the millionth person as at
+ * the first). The key need not be a person that still exists.
+ */
+export interface PersonPageRequest {
   limit: number;
-  affiliation?: PersonRecord['affiliation'];
+  affiliation?: Affiliation;
+  /** The page of persons after this key (Next). */
+  after?: PersonKey;
+  /** The page of persons before this key (Previous). */
+  before?: PersonKey;
+  /** The page starting at this key or the first person after it (the same page again). */
+  from?: PersonKey;
+  /** The last page. */
+  last?: boolean;
 }
 
-const PAGE = z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PAGE_SIZE), affiliation: z.enum(AFFILIATIONS).optional() });
+/** One browse page, the exact number of persons in the list, and whether pages lie before and after it. */
+export interface PersonPage {
+  persons: PersonRecord[];
+  total: number;
+  hasBefore: boolean;
+  hasAfter: boolean;
+}
+
+/** A search's answer: the first matches, and how many match (`more`: more than `total`, the count stopped at SEARCH_COUNT_CAP). */
+export interface PersonMatches {
+  persons: PersonRecord[];
+  total: number;
+  more: boolean;
+}
+
+const KEY = z.object({ surname: z.string().max(200), givenName: z.string().max(200), id: z.string().max(64) }).strict();
+const PAGE = z
+  .object({
+    limit: z.number().int().min(1).max(MAX_PAGE_SIZE),
+    affiliation: z.enum(AFFILIATIONS).optional(),
+    after: KEY.optional(),
+    before: KEY.optional(),
+    from: KEY.optional(),
+    last: z.boolean().optional(),
+  })
+  .strict()
+  .refine((p) => [p.after, p.before, p.from, p.last || undefined].filter((x) => x !== undefined).length <= 1, 'Give at most one of after, before, from and last.');
 
 export interface PersonsRepository {
   /** Adds a person. @throws StationError INVALID_INPUT (bad field, duplicate employee id) */
   add(p: NewPerson): PersonRecord;
   get(id: string): PersonRecord | undefined;
   /**
-   * Case-insensitive substring search over given name, surname, "given surname",
-   * email and employee id; prefix matches of the surname first, then by name.
-   * An empty query lists everyone (up to `limit`, default 50, at most 500).
+   * Finds persons as an officer types, case-insensitively (ASCII letters in
+   * the start-of matches; the substring matches fold every letter), in this
+   * order, each kind in its index's order, a person listed once:
+   * 1. the surname starts with the query (by surname, given name, id);
+   * 2. the given name starts with it (by given name, surname, id);
+   * 3. a full name: "given surname…" (the whole given name, then the start of
+   *    the surname) or "surname given…" / "surname, given…";
+   * 4. the employee id starts with it; 5. the e-mail starts with it;
+   * 6. from 3 characters on, the query appears anywhere in the given name,
+   *    surname, "given surname", e-mail or employee id (trigram index; in
+   *    order of registration).
+   * Runs of spaces in the query count as one. An empty query lists everyone
+   * in browse order. The count is exact up to SEARCH_COUNT_CAP.
+   * @param options.limit persons in the answer, default 50, at most 500
+   * @throws StationError INVALID_INPUT (query over 200 characters, bad limit)
    */
-  search(query: string, limit?: number): PersonRecord[];
+  search(query: string, options?: { limit?: number }): PersonMatches;
   /**
-   * One page of everyone (browse), sorted by surname, then given name
-   * (case-insensitive), then id so pages never overlap; optionally only one
-   * affiliation. `offset` counts persons skipped, `limit` at most MAX_PAGE_SIZE.
-   * @returns the page and how many persons match in all
-   * @throws StationError INVALID_INPUT (bad offset, limit or affiliation)
+   * One browse page of everyone or of one affiliation, in surname, given name
+   * (case-insensitive), id order, with the exact total (kept by migration 13's
+   * person_counts) and whether pages lie before and after it.
+   * @throws StationError INVALID_INPUT (bad limit, affiliation or key, more than one position)
    */
-  list(page: PersonPage): { persons: PersonRecord[]; total: number };
+  list(page: PersonPageRequest): PersonPage;
   /** The person with that IDPRS person id. */
   findByExternalId(externalId: string): PersonRecord | undefined;
   /** The person with exactly that employee id (case-sensitive; the column is unique). */
@@ -105,6 +171,63 @@ export interface PersonsRepository {
   update(id: string, patch: Partial<Omit<NewPerson, 'id'>>): PersonRecord;
 }
 
+/**
+ * The browse order, ascending or descending (persons_browse, persons_browse_affiliation: migration 8),
+ * and a seek in it. The seek's collations sit on the right-hand side: with them on the columns, SQLite
+ * does not take the row value as a range of the index and walks it from the start.
+ */
+const browseSeek = (op: string) => `(surname, given_name, id) ${op} (@surname COLLATE NOCASE, @givenName COLLATE NOCASE, @id)`;
+const browseOrder = (direction: 'ASC' | 'DESC') => `surname COLLATE NOCASE ${direction}, given_name COLLATE NOCASE ${direction}, id ${direction}`;
+
+/** `column` starts with @lo: a range of a NOCASE index. */
+const startsWith = (column: string) => `${column} COLLATE NOCASE >= @lo AND ${column} COLLATE NOCASE < @hi`;
+
+/**
+ * The kinds of match a search tries, in the order it shows them: each one
+ * statement returning rowids in its index's order, at most @n.
+ * `full` kinds run once per way of splitting the query into two names.
+ */
+const SEARCH_KINDS = {
+  surname: `SELECT rowid FROM persons WHERE ${startsWith('surname')} ORDER BY ${browseOrder('ASC')} LIMIT @n`,
+  givenName: `SELECT rowid FROM persons WHERE ${startsWith('given_name')} ORDER BY given_name COLLATE NOCASE, surname COLLATE NOCASE, id LIMIT @n`,
+  givenThenSurname: `SELECT rowid FROM persons WHERE given_name COLLATE NOCASE = @first AND ${startsWith('surname')} ORDER BY surname COLLATE NOCASE, id LIMIT @n`,
+  surnameThenGiven: `SELECT rowid FROM persons WHERE surname COLLATE NOCASE = @first AND ${startsWith('given_name')} ORDER BY given_name COLLATE NOCASE, id LIMIT @n`,
+  employeeId: `SELECT rowid FROM persons WHERE ${startsWith('employee_id')} ORDER BY employee_id COLLATE NOCASE LIMIT @n`,
+  email: `SELECT rowid FROM persons WHERE ${startsWith('email')} ORDER BY email COLLATE NOCASE LIMIT @n`,
+  substring: 'SELECT rowid FROM persons_fts WHERE persons_fts MATCH @match LIMIT @n',
+} as const;
+
+/** Parameters of one kind of match: the start-of range (@lo, @hi), the first name of a full name, the FTS5 phrase. */
+interface MatchParams {
+  lo?: string;
+  hi?: string;
+  first?: string;
+  match?: string;
+}
+
+/** The searches a query asks for, in the order of {@link PersonsRepository.search}. */
+function matchesOf(text: string): [keyof typeof SEARCH_KINDS, MatchParams][] {
+  const prefix = (p: string): MatchParams => ({ lo: p, hi: p + MAX_CHAR });
+  const out: [keyof typeof SEARCH_KINDS, MatchParams][] = [
+    ['surname', prefix(text)],
+    ['givenName', prefix(text)],
+  ];
+  const comma = text.indexOf(',');
+  if (comma >= 0) {
+    const surname = text.slice(0, comma).trim();
+    const given = text.slice(comma + 1).trim();
+    if (surname && given) out.push(['surnameThenGiven', { first: surname, ...prefix(given) }]);
+  } else {
+    // Names may hold spaces ("Mary Ann", "van der Berg"): every space may be the one between the two names.
+    const splits = [...text.matchAll(/ /g)].map((m) => [text.slice(0, m.index), text.slice(m.index + 1)] as const);
+    for (const [first, rest] of splits) out.push(['givenThenSurname', { first, ...prefix(rest) }]);
+    for (const [first, rest] of splits) out.push(['surnameThenGiven', { first, ...prefix(rest) }]);
+  }
+  out.push(['employeeId', prefix(text)], ['email', prefix(text)]);
+  if ([...text].length >= TRIGRAM) out.push(['substring', { match: ftsPhrase(text) }]);
+  return out;
+}
+
 export function personsRepository(ctx: StoreContext): PersonsRepository {
   const { db } = ctx;
   const insert = db.prepare(
@@ -112,36 +235,54 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
      VALUES (@id, @givenName, @surname, @email, @employeeId, @affiliation, @externalId, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM persons WHERE id = ?');
+  const byRowid = db.prepare('SELECT * FROM persons WHERE rowid = ?');
   const byExternalId = db.prepare('SELECT * FROM persons WHERE external_id = ?');
   const byEmployeeId = db.prepare('SELECT * FROM persons WHERE employee_id = ?');
-  // Short queries: a scan bounded by LIMIT (a 1-2 character substring matches most rows anyway).
-  const search = db.prepare(
-    `SELECT * FROM persons
-     WHERE given_name LIKE @pattern ESCAPE '\\' OR surname LIKE @pattern ESCAPE '\\'
-        OR (given_name || ' ' || surname) LIKE @pattern ESCAPE '\\'
-        OR email LIKE @pattern ESCAPE '\\' OR employee_id LIKE @pattern ESCAPE '\\'
-     ORDER BY (surname LIKE @prefix ESCAPE '\\') DESC, surname COLLATE NOCASE, given_name COLLATE NOCASE, id
-     LIMIT @limit`,
-  );
-  // Queries of 3+ characters: candidates from the trigram index, then the same LIKE filter and order.
-  const searchIndexed = db.prepare(
-    `SELECT p.* FROM persons p
-     WHERE p.rowid IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH @match)
-       AND (p.given_name LIKE @pattern ESCAPE '\\' OR p.surname LIKE @pattern ESCAPE '\\'
-        OR (p.given_name || ' ' || p.surname) LIKE @pattern ESCAPE '\\'
-        OR p.email LIKE @pattern ESCAPE '\\' OR p.employee_id LIKE @pattern ESCAPE '\\')
-     ORDER BY (p.surname LIKE @prefix ESCAPE '\\') DESC, p.surname COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id
-     LIMIT @limit`,
-  );
-  // Browse: the page's rowids first (only the sort columns are read for the skipped rows), then the rows.
-  // Migration 8's persons_browse indexes hold exactly this order, so a deep page is an index walk, not a sort (bench/person-search.ts).
-  const BROWSE_ORDER = 'ORDER BY surname COLLATE NOCASE, given_name COLLATE NOCASE, id LIMIT @limit OFFSET @offset';
-  const pageAll = db.prepare(`SELECT p.* FROM (SELECT rowid AS r FROM persons ${BROWSE_ORDER}) s JOIN persons p ON p.rowid = s.r ORDER BY p.surname COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id`);
-  const pageOf = db.prepare(
-    `SELECT p.* FROM (SELECT rowid AS r FROM persons WHERE affiliation = @affiliation ${BROWSE_ORDER}) s JOIN persons p ON p.rowid = s.r ORDER BY p.surname COLLATE NOCASE, p.given_name COLLATE NOCASE, p.id`,
-  );
-  const countAll = db.prepare('SELECT count(*) AS n FROM persons');
-  const countOf = db.prepare('SELECT count(*) AS n FROM persons WHERE affiliation = ?');
+  const kinds = Object.fromEntries(Object.entries(SEARCH_KINDS).map(([kind, sql]) => [kind, db.prepare(sql).pluck()])) as Record<keyof typeof SEARCH_KINDS, Statement>;
+  const countAll = db.prepare('SELECT coalesce(sum(n), 0) FROM person_counts').pluck();
+  const countOf = db.prepare('SELECT coalesce(sum(n), 0) FROM person_counts WHERE affiliation = ?').pluck();
+
+  // Browse statements, prepared on first use: (filtered?, seek, direction) → statement.
+  const browseStatements = new Map<string, Statement>();
+  function browseStatement(filtered: boolean, seek: '' | '>' | '<' | '>=' | '<=', direction: 'ASC' | 'DESC', columns: '*' | '1'): Statement {
+    const name = `${filtered}${seek}${direction}${columns}`;
+    let statement = browseStatements.get(name);
+    if (!statement) {
+      const where = [filtered ? 'affiliation = @affiliation' : '', seek ? browseSeek(seek) : ''].filter(Boolean);
+      statement = db.prepare(`SELECT ${columns} FROM persons ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${browseOrder(direction)} LIMIT @n`);
+      browseStatements.set(name, statement);
+    }
+    return statement;
+  }
+
+  function list(page: PersonPageRequest): PersonPage {
+    const { limit, affiliation, after, before, from, last } = validate(PAGE, page, 'page');
+    return guard('person', () => {
+      const filtered = affiliation !== undefined;
+      const base = filtered ? { affiliation } : {};
+      const at = (key: PersonKey) => ({ ...base, surname: key.surname, givenName: key.givenName, id: key.id });
+      const exists = (seek: '<' | '>' | '<=' | '>=', key: PersonKey) => browseStatement(filtered, seek, seek.startsWith('<') ? 'DESC' : 'ASC', '1').get({ ...at(key), n: 1 }) !== undefined;
+      const fetch = (seek: '' | '>' | '<' | '>=', direction: 'ASC' | 'DESC', params: object) => browseStatement(filtered, seek, direction, '*').all({ ...params, n: limit + 1 }) as PersonRow[];
+      let rows: PersonRow[];
+      let hasBefore: boolean;
+      let hasAfter: boolean;
+      if (before || last) {
+        // Walk backwards from the key (or the end), then show the page in list order.
+        const back = before ? fetch('<', 'DESC', at(before)) : fetch('', 'DESC', base);
+        hasBefore = back.length > limit;
+        rows = back.slice(0, limit).reverse();
+        hasAfter = before ? exists('>=', before) : false;
+      } else {
+        rows = after ? fetch('>', 'ASC', at(after)) : from ? fetch('>=', 'ASC', at(from)) : fetch('', 'ASC', base);
+        hasAfter = rows.length > limit;
+        rows = rows.slice(0, limit);
+        hasBefore = after ? exists('<=', after) : from ? exists('<', from) : false;
+      }
+      const total = (filtered ? countOf.get(affiliation) : countAll.get()) as number;
+      return { persons: rows.map(toRecord), total, hasBefore, hasAfter };
+    });
+  }
+
   return {
     add(p) {
       const v = validate(NEW_PERSON, p, 'person');
@@ -164,24 +305,25 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
       const row = guard('person', () => byId.get(id) as PersonRow | undefined);
       return row ? toRecord(row) : undefined;
     },
-    search(query, limit = DEFAULT_SEARCH_LIMIT) {
-      const text = validate(z.string().max(200), query, 'search').trim();
-      const max = validate(z.number().int().min(1).max(MAX_SEARCH_LIMIT), limit, 'search limit');
-      const escaped = likeEscape(text);
-      const params = { pattern: `%${escaped}%`, prefix: `${escaped}%`, limit: max };
-      const rows = guard('person', () =>
-        (text.length >= TRIGRAM ? searchIndexed.all({ ...params, match: ftsPhrase(text) }) : search.all(params)) as PersonRow[],
-      );
-      return rows.map(toRecord);
-    },
-    list(page) {
-      const { offset, limit, affiliation } = validate(PAGE, page, 'page');
+    search(query, options = {}) {
+      const text = validate(z.string().max(200), query, 'search').trim().replace(/\s+/g, ' ');
+      const limit = validate(z.number().int().min(1).max(MAX_SEARCH_LIMIT), options.limit ?? DEFAULT_SEARCH_LIMIT, 'search limit');
       return guard('person', () => {
-        const rows = (affiliation ? pageOf.all({ offset, limit, affiliation }) : pageAll.all({ offset, limit })) as PersonRow[];
-        const total = (affiliation ? countOf.get(affiliation) : countAll.get()) as { n: number };
-        return { persons: rows.map(toRecord), total: total.n };
+        if (text === '') {
+          const page = list({ limit });
+          return { persons: page.persons, total: page.total, more: false };
+        }
+        // Each kind stops after SEARCH_COUNT_CAP + 1 rows: enough to fill the answer and to tell "more than the cap".
+        const found = new Set<number>();
+        for (const [kind, params] of matchesOf(text)) {
+          for (const rowid of kinds[kind].all({ ...params, n: SEARCH_COUNT_CAP + 1 }) as number[]) found.add(rowid);
+          if (found.size > SEARCH_COUNT_CAP) break;
+        }
+        const persons = [...found].slice(0, limit).map((rowid) => toRecord(byRowid.get(rowid) as PersonRow));
+        return found.size > SEARCH_COUNT_CAP ? { persons, total: SEARCH_COUNT_CAP, more: true } : { persons, total: found.size, more: false };
       });
     },
+    list,
     findByExternalId(externalId) {
       const row = guard('person', () => byExternalId.get(externalId) as PersonRow | undefined);
       return row ? toRecord(row) : undefined;

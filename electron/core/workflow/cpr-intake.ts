@@ -41,7 +41,6 @@ import { decodeCprEnvelope } from './cpr-envelope.js';
 import type { CprRequestPort, RequestRef } from './cpr-port.js';
 import type { CprRecord, CprRecords } from './cpr-records.js';
 import { isCprErrorCode, type CprErrorCode, type CprResult } from './cpr-result.js';
-import { peekUnverifiedContent, verifyCprSignature } from './cpr-signature.js';
 
 /** Audit actor of everything the intake does. */
 export const IDPRS_ACTOR = 'idprs';
@@ -86,6 +85,8 @@ export class CprIntake {
    * @returns the answer for the IDPRS; never throws for a bad CPR (the rejection is the answer)
    */
   async submit(body: Uint8Array, channel: CprChannel): Promise<CprResult> {
+    // The CMS code (pkijs) loads with the first CPR, not with the station (issue 14: start-up).
+    const { peekUnverifiedContent, verifyCprSignature } = await import('./cpr-signature.js');
     const sha256 = createHash('sha256').update(body).digest('hex');
     let der: Uint8Array | undefined;
     let doc: CprDocument | undefined;
@@ -98,7 +99,7 @@ export class CprIntake {
       return this.deps.transaction(() => this.accept(accepted, documentSha256, channel));
     } catch (e) {
       const err = asCprError(e);
-      const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der);
+      const claimed: ClaimedIds = doc ? { idprsRequestId: doc.idprsRequestId, personExternalId: doc.person.externalId } : claimedIds(der, peekUnverifiedContent);
       // Refused on its merits, a verified CPR is spent; one the station failed to store is not the IDPRS's fault.
       const spent = doc !== undefined && err.code !== 'CPR_STORE_FAILED' ? doc : undefined;
       return this.reject(err, claimed, der ? createHash('sha256').update(der).digest('hex') : sha256, channel, spent);
@@ -333,7 +334,7 @@ interface ClaimedIds {
 }
 
 /** The ids a rejected CPR claims (unverified; only for the ledger). */
-function claimedIds(der: Uint8Array | undefined): ClaimedIds {
+function claimedIds(der: Uint8Array | undefined, peekUnverifiedContent: (der: Uint8Array) => Uint8Array | null): ClaimedIds {
   const none = { idprsRequestId: null, personExternalId: null };
   const content = der ? peekUnverifiedContent(der) : null;
   if (!content) return none;

@@ -1,10 +1,12 @@
 /**
  * Persons store: search as you type (debounced; only the newest answer is
- * kept, so a slow early answer never overwrites a later one), registration and
- * edit; the Persons screen's browse pages and CSV import (dry run first).
+ * kept, so a slow early answer never overwrites a later one) with the count of
+ * matches, registration and edit; the Persons screen's browse pages (first,
+ * previous, next, last: the core seeks from a shown person's key, so every
+ * page is as quick as the first) and CSV import (dry run first).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type ChannelInput, type Person, type PersonsImportView } from '../../../electron/contract/station-api';
+import { MAX_PERSONS_CSV_CHARS, PERSONS_CSV_TOO_LARGE, type ChannelInput, type Person, type PersonKey, type PersonsImportView, type PersonsPageView } from '../../../electron/contract/station-api';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
@@ -16,6 +18,11 @@ export const BROWSE_PAGE_SIZE = 50;
 
 /** Which persons the browse list shows: everyone or one affiliation. */
 export type BrowseFilter = 'all' | Person['affiliation'];
+
+/** Which page to show: the first, the one before or after the page shown, the last, or the shown one again (fresh). */
+export type BrowseMove = 'first' | 'previous' | 'next' | 'last' | 'again';
+
+const keyOf = (p: Person): PersonKey => ({ surname: p.surname, givenName: p.givenName, id: p.id });
 
 /** A CSV file the core has read: its name, its text (sent again to import it) and what the dry run said. */
 export interface ImportPreview {
@@ -30,6 +37,8 @@ export const PERSONS_BROWSE_EMPTY = {
   offset: 0,
   page: [] as Person[],
   total: 0,
+  hasBefore: false,
+  hasAfter: false,
   browsing: false,
   browseError: null as string | null,
   preview: null as ImportPreview | null,
@@ -39,11 +48,17 @@ export const PERSONS_BROWSE_EMPTY = {
 };
 
 export interface PersonsState {
-  /** Browse: the filter, the first person shown (0-based), the page and how many persons match. */
+  /**
+   * Browse: the filter, the place of the first person shown in the list (0-based; counted from the
+   * first or the last page, as the officer moved), the page, how many persons the list holds, and
+   * whether pages lie before and after the one shown.
+   */
   filter: BrowseFilter;
   offset: number;
   page: Person[];
   total: number;
+  hasBefore: boolean;
+  hasAfter: boolean;
   browsing: boolean;
   browseError: string | null;
   /** Import: the checked file (dry run), a file-level error, and how many the last import added. */
@@ -51,8 +66,8 @@ export interface PersonsState {
   importing: boolean;
   importError: string | null;
   imported: number | null;
-  /** Loads the page starting at `offset` (default: the current one) of the current filter. */
-  browse(offset?: number): Promise<void>;
+  /** Loads a page of the current filter (default: the shown one again). */
+  browse(move?: BrowseMove): Promise<void>;
   /** Shows one affiliation (or everyone) from the first page. */
   setFilter(filter: BrowseFilter): Promise<void>;
   /** Sends the file to the core as a dry run and keeps what it said (nothing is written). */
@@ -62,7 +77,10 @@ export interface PersonsState {
   /** Forgets the previewed file. */
   clearImport(): void;
   query: string;
+  /** The first matches of the last search, how many persons match, and whether more than `matchCount` do. */
   results: Person[];
+  matchCount: number;
+  moreMatches: boolean;
   searching: boolean;
   /** Sentence of the last failed search, or null. */
   error: string | null;
@@ -94,20 +112,32 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
   let latestFile = 0;
   return createStore<PersonsState>()((set, get) => ({
     ...PERSONS_BROWSE_EMPTY,
-    async browse(offset = get().offset) {
+    async browse(move = 'again') {
       const mine = ++latestPage;
-      const { filter } = get();
+      const { filter, page, offset } = get();
+      const first = page[0];
+      const last = page.at(-1);
+      // Where the page is, from the persons shown; with none shown, Previous and again fall back to the first page.
+      const at =
+        move === 'last' ? { last: true as const }
+        : move === 'next' && last ? { after: keyOf(last) }
+        : move === 'previous' && first ? { before: keyOf(first) }
+        : move === 'again' && first ? { from: keyOf(first) }
+        : {};
       set({ browsing: true });
       try {
-        const { persons, total } = await api.call('persons.list', { offset, limit: BROWSE_PAGE_SIZE, ...(filter === 'all' ? {} : { affiliation: filter }) });
-        if (mine === latestPage) set({ offset, page: persons, total, browsing: false, browseError: null });
+        const answer = await api.call('persons.list', { limit: BROWSE_PAGE_SIZE, ...(filter === 'all' ? {} : { affiliation: filter }), ...at });
+        if (mine === latestPage) {
+          const { persons, total, hasBefore, hasAfter } = answer;
+          set({ page: persons, total, hasBefore, hasAfter, offset: placeOf(move, answer, offset, page.length), browsing: false, browseError: null });
+        }
       } catch (e) {
         if (mine === latestPage) set({ browsing: false, browseError: errorSentence(e) });
       }
     },
     async setFilter(filter) {
-      set({ filter });
-      await get().browse(0);
+      set({ filter, page: [] });
+      await get().browse('first');
     },
     async checkImportFile(file) {
       const mine = ++latestFile;
@@ -136,7 +166,7 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
         else {
           latestFile++;
           set({ importing: false, preview: null, imported: result.imported });
-          await get().browse(0);
+          await get().browse('first');
         }
       } catch (e) {
         set({ importing: false, importError: errorSentence(e) });
@@ -148,6 +178,8 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
     },
     query: '',
     results: [],
+    matchCount: 0,
+    moreMatches: false,
     searching: false,
     error: null,
     setQuery(query) {
@@ -155,7 +187,7 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
       clearTimeout(timer);
       if (query.trim().length === 0) {
         latest++;
-        set({ results: [], searching: false, error: null });
+        set({ results: [], matchCount: 0, moreMatches: false, searching: false, error: null });
         return;
       }
       timer = setTimeout(() => void get().search(query), debounceMs);
@@ -164,8 +196,8 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
       const mine = ++latest;
       set({ searching: true });
       try {
-        const results = await api.call('persons.search', { query: query.trim() });
-        if (mine === latest) set({ results, searching: false, error: null });
+        const { persons, total, more } = await api.call('persons.search', { query: query.trim() });
+        if (mine === latest) set({ results: persons, matchCount: total, moreMatches: more, searching: false, error: null });
       } catch (e) {
         if (mine === latest) set({ searching: false, error: errorSentence(e) });
       }
@@ -180,4 +212,17 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
       return person;
     },
   }));
+}
+
+/**
+ * The place of a page's first person in the list: known at the ends (no page before: 0; no page
+ * after: the total less the page), else one page on from the shown one. Persons added or removed
+ * meanwhile by another officer may shift it until the officer reaches an end.
+ */
+function placeOf(move: BrowseMove, answer: PersonsPageView, shownOffset: number, shownCount: number): number {
+  if (!answer.hasBefore) return 0;
+  if (!answer.hasAfter) return Math.max(0, answer.total - answer.persons.length);
+  if (move === 'next') return shownOffset + shownCount;
+  if (move === 'previous') return Math.max(0, shownOffset - answer.persons.length);
+  return shownOffset;
 }

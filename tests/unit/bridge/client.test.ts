@@ -66,7 +66,7 @@ describe('createBridgeClient', () => {
     expect(ts.station.store.persons.get(added.value.id)?.email).toBe('grace@example.test');
 
     const found = await client.invoke('persons.search', { query: 'Client' });
-    expect(found.ok && found.value.map((p) => p.id)).toContain(added.value.id);
+    expect(found.ok && found.value.persons.map((p) => p.id)).toContain(added.value.id);
     const bad = await client.invoke('persons.get', { id: 'no such id!' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.code).toBe('INVALID_INPUT');

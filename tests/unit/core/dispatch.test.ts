@@ -6,7 +6,7 @@
  * error or event.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { CHANNEL_ROLES, CHANNELS, type Channel, type EventPayload, type Result } from '../../../electron/contract/station-api.js';
+import { CHANNEL_ROLES, CHANNELS, type Channel, type EventPayload, type PersonMatchesView, type Result } from '../../../electron/contract/station-api.js';
 import type { StationCore } from '../../../electron/core/dispatch.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
 import { ok } from '../../support/results.js';
@@ -104,7 +104,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'kiosk.reset': {},
     'outbox.list': { status: 'pending', personId, cardId: 'card-1', offset: 0, limit: 10 },
     'outbox.redeliver': { eventId: 'event-1' },
-    'persons.list': { offset: 0, limit: 10, affiliation: 'visitor' },
+    'persons.list': { limit: 10, affiliation: 'visitor' },
     // Without dryRun: `true` (a bad value for every other field) is a good dryRun.
     'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nEve,Valid,,,visitor\n' },
     'ca.chain': {},
@@ -230,10 +230,11 @@ describe('dispatch: persons', () => {
     ok(await core.dispatch('persons.add', { givenName: 'Pierre', surname: 'Curie', affiliation: 'employee' }));
     ok(await core.dispatch('persons.add', { givenName: 'Albert', surname: 'Einstein', affiliation: 'visitor', email: null }));
 
-    const curies = ok<{ surname: string }[]>(await core.dispatch('persons.search', { query: 'Curie' }));
-    expect(curies.map((p) => p.surname)).toEqual(['Curie', 'Curie']);
-    expect(ok<unknown[]>(await core.dispatch('persons.search', { query: 'Curie', limit: 1 }))).toHaveLength(1);
-    expect(ok<unknown[]>(await core.dispatch('persons.search', { query: 'Nobody' }))).toEqual([]);
+    const curies = ok<PersonMatchesView>(await core.dispatch('persons.search', { query: 'Curie' }));
+    expect(curies.persons.map((p) => p.surname)).toEqual(['Curie', 'Curie']);
+    expect(curies).toMatchObject({ total: 2, more: false });
+    expect(ok<PersonMatchesView>(await core.dispatch('persons.search', { query: 'Curie', limit: 1 }))).toMatchObject({ persons: [{ surname: 'Curie' }], total: 2, more: false });
+    expect(ok<PersonMatchesView>(await core.dispatch('persons.search', { query: 'Nobody' }))).toEqual({ persons: [], total: 0, more: false });
 
     expect(ok(await core.dispatch('persons.get', { id: added.id }))).toEqual(added);
     expect(await core.dispatch('persons.get', { id: 'nosuchperson' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND_RECORD' } });

@@ -4,7 +4,7 @@
  * size limits of the bridge, and the audit of an import.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE, type Person, type PersonsImportView } from '../../../electron/contract/station-api.js';
+import { MAX_PERSONS_IMPORT_CHARS, PERSONS_IMPORT_TOO_LARGE, type PersonsImportView, type PersonsPageView } from '../../../electron/contract/station-api.js';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { openTrainingStation, type TrainingStation } from '../../support/training-station.js';
 import { ok } from '../../support/results.js';
@@ -47,10 +47,10 @@ describe('persons.import', () => {
     expect(t.station.store.audit.count()).toBe(before);
     // Importing the bad file for real: nothing, and one refused event.
     expect(ok<PersonsImportView>(await call('registrar', 'persons.import', { csv: bad }))).toMatchObject({ dryRun: false, imported: 0, errors: [{ line: 3 }] });
-    expect(ok<{ total: number }>(await call('registrar', 'persons.list', { offset: 0, limit: 10 })).total).toBe(0);
+    expect(ok<{ total: number }>(await call('registrar', 'persons.list', { limit: 10 })).total).toBe(0);
     const good = bad.replace('pilot', 'contractor');
     expect(ok<PersonsImportView>(await call('registrar', 'persons.import', { csv: good, dryRun: true }))).toEqual({ dryRun: true, imported: 2, errors: [] });
-    expect(ok<{ total: number }>(await call('registrar', 'persons.list', { offset: 0, limit: 10 })).total).toBe(0);
+    expect(ok<{ total: number }>(await call('registrar', 'persons.list', { limit: 10 })).total).toBe(0);
     expect(ok<PersonsImportView>(await call('registrar', 'persons.import', { csv: good }))).toEqual({ dryRun: false, imported: 2, errors: [] });
     expect(audit('persons.import').map((e) => [e.actor, e.outcome, e.details])).toEqual([
       ['registrar', 'refused', { badLines: 1, firstBadLine: 3 }],
@@ -64,7 +64,7 @@ describe('persons.import', () => {
     const before = t.station.store.audit.count();
     expect(await call('auditor', 'persons.import', { csv: `${HEADER}\nA,B,,,visitor\n` })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(t.station.store.audit.count()).toBe(before);
-    expect(t.station.store.persons.list({ offset: 0, limit: 1 }).total).toBe(0);
+    expect(t.station.store.persons.list({ limit: 1 }).total).toBe(0);
   });
 
   test('a file larger than one import may be, or with an absurd line, is INVALID_INPUT with its sentence', async () => {
@@ -81,13 +81,20 @@ describe('persons.list', () => {
   test('pages by surname and given name, filters by affiliation, answers any role that may search', async () => {
     const { t, call } = await station();
     for (const [givenName, surname, affiliation] of [['Zed', 'Adams', 'visitor'], ['Amy', 'Adams', 'employee'], ['Bo', 'Brown', 'visitor']] as const) t.addPerson({ givenName, surname, affiliation });
-    const page1 = ok<{ persons: Person[]; total: number }>(await call('auditor', 'persons.list', { offset: 0, limit: 2 }));
+    const page1 = ok<PersonsPageView>(await call('auditor', 'persons.list', { limit: 2 }));
     expect(page1.persons.map((p) => p.givenName)).toEqual(['Amy', 'Zed']);
-    expect(page1.total).toBe(3);
-    expect(ok<{ persons: Person[] }>(await call('auditor', 'persons.list', { offset: 2, limit: 2 })).persons.map((p) => p.givenName)).toEqual(['Bo']);
-    const visitors = ok<{ persons: Person[]; total: number }>(await call('registrar', 'persons.list', { offset: 0, limit: 10, affiliation: 'visitor' }));
+    expect(page1).toMatchObject({ total: 3, hasBefore: false, hasAfter: true });
+    const zed = page1.persons[1]!;
+    const page2 = ok<PersonsPageView>(await call('auditor', 'persons.list', { limit: 2, after: { surname: zed.surname, givenName: zed.givenName, id: zed.id } }));
+    expect(page2.persons.map((p) => p.givenName)).toEqual(['Bo']);
+    expect(page2).toMatchObject({ total: 3, hasBefore: true, hasAfter: false });
+    expect(ok<PersonsPageView>(await call('auditor', 'persons.list', { limit: 2, last: true })).persons.map((p) => p.givenName)).toEqual(['Zed', 'Bo']);
+    const visitors = ok<PersonsPageView>(await call('registrar', 'persons.list', { limit: 10, affiliation: 'visitor' }));
     expect([visitors.persons.map((p) => p.givenName), visitors.total]).toEqual([['Zed', 'Bo'], 2]);
-    expect(await call('registrar', 'persons.list', { offset: 0, limit: 201 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await t.station.core().dispatch('persons.list', { offset: 0, limit: 2 }, 'nobody')).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
+    expect(await call('registrar', 'persons.list', { limit: 201 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    // The offset of before is gone (deep offsets cost a walk over every person skipped), and one position at a time.
+    expect(await call('registrar', 'persons.list', { offset: 0, limit: 2 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call('registrar', 'persons.list', { limit: 2, last: true, after: { surname: zed.surname, givenName: zed.givenName, id: zed.id } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await t.station.core().dispatch('persons.list', { limit: 2 }, 'nobody')).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
   });
 });

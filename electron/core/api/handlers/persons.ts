@@ -10,7 +10,10 @@ import { personView } from '../views.js';
 
 export function personsHandlers({ store, ports }: CoreServices): HandlerTable<keyof typeof personsChannels> {
   return {
-    'persons.search': async ({ query, limit }) => store.persons.search(query, limit ?? 50).map(personView),
+    'persons.search': async ({ query, limit }) => {
+      const { persons, total, more } = store.persons.search(query, { limit });
+      return { persons: persons.map(personView), total, more };
+    },
     'persons.get': async ({ id }) => {
       const p = store.persons.get(id);
       if (!p) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
@@ -23,8 +26,8 @@ export function personsHandlers({ store, ports }: CoreServices): HandlerTable<ke
     },
     'persons.update': async ({ id, ...edit }, { caller }) => personView(editPerson({ store, config: ports.config }, id, edit, caller)),
     'persons.list': async (page) => {
-      const { persons, total } = store.persons.list(page);
-      return { persons: persons.map(personView), total };
+      const { persons, ...place } = store.persons.list(page);
+      return { persons: persons.map(personView), ...place };
     },
     'persons.import': async ({ csv, dryRun }, ctx) => {
       const { added, errors } = importPersons(store, csv, officerOf(ctx).username, { dryRun });

@@ -3,7 +3,6 @@ import type { productionChannels } from '../../../contract/channels/production.j
 import { StationError } from '../../errors.js';
 import { verifyCard } from '../../issuance/verify-card.js';
 import { withCardSession } from '../../piv/card-session.js';
-import { renderPinMailer } from '../../workflow/pin-mailer.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
@@ -55,6 +54,8 @@ export function productionHandlers({ store, production, requests, readers, reade
       const pin = await jobs.takePin(jobId, officer.username);
       if (pin === undefined || !job) return { pdf: null };
       const person = store.persons.get(job.personId);
+      // pdf-lib loads with the first PIN mailer, not with the station (issue 14: start-up).
+      const { renderPinMailer } = await import('../../workflow/pin-mailer.js');
       const pdf = await renderPinMailer({
         holderName: person ? `${person.givenName} ${person.surname}` : '',
         cardNumber: card?.credentialNumber ?? '',

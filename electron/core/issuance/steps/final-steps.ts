@@ -43,6 +43,16 @@ export function expectedCardOf(ctx: StepContext): ExpectedCard {
   return { chuid: hex(CHUID_STEP), certificates, objects, notWritten };
 }
 
+/** The objects this run read from the card and did not write since (null: absent, not a proof of anything). */
+function objectsReadInThisRun(ctx: StepContext): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  for (const tag of ctx.readFromCard) {
+    const content = ctx.objectsOnCard.get(tag);
+    if (content) out.set(tag, content);
+  }
+  return out;
+}
+
 /** Runs the full verification; any failed check fails the step (the report is kept in the step data). */
 export const verifyStep: ProductionStep = {
   name: 'verify',
@@ -56,6 +66,7 @@ export const verifyStep: ProductionStep = {
       expected: expectedCardOf(ctx),
       identity: ctx.identity,
       certificateStatus: (serial) => ctx.store.certificates.get(serial)?.status,
+      readInSession: objectsReadInThisRun(ctx),
     });
     if (!report.ok) {
       const failed = report.checks.find((c) => !c.ok)!;

@@ -78,6 +78,7 @@ async function deleteWhatTheProfileLeavesOut(ctx: StepContext): Promise<{ delete
     try {
       await ctx.session.putData(tag, null);
       ctx.objectsOnCard.set(tag, null);
+      ctx.readFromCard.delete(tag);
       deleted.push(name);
     } catch (e) {
       if (!isStationError(e, ...DELETE_REFUSED)) throw e;

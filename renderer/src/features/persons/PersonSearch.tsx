@@ -1,11 +1,13 @@
 /**
  * Step 1 of issuing: find the cardholder. Searches as the officer types
- * (debounced in the persons store) and lists name, employee id and email;
- * a person not yet registered is added with the form beside it.
+ * (debounced in the persons store) and lists name, employee id and email with
+ * how many persons match (the core counts up to a cap and then says "more
+ * than"); a person not yet registered is added with the form beside it.
  */
 import { useState } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { usePersons } from '../../stores/stores';
+import { matchesSentence } from './counts';
 import { RegisterPersonForm } from './RegisterPersonForm';
 
 export interface PersonSearchProps {
@@ -18,6 +20,8 @@ export interface PersonSearchProps {
 export function PersonSearch({ onSelect, canRegister = true }: PersonSearchProps) {
   const query = usePersons((s) => s.query);
   const results = usePersons((s) => s.results);
+  const matchCount = usePersons((s) => s.matchCount);
+  const moreMatches = usePersons((s) => s.moreMatches);
   const searching = usePersons((s) => s.searching);
   const error = usePersons((s) => s.error);
   const setQuery = usePersons((s) => s.setQuery);
@@ -38,6 +42,9 @@ export function PersonSearch({ onSelect, canRegister = true }: PersonSearchProps
   return (
     <div className="person-search">
       <label htmlFor="person-search-input">Name, employee id or email</label>
+      <p className="muted" id="person-search-help">
+        The start of a surname, given name, employee id or e-mail, or a full name (Ada Lovelace, Lovelace, Ada); from 3 characters also any part of them.
+      </p>
       <div className="row">
         <input
           id="person-search-input"
@@ -45,6 +52,7 @@ export function PersonSearch({ onSelect, canRegister = true }: PersonSearchProps
           type="search"
           autoComplete="off"
           value={query}
+          aria-describedby="person-search-help"
           onChange={(e) => setQuery(e.target.value)}
           placeholder="Start typing…"
         />
@@ -56,7 +64,13 @@ export function PersonSearch({ onSelect, canRegister = true }: PersonSearchProps
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <div aria-live="polite" className="muted">
-        {searching ? 'Searching…' : query.trim() && results.length === 0 && !error ? `No person matches.${canRegister ? ' Register the person if they are new.' : ''}` : ''}
+        {searching
+          ? 'Searching…'
+          : !query.trim() || error
+            ? ''
+            : results.length === 0
+              ? `No person matches.${canRegister ? ' Register the person if they are new.' : ''}`
+              : <span data-testid="person-search-count" data-total={matchCount} data-more={moreMatches}>{matchesSentence(results.length, matchCount, moreMatches)}</span>}
       </div>
       {results.length > 0 && (
         <ul className="person-results" aria-label="Matching persons">

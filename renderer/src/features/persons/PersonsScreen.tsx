@@ -1,6 +1,7 @@
 /**
- * Persons (issue 4): browse everyone page by page (by surname, optionally one
- * affiliation), or search; pick a person to see the record, edit it or
+ * Persons (issues 4, 14): browse everyone page by page (by surname, optionally
+ * one affiliation; first, previous, next and last page, each as quick at a
+ * million persons as the first), or search; pick a person to see the record, edit it or
  * request a card for them; register a person; import a CSV file. The import
  * is checked by the core first (a dry run: the count, or every bad line) and
  * only a file without bad lines can then be imported, all or nothing.
@@ -9,7 +10,8 @@ import { useEffect, useState, type ChangeEvent } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { usePersons, useSession, useStores } from '../../stores/stores';
 import { mayCall } from '../../../../electron/contract/access';
-import { BROWSE_PAGE_SIZE, type BrowseFilter } from '../../stores/persons-store';
+import type { BrowseFilter, BrowseMove } from '../../stores/persons-store';
+import { personsCount } from './counts';
 import { EditPersonForm } from './EditPersonForm';
 import { PersonSearch } from './PersonSearch';
 
@@ -20,8 +22,6 @@ const FILTERS: { value: BrowseFilter; label: string }[] = [
   { value: 'visitor', label: 'Visitors' },
 ];
 
-/** "3 persons", "1 person". */
-const persons = (n: number) => `${n} ${n === 1 ? 'person' : 'persons'}`;
 
 export interface PersonsScreenProps {
   /** Opens the Requests screen with this person chosen (absent: no "Request a card" button). */
@@ -35,7 +35,7 @@ export function PersonsScreen({ onRequestCard }: PersonsScreenProps) {
   const [editing, setEditing] = useState(false);
 
   useEffect(() => {
-    void stores.persons.getState().browse(0);
+    void stores.persons.getState().browse('first');
   }, [stores]);
 
   function choose(p: Person | null) {
@@ -132,10 +132,13 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
   const offset = usePersons((s) => s.offset);
   const page = usePersons((s) => s.page);
   const total = usePersons((s) => s.total);
+  const hasBefore = usePersons((s) => s.hasBefore);
+  const hasAfter = usePersons((s) => s.hasAfter);
   const browsing = usePersons((s) => s.browsing);
   const error = usePersons((s) => s.browseError);
-  const browse = (to: number) => void stores.persons.getState().browse(to);
+  const browse = (move: BrowseMove) => void stores.persons.getState().browse(move);
   const last = page.length > 0 ? offset + page.length : offset;
+  const place = (n: number) => n.toLocaleString('en');
 
   return (
     <section className="step persons-browse" aria-labelledby="persons-browse-title">
@@ -153,7 +156,7 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
         </p>
       )}
       <p className="muted" aria-live="polite" data-testid="persons-page-info" data-offset={offset} data-total={total}>
-        {browsing ? 'Loading…' : total === 0 ? 'No person is registered yet.' : `${offset + 1}–${last} of ${persons(total)}`}
+        {browsing ? 'Loading…' : total === 0 ? 'No person is registered yet.' : `${place(offset + 1)}–${place(last)} of ${personsCount(total)}`}
       </p>
       <table className="persons-table">
         <thead>
@@ -182,11 +185,17 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
         </tbody>
       </table>
       <div className="row">
-        <button type="button" data-testid="persons-prev" disabled={browsing || offset === 0} onClick={() => browse(Math.max(0, offset - BROWSE_PAGE_SIZE))}>
+        <button type="button" data-testid="persons-first" disabled={browsing || !hasBefore} onClick={() => browse('first')}>
+          First
+        </button>
+        <button type="button" data-testid="persons-prev" disabled={browsing || !hasBefore} onClick={() => browse('previous')}>
           Previous
         </button>
-        <button type="button" data-testid="persons-next" disabled={browsing || offset + BROWSE_PAGE_SIZE >= total} onClick={() => browse(offset + BROWSE_PAGE_SIZE)}>
+        <button type="button" data-testid="persons-next" disabled={browsing || !hasAfter} onClick={() => browse('next')}>
           Next
+        </button>
+        <button type="button" data-testid="persons-last" disabled={browsing || !hasAfter} onClick={() => browse('last')}>
+          Last
         </button>
       </div>
     </section>
@@ -244,7 +253,7 @@ function PersonsImport() {
       {preview && bad.length === 0 && (
         <div className="row" data-testid="persons-import-preview" data-count={preview.check.imported}>
           <span>
-            {preview.fileName}: {persons(preview.check.imported)} to import.
+            {preview.fileName}: {personsCount(preview.check.imported)} to import.
           </span>
           <button type="button" className="primary" data-testid="persons-import-run" disabled={importing} onClick={() => void runImport()}>
             {importing ? 'Importing…' : 'Import'}
@@ -253,7 +262,7 @@ function PersonsImport() {
       )}
       {imported !== null && (
         <p role="status" data-testid="persons-import-done" data-count={imported}>
-          {persons(imported)} imported.
+          {personsCount(imported)} imported.
         </p>
       )}
     </section>

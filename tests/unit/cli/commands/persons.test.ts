@@ -79,7 +79,7 @@ describe('importPersonsCsv', () => {
     const store = memoryStore();
     const r = importPersonsCsv(store, file(`${HEADER}\nAda,Lovelace,,1815,employee\nGrace,Hopper,,,contractor\n`), 'registrar');
     expect(r).toEqual({ added: 2, errors: [] });
-    expect(store.persons.search('Hopper').map((p) => p.givenName)).toEqual(['Grace']);
+    expect(store.persons.search('Hopper').persons.map((p) => p.givenName)).toEqual(['Grace']);
     expect(store.audit.list().filter((e) => e.action === 'person.imported').map((e) => e.actor)).toEqual(['registrar', 'registrar']);
   });
 
@@ -89,7 +89,7 @@ describe('importPersonsCsv', () => {
     const r = importPersonsCsv(store, file(`${HEADER}\nNew,One,,77,employee\nAda,Lovelace,,1815,employee\n`), 'registrar');
     expect(r.added).toBe(0);
     expect(r.errors).toEqual([{ line: 3, message: expect.stringContaining('already exists') }]);
-    expect(store.persons.search('One')).toEqual([]);
+    expect(store.persons.search('One').persons).toEqual([]);
     expect(store.audit.list().filter((e) => e.action === 'person.imported')).toEqual([]);
   });
 

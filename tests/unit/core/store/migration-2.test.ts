@@ -71,16 +71,16 @@ describe('migration 2: officers, requests, CPRs, batches, card numbers, person s
     const db = v1Database();
     runMigrations(db);
     const store = openStore(db);
-    expect(store.persons.search('ovela').map((p) => p.id)).toEqual([PERSON_ID]);
+    expect(store.persons.search('ovela').persons.map((p) => p.id)).toEqual([PERSON_ID]);
     const grace = store.persons.add({ givenName: 'Grace', surname: 'Hopper', affiliation: 'contractor', externalId: 'IDPRS-7' });
-    expect(store.persons.search('oppe').map((p) => p.id)).toEqual([grace.id]);
-    expect(store.persons.search('grace hop').map((p) => p.id)).toEqual([grace.id]);
+    expect(store.persons.search('oppe').persons.map((p) => p.id)).toEqual([grace.id]);
+    expect(store.persons.search('grace hop').persons.map((p) => p.id)).toEqual([grace.id]);
     expect(store.persons.findByExternalId('IDPRS-7')?.id).toBe(grace.id);
     store.persons.update(grace.id, { surname: 'Murray' });
-    expect(store.persons.search('oppe')).toEqual([]);
-    expect(store.persons.search('murr').map((p) => p.id)).toEqual([grace.id]);
+    expect(store.persons.search('oppe').persons).toEqual([]);
+    expect(store.persons.search('murr').persons.map((p) => p.id)).toEqual([grace.id]);
     expect(() => store.persons.add({ givenName: 'X', surname: 'Y', affiliation: 'visitor', externalId: 'IDPRS-7' })).toThrow(/already exists/);
     // FTS syntax in a query is plain text.
-    expect(store.persons.search('"OR*')).toEqual([]);
+    expect(store.persons.search('"OR*').persons).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ describe('persons repository', () => {
     const ada = store.persons.add(ADA);
     const grace = store.persons.add({ givenName: 'Grace', surname: 'Hopper', email: 'ghopper@navy.mil', employeeId: 'N-1906', affiliation: 'contractor' });
     const alan = store.persons.add({ givenName: 'Alan', surname: 'Turing', affiliation: 'visitor' });
-    const ids = (q: string) => store.persons.search(q).map((p) => p.id);
+    const ids = (q: string) => store.persons.search(q).persons.map((p) => p.id);
     expect(ids('love')).toEqual([ada.id]);
     expect(ids('LOVE')).toEqual([ada.id]);
     expect(ids('race')).toEqual([grace.id]);
@@ -46,13 +46,16 @@ describe('persons repository', () => {
     expect(ids('1906')).toEqual([grace.id]);
     expect(ids('zzz')).toEqual([]);
     expect(ids('')).toEqual([grace.id, ada.id, alan.id]); // by surname: Hopper, Lovelace, Turing
-    expect(store.persons.search('', 2)).toHaveLength(2);
+    expect(store.persons.search('', { limit: 2 }).persons).toHaveLength(2);
+    expect(store.persons.search('', { limit: 2 })).toMatchObject({ total: 3, more: false });
+    expect(store.persons.search('a')).toMatchObject({ total: 2, more: false }); // Ada (given name), Alan (given name)
   });
 
-  it('treats LIKE wildcards in the query literally', () => {
+  it('treats LIKE wildcards and FTS5 query syntax in the query literally', () => {
     const store = memoryStore();
     store.persons.add(ADA);
-    expect(store.persons.search('%')).toEqual([]);
-    expect(store.persons.search('_')).toEqual([]);
+    for (const q of ['%', '_', 'a%e', 'Lo_e', '"', 'Ada"', 'Ada AND Lovelace', 'Lov*', 'NEAR(Ada Lovelace)', 'surname:Lovelace']) {
+      expect(store.persons.search(q), q).toEqual({ persons: [], total: 0, more: false });
+    }
   });
 });

@@ -74,7 +74,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'kiosk.reset': {},
   'outbox.list': { status: 'dead', personId: NO_ID },
   'outbox.redeliver': { eventId: NO_ID },
-  'persons.list': { offset: 0, limit: 10 },
+  'persons.list': { limit: 10 },
   'persons.import': { csv: 'given_name,surname,email,employee_id,affiliation\nRole,Matrix,,,visitor\n', dryRun: true },
   'ca.chain': {},
   'jobs.pinMailer': { jobId: NO_ID },

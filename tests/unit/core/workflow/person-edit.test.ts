@@ -6,7 +6,7 @@
  * a record the IDPRS manages.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Person } from '../../../../electron/contract/station-api.js';
+import type { Person, PersonMatchesView } from '../../../../electron/contract/station-api.js';
 import type { StationConfig } from '../../../../electron/core/config/station-config.js';
 import { editPerson } from '../../../../electron/core/workflow/person-edit.js';
 import type { Caller, Role } from '../../../../electron/core/workflow/types.js';
@@ -53,10 +53,10 @@ describe('persons.update', () => {
     expect(ok<Person>(await call('registrar', 'persons.get', { id }))).toEqual(edited);
 
     // The trigram index (3+ characters) and the short-query path both follow the change.
-    expect(ok<Person[]>(await call('registrar', 'persons.search', { query: 'Newsurn' })).map((p) => p.id)).toEqual([id]);
-    expect(ok<Person[]>(await call('registrar', 'persons.search', { query: 'Oldname' }))).toEqual([]);
-    expect(ok<Person[]>(await call('registrar', 'persons.search', { query: 'dana.new' })).map((p) => p.id)).toEqual([id]);
-    expect(ok<Person[]>(await call('registrar', 'persons.search', { query: 'dana.old' }))).toEqual([]);
+    expect(ok<PersonMatchesView>(await call('registrar', 'persons.search', { query: 'Newsurn' })).persons.map((p) => p.id)).toEqual([id]);
+    expect(ok<PersonMatchesView>(await call('registrar', 'persons.search', { query: 'Oldname' })).persons).toEqual([]);
+    expect(ok<PersonMatchesView>(await call('registrar', 'persons.search', { query: 'dana.new' })).persons.map((p) => p.id)).toEqual([id]);
+    expect(ok<PersonMatchesView>(await call('registrar', 'persons.search', { query: 'dana.old' })).persons).toEqual([]);
 
     const [event, ...more] = auditOf('person.updated');
     expect(more).toEqual([]);

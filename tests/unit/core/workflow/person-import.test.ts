@@ -12,7 +12,7 @@ const HEADER = 'given_name,surname,email,employee_id,affiliation';
 
 /** Every person and audit row, to prove nothing was written. */
 function snapshot(store: StationStore) {
-  return { persons: store.persons.list({ offset: 0, limit: 500 }), audit: store.audit.count() };
+  return { persons: store.persons.list({ limit: 500 }), audit: store.audit.count() };
 }
 
 describe('header', () => {
@@ -61,7 +61,7 @@ describe('importPersons', () => {
     const store = memoryStore();
     const r = importPersons(store, `\uFEFF${HEADER},external_id\r\nAda,Lovelace,ada@example.test,E-1,employee,IDPRS-1\r\n"Hopper, Grace",Hopper,,,contractor,\r\n`, 'registrar');
     expect(r).toEqual({ added: 2, errors: [] });
-    const { persons, total } = store.persons.list({ offset: 0, limit: 10 });
+    const { persons, total } = store.persons.list({ limit: 10 });
     expect(total).toBe(2);
     expect(persons.map((p) => [p.givenName, p.surname, p.email, p.employeeId, p.affiliation, p.externalId])).toEqual([
       ['Hopper, Grace', 'Hopper', null, null, 'contractor', null],
@@ -76,7 +76,7 @@ describe('importPersons', () => {
     const store = memoryStore();
     const r = importPersons(store, `${HEADER}\nAda,Lovelace,,,employee\nBad,Row,,,martian\n,Empty,,,visitor\n`, 'registrar');
     expect(r).toEqual({ added: 0, errors: [{ line: 3, message: expect.any(String) }, { line: 4, message: 'given_name is empty' }] });
-    expect(store.persons.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(store.persons.list({ limit: 10 }).total).toBe(0);
     expect(store.audit.list().map((e) => [e.action, e.outcome, e.details])).toEqual([['persons.import', 'refused', { badLines: 2, firstBadLine: 3 }]]);
   });
 
@@ -86,7 +86,7 @@ describe('importPersons', () => {
     const r = importPersons(store, `${HEADER},external_id\nNew,One,,E-7,employee,\nTwo,Clash,,,visitor,X-1\nThree,Clash,,E-9,visitor,\n`, 'registrar');
     expect(r.added).toBe(0);
     expect(r.errors.map((e) => e.line)).toEqual([3, 4]);
-    expect(store.persons.list({ offset: 0, limit: 10 }).persons.map((p) => p.surname)).toEqual(['Timer']);
+    expect(store.persons.list({ limit: 10 }).persons.map((p) => p.surname)).toEqual(['Timer']);
     expect(store.audit.list().filter((e) => e.action === 'person.imported')).toEqual([]);
   });
 
@@ -100,6 +100,6 @@ describe('importPersons', () => {
     expect(snapshot(store)).toEqual(before);
     // The same file then imports for real.
     expect(importPersons(store, `${HEADER}\nAda,Lovelace,,E-1,employee\nGrace,Hopper,,,contractor\n`, 'registrar')).toEqual({ added: 2, errors: [] });
-    expect(store.persons.list({ offset: 0, limit: 10 }).total).toBe(3);
+    expect(store.persons.list({ limit: 10 }).total).toBe(3);
   });
 });

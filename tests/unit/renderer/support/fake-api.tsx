@@ -58,6 +58,9 @@ export const person = (over: Partial<Person> = {}): Person => ({
   ...over,
 });
 
+/** The answer of persons.search holding exactly these persons (all of the matches). */
+export const matches = (...persons: Person[]): ChannelOutput<'persons.search'> => ({ persons, total: persons.length, more: false });
+
 const STEP_NAMES: [string, string][] = [
   ['connect', 'Connect to the card'],
   ['identify', 'Identify the card'],

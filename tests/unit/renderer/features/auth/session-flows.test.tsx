@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../../../renderer/src/App';
 import { ApiError } from '../../../../../renderer/src/api-error';
-import { authStatus, cardRequest, createFakeApi, officer, person, reader, type FakeApi } from '../../support/fake-api';
+import { authStatus, cardRequest, createFakeApi, officer, person, reader, type FakeApi, matches } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
 afterEach(() => {
@@ -150,7 +150,7 @@ describe('first run, login, lock, logout', () => {
   it('logout returns to the login screen and forgets what the officer saw; NOT_AUTHENTICATED does too', async () => {
     const { api, core } = station();
     core.officer = officer();
-    api.handlers['persons.search'] = () => [person()];
+    api.handlers['persons.search'] = () => matches(person());
     api.handlers['requests.list'] = () => [cardRequest()];
     const { stores } = renderWithStores(<App />, api);
     const user = userEvent.setup();

@@ -3,7 +3,7 @@ import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IssueFlow } from '../../../../../renderer/src/features/issue/IssueFlow';
-import { cardRequest, createFakeApi, flush, officer, person, reader, stationInfo, type FakeApi } from '../../support/fake-api';
+import { cardRequest, createFakeApi, flush, matches, officer, person, reader, stationInfo, type FakeApi } from '../../support/fake-api';
 import { profileView } from '../../support/profiles';
 import { asDirectIssuer, renderWithStores } from '../../support/render';
 
@@ -23,7 +23,7 @@ async function setup(api: FakeApi) {
 const baseApi = () =>
   createFakeApi({
     'readers.list': () => [reader('Empty reader'), reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
-    'persons.search': () => [person({ affiliation: 'visitor' })],
+    'persons.search': () => matches(person({ affiliation: 'visitor' })),
     'production.start': () => ({ jobId: 'job-7' }),
     'profiles.list': () => [profileView('employee'), profileView('contractor'), profileView('visitor')],
     'requests.list': () => [],

@@ -9,7 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IssueFlow } from '../../../../../renderer/src/features/issue/IssueFlow';
 import { ProduceRequestScreen } from '../../../../../renderer/src/features/requests/ProduceRequestScreen';
-import { cardRequest, createFakeApi, flush, officer, person, reader } from '../../support/fake-api';
+import { cardRequest, createFakeApi, flush, officer, person, reader, matches } from '../../support/fake-api';
 import { profileView } from '../../support/profiles';
 import { asDirectIssuer, renderWithStores } from '../../support/render';
 
@@ -27,7 +27,7 @@ async function issueFlow() {
   const api = createFakeApi({
     'profiles.list': () => PROFILES,
     'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
-    'persons.search': () => [person({ affiliation: 'employee' })],
+    'persons.search': () => matches(person({ affiliation: 'employee' })),
     'production.start': () => ({ jobId: 'job-7' }),
     'requests.list': () => [],
   });

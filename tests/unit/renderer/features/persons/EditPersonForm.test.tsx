@@ -9,7 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RequestsScreen } from '../../../../../renderer/src/features/requests/RequestsScreen';
 import { ApiError } from '../../../../../renderer/src/api-error';
-import { createFakeApi, officer, person } from '../../support/fake-api';
+import { createFakeApi, officer, person, matches } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
@@ -26,7 +26,7 @@ async function selectAda(api: ReturnType<typeof createFakeApi>, who = officer({ 
 describe('Edit person', () => {
   it('edits the selected person: the form starts from the record and sends the change', async () => {
     const api = createFakeApi({
-      'persons.search': () => [person()],
+      'persons.search': () => matches(person()),
       'requests.list': () => [],
       'persons.update': (i) => person({ ...i, email: i.email ?? null, employeeId: i.employeeId ?? null }),
     });
@@ -44,7 +44,7 @@ describe('Edit person', () => {
 
   it('shows the core’s refusal and keeps the form', async () => {
     const api = createFakeApi({
-      'persons.search': () => [person()],
+      'persons.search': () => matches(person()),
       'requests.list': () => [],
       'persons.update': () => {
         throw new ApiError({ code: 'FORBIDDEN', message: 'Ada Lovelace has an open card request (requested) for the employee profile: finish or reject it before changing the affiliation.' });
@@ -61,7 +61,7 @@ describe('Edit person', () => {
   });
 
   it('no Edit action on the officer’s own record', async () => {
-    const api = createFakeApi({ 'persons.search': () => [person()], 'requests.list': () => [] });
+    const api = createFakeApi({ 'persons.search': () => matches(person()), 'requests.list': () => [] });
     await selectAda(api, officer({ roles: ['registration'], personId: 'p-1' }));
     expect(screen.getByTestId('selected-person')).toBeTruthy();
     expect(screen.queryByTestId('person-edit')).toBeNull();

@@ -3,7 +3,7 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PersonSearch } from '../../../../../renderer/src/features/persons/PersonSearch';
-import { createFakeApi, person } from '../../support/fake-api';
+import { createFakeApi, person, matches } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
@@ -12,15 +12,17 @@ const people = [person(), person({ id: 'p-2', givenName: 'Alan', surname: 'Turin
 
 describe('PersonSearch', () => {
   it('shows matching persons as the officer types and selects one on click', async () => {
-    const api = createFakeApi({ 'persons.search': ({ query }) => people.filter((p) => `${p.givenName} ${p.surname}`.toLowerCase().includes(query.toLowerCase())) });
+    const api = createFakeApi({ 'persons.search': ({ query }) => matches(...people.filter((p) => `${p.givenName} ${p.surname}`.toLowerCase().includes(query.toLowerCase()))) });
     const onSelect = vi.fn();
     renderWithStores(<PersonSearch onSelect={onSelect} />, api);
     const user = userEvent.setup();
 
     await user.type(screen.getByTestId('person-search'), 'a');
     await waitFor(() => expect(screen.getAllByTestId('person-result')).toHaveLength(2));
+    expect(screen.getByTestId('person-search-count').textContent).toBe('2 persons match.');
     await user.type(screen.getByTestId('person-search'), 'lan');
     await waitFor(() => expect(screen.getAllByTestId('person-result')).toHaveLength(1));
+    expect(screen.getByTestId('person-search-count').textContent).toBe('1 person matches.');
     const row = screen.getByTestId('person-result');
     expect(row.textContent).toContain('Alan Turing');
     expect(row.textContent).toContain('E-1912');

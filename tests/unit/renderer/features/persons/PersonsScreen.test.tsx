@@ -27,10 +27,13 @@ function station(count: number) {
   for (let i = 1; i <= count; i++) store.persons.add({ givenName: 'Given', surname: `Person${String(i).padStart(3, '0')}`, affiliation: i % 3 === 0 ? 'visitor' : 'employee' });
   const api = createFakeApi({
     'persons.list': (page) => {
-      const { persons, total } = store.persons.list(page);
-      return { persons: persons.map(view), total };
+      const { persons, ...place } = store.persons.list(page);
+      return { persons: persons.map(view), ...place };
     },
-    'persons.search': ({ query }) => store.persons.search(query).map(view),
+    'persons.search': ({ query }) => {
+      const { persons, ...count } = store.persons.search(query);
+      return { persons: persons.map(view), ...count };
+    },
     'persons.update': ({ id, ...patch }) => view(store.persons.update(id, patch)),
     'persons.import': ({ csv, dryRun }) => {
       const { added, errors } = importPersons(store, csv, 'registrar', { dryRun });
@@ -50,24 +53,58 @@ const surnames = () => screen.queryAllByTestId('persons-row').map((r) => within(
 const csvFile = (name: string, text: string) => new File([text], name, { type: 'text/csv' });
 
 describe('PersonsScreen', () => {
-  it('browses page by page in surname order, and filters by affiliation', async () => {
+  const info = () => screen.getByTestId('persons-page-info').textContent;
+  const disabled = (id: string) => (screen.getByTestId(id) as HTMLButtonElement).disabled;
+
+  it('browses page by page in surname order (first, next, previous, last), and filters by affiliation', async () => {
     const { api } = station(120);
     const { user } = open(api);
     await waitFor(() => expect(surnames()).toHaveLength(50));
     expect(surnames()[0]).toBe('Person001');
-    expect(screen.getByTestId('persons-page-info').textContent).toBe('1–50 of 120 persons');
-    expect((screen.getByTestId('persons-prev') as HTMLButtonElement).disabled).toBe(true);
+    expect(info()).toBe('1–50 of 120 persons');
+    expect([disabled('persons-first'), disabled('persons-prev'), disabled('persons-next'), disabled('persons-last')]).toEqual([true, true, false, false]);
     await user.click(screen.getByTestId('persons-next'));
+    await waitFor(() => expect(info()).toBe('51–100 of 120 persons'));
+    expect(surnames()[0]).toBe('Person051');
     await user.click(screen.getByTestId('persons-next'));
-    await waitFor(() => expect(screen.getByTestId('persons-page-info').textContent).toBe('101–120 of 120 persons'));
+    await waitFor(() => expect(info()).toBe('101–120 of 120 persons'));
     expect(surnames()).toHaveLength(20);
     expect(surnames()[19]).toBe('Person120');
-    expect((screen.getByTestId('persons-next') as HTMLButtonElement).disabled).toBe(true);
+    expect([disabled('persons-first'), disabled('persons-prev'), disabled('persons-next'), disabled('persons-last')]).toEqual([false, false, true, true]);
+    await user.click(screen.getByTestId('persons-prev'));
+    await waitFor(() => expect(info()).toBe('51–100 of 120 persons'));
+    expect(surnames()[0]).toBe('Person051');
+    await user.click(screen.getByTestId('persons-first'));
+    await waitFor(() => expect(info()).toBe('1–50 of 120 persons'));
+    // The last page holds the last 50, so it overlaps the one before it when the total is not a multiple of 50.
+    await user.click(screen.getByTestId('persons-last'));
+    await waitFor(() => expect(info()).toBe('71–120 of 120 persons'));
+    expect([surnames()[0], surnames()[49]]).toEqual(['Person071', 'Person120']);
+    await user.click(screen.getByTestId('persons-prev'));
+    await waitFor(() => expect(info()).toBe('21–70 of 120 persons'));
+    expect(surnames()[0]).toBe('Person021');
+    expect(api.callsTo('persons.list').at(-1)).toEqual({ limit: 50, before: { surname: 'Person071', givenName: 'Given', id: expect.any(String) } });
 
     await user.click(screen.getByTestId('persons-filter-visitor'));
-    await waitFor(() => expect(screen.getByTestId('persons-page-info').textContent).toBe('1–40 of 40 persons'));
+    await waitFor(() => expect(info()).toBe('1–40 of 40 persons'));
     expect(surnames().slice(0, 2)).toEqual(['Person003', 'Person006']);
-    expect(api.callsTo('persons.list').at(-1)).toEqual({ offset: 0, limit: 50, affiliation: 'visitor' });
+    expect(api.callsTo('persons.list').at(-1)).toEqual({ limit: 50, affiliation: 'visitor' });
+  });
+
+  it('search shows how many persons match, and says "more than" when the core stopped counting', async () => {
+    const { api, store } = station(60);
+    const { user } = open(api);
+    await user.type(screen.getByTestId('person-search'), 'Person00');
+    await waitFor(() => expect(screen.getByTestId('person-search-count').textContent).toBe('9 persons match.'));
+    await user.clear(screen.getByTestId('person-search'));
+    await user.type(screen.getByTestId('person-search'), 'Person');
+    await waitFor(() => expect(screen.getByTestId('person-search-count').textContent).toBe('50 shown of 60 matching persons.'));
+    store.transaction(() => {
+      for (let i = 0; i <= 1000; i++) store.persons.add({ givenName: 'Many', surname: `Person9${String(i).padStart(4, '0')}`, affiliation: 'visitor' });
+    });
+    await user.type(screen.getByTestId('person-search'), '9');
+    await waitFor(() => expect(screen.getByTestId('person-search-count').textContent).toBe('50 shown of more than 1,000 matching persons: type more to narrow it.'));
+    expect(screen.getByTestId('person-search-count').getAttribute('data-more')).toBe('true');
   });
 
   it('a selected person shows the record; Edit saves through the core and the list follows; Request a card hands the person on', async () => {
@@ -99,13 +136,13 @@ describe('PersonsScreen', () => {
       ['4', 'Line 4: affiliation must be employee, contractor or visitor'],
     ]);
     expect(screen.queryByTestId('persons-import-run')).toBeNull();
-    expect(store.persons.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(store.persons.list({ limit: 10 }).total).toBe(0);
     expect(api.callsTo('persons.import')).toEqual([{ csv: bad, dryRun: true }]);
 
     const good = bad.replace('not-mail', 'grace@example.test').replace('martian', 'visitor');
     await user.upload(screen.getByTestId('persons-import-file'), csvFile('staff.csv', good));
     expect((await screen.findByTestId('persons-import-preview')).getAttribute('data-count')).toBe('3');
-    expect(store.persons.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(store.persons.list({ limit: 10 }).total).toBe(0);
     await user.click(screen.getByTestId('persons-import-run'));
     expect((await screen.findByTestId('persons-import-done')).textContent).toBe('3 persons imported.');
     await waitFor(() => expect(surnames()).toEqual(['Hopper', 'Lovelace', 'Turing']));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequestsScreen } from '../../../../../renderer/src/features/requests/RequestsScreen';
 import { ProduceRequestScreen } from '../../../../../renderer/src/features/requests/ProduceRequestScreen';
 import { ApiError } from '../../../../../renderer/src/api-error';
-import { cardRequest, createFakeApi, flush, officer, person, reader } from '../../support/fake-api';
+import { cardRequest, createFakeApi, flush, officer, person, reader, matches } from '../../support/fake-api';
 import { profileView } from '../../support/profiles';
 import { renderWithStores } from '../../support/render';
 import type { CardRequestView } from '../../../../../electron/contract/station-api';
@@ -33,7 +33,7 @@ describe('RequestsScreen', () => {
   it('finds the person, requests the card with the chosen profile, and says what happens next', async () => {
     const core: CardRequestView[] = [];
     const api = createFakeApi({
-      'persons.search': () => [person({ affiliation: 'visitor' })],
+      'persons.search': () => matches(person({ affiliation: 'visitor' })),
       'profiles.list': () => PROFILES,
       'requests.list': (i) => core.filter((r) => !i.state || i.state.includes(r.state)),
       'requests.create': (i) => {
@@ -74,7 +74,7 @@ describe('RequestsScreen', () => {
 
   it('shows the core’s refusal of a request', async () => {
     const api = createFakeApi({
-      'persons.search': () => [person()],
+      'persons.search': () => matches(person()),
       'requests.list': () => [],
       'requests.create': () => {
         throw new ApiError({ code: 'REQUEST_STATE', message: 'Ada Lovelace already has a card request in progress.' });

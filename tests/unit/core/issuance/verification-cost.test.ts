@@ -1,0 +1,98 @@
+/**
+ * What the verify step of a production run costs the card (issue 14), counted
+ * on the card side of the in-process training reader: each object and
+ * certificate on the card is known from exactly one read in the run — the
+ * verify step's own GET DATA, or production's read of an object it then left
+ * as it was — never two; each slot key signs or agrees once; on a card that
+ * takes extended length every read is one extended GET DATA (no GET
+ * RESPONSE), and on one that does not, the short reads still verify the card.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { Ins, ObjectTag, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../../../electron/core/piv/constants.js';
+import { toHex } from '../../../../electron/core/piv/tlv.js';
+import { parseCommandApdu, type CommandApdu } from '../../../../native/virtual-card/apdu.js';
+import type { PersonalityName } from '../../../../native/virtual-card/personality.js';
+import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+
+let t: TrainingStation | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** Every object the default profile leaves on the card, by tag (hex). */
+const OBJECTS = [
+  ObjectTag.CHUID,
+  ...Object.values(SLOT_CERT_OBJECT),
+  ObjectTag.CCC,
+  ObjectTag.DISCOVERY,
+  ObjectTag.PRINTED_INFORMATION,
+  ObjectTag.KEY_HISTORY,
+  ObjectTag.SECURITY_OBJECT,
+].map((tag) => tag.toString(16).toUpperCase());
+
+/** The object a GET DATA or PUT DATA names in its tag list (5C, short length), as hex; the first block of a chain carries it. */
+function requestedTag(c: CommandApdu): string {
+  return toHex(c.data.subarray(2, 2 + c.data[1]!));
+}
+
+/** A production run's C-APDUs split by step, and the tags PUT DATA wrote per step. */
+async function produceAndRecord(personality: PersonalityName): Promise<{ status: string; byStep: Map<string, CommandApdu[]> }> {
+  t = await openTrainingStation({ personality });
+  const sent: CommandApdu[] = [];
+  const original = t.card.processApdu.bind(t.card);
+  t.card.processApdu = (capdu: Uint8Array) => {
+    sent.push(parseCommandApdu(capdu));
+    return original(capdu);
+  };
+  const byStep = new Map<string, CommandApdu[]>();
+  let from = 0;
+  const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '246810' }, (e) => {
+    if (e.type === 'job.step.started') from = sent.length;
+    if (e.type === 'job.step.finished') byStep.set(e.step, sent.slice(from));
+  });
+  return { status: out.job.status, byStep };
+}
+
+/** Tags read (GET DATA answered with the object, not rewritten afterwards) before the verify step. */
+function provenBeforeVerify(byStep: Map<string, CommandApdu[]>): Set<string> {
+  const proven = new Set<string>();
+  for (const [step, apdus] of byStep) {
+    if (step === 'verify') continue;
+    for (const c of apdus) {
+      if (c.ins === Ins.GET_DATA) proven.add(requestedTag(c));
+      // A chained PUT DATA names its object in the first block; every block but the last has the chaining bit.
+      if (c.ins === Ins.PUT_DATA && (c.data[0] === 0x5c || c.data[0] === 0x7e)) proven.delete(c.data[0] === 0x7e ? '7E' : requestedTag(c));
+    }
+  }
+  return proven;
+}
+
+describe('the cost of verification in a production run', () => {
+  test('an extended-length card: every object read once in the run, one extended GET DATA each, one key operation per slot', async () => {
+    const { status, byStep } = await produceAndRecord('yubikey-like');
+    expect(status).toBe('done');
+    const verify = byStep.get('verify')!;
+    const reads = verify.filter((c) => c.ins === Ins.GET_DATA).map(requestedTag);
+    expect(new Set(reads).size, 'no object read twice by verify').toBe(reads.length);
+    expect(verify.filter((c) => c.ins === Ins.GET_DATA).every((c) => c.extended && c.le === 0x10000)).toBe(true);
+    expect(verify.some((c) => c.ins === Ins.GET_RESPONSE)).toBe(false);
+
+    const proven = provenBeforeVerify(byStep);
+    const known = [...reads, ...[...proven].filter((tag) => OBJECTS.includes(tag))];
+    expect(known.sort(), 'each object known from exactly one read in the run').toEqual([...OBJECTS].sort());
+
+    const keyUses = verify.filter((c) => c.ins === Ins.GENERAL_AUTHENTICATE).map((c) => c.p2);
+    expect(keyUses.sort()).toEqual(Object.values(SLOT_KEY_REF).sort());
+  });
+
+  test('a card without extended length: short reads with GET RESPONSE, and the card still verifies', async () => {
+    const { status, byStep } = await produceAndRecord('strict-800-73');
+    expect(status).toBe('done');
+    const verify = byStep.get('verify')!;
+    expect(verify.some((c) => c.extended)).toBe(false);
+    expect(verify.some((c) => c.ins === Ins.GET_RESPONSE)).toBe(true);
+    const reads = verify.filter((c) => c.ins === Ins.GET_DATA).map(requestedTag);
+    expect(new Set(reads).size).toBe(reads.length);
+  });
+});
