@@ -28,6 +28,17 @@ export type DutyParty = 'cardholder' | 'requester' | 'approver';
 /** Who carries out an operation: a channel (its roles apply), the station itself, or the IDPRS (CPR intake). */
 export type Performer = Channel | 'station' | 'idprs';
 
+/**
+ * The statuses of a card that is issued and in use: such a card is never
+ * blank, so production refuses it and the readers panel names it.
+ */
+export const ISSUED_CARD_STATUSES: ReadonlySet<string> = new Set<CardStatus>(['produced', 'active', 'suspended']);
+
+/** True when a card of status `status` is issued and in use (see {@link ISSUED_CARD_STATUSES}). */
+export function isIssuedCardStatus(status: string): status is 'produced' | 'active' | 'suspended' {
+  return ISSUED_CARD_STATUSES.has(status);
+}
+
 /** Operations on a card or a card request. */
 export const OPERATIONS = [
   'request',

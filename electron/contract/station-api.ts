@@ -139,6 +139,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'auth.status': 'public',
   'auth.firstRunAdmin': 'public',
   'auth.login': 'public',
+  'auth.resume': 'public',
   'auth.logout': 'officer',
   'officers.list': ['admin'],
   'officers.add': ['admin'],

@@ -8,7 +8,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
-import { forgetOfficerData, useKiosk, useSession, useStation, useStores } from './stores/stores';
+import { forgetOfficerData, useJobs, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from '../../electron/contract/access';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { IssueFlow } from './features/issue/IssueFlow';
@@ -29,6 +29,8 @@ import { OutboxScreen } from './features/outbox/OutboxScreen';
 import { AuditScreen } from './features/audit/AuditScreen';
 import { PersonsScreen } from './features/persons/PersonsScreen';
 import { LayoutsScreen } from './features/layouts/LayoutsScreen';
+import { unrecordedSecrets } from './stores/jobs-store';
+import { keepView, keptView } from './reload/page-memory';
 
 type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
 type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
@@ -49,6 +51,15 @@ const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
   { name: 'audit', label: 'Audit log', channel: 'audit.list' },
   { name: 'persons', label: 'Persons', channel: 'persons.list' },
 ];
+
+/** The screen shown before a reload of this page, when the officer may still open it. */
+function restoredView(nav: { name: ScreenName }[]): View | null {
+  const kept = keptView();
+  if (!kept) return null;
+  if (kept.name === 'production' && kept.jobId) return { name: 'production', jobId: kept.jobId };
+  const allowed = nav.find((n) => n.name === kept.name);
+  return allowed ? { name: allowed.name } : null;
+}
 
 /** The screens `officer` may open, in navigation order. */
 export function navFor(officer: OfficerView | null): typeof NAV {
@@ -143,7 +154,19 @@ function Header() {
 function StationWindow({ officer }: { officer: OfficerView }) {
   const stores = useStores();
   const nav = navFor(officer);
-  const [view, setView] = useState<View>(() => ({ name: nav[0]?.name ?? 'queue' }));
+  const [view, setShownView] = useState<View>(() => restoredView(nav) ?? { name: nav[0]?.name ?? 'queue' });
+  const [leaveBlocked, setLeaveBlocked] = useState(false);
+  const unrecorded = useJobs((s) => unrecordedSecrets(s).length > 0);
+  const setView = (next: View) => {
+    // The result screen is left only once its PUK is recorded (issue 12 obs. 5).
+    if (unrecordedSecrets(stores.jobs.getState()).length > 0) {
+      setLeaveBlocked(true);
+      return;
+    }
+    setLeaveBlocked(false);
+    keepView(next.name === 'production' ? { name: 'production', jobId: next.jobId } : { name: next.name });
+    setShownView(next);
+  };
 
   useEffect(() => {
     const stops = [stores.readers.getState().start(), stores.jobs.getState().start(), stores.requests.getState().start(), stores.batches.getState().start()];
@@ -165,6 +188,11 @@ function StationWindow({ officer }: { officer: OfficerView }) {
       <div className="layout">
         <ReadersPanel />
         <main className="content">
+          {leaveBlocked && unrecorded && (
+            <p className="error" role="alert" data-testid="leave-blocked">
+              Confirm that the PUK is recorded (the button under it) before leaving this screen: it is shown only here.
+            </p>
+          )}
           {nav.length === 0 && <p className="muted">Your account has no role on this station yet. Ask an administrator to give you one.</p>}
           {view.name === 'requests' && allowed('requests') && <RequestsScreen key={'person' in view ? view.person.id : ''} person={'person' in view ? view.person : undefined} />}
           {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}

@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
 import { insertPivCard, removePivCard, runTool, VPCD_READER, closeReaders, type PivCardProcess } from '../support/e2e-cards.js';
 import { station as stationCli } from '../support/station-cli.js';
-import { chooseProfile, chooseReader, goToIssue, produce, registerPerson, typePin, until, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { chooseProfile, chooseReader, confirmSecretsRecorded, goToIssue, produce, registerPerson, typePin, until, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
 
 const PIN = '357913';
 const NEW_PIN = '864202';
@@ -101,6 +101,7 @@ describe('card lifecycle on the Cards screen', () => {
     await typePin(page, PIN);
     await produce(page);
     expect(await waitForOutcome(page, PRODUCTION_TIMEOUT_MS), station.host.output()).toEqual({ kind: 'done' });
+    await confirmSecretsRecorded(page);
 
     const cert = await pivTool(['-a', 'read-certificate', '-s', '9a']);
     expect(cert.code, cert.text).toBe(0);
@@ -210,6 +211,7 @@ describe('card lifecycle on the Cards screen', () => {
     await page.getByTestId('reissue-submit').click();
     expect(await waitForOutcome(page, PRODUCTION_TIMEOUT_MS), station.host.output()).toEqual({ kind: 'done' });
     await station.screenshot('06-replacement-produced');
+    await confirmSecretsRecorded(page);
 
     // The replacement's 9A certificate is valid against the published CRL, where the old card's still stands revoked.
     const cert = await pivTool(['-a', 'read-certificate', '-s', '9a']);

@@ -19,6 +19,7 @@ import {
   chooseProfile,
   chooseReader,
   goToIssue,
+  confirmSecretsRecorded,
   openJobFromQueue,
   produce,
   progress,
@@ -117,12 +118,29 @@ describe('issue a card in the browser', () => {
     await pukWarning.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
       throw new Error(`The PUK was not shown when the job finished; the result panel says: ${await page.getByTestId('result-panel').textContent()}`);
     });
-    expect(await pukWarning.textContent()).toMatch(/Write the PUK down now: it will not be shown again/);
+    expect(await pukWarning.textContent()).toMatch(/Write the PUK down now: once you confirm, it will not be shown again/);
     const puk = ((await page.getByTestId('puk-value').textContent()) ?? '').trim();
     expect(puk).toMatch(/^\d{8}$/);
     // A typed PIN is the cardholder's: never shown back.
     expect(await page.getByTestId('pin-value').count()).toBe(0);
     expect(await pukWarning.textContent()).not.toContain(PIN);
+
+    // Issue 12 obs. 1: the readers panel names the card now on the reader, without the card leaving it.
+    const kind = await waitForReaderKind(page, VPCD_READER, /^Issued card \d{6,8} · Katherine Johnson · produced today$/);
+    expect(kind).toMatch(/Issued card/);
+
+    // Issue 12 obs. 5: the result screen is not left before the PUK is recorded…
+    await page.getByTestId('nav-queue').click();
+    await page.getByTestId('leave-blocked').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId('result-panel').isVisible()).toBe(true);
+    // …and a reload (F5) keeps the officer logged in on the same screen with the same PUK.
+    await page.reload();
+    await page.locator(`[data-testid="production-screen"][data-job-id="${jobId}"]`).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId('session-officer').isVisible()).toBe(true);
+    await page.getByTestId('puk-value').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(((await page.getByTestId('puk-value').textContent()) ?? '').trim()).toBe(puk);
+    await station.screenshot('04b-result-after-reload');
+    expect(await confirmSecretsRecorded(page)).toBe(puk);
 
     // Reopened from the queue, the job shows its result but no longer the PUK.
     await openJobFromQueue(page, jobId);
@@ -130,6 +148,16 @@ describe('issue a card in the browser', () => {
     await station.screenshot('05-reopened-from-queue');
     expect(await page.getByTestId('puk-value').count()).toBe(0);
     expect(await page.content()).not.toContain(puk);
+
+    // Issue 12 obs. 1: Produce is not offered onto the issued card, with the reason and who can help.
+    await goToIssue(page);
+    await chooseReader(page, VPCD_READER);
+    const problem = (await page.getByTestId('card-problem').textContent()) ?? '';
+    expect(problem).toMatch(/is issued \(card \d{6,8} of Katherine Johnson\)/);
+    expect(problem).toMatch(/a security officer revokes and recycles it/);
+    expect(await page.getByTestId('produce-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('produce-disabled-reason').isVisible()).toBe(true);
+    await station.screenshot('06-issued-card-not-offered');
 
     // OpenSC judges the card: four certificates, exactly the ones the station issued for this job.
     const listed = await runTool('pkcs15-tool', ['--reader', VPCD_READER, '--list-certificates']);

@@ -263,3 +263,16 @@ export async function cancelJob(page: Page, reason: string): Promise<string> {
   await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   return (await panel.textContent()) ?? '';
 }
+
+/**
+ * On the result screen: waits for the one-time secrets, presses "I have
+ * recorded the PUK" and waits until they are gone (the screen may be left
+ * only then; issue 12 obs. 5). @returns the PUK shown
+ */
+export async function confirmSecretsRecorded(page: Page): Promise<string> {
+  await page.getByTestId('puk-warning').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const puk = ((await page.getByTestId('puk-value').textContent()) ?? '').trim();
+  await page.getByTestId('secrets-recorded').click();
+  await page.getByTestId('puk-warning').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  return puk;
+}

@@ -29,7 +29,23 @@ export const authChannels = {
   /** Whether the station has officers yet (first run), and who is logged in on this connection. */
   'auth.status': {
     input: z.object({}).strict(),
-    output: z.object({ firstRun: z.boolean(), officer: OfficerShape.nullable(), locked: z.boolean(), lockAfterSeconds: z.number() }),
+    output: z.object({
+      firstRun: z.boolean(),
+      officer: OfficerShape.nullable(),
+      locked: z.boolean(),
+      lockAfterSeconds: z.number(),
+      /** Single-use token with which a reload of this page (same launch) takes the session over: `auth.resume`. */
+      resumeToken: z.string().optional(),
+    }),
+  },
+  /**
+   * A reloaded page of the same launch takes over its session (issue 12 obs. 5):
+   * the session moves to this connection, locked if it was or is idle too long;
+   * the answer carries a fresh token. NOT_AUTHENTICATED when no session holds it.
+   */
+  'auth.resume': {
+    input: z.object({ token: z.string().min(1).max(128) }).strict(),
+    output: z.object({ firstRun: z.boolean(), officer: OfficerShape.nullable(), locked: z.boolean(), lockAfterSeconds: z.number(), resumeToken: z.string().optional() }),
   },
   /**
    * First run only (no officer exists): creates the administrator and logs them

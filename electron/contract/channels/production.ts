@@ -94,9 +94,12 @@ export const productionChannels = {
   'jobs.cancel': { input: z.object({ jobId: Id, reason: Reason }).strict(), output: JobSummary },
   /**
    * The PUK (and a generated PIN) of a finished job, returned once: the second
-   * call returns nothing. Only the production screen calls it.
+   * call returns nothing. Only the production screen calls it. With `keep`, the
+   * core keeps them for the same officer until a call without `keep` (the
+   * officer confirmed "I have recorded the PUK"), so a reload of the result
+   * screen shows them again (issue 12 obs. 5).
    */
-  'jobs.takeSecrets': { input: z.object({ jobId: Id }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
+  'jobs.takeSecrets': { input: z.object({ jobId: Id, keep: z.boolean().optional() }).strict(), output: z.object({ puk: z.string().optional(), pin: z.string().optional() }) },
   /**
    * The PIN mailer of a finished job whose PIN the station generated, holding
    * the PIN, which is then taken (no screen shows it; the PUK stays for

@@ -114,17 +114,21 @@ export class JobRunner {
    * 'done' before its background run settles and hands them over: waits for it,
    * or the one chance is lost.
    * @param username the officer asking: another officer's screen must not take (and so destroy) them
+   * @param keep true: the secrets stay held for the same officer (the result screen
+   *   shows them until the officer confirms they are recorded, also after a reload)
    * @returns the secrets, or {} when there are none (taken already, or none made)
    * @throws StationError FORBIDDEN (rule secretsOwner) when another officer ran the job
    */
-  async takeSecrets(jobId: string, username: string): Promise<{ puk?: string; pin?: string }> {
+  async takeSecrets(jobId: string, username: string, keep = false): Promise<{ puk?: string; pin?: string }> {
     await this.deps.claims.released(jobId);
     const held = this.oneTimeSecrets.get(jobId);
     if (!held) return {};
     if (held.owner !== undefined && held.owner !== username) {
       throw new StationError('FORBIDDEN', 'Only the officer who ran this production can see its one-time PIN and PUK.', { rule: 'secretsOwner' });
     }
-    this.oneTimeSecrets.delete(jobId);
+    // Kept, they are bound to this officer even when nobody owned them before.
+    if (keep) this.oneTimeSecrets.set(jobId, { ...held, owner: username });
+    else this.oneTimeSecrets.delete(jobId);
     return { puk: held.puk, pin: held.pin };
   }
 

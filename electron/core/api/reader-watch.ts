@@ -8,7 +8,7 @@ import type { Reader } from '../../contract/station-api.js';
 import { StationError } from '../errors.js';
 import type { ReaderProvider, ReaderStatus } from '../piv/transport.js';
 import type { StationStore } from '../store/store.js';
-import { recognizeCard } from './card-recognition.js';
+import { recognizeCard, recognizeGuid, type CardRecognition } from './card-recognition.js';
 
 /** What the reader watch needs. */
 export interface ReaderWatchDeps {
@@ -23,8 +23,8 @@ export interface ReaderWatchDeps {
 export class ReaderWatch {
   /** Readers a job or a desk operation holds: not probed. */
   private readonly busy = new Set<string>();
-  /** Recognized card kind per `reader|ATR`. */
-  private readonly cardKinds = new Map<string, Reader['card']>();
+  /** Recognized card (kind, issued record) per `reader|ATR`. */
+  private readonly cardKinds = new Map<string, CardRecognition>();
   /** Card recognitions in flight, per reader (each settles, never rejects). */
   private readonly probes = new Map<string, Promise<void>>();
   private unwatch: (() => void) | undefined;
@@ -68,9 +68,15 @@ export class ReaderWatch {
     return this.probes.get(readerName) ?? Promise.resolve();
   }
 
-  /** The job is over: the reader is free again. */
+  /** The job is over: the reader is free again, and its card (personalized now, or not) is recognized again. */
   release(readerName: string): void {
     this.busy.delete(readerName);
+    this.forget(readerName);
+  }
+
+  /** Forgets what was recognized in `readerName`: its card changed without leaving the reader. */
+  private forget(readerName: string): void {
+    for (const key of [...this.cardKinds.keys()]) if (key.startsWith(`${readerName}|`)) this.cardKinds.delete(key);
   }
 
   /**
@@ -87,7 +93,7 @@ export class ReaderWatch {
       this.busy.delete(readerName);
       // The card changed (recycled to a blank, activated): recognized again at the next reader listing, not now,
       // so a probe never races the officer's next desk operation for the reader.
-      for (const key of [...this.cardKinds.keys()]) if (key.startsWith(`${readerName}|`)) this.cardKinds.delete(key);
+      this.forget(readerName);
     }
   }
 
@@ -124,10 +130,12 @@ export class ReaderWatch {
   private async withKinds(list: ReaderStatus[]): Promise<Reader[]> {
     const out: Reader[] = [];
     for (const r of list) {
-      let kind: Reader['card'] = 'none';
+      let kind: CardRecognition = { kind: 'none' };
       if (r.cardPresent) {
         const key = `${r.name}|${r.atr ?? ''}`;
-        kind = this.cardKinds.get(key) ?? 'unknown';
+        const known = this.cardKinds.get(key);
+        // The card's GUID is remembered, its record is not: a revocation or a production elsewhere shows at once.
+        kind = known?.guid ? recognizeGuid(this.deps.store, known.guid) : (known ?? { kind: 'unknown' });
         if (!this.cardKinds.has(key) && !this.busy.has(r.name) && !this.closed) {
           // Registered synchronously with the busy check, so a job launched meanwhile waits for it.
           const probe = recognizeCard(this.deps.readers, r.name, this.deps.store);
@@ -136,13 +144,13 @@ export class ReaderWatch {
           try {
             kind = await probe;
             // 'unknown' (reader busy, card pulled during the probe) is not remembered: probe again next time.
-            if (kind !== 'unknown') this.cardKinds.set(key, kind);
+            if (kind.kind !== 'unknown') this.cardKinds.set(key, kind);
           } finally {
             if (this.probes.get(r.name) === settled) this.probes.delete(r.name);
           }
         }
       }
-      out.push({ name: r.name, cardPresent: r.cardPresent, atr: r.atr, training: r.training, card: kind });
+      out.push({ name: r.name, cardPresent: r.cardPresent, atr: r.atr, training: r.training, card: kind.kind, ...(kind.issued ? { issued: kind.issued } : {}) });
     }
     return out;
   }

@@ -28,11 +28,9 @@ import { CHUID_STEP } from './steps/chuid-step.js';
 import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
 import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
-import { REQUEST_TRANSITIONS, allowedVia, type RequestState } from '../../contract/state-machines.js';
+import { REQUEST_TRANSITIONS, allowedVia, isIssuedCardStatus, type RequestState } from '../../contract/state-machines.js';
 import { isStatedReason } from '../../contract/reason-rule.js';
 
-/** Card statuses meaning the card is issued: such a card is never taken as blank. */
-const ISSUED_CARD_STATUSES = new Set(['produced', 'active', 'suspended']);
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
 const BUSY_PROBE_ATTEMPTS = 20;
 const BUSY_PROBE_DELAY_MS = 250;
@@ -442,9 +440,9 @@ export class BatchService {
     // Rule 5: an issued or station-locked card is never blank.
     if (card.guid) {
       const known = store.cards.findByGuid(card.guid);
-      if (known && (ISSUED_CARD_STATUSES.has(known.status) || known.mgmtKeyState !== 'transport')) return 'not-blank';
+      if (known && (isIssuedCardStatus(known.status) || known.mgmtKeyState !== 'transport')) return 'not-blank';
     }
-    if (card.serial !== undefined && store.cards.findByChipSerial(card.serial).some((c) => ISSUED_CARD_STATUSES.has(c.status))) return 'not-blank';
+    if (card.serial !== undefined && store.cards.findByChipSerial(card.serial).some((c) => isIssuedCardStatus(c.status))) return 'not-blank';
     // Rule 4: the next request in queue order, batches oldest first.
     for (const batch of batches) {
       const next = this.repo.items(batch.id).find((item) => item.state === 'queued' || (item.state === 'failed' && !this.hasCardIdentity(item)));

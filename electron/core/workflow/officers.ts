@@ -8,6 +8,7 @@
  * session idle longer than the lock time is locked: calls answer
  * SESSION_LOCKED until the officer logs in again.
  */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { OfficerRecord } from '../store/officers.js';
@@ -33,6 +34,8 @@ export interface SessionStatus {
   officer: Officer | null;
   locked: boolean;
   lockAfterSeconds: number;
+  /** The session's resume token (see {@link OfficerService.resume}); only to the connection holding the session. */
+  resumeToken?: string;
 }
 
 export interface OfficerServiceOptions {
@@ -51,6 +54,8 @@ export interface OfficerServiceOptions {
 
 interface Session {
   officerId: string;
+  /** 32 random bytes, base64url: lets a reloaded page of the same launch take the session over once. */
+  resumeToken: string;
   /** Last authorized call, ms since the epoch. */
   lastActivity: number;
   locked: boolean;
@@ -269,7 +274,36 @@ export class OfficerService {
       officer: record ? toOfficer(record) : null,
       locked: s?.locked ?? false,
       lockAfterSeconds: Math.round(this.lockAfterMs / 1000),
+      ...(s && record ? { resumeToken: s.resumeToken } : {}),
     };
+  }
+
+  /**
+   * Moves the session holding `token` to `connectionId`: a page of the same
+   * launch reloaded (F5) keeps its officer (issue 12 obs. 5). The sessions
+   * live in this process only, so a token never outlives the launch; the
+   * token is single-use (a fresh one replaces it) and the session keeps its
+   * lock: an idle or locked session arrives locked and asks for the password.
+   * Audited as `session.resumed`.
+   * @returns the new connection's status (with the new token)
+   * @throws StationError NOT_AUTHENTICATED when no session holds the token, or its officer is disabled
+   */
+  resume(connectionId: string, token: string): SessionStatus {
+    const presented = createHash('sha256').update(token, 'utf8').digest();
+    let from: string | undefined;
+    for (const [id, s] of this.sessions) {
+      if (timingSafeEqual(presented, createHash('sha256').update(s.resumeToken, 'utf8').digest())) from = id;
+    }
+    const session = from === undefined ? undefined : this.sessions.get(from);
+    const record = session ? this.opts.store.officers.get(session.officerId) : undefined;
+    if (from === undefined || !session || !record || record.status !== 'active') {
+      throw new StationError('NOT_AUTHENTICATED', 'The session of this window has ended: log in again.');
+    }
+    this.lockIfIdle(from);
+    this.sessions.delete(from);
+    this.sessions.set(connectionId, { ...session, resumeToken: randomBytes(32).toString('base64url') });
+    this.opts.store.audit.append({ actor: record.username, action: 'session.resumed', outcome: 'ok', details: { locked: session.locked } });
+    return this.status(connectionId);
   }
 
   /**
@@ -344,7 +378,7 @@ export class OfficerService {
   }
 
   private bind(connectionId: string, officerId: string): void {
-    this.sessions.set(connectionId, { officerId, lastActivity: this.now().getTime(), locked: false });
+    this.sessions.set(connectionId, { officerId, resumeToken: randomBytes(32).toString('base64url'), lastActivity: this.now().getTime(), locked: false });
   }
 
   private lockIfIdle(connectionId: string): void {

@@ -14,10 +14,20 @@ import { errorSentence } from '../api-error';
 
 export type Affiliation = Person['affiliation'];
 
-/** Why the card in a reader cannot be used (null when it can, or when no card is there yet). */
+/**
+ * Why the card in a reader cannot be produced (null when it can, or when no
+ * card is there yet), with who can help: the core refuses an issued card
+ * (CARD_IN_USE) and a card without the PIV application (NOT_PIV); saying so
+ * before Produce spares the officer a failed job.
+ */
 export function cardProblem(reader: Reader | undefined): string | null {
-  if (reader && reader.cardPresent && reader.card === 'not-piv') {
+  if (!reader || !reader.cardPresent) return null;
+  if (reader.card === 'not-piv') {
     return `The card in ${reader.name} is not a PIV card. Insert a blank PIV card.`;
+  }
+  if (reader.card === 'issued') {
+    const who = reader.issued ? `card ${reader.issued.cardNumber} of ${reader.issued.cardholder}` : 'a card in use';
+    return `The card in ${reader.name} is issued (${who}), so it cannot be produced again. Insert a blank PIV card; to reuse this one, a security officer revokes and recycles it on the Cards screen.`;
   }
   return null;
 }

@@ -47,10 +47,17 @@ export interface JobsState {
   /** `jobs.cancel` with the officer's reason; returns false and sets `errors[jobId]` when refused. */
   cancel(jobId: string, reason: string): Promise<boolean>;
   /**
-   * `jobs.takeSecrets`, called at most once per job for the store's lifetime:
-   * the core hands them out once, and a second call would only return nothing.
+   * `jobs.takeSecrets` with `keep`, called at most once per job for the
+   * store's lifetime: the core keeps them for this officer until
+   * {@link recordSecrets}, so a reload of the result screen shows them again.
    */
   takeSecrets(jobId: string): Promise<JobSecrets>;
+  /**
+   * The officer confirmed the PUK (and generated PIN) are recorded: the core
+   * drops them (`jobs.takeSecrets` without keep) and so does this store.
+   * @returns false (and `errors[jobId]`) when the core refused
+   */
+  recordSecrets(jobId: string): Promise<boolean>;
   /** Drops the job's secrets from memory (the screen showing them closed). */
   forgetSecrets(jobId: string): void;
   /**
@@ -169,7 +176,7 @@ export function createJobsStore(api: StationApi): JobsStore {
       takeSecrets(jobId) {
         const already = taken.get(jobId);
         if (already) return already;
-        const p = api.call('jobs.takeSecrets', { jobId }).then(
+        const p = api.call('jobs.takeSecrets', { jobId, keep: true }).then(
           (secrets) => {
             set((s) => ({ secrets: { ...s.secrets, [jobId]: secrets } }));
             return secrets;
@@ -181,6 +188,17 @@ export function createJobsStore(api: StationApi): JobsStore {
         );
         taken.set(jobId, p);
         return p;
+      },
+      async recordSecrets(jobId) {
+        setError(jobId, null);
+        try {
+          await api.call('jobs.takeSecrets', { jobId });
+          get().forgetSecrets(jobId);
+          return true;
+        } catch (e) {
+          setError(jobId, errorSentence(e));
+          return false;
+        }
       },
       forgetSecrets(jobId) {
         set((s) => {
@@ -208,6 +226,13 @@ export function createJobsStore(api: StationApi): JobsStore {
       },
     };
   });
+}
+
+/** The jobs whose one-time secrets are shown and not yet confirmed as recorded (the result screen may not be left). */
+export function unrecordedSecrets(state: Pick<JobsState, 'secrets'>): string[] {
+  return Object.entries(state.secrets)
+    .filter(([, s]) => !!(s.puk || s.pin))
+    .map(([jobId]) => jobId);
 }
 
 /** Steps done and total, for the progress bar. */

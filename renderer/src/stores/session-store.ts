@@ -8,6 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, OfficerView } from '../../../electron/contract/station-api';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
+import { keepResumeToken, keepView, keptResumeToken } from '../reload/page-memory';
 
 export interface SessionState {
   /** True once `auth.status` has answered. */
@@ -42,6 +43,12 @@ export type SessionStore = StoreApi<SessionState>;
 
 /** Builds the session store over a StationApi. */
 export function createSessionStore(api: StationApi): SessionStore {
+  /** Keeps the new session's resume token for a reload (a failure only costs the reload its session). */
+  const keepTokenOfSession = () =>
+    api.call('auth.status', {}).then(
+      (s) => keepResumeToken(s.resumeToken),
+      () => keepResumeToken(null),
+    );
   return createStore<SessionState>()((set, get) => ({
     loaded: false,
     firstRun: false,
@@ -54,7 +61,11 @@ export function createSessionStore(api: StationApi): SessionStore {
     },
     async load() {
       try {
-        const s = await api.call('auth.status', {});
+        let s = await api.call('auth.status', {});
+        // A reload of this page (same launch) takes its session back; the core says whether the token holds.
+        const token = keptResumeToken();
+        if (!s.officer && token) s = await api.call('auth.resume', { token }).catch(() => s);
+        keepResumeToken(s.resumeToken);
         set({ loaded: true, firstRun: s.firstRun, officer: s.officer, locked: s.officer !== null && s.locked, error: null });
       } catch (e) {
         set({ loaded: true, error: errorSentence(e) });
@@ -65,6 +76,7 @@ export function createSessionStore(api: StationApi): SessionStore {
       try {
         const officer = await api.call('auth.firstRunAdmin', input);
         set({ busy: false, firstRun: false, officer, locked: false });
+        await keepTokenOfSession();
         return true;
       } catch (e) {
         set({ busy: false, error: errorSentence(e) });
@@ -76,6 +88,7 @@ export function createSessionStore(api: StationApi): SessionStore {
       try {
         const officer = await api.call('auth.login', { username, password });
         set({ busy: false, officer, locked: false, firstRun: false });
+        await keepTokenOfSession();
         return true;
       } catch (e) {
         set({ busy: false, error: errorSentence(e) });
@@ -88,12 +101,15 @@ export function createSessionStore(api: StationApi): SessionStore {
       } catch {
         // Logged out or not, this window forgets the officer: the login screen follows.
       }
+      keepResumeToken(null);
+      keepView(null);
       set({ officer: null, locked: false, error: null });
     },
     markLocked() {
       if (get().officer) set({ locked: true, error: null });
     },
     markLoggedOut() {
+      keepResumeToken(null);
       set({ officer: null, locked: false });
     },
   }));

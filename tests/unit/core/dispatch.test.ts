@@ -66,6 +66,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'auth.status': {},
     'auth.firstRunAdmin': { username: 'admin', displayName: 'Admin', password: 'a long enough password' },
     'auth.login': { username: 'admin', password: 'a long enough password' },
+    'auth.resume': { token: 'a stale resume token' },
     'auth.logout': {},
     'officers.list': {},
     'officers.add': { username: 'alice', displayName: 'Alice', password: 'a long enough password', roles: ['registration'] },

@@ -121,6 +121,20 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
     arbitrary: officerIdx.map((o) => command(`logout(${o})`, async (m) => void (await m.call(m.officer(o), 'auth.logout', {})))),
   },
   {
+    // A reload of the officer's page: the session moves to the same connection with a fresh token; a stale token is refused.
+    channels: ['auth.resume'],
+    weight: 1,
+    arbitrary: fc.tuple(officerIdx, fc.boolean()).map(([o, stale]) =>
+      command(`resume(${o}${stale ? ', stale token' : ''})`, async (m) => {
+        const officer = m.officer(o);
+        const status = await m.call(officer, 'auth.status', {});
+        const value = status.ok ? (status.value as { resumeToken?: string }) : {};
+        const token = stale ? 'a stale resume token' : (value.resumeToken ?? 'no session');
+        await m.call(officer, 'auth.resume', { token });
+      }),
+    ),
+  },
+  {
     channels: ['auth.firstRunAdmin'],
     weight: 1,
     arbitrary: fc.constant(command('firstRunAdmin', async (m) => void (await m.call('intruder', 'auth.firstRunAdmin', { username: 'intruder', displayName: 'Intruder', password: 'an intruder password' })))),

@@ -7,7 +7,10 @@ import type { OfficerView } from '../../../electron/contract/station-api';
 import { authStatus, createFakeApi, officer, reader } from './support/fake-api';
 import { renderWithStores } from './support/render';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  sessionStorage.clear(); // a reload's memory (page-memory.ts) belongs to one test
+});
 
 const api = (training: boolean, who = officer()) =>
   createFakeApi({

@@ -12,6 +12,12 @@ export function authHandlers({ officers, kiosks }: CoreServices): HandlerTable<k
       kiosks.end(connectionId, officer.username); // an officer's login is the only way out of kiosk mode
       return officer;
     },
+    'auth.resume': async ({ token }, { connectionId }) => {
+      const status = officers.resume(connectionId, token);
+      // As a login: an officer's session on this window ends kiosk mode.
+      if (status.officer) kiosks.end(connectionId, status.officer.username);
+      return status;
+    },
     'auth.logout': async (_input, { connectionId }) => {
       officers.logout(connectionId);
       return {};

@@ -45,11 +45,11 @@ export function productionHandlers({ store, production, requests, readers, reade
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return jobSummary(store, job);
     },
-    'jobs.takeSecrets': async ({ jobId }, ctx) => {
+    'jobs.takeSecrets': async ({ jobId, keep }, ctx) => {
       // Never the one-time secrets of one's own card (the rule book), and only for the officer who ran the job (the runner).
       const card = store.cards.get(store.jobs.get(jobId)?.cardId ?? '');
       if (card) rules.takeSecrets(card, ctx.caller);
-      return jobs.takeSecrets(jobId, officerOf(ctx).username);
+      return jobs.takeSecrets(jobId, officerOf(ctx).username, keep === true);
     },
     'jobs.pinMailer': async ({ jobId, queue }, ctx) => {
       const officer = officerOf(ctx);

@@ -13,6 +13,7 @@ import { CHUID_STEP, guidToUuid } from './chuid-step.js';
 import { readObject } from '../card-objects.js';
 import { assertCardCanProduce } from '../card-preflight.js';
 import { transportAlgorithmsOf } from '../transport-key.js';
+import { isIssuedCardStatus } from '../../../contract/state-machines.js';
 
 /** SELECT the PIV application (the transport was opened exclusively by the engine). */
 export const connectStep: ProductionStep = {
@@ -26,7 +27,6 @@ export const connectStep: ProductionStep = {
 };
 
 /** Statuses of a card record that mean the card is issued and must not be overwritten. */
-const ISSUED_STATUSES = new Set(['produced', 'active', 'suspended']);
 
 /** GUID (32 hex) of the CHUID on the card, or undefined when the card has none. */
 async function onCardGuid(ctx: StepContext): Promise<string | undefined> {
@@ -74,7 +74,7 @@ export const identifyStep: ProductionStep = {
     }
     if (guid && guid !== ctx.card.guid) {
       const other = ctx.store.cards.findByGuid(guid);
-      if (other && ISSUED_STATUSES.has(other.status)) {
+      if (other && isIssuedCardStatus(other.status)) {
         throw new StationError('CARD_IN_USE', `This card is already issued (credential ${other.credentialNumber}); revoke and recycle it before producing it again.`, {
           cardId: other.id,
         });

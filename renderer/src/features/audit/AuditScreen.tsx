@@ -4,6 +4,7 @@
  * card, person, outcome); export of the filtered log as CSV or JSON; and
  * "Verify chain", reporting exactly what `station audit verify` says.
  */
+import { auditActionText } from '../../words/codes';
 import { useEffect, type FormEvent } from 'react';
 import type { AuditEventView } from '../../../../electron/contract/station-api';
 import { auditVerificationLines } from '../../../../electron/contract/audit-report';
@@ -120,7 +121,7 @@ export function AuditScreen() {
               <tr key={e.seq} data-testid="audit-row" data-seq={e.seq} data-action={e.action} data-outcome={e.outcome}>
                 <td>{utcTime(e.at)}</td>
                 <td data-testid="audit-officer">{e.actor}</td>
-                <td data-testid="audit-action">{e.action}</td>
+                <td data-testid="audit-action">{auditActionText(e.action)}</td>
                 <td>{e.cardId && <FilterLink id={e.cardId} what="card" onPick={() => void audit.filterBy('cardId', e.cardId!)} />}</td>
                 <td>{e.personId && <FilterLink id={e.personId} what="person" onPick={() => void audit.filterBy('personId', e.personId!)} />}</td>
                 <td data-testid="audit-outcome">{OUTCOME_WORDS[e.outcome]}</td>

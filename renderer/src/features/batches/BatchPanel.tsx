@@ -4,6 +4,7 @@
  * be cancelled with a reason (otherwise the batch retries it).
  */
 import { useState, type FormEvent } from 'react';
+import { dateTimeText } from '../../words/dates';
 import type { BatchView } from '../../../../electron/contract/station-api';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { batchProgress } from '../../stores/batches-store';
@@ -34,7 +35,7 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
   return (
     <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${cards(p.total)}`}>
       <h4>
-        Batch of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {new Date(batch.createdAt).toLocaleString()}
+        Batch of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {dateTimeText(batch.createdAt)}
       </h4>
       <div className="progress" aria-live="polite">
         <div className="progress-bar" data-testid="batch-progress-bar" role="progressbar" aria-label="Cards done" aria-valuemin={0} aria-valuenow={p.done} aria-valuemax={p.total}>

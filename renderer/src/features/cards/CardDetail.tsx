@@ -9,6 +9,7 @@ import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { CARD_OPERATIONS, operationAllowed, type CardOperation } from '../../../../electron/contract/card-operations';
 import { useCards, useSession, useStores } from '../../stores/stores';
 import { CARD_STATUS_WORDS } from '../../stores/cards-store';
+import { revocationReasonText } from '../../words/codes';
 import { mayCall } from '../../../../electron/contract/access';
 import { RevokeForm } from './RevokeForm';
 import { DeskForm } from './DeskForm';
@@ -103,7 +104,7 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
                 <td className="mono">{c.serial}</td>
                 <td>
                   {c.status}
-                  {c.revocationReason && <span className="muted"> ({c.revocationReason})</span>}
+                  {c.revocationReason && <span className="muted"> ({revocationReasonText(c.revocationReason)})</span>}
                 </td>
                 <td>{c.notAfter.slice(0, 10)}</td>
               </tr>

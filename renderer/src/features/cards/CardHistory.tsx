@@ -1,4 +1,6 @@
 /** The card's audit trail (auditors): who did what to it, when, with what outcome. */
+import { auditActionText } from '../../words/codes';
+import { dateTimeText } from '../../words/dates';
 import { useEffect } from 'react';
 import { useCards, useStores } from '../../stores/stores';
 
@@ -21,7 +23,7 @@ export function CardHistory({ cardId }: { cardId: string }) {
         <ol>
           {history.events.map((e) => (
             <li key={e.seq} data-testid="card-history-event" data-action={e.action} data-outcome={e.outcome}>
-              {new Date(e.at).toLocaleString()} · {e.action} · {e.outcome} · {e.actor}
+              {dateTimeText(e.at)} · {auditActionText(e.action)} · {e.outcome} · {e.actor}
             </li>
           ))}
         </ol>

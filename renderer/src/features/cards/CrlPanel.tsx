@@ -3,6 +3,7 @@
  * validity, how many certificates it lists, and where it is published.
  */
 import { useEffect } from 'react';
+import { dateTimeText } from '../../words/dates';
 import { useCards, useStores } from '../../stores/stores';
 
 export function CrlPanel() {
@@ -27,9 +28,9 @@ export function CrlPanel() {
           <dt>CRL number</dt>
           <dd data-testid="crl-number">{crl.crlNumber ?? '—'}</dd>
           <dt>Issued</dt>
-          <dd data-testid="crl-this-update">{new Date(crl.thisUpdate).toLocaleString()}</dd>
+          <dd data-testid="crl-this-update">{dateTimeText(crl.thisUpdate)}</dd>
           <dt>Next update</dt>
-          <dd data-testid="crl-next-update">{crl.nextUpdate ? new Date(crl.nextUpdate).toLocaleString() : 'not announced'}</dd>
+          <dd data-testid="crl-next-update">{crl.nextUpdate ? dateTimeText(crl.nextUpdate) : 'not announced'}</dd>
           <dt>Certificates listed</dt>
           <dd data-testid="crl-revoked-count">{crl.entries.length}</dd>
           <dt>Published at</dt>

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { useIssue, useProfiles, useReaders, useStores } from '../../stores/stores';
 import { cardProblem } from '../../stores/issue-store';
+import { cardKindText } from '../readers/card-kind';
 import { pinEntryProblem, pinModesFor } from '../../../../electron/contract/pin-rules';
 import { readersForChoice } from '../../stores/readers-store';
 import { pinPolicyOf } from '../../stores/profiles-store';
@@ -59,6 +60,8 @@ export function ReaderPinProduce({ firstStep, profileId, ready, onProduce, hint 
   const problem = cardProblem(reader);
   const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinEntryProblem(pin, pinConfirm, policy) === null);
   const canProduce = ready && reader?.cardPresent === true && problem === null && pinOk && !starting;
+  // Why Produce is not offered, said beside it (the card's problem is already shown at the reader).
+  const notOffered = starting || canProduce ? null : problem ? 'Produce is not offered: see the card in the reader above.' : !reader?.cardPresent ? 'Produce is offered once a blank PIV card is in the reader.' : !pinOk ? 'Produce is offered once the PIN is entered as the rule says.' : null;
 
   return (
     <>
@@ -72,7 +75,7 @@ export function ReaderPinProduce({ firstStep, profileId, ready, onProduce, hint 
           <select id="reader-select" data-testid="reader-select" value={readerName ?? ''} onChange={(e) => setReader(e.target.value)}>
             {choices.map((r) => (
               <option key={r.name} value={r.name}>
-                {r.name} — {r.cardPresent ? 'card present' : 'no card'}
+                {r.name} — {cardKindText(r) ?? 'no card'}
               </option>
             ))}
           </select>
@@ -102,9 +105,14 @@ export function ReaderPinProduce({ firstStep, profileId, ready, onProduce, hint 
             {error}
           </p>
         )}
-        <button type="button" className="primary big" data-testid="produce-button" disabled={!canProduce} onClick={onProduce}>
+        <button type="button" className="primary big" data-testid="produce-button" disabled={!canProduce} aria-describedby={notOffered ? 'produce-disabled-reason' : undefined} onClick={onProduce}>
           {starting ? 'Starting…' : 'Produce the card'}
         </button>
+        {notOffered && (
+          <p className="muted" data-testid="produce-disabled-reason" id="produce-disabled-reason">
+            {notOffered}
+          </p>
+        )}
         {hint}
       </section>
     </>

@@ -6,6 +6,7 @@
  * while the screen is open.
  */
 import { useEffect } from 'react';
+import { dateTimeText } from '../../words/dates';
 import type { OutboxEventView } from '../../../../electron/contract/station-api';
 import { OUTBOX_PAGE_SIZE, type OutboxTab } from '../../stores/outbox-store';
 import { mayCall } from '../../../../electron/contract/access';
@@ -124,7 +125,7 @@ function OutboxRow({ event: e, redeliver, busy }: { event: OutboxEventView; rede
       <td data-testid="outbox-person">{e.personName ?? e.personId ?? 'Station (audit anchor)'}</td>
       <td data-testid="outbox-attempts">{e.attempts}</td>
       <td data-testid="outbox-last-error">{e.lastError ?? ''}</td>
-      <td data-testid="outbox-when">{when ? new Date(when).toLocaleString() : ''}</td>
+      <td data-testid="outbox-when">{when ? dateTimeText(when) : ''}</td>
       {redeliver && (
         <td>
           <button type="button" data-testid="outbox-redeliver" disabled={busy} onClick={redeliver}>

@@ -113,7 +113,7 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
           onCancel={(reason) => stores.jobs.getState().cancel(jobId, reason)}
         />
       )}
-      {job.status === 'done' && <ResultPanel job={job} secrets={secrets} />}
+      {job.status === 'done' && <ResultPanel job={job} secrets={secrets} onRecorded={() => void stores.jobs.getState().recordSecrets(jobId)} />}
       {job.status === 'cancelled' && (
         <div className="cancelled-panel" data-testid="cancelled-panel">
           <h3>Job cancelled</h3>

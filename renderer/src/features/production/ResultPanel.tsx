@@ -1,8 +1,9 @@
 /**
  * A produced card: its identity, certificates and the verification report,
  * and the one-time secrets. The PUK (and a generated PIN) come from
- * `jobs.takeSecrets`, which the core answers once: they are shown here and
- * nowhere else, with the warning to write them down now.
+ * `jobs.takeSecrets`: they are shown here and nowhere else, with the warning
+ * to write them down now, until the officer confirms they are recorded (then
+ * the core forgets them; before that, a reload shows them again).
  */
 import type { JobDetail } from '../../../../electron/contract/station-api';
 import type { JobSecrets } from '../../stores/jobs-store';
@@ -13,12 +14,14 @@ export interface ResultPanelProps {
   job: JobDetail;
   /** Undefined while the secrets are being fetched. */
   secrets: JobSecrets | undefined;
+  /** The officer confirmed the secrets are recorded. */
+  onRecorded?: () => void;
 }
 
 type Check = NonNullable<JobDetail['verification']>['checks'][number];
 const checkWord = (c: Check) => (c.skipped ? 'skipped' : c.ok ? 'passed' : 'FAILED');
 
-export function ResultPanel({ job, secrets }: ResultPanelProps) {
+export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
   const report = job.verification;
   const capabilities = job.card?.capabilities ?? report?.capabilities;
   // Certificates on the card as verified; the job's records when no report exists.
@@ -31,7 +34,7 @@ export function ResultPanel({ job, secrets }: ResultPanelProps) {
       <h3>The card is ready</h3>
       {(secrets?.puk || secrets?.pin) && (
         <div className="puk-warning" data-testid="puk-warning" role="alert">
-          <p className="warning-title">Write the PUK down now: it will not be shown again</p>
+          <p className="warning-title">Write the PUK down now: once you confirm, it will not be shown again</p>
           {secrets.puk && (
             <p>
               PUK: <code className="secret" data-testid="puk-value">{secrets.puk}</code>
@@ -42,9 +45,14 @@ export function ResultPanel({ job, secrets }: ResultPanelProps) {
               Generated PIN (give it to the cardholder): <code className="secret" data-testid="pin-value">{secrets.pin}</code>
             </p>
           )}
+          {onRecorded && (
+            <button type="button" className="primary" data-testid="secrets-recorded" onClick={onRecorded}>
+              {secrets.pin ? 'I have recorded the PUK and the PIN' : 'I have recorded the PUK'}
+            </button>
+          )}
         </div>
       )}
-      {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was already shown once and cannot be shown again.</p>}
+      {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was shown and recorded; it cannot be shown again.</p>}
 
       <dl className="card-identity">
         <dt>Card serial</dt>

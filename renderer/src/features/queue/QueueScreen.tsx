@@ -3,6 +3,7 @@
  * opens the job's production screen (retry and cancel live there).
  */
 import { useEffect } from 'react';
+import { dateTimeText } from '../../words/dates';
 import { useJobs, useStores } from '../../stores/stores';
 import type { QueueFilter } from '../../stores/jobs-store';
 
@@ -84,7 +85,7 @@ export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
                 <td>{STATUS_WORDS[j.status] ?? j.status}</td>
                 <td>{j.readerName ?? '—'}</td>
                 <td>{j.status === 'failed' ? j.failure : j.status === 'cancelled' ? j.cancelReason : ''}</td>
-                <td>{new Date(j.updatedAt).toLocaleString()}</td>
+                <td>{dateTimeText(j.updatedAt)}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@
  * requested and decided, and when. `actions` renders extra cells per row.
  */
 import type { ReactNode } from 'react';
+import { dateTimeText } from '../../words/dates';
 import type { CardRequestView } from '../../../../electron/contract/station-api';
 import { REQUEST_STATE_WORDS } from '../../stores/requests-store';
 import { PersonPhoto } from '../photo/PersonPhoto';
@@ -58,7 +59,7 @@ export function RequestTable({ requests, actions, empty = 'No request to show.',
             </td>
             <td>{r.cardNumber ?? '—'}</td>
             <td>
-              {new Date(r.createdAt).toLocaleString()}
+              {dateTimeText(r.createdAt)}
               <span className="muted"> · {SOURCE_WORDS[r.source]}</span>
             </td>
             {actions && <td>{actions(r)}</td>}

@@ -36,6 +36,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'auth.status': {},
   'auth.firstRunAdmin': { username: 'another', displayName: 'Another', password: PASSWORD },
   'auth.login': { username: 'nobody', password: 'wrong' },
+  'auth.resume': { token: 'a stale resume token' },
   'auth.logout': {},
   'officers.list': {},
   'officers.add': { username: 'added', displayName: 'Added', password: PASSWORD, roles: ['auditor'] },
@@ -114,7 +115,7 @@ describe('every channel against every role, in the core', () => {
     const core = ts.station.core();
     for (const channel of CHANNELS) {
       // Logging out without a session is a harmless no-op; first-run setup refuses once an admin exists (officers.test.ts).
-      if (channel === 'auth.logout' || channel === 'auth.firstRunAdmin' || channel === 'auth.login') continue; // a wrong login is NOT_AUTHENTICATED by design
+      if (channel === 'auth.logout' || channel === 'auth.firstRunAdmin' || channel === 'auth.login' || channel === 'auth.resume') continue; // a wrong login or stale resume token is NOT_AUTHENTICATED by design
       const r = await core.dispatch(channel, INPUTS[channel], 'nobody-here');
       if (CHANNEL_ROLES[channel] === 'public') {
         if (!r.ok) expect(r.error.code, channel).not.toMatch(/NOT_AUTHENTICATED$|FORBIDDEN/);
@@ -130,8 +131,8 @@ describe('every channel against every role, in the core', () => {
     const login = await core.dispatch('auth.login', { username: `only-${role}`, password: PASSWORD }, connection);
     expect(login.ok).toBe(true);
     for (const channel of CHANNELS) {
-      // kiosk.start would end this officer's session: checked per role below.
-      if (channel === 'auth.logout' || channel === 'auth.login' || channel === 'auth.firstRunAdmin' || channel === 'kiosk.start') continue;
+      // kiosk.start would end this officer's session: checked per role below; a stale resume token is NOT_AUTHENTICATED by design (session-resume.test.ts).
+      if (channel === 'auth.logout' || channel === 'auth.login' || channel === 'auth.firstRunAdmin' || channel === 'kiosk.start' || channel === 'auth.resume') continue;
       const need = CHANNEL_ROLES[channel];
       const r = await core.dispatch(channel, INPUTS[channel], connection);
       if (need === 'kiosk') {
@@ -172,7 +173,7 @@ describe('every channel against every role, in the core', () => {
     let refused = 0;
     for (const channel of CHANNELS) {
       // a login ends kiosk mode (kiosk.test.ts); first-run setup refuses once an admin exists
-      if (channel === 'auth.login' || channel === 'auth.firstRunAdmin') continue;
+      if (channel === 'auth.login' || channel === 'auth.firstRunAdmin' || channel === 'auth.resume') continue; // a stale resume token is NOT_AUTHENTICATED by design
       const need = CHANNEL_ROLES[channel];
       const r = await core.dispatch(channel, INPUTS[channel], connection);
       if (need === 'kiosk' || need === 'public') {

@@ -62,4 +62,12 @@ describe('issue store', () => {
     expect(cardProblem(reader('R1', { cardPresent: true, card: 'piv' }))).toBeNull();
     expect(cardProblem(reader('R1'))).toBeNull();
   });
+
+  it('refuses an issued card before anything starts, saying whose it is and who can help (issue 12, obs. 1)', () => {
+    const issued = { cardId: 'c-1', cardNumber: '00000002', cardholder: 'Ada Lovelace', status: 'active' as const, producedAt: null };
+    const problem = cardProblem(reader('R1', { cardPresent: true, card: 'issued', issued }));
+    expect(problem).toContain('card 00000002 of Ada Lovelace');
+    expect(problem).toContain('a security officer revokes and recycles it');
+    expect(cardProblem(reader('R1', { cardPresent: true, card: 'blank' }))).toBeNull();
+  });
 });

@@ -7,7 +7,10 @@ import { ApiError } from '../../../../../renderer/src/api-error';
 import { authStatus, cardRequest, createFakeApi, officer, person, reader, type FakeApi, matches } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  sessionStorage.clear(); // a reload's memory (page-memory.ts) belongs to one test
+});
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { dateTimeText } from '../../../../../renderer/src/words/dates';
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe('OutboxScreen', () => {
     expect(screen.getByTestId('outbox-person').textContent).toBe('Ada Lovelace');
     expect(screen.getByTestId('outbox-attempts').textContent).toBe('3');
     expect(screen.getByTestId('outbox-last-error').textContent).toBe('The IDPRS answered HTTP 503.');
-    expect(screen.getByTestId('outbox-when').textContent).toBe(new Date('2025-03-01T10:05:00.000Z').toLocaleString());
+    expect(screen.getByTestId('outbox-when').textContent).toBe(dateTimeText('2025-03-01T10:05:00.000Z'));
     // Pending events cannot be redelivered.
     expect(screen.queryByTestId('outbox-redeliver')).toBeNull();
 

@@ -180,7 +180,7 @@ describe('ProductionScreen', () => {
     const checks = screen.getAllByTestId('verification-check').map((c) => c.querySelector('.check-outcome')!.textContent);
     expect(checks).toEqual(['passed', 'skipped', 'FAILED']);
     const warning = await screen.findByTestId('puk-warning');
-    expect(warning.textContent).toContain('Write the PUK down now: it will not be shown again');
+    expect(warning.textContent).toContain('Write the PUK down now: once you confirm, it will not be shown again');
     expect(within(warning).getByTestId('puk-value').textContent).toBe('73914628');
     expect(within(warning).getByTestId('pin-value').textContent).toBe('482916');
 
@@ -189,7 +189,22 @@ describe('ProductionScreen', () => {
       r.api.emit('job.event', { type: 'job.finished', jobId: 'job-1' });
       await flush();
     });
-    expect(r.api.callsTo('jobs.takeSecrets')).toHaveLength(1);
+    expect(r.api.callsTo('jobs.takeSecrets')).toEqual([{ jobId: 'job-1', keep: true }]);
+  });
+
+  it('the PUK stays until the officer confirms it is recorded; then the core forgets it (issue 12 obs. 5)', async () => {
+    const r = setup(doneJob());
+    await started(r);
+    await screen.findByTestId('puk-value');
+    const confirm = screen.getByTestId('secrets-recorded');
+    expect(confirm.textContent).toBe('I have recorded the PUK and the PIN');
+    await act(async () => {
+      confirm.click();
+      await flush();
+    });
+    expect(r.api.callsTo('jobs.takeSecrets')).toEqual([{ jobId: 'job-1', keep: true }, { jobId: 'job-1' }]);
+    expect(screen.queryByTestId('puk-value')).toBeNull();
+    expect(r.stores.jobs.getState().secrets['job-1']).toBeUndefined();
   });
 
   it('leaving the screen forgets the secrets, and coming back does not show them again', async () => {

@@ -28,11 +28,33 @@ describe('ReadersPanel', () => {
 
     act(() => api.emit('reader.changed', [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' }), reader('Virtual PCD 00 01', { cardPresent: true, card: 'unknown' })]));
     const kinds = screen.getAllByTestId('reader-card-kind').map((k) => k.textContent);
-    expect(kinds).toEqual(['PIV card', 'Reading…']);
+    expect(kinds).toEqual(['PIV card of an unfinished production', 'Reading…']);
 
     act(() => api.emit('reader.changed', [reader('Virtual PCD 00 00', { cardPresent: true, card: 'station-locked' })]));
     expect(screen.getAllByTestId('reader-row')).toHaveLength(1);
     expect(screen.getByTestId('reader-card-kind').textContent).toBe('Locked by this station');
+  });
+
+  it('says what the card is: blank, issued (number, cardholder, when), another issuer\'s (issue 12, obs. 1)', async () => {
+    const producedAt = new Date().toISOString();
+    const issued = { cardId: 'c-1', cardNumber: '00000002', cardholder: 'Ada Lovelace', status: 'produced' as const, producedAt };
+    const api = createFakeApi({
+      'readers.list': () => [
+        reader('A', { cardPresent: true, card: 'blank' }),
+        reader('B', { cardPresent: true, card: 'issued', issued }),
+        reader('C', { cardPresent: true, card: 'foreign' }),
+      ],
+    });
+    const { stores } = renderWithStores(<ReadersPanel />, api);
+    await act(async () => {
+      stores.readers.getState().start();
+      await flush();
+    });
+    expect(screen.getAllByTestId('reader-card-kind').map((k) => k.textContent)).toEqual([
+      'Blank PIV card',
+      'Issued card 00000002 · Ada Lovelace · produced today',
+      'Card from another issuer',
+    ]);
   });
 
   it("says why there is no reader: the core's sentence on how to start pcscd", async () => {
