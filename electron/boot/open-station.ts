@@ -24,6 +24,9 @@ import { anchorPublishing, assertAnchorOutside } from '../core/audit/anchor.js';
 import { OfficerService } from '../core/workflow/officers.js';
 import { RequestService } from '../core/workflow/requests.js';
 import { LifecycleService } from '../core/lifecycle/service.js';
+import { RuleBook } from '../core/policy/rule-book.js';
+import { readersForStation } from '../core/policy/training-reader.js';
+import type { ScryptParams } from '../core/workflow/officers-password.js';
 import { ProfileRegistry } from '../core/workflow/profile-registry.js';
 import { createStationCprIntake, idprsRequestOps } from '../core/workflow/cpr-station.js';
 import { stationHandle, type StationHandle } from './station-handle.js';
@@ -48,6 +51,8 @@ export interface OpenStationOptions {
   now?: () => Date;
   /** One line per background problem (the audit anchor cannot be written); default: standard error. */
   log?: (line: string) => void;
+  /** scrypt cost of officer passwords (tests lower it; default: officers-password.ts). */
+  scrypt?: ScryptParams;
 }
 
 export type { StationHandle } from './station-handle.js';
@@ -68,6 +73,8 @@ export interface Station {
   readonly profiles: ProfileRegistry;
   /** Card lifecycle: revoke, suspend, resume, activate, unlock, reissue, recycle, CRL. */
   readonly lifecycle: LifecycleService;
+  /** The rule book every service asks (state machines, roles, separation of duties). */
+  readonly rules: RuleBook;
   /** Readers (PC/SC, plus the training reader on training stations). */
   readers(): Promise<ReaderProvider>;
   /** Signs the audit chain head (every 100 events and on close) and vouches for the station's audit keys. */
@@ -104,7 +111,8 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
   anchors.publishNow();
   const ca = await LocalCa.open({ dir: join(opts.dataDir, 'ca'), box: keyring.box, crlUrl: config.crlUrl, organization: config.organization });
   let readers: ReaderProvider | undefined = opts.readers;
-  const readerProvider: ReaderProvider = {
+  // Every service connects through it: on a real station the training reader is neither listed nor opened.
+  const readerProvider: ReaderProvider = readersForStation({
     listReaders: async () => (await getReaders()).listReaders(),
     connect: async (name: string) => (await getReaders()).connect(name),
     watch: (onChange) => {
@@ -120,7 +128,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
       };
     },
     close: async () => {},
-  };
+  }, keyring.training);
   // One opening shared by concurrent first uses (the core's watch, the batch service's scan):
   // two would open two PC/SC monitors, and the one not kept would keep the process alive.
   let opening: Promise<ReaderProvider> | undefined;
@@ -148,10 +156,11 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     now: opts.now,
     openEscrowedPuk: (cardId) => escrowedPuk({ store, keyring }, cardId),
   });
-  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now });
-  const requests = new RequestService({ store, config, keyring, production, profiles, now: opts.now });
+  const officers = new OfficerService({ store, lockAfterMinutes: config.sessionLockMinutes, now: opts.now, scrypt: opts.scrypt });
+  const rules = new RuleBook({ store, config, profiles });
+  const requests = new RequestService({ store, config, keyring, production, profiles, rules, now: opts.now });
   // The CRL file LocalCa publishes (ca/crl/issuing.crl), read as relying parties get it.
-  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
+  const lifecycle = new LifecycleService({ store, ca, keyring, readers: readerProvider, config, production, profiles, rules, crlFile: join(opts.dataDir, 'ca', 'crl', 'issuing.crl'), now: opts.now });
   return {
     dataDir: opts.dataDir,
     config,
@@ -163,6 +172,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
     requests,
     profiles,
     lifecycle,
+    rules,
     readers: getReaders,
     auditSigner,
     core() {
@@ -173,6 +183,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         requests,
         profiles,
         lifecycle,
+        rules,
         readers: readerProvider,
         ca,
         config,

@@ -1,10 +1,10 @@
 /**
  * What `station --help` prints and the options every command takes: plain
- * data that loads nothing else (the roles come from the zod-free
- * contract/roles.ts), so the help and a usage error answer at Node's start-up
+ * data that loads nothing else (the roles come from the plain-data
+ * contract/officer-rules.ts), so the help and a usage error answer at Node's start-up
  * speed; main.ts loads a command's modules only to run it.
  */
-import { ROLE_LABELS, ROLE_NAMES } from '../contract/roles.js';
+import { ROLES, ROLE_WORDS } from '../contract/officer-rules.js';
 // Plain data too (the switches of each virtual card and two light modules: the error class and the PIV constants).
 import { DEFAULT_PERSONALITY, PERSONALITY_NAMES } from '../../native/virtual-card/personality.js';
 
@@ -24,7 +24,7 @@ export const USAGE = `Usage: station <command> [options]
   request approve REQ | request reject REQ --reason R | request list [--state S1,S2] | request show REQ
   produce --request REQ --reader NAME [--pin PIN | --pin-mailer FILE.pdf]
   produce --person ID --reader NAME [--pin PIN | --pin-mailer FILE.pdf] [--algorithm p256|p384|rsa2048] [--profile P]
-                                            direct production, for profiles that need no approval
+                                            direct issue: a request and its production at once (the request rules apply; see README "Separation of duties")
   job retry JOB --reader NAME [--pin PIN] | job show JOB | job cancel JOB --reason R | job list
   batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
@@ -58,6 +58,7 @@ export const USAGE = `Usage: station <command> [options]
   profile set ID [--label L] [--approval required|none] [--card-validity MONTHS] [--cert-validity MONTHS]
       [--alg-9a P256|RSA2048] [--alg-9c|--alg-9d P256|P384|RSA2048] [--alg-9e P256|RSA2048]
       [--slots 9A,9E,9C,9D] [--objects printed,discovery,key-history] [--pin-length 6-8] [--pin-source chosen|generated|either]
+      [--affiliations employee,contractor,visitor]   the affiliations the profile serves without an approver
                                             change a profile (admin role); 9A and 9E are always written
 
 Global: --data-dir DIR, --json, --training (create an unprotected training data dir),
@@ -69,7 +70,7 @@ Secrets: STATION_PASSPHRASE unlocks the data dir; STATION_PASSWORD is the --as o
 come from STATION_PIN instead of --pin.
 
 Roles:
-${ROLE_NAMES.map((r) => `    ${r.padEnd(13)} ${ROLE_LABELS[r]}`).join('\n')}`;
+${ROLES.map((r) => `    ${r.padEnd(13)} ${ROLE_WORDS[r].name}: ${ROLE_WORDS[r].duty}`).join('\n')}`;
 
 /** Every option of every command, for node:util parseArgs (strict: an unknown option is a usage error). */
 export const OPTIONS = {
@@ -128,6 +129,7 @@ export const OPTIONS = {
   'alg-9e': { type: 'string' },
   slots: { type: 'string' },
   objects: { type: 'string' },
+  affiliations: { type: 'string' },
   'pin-length': { type: 'string' },
   'pin-source': { type: 'string' },
 } as const;

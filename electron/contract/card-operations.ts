@@ -1,39 +1,20 @@
 /**
- * Which card lifecycle operation may start from which card status (issue 5
- * "Lifecycle operations"). One table for both sides: the core refuses any
- * other status with CARD_STATE (electron/core/lifecycle/service.ts), and the
- * Cards screen offers an action only where this table allows it, so a shown
- * button is exactly a call the core would accept. Imports nothing
- * runtime-specific.
+ * Which card lifecycle operation may start from which card status, read from
+ * the card state machine (state-machines.ts CARD_TRANSITIONS): the core
+ * refuses any other status with CARD_STATE, and the Cards screen offers an
+ * action only where the table allows it, so a shown button is exactly a call
+ * the core would accept. Imports nothing runtime-specific.
  */
-import type { CardView } from './station-api.js';
-
-type CardStatus = CardView['status'];
+import { CARD_TRANSITIONS, type CardStatus } from './state-machines.js';
 
 /** The lifecycle operations, each named after its `cards.<verb>` channel. */
 export const CARD_OPERATIONS = ['revoke', 'suspend', 'resume', 'activate', 'unlock', 'reissue', 'recycle'] as const;
 export type CardOperation = (typeof CARD_OPERATIONS)[number];
 
-/** Cards that were issued (or tried to be) and are not terminated: their certificates can be revoked. */
-const REVOCABLE: readonly CardStatus[] = ['produced', 'active', 'suspended', 'production_failed', 'expired'];
-
-/**
- * Card statuses from which each operation may start.
- * - suspend: a card in use (produced, awaiting collection, or active);
- * - resume: a suspended card; activate: a produced card awaiting collection;
- * - unlock: a card the cardholder still uses, suspended included (the PIN can be reset before resuming);
- * - reissue: any revocable card (it is revoked on the way) or an already revoked one;
- * - recycle: any card of this station that can come back to the desk, cancelled included.
- */
-export const CARD_OPERATION_STATES: Readonly<Record<CardOperation, readonly CardStatus[]>> = {
-  revoke: REVOCABLE,
-  suspend: ['produced', 'active'],
-  resume: ['suspended'],
-  activate: ['produced'],
-  unlock: ['produced', 'active', 'suspended'],
-  reissue: [...REVOCABLE, 'revoked'],
-  recycle: [...REVOCABLE, 'revoked', 'cancelled'],
-};
+/** Card statuses from which each lifecycle operation may start (the `from` column of its rows). */
+export const CARD_OPERATION_STATES: Readonly<Record<CardOperation, readonly CardStatus[]>> = Object.fromEntries(
+  CARD_OPERATIONS.map((op) => [op, [...new Set(CARD_TRANSITIONS.filter((t) => t.operation === op && t.from !== null).map((t) => t.from as CardStatus))]]),
+) as unknown as Record<CardOperation, readonly CardStatus[]>;
 
 /** Whether `operation` may start on a card in `status`. */
 export function operationAllowed(operation: CardOperation, status: CardStatus): boolean {

@@ -12,6 +12,9 @@ const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must 
 export const PROFILE_IDS = ['employee', 'contractor', 'visitor'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
+/** A person's affiliation in words (the persons' screens; a profile's own label is administered). */
+export const AFFILIATION_WORDS: Readonly<Record<ProfileId, string>> = { employee: 'Employee', contractor: 'Contractor', visitor: 'Visitor' };
+
 /** The four PIV key slots, in card order (SP 800-73-4 Part 1 Table 4b). */
 export const PROFILE_SLOTS = ['9A', '9C', '9D', '9E'] as const;
 export type ProfileSlot = (typeof PROFILE_SLOTS)[number];
@@ -98,6 +101,11 @@ export const CardProfileFields = z.object({
   printedAffiliation: z.string().min(1).max(20),
   /** A request for this profile needs an approver's decision; false → approved on creation. Absent → employee/contractor true, visitor false. */
   approvalRequired: z.boolean().optional(),
+  /**
+   * The affiliations this profile serves as their own (administrators map affiliations to profiles).
+   * A card of this profile for a person of another affiliation always needs an approver. Absent → the profile's own id.
+   */
+  affiliations: z.array(z.enum(PROFILE_IDS)).min(1, 'must name at least one affiliation').optional(),
   /** Key slots generated and certified; must hold 9A and 9E. Absent → all four. */
   slots: z.array(z.enum(PROFILE_SLOTS)).optional(),
   /** Optional data objects written. Absent → all three. */
@@ -125,6 +133,7 @@ export const CardProfileSchema = CardProfileFields.superRefine((p, ctx) => {
 }).transform((p) => ({
   ...p,
   approvalRequired: p.approvalRequired ?? defaultApprovalRequired(p.id),
+  affiliations: PROFILE_IDS.filter((a) => (p.affiliations ?? [p.id]).includes(a)),
   slots: inSlotOrder(p.slots ?? PROFILE_SLOTS),
   objects: inObjectOrder(p.objects ?? PROFILE_OBJECTS),
   pinPolicy: p.pinPolicy ?? DEFAULT_PIN_POLICY,
@@ -145,6 +154,7 @@ const FIELD_WORDS: Record<string, string> = {
   personAssociation: 'FASC-N person association',
   printedAffiliation: 'Printed affiliation',
   approvalRequired: 'Approval',
+  affiliations: 'Affiliations served',
   slots: 'Key slots',
   objects: 'Optional data objects',
   pinPolicy: 'PIN policy',

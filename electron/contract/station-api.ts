@@ -30,7 +30,7 @@ import { kioskChannels } from './channels/kiosk.js';
 import { cprChannels } from './channels/cpr.js';
 
 export * from './errors.js';
-export { RoleShape, ROLE_LABELS } from './channels/fields.js';
+export { RoleShape } from './channels/fields.js';
 export * from './channels/station.js';
 export * from './channels/auth.js';
 export * from './channels/persons.js';
@@ -139,8 +139,10 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'officers.list': ['admin'],
   'officers.add': ['admin'],
   'officers.unlock': ['admin'],
+  'officers.link': ['admin'],
   // persons
-  'persons.search': ['registration', 'approver', 'production', 'security', 'auditor'],
+  // Administrators find persons too: they link officers to their own person records.
+  'persons.search': ['registration', 'approver', 'production', 'security', 'auditor', 'admin'],
   'persons.get': ['registration', 'approver', 'production', 'security', 'auditor'],
   'persons.add': ['registration'],
   'persons.update': ['registration'],
@@ -218,3 +220,37 @@ export const IDPRS_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['cpr.submi
  * officer's activity, so an unattended window still locks.
  */
 export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list']);
+
+/**
+ * Channels that only read: they change no record of the store (an export is
+ * audited as read). Every other channel changes state and goes through the
+ * core's rule book; the model-based tests cover each of them.
+ */
+export const QUERY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'station.info',
+  'readers.list',
+  'persons.search',
+  'persons.get',
+  'persons.list',
+  'profiles.list',
+  'profiles.get',
+  'jobs.list',
+  'jobs.get',
+  'card.verify',
+  'auth.status',
+  'officers.list',
+  'requests.list',
+  'requests.get',
+  'batches.list',
+  'batches.get',
+  'batches.parseCsv',
+  'audit.list',
+  'audit.export',
+  'cards.list',
+  'cards.get',
+  'crl.get',
+  'kiosk.status',
+  'outbox.list',
+  'ca.chain',
+  'cpr.status',
+]);

@@ -37,6 +37,8 @@ import type { CorePorts, CoreServices } from './api/core-services.js';
 import { JobRunner } from './api/job-runner.js';
 import { ReaderWatch } from './api/reader-watch.js';
 import { allHandlers } from './api/handlers/index.js';
+import { RuleBook } from './policy/rule-book.js';
+import { assertReaderForStation, readersForStation } from './policy/training-reader.js';
 
 export type { CorePorts } from './api/core-services.js';
 
@@ -79,6 +81,8 @@ export interface StationCore {
    * (the Electron shell's connection already is its window's webContents).
    */
   joinWindow(connectionId: string, windowId: string): void;
+  /** Waits until no production job, card probe or batch work the core started is under way (tests; shutdown). */
+  idle(): Promise<void>;
   /** Stops watching readers and waits for running jobs to settle. */
   close(): Promise<void>;
 }
@@ -92,7 +96,9 @@ const EXPIRY_CHECK_MS = 60 * 60_000;
 export const LOCAL_CONNECTION = 'local';
 
 /** Builds the core over its ports. */
-export function createCore(ports: CorePorts): StationCore {
+export function createCore(corePorts: CorePorts): StationCore {
+  // On a real station the training reader is neither listed nor opened (issue 10, finding 9), whatever readers a face passes.
+  const ports: CorePorts = { ...corePorts, readers: readersForStation(corePorts.readers, corePorts.training) };
   const { store, production, officers, requests } = ports;
   const listeners = new Map<EventName, Set<(p: unknown, target?: string) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>, target?: string) => {
@@ -105,6 +111,7 @@ export function createCore(ports: CorePorts): StationCore {
     }
   };
   const { profiles } = ports;
+  const rules = ports.rules ?? new RuleBook({ store, config: ports.config, profiles });
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
   const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 
@@ -129,6 +136,7 @@ export function createCore(ports: CorePorts): StationCore {
     isReaderBusy: (name) => readers.isBusy(name),
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
+    productionRefusal: (requestId, actor) => requests.productionRefusal(requestId, actor.officerId, 'batches.start'),
   });
   // Batches left running by a stopped station resume watching the readers (opened once).
   let batchesOpened: Promise<void> | undefined;
@@ -164,6 +172,11 @@ export function createCore(ports: CorePorts): StationCore {
     openBatches,
     jobs,
     readers,
+    rules,
+    async readerReady(readerName) {
+      readers.assertFree(readerName);
+      await assertReaderForStation(ports.readers, readerName, ports.training);
+    },
     emit,
     lifecycle(): LifecycleService {
       if (!ports.lifecycle) throw new StationError('UNSUPPORTED', 'Card lifecycle operations are not available on this station.');
@@ -239,6 +252,16 @@ export function createCore(ports: CorePorts): StationCore {
     },
     joinWindow(connectionId, windowId) {
       kiosks.joinWindow(connectionId, windowId);
+    },
+    async idle() {
+      await batchesOpened;
+      // A job's end may start a probe, a probe's end a batch job: until all three are quiet.
+      for (;;) {
+        await jobs.idle();
+        await readers.idle();
+        await batches.idle();
+        if (!jobs.hasRunning() && !readers.hasProbes()) return;
+      }
     },
     async close() {
       timers.forEach((t) => clearInterval(t));

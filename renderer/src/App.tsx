@@ -9,7 +9,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useKiosk, useSession, useStation, useStores } from './stores/stores';
-import { mayCall } from './stores/roles';
+import { mayCall } from '../../electron/contract/access';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { IssueFlow } from './features/issue/IssueFlow';
 import { ProductionScreen } from './features/production/ProductionScreen';

@@ -170,7 +170,8 @@ describe('card lifecycle on the Cards screen', () => {
     await expect.poll(async () => page.getByTestId('crl-revoked-count').textContent(), { timeout: UI_TIMEOUT_MS }).toBe('4');
 
     await page.getByTestId('card-action-resume').click();
-    await waitForCardStatus(page, 'active');
+    // Never activated: it comes back awaiting collection (issue 10, finding 3).
+    await waitForCardStatus(page, 'produced');
     const released = await verifyAgainstPublishedCrl('c2');
     expect(released.ok, released.verify).toBe(true);
     expect(released.crlText).not.toContain(produced!.serial);

@@ -128,7 +128,8 @@ describe('station card lifecycle through pcscd', () => {
       expect(v1.text).toMatch(/certificate revoked/);
 
       // Resume: the hold disappears; verify passes again.
-      expect((await stationJson<CardDetailView>(dataDir, ['card', 'resume', cardId])).status).toBe('active');
+      // The card was never activated: it comes back awaiting collection (issue 10, finding 3).
+      expect((await stationJson<CardDetailView>(dataDir, ['card', 'resume', cardId])).status).toBe('produced');
       const released = await crlToPem(await fetched(), 'c2');
       expect(released.text).not.toContain(serial);
       expect((await verifyWithCrl(leaf, released.pem)).ok).toBe(true);

@@ -67,7 +67,8 @@ describe('station CLI: request → approval → production', () => {
     expect(registrarApproves.stderr).toContain('This needs the Approver role. [FORBIDDEN]');
     const directProduction = await station(dataDir, ['produce', '--person', person!.id, '--reader', 'any', '--pin', PIN], { as: PRODUCER });
     expect(directProduction.code).toBe(1);
-    expect(directProduction.stderr).toContain('create a request and have an approver approve it');
+    // Direct issue requests the card too: a production officer alone may not (issue 10).
+    expect(directProduction.stderr).toMatch(/Issuing a card directly .*Registration officer.*\[FORBIDDEN\]/);
     const producedTooEarly = await station(dataDir, ['produce', '--request', request.id, '--reader', 'any', '--pin', PIN], { as: PRODUCER });
     expect(producedTooEarly.code).toBe(1);
     expect(producedTooEarly.stderr).toContain('[REQUEST_STATE]');

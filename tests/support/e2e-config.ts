@@ -23,9 +23,17 @@ export function patchConfig(dataDir: string, change: (config: StationConfig) => 
   writeFileSync(path, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
 }
 
-/** Sets `approvalRequired: false` on `profiles`. */
+/**
+ * Sets `approvalRequired: false` on `profiles` and lets the officer who
+ * requests a card produce it (`separationOfDuties.producerDiffersFromRequester`
+ * off), so one officer may issue those cards directly (Issue card).
+ */
 export function allowDirectProduction(dataDir: string, profiles: ProfileId[]): void {
-  patchConfig(dataDir, (c) => ({ ...c, profiles: c.profiles.map((p) => (profiles.includes(p.id as ProfileId) ? { ...p, approvalRequired: false } : p)) }));
+  patchConfig(dataDir, (c) => ({
+    ...c,
+    separationOfDuties: { producerDiffersFromRequester: false },
+    profiles: c.profiles.map((p) => (profiles.includes(p.id as ProfileId) ? { ...p, approvalRequired: false } : p)),
+  }));
 }
 
 /** Sets the inactivity before a session locks, in minutes (the config's smallest value is 1). */

@@ -186,7 +186,9 @@ export async function startE2eStation(testName: string, opts: E2eStationOptions 
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    if (!opts.firstRun) await prepareStationDir(dataDir, { directProduction: false });
+    // The specs act as one all-roles officer, so the agency's two-officer rule is off; the request-approval spec
+    // (first run, default configuration) keeps it on and works with separate officers.
+    if (!opts.firstRun) await prepareStationDir(dataDir, { directProduction: false, producerDiffersFromRequester: false });
     if (opts.seed) await opts.seed(dataDir);
     if (opts.directProduction) allowDirectProduction(dataDir, opts.directProduction);
     const host = await startHost(dataDir);

@@ -82,18 +82,22 @@ const prepared = new Map<string, Promise<void>>();
 
 /**
  * Makes `dataDir` a test station on first use: a config where every profile
- * needs no approval (issue 2's direct `produce --person` stays allowed;
- * `directProduction: false` keeps the defaults) and the all-roles CLI_OFFICER
+ * needs no approval and the requester may produce (issue 2's direct
+ * `produce --person` stays allowed; `directProduction: false` keeps the
+ * defaults; `producerDiffersFromRequester` sets the agency's two-officer
+ * rule, by default off exactly when direct production is on) and the all-roles CLI_OFFICER
  * as its first officer. Later calls for the same dir do nothing.
  */
-export function prepareStationDir(dataDir: string, opts: { directProduction?: boolean } = {}): Promise<void> {
+export function prepareStationDir(dataDir: string, opts: { directProduction?: boolean; producerDiffersFromRequester?: boolean } = {}): Promise<void> {
   let p = prepared.get(dataDir);
   if (!p) {
     p = (async () => {
       if (!existsSync(join(dataDir, 'config.json'))) {
         mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-        const profiles = opts.directProduction === false ? DEFAULT_CONFIG.profiles : DEFAULT_CONFIG.profiles.map((q) => ({ ...q, approvalRequired: false }));
-        writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles }, null, 2), { mode: 0o600 });
+        const direct = opts.directProduction !== false;
+        const profiles = direct ? DEFAULT_CONFIG.profiles.map((q) => ({ ...q, approvalRequired: false })) : DEFAULT_CONFIG.profiles;
+        const separationOfDuties = { producerDiffersFromRequester: opts.producerDiffersFromRequester ?? !direct };
+        writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, separationOfDuties }, null, 2), { mode: 0o600 });
       }
       const r = await runCli(['--data-dir', dataDir, '--training', 'officer', 'add', '--username', CLI_OFFICER.username, '--roles', ROLES.join(',')], 120_000, {
         STATION_PASSWORD: CLI_OFFICER.password,

@@ -20,8 +20,9 @@ export const TEST_OFFICER = { username: 'tester', displayName: 'Test Officer', p
 /** Options of a training station. */
 export interface TrainingStationOptions {
   /**
-   * Every card profile without approval, so `production.start` (issue 2's
-   * direct production) is allowed for employees as before issue 4.
+   * Every card profile without approval and the agency's requester/producer
+   * setting off, so one officer may issue a card directly (`production.start`)
+   * as before issues 4 and 10.
    */
   directProduction?: boolean;
   /** Fields of config.json to set over the defaults (written before the station opens). */
@@ -51,7 +52,8 @@ export async function openTrainingStation(cardOptions: VirtualCardOptions = {}, 
   const dataDir = mkdtempSync(join(tmpdir(), 'piv-station-test-'));
   if (options.directProduction || options.config) {
     const profiles = options.directProduction ? DEFAULT_CONFIG.profiles.map((p) => ({ ...p, approvalRequired: false })) : DEFAULT_CONFIG.profiles;
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, ...options.config }, null, 2));
+    const separationOfDuties = { producerDiffersFromRequester: !options.directProduction };
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...DEFAULT_CONFIG, profiles, separationOfDuties, ...options.config }, null, 2));
   }
   const reader = new TrainingReaderProvider();
   const card = VirtualPivCard.create(cardOptions);

@@ -29,33 +29,42 @@ async function waitForCard(list: () => Promise<{ name: string; cardPresent: bool
 }
 
 /**
- * On a new training station with no officer yet, the demo creates a one-off
- * first officer (administrator, registration and production roles) with a
- * random password it never shows, logged in on this run (auth.firstRunAdmin).
- * A station with officers needs `--as` like every other command.
+ * On a new training station with no officer yet, the demo creates two
+ * one-off officers with random passwords it never shows, as separation of
+ * duties needs two people for every card: "demo" (administrator, production,
+ * auth.firstRunAdmin) produces the card, "demo.registrar" (registration)
+ * requests it. A station with officers needs `--as` like every other command.
+ * @returns the registrar's password, for this run only
+ * @throws StationError NOT_AUTHENTICATED when the station has officers
  */
-async function demoOfficer(ctx: CliContext): Promise<void> {
+async function demoOfficers(ctx: CliContext): Promise<{ admin: string; registrar: string }> {
   const [{ training }, { firstRun }] = [await ctx.call('station.info', {}), await ctx.call('auth.status', {})];
   if (!training || !firstRun) {
     throw new StationError('NOT_AUTHENTICATED', 'This station has officers: run the demo with --as USERNAME (password from STATION_PASSWORD).');
   }
-  const password = randomBytes(24).toString('base64url');
-  await ctx.call('auth.firstRunAdmin', { username: 'demo', displayName: 'Demo officer', password, roles: ['admin', 'registration', 'production'] });
-  ctx.say('Training station: created the one-off officer "demo" for this demonstration.');
+  const passwords = { admin: randomBytes(24).toString('base64url'), registrar: randomBytes(24).toString('base64url') };
+  await ctx.call('auth.firstRunAdmin', { username: 'demo', displayName: 'Demo officer', password: passwords.admin, roles: ['admin', 'production'] });
+  await ctx.call('officers.add', { username: 'demo.registrar', displayName: 'Demo registrar', password: passwords.registrar, roles: ['registration'] });
+  ctx.say('Training station: created the one-off officers "demo.registrar" (requests the card) and "demo" (produces it) for this demonstration.');
+  return passwords;
 }
 
 export async function demoCommand(ctx: CliContext, flags: Flags): Promise<number> {
-  if (!ctx.options.as) await demoOfficer(ctx);
+  const passwords = ctx.options.as ? undefined : await demoOfficers(ctx);
   const reader = typeof flags.reader === 'string' ? flags.reader : DEMO_READER;
   const card = VirtualPivCard.create();
   ctx.say(`Inserting a blank virtual PIV card (serial ${card.serial}) into "${reader}" through pcscd…`);
   const link = await attachToVpcd(card, { host: VPCD_DEFAULT_HOST, port: VPCD_DEFAULT_PORT });
   try {
     await waitForCard(() => ctx.call('readers.list', {}), reader);
-    // visitor: no approval needed for a one-officer demo
+    // A visitor card for a visitor needs no approver: the registrar's request, the other officer's production.
+    if (passwords) await ctx.loginWith('demo.registrar', passwords.registrar);
     const person = await ctx.call('persons.add', { givenName: 'Alex', surname: 'Sample', email: 'alex.sample@example.test', employeeId: String(Date.now() % 1_000_000), affiliation: 'visitor' });
     ctx.say(`Sample person ${person.givenName} ${person.surname} (${person.id}); producing…\n`);
-    return await produceCommand(ctx, { ...flags, person: person.id, reader });
+    if (!passwords) return await produceCommand(ctx, { ...flags, person: person.id, reader });
+    const request = await ctx.call('requests.create', { personId: person.id, profile: 'visitor' });
+    await ctx.loginWith('demo', passwords.admin);
+    return await produceCommand(ctx, { ...flags, request: request.id, reader });
   } finally {
     await link.detach();
   }

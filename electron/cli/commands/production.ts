@@ -130,7 +130,7 @@ export async function reportJob(ctx: CliContext, jobId: string, flags: Flags, st
 /**
  * `station produce --request REQ --reader NAME [--pin PIN]`: produces an approved request's card object.
  * `station produce --person ID --reader NAME [--pin PIN] [--algorithm p256|p384|rsa2048] [--profile P]`:
- * direct production, for profiles that need no approval (the core decides).
+ * direct issue: a request and its production in one (the core's rule book decides).
  */
 export async function produceCommand(ctx: CliContext, flags: Flags): Promise<number> {
   const readerName = required('reader', flags.reader);

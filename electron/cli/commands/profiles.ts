@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CliContext } from '../context.js';
 import { parseOption } from '../args.js';
 import { StationError } from '../../core/errors.js';
-import { PinSourceSchema, PROFILE_OBJECTS, PROFILE_SLOTS, type CardProfile, type CardProfilePatch } from '../../contract/card-profile.js';
+import { PinSourceSchema, PROFILE_IDS, PROFILE_OBJECTS, PROFILE_SLOTS, type CardProfile, type CardProfilePatch } from '../../contract/card-profile.js';
 import type { ChannelInput, Profile } from '../../contract/station-api.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -56,6 +56,7 @@ export function profilePatchFromFlags(flags: Flags, current: CardProfile): CardP
   if (algChanged) patch.algorithms = algorithms as CardProfile['algorithms'];
   if (str('slots') !== undefined) patch.slots = parseOption('--slots', SlotsOption, str('slots'));
   if (str('objects') !== undefined) patch.objects = parseOption('--objects', ListOf(PROFILE_OBJECTS), str('objects'));
+  if (str('affiliations') !== undefined) patch.affiliations = parseOption('--affiliations', ListOf(PROFILE_IDS), str('affiliations'));
   if (str('pin-length') !== undefined || str('pin-source') !== undefined) {
     const lengths = str('pin-length') !== undefined ? parseOption('--pin-length', PinLengthOption, str('pin-length')) : current.pinPolicy;
     const source = str('pin-source') !== undefined ? parseOption('--pin-source', PinSourceSchema, str('pin-source')) : current.pinPolicy.source;
@@ -81,6 +82,7 @@ function describe(p: Profile): string {
   return [
     `${p.id} (${p.label}), version ${p.version}, changed ${p.updatedAt} by ${p.updatedBy}`,
     `  approval        ${p.approvalRequired ? 'required' : 'none'}`,
+    `  affiliations    ${p.affiliations.join(', ')} (anyone else: an approver decides)`,
     `  card validity   ${p.cardValidityMonths} months; certificates ${p.certificateValidityMonths} months`,
     `  slots           ${p.slots.map((s) => `${s} ${p.algorithms[s]}`).join(', ')}`,
     `  objects         CHUID, CCC, certificates${p.objects.length ? `, ${p.objects.join(', ')}` : ''}`,

@@ -4,11 +4,12 @@
  */
 import { z } from 'zod';
 import { Id, RoleShape } from './fields.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT } from '../officer-rules.js';
 
 const Username = z.string().regex(/^[a-z][a-z0-9._-]{2,31}$/, 'A username is 3 to 32 lower-case letters, digits, dots, dashes or underscores.');
 const DisplayName = z.string().trim().min(1).max(80);
-/** Officer passwords: at least 12 characters (NIST SP 800-63B §5.1.1.2 allows long passphrases; no composition rules). */
-const Password = z.string().min(12, 'The password must have at least 12 characters.').max(256);
+/** Officer passwords (officer-rules.ts: the length rule, NIST SP 800-63B §5.1.1.2). */
+const Password = z.string().min(MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT).max(MAX_PASSWORD_LENGTH);
 
 export const OfficerShape = z.object({
   id: z.string(),
@@ -49,4 +50,10 @@ export const authChannels = {
       .strict(),
     output: OfficerShape,
   },
+  /**
+   * Links an officer to their own person record (or unlinks: null), so
+   * separation of duties knows whose cards are their own. Administrators
+   * only; never one's own link.
+   */
+  'officers.link': { input: z.object({ officerId: Id, personId: Id.nullable() }).strict(), output: OfficerShape },
 } as const;

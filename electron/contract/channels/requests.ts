@@ -13,8 +13,14 @@ export const CardRequestShape = z.object({
   profile: Affiliation,
   state: RequestStateShape,
   source: z.enum(['desk', 'kiosk', 'idprs']),
+  /** Username of the officer who requested the card (null: kiosk, IDPRS). */
   requestedBy: z.string().nullable(),
+  /** The requesting officer's id (separation of duties compares ids, never names). */
+  requesterId: z.string().nullable(),
+  /** Username of the approver who decided (null: undecided, or approved by the station for a card that needs no approval). */
   decidedBy: z.string().nullable(),
+  /** The deciding approver's id. */
+  approverId: z.string().nullable(),
   decidedAt: z.string().nullable(),
   decisionReason: z.string().nullable(),
   cardId: z.string().nullable(),
@@ -27,7 +33,7 @@ export type CardRequestView = z.infer<typeof CardRequestShape>;
 
 export const requestsChannels = {
   'requests.create': { input: z.object({ personId: Id, profile: Affiliation }).strict(), output: CardRequestShape },
-  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional() }).strict(), output: z.array(CardRequestShape) },
+  'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional(), personId: Id.optional() }).strict(), output: z.array(CardRequestShape) },
   'requests.get': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
   'requests.approve': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
   'requests.reject': { input: z.object({ requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: CardRequestShape },

@@ -20,7 +20,13 @@ export type Reader = z.infer<typeof Reader>;
 export const stationChannels = {
   'station.info': {
     input: z.object({}).strict(),
-    output: z.object({ version: z.string(), organization: z.string(), training: z.boolean() }),
+    output: z.object({
+      version: z.string(),
+      organization: z.string(),
+      training: z.boolean(),
+      /** The agency's separation-of-duties settings (electron/contract/duties.ts), so the screens offer only what the core accepts. */
+      separationOfDuties: z.object({ producerDiffersFromRequester: z.boolean() }),
+    }),
   },
   'readers.list': { input: z.object({}).strict(), output: z.array(Reader) },
   /** The CA certificates relying parties trust (issuing and root), as PEM (RFC 7468): public, like the CRL. */

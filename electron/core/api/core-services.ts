@@ -21,6 +21,7 @@ import type { SecretBox } from '../pki/secret-box.js';
 import type { CprIntake } from '../workflow/cpr-intake.js';
 import type { JobRunner } from './job-runner.js';
 import type { ReaderWatch } from './reader-watch.js';
+import type { RuleBook } from '../policy/rule-book.js';
 
 /** What the core needs from the composition root. */
 export interface CorePorts {
@@ -58,6 +59,8 @@ export interface CorePorts {
   background?: boolean;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
+  /** The rule book the services ask (default: one over the store, config and profiles). */
+  rules?: RuleBook;
 }
 
 /** The services every domain's handlers use, built once per core. */
@@ -76,6 +79,14 @@ export interface CoreServices {
   openBatches(): Promise<void>;
   jobs: JobRunner;
   readers: ReaderWatch;
+  /** The rule book (state machines, roles, separation of duties). */
+  rules: RuleBook;
+  /**
+   * The reader may take a production or a desk operation now: no job holds
+   * it, and it is no training reader on a real station.
+   * @throws StationError READER_BUSY, FORBIDDEN (details.rule 'trainingReader')
+   */
+  readerReady(readerName: string): Promise<void>;
   /** Pushes an event to the core's listeners (`target`: one connection only). */
   emit<E extends EventName>(event: E, payload: EventPayload<E>, target?: string): void;
   /** The lifecycle service. @throws StationError UNSUPPORTED when the station has none */

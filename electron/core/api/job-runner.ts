@@ -147,6 +147,16 @@ export class JobRunner {
     return pin;
   }
 
+  /** True while some job runs in this process. */
+  hasRunning(): boolean {
+    return this.deps.claims.holdsAny();
+  }
+
+  /** Settles when no job runs any more in this process (jobs launched meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.deps.claims.holdsAny()) await this.deps.claims.allReleased();
+  }
+
   /** Waits for every running job to settle. */
   async close(): Promise<void> {
     await this.deps.claims.allReleased();

@@ -99,6 +99,16 @@ export class ReaderWatch {
     return list;
   }
 
+  /** True while a card probe is under way. */
+  hasProbes(): boolean {
+    return this.probes.size > 0;
+  }
+
+  /** Settles when no card probe is under way. */
+  async idle(): Promise<void> {
+    while (this.probes.size > 0) await Promise.allSettled([...this.probes.values()]);
+  }
+
   /** Lists the readers again (a job ended: its card changed) when someone watches them; otherwise nobody shows them. */
   async refreshIfWatched(): Promise<void> {
     if (this.unwatch && !this.closed) await this.refresh();

@@ -73,6 +73,13 @@ export const StationConfigSchema = z.object({
   profiles: z.array(CardProfileSchema).min(1),
   /** Minutes of inactivity after which an officer's session locks (issue 4). */
   sessionLockMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  /**
+   * The agency's separation-of-duties settings (electron/contract/duties.ts).
+   * `producerDiffersFromRequester` (default on): the officer who requested a
+   * card may not produce it, so every card, even one whose profile needs no
+   * approver, passes through two officers.
+   */
+  separationOfDuties: z.object({ producerDiffersFromRequester: z.boolean().default(true) }).prefault({}),
   /** First value of the card number sequence (card numbers are 8 digits, never reused). */
   cardNumberStart: z.number().int().min(1).max(99_999_999).default(1),
   /** CPR intake from the IDPRS; absent on stations without one. */
@@ -98,6 +105,7 @@ export const DEFAULT_CONFIG: StationConfig = {
   pinRetries: 3,
   pukRetries: 3,
   sessionLockMinutes: 15,
+  separationOfDuties: { producerDiffersFromRequester: true },
   cardNumberStart: 1,
   profiles: [
     {
@@ -108,6 +116,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '1',
       printedAffiliation: 'Employee',
+      affiliations: ['employee'],
       slots: ['9A', '9C', '9D', '9E'],
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
@@ -121,6 +130,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '5',
       printedAffiliation: 'Contractor',
+      affiliations: ['contractor'],
       slots: ['9A', '9C', '9D', '9E'],
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },
@@ -134,6 +144,7 @@ export const DEFAULT_CONFIG: StationConfig = {
       algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
       personAssociation: '6',
       printedAffiliation: 'Visitor',
+      affiliations: ['visitor'],
       slots: ['9A', '9C', '9D', '9E'],
       objects: ['printed', 'discovery', 'key-history'],
       pinPolicy: { minLength: 6, maxLength: 8, source: 'either' },

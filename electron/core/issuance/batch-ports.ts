@@ -42,8 +42,8 @@ export function batchRequests(store: StationStore): BatchRequests {
 /** Production jobs for batch items; the request follows its job. */
 export function batchJobs(deps: BatchPortDeps): BatchJobs {
   return {
-    createJob(requestId, readerName) {
-      return deps.requests.createProductionJob(requestId, readerName);
+    createJob(requestId, readerName, producerId) {
+      return deps.requests.createProductionJob(requestId, readerName, producerId);
     },
     async runJob(jobId, readerName) {
       deps.requests.jobStarted(jobId);

@@ -27,11 +27,10 @@ import { CHUID_STEP } from './steps/chuid-step.js';
 import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
 import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
+import { REQUEST_TRANSITIONS, allowedVia, type RequestState } from '../../contract/state-machines.js';
 
 /** Card statuses meaning the card is issued: such a card is never taken as blank. */
 const ISSUED_CARD_STATUSES = new Set(['produced', 'active', 'suspended']);
-/** Request states a batch accepts: approved, or a single production that failed and may continue here. */
-const PRODUCIBLE_REQUEST_STATES = new Set(['approved', 'production_failed']);
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
 const BUSY_PROBE_ATTEMPTS = 20;
 const BUSY_PROBE_DELAY_MS = 250;
@@ -75,10 +74,11 @@ export interface BatchRunOutcome {
 export interface BatchJobs {
   /**
    * Creates the production job for the approved request's card object, with a
-   * generated PIN, to run on `readerName`. @returns the job id
-   * @throws StationError REQUEST_STATE, NOT_FOUND_RECORD
+   * generated PIN, to run on `readerName`, produced by the officer who started
+   * the batch (the rule book asks again). @returns the job id
+   * @throws StationError REQUEST_STATE, NOT_FOUND_RECORD, FORBIDDEN
    */
-  createJob(requestId: string, readerName: string): string;
+  createJob(requestId: string, readerName: string, producerId: string | null): string;
   /** Runs (or resumes) the job on `readerName` to its end or first failure. May reject (then the item fails with that error's sentence). */
   runJob(jobId: string, readerName: string): Promise<BatchRunOutcome>;
   /** Cancels a job that is not running (revokes the certificates it caused). */
@@ -142,6 +142,12 @@ export interface BatchServiceDeps {
    * is refused at the start. Absent: not checked (the job refuses it instead).
    */
   pinPolicyOf?: (profileId: string) => PinPolicy;
+  /**
+   * The rule book's answer to "may `actor` produce request `requestId` in a
+   * batch" (state and separation of duties): the refusal, or undefined.
+   * Absent: only the request state is checked (the job's creation asks the rule book).
+   */
+  productionRefusal?: (requestId: string, actor: BatchActor) => StationError | undefined;
   /** Card probe (tests may count probes); defaults to probeInsertedCard. */
   probe?: (readers: ReaderProvider, readerName: string) => Promise<ProbedCard>;
   now?: () => Date;
@@ -203,8 +209,8 @@ export class BatchService {
       if (seen.has(id)) throw new StationError('INVALID_INPUT', `Request ${id} is listed twice in the batch.`, { requestId: id });
       seen.add(id);
       const refusal = this.refusal(id, actor);
-      if (refusal?.details.rule === 'produceForSelf') {
-        this.deps.store.audit.append({ actor: actor.username, action: 'batch.start', outcome: 'refused', personId: this.deps.requests.get(id)!.personId, details: { requestId: id, rule: 'produceForSelf' } });
+      if (refusal?.code === 'FORBIDDEN') {
+        this.deps.store.audit.append({ actor: actor.username, action: 'batch.start', outcome: 'refused', personId: this.deps.requests.get(id)!.personId, details: { requestId: id, rule: String(refusal.details.rule ?? 'forbidden') } });
       }
       if (refusal) throw refusal;
     }
@@ -397,16 +403,17 @@ export class BatchService {
   /**
    * Why `requestId` cannot go into a new batch of `actor`, or undefined when it can:
    * NOT_FOUND_RECORD (unknown), REQUEST_STATE (not approved, or in an unfinished batch),
-   * FORBIDDEN with rule produceForSelf (the actor's own card).
+   * FORBIDDEN (the rule book: one's own card, one's own approval…; details.rule).
    */
   private refusal(requestId: string, actor: BatchActor): StationError | undefined {
     const request = this.deps.requests.get(requestId);
     if (!request) return new StationError('NOT_FOUND_RECORD', `There is no card request ${requestId}.`, { requestId });
-    if (!PRODUCIBLE_REQUEST_STATES.has(request.state)) {
+    if (!allowedVia(REQUEST_TRANSITIONS, 'produce', request.state as RequestState, 'batches.start')) {
       return new StationError('REQUEST_STATE', `Request ${requestId} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId, state: request.state });
     }
-    if (actor.personId && request.personId === actor.personId) {
-      return new StationError('FORBIDDEN', `Request ${requestId} is for your own card: an officer cannot produce a card for themselves.`, { requestId, rule: 'produceForSelf' });
+    const forbidden = this.deps.productionRefusal?.(requestId, actor);
+    if (forbidden) {
+      return new StationError(forbidden.code, `Request ${requestId}: ${forbidden.message}`, { ...forbidden.details, requestId });
     }
     const profileId = this.deps.store.requests.get(requestId)?.profile;
     if (profileId && this.deps.pinPolicyOf?.(profileId).source === 'chosen') {
@@ -445,7 +452,7 @@ export class BatchService {
     try {
       let jobId = item.jobId;
       if (!jobId) {
-        jobId = this.deps.jobs.createJob(requestId, readerName);
+        jobId = this.deps.jobs.createJob(requestId, readerName, this.repo.get(batchId)?.createdBy ?? null);
         this.repo.updateItem(batchId, requestId, { jobId });
       }
       outcome = await this.deps.jobs.runJob(jobId, readerName);

@@ -44,6 +44,8 @@ export interface JobClaims {
   released(jobId: string): Promise<void>;
   /** Resolves once every claim of this process is released. */
   allReleased(): Promise<void>;
+  /** True while this process holds any claim (the core's quiescence: StationCore.idle). */
+  holdsAny(): boolean;
 }
 
 /** Options of {@link jobClaimsOf}. */
@@ -133,6 +135,9 @@ function createJobClaims(store: StationStore, opts: JobClaimsOptions): JobClaims
     },
     released(jobId) {
       return here.get(jobId)?.done ?? Promise.resolve();
+    },
+    holdsAny() {
+      return here.size > 0;
     },
     async allReleased() {
       await Promise.all([...here.values()].map((e) => e.done));

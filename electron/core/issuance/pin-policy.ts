@@ -1,5 +1,8 @@
 /**
- * PIN and PUK rules of the station.
+ * PIN and PUK rules of the station, enforced: the rules themselves are the
+ * contract's (electron/contract/pin-rules.ts, shared with the screens); this
+ * module throws them as StationErrors before anything reaches a card (so a
+ * bad PIN never costs a retry) and generates PINs and PUKs.
  *
  * SP 800-73-4 Part 2 §2.4.3: the PIV Card Application PIN is 6–8 digits; the
  * PUK is 8 bytes (the station uses 8 random digits, valid on every card and
@@ -7,62 +10,41 @@
  */
 import { randomInt } from 'node:crypto';
 import { StationError } from '../errors.js';
-import type { PinPolicy } from '../../contract/card-profile.js';
+import { DEFAULT_PIN_POLICY, PIN_MAX_LENGTH, PIN_MIN_LENGTH, type PinPolicy } from '../../contract/card-profile.js';
+import { chosenPinProblem, isGuessablePin, pinDecisionProblem, verifiedPinProblem } from '../../contract/pin-rules.js';
 
-const PIN_PATTERN = /^\d{6,8}$/;
+const refuse = (problem: string | null): void => {
+  if (problem) throw new StationError('INVALID_INPUT', problem, { field: 'pin' });
+};
 
-/** Trivial PINs refused at the desk: one repeated digit, or a straight run. */
-function isTrivial(pin: string): boolean {
-  if (/^(\d)\1+$/.test(pin)) return true;
-  const ascending = '0123456789012345';
-  const descending = '9876543210987654';
-  return ascending.includes(pin) || descending.includes(pin);
+/**
+ * Checks a PIN the cardholder types to have it *verified* on the card
+ * (activation): only its form, never the rules for choosing one.
+ * @throws StationError INVALID_INPUT {field: 'pin'}
+ */
+export function assertVerifiablePin(pin: string): void {
+  refuse(verifiedPinProblem(pin));
 }
 
 /**
- * Checks a cardholder PIN before anything reaches a card (so a bad PIN never
- * costs a retry).
- * @throws StationError INVALID_INPUT "The PIN must be 6 to 8 digits." / trivial PIN
+ * Checks a PIN the cardholder *chooses* (an unlock, where the cardholder
+ * always chooses): the profile's lengths, and not guessable.
+ * @throws StationError INVALID_INPUT {field: 'pin'}
  */
-export function assertValidPin(pin: string): void {
-  if (!PIN_PATTERN.test(pin)) throw new StationError('INVALID_INPUT', 'The PIN must be 6 to 8 digits.', { field: 'pin' });
-  if (isTrivial(pin)) {
-    throw new StationError('INVALID_INPUT', 'The PIN is too easy to guess (repeated or consecutive digits); choose another.', { field: 'pin' });
-  }
+export function assertChosenPin(pin: string, policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): void {
+  refuse(chosenPinProblem(pin, policy));
 }
 
 /**
  * Checks the PIN decision of a production, retry or reissue against the card
  * profile's PIN policy, before anything touches the card: a typed PIN where
  * the profile has the station generate it, no PIN where the cardholder must
- * choose it, or a PIN outside the profile's length, is refused.
+ * choose it, or a chosen PIN the policy refuses.
  * @param pin the typed PIN; undefined → the station is to generate one
  * @throws StationError INVALID_INPUT {field: 'pin'}
  */
 export function assertPinFollowsPolicy(policy: PinPolicy, pin: string | undefined): void {
-  if (pin === undefined) {
-    if (policy.source === 'chosen') {
-      throw new StationError('INVALID_INPUT', 'This card profile needs a PIN chosen by the cardholder: ask the cardholder to type it.', { field: 'pin' });
-    }
-    return;
-  }
-  if (policy.source === 'generated') {
-    throw new StationError('INVALID_INPUT', 'This card profile has the station generate the PIN: do not type one.', { field: 'pin' });
-  }
-  assertPinLength(policy, pin);
-  assertValidPin(pin);
-}
-
-/**
- * Checks a typed PIN's length against the profile's policy (a PIN typed at an
- * unlock, where the cardholder always chooses).
- * @throws StationError INVALID_INPUT {field: 'pin'}
- */
-export function assertPinLength(policy: Pick<PinPolicy, 'minLength' | 'maxLength'>, pin: string): void {
-  if (!/^\d+$/.test(pin) || pin.length < policy.minLength || pin.length > policy.maxLength) {
-    const range = policy.minLength === policy.maxLength ? `${policy.minLength}` : `${policy.minLength} to ${policy.maxLength}`;
-    throw new StationError('INVALID_INPUT', `The PIN must be ${range} digits for this card profile.`, { field: 'pin' });
-  }
+  refuse(pinDecisionProblem(policy, pin));
 }
 
 /** Random digits of `length` from the CSPRNG. */
@@ -72,12 +54,12 @@ function randomDigits(length: number): string {
   return s;
 }
 
-/** A generated cardholder PIN: `length` (6–8) random digits, never trivial. */
-export function generatePin(length = 6): string {
-  if (!Number.isInteger(length) || length < 6 || length > 8) throw new StationError('INVALID_INPUT', 'A PIN is 6 to 8 digits.', { field: 'pinLength' });
+/** A generated cardholder PIN: `length` (6–8) random digits, never guessable. */
+export function generatePin(length = PIN_MIN_LENGTH): string {
+  if (!Number.isInteger(length) || length < PIN_MIN_LENGTH || length > PIN_MAX_LENGTH) throw new StationError('INVALID_INPUT', 'A PIN is 6 to 8 digits.', { field: 'pinLength' });
   for (;;) {
     const pin = randomDigits(length);
-    if (!isTrivial(pin)) return pin;
+    if (!isGuessablePin(pin)) return pin;
   }
 }
 
@@ -85,6 +67,6 @@ export function generatePin(length = 6): string {
 export function generatePuk(): string {
   for (;;) {
     const puk = randomDigits(8);
-    if (!isTrivial(puk)) return puk;
+    if (!isGuessablePin(puk)) return puk;
   }
 }

@@ -1,6 +1,9 @@
 /**
- * Production jobs as the faces (CLI, UI) use them: create a job for a person,
- * run it, retry it, cancel it, show it. Rules live here, not in the faces.
+ * Production jobs: create the job of an approved card object, run it, retry
+ * it, cancel it, show it. Who may produce which card is the rule book's
+ * question (electron/core/policy/), asked by the request workflow before it
+ * creates a job here; `createJob`/`produce` make a card without a request,
+ * below the rule book, for tests and the benchmark only.
  */
 import { isStationError, StationError } from '../errors.js';
 import type { KeyAlgorithm, PivSlot } from '../piv/constants.js';
@@ -77,9 +80,11 @@ export class ProductionService {
   }
 
   /**
-   * Creates the card object (GUID, FASC-N from the credential sequence,
-   * expiration; createCardObject, origin 'direct') and the job with the steps
-   * of its profile pending; the job records the profile and its version.
+   * Creates a card object without a request (GUID, FASC-N from the credential
+   * sequence, expiration; createCardObject, origin 'direct') and the job with
+   * the steps of its profile pending; the job records the profile and its
+   * version. Below the rule book: tests and the benchmark make cards with it;
+   * the station's direct issue goes through RequestService.issueDirect.
    * @throws StationError NOT_FOUND_RECORD (person), INVALID_INPUT (PIN against the profile's PIN policy, profile)
    */
   createJob(req: ProduceRequest): JobRecord {
@@ -104,9 +109,10 @@ export class ProductionService {
    * @param cardId     the approved card object
    * @param readerName the reader the job runs on
    * @param pin        the cardholder's PIN (the profile's length); absent → generated
+   * @param algorithm  overrides every slot's algorithm (direct issue's option)
    * @throws StationError NOT_FOUND_RECORD (card), JOB_STATE (card not awaiting production), INVALID_INPUT (PIN against the profile's PIN policy)
    */
-  createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord {
+  createJobForCard(cardId: string, readerName: string, pin?: string, algorithm?: KeyAlgorithm): JobRecord {
     const { store } = this.deps;
     const card = store.cards.get(cardId);
     if (!card) throw new StationError('NOT_FOUND_RECORD', 'There is no such card object.', { cardId });
@@ -115,7 +121,7 @@ export class ProductionService {
     }
     const entry = this.profiles.get(card.cardProfile);
     assertPinFollowsPolicy(entry.profile.pinPolicy, pin);
-    const params = productionParams(entry, pin);
+    const params = productionParams(entry, pin, algorithm);
     return store.transaction(() => {
       store.cards.update(card.id, { status: 'in_production' });
       return this.addJob(card, readerName, entry, params, { cardNumber: card.cardNumber });

@@ -1,11 +1,12 @@
 /**
  * The card request of a reissued card (issue 5 "Reissue/replace"): the
  * replacement goes through the request workflow like any other card, so it
- * gets its own request for the same person and profile, already approved
- * (the security officer's reissue is the decision), linked to the card it
- * replaces. The link lives in the request's decision reason and in the audit
- * event `request.created` (details.replacesCardId), so no schema change is
- * needed.
+ * gets its own request for the same person and profile, already approved: it
+ * re-fulfils the replaced card's request, so it keeps that request's
+ * requester and approver (issue 10: the reissuing officer is its producer and
+ * must differ from them), linked to the card it replaces. The link lives in
+ * the request's decision reason and in the audit event `request.created`
+ * (details.replacesCardId).
  */
 import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
@@ -36,17 +37,18 @@ export function assertNoOpenRequest(store: StationStore, old: CardRecord): void 
 
 /**
  * Creates the approved request of `replacement`, in the caller's transaction,
- * and audits it (actor = the officer's username).
- * @param requestedBy the officer's id (null when unknown)
+ * and audits it (actor = the reissuing officer's username).
+ * @param requestedBy the replaced card's requester (officer id; null for a kiosk or IDPRS request)
+ * @param approvedBy  the replaced card's approver (officer id; null when its profile needed none)
  * @returns the request (state 'approved', cardId = the replacement)
  */
 export function createReplacementRequest(
   store: StationStore,
-  args: { old: CardRecord; replacement: CardRecord; reason: ReissueReason; actor: string; requestedBy: string | null; now: Date },
+  args: { old: CardRecord; replacement: CardRecord; reason: ReissueReason; actor: string; requestedBy: string | null; approvedBy: string | null; now: Date },
 ): CardRequest {
-  const { old, replacement, reason, actor, requestedBy, now } = args;
+  const { old, replacement, reason, actor, requestedBy, approvedBy, now } = args;
   const created = store.requests.create({ personId: old.personId, profile: replacement.cardProfile as CardRequest['profile'], source: 'desk', requestedBy, state: 'approved' });
-  const request = store.requests.update(created.id, { decidedBy: requestedBy, decidedAt: now.toISOString(), decisionReason: replacementReason(old, reason), cardId: replacement.id });
+  const request = store.requests.update(created.id, { decidedBy: approvedBy, decidedAt: now.toISOString(), decisionReason: replacementReason(old, reason), cardId: replacement.id });
   store.audit.append({
     actor,
     action: 'request.created',

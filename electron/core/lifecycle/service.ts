@@ -1,9 +1,13 @@
 /**
  * Card lifecycle at the desk (issue 5 "Lifecycle operations"): an issued card
  * is revoked, suspended and resumed (card absent), activated, unlocked,
- * recycled (card present) and reissued. Every change is one store transaction
- * holding the card's new state, its certificates' state, the audit event
- * (actor = officer username, never a secret) and the IDPRS notification.
+ * recycled (card present) and reissued. Every operation asks the rule book
+ * first (electron/core/policy/rule-book.ts: the card state machine, the
+ * channel's roles, separation of duties: nobody reissues, unlocks, resumes or
+ * activates their own card), before the card or the CA is touched. Every
+ * change is one store transaction holding the card's new state and acting
+ * officer, its certificates' state, the audit event (actor = officer
+ * username, never a secret) and the IDPRS notification.
  *
  * The CA is told first (it re-publishes its CRL on every change), the store
  * second: the CA operations are idempotent, so an operation interrupted
@@ -18,9 +22,8 @@ import type { StationConfig } from '../config/station-config.js';
 import type { JobRecord } from '../store/records.js';
 import { StationError, isStationError, toStationError, type ErrorCode } from '../errors.js';
 import { recordNotification, type NotificationType } from '../notifications/index.js';
-import { OPEN_REQUEST_STATES } from '../store/requests.js';
 import { guidToUuid } from '../issuance/steps/chuid-step.js';
-import { assertPinFollowsPolicy, assertPinLength, assertValidPin, generatePuk } from '../issuance/pin-policy.js';
+import { assertChosenPin, assertPinFollowsPolicy, assertVerifiablePin, generatePuk } from '../issuance/pin-policy.js';
 import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import { managementKeyCandidates } from '../issuance/management-keys.js';
 import { transportAlgorithmsOf } from '../issuance/transport-key.js';
@@ -31,8 +34,10 @@ import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotati
 import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason, type TerminationReason } from './reasons.js';
 import { describeCrl, type CrlView } from './crl-view.js';
 import { assertNoOpenRequest, createReplacementRequest } from './replacement-request.js';
-import { CARD_OPERATION_STATES } from '../../contract/card-operations.js';
 import { readFileSync, existsSync } from 'node:fs';
+import { RuleBook, type Actor } from '../policy/rule-book.js';
+import { actorOf } from '../workflow/authorization.js';
+import type { Operation } from '../../contract/state-machines.js';
 
 /** What the lifecycle needs from the CA (LocalCa has all of it). */
 export interface LifecycleCa {
@@ -53,6 +58,8 @@ export interface LifecycleDeps {
   config: StationConfig;
   /** Reissue creates the replacement's production job through it. */
   production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
+  /** The rule book (default: one over the store and config). */
+  rules?: RuleBook;
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
   /** The card profiles (built once by the composition root, shared by every service). */
@@ -60,10 +67,8 @@ export interface LifecycleDeps {
   now?: () => Date;
 }
 
-/** The officer doing the operation (audit actor). */
-export interface LifecycleActor {
-  username: string;
-}
+/** Who does a lifecycle operation: the officer's caller (the station itself for expiry). */
+export type LifecycleActor = Actor;
 
 /** A card as the lifecycle screens and CLI show it. */
 export interface CardView {
@@ -101,29 +106,28 @@ export interface ReissueResult {
   requestId: string;
 }
 
-/** Card states from which each operation may start (shared with the Cards screen). */
-const ALLOWED = CARD_OPERATION_STATES;
-
 /** Codes that mean the station refused the operation (as opposed to it failing on the way). */
 const REFUSAL_CODES: readonly ErrorCode[] = ['CARD_STATE', 'CONDITIONS', 'FORBIDDEN'];
 
-/** Card statuses that turn 'expired' once the expiration date has passed (a revoked card stays revoked). */
-const EXPIRABLE: readonly CardStatus[] = ['produced', 'active', 'suspended'];
-
-/** "suspended" for a status, for sentences. */
-const said = (s: CardStatus) => s.replace('_', ' ');
+/** The audit actor of a lifecycle actor: the officer's username, or 'station'. */
+const actorName = (actor: LifecycleActor): string => (actor.kind === 'station' ? 'station' : actorOf(actor));
+/** The officer id recorded as the card's acting officer (null: the station). */
+const officerId = (actor: LifecycleActor): string | null => (actor.kind === 'officer' ? actor.officer.id : null);
 
 export class LifecycleService {
-  constructor(private readonly deps: LifecycleDeps) {}
+  private readonly rules: RuleBook;
+
+  constructor(private readonly deps: LifecycleDeps) {
+    this.rules = deps.rules ?? new RuleBook(deps);
+  }
 
   private now(): Date {
     return (this.deps.now ?? (() => new Date()))();
   }
 
-  private refuseState(card: CardRecord, allowed: readonly CardStatus[], what: string): void {
-    if (!allowed.includes(card.status)) {
-      throw new StationError('CARD_STATE', `This card is ${said(card.status)}; it cannot be ${what}.`, { cardId: card.id, status: card.status });
-    }
+  /** The rule book's card transition for `operation` through channel `cards.<operation>`; returns the next status. */
+  private allow(card: CardRecord, operation: Operation & `${string}`, actor: LifecycleActor): CardStatus {
+    return this.rules.card(operation, card, actor, `cards.${operation}` as Parameters<RuleBook['card']>[3]).to;
   }
 
   private view(card: CardRecord): CardView {
@@ -165,9 +169,15 @@ export class LifecycleService {
     for (const { id } of due) {
       store.transaction(() => {
         const card = store.cards.get(id);
-        if (!card || !EXPIRABLE.includes(card.status) || card.expirationDate >= today) return; // changed meanwhile
-        store.cards.update(card.id, { status: 'expired' });
-        this.record(card, { username: 'station' }, 'card.expired', { expirationDate: card.expirationDate, previousStatus: card.status }, 'card.expired');
+        if (!card || card.expirationDate >= today) return; // changed meanwhile
+        let to: CardStatus;
+        try {
+          to = this.rules.card('expire', card, { kind: 'station' }, 'station').to;
+        } catch {
+          return; // no longer expirable (revoked meanwhile)
+        }
+        store.cards.update(card.id, { status: to, suspendedFrom: null });
+        this.record(card, { kind: 'station' }, 'card.expired', { expirationDate: card.expirationDate, previousStatus: card.status }, 'card.expired');
         expired.push(card.id);
       });
     }
@@ -227,7 +237,7 @@ export class LifecycleService {
   /** One audit event plus (optionally) one notification, inside the caller's transaction. */
   private record(card: CardRecord, actor: LifecycleActor, action: string, details: Record<string, unknown>, notification?: NotificationType): void {
     const { store } = this.deps;
-    store.audit.append({ actor: actor.username, action, outcome: 'ok', personId: card.personId, cardId: card.id, details });
+    store.audit.append({ actor: actorName(actor), action, outcome: 'ok', personId: card.personId, cardId: card.id, details });
     if (notification) recordNotification(store, { type: notification, personId: card.personId, cardId: card.id, data: details }, this.now());
   }
 
@@ -236,12 +246,12 @@ export class LifecycleService {
     const err = toStationError(e);
     try {
       this.deps.store.audit.append({
-        actor: actor.username,
+        actor: actorName(actor),
         action,
         outcome: REFUSAL_CODES.includes(err.code) ? 'refused' : 'failed',
         personId: card?.personId ?? null,
         cardId: card?.id ?? null,
-        details: { code: err.code },
+        details: { code: err.code, ...(typeof err.details.rule === 'string' ? { rule: err.details.rule } : {}) },
       });
     } catch {
       // the operation's own error is the one to report
@@ -256,13 +266,18 @@ export class LifecycleService {
     return certs;
   }
 
-  /** Closes the card's request if it is still open (a produced request is already closed). */
-  private closeRequest(card: CardRecord, reason: string): void {
+  /** Closes the card's request if it is still open (a produced request is already closed), as the rule book's `close` row says. */
+  private closeRequest(card: CardRecord, reason: string, actor: LifecycleActor, performer: 'cards.revoke' | 'cards.recycle' | 'cards.reissue'): void {
     const { store } = this.deps;
     const request = store.requests.findByCard(card.id);
-    if (request && OPEN_REQUEST_STATES.includes(request.state)) {
-      store.requests.update(request.id, { state: 'cancelled', decisionReason: reason, decidedAt: this.now().toISOString() });
+    if (!request) return;
+    let to;
+    try {
+      to = this.rules.request('close', request, actor, performer).to;
+    } catch {
+      return; // already closed
     }
+    store.requests.update(request.id, { state: to, decisionReason: reason, decidedAt: this.now().toISOString() });
   }
 
   /**
@@ -275,21 +290,28 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, ALLOWED.revoke, 'revoked');
-      const crlReason = CRL_REASON_FOR[reason];
-      if (!crlReason) throw new StationError('INVALID_INPUT', 'The reason must be lost, stolen, damaged, left or key-compromise.', { field: 'reason' });
-      const certs = await this.revokeAtCa(card, crlReason);
-      const c = card;
-      this.deps.store.transaction(() => {
-        for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', crlReason);
-        this.deps.store.cards.update(c.id, { status: 'revoked' });
-        this.closeRequest(c, `card revoked: ${reason}`);
-        this.record(c, actor, 'card.revoked', { reason, crlReason, certificates: certs.length, previousStatus: c.status }, 'card.revoked');
-      });
-      return this.get(c.id);
+      const to = this.allow(card, 'revoke', actor);
+      await this.terminate(card, to, reason, actor, 'cards.revoke');
+      return this.get(card.id);
     } catch (e) {
       this.failed(actor, 'card.revoke', e, card);
     }
+  }
+
+  /**
+   * Revokes every certificate of `card` with the reason's CRL code, then moves
+   * the card to `to` and closes its request (the transition was allowed by the caller).
+   */
+  private async terminate(card: CardRecord, to: CardStatus, reason: TerminationReason, actor: LifecycleActor, performer: 'cards.revoke' | 'cards.reissue'): Promise<void> {
+    const crlReason = CRL_REASON_FOR[reason];
+    if (!crlReason) throw new StationError('INVALID_INPUT', 'The reason must be lost, stolen, damaged, left or key-compromise.', { field: 'reason' });
+    const certs = await this.revokeAtCa(card, crlReason);
+    this.deps.store.transaction(() => {
+      for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', crlReason);
+      this.deps.store.cards.update(card.id, { status: to, suspendedFrom: null, lifecycleBy: officerId(actor) });
+      this.closeRequest(card, `card revoked: ${reason}`, actor, performer);
+      this.record(card, actor, 'card.revoked', { reason, crlReason, certificates: certs.length, previousStatus: card.status }, 'card.revoked');
+    });
   }
 
   /**
@@ -301,13 +323,14 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, ALLOWED.suspend, 'suspended');
+      const to = this.allow(card, 'suspend', actor);
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'valid');
       for (const c of certs) await this.deps.ca.revoke(c.serial, 'certificateHold');
       const c = card;
       this.deps.store.transaction(() => {
         for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'hold', 'certificateHold');
-        this.deps.store.cards.update(c.id, { status: 'suspended' });
+        // The status the suspension interrupts: resume goes back to exactly it.
+        this.deps.store.cards.update(c.id, { status: to, suspendedFrom: c.status as 'produced' | 'active', lifecycleBy: officerId(actor) });
         this.record(c, actor, 'card.suspended', { certificates: certs.length, previousStatus: c.status }, 'card.suspended');
       });
       return this.get(c.id);
@@ -318,14 +341,16 @@ export class LifecycleService {
 
   /**
    * Resumes a suspended card: the hold is released at the CA (the certificates
-   * leave the next CRL), the card is active again; notification card.resumed.
-   * @throws StationError NOT_FOUND_RECORD, CARD_STATE (not suspended), CA_ERROR
+   * leave the next CRL), and the card goes back to the status its suspension
+   * recorded (a card awaiting collection is awaiting collection again: it is
+   * activated only at the desk, with the cardholder's PIN); notification card.resumed.
+   * @throws StationError NOT_FOUND_RECORD, CARD_STATE (not suspended), FORBIDDEN (one's own card), CA_ERROR
    */
   async resume(idOrNumber: string, actor: LifecycleActor): Promise<CardDetailView> {
     let card: CardRecord | undefined;
     try {
       card = this.resolve(idOrNumber);
-      this.refuseState(card, ALLOWED.resume, 'resumed');
+      const to = this.allow(card, 'resume', actor);
       const certs = this.deps.store.certificates.listByCard(card.id).filter((c) => c.status === 'hold');
       for (const c of certs) {
         // A resume interrupted after the CA released some holds finds them valid already.
@@ -334,8 +359,8 @@ export class LifecycleService {
       const c = card;
       this.deps.store.transaction(() => {
         for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'valid');
-        this.deps.store.cards.update(c.id, { status: 'active' });
-        this.record(c, actor, 'card.resumed', { certificates: certs.length }, 'card.resumed');
+        this.deps.store.cards.update(c.id, { status: to, suspendedFrom: null, lifecycleBy: officerId(actor) });
+        this.record(c, actor, 'card.resumed', { certificates: certs.length, status: to }, 'card.resumed');
       });
       return this.get(c.id);
     } catch (e) {
@@ -354,13 +379,14 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
-      assertValidPin(pin);
+      // The cardholder verifies the PIN chosen at production: only its form is checked here, the card decides.
+      assertVerifiablePin(pin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, ALLOWED.activate, 'activated');
+        const to = this.allow(desk.card, 'activate', actor);
         await desk.session.verifyPin(pin);
         this.deps.store.transaction(() => {
-          this.deps.store.cards.update(desk.card.id, { status: 'active' });
+          this.deps.store.cards.update(desk.card.id, { status: to, lifecycleBy: officerId(actor) });
           this.record(desk.card, actor, 'card.activated', { reader: readerName, pinVerified: true }, 'card.activated');
         });
         return this.get(desk.card.id);
@@ -382,12 +408,12 @@ export class LifecycleService {
     let card: CardRecord | undefined;
     try {
       const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
-      assertValidPin(newPin);
+      assertChosenPin(newPin);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, ALLOWED.unlock, 'unlocked');
+        this.allow(desk.card, 'unlock', actor);
         // The cardholder types the new PIN at an unlock whatever the profile's PIN source; its length still follows the profile.
-        assertPinLength(this.deps.profiles.profile(desk.card.cardProfile).pinPolicy, newPin);
+        assertChosenPin(newPin, this.deps.profiles.profile(desk.card.cardProfile).pinPolicy);
         const candidates = pukCandidates(this.deps, desk.card.id);
         const onCard = await this.resetWithFirstWorking(desk, candidates, newPin);
         const next = generatePuk();
@@ -396,6 +422,7 @@ export class LifecycleService {
         finishPukRotation(this.deps, desk.card.id);
         await desk.session.verifyPin(newPin);
         this.deps.store.transaction(() => {
+          this.deps.store.cards.update(desk.card.id, { lifecycleBy: officerId(actor) });
           this.record(desk.card, actor, 'card.unlocked', { reader: readerName, pukRotated: true, recoveredRotation: onCard !== candidates[0] });
         });
         return this.get(desk.card.id);
@@ -434,7 +461,7 @@ export class LifecycleService {
       const expected = expectedCard === undefined ? undefined : this.resolve(expectedCard);
       return await withCardAtDesk(this.deps.readers, this.deps.store, readerName, async (desk) => {
         card = desk.card;
-        this.refuseState(desk.card, ALLOWED.recycle, 'recycled');
+        const to = this.allow(desk.card, 'recycle', actor);
         await this.authenticate(desk);
         const certs = await this.revokeAtCa(desk.card, RECYCLE_CRL_REASON);
         await desk.session.reset();
@@ -443,8 +470,8 @@ export class LifecycleService {
           for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', RECYCLE_CRL_REASON);
           this.deps.store.db.prepare('DELETE FROM puk_rotations WHERE card_id = ?').run(c.id);
           const wasRevoked = c.status === 'revoked';
-          if (!wasRevoked) this.deps.store.cards.update(c.id, { status: 'revoked' });
-          this.closeRequest(c, 'card recycled');
+          this.deps.store.cards.update(c.id, { status: to, suspendedFrom: null, lifecycleBy: officerId(actor) });
+          this.closeRequest(c, 'card recycled', actor, 'cards.recycle');
           this.record(
             c,
             actor,
@@ -491,27 +518,35 @@ export class LifecycleService {
       const { production, store } = this.deps;
       if (!production) throw new StationError('UNSUPPORTED', 'This station cannot produce cards.');
       if (!(REISSUE_REASONS as readonly string[]).includes(reason)) throw new StationError('INVALID_INPUT', 'A card is reissued when it was lost, stolen or damaged.', { field: 'reason' });
-      if (pin !== undefined) assertValidPin(pin);
+      if (pin !== undefined) assertChosenPin(pin);
       card = this.resolve(idOrNumber);
       const person = store.persons.get(card.personId);
       if (!person) throw new StationError('NOT_FOUND_RECORD', 'The cardholder of this card is not on record.');
-      this.refuseState(card, ALLOWED.reissue, 'reissued');
+      // The replacement re-fulfils the replaced card's request: it keeps that card's requester and approval, and the
+      // reissuing officer produces it, so the rule book asks about the old card, the new card object and its production.
+      const parties = this.rules.cardParties(card);
+      const oldTo = this.rules.card('reissue', card, actor, 'cards.reissue').to;
+      this.rules.card('reissue', null, actor, 'cards.reissue', parties);
+      this.rules.request('reissue', null, actor, 'cards.reissue', parties);
+      const officer = this.rules.officer(actor, 'cards.reissue');
+      this.rules.assertDuties('card', 'produce', 'approved', officer, parties);
       assertNoOpenRequest(store, card);
       // Refused before the old card is revoked: the new card's profile decides whether a PIN is typed and how long it is.
       assertPinFollowsPolicy(this.deps.profiles.profile(card.cardProfile).pinPolicy, pin);
-      if (card.status !== 'revoked') await this.revoke(card.id, reason, actor);
+      if (card.status !== oldTo) await this.terminate(card, oldTo, reason, actor, 'cards.reissue');
       const old = card;
       const replacement = store.transaction(() => {
-        const created = createCardObject(this.deps, person, old.cardProfile, this.now());
-        const requestedBy = store.officers.getByUsername(actor.username)?.id ?? null;
-        const request = createReplacementRequest(store, { old, replacement: created, reason, actor: actor.username, requestedBy, now: this.now() });
-        store.audit.append({ actor: actor.username, action: 'card.reissued', outcome: 'ok', personId: old.personId, cardId: created.id, details: { replaces: old.id, reason, reader: readerName, requestId: request.id } });
+        const created = createCardObject(this.deps, person, old.cardProfile, this.now(), 'approval', { requestedBy: parties.requester, approvedBy: parties.approver });
+        const request = createReplacementRequest(store, { old, replacement: created, reason, actor: officer.username, requestedBy: parties.requester, approvedBy: parties.approver, now: this.now() });
+        store.audit.append({ actor: officer.username, action: 'card.reissued', outcome: 'ok', personId: old.personId, cardId: created.id, details: { replaces: old.id, reason, reader: readerName, requestId: request.id } });
         return { card: created, request };
       });
-      const job = production.createJobForCard(replacement.card.id, readerName, pin);
-      store.transaction(() => {
-        store.requests.update(replacement.request.id, { state: 'in_production' });
-        store.audit.append({ actor: actor.username, action: 'request.production', outcome: 'ok', personId: old.personId, cardId: replacement.card.id, jobId: job.id, details: { requestId: replacement.request.id, reader: readerName, resumed: false } });
+      const job = store.transaction(() => {
+        const created = production.createJobForCard(replacement.card.id, readerName, pin);
+        store.requests.update(replacement.request.id, { state: this.rules.request('produce', replacement.request, actor, 'cards.reissue').to });
+        store.cards.update(replacement.card.id, { producedBy: officer.id });
+        store.audit.append({ actor: officer.username, action: 'request.production', outcome: 'ok', personId: old.personId, cardId: replacement.card.id, jobId: created.id, details: { requestId: replacement.request.id, reader: readerName, resumed: false } });
+        return created;
       });
       return { replacedCardId: old.id, cardId: replacement.card.id, jobId: job.id, requestId: replacement.request.id };
     } catch (e) {

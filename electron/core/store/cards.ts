@@ -27,6 +27,11 @@ const CARD_FIELDS = {
   mgmtKeyState: z.enum(MGMT_KEY_STATES),
   cardNumber: digits(8).nullable(),
   capabilities: CardCapabilitiesShape.nullable(),
+  requestedBy: z.string().min(1).nullable(),
+  approvedBy: z.string().min(1).nullable(),
+  producedBy: z.string().min(1).nullable(),
+  lifecycleBy: z.string().min(1).nullable(),
+  suspendedFrom: z.enum(['produced', 'active']).nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -39,7 +44,9 @@ const NEW_CARD = z.object({
   mgmtKeyState: CARD_FIELDS.mgmtKeyState.default('transport'),
   cardNumber: CARD_FIELDS.cardNumber.default(null),
   capabilities: CARD_FIELDS.capabilities.default(null),
-});
+  requestedBy: CARD_FIELDS.requestedBy.default(null),
+  approvedBy: CARD_FIELDS.approvedBy.default(null),
+}).omit({ producedBy: true, lifecycleBy: true, suspendedFrom: true });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
 const CARD_PATCH = z.object(CARD_FIELDS).partial().strict();
@@ -61,6 +68,11 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   mgmtKeyState: 'mgmt_key_state',
   cardNumber: 'card_number',
   capabilities: 'capabilities',
+  requestedBy: 'requested_by',
+  approvedBy: 'approved_by',
+  producedBy: 'produced_by',
+  lifecycleBy: 'lifecycle_by',
+  suspendedFrom: 'suspended_from',
 };
 
 interface CardRow {
@@ -80,6 +92,11 @@ interface CardRow {
   mgmt_key_state: CardRecord['mgmtKeyState'];
   card_number: string | null;
   capabilities: string | null;
+  requested_by: string | null;
+  approved_by: string | null;
+  produced_by: string | null;
+  lifecycle_by: string | null;
+  suspended_from: 'produced' | 'active' | null;
   created_at: string;
   updated_at: string;
 }
@@ -102,6 +119,11 @@ function toRecord(row: CardRow): CardRecord {
     mgmtKeyState: row.mgmt_key_state,
     cardNumber: row.card_number,
     capabilities: fromJson<CardCapabilities>(row.capabilities),
+    requestedBy: row.requested_by,
+    approvedBy: row.approved_by,
+    producedBy: row.produced_by,
+    lifecycleBy: row.lifecycle_by,
+    suspendedFrom: row.suspended_from,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -131,9 +153,9 @@ export function cardsRepository(ctx: StoreContext): CardsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO cards (id, person_id, card_profile, status, chip_serial, guid, fascn, agency_code, system_code,
-       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, capabilities, created_at, updated_at)
+       credential_number, expiration_date, mgmt_key_alg, mgmt_key_version, mgmt_key_state, card_number, capabilities, requested_by, approved_by, created_at, updated_at)
      VALUES (@id, @personId, @cardProfile, @status, @chipSerial, @guid, @fascn, @agencyCode, @systemCode,
-       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @capabilities, @now, @now)`,
+       @credentialNumber, @expirationDate, @mgmtKeyAlg, @mgmtKeyVersion, @mgmtKeyState, @cardNumber, @capabilities, @requestedBy, @approvedBy, @now, @now)`,
   );
   const byId = db.prepare('SELECT * FROM cards WHERE id = ?');
   const byGuid = db.prepare('SELECT * FROM cards WHERE guid = ?');

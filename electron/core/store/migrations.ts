@@ -524,7 +524,36 @@ CREATE INDEX outbox_events_card ON outbox_events (card_id);
 export const AUDIT_CHAIN_MIGRATION = 4;
 
 /**
- * Migrations 12–14 belong to other branches; until they land here, these
+ * v12 (issue 10 "One rule book"): the card object records who did what, so
+ * separation of duties can be checked on every path from the card itself:
+ * the officer who requested it, the approver who approved its request (null
+ * when its profile needed no approval), the officer whose call produced it,
+ * and the officer of its last lifecycle operation; and the status a
+ * suspension interrupted, so resume goes back to exactly that status (a card
+ * awaiting collection stays awaiting collection). Existing cards take the
+ * requester and approver of their request, the producer of their last
+ * production run and the status their last suspension recorded.
+ */
+const V12_CARD_PARTIES = `
+ALTER TABLE cards ADD COLUMN requested_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN approved_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN produced_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN lifecycle_by TEXT NULL REFERENCES officers (id);
+ALTER TABLE cards ADD COLUMN suspended_from TEXT NULL CHECK (suspended_from IS NULL OR suspended_from IN ('produced', 'active'));
+UPDATE cards SET
+  requested_by = (SELECT r.requested_by FROM card_requests r WHERE r.card_id = cards.id),
+  approved_by = (SELECT r.decided_by FROM card_requests r WHERE r.card_id = cards.id AND r.state <> 'rejected'),
+  produced_by = (SELECT o.id FROM audit_events e JOIN officers o ON o.username = e.actor
+                  WHERE e.card_id = cards.id AND e.action = 'request.production' ORDER BY e.seq DESC LIMIT 1);
+UPDATE cards SET suspended_from = coalesce(
+    (SELECT CASE json_extract(e.details_json, '$.previousStatus') WHEN 'produced' THEN 'produced' ELSE 'active' END
+       FROM audit_events e WHERE e.card_id = cards.id AND e.action = 'card.suspended' ORDER BY e.seq DESC LIMIT 1),
+    'active')
+  WHERE status = 'suspended';
+`;
+
+/**
+ * Migrations 13 and 14 belong to other branches; until they land here, these
  * placeholders keep the ids in order and change nothing. The lead replaces
  * them at merge.
  */
@@ -585,7 +614,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 9, name: 'card capabilities', up: V9_CARD_CAPABILITIES },
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
-  { id: 12, name: 'reserved 12', up: RESERVED_FOR_ANOTHER_BRANCH },
+  { id: 12, name: 'card parties and suspension origin', up: V12_CARD_PARTIES },
   { id: 13, name: 'reserved 13', up: RESERVED_FOR_ANOTHER_BRANCH },
   { id: 14, name: 'reserved 14', up: RESERVED_FOR_ANOTHER_BRANCH },
   { id: 15, name: 'person search and browse at scale', up: V15_PERSON_SEARCH_AT_SCALE },

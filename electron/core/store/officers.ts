@@ -84,6 +84,8 @@ export interface OfficersRepository {
   setRoles(id: string, roles: Role[]): OfficerRecord;
   /** Records a successful login. */
   touchLogin(id: string): void;
+  /** Links the officer to a person record (null: unlinks). @throws StationError NOT_FOUND_RECORD (officer or person) */
+  setPerson(id: string, personId: string | null): OfficerRecord;
 }
 
 export function officersRepository(ctx: StoreContext): OfficersRepository {
@@ -103,6 +105,7 @@ export function officersRepository(ctx: StoreContext): OfficersRepository {
   const status = db.prepare('UPDATE officers SET status = ?, updated_at = ? WHERE id = ?');
   const touched = db.prepare('UPDATE officers SET updated_at = ? WHERE id = ?');
   const login = db.prepare('UPDATE officers SET last_login_at = ? WHERE id = ?');
+  const person = db.prepare('UPDATE officers SET person_id = ?, updated_at = ? WHERE id = ?');
 
   const get = (id: string): OfficerRecord | undefined => {
     const row = guard('officer', () => byId.get(id) as OfficerRow | undefined);
@@ -157,6 +160,12 @@ export function officersRepository(ctx: StoreContext): OfficersRepository {
     },
     touchLogin(id) {
       guard('officer', () => login.run(ctx.now(), id));
+    },
+    setPerson(id, personId) {
+      const v = validate(z.uuid().nullable(), personId, 'officer person');
+      const r = guard('officer', () => person.run(v, ctx.now(), id));
+      if (r.changes === 0) throw notFound('officer', id);
+      return get(id)!;
     },
   };
 }

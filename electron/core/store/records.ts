@@ -97,6 +97,16 @@ export interface CardRecord {
   cardNumber: string | null;
   /** What the card showed it can do when production identified it, and its retry counts; null before. */
   capabilities: CardCapabilities | null;
+  /** Officer id of the requester (null: a kiosk or IDPRS request, or a card made before issue 10). */
+  requestedBy: string | null;
+  /** Officer id of the approver (null: its profile needed no approval). */
+  approvedBy: string | null;
+  /** Officer id of the officer whose call ran its (last) production. */
+  producedBy: string | null;
+  /** Officer id of the officer of its last lifecycle operation. */
+  lifecycleBy: string | null;
+  /** The status a suspension interrupted (resume restores it); null unless suspended. */
+  suspendedFrom: 'produced' | 'active' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -121,6 +131,9 @@ export interface NewCard {
   /** 8 digits; defaults to null. */
   cardNumber?: string | null;
   capabilities?: CardCapabilities | null;
+  /** Officer ids of the requester and approver; default null. */
+  requestedBy?: string | null;
+  approvedBy?: string | null;
 }
 
 export interface JobRecord {

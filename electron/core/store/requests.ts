@@ -5,8 +5,9 @@ import { REQUEST_STATES, type CardRequest, type RequestState } from '../workflow
 import { AFFILIATIONS } from './records.js';
 import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
 
-/** States in which a request is still open (not finished one way or the other). */
-export const OPEN_REQUEST_STATES: readonly RequestState[] = ['requested', 'approved', 'in_production', 'production_failed'];
+/** States in which a request is still open (not finished one way or the other): the request state machine's. */
+export { OPEN_REQUEST_STATES } from '../../contract/state-machines.js';
+import { OPEN_REQUEST_STATES } from '../../contract/state-machines.js';
 
 export interface NewCardRequest {
   personId: string;

@@ -8,8 +8,8 @@
 import type { CprPerson } from './cpr-document.js';
 import type { CardRequest } from './types.js';
 
-/** Request states in which a request still counts as open (no new CPR may be accepted for the person). */
-export const OPEN_REQUEST_STATES = ['requested', 'approved', 'in_production', 'production_failed'] as const;
+/** Request states in which a request still counts as open (no new CPR may be accepted for the person): the request state machine's. */
+export { OPEN_REQUEST_STATES } from '../../contract/state-machines.js';
 
 /** Persons and requests, as the intake sees them. Errors are StationErrors. */
 export interface CprRequestPort {

@@ -61,7 +61,7 @@ import type { StationConfig } from '../config/station-config.js';
 import type { ProfileRegistry } from './profile-registry.js';
 import type { PersonRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
-import { requireOfficer } from './authorization.js';
+import { requireCaller } from './authorization.js';
 import { HELD_CARD_STATUSES } from './person-edit.js';
 import type { RequestService } from './requests.js';
 import type { CardRequest, Caller } from './types.js';
@@ -140,7 +140,7 @@ export class KioskService {
    * @throws StationError NOT_AUTHENTICATED, FORBIDDEN (needs registration or admin)
    */
   start(connectionId: string, caller: Caller): KioskStatusView {
-    const officer = requireOfficer(caller, ['registration', 'admin']);
+    const officer = requireCaller(caller, 'kiosk.start');
     const window = this.windowOf(connectionId);
     this.deps.officers.logout(connectionId);
     for (const [other, w] of this.windows) if (w === window && other !== connectionId) this.deps.officers.logout(other);

@@ -11,13 +11,11 @@
 import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { OfficerRecord } from '../store/officers.js';
-import { actorOf, requireOfficer } from './authorization.js';
+import { actorOf, requireCaller, requireOfficer } from './authorization.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './officers-password.js';
 import { LoginThrottle, type LoginPolicy } from './login-throttle.js';
+import { passwordProblem } from '../../contract/officer-rules.js';
 import type { Caller, Officer, Role } from './types.js';
-
-/** Minimum officer password length (NIST SP 800-63B §5.1.1.2 allows long passphrases, no composition rules). */
-export const MIN_PASSWORD_LENGTH = 12;
 
 /** What creating an officer needs. */
 export interface NewOfficerInput {
@@ -115,11 +113,10 @@ export class OfficerService {
     if (first) {
       if (!input.roles.includes('admin')) throw new StationError('FORBIDDEN', 'The first officer must be an administrator: include the admin role.', { rule: 'firstAdmin' });
     } else {
-      requireOfficer(caller, ['admin']);
+      requireCaller(caller, 'officers.add');
     }
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new StationError('INVALID_INPUT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { field: 'password' });
-    }
+    const weak = passwordProblem(input.password);
+    if (weak) throw new StationError('INVALID_INPUT', weak, { field: 'password' });
     if (store.officers.getByUsername(input.username)) throw new StationError('INVALID_INPUT', `There is already an officer named ${input.username}.`, { field: 'username' });
     if (input.personId && !store.persons.get(input.personId)) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { field: 'personId' });
     const passwordHash = await hashPassword(input.password, this.scrypt);
@@ -304,6 +301,33 @@ export class OfficerService {
   onLocked(listener: (connectionId: string) => void): () => void {
     this.lockListeners.add(listener);
     return () => this.lockListeners.delete(listener);
+  }
+
+  /**
+   * Links an officer to their own person record, or unlinks them (null): the
+   * explicit link separation of duties reads (whose cards are their own).
+   * Administrators only (`officers.link`), never for their own account (an
+   * officer could otherwise unlink themselves and act on their own card);
+   * audited with the old and new person.
+   * @throws StationError FORBIDDEN (role; own account), NOT_FOUND_RECORD (officer, person)
+   */
+  link(officerId: string, personId: string | null, caller: Caller): Officer {
+    const { store } = this.opts;
+    const admin = requireCaller(caller, 'officers.link');
+    const officer = store.officers.get(officerId);
+    if (!officer) throw new StationError('NOT_FOUND_RECORD', 'There is no such officer.', { field: 'officerId' });
+    if (admin.id === officerId) {
+      store.audit.append({ actor: admin.username, action: 'officer.link', outcome: 'refused', details: { officerId, rule: 'linkSelf' } });
+      throw new StationError('FORBIDDEN', 'You cannot change the person record of your own account: another administrator must do it.', { rule: 'linkSelf' });
+    }
+    if (personId !== null && !store.persons.get(personId)) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { field: 'personId' });
+    if (officer.personId === personId) return toOfficer(officer);
+    const record = store.transaction(() => {
+      const updated = store.officers.setPerson(officerId, personId);
+      store.audit.append({ actor: admin.username, action: 'officer.linked', outcome: 'ok', personId, details: { officerId, username: officer.username, from: officer.personId, to: personId } });
+      return updated;
+    });
+    return toOfficer(record);
   }
 
   /**

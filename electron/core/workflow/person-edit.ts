@@ -28,7 +28,7 @@ import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
 import type { PersonRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
-import { requireOfficer } from './authorization.js';
+import { requireCaller } from './authorization.js';
 import type { Caller } from './types.js';
 
 /** The attributes an officer may change (the id, IDPRS id and timestamps are the station's). */
@@ -83,7 +83,7 @@ function affiliationInUse(store: StationStore, person: PersonRecord): string | u
  */
 export function editPerson(deps: PersonEditDeps, id: string, edit: PersonEdit, caller: Caller): PersonRecord {
   const { store, config } = deps;
-  const officer = requireOfficer(caller, ['registration']);
+  const officer = requireCaller(caller, 'persons.update');
   const person = store.persons.get(id);
   if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: id.slice(0, 64) });
   const changed = changedFields(person, edit);

@@ -35,9 +35,10 @@ export function formatCardNumber(n: number): string {
  * How a card object comes about:
  * - 'approval': a card request is approved (issue 4 "Card object"): status
  *   'approved', a card number, and a PUK generated and escrowed at once;
- * - 'direct': direct production of a profile without approval (issue 2):
- *   status 'in_production' as its job starts at once, no card number (there is
- *   no request to number), and the job's PUK step makes and escrows the PUK.
+ * - 'direct': a card produced by the engine without a request (tests and the
+ *   benchmark, below the rule book; the station's direct issue makes a request):
+ *   status 'in_production' as its job starts at once, no card number, and the
+ *   job's PUK step makes and escrows the PUK.
  */
 export type CardObjectOrigin = 'approval' | 'direct';
 
@@ -47,6 +48,7 @@ export type CardObjectOrigin = 'approval' | 'direct';
  * @param profileId the card profile
  * @param now       the approval (or direct production) time: expiration counts from it
  * @param origin    approval of a request (default) or direct production, see CardObjectOrigin
+ * @param parties   the officer ids of its requester and approver (recorded on the card for separation of duties)
  * @throws StationError INVALID_INPUT (unknown profile, sequences exhausted), SECRETS_LOCKED
  */
 export function createCardObject(
@@ -55,6 +57,7 @@ export function createCardObject(
   profileId: string,
   now: Date,
   origin: CardObjectOrigin = 'approval',
+  parties: { requestedBy: string | null; approvedBy: string | null } = { requestedBy: null, approvedBy: null },
 ): CardRecord {
   const { store, config, keyring } = deps;
   const profile = deps.profiles.profile(profileId);
@@ -75,6 +78,8 @@ export function createCardObject(
     expirationDate: addMonths(now, profile.cardValidityMonths),
     mgmtKeyState: 'transport',
     cardNumber,
+    requestedBy: parties.requestedBy,
+    approvedBy: parties.approvedBy,
   });
   // Sealed with the keyring's box before anything is written to a card; production's PUK step reuses it.
   if (approved) escrowPuk({ store, keyring }, card.id, generatePuk());

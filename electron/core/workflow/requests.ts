@@ -1,11 +1,15 @@
 /**
  * Card requests (issue 4 "Persons and requests"): a request is created at the
- * desk (registration officer), at a kiosk (the person themselves) or from a
- * CPR (IDPRS); an approver approves or rejects it (profiles without approval
- * are approved on creation); approval creates the card object; production
- * runs on that same card record. Every transition is audited (actor = officer
- * username, 'kiosk' or 'idprs'; never a secret) and reported to listeners
- * (`request.changed`).
+ * desk (registration officer), at a kiosk (the person themselves), from a CPR
+ * (IDPRS) or by direct issue (the Issue card screen: request and production
+ * in one call, under the same approval policy); an approver approves or
+ * rejects it (cards that need no approver are approved on creation); approval
+ * creates the card object, which records its requester and approver;
+ * production runs on that same card record and records its producer. Every
+ * transition is asked of the rule book (electron/core/policy/rule-book.ts:
+ * state machine, roles, separation of duties), audited (actor = officer
+ * username, 'kiosk', 'idprs' or 'station'; never a secret; refusals too) and
+ * reported to listeners (`request.changed`).
  */
 import { StationError } from '../errors.js';
 import type { StationConfig } from '../config/station-config.js';
@@ -15,10 +19,16 @@ import type { ProductionService } from '../issuance/production-service.js';
 import type { Keyring } from '../pki/keyring.js';
 import type { JobRecord } from '../store/records.js';
 import type { StationStore } from '../store/store.js';
-import { actorOf, assertKioskMayRequestFor, assertMayApprove, assertMayProduceFor, requireOfficer } from './authorization.js';
+import { actorOf, assertKioskMayRequestFor } from './authorization.js';
 import { createCardObject } from './requests-card-object.js';
 import { recordNotification } from '../notifications/outbox.js';
-import type { CardRequest, Caller, RequestSource, RequestState } from './types.js';
+import { toOfficer } from './officers.js';
+import { RuleBook } from '../policy/rule-book.js';
+import type { Performer } from '../../contract/state-machines.js';
+import type { Channel } from '../../contract/station-api.js';
+import type { KeyAlgorithm } from '../piv/constants.js';
+import { assertPinFollowsPolicy } from '../issuance/pin-policy.js';
+import type { CardRequest, Caller, Officer, RequestSource, RequestState } from './types.js';
 
 export interface RequestServiceDeps {
   store: StationStore;
@@ -27,7 +37,21 @@ export interface RequestServiceDeps {
   production: ProductionService;
   /** The card profiles (built once by the composition root, shared by every service). */
   profiles: ProfileRegistry;
+  /** The rule book (default: one over the store, config and profiles). */
+  rules?: RuleBook;
   now?: () => Date;
+}
+
+/** What direct issue (`production.start`) asks for: the card of a person, produced at once on a reader. */
+export interface DirectIssueInput {
+  personId: string;
+  readerName: string;
+  /** Card profile id; defaults to the person's affiliation. */
+  profile?: string;
+  /** Overrides every slot's algorithm. */
+  algorithm?: KeyAlgorithm;
+  /** The cardholder's PIN; absent → generated. */
+  pin?: string;
 }
 
 /** A request change, for `request.changed`. */
@@ -42,9 +66,6 @@ export interface RequestProduction {
   /** True when the job already existed (a failed production resumed). */
   resumed: boolean;
 }
-
-/** The sentence for a production started directly on a profile that needs approval (issue-2 path). */
-export const NEEDS_APPROVAL_SENTENCE = 'Cards of this profile need an approved request: create a request and have an approver approve it, then produce the request.';
 
 /** The request state that follows a job's status. */
 function stateForJob(status: JobRecord['status']): RequestState {
@@ -64,9 +85,11 @@ function stateForJob(status: JobRecord['status']): RequestState {
 export class RequestService {
   private readonly listeners = new Set<(c: RequestChange) => void>();
   private readonly now: () => Date;
+  private readonly rules: RuleBook;
 
   constructor(private readonly deps: RequestServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.rules = deps.rules ?? new RuleBook(deps);
   }
 
   /** Subscribes to request changes. @returns unsubscribe */
@@ -76,55 +99,47 @@ export class RequestService {
   }
 
   /**
-   * Creates a request. Officers need the registration role (source 'desk');
-   * a kiosk may only request for its own person (source 'kiosk'); the IDPRS
-   * (source 'idprs') passes `cprId`. A profile that needs no approval is
-   * approved at once (card object created), except for kiosk requests, which
-   * always wait for an approver.
-   * @throws StationError NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND_RECORD (person),
+   * Creates a request. Officers call through `requests.create` (source
+   * 'desk'); a kiosk may only request for its own person (source 'kiosk'); the
+   * IDPRS (source 'idprs') passes `cprId`. A card that needs no approver (the
+   * rule book's approval rule) is approved at once by the station.
+   * @throws StationError NOT_AUTHENTICATED, FORBIDDEN (role; for oneself), NOT_FOUND_RECORD (person),
    *   INVALID_INPUT (profile), REQUEST_STATE (the person already has an open request; details.requestId)
    */
   create(input: { personId: string; profile: CardRequest['profile']; cprId?: string | null }, caller: Caller): CardRequestView {
     const { store } = this.deps;
     let source: RequestSource;
-    let requestedBy: string | null = null;
+    let via: Performer;
     switch (caller.kind) {
       case 'officer':
-        requestedBy = requireOfficer(caller, ['registration']).id;
         source = 'desk';
+        via = 'requests.create';
         break;
       case 'kiosk':
         assertKioskMayRequestFor(caller, input.personId);
         source = 'kiosk';
+        via = 'kiosk.request';
         break;
       case 'idprs':
         source = 'idprs';
+        via = 'idprs';
         break;
       default:
         throw new StationError('NOT_AUTHENTICATED', 'Log in as an officer first.');
     }
+    const requestedBy = caller.kind === 'officer' ? caller.officer.id : null;
     const person = store.persons.get(input.personId);
     if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: input.personId });
+    this.refusedAudited(caller, 'request.create', person.id, null, () =>
+      this.rules.request('request', null, caller, via, { cardholder: person.id, requester: requestedBy, approver: null }),
+    );
     const profile = this.deps.profiles.profile(input.profile);
-    const actor = actorOf(caller);
     const request = store.transaction(() => {
-      const open = store.requests.openForPerson(person.id)[0];
-      if (open) {
-        throw new StationError('REQUEST_STATE', `${person.givenName} ${person.surname} already has an open card request (${open.state.replace('_', ' ')}).`, {
-          requestId: open.id,
-          state: open.state,
-        });
-      }
+      this.assertNoOpenRequest(person);
       let r = store.requests.create({ personId: person.id, profile: profile.id, source, requestedBy, cprId: input.cprId ?? null });
-      store.audit.append({ actor, action: 'request.created', outcome: 'ok', personId: person.id, details: { requestId: r.id, profile: profile.id, source } });
+      store.audit.append({ actor: actorOf(caller), action: 'request.created', outcome: 'ok', personId: person.id, details: { requestId: r.id, profile: profile.id, source } });
       recordNotification(store, { type: 'request.created', personId: person.id, requestId: r.id }, this.now());
-      // A kiosk identifies by attributes on record, weaker than the desk's check: its requests always wait for an approver (kiosk.ts).
-      if (!profile.approvalRequired && source !== 'kiosk') {
-        const card = createCardObject(this.deps, person, profile.id, this.now());
-        r = store.requests.update(r.id, { state: 'approved', decidedAt: this.now().toISOString(), decisionReason: 'This card profile needs no approval.', cardId: card.id });
-        store.audit.append({ actor: 'station', action: 'request.approved', outcome: 'ok', personId: person.id, cardId: card.id, details: { requestId: r.id, cardNumber: card.cardNumber, automatic: true } });
-        recordNotification(store, { type: 'request.approved', personId: person.id, requestId: r.id, cardId: card.id, data: { automatic: true } }, this.now());
-      }
+      if (this.rules.approvalNeeded(person, profile.id, source) === null) r = this.approveByStation(r);
       return r;
     });
     this.changed(request);
@@ -132,26 +147,102 @@ export class RequestService {
   }
 
   /**
+   * Direct issue (`production.start`, the Issue card screen): the same request
+   * record as a desk request, under the same approval policy, and its
+   * production at once by the same officer. Refused, changing nothing, when
+   * the card needs an approver, when the officer may not both request and
+   * produce it (roles; the agency's requester/producer setting), or for
+   * oneself. The caller runs the job and reports its end ({@link jobSettled}).
+   * @returns the job to run
+   * @throws StationError FORBIDDEN (details.rule), NOT_FOUND_RECORD, INVALID_INPUT (profile, PIN), REQUEST_STATE (open request)
+   */
+  issueDirect(input: DirectIssueInput, caller: Caller): JobRecord {
+    const { store, production } = this.deps;
+    const person = store.persons.get(input.personId);
+    if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.', { personId: input.personId });
+    const profile = this.deps.profiles.profile(input.profile ?? person.affiliation);
+    const officer = this.refusedAudited(caller, 'production.start', person.id, null, () => {
+      const o = this.rules.officer(caller, 'production.start');
+      this.rules.assertDirectIssue(o, person, profile.id);
+      // The rows of the state machines the call performs: the request made, and its card produced by the same officer.
+      const parties = { cardholder: person.id, requester: o.id, approver: null };
+      this.rules.request('request', null, caller, 'production.start', parties);
+      this.rules.assertDuties('card', 'produce', 'approved', o, parties);
+      return o;
+    });
+    assertPinFollowsPolicy(profile.pinPolicy, input.pin);
+    const { request, job } = store.transaction(() => {
+      this.assertNoOpenRequest(person);
+      let r = store.requests.create({ personId: person.id, profile: profile.id, source: 'desk', requestedBy: officer.id });
+      store.audit.append({ actor: officer.username, action: 'request.created', outcome: 'ok', personId: person.id, details: { requestId: r.id, profile: profile.id, source: 'desk', direct: true } });
+      recordNotification(store, { type: 'request.created', personId: person.id, requestId: r.id }, this.now());
+      r = this.approveByStation(r);
+      const started = production.createJobForCard(r.cardId!, input.readerName, input.pin, input.algorithm);
+      return { request: this.recordProduction(r, started, input.readerName, officer, false), job: started };
+    });
+    this.changed(request);
+    return job;
+  }
+
+  /** The station's approval of a card that needs no approver, in the caller's transaction. */
+  private approveByStation(r: CardRequest): CardRequest {
+    const { store } = this.deps;
+    this.rules.request('approve', r, { kind: 'station' }, 'station');
+    const person = store.persons.get(r.personId)!;
+    const card = createCardObject(this.deps, person, r.profile, this.now(), 'approval', { requestedBy: r.requestedBy, approvedBy: null });
+    const approved = store.requests.update(r.id, { state: 'approved', decidedAt: this.now().toISOString(), decisionReason: 'This card needs no approval.', cardId: card.id });
+    store.audit.append({ actor: 'station', action: 'request.approved', outcome: 'ok', personId: person.id, cardId: card.id, details: { requestId: r.id, cardNumber: card.cardNumber, automatic: true } });
+    recordNotification(store, { type: 'request.approved', personId: person.id, requestId: r.id, cardId: card.id, data: { automatic: true } }, this.now());
+    return approved;
+  }
+
+  /** One open request per person. @throws StationError REQUEST_STATE (details.requestId) */
+  private assertNoOpenRequest(person: { id: string; givenName: string; surname: string }): void {
+    const open = this.deps.store.requests.openForPerson(person.id)[0];
+    if (open) {
+      throw new StationError('REQUEST_STATE', `${person.givenName} ${person.surname} already has an open card request (${open.state.replace('_', ' ')}).`, {
+        requestId: open.id,
+        state: open.state,
+      });
+    }
+  }
+
+  /**
+   * Runs `check`; a refusal (FORBIDDEN) is audited outside any transaction,
+   * so it stays in the log, and rethrown.
+   */
+  private refusedAudited<T>(caller: Caller, action: string, personId: string | null, details: Record<string, unknown> | null, check: () => T): T {
+    try {
+      return check();
+    } catch (e) {
+      if (e instanceof StationError && e.code === 'FORBIDDEN') {
+        this.deps.store.audit.append({ actor: actorOf(caller), action, outcome: 'refused', personId, details: { ...details, rule: String(e.details.rule ?? e.details.roles ?? 'forbidden') } });
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Approves a pending request and creates its card object (card number,
-   * FASC-N credential number, GUID, expiration, escrowed PUK).
+   * FASC-N credential number, GUID, expiration, escrowed PUK), recording its
+   * requester and approver.
    * @throws StationError FORBIDDEN (role; own request; request for self), REQUEST_STATE (not pending), NOT_FOUND_RECORD
    */
   approve(requestId: string, caller: Caller): CardRequestView {
     const { store } = this.deps;
-    const officer = requireOfficer(caller, ['approver']);
     const pending = this.require(requestId);
-    try {
-      assertMayApprove(officer, pending);
-    } catch (e) {
-      // Recorded outside any transaction: a refusal must stay in the log.
-      store.audit.append({ actor: officer.username, action: 'request.approve', outcome: 'refused', personId: pending.personId, details: { requestId, rule: String((e as StationError).details.rule) } });
-      throw e;
-    }
+    const officer = this.refusedAudited(caller, 'request.approve', pending.personId, { requestId }, () => {
+      const o = this.rules.officer(caller, 'requests.approve');
+      this.rules.request('approve', pending, caller, 'requests.approve');
+      return o;
+    });
     const request = store.transaction(() => {
       const r = this.require(requestId);
-      if (r.state !== 'requested') throw this.stateError(r, 'approved');
+      this.rules.request('approve', r, caller, 'requests.approve');
+      const parties = this.rules.requestParties(r);
+      this.rules.card('approve', null, caller, 'requests.approve', parties);
       const person = store.persons.get(r.personId)!;
-      const card = createCardObject(this.deps, person, r.profile, this.now());
+      const card = createCardObject(this.deps, person, r.profile, this.now(), 'approval', { requestedBy: r.requestedBy, approvedBy: officer.id });
       const updated = store.requests.update(r.id, { state: 'approved', decidedBy: officer.id, decidedAt: this.now().toISOString(), cardId: card.id });
       store.audit.append({ actor: officer.username, action: 'request.approved', outcome: 'ok', personId: r.personId, cardId: card.id, details: { requestId, cardNumber: card.cardNumber } });
       recordNotification(store, { type: 'request.approved', personId: r.personId, requestId, cardId: card.id, data: { automatic: false } }, this.now());
@@ -167,12 +258,12 @@ export class RequestService {
    */
   reject(requestId: string, reason: string, caller: Caller): CardRequestView {
     const { store } = this.deps;
-    const officer = requireOfficer(caller, ['approver']);
+    const officer = this.rules.officer(caller, 'requests.reject');
     const text = reason.trim();
     if (text.length < 3) throw new StationError('INVALID_INPUT', 'Give a reason for the rejection.', { field: 'reason' });
     const request = store.transaction(() => {
       const r = this.require(requestId);
-      if (r.state !== 'requested') throw this.stateError(r, 'rejected');
+      this.rules.request('reject', r, caller, 'requests.reject');
       const updated = store.requests.update(r.id, { state: 'rejected', decidedBy: officer.id, decidedAt: this.now().toISOString(), decisionReason: text.slice(0, 500) });
       store.audit.append({ actor: officer.username, action: 'request.rejected', outcome: 'ok', personId: r.personId, details: { requestId, reason: text.slice(0, 200) } });
       recordNotification(store, { type: 'request.rejected', personId: r.personId, requestId, data: { reason: text.slice(0, 200) } }, this.now());
@@ -200,32 +291,89 @@ export class RequestService {
 
   /**
    * Starts production of an approved request on its card object (or resumes
-   * the failed job of a request whose production failed). The caller runs the
-   * job (ProductionService.retry) and then reports its end with {@link jobSettled}.
-   * @throws StationError FORBIDDEN (role; producing for self), REQUEST_STATE, NOT_FOUND_RECORD, INVALID_INPUT (PIN)
+   * the failed job of a request whose production failed), by the officer
+   * calling through `via` (requests.produce; batches.start; cards.reissue):
+   * the rule book checks the request's and the card's state and separation of
+   * duties (never one's own card, never one's own approval, not one's own
+   * request where the agency's policy says so). The card records its producer.
+   * The caller runs the job (ProductionService.retry) and then reports its end
+   * with {@link jobSettled}.
+   * @throws StationError FORBIDDEN (role; duties), REQUEST_STATE, NOT_FOUND_RECORD, INVALID_INPUT (PIN)
    */
-  startProduction(requestId: string, readerName: string, pin: string | undefined, caller: Caller): RequestProduction {
-    const officer = requireOfficer(caller, ['production']);
+  startProduction(requestId: string, readerName: string, pin: string | undefined, caller: Caller, via: Performer = 'requests.produce'): RequestProduction {
     const r = this.require(requestId);
-    try {
-      assertMayProduceFor(officer, r.personId);
-    } catch (e) {
-      this.deps.store.audit.append({ actor: officer.username, action: 'request.produce', outcome: 'refused', personId: r.personId, details: { requestId, rule: 'produceForSelf' } });
-      throw e;
-    }
-    return this.startProductionUnchecked(r, readerName, pin, officer.username);
+    const officer = this.mayProduce(r, caller, via);
+    return this.startProductionChecked(r, readerName, pin, officer);
   }
 
   /**
-   * The same for a batch (its start was authorized by the batch service):
-   * always a generated PIN. @returns the job id
-   * @throws StationError REQUEST_STATE, NOT_FOUND_RECORD
+   * Why `officerId` may not produce request `requestId` through `via` (a
+   * batch checks each request before it starts), or undefined.
    */
-  createProductionJob(requestId: string, readerName: string): string {
-    return this.startProductionUnchecked(this.require(requestId), readerName, undefined, 'station').job.id;
+  productionRefusal(requestId: string, officerId: string | null, via: Performer): StationError | undefined {
+    const r = this.deps.store.requests.get(requestId);
+    if (!r) return new StationError('NOT_FOUND_RECORD', `There is no card request ${requestId}.`, { requestId });
+    try {
+      this.mayProduce(r, this.callerOf(officerId), via);
+      return undefined;
+    } catch (e) {
+      return e instanceof StationError ? e : new StationError('INTERNAL', 'The production could not be checked.');
+    }
   }
 
-  /** A failed job of a request's card runs again (jobs.retry): the request is back in production. */
+  /**
+   * The job of a batch item (its start was checked with {@link productionRefusal}):
+   * always a generated PIN, produced by the officer who started the batch,
+   * asked of the rule book again now. @returns the job id
+   * @throws StationError REQUEST_STATE, NOT_FOUND_RECORD, FORBIDDEN
+   */
+  createProductionJob(requestId: string, readerName: string, producerId: string | null): string {
+    return this.startProduction(requestId, readerName, undefined, this.callerOf(producerId), 'batches.start').job.id;
+  }
+
+  /**
+   * A failed (or interrupted) job of a card runs again (jobs.retry): the rule
+   * book checks the producer as for any production; the card records them and
+   * its request is back in production.
+   * @throws StationError FORBIDDEN (role; duties), CARD_STATE, REQUEST_STATE, NOT_FOUND_RECORD
+   */
+  retryJob(jobId: string, caller: Caller, via: Performer = 'jobs.retry'): void {
+    const { store } = this.deps;
+    const job = store.jobs.get(jobId);
+    if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+    const card = store.cards.get(job.cardId)!;
+    const r = store.requests.findByCard(job.cardId);
+    const officer = this.refusedAudited(caller, 'job.retry', job.personId, { jobId }, () => {
+      const o = this.rules.officer(caller, 'jobs.retry');
+      this.rules.card('produce', card, caller, via);
+      if (r) this.rules.request('produce', r, caller, via);
+      return o;
+    });
+    store.transaction(() => {
+      store.cards.update(card.id, { producedBy: officer.id });
+      store.audit.append({ actor: officer.username, action: 'job.retry', outcome: 'ok', personId: job.personId, cardId: card.id, jobId, details: { requestId: r?.id ?? null } });
+    });
+    this.jobStarted(jobId);
+  }
+
+  /** The officer of `officerId` as a caller (a batch's creator), or anonymous. */
+  private callerOf(officerId: string | null): Caller {
+    const record = officerId ? this.deps.store.officers.get(officerId) : undefined;
+    return record && record.status === 'active' ? { kind: 'officer', officer: toOfficer(record), sessionId: 'batch' } : { kind: 'anonymous' };
+  }
+
+  /** The rule book's production checks on request `r` and its card; a refusal is audited. @returns the producing officer */
+  private mayProduce(r: CardRequest, caller: Caller, via: Performer): Officer {
+    return this.refusedAudited(caller, 'request.produce', r.personId, { requestId: r.id }, () => {
+      const o = this.rules.officer(caller, via as Channel);
+      this.rules.request('produce', r, caller, via);
+      const card = r.cardId ? this.deps.store.cards.get(r.cardId) : undefined;
+      if (card) this.rules.card('produce', card, caller, via);
+      return o;
+    });
+  }
+
+  /** A failed job of a request's card runs again: the request is back in production. */
   jobStarted(jobId: string): void {
     const { store } = this.deps;
     const job = store.jobs.get(jobId);
@@ -293,7 +441,7 @@ export class RequestService {
     return this.view(updated);
   }
 
-  private startProductionUnchecked(r: CardRequest, readerName: string, pin: string | undefined, actor: string): RequestProduction {
+  private startProductionChecked(r: CardRequest, readerName: string, pin: string | undefined, officer: Officer): RequestProduction {
     const { store, production } = this.deps;
     let result: RequestProduction;
     if (r.state === 'approved' && r.cardId) {
@@ -310,13 +458,18 @@ export class RequestService {
     } else {
       throw this.stateError(r, 'produced');
     }
-    const updated = store.transaction(() => {
-      const u = store.requests.update(r.id, { state: 'in_production' });
-      store.audit.append({ actor, action: 'request.production', outcome: 'ok', personId: r.personId, cardId: r.cardId, jobId: result.job.id, details: { requestId: r.id, reader: readerName, resumed: result.resumed } });
-      return u;
-    });
+    const updated = store.transaction(() => this.recordProduction(r, result.job, readerName, officer, result.resumed));
     this.changed(updated);
     return result;
+  }
+
+  /** The request in production and its card's producer, audited (in the caller's transaction). */
+  private recordProduction(r: CardRequest, job: JobRecord, readerName: string, officer: Officer, resumed: boolean): CardRequest {
+    const { store } = this.deps;
+    const u = store.requests.update(r.id, { state: 'in_production' });
+    if (r.cardId) store.cards.update(r.cardId, { producedBy: officer.id });
+    store.audit.append({ actor: officer.username, action: 'request.production', outcome: 'ok', personId: r.personId, cardId: r.cardId, jobId: job.id, details: { requestId: r.id, reader: readerName, resumed } });
+    return u;
   }
 
   private require(requestId: string): CardRequest {
@@ -341,7 +494,9 @@ export class RequestService {
       state: r.state,
       source: r.source,
       requestedBy: r.requestedBy ? (store.officers.get(r.requestedBy)?.username ?? null) : null,
+      requesterId: r.requestedBy,
       decidedBy: r.decidedBy ? (store.officers.get(r.decidedBy)?.username ?? null) : null,
+      approverId: r.decidedBy,
       decidedAt: r.decidedAt,
       decisionReason: r.decisionReason,
       cardId: r.cardId,

@@ -4,14 +4,9 @@
  * (HID ActivID CMS, Intercede MyID: registration officer, approver, issuer…).
  */
 
-import { RoleShape } from '../../contract/channels/fields.js';
-
-/** Officer roles (the contract's RoleShape). An officer may hold several. */
-export const ROLES = RoleShape.options;
-export type Role = (typeof ROLES)[number];
-
-/** What each role is for (the contract's, shared with the screens and the CLI). */
-export { ROLE_LABELS } from '../../contract/channels/fields.js';
+/** Officer roles and their words: the contract's (electron/contract/officer-rules.ts). */
+export { ROLES, ROLE_WORDS, type Role } from '../../contract/officer-rules.js';
+import type { Role } from '../../contract/officer-rules.js';
 
 /** A station officer (never carries the password hash out of the store). */
 export interface Officer {
@@ -71,14 +66,3 @@ export interface CardRequest {
   createdAt: string;
   updatedAt: string;
 }
-
-/**
- * Separation of duties (the core enforces these; the UI only mirrors them):
- * - an approver cannot approve a request they created, nor one for themselves;
- * - an officer cannot produce a card for themselves.
- */
-export const SEPARATION_OF_DUTIES = {
-  approveOwnRequest: false,
-  approveForSelf: false,
-  produceForSelf: false,
-} as const;

@@ -1,49 +1,18 @@
 /**
  * Issue store: what the officer chose for the next card (person, profile,
- * reader, PIN mode) and, while the issue screen is open, the typed PIN. The
- * PIN digits are cleared as soon as `production.start` has been called,
- * whatever its outcome, and are never logged or persisted.
+ * reader, PIN mode), the chosen person's request history (the approval rule
+ * reads it), and, while the issue screen is open, the typed PIN. The PIN
+ * digits are cleared as soon as `production.start` has been called, whatever
+ * its outcome, and are never logged or persisted. The rules themselves are
+ * the contract's (pin-rules.ts, duties.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Person, Reader } from '../../../electron/contract/station-api';
-import { DEFAULT_PIN_POLICY, type PinPolicy } from '../../../electron/contract/card-profile';
+import type { CardRequestView, Person, Reader } from '../../../electron/contract/station-api';
+import type { PinMode } from '../../../electron/contract/pin-rules';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
 export type Affiliation = Person['affiliation'];
-export type PinMode = 'typed' | 'generated';
-
-/** The card profiles the officer can choose (contract: Affiliation). */
-export const PROFILES: { id: Affiliation; label: string }[] = [
-  { id: 'employee', label: 'Employee' },
-  { id: 'contractor', label: 'Contractor' },
-  { id: 'visitor', label: 'Visitor' },
-];
-
-/** The PIN lengths a profile allows, in words ("6 to 8 digits", "8 digits"). */
-export function pinRule(policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string {
-  return policy.minLength === policy.maxLength ? `${policy.minLength} digits` : `${policy.minLength} to ${policy.maxLength} digits`;
-}
-
-/** The PIN rule shown beside the inputs when no profile says otherwise (contract: 6 to 8 digits). */
-export const PIN_RULE = pinRule();
-
-/**
- * Why a typed PIN cannot be used yet, as a sentence, or null when it can.
- * Mirrors the core's rule (the profile's PIN lengths) so the officer hears it before the core does.
- */
-export function pinProblem(pin: string, confirm: string, policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string | null {
-  if (!/^\d+$/.test(pin) || pin.length < policy.minLength || pin.length > policy.maxLength) return `The PIN must be ${pinRule(policy)}.`;
-  if (pin !== confirm) return 'The two PINs do not match.';
-  return null;
-}
-
-/** The PIN modes a profile's PIN source allows, in the order offered. */
-export function pinModesFor(policy: Pick<PinPolicy, 'source'>): PinMode[] {
-  if (policy.source === 'chosen') return ['typed'];
-  if (policy.source === 'generated') return ['generated'];
-  return ['typed', 'generated'];
-}
 
 /** Why the card in a reader cannot be used (null when it can, or when no card is there yet). */
 export function cardProblem(reader: Reader | undefined): string | null {
@@ -55,6 +24,8 @@ export function cardProblem(reader: Reader | undefined): string | null {
 
 export interface IssueState {
   person: Person | null;
+  /** The chosen person's card requests, oldest first (null while loading or unknown). */
+  history: CardRequestView[] | null;
   profile: Affiliation;
   readerName: string | null;
   pinMode: PinMode;
@@ -63,7 +34,7 @@ export interface IssueState {
   starting: boolean;
   /** Sentence of the last failed start, or null. */
   error: string | null;
-  /** Selects the person; the profile follows the person's affiliation. */
+  /** Selects the person (the profile follows their affiliation) and loads their request history. */
   selectPerson(person: Person | null): void;
   setProfile(profile: Affiliation): void;
   setReader(readerName: string | null): void;
@@ -90,6 +61,7 @@ export type IssueStore = StoreApi<IssueState>;
 
 const initial = {
   person: null,
+  history: null,
   profile: 'employee' as Affiliation,
   readerName: null,
   pinMode: 'typed' as PinMode,
@@ -107,7 +79,16 @@ export function createIssueStore(api: StationApi): IssueStore {
   return createStore<IssueState>()((set, get) => ({
     ...initial,
     selectPerson(person) {
-      set(person ? { person, profile: person.affiliation, error: null } : { person: null });
+      set(person ? { person, profile: person.affiliation, error: null, history: null } : { person: null, history: null });
+      if (!person) return;
+      api.call('requests.list', { personId: person.id }).then(
+        (history) => {
+          if (get().person?.id === person.id) set({ history });
+        },
+        () => {
+          // Without the history the screen offers nothing it cannot vouch for; the core decides anyway.
+        },
+      );
     },
     setProfile(profile) {
       set({ profile });

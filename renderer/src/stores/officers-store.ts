@@ -1,6 +1,7 @@
 /**
  * Officers store (administrator): the station's officers, adding one, and
- * lifting a login lockout (too many failed logins).
+ * linking an officer to their own person record (separation of duties reads
+ * the link), and lifting a login lockout (too many failed logins).
  * The new officer's password goes straight to the core and is not kept.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -18,6 +19,10 @@ export interface OfficersState {
   add(input: ChannelInput<'officers.add'>): Promise<OfficerView | null>;
   /** `officers.unlock`: lifts the officer's login lockout. Failures land in `listError`. */
   unlock(officerId: string): Promise<void>;
+  /** Sentence of the last failed link, or null. */
+  linkError: string | null;
+  /** `officers.link` (personId null: unlink). @returns whether it worked (else `linkError` says why). */
+  link(officerId: string, personId: string | null): Promise<boolean>;
 }
 
 export type OfficersStore = StoreApi<OfficersState>;
@@ -28,6 +33,7 @@ export function createOfficersStore(api: StationApi): OfficersStore {
     list: [],
     listError: null,
     addError: null,
+    linkError: null,
     async loadList() {
       try {
         set({ list: await api.call('officers.list', {}), listError: null });
@@ -52,6 +58,17 @@ export function createOfficersStore(api: StationApi): OfficersStore {
         await get().loadList();
       } catch (e) {
         set({ listError: errorSentence(e) });
+      }
+    },
+    async link(officerId, personId) {
+      set({ linkError: null });
+      try {
+        await api.call('officers.link', { officerId, personId });
+        await get().loadList();
+        return true;
+      } catch (e) {
+        set({ linkError: errorSentence(e) });
+        return false;
       }
     },
   }));

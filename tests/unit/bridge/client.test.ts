@@ -60,7 +60,7 @@ describe('createBridgeClient', () => {
     const [info, login] = await Promise.all([client.invoke('station.info', {}), client.invoke('auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })]);
     expect(login.ok).toBe(true);
     const added = await client.invoke('persons.add', { givenName: 'Grace', surname: 'Client', affiliation: 'contractor', email: 'grace@example.test' });
-    expect(info).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true } });
+    expect(info).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true, separationOfDuties: { producerDiffersFromRequester: true } } });
     expect(added.ok).toBe(true);
     if (!added.ok) return;
     expect(ts.station.store.persons.get(added.value.id)?.email).toBe('grace@example.test');

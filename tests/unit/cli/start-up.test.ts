@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROLE_LABELS, ROLE_NAMES } from '../../../electron/contract/roles.js';
+import { ROLES, ROLE_WORDS } from '../../../electron/contract/officer-rules.js';
 import { ROOT } from '../../support/station-cli.js';
 
 const CLI_MAIN = join(ROOT, 'electron', 'cli', 'main.ts');
@@ -45,7 +45,7 @@ describe('station start-up', () => {
   it('the help path loads only node:util, the help text, the role labels and the card personalities\' names', () => {
     expect([...staticImportClosure(CLI_MAIN)].sort()).toEqual([
       'electron/cli/usage.ts',
-      'electron/contract/roles.ts',
+      'electron/contract/officer-rules.ts',
       'electron/core/errors.ts',
       'electron/core/piv/constants.ts',
       'native/virtual-card/personality.ts',
@@ -57,7 +57,7 @@ describe('station start-up', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: station <command> \[options\]/);
-    for (const role of ROLE_NAMES) expect(help.stdout).toContain(`    ${role.padEnd(13)} ${ROLE_LABELS[role]}`);
+    for (const role of ROLES) expect(help.stdout).toContain(`    ${role.padEnd(13)} ${ROLE_WORDS[role].name}: ${ROLE_WORDS[role].duty}`);
     const unknown = await runCli(['frobnicate']);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/^Unknown command "frobnicate"\.\n\nUsage: station/)]);
     const none = await runCli([]);

@@ -186,7 +186,7 @@ describe('bridge calls and events', () => {
     const gotBySecond = collect(second.ws);
     try {
       const info = await call(ws, 1, 'station.info', {});
-      expect(info.result).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true } });
+      expect(info.result).toEqual({ ok: true, value: { version: expect.any(String), organization: expect.any(String), training: true, separationOfDuties: { producerDiffersFromRequester: false } } });
       // Sessions are per connection: before login, and on the other connection after it, calls are refused.
       expect((await call(ws, 101, 'persons.search', { query: 'x' })).result).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
       expect((await call(ws, 102, 'auth.login', { username: TEST_OFFICER.username, password: TEST_OFFICER.password })).result.ok).toBe(true);

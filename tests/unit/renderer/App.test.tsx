@@ -11,7 +11,7 @@ afterEach(cleanup);
 
 const api = (training: boolean, who = officer()) =>
   createFakeApi({
-    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training }),
+    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training, separationOfDuties: { producerDiffersFromRequester: true } }),
     'auth.status': () => authStatus(who),
     'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
     'jobs.list': () => [],

@@ -19,5 +19,6 @@ export function authHandlers({ officers, kiosks }: CoreServices): HandlerTable<k
     'officers.list': async () => officers.list(),
     'officers.add': async (input, { caller }) => officers.add({ ...input, personId: input.personId ?? null }, caller),
     'officers.unlock': async ({ officerId }, { caller }) => officers.unlock(officerId, caller),
+    'officers.link': async ({ officerId, personId }, { caller }) => officers.link(officerId, personId, caller),
   };
 }

@@ -1,27 +1,26 @@
 /** StationApi handlers, the card lifecycle: revoke, suspend, resume, desk operations, reissue, the CRL. */
 import type { cardsChannels } from '../../../contract/channels/cards.js';
-import type { LifecycleActor } from '../../lifecycle/service.js';
-import { officerOf, type CallContext, type HandlerTable } from '../call-context.js';
+import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 
-/** The officer of a lifecycle call, as the lifecycle service records them. */
-function lifecycleActor(ctx: CallContext): LifecycleActor {
-  return { username: officerOf(ctx).username };
-}
-
-export function cardsHandlers({ lifecycle, readers, jobs, production, emit, ports }: CoreServices): HandlerTable<keyof typeof cardsChannels> {
+export function cardsHandlers({ lifecycle, readers, readerReady, jobs, production, emit, ports }: CoreServices): HandlerTable<keyof typeof cardsChannels> {
+  /** A desk operation: the reader ready (no job, no training reader on a real station), then held for it. */
+  const atDesk = async <T>(readerName: string, work: () => Promise<T>): Promise<T> => {
+    await readerReady(readerName);
+    return readers.atDesk(readerName, work);
+  };
   return {
     'cards.list': async ({ status, personId }) => lifecycle().list({ status, personId }),
     'cards.get': async ({ card }) => lifecycle().get(card),
-    'cards.revoke': async ({ card, reason }, ctx) => lifecycle().revoke(card, reason, lifecycleActor(ctx)),
-    'cards.suspend': async ({ card }, ctx) => lifecycle().suspend(card, lifecycleActor(ctx)),
-    'cards.resume': async ({ card }, ctx) => lifecycle().resume(card, lifecycleActor(ctx)),
-    'cards.activate': async ({ readerName, pin, card }, ctx) => readers.atDesk(readerName, () => lifecycle().activate(readerName, pin, lifecycleActor(ctx), card)),
-    'cards.unlock': async ({ readerName, newPin, card }, ctx) => readers.atDesk(readerName, () => lifecycle().unlock(readerName, newPin, lifecycleActor(ctx), card)),
-    'cards.recycle': async ({ readerName, card }, ctx) => readers.atDesk(readerName, () => lifecycle().recycle(readerName, lifecycleActor(ctx), card)),
+    'cards.revoke': async ({ card, reason }, ctx) => lifecycle().revoke(card, reason, ctx.caller),
+    'cards.suspend': async ({ card }, ctx) => lifecycle().suspend(card, ctx.caller),
+    'cards.resume': async ({ card }, ctx) => lifecycle().resume(card, ctx.caller),
+    'cards.activate': async ({ readerName, pin, card }, ctx) => atDesk(readerName, () => lifecycle().activate(readerName, pin, ctx.caller, card)),
+    'cards.unlock': async ({ readerName, newPin, card }, ctx) => atDesk(readerName, () => lifecycle().unlock(readerName, newPin, ctx.caller, card)),
+    'cards.recycle': async ({ readerName, card }, ctx) => atDesk(readerName, () => lifecycle().recycle(readerName, ctx.caller, card)),
     'cards.reissue': async ({ card, reason, readerName, pin }, ctx) => {
-      readers.assertFree(readerName);
-      const result = await lifecycle().reissue(card, reason, readerName, pin, lifecycleActor(ctx));
+      await readerReady(readerName);
+      const result = await lifecycle().reissue(card, reason, readerName, pin, ctx.caller);
       emit('request.changed', { requestId: result.requestId, state: 'in_production' });
       jobs.launch(result.jobId, readerName, (claim) => production.retry(result.jobId, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return result;

@@ -3,24 +3,16 @@ import type { productionChannels } from '../../../contract/channels/production.j
 import { StationError } from '../../errors.js';
 import { verifyCard } from '../../issuance/verify-card.js';
 import { withCardSession } from '../../piv/card-session.js';
-import { assertMayProduceFor } from '../../workflow/authorization.js';
-import { NEEDS_APPROVAL_SENTENCE } from '../../workflow/requests.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
 import { jobDetail, jobSummary } from '../views.js';
 
-export function productionHandlers({ store, production, requests, profiles, readers, jobs, emit, ports }: CoreServices): HandlerTable<keyof typeof productionChannels> {
+export function productionHandlers({ store, production, requests, readers, readerReady, rules, jobs, emit, ports }: CoreServices): HandlerTable<keyof typeof productionChannels> {
   return {
     'production.start': async (input, ctx) => {
-      // Direct production (issue 2) is for profiles without approval; others go through a request.
-      const person = store.persons.get(input.personId);
-      if (!person) throw new StationError('NOT_FOUND_RECORD', 'There is no such person.');
-      assertMayProduceFor(officerOf(ctx), person.id);
-      if (profiles.profile(input.profile ?? person.affiliation).approvalRequired) {
-        throw new StationError('FORBIDDEN', NEEDS_APPROVAL_SENTENCE, { rule: 'approvalRequired' });
-      }
-      readers.assertFree(input.readerName);
-      const job = production.createJob(input);
+      await readerReady(input.readerName);
+      // Direct issue: the same request record as a desk request, under the same approval policy (the rule book decides).
+      const job = requests.issueDirect(input, ctx.caller);
       jobs.launch(job.id, input.readerName, (claim) => production.retry(job.id, input.readerName, input.pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId: job.id };
     },
@@ -28,15 +20,14 @@ export function productionHandlers({ store, production, requests, profiles, read
     'jobs.get': async ({ jobId }) => jobDetail(store, production, jobId),
     'jobs.retry': async ({ jobId, readerName, pin }, ctx) => {
       if (jobs.isRunning(jobId)) throw new StationError('JOB_STATE', 'This job is already running.');
-      readers.assertFree(readerName);
+      await readerReady(readerName);
       const job = store.jobs.get(jobId);
       if (!job) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
-      assertMayProduceFor(officerOf(ctx), job.personId);
       if (job.status === 'done' || job.status === 'cancelled') throw new StationError('JOB_STATE', `This job is ${job.status}; there is nothing to retry.`);
       if ((job.params as { pinSource?: string }).pinSource === 'given' && !pin) {
         throw new StationError('INVALID_INPUT', "This job needs the cardholder's PIN again: ask the cardholder to type it.", { field: 'pin' });
       }
-      requests.jobStarted(jobId);
+      requests.retryJob(jobId, ctx.caller);
       jobs.launch(jobId, readerName, (claim) => production.retry(jobId, readerName, pin, jobs.listener, claim), officerOf(ctx).username);
       return { jobId };
     },
@@ -48,13 +39,20 @@ export function productionHandlers({ store, production, requests, profiles, read
       if (!wasCancelled) emit('job.event', { type: 'job.cancelled', jobId, sentence: job.cancelReason ?? reason });
       return jobSummary(store, job);
     },
-    'jobs.takeSecrets': async ({ jobId }, ctx) => jobs.takeSecrets(jobId, officerOf(ctx).username),
+    'jobs.takeSecrets': async ({ jobId }, ctx) => {
+      // Never the one-time secrets of one's own card (the rule book), and only for the officer who ran the job (the runner).
+      const card = store.cards.get(store.jobs.get(jobId)?.cardId ?? '');
+      if (card) rules.takeSecrets(card, ctx.caller);
+      return jobs.takeSecrets(jobId, officerOf(ctx).username);
+    },
     'jobs.pinMailer': async ({ jobId }, ctx) => {
       const officer = officerOf(ctx);
+      const job = store.jobs.get(jobId);
+      // The rule book's PIN mailer row: never for one's own card.
+      const card = store.cards.get(job?.cardId ?? '');
+      if (card) rules.pinMailer(card, ctx.caller);
       const pin = await jobs.takePin(jobId, officer.username);
-      if (pin === undefined) return { pdf: null };
-      const job = store.jobs.get(jobId)!;
-      const card = store.cards.get(job.cardId);
+      if (pin === undefined || !job) return { pdf: null };
       const person = store.persons.get(job.personId);
       // pdf-lib loads with the first PIN mailer, not with the station (issue 14: start-up).
       const { renderPinMailer } = await import('../../workflow/pin-mailer.js');

@@ -5,9 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useSession } from '../../stores/stores';
-
-/** The password rule the contract enforces (NIST SP 800-63B: length, no composition rules). */
-export const PASSWORD_RULE = 'At least 12 characters; a phrase of several words is easiest to remember.';
+import { PASSWORD_RULE } from '../../../../electron/contract/officer-rules';
 
 export function FirstRunScreen() {
   const firstRunAdmin = useSession((s) => s.firstRunAdmin);

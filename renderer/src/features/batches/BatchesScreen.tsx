@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useBatches, useReaders, useRequests, useSession, useStores } from '../../stores/stores';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import { BatchPanel, cards } from './BatchPanel';
 import { BatchCsvPicker } from './BatchCsvPicker';
 

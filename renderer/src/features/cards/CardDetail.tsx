@@ -9,7 +9,7 @@ import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { CARD_OPERATIONS, operationAllowed, type CardOperation } from '../../../../electron/contract/card-operations';
 import { useCards, useSession, useStores } from '../../stores/stores';
 import { CARD_STATUS_WORDS } from '../../stores/cards-store';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import { RevokeForm } from './RevokeForm';
 import { DeskForm } from './DeskForm';
 import { ReissueForm } from './ReissueForm';

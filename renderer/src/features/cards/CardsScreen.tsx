@@ -7,7 +7,7 @@
 import { useEffect } from 'react';
 import { useCards, useSession, useStores } from '../../stores/stores';
 import { CARD_FILTERS, cardMatches } from '../../stores/cards-store';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import { CardTable } from './CardTable';
 import { CardDetail } from './CardDetail';
 import { CrlPanel } from './CrlPanel';

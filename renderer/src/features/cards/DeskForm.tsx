@@ -5,11 +5,12 @@
  * shown, and rotates it), recycle (after a confirmation, the card is reset to
  * a blank). The PIN fields are emptied after every attempt.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CardDetailView } from '../../../../electron/contract/station-api';
-import { useCards, useStores } from '../../stores/stores';
+import { useCards, useProfiles, useStores } from '../../stores/stores';
 import { cardLabel } from '../../stores/cards-store';
-import { PIN_RULE, pinProblem } from '../../stores/issue-store';
+import { pinEntryProblem, pinRule, verifiedPinProblem } from '../../../../electron/contract/pin-rules';
+import { pinPolicyOf } from '../../stores/profiles-store';
 import { SecretDigitsInput } from '../issue/SecretDigitsInput';
 import { DeskReaderSelect, useCardPresent } from './DeskReaderSelect';
 
@@ -35,9 +36,14 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
   const [pinConfirm, setPinConfirm] = useState('');
   const [confirmLeft, setConfirmLeft] = useState(false);
   const cardPresent = useCardPresent(readerName);
+  const profiles = useProfiles((s) => s.list);
+  useEffect(() => {
+    if (operation === 'unlock') void stores.profiles.getState().load();
+  }, [stores, operation]);
+  // Activation only verifies the PIN the cardholder chose (its form); an unlock chooses a new one under the card profile's policy.
+  const policy = pinPolicyOf(profiles, card.profile);
 
-  const problem =
-    operation === 'activate' ? (/^\d{6,8}$/.test(pin) ? null : 'The PIN must be 6 to 8 digits.') : operation === 'unlock' ? pinProblem(pin, pinConfirm) : null;
+  const problem = operation === 'activate' ? verifiedPinProblem(pin) : operation === 'unlock' ? pinEntryProblem(pin, pinConfirm, policy) : null;
   const showProblem = operation === 'unlock' && problem !== null && (confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length));
   const ready = readerName !== null && cardPresent && problem === null && !busy;
 
@@ -59,7 +65,7 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
       {operation === 'activate' && (
         <div className="pin-pad">
           <p className="rule" id="activate-pin-rule">
-            The cardholder types the PIN chosen at production ({PIN_RULE}).
+            The cardholder types the PIN chosen at production ({pinRule()}).
           </p>
           <label>
             PIN
@@ -70,7 +76,7 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
       {operation === 'unlock' && (
         <div className="pin-pad">
           <p className="rule" id="unlock-pin-rule">
-            The cardholder chooses a new PIN ({PIN_RULE}). The station resets the PIN with the escrowed PUK and replaces the PUK.
+            The cardholder chooses a new PIN ({pinRule(policy)}). The station resets the PIN with the escrowed PUK and replaces the PUK.
           </p>
           <label>
             New PIN

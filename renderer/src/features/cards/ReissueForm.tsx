@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { useCards, useIssue, useProfiles, useStores } from '../../stores/stores';
 import { cardLabel, TERMINATION_REASON_WORDS, type ReissueReason } from '../../stores/cards-store';
-import { pinModesFor, pinProblem } from '../../stores/issue-store';
+import { pinEntryProblem, pinModesFor } from '../../../../electron/contract/pin-rules';
 import { pinPolicyOf } from '../../stores/profiles-store';
 import { PinEntry } from '../issue/PinEntry';
 import { DeskReaderSelect, useCardPresent } from './DeskReaderSelect';
@@ -47,7 +47,7 @@ export function ReissueForm({ card, onJobStarted }: ReissueFormProps) {
     if (!modes.includes(pinMode)) stores.issue.getState().setPinMode(modes[0]!);
   }, [modes, pinMode, stores]);
 
-  const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinProblem(pin, pinConfirm, policy) === null);
+  const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinEntryProblem(pin, pinConfirm, policy) === null);
   const ready = reason !== '' && readerName !== null && cardPresent && pinOk && !busy;
 
   async function submit() {

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { PinPolicy } from '../../../../electron/contract/card-profile';
 import { DEFAULT_PIN_POLICY } from '../../../../electron/contract/card-profile';
 import { useIssue } from '../../stores/stores';
-import { pinModesFor, pinProblem, pinRule } from '../../stores/issue-store';
+import { pinEntryProblem, pinModesFor, pinRule } from '../../../../electron/contract/pin-rules';
 import { SecretDigitsInput } from './SecretDigitsInput';
 
 export interface PinEntryProps {
@@ -28,7 +28,7 @@ export function PinEntry({ policy = DEFAULT_PIN_POLICY }: PinEntryProps) {
 
   const modes = pinModesFor(policy);
   const rule = pinRule(policy);
-  const problem = pinProblem(pin, pinConfirm, policy);
+  const problem = pinEntryProblem(pin, pinConfirm, policy);
   // Speak up once the officer has left a field or the confirmation is as long as the PIN, not at every keystroke.
   const showProblem =
     pinMode === 'typed' &&

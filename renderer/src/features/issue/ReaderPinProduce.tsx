@@ -6,7 +6,8 @@
  */
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { useIssue, useProfiles, useReaders, useStores } from '../../stores/stores';
-import { cardProblem, pinModesFor, pinProblem } from '../../stores/issue-store';
+import { cardProblem } from '../../stores/issue-store';
+import { pinEntryProblem, pinModesFor } from '../../../../electron/contract/pin-rules';
 import { readersForChoice } from '../../stores/readers-store';
 import { pinPolicyOf } from '../../stores/profiles-store';
 import { PinEntry } from './PinEntry';
@@ -56,7 +57,7 @@ export function ReaderPinProduce({ firstStep, profileId, ready, onProduce, hint 
 
   const reader = readers.find((r) => r.name === readerName);
   const problem = cardProblem(reader);
-  const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinProblem(pin, pinConfirm, policy) === null);
+  const pinOk = modes.includes(pinMode) && (pinMode === 'generated' || pinEntryProblem(pin, pinConfirm, policy) === null);
   const canProduce = ready && reader?.cardPresent === true && problem === null && pinOk && !starting;
 
   return (

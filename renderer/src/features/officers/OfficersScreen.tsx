@@ -1,26 +1,34 @@
 /**
- * Officers (administrator): every officer with their roles, and a form to add
- * one with roles; an account locked by failed logins can be unlocked here.
- * The core checks the username and password rules, and audits the unlock.
+ * Officers (administrator): every officer with their roles and their own
+ * person record, a form to add one, and the link of an officer to their
+ * person record (separation of duties reads it: nobody acts on their own
+ * card). The core checks the username and password rules, and refuses an
+ * administrator's change of their own link. An account locked by failed
+ * logins can be unlocked here (audited).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { RoleShape, type OfficerView } from '../../../../electron/contract/station-api';
-import { useOfficers, useStores } from '../../stores/stores';
-import { ROLE_WORDS } from './role-words';
-import { PASSWORD_RULE } from '../auth/FirstRunScreen';
+import { RoleShape, type OfficerView, type Person } from '../../../../electron/contract/station-api';
+import { PASSWORD_RULE, ROLE_WORDS } from '../../../../electron/contract/officer-rules';
+import { useOfficers, useSession, useStores } from '../../stores/stores';
+import { PersonSearch } from '../persons/PersonSearch';
 
 type Role = OfficerView['roles'][number];
 const ROLES = RoleShape.options;
 
 export function OfficersScreen() {
   const stores = useStores();
+  const me = useSession((s) => s.officer);
   const list = useOfficers((s) => s.list);
   const listError = useOfficers((s) => s.listError);
   const addError = useOfficers((s) => s.addError);
+  const linkError = useOfficers((s) => s.linkError);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [roles, setRoles] = useState<Set<Role>>(new Set());
+  const [person, setPerson] = useState<Person | null>(null);
+  const [choosingPerson, setChoosingPerson] = useState(false);
+  const [linking, setLinking] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
 
@@ -32,7 +40,9 @@ export function OfficersScreen() {
     e.preventDefault();
     setSaving(true);
     setAdded(null);
-    const officer = await stores.officers.getState().add({ username: username.trim(), displayName: displayName.trim(), password, roles: ROLES.filter((r) => roles.has(r)) });
+    const officer = await stores.officers
+      .getState()
+      .add({ username: username.trim(), displayName: displayName.trim(), password, roles: ROLES.filter((r) => roles.has(r)), ...(person ? { personId: person.id } : {}) });
     setSaving(false);
     setPassword('');
     if (officer) {
@@ -40,7 +50,12 @@ export function OfficersScreen() {
       setUsername('');
       setDisplayName('');
       setRoles(new Set());
+      setPerson(null);
     }
+  }
+
+  async function link(officerId: string, personId: string | null) {
+    if (await stores.officers.getState().link(officerId, personId)) setLinking(null);
   }
 
   const toggle = (role: Role) =>
@@ -65,6 +80,7 @@ export function OfficersScreen() {
             <th scope="col">Username</th>
             <th scope="col">Name</th>
             <th scope="col">Roles</th>
+            <th scope="col">Own person record</th>
             <th scope="col">Status</th>
           </tr>
         </thead>
@@ -73,7 +89,24 @@ export function OfficersScreen() {
             <tr key={o.id} data-testid="officer-row" data-username={o.username}>
               <td>{o.username}</td>
               <td>{o.displayName}</td>
-              <td>{o.roles.map((r) => ROLE_WORDS[r]).join(', ')}</td>
+              <td>{o.roles.map((r) => ROLE_WORDS[r].name).join(', ')}</td>
+              <td data-testid="officer-person">
+                {o.personId ? 'Linked' : 'None'}
+                {o.id !== me?.id && (
+                  <>
+                    {' '}
+                    <button type="button" data-testid="officer-link" onClick={() => setLinking(linking === o.id ? null : o.id)}>
+                      {o.personId ? 'Change…' : 'Link…'}
+                    </button>
+                    {o.personId && (
+                      <button type="button" data-testid="officer-unlink" onClick={() => void link(o.id, null)}>
+                        Unlink
+                      </button>
+                    )}
+                  </>
+                )}
+                {linking === o.id && <PersonSearch canRegister={false} onSelect={(p) => void link(o.id, p.id)} />}
+              </td>
               <td>
                 {o.status === 'active' ? 'Active' : 'Disabled'}
                 {o.loginLocked && (
@@ -90,6 +123,11 @@ export function OfficersScreen() {
           ))}
         </tbody>
       </table>
+      {linkError && (
+        <p className="error" role="alert" data-testid="officer-link-error">
+          {linkError}
+        </p>
+      )}
 
       <form className="officer-form step" onSubmit={submit} aria-labelledby="officer-form-title">
         <h3 id="officer-form-title">Add an officer</h3>
@@ -115,9 +153,32 @@ export function OfficersScreen() {
           {ROLES.map((role) => (
             <label key={role} className="choice">
               <input type="checkbox" data-testid={`officer-role-${role}`} checked={roles.has(role)} onChange={() => toggle(role)} />
-              {ROLE_WORDS[role]}
+              {ROLE_WORDS[role].name}
             </label>
           ))}
+        </fieldset>
+        <fieldset>
+          <legend>The officer&apos;s own person record, if they hold a card (nobody acts on their own card)</legend>
+          {person ? (
+            <p className="row" data-testid="officer-new-person">
+              {person.givenName} {person.surname}{' '}
+              <button type="button" onClick={() => setPerson(null)}>
+                Remove
+              </button>
+            </p>
+          ) : choosingPerson ? (
+            <PersonSearch
+              canRegister={false}
+              onSelect={(p) => {
+                setPerson(p);
+                setChoosingPerson(false);
+              }}
+            />
+          ) : (
+            <button type="button" data-testid="officer-choose-person" onClick={() => setChoosingPerson(true)}>
+              Choose the person record…
+            </button>
+          )}
         </fieldset>
         {addError && (
           <p className="error" role="alert" data-testid="officer-error">

@@ -8,7 +8,7 @@
 import { useEffect } from 'react';
 import type { OutboxEventView } from '../../../../electron/contract/station-api';
 import { OUTBOX_PAGE_SIZE, type OutboxTab } from '../../stores/outbox-store';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import { useOutbox, useSession, useStores } from '../../stores/stores';
 
 const TABS: { tab: OutboxTab; label: string }[] = [

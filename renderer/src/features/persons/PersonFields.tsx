@@ -5,7 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { errorSentence } from '../../api-error';
-import { PROFILES, type Affiliation } from '../../stores/issue-store';
+import type { Affiliation } from '../../stores/issue-store';
+import { AFFILIATION_WORDS, PROFILE_IDS } from '../../../../electron/contract/card-profile';
 
 /** What the officer typed, as typed (blank e-mail / employee id mean none). */
 export interface PersonDraft {
@@ -78,9 +79,9 @@ export function PersonFields({ draft, onChange, testIdPrefix }: PersonFieldsProp
       <label>
         Affiliation
         <select data-testid={`${testIdPrefix}-affiliation`} value={draft.affiliation} onChange={set('affiliation')}>
-          {PROFILES.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
+          {PROFILE_IDS.map((id) => (
+            <option key={id} value={id}>
+              {AFFILIATION_WORDS[id]}
             </option>
           ))}
         </select>

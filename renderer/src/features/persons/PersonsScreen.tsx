@@ -9,7 +9,7 @@
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { usePersons, useSession, useStores } from '../../stores/stores';
-import { mayCall } from '../../stores/roles';
+import { mayCall } from '../../../../electron/contract/access';
 import type { BrowseFilter, BrowseMove } from '../../stores/persons-store';
 import { personsCount } from './counts';
 import { EditPersonForm } from './EditPersonForm';

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { JobDetail, Reader } from '../../../../electron/contract/station-api';
-import { PIN_RULE } from '../../stores/issue-store';
+import { pinRule } from '../../../../electron/contract/pin-rules';
 import { SecretDigitsInput } from '../issue/SecretDigitsInput';
 
 /** Shortest cancel reason the core accepts (contract: jobs.cancel reason min 3). */
@@ -98,7 +98,7 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
       <form className="retry-form" onSubmit={onRetrySubmit}>
         {job.needsPinForRetry && (
           <label>
-            Cardholder's PIN ({PIN_RULE})
+            Cardholder's PIN ({pinRule()})
             <SecretDigitsInput data-testid="retry-pin-input" value={pin} onDigits={setPin} />
           </label>
         )}

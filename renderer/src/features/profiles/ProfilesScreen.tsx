@@ -7,10 +7,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Profile } from '../../../../electron/contract/station-api';
 import {
+  AFFILIATION_WORDS,
   CardProfileSchema,
   MANDATORY_SLOTS,
   PIN_MAX_LENGTH,
   PIN_MIN_LENGTH,
+  PROFILE_IDS,
   PROFILE_OBJECTS,
   PROFILE_SLOTS,
   PinSourceSchema,
@@ -52,6 +54,7 @@ function draftOf(p: Profile): Draft {
   return {
     label: p.label,
     approvalRequired: p.approvalRequired,
+    affiliations: [...p.affiliations],
     cardValidityMonths: p.cardValidityMonths,
     certificateValidityMonths: p.certificateValidityMonths,
     algorithms: { ...p.algorithms },
@@ -176,6 +179,16 @@ function ProfileEditor({ profile }: { profile: Profile }) {
               ))}
             </select>
           </div>
+        ))}
+      </fieldset>
+
+      <fieldset>
+        <legend>Affiliations this profile serves (a card of it for anyone else needs an approver)</legend>
+        {PROFILE_IDS.map((a) => (
+          <label key={a} className="choice">
+            <input type="checkbox" data-testid={`profile-affiliation-${a}`} checked={draft.affiliations.includes(a)} onChange={() => change({ affiliations: toggle(draft.affiliations, a, PROFILE_IDS) })} />
+            {AFFILIATION_WORDS[a]}
+          </label>
         ))}
       </fieldset>
 

@@ -13,7 +13,11 @@ export function ReadersPanel() {
   return (
     <aside className="readers-panel" data-testid="readers-panel" aria-labelledby="readers-title">
       <h2 id="readers-title">Readers</h2>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="readers-error">
+          {error}
+        </p>
+      )}
       {loaded && readers.length === 0 && !error && <p className="muted">No reader is connected. Plug in a smart-card reader.</p>}
       {!loaded && !error && <p className="muted">Looking for readers…</p>}
       <ul className="reader-list" aria-live="polite">

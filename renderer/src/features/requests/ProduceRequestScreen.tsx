@@ -1,12 +1,14 @@
 /**
  * Produce an approved request (production): pick the request, the reader and
  * the PIN; `requests.produce` starts the job on the card object made at
- * approval and the production screen follows it. A request for the officer's
- * own card is not offered for production (the core refuses it anyway).
+ * approval and the production screen follows it. A request separation of
+ * duties keeps from this officer (their own card, their own approval, their
+ * own request where the agency's policy says so: the contract's dutyBlock, as
+ * the core asks it) is not offered for production.
  */
 import { useEffect, useState } from 'react';
-import { useRequests, useSession, useStores } from '../../stores/stores';
-import { productionBlock } from '../../stores/approval-rules';
+import { DEFAULT_DUTY_SETTINGS, dutyBlock, requestParties } from '../../../../electron/contract/duties';
+import { useRequests, useSession, useStation, useStores } from '../../stores/stores';
 import { ReaderPinProduce } from '../issue/ReaderPinProduce';
 
 export interface ProduceRequestScreenProps {
@@ -26,7 +28,8 @@ export function ProduceRequestScreen({ onJobStarted }: ProduceRequestScreenProps
   }, [stores]);
 
   const request = approved.find((r) => r.id === requestId);
-  const block = request ? productionBlock(request, officer) : null;
+  const settings = useStation((s) => s.info?.separationOfDuties) ?? DEFAULT_DUTY_SETTINGS;
+  const block = request && officer ? (dutyBlock('request', 'produce', request.state, officer, requestParties(request), settings)?.sentence ?? null) : null;
 
   async function produce() {
     if (!requestId) return;

@@ -5,9 +5,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { CardRequestView, Person } from '../../../../electron/contract/station-api';
-import { useRequests, useSession, useStores } from '../../stores/stores';
-import { PROFILES, type Affiliation } from '../../stores/issue-store';
-import { mayCall } from '../../stores/roles';
+import { useProfiles, useRequests, useSession, useStores } from '../../stores/stores';
+import type { Affiliation } from '../../stores/issue-store';
+import { mayCall } from '../../../../electron/contract/access';
 import { REQUEST_FILTERS } from '../../stores/requests-store';
 import { PersonSearch } from '../persons/PersonSearch';
 import { EditPersonForm } from '../persons/EditPersonForm';
@@ -34,8 +34,12 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
   // Mirrors the core's rule: no edit of one's own record (the core refuses it anyway).
   const canEdit = (p: Person) => mayCall(officer, 'persons.update') && officer?.personId !== p.id;
 
+  const profiles = useProfiles((s) => s.list);
+
   useEffect(() => {
     void stores.requests.getState().loadList();
+    // The card profiles are administered: the choice lists the store's.
+    void stores.profiles.getState().load();
   }, [stores]);
 
   function choose(p: Person | null) {
@@ -85,7 +89,7 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
             <label>
               Card profile
               <select data-testid="request-profile" value={profile} onChange={(e) => setProfile(e.target.value as Affiliation)}>
-                {PROFILES.map((p) => (
+                {profiles.map((p) => (
                   <option key={p.id} value={p.id}>
                     {p.label}
                   </option>

@@ -70,7 +70,7 @@ describe('batches.* through dispatch', () => {
     expect(await call('batches.list', {}, 'clerk')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await call('batches.start', { requestIds: [id, ownRequest], readers: 'all' }, 'producer')).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) },
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for yourself/) },
     });
     expect(await call('batches.list', {}, 'producer')).toMatchObject({ ok: true, value: [] });
   });
@@ -142,7 +142,7 @@ describe('batches.* through dispatch', () => {
       expect.stringMatching(/^Line 2: Request .* is already in batch /),
       expect.stringMatching(/^Line 3: Request .* is requested; only approved requests/),
       'Line 4: There is no card request no-such-request.',
-      expect.stringMatching(/^Line 5: .*cannot produce a card for themselves/),
+      expect.stringMatching(/^Line 5: .*cannot produce a card for yourself/),
       'Line 6 of the batch file has no valid request id.',
       'Line 8 of the batch file repeats the request on line 7.',
     ]);

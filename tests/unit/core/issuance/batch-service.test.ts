@@ -12,7 +12,14 @@ import { probeInsertedCard } from '../../../../electron/core/issuance/batch-card
 import { batchRepository } from '../../../../electron/core/issuance/batch-store.js';
 import { MultiTrainingReaders, openBatchTestStation, READER_A, READER_B, type BatchTestStation } from './batch-station.js';
 
-const ACTOR: BatchActor = { officerId: null, username: 'prod.admin', personId: null };
+/** The production officer who starts the batches (made by each harness: the rule book asks who produces). */
+let ACTOR: BatchActor;
+
+/** A production officer in the store (no login: the batch acts for them). */
+function productionOfficer(station: Station, username: string, personId: string | null = null): BatchActor {
+  const o = station.store.officers.create({ username, displayName: username, passwordHash: 'scrypt$not-a-login', roles: ['production'], personId });
+  return { officerId: o.id, username, personId };
+}
 
 interface Harness {
   ts: BatchTestStation;
@@ -53,6 +60,7 @@ function jobsFor(station: () => Station) {
 async function harness(readerNames = [READER_A, READER_B], training = true): Promise<Harness> {
   const readers = new MultiTrainingReaders(readerNames);
   const ts = await openBatchTestStation(readers);
+  ACTOR = productionOfficer(ts.station, 'prod.admin');
   const changes: BatchChange[] = [];
   let n = 0;
   const h: Harness = {
@@ -79,6 +87,7 @@ async function harness(readerNames = [READER_A, READER_B], training = true): Pro
         jobs: jobsFor(() => h.ts.station),
         training,
         onChange: (c) => changes.push(c),
+        productionRefusal: (requestId, actor) => h.ts.station.requests.productionRefusal(requestId, actor.officerId, 'batches.start'),
         probe: async (r, name) => {
           const result = await probeInsertedCard(r, name);
           h.afterProbe?.();
@@ -350,8 +359,8 @@ describe('BatchService', () => {
     const pending = h.ts.station.requests.create({ personId: employee.id, profile: 'employee' }, { kind: 'idprs' });
     expect(pending.state).toBe('requested');
     await expect(h.service.start([r1!, pending.id], 'all', ACTOR)).rejects.toMatchObject({ code: 'REQUEST_STATE' });
-    const self: BatchActor = { officerId: null, username: 'ada', personId: h.ts.station.store.requests.get(r3!)!.personId };
-    await expect(h.service.start([r3!], 'all', self)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for themselves/) });
+    const self = productionOfficer(h.ts.station, 'ada', h.ts.station.store.requests.get(r3!)!.personId);
+    await expect(h.service.start([r3!], 'all', self)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/cannot produce a card for yourself/) });
     const refusal = h.ts.station.store.audit.list({ personId: self.personId! }).find((e) => e.action === 'batch.start');
     expect(refusal).toMatchObject({ actor: 'ada', outcome: 'refused', details: { requestId: r3, rule: 'produceForSelf' } });
     const b = await h.service.start([r1!], 'all', ACTOR);

@@ -206,7 +206,8 @@ describe('the PIN policy is enforced in the core before the card is touched', ()
     const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
     expect(out.job.status).toBe('done');
     registryOf(t).update('employee', { pinPolicy: { minLength: 6, maxLength: 8, source: 'generated' } }, 'admin');
-    await expect(t.station.lifecycle.reissue(out.card.id, 'damaged', t.readerName, '975312', { username: 'sec' })).rejects.toMatchObject({
+    const officer = await t.login();
+    await expect(t.station.lifecycle.reissue(out.card.id, 'damaged', t.readerName, '975312', { kind: 'officer', officer, sessionId: 'local' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       details: { field: 'pin' },
     });
@@ -221,7 +222,7 @@ describe('the PIN policy is enforced in the core before the card is touched', ()
     const caller = { kind: 'officer' as const, officer: admin, sessionId: 's' };
     registryOf(t).update('visitor', { pinPolicy: { minLength: 6, maxLength: 8, source: 'chosen' } }, 'admin');
     const personId = t.addPerson({ affiliation: 'visitor' });
-    const request = t.station.requests.create({ personId, profile: 'visitor' }, caller);
+    const request = t.station.requests.create({ personId, profile: 'visitor' }, { kind: 'idprs' });
     expect(() => t!.station.requests.startProduction(request.id, t!.readerName, undefined, caller)).toThrow(/chosen by the cardholder/);
     expect(t.station.store.cards.get(t.station.store.requests.get(request.id)!.cardId!)?.status).toBe('approved');
   });

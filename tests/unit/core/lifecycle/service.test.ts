@@ -73,15 +73,16 @@ describe('lifecycle through dispatch', () => {
     expect(new Set(held.entries.map((e) => e.reason))).toEqual(new Set(['certificateHold']));
     for (const s of serials) expect(await ts.station.ca.status(s)).toBe('hold');
 
+    // The card was produced, never activated: it comes back awaiting collection (finding 3), never active.
     const resumed = ok<CardDetailView>(await core.dispatch('cards.resume', { card: card.id }));
-    expect(resumed.status).toBe('active');
+    expect(resumed.status).toBe('produced');
     expect(resumed.certificates.map((c) => c.status)).toEqual(['valid', 'valid', 'valid', 'valid']);
     const after = await crl(core);
     expect(after.entries).toEqual([]);
     expect(after.crlNumber!).toBeGreaterThan(held.crlNumber!);
     expect(outbox(ts, card.id)).toEqual(['card.produced', 'card.suspended', 'card.resumed']);
-    // Resuming an active card is refused.
-    expect(await core.dispatch('cards.resume', { card: card.id })).toMatchObject({ ok: false, error: { code: 'CARD_STATE', details: { status: 'active', cardId: card.id } } });
+    // Resuming a card that is not suspended is refused.
+    expect(await core.dispatch('cards.resume', { card: card.id })).toMatchObject({ ok: false, error: { code: 'CARD_STATE', details: { status: 'produced', cardId: card.id } } });
   });
 
   test('revoke (lost → keyCompromise) with the card absent; a revoked card cannot be suspended, resumed or revoked again', async () => {

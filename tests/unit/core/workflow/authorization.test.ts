@@ -39,6 +39,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'officers.list': {},
   'officers.add': { username: 'added', displayName: 'Added', password: PASSWORD, roles: ['auditor'] },
   'officers.unlock': { officerId: NO_ID },
+  'officers.link': { officerId: '00000000-0000-4000-8000-000000000000', personId: null },
   'requests.create': { personId: NO_ID, profile: 'employee' },
   'requests.list': {},
   'requests.get': { requestId: NO_ID },

@@ -43,6 +43,7 @@ async function workflowStation(cardNumberStart?: number) {
     registrar: await add('registrar', ['registration']),
     approver: await add('approver', ['registration', 'approver']),
     producer: await add('producer', ['production']),
+    desk: await add('desk', ['registration', 'production']),
     self: await add('selfie', ['approver', 'production', 'registration'], selfPerson),
   };
   const core = t.station.core();
@@ -156,18 +157,24 @@ describe('request → approval → card object', () => {
     const w = await workflowStation();
     ts = w.t;
     const personId = w.t.addPerson();
-    expect(await w.call('producer', 'production.start', { personId, readerName: w.t.readerName, pin: PIN })).toMatchObject({
+    expect(await w.call('desk', 'production.start', { personId, readerName: w.t.readerName, pin: PIN })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN', message: expect.stringContaining('create a request and have an approver approve it') },
     });
-     // Nor may an officer produce directly for themselves, even where no approval is needed.
+    // Direct issue requests the card too: a production officer without the registration role cannot.
+    expect(await w.call('producer', 'production.start', { personId, readerName: w.t.readerName, pin: PIN })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', details: { rule: 'directIssueRoles' } },
+    });
+    // Nor may an officer issue directly for themselves, even where no approval is needed.
     const selfVisitor = w.t.station.store.persons.get(w.selfPerson)!;
     expect(selfVisitor.affiliation).toBe('employee');
     expect(await w.call('self', 'production.start', { personId: w.selfPerson, readerName: w.t.readerName, profile: 'visitor', pin: PIN })).toMatchObject({
       ok: false,
-      error: { code: 'FORBIDDEN', details: { rule: 'produceForSelf' } },
+      error: { code: 'FORBIDDEN', details: { rule: 'requestForSelf' } },
     });
     expect(w.t.station.store.jobs.list()).toEqual([]);
+    expect(w.t.station.store.requests.list({})).toEqual([]);
   });
 });
 

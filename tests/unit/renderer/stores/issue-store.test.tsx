@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { cardProblem, createIssueStore, pinProblem } from '../../../../renderer/src/stores/issue-store';
+import { cardProblem, createIssueStore } from '../../../../renderer/src/stores/issue-store';
 import { ApiError } from '../../../../renderer/src/api-error';
 import { createFakeApi, person, reader } from '../support/fake-api';
 
@@ -47,11 +47,14 @@ describe('issue store', () => {
     expect(store.getState().pin).toBe('');
   });
 
-  it('states the PIN rule and mismatches', () => {
-    expect(pinProblem('12345', '12345')).toBe('The PIN must be 6 to 8 digits.');
-    expect(pinProblem('123456789', '123456789')).toBe('The PIN must be 6 to 8 digits.');
-    expect(pinProblem('123456', '123457')).toBe('The two PINs do not match.');
-    expect(pinProblem('12345678', '12345678')).toBeNull();
+  it('loads the chosen person\'s request history (the approval rule reads it)', async () => {
+    const api = createFakeApi({ 'requests.list': () => [] });
+    const store = createIssueStore(api);
+    store.getState().selectPerson(person({ id: 'p-7' }));
+    expect(store.getState().history).toBeNull();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().history).toEqual([]);
+    expect(api.callsTo('requests.list')).toEqual([{ personId: 'p-7' }]);
   });
 
   it('refuses a reader holding a non-PIV card', () => {

@@ -19,14 +19,14 @@ describe('watchSession', () => {
       'auth.login': () => {
         throw new ApiError({ code: 'SESSION_LOCKED', message: 'odd' });
       },
-      'station.info': () => ({ version: '1', organization: 'A', training: false }),
+      'station.info': () => ({ version: '1', organization: 'A', training: false, separationOfDuties: { producerDiffersFromRequester: true } }),
     });
     const api = watchSession(fake, () => ({ locked: () => seen.push('locked'), unauthenticated: () => seen.push('unauthenticated') }));
     await expect(api.call('readers.list', {})).rejects.toMatchObject({ code: 'SESSION_LOCKED' });
     await expect(api.call('jobs.list', {})).rejects.toMatchObject({ code: 'NOT_AUTHENTICATED' });
     await expect(api.call('requests.list', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(api.call('auth.login', { username: 'abc', password: 'x' })).rejects.toMatchObject({ code: 'SESSION_LOCKED' });
-    expect(await api.call('station.info', {})).toEqual({ version: '1', organization: 'A', training: false });
+    expect(await api.call('station.info', {})).toEqual({ version: '1', organization: 'A', training: false, separationOfDuties: { producerDiffersFromRequester: true } });
     expect(seen).toEqual(['locked', 'unauthenticated']);
   });
 });

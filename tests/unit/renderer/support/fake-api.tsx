@@ -132,13 +132,24 @@ export const cardRequest = (over: Partial<CardRequestView> = {}): CardRequestVie
   state: 'requested',
   source: 'desk',
   requestedBy: 'o-2',
+  requesterId: 'o-2',
   decidedBy: null,
+  approverId: null,
   decidedAt: null,
   decisionReason: null,
   cardId: null,
   cardNumber: null,
   createdAt: '2025-01-01T00:00:00Z',
   updatedAt: '2025-01-01T00:00:00Z',
+  ...over,
+});
+
+/** `station.info` of a station (separation of duties: the agency default unless given). */
+export const stationInfo = (over: Partial<ChannelOutput<'station.info'>> = {}): ChannelOutput<'station.info'> => ({
+  version: '0.1.0',
+  organization: 'Test Agency',
+  training: false,
+  separationOfDuties: { producerDiffersFromRequester: true },
   ...over,
 });
 

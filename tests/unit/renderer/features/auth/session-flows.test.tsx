@@ -19,7 +19,7 @@ function station(opts: { firstRun?: boolean } = {}) {
     if (core.locked) throw new ApiError({ code: 'SESSION_LOCKED', message: 'The session is locked: log in again.' });
   };
   const api: FakeApi = createFakeApi({
-    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: true }),
+    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: true, separationOfDuties: { producerDiffersFromRequester: true } }),
     'auth.status': () => authStatus(core.officer, { firstRun: core.firstRun, locked: core.locked }),
     'auth.firstRunAdmin': (i) => {
       core.firstRun = false;

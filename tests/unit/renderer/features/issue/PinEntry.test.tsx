@@ -25,19 +25,27 @@ describe('PinEntry', () => {
     const user = userEvent.setup();
     await user.type(screen.getByTestId('pin-input'), '12345');
     await user.type(screen.getByTestId('pin-confirm'), '12345');
-    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN must be 6 to 8 digits.');
+    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN must be 6 to 8 digits for this card profile.');
     expect(stores.issue.getState().pin).toBe('12345');
   });
 
   it('refuses two different PINs and accepts matching ones', async () => {
     renderWithStores(<PinEntry />, createFakeApi());
     const user = userEvent.setup();
-    await user.type(screen.getByTestId('pin-input'), '123456');
+    await user.type(screen.getByTestId('pin-input'), '246810');
     await user.type(screen.getByTestId('pin-confirm'), '654321');
     expect(screen.getByTestId('pin-error').textContent).toBe('The two PINs do not match.');
     await user.clear(screen.getByTestId('pin-confirm'));
-    await user.type(screen.getByTestId('pin-confirm'), '123456');
+    await user.type(screen.getByTestId('pin-confirm'), '246810');
     expect(screen.queryByTestId('pin-error')).toBeNull();
+  });
+
+  it('refuses a PIN the cardholder chooses that is easy to guess, as the core does (contract pin-rules)', async () => {
+    renderWithStores(<PinEntry />, createFakeApi());
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('pin-input'), '111111');
+    await user.type(screen.getByTestId('pin-confirm'), '111111');
+    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN is too easy to guess (repeated or consecutive digits); choose another.');
   });
 
   it('drops letters and never puts the digits in the page', async () => {

@@ -11,14 +11,16 @@ import { IssueFlow } from '../../../../../renderer/src/features/issue/IssueFlow'
 import { ProduceRequestScreen } from '../../../../../renderer/src/features/requests/ProduceRequestScreen';
 import { cardRequest, createFakeApi, flush, officer, person, reader, matches } from '../../support/fake-api';
 import { profileView } from '../../support/profiles';
-import { renderWithStores } from '../../support/render';
+import { asDirectIssuer, renderWithStores } from '../../support/render';
 
 afterEach(cleanup);
 
+/** Every profile serves every affiliation without an approver, so direct issue offers each (their PIN policies are the point here). */
+const open = { approvalRequired: false, affiliations: ['employee', 'contractor', 'visitor'] } as const;
 const PROFILES = [
-  profileView('employee', { pinPolicy: { minLength: 7, maxLength: 8, source: 'chosen' } }),
-  profileView('contractor'),
-  profileView('visitor', { pinPolicy: { minLength: 8, maxLength: 8, source: 'generated' } }),
+  profileView('employee', { ...open, affiliations: [...open.affiliations], pinPolicy: { minLength: 7, maxLength: 8, source: 'chosen' } }),
+  profileView('contractor', { ...open, affiliations: [...open.affiliations] }),
+  profileView('visitor', { ...open, affiliations: [...open.affiliations], pinPolicy: { minLength: 8, maxLength: 8, source: 'generated' } }),
 ];
 
 async function issueFlow() {
@@ -27,8 +29,10 @@ async function issueFlow() {
     'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
     'persons.search': () => matches(person({ affiliation: 'employee' })),
     'production.start': () => ({ jobId: 'job-7' }),
+    'requests.list': () => [],
   });
   const r = renderWithStores(<IssueFlow onJobStarted={vi.fn()} />, api);
+  asDirectIssuer(r.stores);
   await act(async () => {
     r.stores.readers.getState().start();
     await flush();
@@ -48,9 +52,9 @@ describe('issue screen', () => {
     expect(screen.getByTestId('pin-mode-typed')).toBeTruthy();
     expect(screen.getByTestId('pin-policy').textContent).toMatch(/chosen by the cardholder/);
     expect(screen.getByText('7 to 8 digits')).toBeTruthy();
-    await user.type(screen.getByTestId('pin-input'), '123456');
-    await user.type(screen.getByTestId('pin-confirm'), '123456');
-    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN must be 7 to 8 digits.');
+    await user.type(screen.getByTestId('pin-input'), '246810');
+    await user.type(screen.getByTestId('pin-confirm'), '246810');
+    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN must be 7 to 8 digits for this card profile.');
     expect((screen.getByTestId('produce-button') as HTMLButtonElement).disabled).toBe(true);
 
     // visitor: generated only; the typed mode is switched off and its digits dropped
@@ -82,7 +86,10 @@ describe('produce-request screen', () => {
   it('follows the policy of the request’s profile', async () => {
     const api = createFakeApi({
       'profiles.list': () => PROFILES,
-      'requests.list': () => [cardRequest({ id: 'req-v', state: 'approved', profile: 'visitor' }), cardRequest({ id: 'req-e', state: 'approved', profile: 'employee', personId: 'p-2' })],
+      'requests.list': () => [
+      cardRequest({ id: 'req-v', state: 'approved', profile: 'visitor', approverId: 'o-3' }),
+      cardRequest({ id: 'req-e', state: 'approved', profile: 'employee', personId: 'p-2', approverId: 'o-3' }),
+    ],
       'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
       'requests.produce': () => ({ jobId: 'job-9' }),
     });

@@ -27,7 +27,7 @@ function kioskApi(startAsKiosk: boolean) {
   let status: KioskStatusView = { kiosk: startAsKiosk, person: null, idleSeconds: 120 };
   let who = startAsKiosk ? null : officer({ roles: ['registration'] });
   return createFakeApi({
-    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: false }),
+    'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: false, separationOfDuties: { producerDiffersFromRequester: true } }),
     'auth.status': () => authStatus(who),
     'kiosk.status': () => status,
     'kiosk.start': () => {

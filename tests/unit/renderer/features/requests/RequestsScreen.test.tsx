@@ -6,21 +6,26 @@ import { RequestsScreen } from '../../../../../renderer/src/features/requests/Re
 import { ProduceRequestScreen } from '../../../../../renderer/src/features/requests/ProduceRequestScreen';
 import { ApiError } from '../../../../../renderer/src/api-error';
 import { cardRequest, createFakeApi, flush, officer, person, reader, matches } from '../../support/fake-api';
+import { profileView } from '../../support/profiles';
 import { renderWithStores } from '../../support/render';
 import type { CardRequestView } from '../../../../../electron/contract/station-api';
 
 afterEach(cleanup);
+
+/** The administered profiles the request form offers (from the store, never a list in the renderer). */
+const PROFILES = [profileView('employee'), profileView('contractor'), profileView('visitor')];
 
 describe('RequestsScreen', () => {
   it('opened from the Persons screen with a person: that person is chosen and their affiliation is the profile', async () => {
     const api = createFakeApi({
       'requests.list': () => [],
       'requests.create': (i) => cardRequest({ id: 'req-9', personId: i.personId, profile: i.profile, state: 'requested' }),
+      'profiles.list': () => PROFILES,
     });
     const { stores } = renderWithStores(<RequestsScreen person={person({ id: 'p-7', givenName: 'Carl', surname: 'Contractor', affiliation: 'contractor' })} />, api);
     act(() => stores.session.setState({ loaded: true, officer: officer({ roles: ['registration'] }) }));
     expect(screen.getByTestId('selected-person').textContent).toContain('Carl Contractor');
-    expect((screen.getByTestId('request-profile') as HTMLSelectElement).value).toBe('contractor');
+    await waitFor(() => expect((screen.getByTestId('request-profile') as HTMLSelectElement).value).toBe('contractor'));
     await userEvent.setup().click(screen.getByTestId('request-create'));
     await waitFor(() => expect(api.callsTo('requests.create')).toEqual([{ personId: 'p-7', profile: 'contractor' }]));
   });
@@ -29,6 +34,7 @@ describe('RequestsScreen', () => {
     const core: CardRequestView[] = [];
     const api = createFakeApi({
       'persons.search': () => matches(person({ affiliation: 'visitor' })),
+      'profiles.list': () => PROFILES,
       'requests.list': (i) => core.filter((r) => !i.state || i.state.includes(r.state)),
       'requests.create': (i) => {
         const r = cardRequest({ id: `req-${core.length + 1}`, profile: i.profile, state: i.profile === 'visitor' ? 'approved' : 'requested' });
@@ -93,9 +99,15 @@ describe('RequestsScreen', () => {
 });
 
 describe('ProduceRequestScreen', () => {
-  const setup = (who = officer({ roles: ['production'], personId: 'p-me' })) => {
+  const setup = (
+    who = officer({ roles: ['production'], personId: 'p-me' }),
+    requests = [
+      cardRequest({ id: 'req-1', state: 'approved', cardNumber: '00000042', approverId: 'o-3' }),
+      cardRequest({ id: 'req-me', state: 'approved', personId: 'p-me', personName: 'Me Myself', approverId: 'o-3' }),
+    ],
+  ) => {
     const api = createFakeApi({
-      'requests.list': () => [cardRequest({ id: 'req-1', state: 'approved', cardNumber: '00000042' }), cardRequest({ id: 'req-me', state: 'approved', personId: 'p-me', personName: 'Me Myself' })],
+      'requests.list': () => requests,
       'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'piv' })],
       'requests.produce': () => ({ jobId: 'job-9' }),
     });
@@ -116,11 +128,11 @@ describe('ProduceRequestScreen', () => {
     await waitFor(() => screen.getAllByTestId('approved-request'));
     expect(screen.getByText(/card 00000042/)).toBeTruthy();
     await user.click(choice('req-1'));
-    await user.type(screen.getByTestId('pin-input'), '123456');
-    await user.type(screen.getByTestId('pin-confirm'), '123456');
+    await user.type(screen.getByTestId('pin-input'), '246810');
+    await user.type(screen.getByTestId('pin-confirm'), '246810');
     await user.click(screen.getByTestId('produce-button'));
     await waitFor(() => expect(onJobStarted).toHaveBeenCalledWith('job-9'));
-    expect(api.callsTo('requests.produce')).toEqual([{ requestId: 'req-1', readerName: 'Virtual PCD 00 00', pin: '123456' }]);
+    expect(api.callsTo('requests.produce')).toEqual([{ requestId: 'req-1', readerName: 'Virtual PCD 00 00', pin: '246810' }]);
   });
 
   it('will not produce the officer’s own card', async () => {
@@ -130,7 +142,19 @@ describe('ProduceRequestScreen', () => {
     await waitFor(() => screen.getAllByTestId('approved-request'));
     await user.click(choice('req-me'));
     await user.click(screen.getByTestId('pin-mode-generated'));
-    expect(screen.getByTestId('produce-blocked').textContent).toBe('This card is for you: another production officer must produce it.');
+    expect(screen.getByTestId('produce-blocked').textContent).toBe('You cannot produce a card for yourself: another production officer must produce it.');
     expect((screen.getByTestId('produce-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('will not produce a card the officer approved, nor (agency setting on) one they requested: the contract\'s rule, as the core applies it', async () => {
+    const me = officer({ id: 'o-me', roles: ['production', 'approver', 'registration'] });
+    setup(me, [cardRequest({ id: 'req-a', state: 'approved', approverId: 'o-me' }), cardRequest({ id: 'req-r', state: 'approved', requesterId: 'o-me', approverId: 'o-3' })]);
+    await act(flush);
+    const user = userEvent.setup();
+    await waitFor(() => screen.getAllByTestId('approved-request'));
+    await user.click(choice('req-a'));
+    expect(screen.getByTestId('produce-blocked').textContent).toBe('You approved this card: another production officer must produce it.');
+    await user.click(choice('req-r'));
+    expect(screen.getByTestId('produce-blocked').textContent).toMatch(/You requested this card/);
   });
 });
