@@ -7,12 +7,9 @@
  */
 import type { CardTransport, ReaderProvider, ReaderStatus } from '../core/piv/transport.js';
 import { isStationError, StationError } from '../core/errors.js';
-import { PcscReaderProvider } from '../../native/pcsc/index.js';
+import { PCSCD_NOT_RUNNING, PcscReaderProvider } from '../../native/pcsc/index.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../native/virtual-card/training-reader.js';
 import { VirtualPivCard } from '../../native/virtual-card/card.js';
-
-/** The sentence when pcscd is not there. */
-export const PCSC_NOT_RUNNING = 'pcscd is not running: start it with `sudo systemctl start pcscd` (or `sudo pcscd`).';
 
 /** PC/SC readers, and optionally the training reader, behind one ReaderProvider. */
 export class StationReaders implements ReaderProvider {
@@ -41,9 +38,9 @@ export class StationReaders implements ReaderProvider {
     return new StationReaders(pcsc, training);
   }
 
-  /** @throws StationError PCSC_UNAVAILABLE (the sentence says how to start pcscd) when there is neither pcscd nor a training reader */
+  /** @throws StationError PCSC_UNAVAILABLE (PCSCD_NOT_RUNNING: the sentence says how to start pcscd) when there is neither pcscd nor a training reader */
   async listReaders(): Promise<ReaderStatus[]> {
-    if (!this.pcsc && !this.training) throw new StationError('PCSC_UNAVAILABLE', PCSC_NOT_RUNNING);
+    if (!this.pcsc && !this.training) throw new StationError('PCSC_UNAVAILABLE', PCSCD_NOT_RUNNING);
     const list = this.pcsc ? await this.pcsc.listReaders() : [];
     if (this.training) list.push(...(await this.training.listReaders()));
     return list;
@@ -51,7 +48,7 @@ export class StationReaders implements ReaderProvider {
 
   async connect(readerName: string): Promise<CardTransport> {
     if (this.training && readerName === TRAINING_READER_NAME) return this.training.connect(readerName);
-    if (!this.pcsc) throw new StationError('PCSC_UNAVAILABLE', PCSC_NOT_RUNNING);
+    if (!this.pcsc) throw new StationError('PCSC_UNAVAILABLE', PCSCD_NOT_RUNNING);
     return this.pcsc.connect(readerName);
   }
 

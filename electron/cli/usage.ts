@@ -1,6 +1,6 @@
 /**
  * What `station --help` prints and the options every command takes: plain
- * data that loads nothing else (the roles come from the plain-data
+ * data that loads nothing else (the roles come from the zod-free
  * contract/officer-rules.ts), so the help and a usage error answer at Node's start-up
  * speed; main.ts loads a command's modules only to run it.
  */

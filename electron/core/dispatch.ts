@@ -37,7 +37,6 @@ import type { CorePorts, CoreServices } from './api/core-services.js';
 import { JobRunner } from './api/job-runner.js';
 import { ReaderWatch } from './api/reader-watch.js';
 import { allHandlers } from './api/handlers/index.js';
-import { RuleBook } from './policy/rule-book.js';
 import { assertReaderForStation, readersForStation } from './policy/training-reader.js';
 
 export type { CorePorts } from './api/core-services.js';
@@ -111,7 +110,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     }
   };
   const { profiles } = ports;
-  const rules = ports.rules ?? new RuleBook({ store, config: ports.config, profiles });
+  const { rules } = ports;
   const readers = new ReaderWatch({ readers: ports.readers, store, onChange: (list) => emit('reader.changed', list) });
   const jobs = new JobRunner({ readers, claims: production.claims, jobSettled: (jobId) => requests.jobSettled(jobId), emit: (payload) => emit('job.event', payload) });
 

@@ -18,8 +18,9 @@
  *   CB_OBJ_MAX = 3063).
  * - `fixed-objects`: observed on an independent applet (issue 9; answers
  *   committed in tests/fixtures/card-observations/): PUT DATA 7E refused with
- *   6A80, PIN/PUK metadata `05 01 01 06 02 05 05` (no algorithm tag, retries
- *   5/5), factory CHUID (all-zero FASC-N, unsigned), CCC and Key History,
+ *   6A80, PIN/PUK metadata `05 01 01 06 02 05 05` / `05 01 01 06 02 03 03`
+ *   (no algorithm tag, retries 5 and 3; the default flag follows CHANGE
+ *   REFERENCE DATA), factory CHUID (all-zero FASC-N, unsigned), CCC and Key History,
  *   SELECT answering the full AID and an algorithm list; the applet's README
  *   lists version, serial, set management key, import, reset, retry limits
  *   and attestation among the YubiKey extensions it implements.
@@ -155,7 +156,7 @@ export const PERSONALITIES = {
     referenceMetadataTags: [MetadataTag.IS_DEFAULT, MetadataTag.RETRIES],
     managementKey: { factory: 'TDEA', allowed: ALL_MANAGEMENT_ALGORITHMS },
     keyAlgorithms: ['RSA1024', 'RSA2048', 'P256'],
-    retries: { pin: 5, puk: 5 },
+    retries: { pin: 5, puk: 3 },
     maxObjectSize: YUBIKEY_LIKE_OBJECT_LIMIT,
     factoryObjects: 'standard',
     returnedCard: false,

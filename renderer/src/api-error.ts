@@ -2,7 +2,8 @@
  * The error the renderer shows: the core's `{ code, message }` from a failed
  * Result, carried as a thrown value so stores can `try/await`. The message is
  * the core's sentence for the officer; a few codes get friendlier words here.
- * Codes are mapped, messages are never parsed.
+ * Codes are mapped, messages are never parsed. PCSC_UNAVAILABLE keeps the
+ * core's sentence: it says how to start pcscd (issue 10).
  */
 import type { ApiError as ApiErrorShape, ErrorCode } from '../../electron/contract/station-api';
 
@@ -30,7 +31,6 @@ const FRIENDLY: Record<string, string> = {
   NO_CARD: 'There is no card in the reader. Insert a card and try again.',
   NOT_PIV: 'This card is not a PIV card and cannot be personalized. Insert a blank PIV card.',
   READER_BUSY: 'The reader is busy with another card. Wait for it to finish, or use another reader.',
-  PCSC_UNAVAILABLE: 'The smart-card service is not running. Ask IT support to start it.',
 };
 
 /**

@@ -3,7 +3,7 @@
  * from a list of request ids or a CSV file.
  */
 import { z } from 'zod';
-import { Id, ReaderName } from './fields.js';
+import { Id, ReaderName, Reason } from './fields.js';
 
 export const BatchShape = z.object({
   id: z.string(),
@@ -41,7 +41,7 @@ export const batchesChannels = {
   },
   'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
   'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
-  'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: BatchShape },
+  'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: Reason }).strict(), output: BatchShape },
   /** Reads a CSV batch file (the request ids, one a line) and checks each request as batches.start would; starts nothing. */
   'batches.parseCsv': {
     input: z

@@ -1,11 +1,12 @@
 /**
  * Field shapes shared by several domains of the StationApi: record ids,
- * reader names, the PIN, the affiliation a card profile is chosen by, and the
- * officer roles. Imports nothing runtime-specific.
+ * reader names, the PIN, the affiliation a card profile is chosen by, the
+ * officer roles and a stated reason. Imports nothing runtime-specific.
  */
 import { z } from 'zod';
 import { PIN_FORMAT_SENTENCE, isPinFormat } from '../pin-rules.js';
 import { ROLES } from '../officer-rules.js';
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH } from '../reason-rule.js';
 
 /** A record id (person, job, request, card, batch, event): letters, digits and dashes. */
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'not an id');
@@ -17,3 +18,5 @@ export const Pin = z.string().refine(isPinFormat, PIN_FORMAT_SENTENCE);
 export const Affiliation = z.enum(['employee', 'contractor', 'visitor']);
 /** Officer roles (electron/contract/officer-rules.ts ROLE_WORDS says what each is for). */
 export const RoleShape = z.enum(ROLES);
+/** Why a request is rejected or a job or batch item cancelled: a few words (electron/contract/reason-rule.ts). */
+export const Reason = z.string().trim().min(REASON_MIN_LENGTH).max(REASON_MAX_LENGTH);

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CardCapabilitiesShape } from '../card-capabilities.js';
-import { Affiliation, Id, Pin, ReaderName } from './fields.js';
+import { Affiliation, Id, Pin, ReaderName, Reason } from './fields.js';
 
 export const StepState = z.enum(['pending', 'running', 'in_progress', 'done', 'failed']);
 export const JobStatus = z.enum(['pending', 'running', 'failed', 'done', 'cancelled']);
@@ -89,7 +89,7 @@ export const productionChannels = {
   'jobs.list': { input: z.object({ status: z.array(JobStatus).optional() }).strict(), output: z.array(JobSummary) },
   'jobs.get': { input: z.object({ jobId: Id }).strict(), output: JobDetail },
   'jobs.retry': { input: z.object({ jobId: Id, readerName: ReaderName, pin: Pin.optional() }).strict(), output: z.object({ jobId: z.string() }) },
-  'jobs.cancel': { input: z.object({ jobId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: JobSummary },
+  'jobs.cancel': { input: z.object({ jobId: Id, reason: Reason }).strict(), output: JobSummary },
   /**
    * The PUK (and a generated PIN) of a finished job, returned once: the second
    * call returns nothing. Only the production screen calls it.

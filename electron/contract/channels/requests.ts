@@ -3,7 +3,7 @@
  * the request follows its card object once approved.
  */
 import { z } from 'zod';
-import { Affiliation, Id, Pin, ReaderName } from './fields.js';
+import { Affiliation, Id, Pin, ReaderName, Reason } from './fields.js';
 
 export const RequestStateShape = z.enum(['requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced']);
 export const CardRequestShape = z.object({
@@ -36,7 +36,7 @@ export const requestsChannels = {
   'requests.list': { input: z.object({ state: z.array(RequestStateShape).optional(), personId: Id.optional() }).strict(), output: z.array(CardRequestShape) },
   'requests.get': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
   'requests.approve': { input: z.object({ requestId: Id }).strict(), output: CardRequestShape },
-  'requests.reject': { input: z.object({ requestId: Id, reason: z.string().trim().min(3).max(500) }).strict(), output: CardRequestShape },
+  'requests.reject': { input: z.object({ requestId: Id, reason: Reason }).strict(), output: CardRequestShape },
   /** Produces the approved request's card in a reader (the single-production flow). */
   'requests.produce': { input: z.object({ requestId: Id, readerName: ReaderName, pin: Pin.optional() }).strict(), output: z.object({ jobId: z.string() }) },
 } as const;

@@ -59,8 +59,8 @@ export interface CorePorts {
   background?: boolean;
   /** Clock of the kiosk's idle timeout and throttling (tests pass time with it). */
   now?: () => Date;
-  /** The rule book the services ask (default: one over the store, config and profiles). */
-  rules?: RuleBook;
+  /** The rule book the services ask (built once by the composition root). */
+  rules: RuleBook;
 }
 
 /** The services every domain's handlers use, built once per core. */

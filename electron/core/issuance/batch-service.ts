@@ -28,6 +28,7 @@ import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRec
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
 import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
 import { REQUEST_TRANSITIONS, allowedVia, type RequestState } from '../../contract/state-machines.js';
+import { isStatedReason } from '../../contract/reason-rule.js';
 
 /** Card statuses meaning the card is issued: such a card is never taken as blank. */
 const ISSUED_CARD_STATUSES = new Set(['produced', 'active', 'suspended']);
@@ -259,7 +260,7 @@ export class BatchService {
    * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item running or done), INVALID_INPUT (no reason)
    */
   async cancelItem(batchId: string, requestId: string, reason: string, actor: BatchActor): Promise<BatchView> {
-    if (reason.trim().length < 3) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling this card.', { field: 'reason' });
+    if (!isStatedReason(reason)) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling this card.', { field: 'reason' });
     const batch = this.repo.get(batchId);
     if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
     const item = this.repo.item(batchId, requestId);

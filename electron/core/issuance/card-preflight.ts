@@ -2,17 +2,19 @@
  * What no fallback can replace, checked before anything is written (issue 9
  * §1, DESIGN.md "The seams"): a way to change the management key (or the card
  * cannot be locked), key generation for every algorithm the profile asks for
- * (where the card lists its algorithms), and room for every certificate the
- * profile writes. Each refusal is a sentence for the officer naming what the
+ * (where the card lists its algorithms), room for every certificate the
+ * profile writes, and the transport PIN and PUK the PIN and PUK steps start from. Each refusal is a sentence for the officer naming what the
  * card lacks; every other difference between cards has a fallback.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { KEY_ALG_ID, KEY_ALGORITHM_NAMES, OBJECT_MIN_CAPACITY, SLOT_CERT_OBJECT, type KeyAlgorithm } from '../piv/constants.js';
+import { FactoryDefaults, KEY_ALG_ID, KEY_ALGORITHM_NAMES, KeyRef, OBJECT_MIN_CAPACITY, SLOT_CERT_OBJECT, type KeyAlgorithm } from '../piv/constants.js';
 import { algorithmName } from '../piv/capabilities.js';
 import { certContainerLength } from '../piv/objects/cert-container.js';
 import type { CardPublicKey } from '../piv/public-key.js';
 import type { CardIdentity } from '../piv/session.js';
-import { StationError } from '../errors.js';
+import { isStationError, StationError } from '../errors.js';
+import type { KeyMetadata } from '../piv/metadata.js';
+import { attempted, escrowedPuk, PIN_STEP, PUK_STEP } from './card-secrets.js';
 import type { StepContext } from './job-types.js';
 import { issueRequestFor, SLOT_NAMES } from './steps/slot-steps.js';
 
@@ -109,6 +111,80 @@ async function checkRoom(ctx: StepContext): Promise<void> {
   }
 }
 
+/** The station stops before the last try of a PIN: spending it could block the card. */
+const LAST_TRY = 1;
+
+/** GET METADATA of a PIN or PUK where the card has it; null when it does not say (absent, refused, malformed). */
+async function referenceMetadata(ctx: StepContext, ref: number): Promise<KeyMetadata | null> {
+  if (ctx.identity.capabilities.extensions.getMetadata !== 'yes') return null;
+  try {
+    return await ctx.session.getMetadata(ref);
+  } catch (e) {
+    if (isStationError(e, 'UNSUPPORTED', 'BAD_DATA', 'SW', 'CONDITIONS', 'SECURITY_STATUS', 'MALFORMED_RESPONSE')) return null;
+    throw e;
+  }
+}
+
+/** The refusal for a card whose PIN or PUK is not the transport value the production starts from. */
+function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft: number | undefined): StationError {
+  return incapable(
+    `This card's ${which} is not the factory ${which} the station starts from (${why}), so the station cannot set the cardholder's ${which}: reset the card to its factory state, or use another card.`,
+    which === 'PIN' ? 'transportPin' : 'transportPuk',
+    retriesLeft === undefined ? {} : { retriesLeft },
+  );
+}
+
+/**
+ * Proves that the card still holds the transport PIN and PUK the PIN and PUK
+ * steps change (CHANGE REFERENCE DATA needs the current value, SP 800-73-4
+ * Part 2 §3.2.2), before anything is written. Not asked when the job already
+ * changed them (a retry), nor when a card of ours is taken over (the escrowed
+ * PUK puts both back). The "default" flag of GET METADATA 80/81 is not taken
+ * as proof either way: an independent card was observed to clear it for good
+ * on any CHANGE REFERENCE DATA or RESET RETRY COUNTER, even back to the
+ * factory value. Its retry counters are used: no try is spent when one or
+ * none is left.
+ * - PIN: one VERIFY with the transport PIN (which the production sends next
+ *   anyway), its tries left read first (GET METADATA 80, else VERIFY without
+ *   data, read by identify).
+ * - PUK: where GET METADATA 81 gives its tries left, CHANGE REFERENCE DATA
+ *   from the transport PUK to itself (a right PUK changes nothing); a card
+ *   that does not say is proven by the PUK step itself (no standard command
+ *   reads a PUK's state without spending a try).
+ * @throws StationError CARD_INCAPABLE {missing: transportPin | transportPuk, retriesLeft}
+ */
+async function checkTransportSecrets(ctx: StepContext): Promise<void> {
+  if (ctx.foreignCard && escrowedPuk(ctx, ctx.foreignCard.id)) return;
+  if (!attempted(ctx, PUK_STEP)) {
+    const left = (await referenceMetadata(ctx, KeyRef.PUK))?.retries?.remaining;
+    if (left !== undefined) {
+      if (left <= LAST_TRY) throw notTransport('PUK', triesWhy(left), left);
+      try {
+        await ctx.session.changePuk(FactoryDefaults.PUK, FactoryDefaults.PUK);
+      } catch (e) {
+        if (isStationError(e, 'WRONG_PUK')) throw notTransport('PUK', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
+        if (isStationError(e, 'PUK_BLOCKED')) throw notTransport('PUK', triesWhy(0), 0);
+        throw e;
+      }
+    }
+  }
+  if (attempted(ctx, PIN_STEP)) return;
+  const left = (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining ?? ctx.identity.pinTriesLeft;
+  if (left !== undefined && left <= LAST_TRY) throw notTransport('PIN', triesWhy(left), left);
+  try {
+    await ctx.session.verifyPin(FactoryDefaults.PIN);
+  } catch (e) {
+    if (isStationError(e, 'WRONG_PIN')) throw notTransport('PIN', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
+    if (isStationError(e, 'PIN_BLOCKED')) throw notTransport('PIN', triesWhy(0), 0);
+    throw e;
+  }
+}
+
+/** Why a PIN or PUK with one try or none left is not tried. */
+function triesWhy(left: number): string {
+  return left === 0 ? 'it is blocked' : 'one try is left, which the station does not spend';
+}
+
 /**
  * Runs every preflight check on the identified card (identify step), before
  * anything is written.
@@ -118,4 +194,5 @@ export async function assertCardCanProduce(ctx: StepContext): Promise<void> {
   checkLock(ctx);
   checkAlgorithms(ctx);
   await checkRoom(ctx);
+  await checkTransportSecrets(ctx);
 }

@@ -37,7 +37,7 @@ export function escrowedPuk(ctx: Pick<StepContext, 'store' | 'keyring'>, cardId:
  * or an earlier run of the job started it (the current run's own attempt does
  * not count: it has not touched the card yet when this is asked).
  */
-function attempted(ctx: StepContext, step: string): boolean {
+export function attempted(ctx: Pick<StepContext, 'stepRecord' | 'previouslyAttempted'>, step: string): boolean {
   return ctx.stepRecord(step)?.status === 'done' || ctx.previouslyAttempted(step);
 }
 

@@ -31,11 +31,12 @@ import type { CardCapabilities } from '../../contract/card-capabilities.js';
 import { createCardObject } from '../workflow/requests-card-object.js';
 import { withCardAtDesk, type CardAtDesk } from './card-at-desk.js';
 import { beginPukRotation, finishPukRotation, pukCandidates } from './puk-rotation.js';
+import { returnToBlank } from './return-to-blank.js';
 import { CRL_REASON_FOR, RECYCLE_CRL_REASON, REISSUE_REASONS, type ReissueReason, type TerminationReason } from './reasons.js';
 import { describeCrl, type CrlView } from './crl-view.js';
 import { assertNoOpenRequest, createReplacementRequest } from './replacement-request.js';
 import { readFileSync, existsSync } from 'node:fs';
-import { RuleBook, type Actor } from '../policy/rule-book.js';
+import type { RuleBook, Actor } from '../policy/rule-book.js';
 import { actorOf } from '../workflow/authorization.js';
 import type { Operation } from '../../contract/state-machines.js';
 
@@ -58,8 +59,8 @@ export interface LifecycleDeps {
   config: StationConfig;
   /** Reissue creates the replacement's production job through it. */
   production?: { createJobForCard(cardId: string, readerName: string, pin?: string): JobRecord };
-  /** The rule book (default: one over the store and config). */
-  rules?: RuleBook;
+  /** The rule book (built once by the composition root, asked by every service). */
+  rules: RuleBook;
   /** The CRL file the CA publishes (read by {@link LifecycleService.crl}); absent: a fresh CRL is issued. */
   crlFile?: string;
   /** The card profiles (built once by the composition root, shared by every service). */
@@ -118,7 +119,7 @@ export class LifecycleService {
   private readonly rules: RuleBook;
 
   constructor(private readonly deps: LifecycleDeps) {
-    this.rules = deps.rules ?? new RuleBook(deps);
+    this.rules = deps.rules;
   }
 
   private now(): Date {
@@ -449,8 +450,10 @@ export class LifecycleService {
   /**
    * Recycles a card returned to the desk: authenticated with its derived
    * management key (never guessed: candidates from the record only), its
-   * certificates revoked (cessationOfOperation), and the PIV application reset
-   * to factory state (PIN and PUK blocked, then RESET) so it is a blank again.
+   * certificates revoked (cessationOfOperation), and the card returned to the
+   * station's blank with standard commands (return-to-blank.ts: objects
+   * deleted, PUK, PIN and management key back to their transport values; no
+   * vendor RESET, so no PIN or PUK is ever blocked on purpose).
    * The card record ends revoked, with `recycled` in the audit details.
    * @param expectedCard the card chosen on screen (id, number or GUID): another card in the reader is refused (CARD_MISMATCH)
    * @throws StationError NOT_FOUND_RECORD (not our card), MGMT_KEY_UNKNOWN, CARD_STATE, CA_ERROR, CARD_MISMATCH, transport errors
@@ -464,9 +467,10 @@ export class LifecycleService {
         const to = this.allow(desk.card, 'recycle', actor);
         await this.authenticate(desk);
         const certs = await this.revokeAtCa(desk.card, RECYCLE_CRL_REASON);
-        await desk.session.reset();
+        const blank = await returnToBlank(desk, pukCandidates(this.deps, desk.card.id));
         const c = desk.card;
         this.deps.store.transaction(() => {
+          this.deps.store.cards.update(c.id, { mgmtKeyState: 'transport', mgmtKeyAlg: blank.transportKeyAlgorithm === 'factory' ? null : blank.transportKeyAlgorithm });
           for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', RECYCLE_CRL_REASON);
           this.deps.store.db.prepare('DELETE FROM puk_rotations WHERE card_id = ?').run(c.id);
           const wasRevoked = c.status === 'revoked';
@@ -476,7 +480,17 @@ export class LifecycleService {
             c,
             actor,
             'card.recycled',
-            { recycled: true, reader: readerName, certificates: certs.length, previousStatus: c.status, crlReason: RECYCLE_CRL_REASON },
+            {
+              recycled: true,
+              reader: readerName,
+              certificates: certs.length,
+              previousStatus: c.status,
+              crlReason: RECYCLE_CRL_REASON,
+              deleted: blank.deleted.join(','),
+              keptByCard: blank.keptByCard.join(','),
+              keysDeleted: blank.keysDeleted.join(','),
+              resetByCard: blank.resetByCard,
+            },
             wasRevoked ? undefined : 'card.revoked',
           );
         });

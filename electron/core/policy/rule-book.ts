@@ -48,7 +48,7 @@ import type { StationConfig } from '../config/station-config.js';
 import type { StationStore } from '../store/store.js';
 import type { CardRecord } from '../store/records.js';
 import type { CardRequest, Caller, Officer } from '../workflow/types.js';
-import { ProfileRegistry } from '../workflow/profile-registry.js';
+import type { ProfileRegistry } from '../workflow/profile-registry.js';
 
 /** Who acts: a caller of the StationApi, or the station itself (a job's end, a date). */
 export type Actor = Caller | { kind: 'station' };
@@ -82,8 +82,8 @@ const said = (s: string) => s.replace('_', ' ');
 export interface RuleBookDeps {
   store: StationStore;
   config: Pick<StationConfig, 'profiles'> & { separationOfDuties?: DutySettings };
-  /** The station's profile registry (default: one over the store and config). */
-  profiles?: ProfileRegistry;
+  /** The station's profile registry (built once by the composition root). */
+  profiles: ProfileRegistry;
 }
 
 /** The rule book. One per station; cheap to make. */
@@ -91,7 +91,7 @@ export class RuleBook {
   private readonly profiles: ProfileRegistry;
 
   constructor(private readonly deps: RuleBookDeps) {
-    this.profiles = deps.profiles ?? new ProfileRegistry(deps);
+    this.profiles = deps.profiles;
   }
 
   /** The agency's separation-of-duties settings (config `separationOfDuties`). */

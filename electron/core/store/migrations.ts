@@ -553,14 +553,7 @@ UPDATE cards SET suspended_from = coalesce(
 `;
 
 /**
- * Migrations 13 and 14 belong to other branches; until they land here, these
- * placeholders keep the ids in order and change nothing. The lead replaces
- * them at merge.
- */
-const RESERVED_FOR_ANOTHER_BRANCH = "-- reserved: another branch's migration, filled in at merge";
-
-/**
- * v15 (issue 14): person search and browse at 1 000 000 persons
+ * v13 (issue 14): person search and browse at 1 000 000 persons
  * (electron/core/store/persons.ts).
  * - Search answers each kind of match from an index walked in the order it is
  *   shown, so it stops after a page: surname prefixes and "surname, given" from
@@ -576,7 +569,7 @@ const RESERVED_FOR_ANOTHER_BRANCH = "-- reserved: another branch's migration, fi
  * checks the plans with and without statistics), and statistics taken on a new,
  * empty table would only mislead the planner later.
  */
-const V15_PERSON_SEARCH_AT_SCALE = `
+const V13_PERSON_SEARCH_AT_SCALE = `
 CREATE INDEX persons_given_browse ON persons (given_name COLLATE NOCASE, surname COLLATE NOCASE, id);
 DROP INDEX persons_given_name;
 DROP INDEX persons_surname;
@@ -615,9 +608,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 10, name: 'CPR freshness, job leases', up: V10_CPR_FRESHNESS_JOB_LEASES },
   { id: 11, name: 'login throttle, station notifications', up: V11_LOGIN_THROTTLE_STATION_NOTIFICATIONS },
   { id: 12, name: 'card parties and suspension origin', up: V12_CARD_PARTIES },
-  { id: 13, name: 'reserved 13', up: RESERVED_FOR_ANOTHER_BRANCH },
-  { id: 14, name: 'reserved 14', up: RESERVED_FOR_ANOTHER_BRANCH },
-  { id: 15, name: 'person search and browse at scale', up: V15_PERSON_SEARCH_AT_SCALE },
+  { id: 13, name: 'person search and browse at scale', up: V13_PERSON_SEARCH_AT_SCALE },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

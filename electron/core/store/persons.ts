@@ -155,7 +155,7 @@ export interface PersonsRepository {
   search(query: string, options?: { limit?: number }): PersonMatches;
   /**
    * One browse page of everyone or of one affiliation, in surname, given name
-   * (case-insensitive), id order, with the exact total (kept by migration 15's
+   * (case-insensitive), id order, with the exact total (kept by migration 13's
    * person_counts) and whether pages lie before and after it.
    * @throws StationError INVALID_INPUT (bad limit, affiliation or key, more than one position)
    */

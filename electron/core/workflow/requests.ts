@@ -23,7 +23,7 @@ import { actorOf, assertKioskMayRequestFor } from './authorization.js';
 import { createCardObject } from './requests-card-object.js';
 import { recordNotification } from '../notifications/outbox.js';
 import { toOfficer } from './officers.js';
-import { RuleBook } from '../policy/rule-book.js';
+import type { RuleBook } from '../policy/rule-book.js';
 import type { Performer } from '../../contract/state-machines.js';
 import type { Channel } from '../../contract/station-api.js';
 import type { KeyAlgorithm } from '../piv/constants.js';
@@ -37,8 +37,8 @@ export interface RequestServiceDeps {
   production: ProductionService;
   /** The card profiles (built once by the composition root, shared by every service). */
   profiles: ProfileRegistry;
-  /** The rule book (default: one over the store, config and profiles). */
-  rules?: RuleBook;
+  /** The rule book (built once by the composition root, asked by every service). */
+  rules: RuleBook;
   now?: () => Date;
 }
 
@@ -89,7 +89,7 @@ export class RequestService {
 
   constructor(private readonly deps: RequestServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.rules = deps.rules ?? new RuleBook(deps);
+    this.rules = deps.rules;
   }
 
   /** Subscribes to request changes. @returns unsubscribe */

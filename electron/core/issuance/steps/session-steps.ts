@@ -90,9 +90,9 @@ export const identifyStep: ProductionStep = {
 /**
  * Authenticates the card administrator key (9B), trying each candidate known
  * from the record at most once (DESIGN.md: never blind guessing). When the
- * card's 9B metadata says whether the key is still the default, only the
- * matching candidates are tried; when it does not say, that is unknown and
- * authenticating decides. The transport key is tried under each algorithm the
+ * card's 9B metadata says whether the key is still the default, the matching
+ * candidates are tried first (the flag is a hint, not a proof); when it does
+ * not say, that is unknown and authenticating decides. The transport key is tried under each algorithm the
  * card may hold it with (transport-key.ts); a wrong algorithm is refused
  * before any key comparison.
  */
@@ -121,7 +121,7 @@ export const authenticateStep: ProductionStep = {
   },
 };
 
-/** Candidates from the job's card record, then from a taken-over record; metadata narrows them. */
+/** Candidates from the job's card record, then from a taken-over record; metadata orders them. */
 async function candidatesFor(ctx: StepContext): Promise<(ManagementKeyCandidate & { owner: 'job' | 'foreign' })[]> {
   const transportAlgorithms = transportAlgorithmsOf(ctx.identity);
   type Owned = ManagementKeyCandidate & { owner: 'job' | 'foreign' };
@@ -130,10 +130,13 @@ async function candidatesFor(ctx: StepContext): Promise<(ManagementKeyCandidate 
     const foreign = managementKeyCandidates(ctx.keyring, ctx.foreignCard, transportAlgorithms).filter((c) => c.kind === 'derived');
     list = [...foreign.map((c) => ({ ...c, owner: 'foreign' as const })), ...list];
   }
-  // GET METADATA 9B (read by identify), where it has the flag, says whether the factory key is still there.
+  // GET METADATA 9B (read by identify), where it has the flag, says which key is more likely: tried first, never
+  // the only one — an independent card keeps the flag cleared after its factory key was set back (observed).
   const isDefault = ctx.identity.managementKey.isDefault;
-  if (isDefault === true) list = list.filter((c) => c.kind === 'transport');
-  else if (isDefault === false) list = list.filter((c) => c.kind === 'derived');
+  if (isDefault !== undefined) {
+    const first = isDefault ? 'transport' : 'derived';
+    list = [...list.filter((c) => c.kind === first), ...list.filter((c) => c.kind !== first)];
+  }
   // One attempt per distinct key.
   const seen = new Set<string>();
   return list.filter((c) => {

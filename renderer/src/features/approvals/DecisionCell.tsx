@@ -4,10 +4,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { CardRequestView } from '../../../../electron/contract/station-api';
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { useRequests, useStores } from '../../stores/stores';
-
-/** Shortest reason the contract accepts for a rejection. */
-const MIN_REASON = 3;
 
 export interface DecisionCellProps {
   request: CardRequestView;
@@ -63,10 +61,10 @@ export function DecisionCell({ request, block }: DecisionCellProps) {
         <form className="reject-form" onSubmit={reject}>
           <label>
             Reason for rejecting
-            <input data-testid="reject-reason" required minLength={MIN_REASON} maxLength={500} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input data-testid="reject-reason" required minLength={REASON_MIN_LENGTH} maxLength={REASON_MAX_LENGTH} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
           <div className="row">
-            <button type="submit" className="danger" data-testid="reject-confirm" disabled={busy || reason.trim().length < MIN_REASON}>
+            <button type="submit" className="danger" data-testid="reject-confirm" disabled={busy || !isStatedReason(reason)}>
               Reject the request
             </button>
             <button type="button" onClick={() => setRejecting(false)}>

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { BatchView } from '../../../../electron/contract/station-api';
+import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { batchProgress } from '../../stores/batches-store';
 import { useBatches, useStores } from '../../stores/stores';
 
@@ -76,9 +77,6 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
   );
 }
 
-/** Shortest reason the contract accepts. */
-const MIN_REASON = 3;
-
 function CancelItem({ batchId, requestId }: { batchId: string; requestId: string }) {
   const stores = useStores();
   const [open, setOpen] = useState(false);
@@ -104,10 +102,10 @@ function CancelItem({ batchId, requestId }: { batchId: string; requestId: string
     <form className="cancel-form" onSubmit={submit}>
       <label>
         Reason
-        <input data-testid="batch-cancel-reason" required minLength={MIN_REASON} maxLength={500} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
+        <input data-testid="batch-cancel-reason" required minLength={REASON_MIN_LENGTH} maxLength={REASON_MAX_LENGTH} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
       <div className="row">
-        <button type="submit" className="danger" data-testid="batch-cancel-confirm" disabled={busy || reason.trim().length < MIN_REASON}>
+        <button type="submit" className="danger" data-testid="batch-cancel-confirm" disabled={busy || !isStatedReason(reason)}>
           Cancel the card
         </button>
         <button type="button" onClick={() => setOpen(false)}>

@@ -6,12 +6,9 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { JobDetail, Reader } from '../../../../electron/contract/station-api';
-import { pinRule } from '../../../../electron/contract/pin-rules';
+import { isPinFormat, pinRule } from '../../../../electron/contract/pin-rules';
+import { isStatedReason } from '../../../../electron/contract/reason-rule';
 import { SecretDigitsInput } from '../issue/SecretDigitsInput';
-
-/** Shortest cancel reason the core accepts (contract: jobs.cancel reason min 3). */
-const MIN_REASON_LENGTH = 3;
-const PIN_PATTERN = /^\d{6,8}$/;
 
 export interface FailurePanelProps {
   job: JobDetail;
@@ -54,8 +51,8 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
   function onRetrySubmit(e: FormEvent) {
     e.preventDefault();
     setLocalError(null);
-    if (job.needsPinForRetry && !PIN_PATTERN.test(pin)) {
-      setLocalError("Ask the cardholder to type the PIN again (6 to 8 digits): this job needs it.");
+    if (job.needsPinForRetry && !isPinFormat(pin)) {
+      setLocalError(`Ask the cardholder to type the PIN again (${pinRule()}): this job needs it.`);
       return;
     }
     if (!readerName) {
@@ -71,7 +68,7 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
 
   async function onCancelConfirm(e: FormEvent) {
     e.preventDefault();
-    if (reason.trim().length < MIN_REASON_LENGTH) {
+    if (!isStatedReason(reason)) {
       setLocalError('Say in a few words why the job is cancelled.');
       return;
     }

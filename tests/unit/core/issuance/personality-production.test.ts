@@ -154,6 +154,83 @@ describe('what no fallback replaces is refused before anything is written', () =
   });
 });
 
+describe('a card whose PIN or PUK is not the factory one is refused before anything is written', () => {
+  /** VERIFY C-APDUs that carry a PIN (not the no-data tries query). */
+  const pinVerifies = (sent: string[]) => sent.filter((c) => c.startsWith('00200080') && c.length > 10);
+
+  test('a card whose PIN was changed: one VERIFY with the factory PIN, refused with the tries left; nothing else changed', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job).toMatchObject({ status: 'failed', failedStep: 'identify' });
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', retryable: false, details: { missing: 'transportPin', retriesLeft: 4 } });
+    expect(out.job.error!.message).toBe(
+      "This card's PIN is not the factory PIN the station starts from (the card refused it; 4 tries left), so the station cannot set the cardholder's PIN: reset the card to its factory state, or use another card. Nothing was written to the card.",
+    );
+    expect(pinVerifies(sent)).toHaveLength(1);
+    expect(t.card.snapshot()).toEqual({ ...before, pin: { ...before.pin, remaining: 4 } });
+    expect(t.station.store.certificates.listByCard(out.card.id)).toEqual([]);
+  });
+
+  test('a card whose PUK was changed (its tries left in GET METADATA 81): CHANGE REFERENCE DATA factory → factory refused, nothing written', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    await onTrainingCard(t, (s) => s.changePuk(FactoryDefaults.PUK, '86420975'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPuk', retriesLeft: 2 } });
+    expect(out.job.error!.message).toMatch(/^This card's PUK is not the factory PUK the station starts from \(the card refused it; 2 tries left\)/);
+    expect(pinVerifies(sent)).toEqual([]);
+    expect(t.card.snapshot()).toEqual({ ...before, puk: { ...before.puk, remaining: 2 } });
+  });
+
+  test('a metadata "default" flag cleared although PIN and PUK are the factory ones (observed after RESET RETRY COUNTER) is no refusal', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    const observed: Record<string, string> = { '00F7008000': '050100060205059000', '00F7008100': '050100060203039000' };
+    alterAnswers(t.card, (c) => observed[toHex(c)]);
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
+  });
+
+  test('a 9B metadata "default" flag cleared although the factory key is back (observed after a recycle) still lets the transport key be tried', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    alterAnswers(t.card, (c) => (toHex(c) === '00F7009B00' ? '01010305010002020101030100' + '9000' : undefined));
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
+    expect(out.steps.find((s) => s.name === 'authenticate')?.data).toMatchObject({ with: 'transport', algorithm: 'TDEA' });
+  });
+
+  test('a card without metadata: one VERIFY with the factory PIN proves it; a wrong one is refused with the tries left, nothing written', async () => {
+    t = await openTrainingStation({ personality: 'strict-800-73' });
+    await onTrainingCard(t, (s) => s.changePin(FactoryDefaults.PIN, '975310'));
+    const before = t.card.snapshot();
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPin', retriesLeft: 5 } });
+    expect(out.job.error!.message).toContain("This card's PIN is not the factory PIN the station starts from (the card refused it; 5 tries left)");
+    expect(pinVerifies(sent)).toHaveLength(1);
+    // The one VERIFY is the only change: objects, keys, PUK and management key are as they were.
+    expect(t.card.snapshot()).toEqual({ ...before, pin: { ...before.pin, remaining: 5 } });
+  });
+
+  test('a card without metadata with one PIN try left is refused without trying', async () => {
+    t = await openTrainingStation({ personality: 'strict-800-73' });
+    await onTrainingCard(t, async (s) => {
+      for (let i = 0; i < 5; i++) await s.verifyPin('000000').catch(() => undefined);
+    });
+    const before = t.card.snapshot();
+    expect(before.pin.remaining).toBe(1);
+    const sent = recordApdus(t.card);
+    const out = await produce(t);
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', details: { missing: 'transportPin', retriesLeft: 1 } });
+    expect(out.job.error!.message).toContain('one try is left, which the station does not spend');
+    expect(pinVerifies(sent)).toEqual([]);
+    expect(t.card.snapshot()).toEqual(before);
+  });
+});
+
 describe('objects the card fixes', () => {
   test('an acceptable Discovery the card refuses to replace is kept as card-defined, covered by the Security Object and read back', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });

@@ -11,6 +11,8 @@ import { FactoryDefaults, ObjectTag } from '../../../../electron/core/piv/consta
 import { escrowedPuk } from '../../../../electron/core/issuance/card-secrets.js';
 import { beginPukRotation, pukRotationPending } from '../../../../electron/core/lifecycle/puk-rotation.js';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
+import type { PersonalityName } from '../../../../native/virtual-card/personality.js';
+import { toHex } from '../../../../electron/core/piv/tlv.js';
 import type { StationCore } from '../../../../electron/core/dispatch.js';
 import { ok } from '../../../support/results.js';
 
@@ -25,8 +27,8 @@ afterEach(async () => {
 });
 
 /** A training station, logged in (all roles), with one produced card in the reader. */
-async function stationWithCard() {
-  t = await openTrainingStation({}, { directProduction: true });
+async function stationWithCard(personality?: PersonalityName) {
+  t = await openTrainingStation(personality ? { personality } : {}, { directProduction: true });
   await t.login();
   const core = t.station.core();
   const personId = t.addPerson();
@@ -168,6 +170,52 @@ describe('lifecycle through dispatch', () => {
     // A blank card is not a station card: nothing to recycle.
     ts.reader.insert(VirtualPivCard.create());
     expect(await core.dispatch('cards.recycle', { readerName: ts.readerName })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND_RECORD' } });
+  });
+
+  for (const personality of ['strict-800-73', 'fixed-objects'] as const) {
+    test(`recycle with standard commands only (${personality}): no RESET, no PIN or PUK blocked, the transport values back, produced again`, async () => {
+      const { ts, core, card, personId } = await stationWithCard(personality);
+      const sent: string[] = [];
+      const process = ts.card.processApdu.bind(ts.card);
+      ts.card.processApdu = (capdu) => {
+        sent.push(toHex(capdu));
+        return process(capdu);
+      };
+      const pinTotal = ts.card.snapshot().pin.total;
+      ok<CardDetailView>(await core.dispatch('cards.recycle', { readerName: ts.readerName }));
+      // Neither the vendor RESET nor a VERIFY or CHANGE REFERENCE DATA that could spend a try on purpose.
+      expect(sent.filter((c) => c.slice(2, 4) === 'FB')).toEqual([]);
+      expect(ts.card.snapshot().pin).toMatchObject({ remaining: pinTotal });
+      expect(ts.card.snapshot().puk.remaining).toBe(ts.card.snapshot().puk.total);
+      expect(audits(ts, card.id).find((e) => e.action === 'card.recycled')?.details).toMatchObject({ recycled: true, keptByCard: '' });
+      expect(t!.station.store.cards.get(card.id)).toMatchObject({ mgmtKeyState: 'transport' });
+      await onCard(ts, async (s) => {
+        expect(await s.getData(ObjectTag.CHUID)).toBeNull();
+        expect(await s.getData(ObjectTag.CERT_PIV_AUTH)).toBeNull();
+        const alg = personality === 'strict-800-73' ? 'AES192' : 'TDEA'; // strict-800-73's 9B is AES only
+        await s.authenticateManagementKey(alg, FactoryDefaults.MANAGEMENT_KEY.subarray(0, 24));
+        await s.verifyPin(FactoryDefaults.PIN);
+        await s.changePuk(FactoryDefaults.PUK, FactoryDefaults.PUK);
+      });
+      const again = await ts.station.production.produce({ personId, readerName: ts.readerName, pin: PIN });
+      expect(again.job.status, again.job.error?.message).toBe('done');
+    });
+  }
+
+  test('recycle of a card returned with its PUK blocked: the vendor RESET, the only way back, where the card has it', async () => {
+    const { ts, core, card, personId } = await stationWithCard();
+    await onCard(ts, async (s) => {
+      for (let i = 0; i < 3; i++) await s.changePuk('00000000', '00000000').catch(() => undefined);
+    });
+    expect(ts.card.snapshot().puk.remaining).toBe(0);
+    ok<CardDetailView>(await core.dispatch('cards.recycle', { readerName: ts.readerName }));
+    expect(audits(ts, card.id).find((e) => e.action === 'card.recycled')?.details).toMatchObject({ resetByCard: true });
+    await onCard(ts, async (s) => {
+      expect(await s.getData(ObjectTag.CHUID)).toBeNull();
+      await s.verifyPin(FactoryDefaults.PIN);
+    });
+    const again = await ts.station.production.produce({ personId, readerName: ts.readerName, pin: PIN });
+    expect(again.job.status, again.job.error?.message).toBe('done');
   });
 
   test('reissue: the damaged card is revoked (superseded) and a replacement for the same person is produced on the blank card', async () => {

@@ -129,7 +129,8 @@ describe('tdes-only', () => {
 
 interface Exchange {
   what: string;
-  before?: 'authenticate-9B'[];
+  /** What the card must accept first: 'authenticate-9B', or a C-APDU (hex) answered 9000. */
+  before?: string[];
   command: string;
   response?: string;
   responsePattern?: string;
@@ -141,7 +142,10 @@ describe('fixed-objects (observed on an independent applet)', () => {
   it.each(observations.exchanges.map((e) => [e.what, e] as const))('%s', async (_what, e) => {
     const card = VirtualPivCard.create({ personality: 'fixed-objects' });
     const factory = card.snapshot();
-    if (e.before?.includes('authenticate-9B')) expect(await mutualAuth(card, 'TDEA')).toBe(0x9000);
+    for (const step of e.before ?? []) {
+      if (step === 'authenticate-9B') expect(await mutualAuth(card, 'TDEA')).toBe(0x9000);
+      else expect((await transceive(card, ...splitCommand(step))).sw).toBe(0x9000);
+    }
     const r = await transceive(card, ...splitCommand(e.command));
     expect(r.sw.toString(16).toUpperCase().padStart(4, '0')).toBe(e.sw);
     if (e.response !== undefined) expect(toHex(r.data)).toBe(e.response);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReadersStore, readersForChoice } from '../../../../renderer/src/stores/readers-store';
 import { ApiError } from '../../../../renderer/src/api-error';
+import { PCSCD_NOT_RUNNING } from '../../../../native/pcsc/errors';
 import { createFakeApi, flush, reader } from '../support/fake-api';
 
 describe('readers store', () => {
@@ -34,16 +35,16 @@ describe('readers store', () => {
     expect(store.getState().readers.map((r) => r.name)).toEqual(['New']);
   });
 
-  it('says in friendly words when the smart-card service is down', async () => {
+  it("says why the smart-card service is down in the core's words (how to start pcscd)", async () => {
     const api = createFakeApi({
       'readers.list': () => {
-        throw new ApiError({ code: 'PCSC_UNAVAILABLE', message: 'SCardEstablishContext failed' });
+        throw new ApiError({ code: 'PCSC_UNAVAILABLE', message: PCSCD_NOT_RUNNING });
       },
     });
     const store = createReadersStore(api);
     store.getState().start();
     await flush();
-    expect(store.getState().error).toBe('The smart-card service is not running. Ask IT support to start it.');
+    expect(store.getState().error).toBe(PCSCD_NOT_RUNNING);
   });
 
   it('orders readers holding a card first', () => {

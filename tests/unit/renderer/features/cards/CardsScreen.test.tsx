@@ -260,6 +260,19 @@ describe('CardsScreen', () => {
     expect(api.callsTo('cards.recycle')).toEqual([{ readerName: READER, card: 'card-1' }]);
   });
 
+  it('activation sends a PIN the choosing rules call guessable to the card (issue 10 finding 10: the form verifies, it does not choose)', async () => {
+    const { api } = setup([cardDetail()]);
+    await openCard();
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('card-action-activate'));
+    await waitFor(() => expect((screen.getByTestId('desk-reader-select') as HTMLSelectElement).value).toBe(READER));
+    await user.type(screen.getByTestId('activate-pin'), '111111');
+    expect(screen.queryByText(/too easy to guess/)).toBeNull();
+    await user.click(screen.getByTestId('desk-submit'));
+    await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-status')).toBe('active'));
+    expect(api.callsTo('cards.activate')).toEqual([{ readerName: READER, pin: '111111', card: 'card-1' }]);
+  });
+
   it('reissues with a reason, the blank card’s reader and a typed PIN, then opens the production screen', async () => {
     const { api, onJobStarted } = setup([cardDetail({ status: 'active' })]);
     await openCard();

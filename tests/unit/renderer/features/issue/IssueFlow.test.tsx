@@ -3,7 +3,7 @@ import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IssueFlow } from '../../../../../renderer/src/features/issue/IssueFlow';
-import { cardRequest, createFakeApi, flush, officer, person, reader, stationInfo, type FakeApi, matches } from '../../support/fake-api';
+import { cardRequest, createFakeApi, flush, matches, officer, person, reader, stationInfo, type FakeApi } from '../../support/fake-api';
 import { profileView } from '../../support/profiles';
 import { asDirectIssuer, renderWithStores } from '../../support/render';
 

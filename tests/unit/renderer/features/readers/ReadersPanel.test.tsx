@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReadersPanel } from '../../../../../renderer/src/features/readers/ReadersPanel';
 import { createFakeApi, flush, reader } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
+import { ApiError } from '../../../../../renderer/src/api-error';
+import { PCSCD_NOT_RUNNING } from '../../../../../native/pcsc/errors';
 
 afterEach(cleanup);
 
@@ -31,5 +33,20 @@ describe('ReadersPanel', () => {
     act(() => api.emit('reader.changed', [reader('Virtual PCD 00 00', { cardPresent: true, card: 'station-locked' })]));
     expect(screen.getAllByTestId('reader-row')).toHaveLength(1);
     expect(screen.getByTestId('reader-card-kind').textContent).toBe('Locked by this station');
+  });
+
+  it("says why there is no reader: the core's sentence on how to start pcscd", async () => {
+    const api = createFakeApi({
+      'readers.list': () => {
+        throw new ApiError({ code: 'PCSC_UNAVAILABLE', message: PCSCD_NOT_RUNNING });
+      },
+    });
+    const { stores } = renderWithStores(<ReadersPanel />, api);
+    await act(async () => {
+      stores.readers.getState().start();
+      await flush();
+    });
+    expect(screen.getByTestId('readers-error').textContent).toContain('pcscd is not running: start it with');
+    expect(screen.queryByText('No reader is connected. Plug in a smart-card reader.')).toBeNull();
   });
 });
