@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: `unit` (in-process, parallel), `integration` (real pcscd +
- * vpcd: two virtual readers shared machine-wide, so one file at a time) and
+ * Four projects: `unit` (in-process, parallel), `integration` (real pcscd +
+ * vpcd: two virtual readers shared machine-wide, so one file at a time),
+ * `reliability` (the fault sweeps, same readers, one file at a time) and
  * `e2e` (Chromium against the browser host, also one file at a time).
  */
 export default defineConfig({
@@ -26,6 +27,20 @@ export default defineConfig({
           setupFiles: ['tests/support/child-cleanup.ts'],
           environment: 'node',
           testTimeout: 180_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        test: {
+          // Fault sweeps (issue 13) through the real pcscd + vpcd: a seeded sample by default,
+          // every point with SWEEP_ALL=1 (npm run test:sweeps). Shares the readers: one file at a time.
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          setupFiles: ['tests/support/child-cleanup.ts'],
+          environment: 'node',
+          testTimeout: 3_600_000,
           hookTimeout: 120_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },

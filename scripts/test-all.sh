@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: type checks, lint, build, then the unit, integration
-# (real pcscd + vpcd), end-to-end (Chromium against the browser host) and
+# (real pcscd + vpcd), reliability (fault sweeps through pcscd: a seeded sample;
+# every point with `npm run test:sweeps`), end-to-end (Chromium against the browser host) and
 # packaging tests. Ends with one plain line "N passed, N failed" summing all
 # suites; exits non-zero when anything failed.
 set -uo pipefail
@@ -47,6 +48,7 @@ check "build" npm run --silent build
 
 suite unit --project unit
 suite integration --project integration
+suite reliability --project reliability
 suite e2e --project e2e
 suite packaging --config tests/packaging/vitest.config.ts
 

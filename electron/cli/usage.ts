@@ -31,6 +31,7 @@ export const USAGE = `Usage: station <command> [options]
   batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--personality NAME] [--tdes] [--remove-after N] [--keygen-delay MS]
+                      [--pull-after-apdu N] [--sw-at-apdu N=SW] [--trace]
                                             NAME: ${PERSONALITY_NAMES.join(', ')} (default ${DEFAULT_PERSONALITY})
   ca chain                                  the CA certificates (issuing, root) as PEM
   cpr submit FILE | cpr status ID | cpr delete ID   a CPR by hand, for the IDPRS, as an officer (result JSON; exit 1 when rejected)
@@ -95,6 +96,9 @@ export const OPTIONS = {
   tdes: { type: 'boolean' },
   personality: { type: 'string' },
   'remove-after': { type: 'string' },
+  'pull-after-apdu': { type: 'string' },
+  'sw-at-apdu': { type: 'string' },
+  trace: { type: 'boolean' },
   'keygen-delay': { type: 'string' },
   port: { type: 'string' },
   drop: { type: 'string' },

@@ -36,6 +36,29 @@ export interface CardFaults {
   keygenDelayMs?: number;
   /** A real card's answer times (timing.ts: per APDU on the wire, per operation), waited before each answer. */
   timing?: CardTiming;
+  /**
+   * Pulls the card right after it answered its Nth APDU since it was inserted
+   * (attach/reinsert; power-on and reset do not restart this count, unlike
+   * removeAfterApdus), so a sweep can pull at "APDU index N of a production"
+   * whatever resets the reader did in between. The Nth answer still goes out.
+   */
+  pullAfterInsertedApdus?: number;
+  /** Answer `sw` instead of executing the Nth APDU since insertion (1-based): an unexpected status word at one exact point. */
+  statusAtApdu?: { index: number; sw: number };
+  /** Told about every APDU the card answered, in order (the card-side record sweeps count from). */
+  onApdu?: (entry: ApduTraceEntry) => void;
+}
+
+/** One answered APDU as the card saw it (header only: never data, which carries PINs and keys). */
+export interface ApduTraceEntry {
+  /** 1-based index since the card was inserted. */
+  index: number;
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  /** SW1SW2 of the answer. */
+  sw: number;
 }
 
 /** Options of a new card. */
@@ -95,6 +118,7 @@ export class VirtualPivCard {
   private chain: PendingChain | undefined;
   private pendingResponse: Uint8Array | undefined;
   private apduCount = 0;
+  private insertedApduCount = 0;
   private isRemoved = false;
   private readonly removalListeners = new Set<() => void>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -179,6 +203,7 @@ export class VirtualPivCard {
   /** Puts a removed card back (clears `removed` and the APDU count); faults stay as set. */
   reinsert(): void {
     this.isRemoved = false;
+    this.insertedApduCount = 0;
     this.powerOn();
   }
 
@@ -207,7 +232,8 @@ export class VirtualPivCard {
 
   private removalDue(): boolean {
     const limit = this.faults.removeAfterApdus;
-    return limit !== undefined && this.apduCount >= limit;
+    const pull = this.faults.pullAfterInsertedApdus;
+    return (limit !== undefined && this.apduCount >= limit) || (pull !== undefined && this.insertedApduCount >= pull);
   }
 
   private markRemoved(): void {
@@ -222,10 +248,21 @@ export class VirtualPivCard {
     if (this.isRemoved) throw new StationError('CARD_REMOVED', 'The card was removed from the reader.');
     if (!this.powered) this.powerOn();
     this.apduCount++;
-    const response = await this.respond(capdu);
+    this.insertedApduCount++;
+    const index = this.insertedApduCount;
+    const forced = this.faults.statusAtApdu;
+    const response = forced?.index === index ? responseApdu(new Uint8Array(0), forced.sw) : await this.respond(capdu);
     const timing = this.faults.timing;
     if (timing) await sleep(transferDelayMs(timing, capdu.length, response.length));
     this.persist();
+    this.faults.onApdu?.({
+      index,
+      cla: capdu[0] ?? 0,
+      ins: capdu[1] ?? 0,
+      p1: capdu[2] ?? 0,
+      p2: capdu[3] ?? 0,
+      sw: ((response[response.length - 2] ?? 0) << 8) | (response[response.length - 1] ?? 0),
+    });
     if (this.removalDue()) this.markRemoved();
     return response;
   }

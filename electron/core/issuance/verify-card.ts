@@ -93,6 +93,14 @@ export interface VerifyInput {
    * since, by tag: their bytes are the card's, so they are not read again.
    */
   readInSession?: ReadonlyMap<number, Uint8Array>;
+  /**
+   * Set (to the report's detail line) when the caller proved in this card
+   * session that 9B is not the factory key: the card accepted another key. The
+   * check then sends no factory-key authentication, which on a card that counts
+   * 9B tries would spend one (issue 13: at most one refused 9B authentication
+   * per card per job, and a job may run its verification more than once).
+   */
+  managementKeyProven?: string;
 }
 
 /**
@@ -272,15 +280,17 @@ async function managementKeyMetadata(session: PivSession, identity: CardIdentity
 
 /**
  * Whether the management key (9B) is no longer the factory key: the card's
- * metadata, where it has the default flag; else proven by one authentication
- * with the factory key per algorithm the card may hold it with (a wrong
- * algorithm is refused before any comparison). Absent metadata means unknown,
- * never "default".
+ * metadata, where it has the default flag; else the caller's proof from this
+ * session (`proven`); else proven by one authentication with the factory key
+ * per algorithm the card may hold it with (a wrong algorithm is refused before
+ * any comparison). Absent metadata means unknown, never "default".
  */
-async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined): Promise<string> {
+async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined, proven: string | undefined): Promise<string> {
   const now = await managementKeyMetadata(session, identity);
   if (now.isDefault === true) fail('The card still has its default management key (its metadata says so).');
   if (now.isDefault === false) return "locked to a per-card key (the card's metadata says so)";
+  // One 9B key at a time: a card that accepted another key in this session refuses the factory key.
+  if (proven) return proven;
   const algorithms = transportAlgorithmsOf({ managementKey: now, advertisedAlgorithmIds: identity?.advertisedAlgorithmIds ?? [] });
   for (const algorithm of algorithms) {
     try {
@@ -440,7 +450,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
     checks.push({ name: `${name} read back`, ok: true, skipped: true, detail: 'not in the card profile' });
   }
 
-  await check(checks, 'Management key is not the default', () => checkManagementKey(session, input.identity));
+  await check(checks, 'Management key is not the default', () => checkManagementKey(session, input.identity, input.managementKeyProven));
 
   report.ok = checks.every((c) => c.ok);
   return report;

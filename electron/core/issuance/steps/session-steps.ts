@@ -9,7 +9,7 @@ import { isStationError, StationError } from '../../errors.js';
 import { toHex } from '../../piv/tlv.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { managementKeyCandidates, type ManagementKeyCandidate } from '../management-keys.js';
-import { CHUID_STEP } from './chuid-step.js';
+import { CHUID_STEP, guidToUuid } from './chuid-step.js';
 import { readObject } from '../card-objects.js';
 import { assertCardCanProduce } from '../card-preflight.js';
 import { transportAlgorithmsOf } from '../transport-key.js';
@@ -57,7 +57,8 @@ export const identifyStep: ProductionStep = {
     ctx.updateCard({ capabilities: { ...ctx.identity.capabilities, ...(retries ? { retries } : {}) } });
     const serial = ctx.identity.serial;
     if (ctx.card.chipSerial != null && serial != null && ctx.card.chipSerial !== serial) {
-      throw new StationError('CARD_MISMATCH', `This is not the card this job started on: insert the card with serial ${ctx.card.chipSerial}.`, {
+      // Names both cards: the officer holding two must know which one to put in (issue 13).
+      throw new StationError('CARD_MISMATCH', `This is not the card this job started on: the reader holds the card with serial ${serial}; insert the card with serial ${ctx.card.chipSerial}.`, {
         expectedSerial: ctx.card.chipSerial,
         insertedSerial: serial,
       });
@@ -65,7 +66,11 @@ export const identifyStep: ProductionStep = {
     const guid = await onCardGuid(ctx);
     const ourChuidWritten = ctx.stepRecord(CHUID_STEP)?.status === 'done';
     if (ourChuidWritten && guid !== ctx.card.guid) {
-      throw new StationError('CARD_MISMATCH', 'This is not the card this job started on: its CHUID belongs to another card. Insert the card this job started on.');
+      const held = guid ? `the card with GUID ${guidToUuid(guid)}` : 'a card without a CHUID';
+      throw new StationError('CARD_MISMATCH', `This is not the card this job started on: the reader holds ${held}; insert the card with GUID ${guidToUuid(ctx.card.guid)}.`, {
+        expectedGuid: ctx.card.guid,
+        ...(guid ? { insertedGuid: guid } : {}),
+      });
     }
     if (guid && guid !== ctx.card.guid) {
       const other = ctx.store.cards.findByGuid(guid);

@@ -155,10 +155,13 @@ describe('card pulled during production, then retried', () => {
     const first = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '246810' });
     expect(first.job.status).toBe('failed');
     const { VirtualPivCard } = await import('../../../../native/virtual-card/card.js');
-    t.reader.insert(VirtualPivCard.create());
+    const other = VirtualPivCard.create();
+    t.reader.insert(other);
     const retried = await t.station.production.retry(first.job.id, t.readerName, '246810');
     expect(retried.job.status).toBe('failed');
     expect(retried.job.error?.code).toBe('CARD_MISMATCH');
+    // Names both cards: the one in the reader and the one to put in.
+    expect(retried.job.error?.message).toContain(`the reader holds the card with serial ${other.serial}; insert the card with serial ${t.card.serial}`);
     expect(retried.job.failedStep).toBe('identify');
   });
 });

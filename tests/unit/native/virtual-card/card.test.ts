@@ -162,6 +162,37 @@ describe('VirtualPivCard: fault injection', () => {
     expect((await send(card, '0020008000')).sw).toBe(0x63c3); // P2 80 does not match
   });
 
+  it('pullAfterInsertedApdus counts from insertion, not from power-on: a reset does not move the pull point', async () => {
+    const card = VirtualPivCard.create({ faults: { pullAfterInsertedApdus: 3 } });
+    card.reinsert();
+    expect((await send(card, '00A4040005A000000308')).sw).toBe(0x9000);
+    card.powerOn(); // the reader powered the card again: removeAfterApdus would start over here
+    expect((await send(card, '00A4040005A000000308')).sw).toBe(0x9000);
+    expect(card.removed).toBe(false);
+    expect((await send(card, '00FD000000')).sw).toBe(0x9000); // the 3rd answer still goes out
+    expect(card.removed).toBe(true);
+    const err = await card.processApdu(fromHex('00FD000000')).catch((e: unknown) => e);
+    expect(isStationError(err, 'CARD_REMOVED')).toBe(true);
+    card.faults = {};
+    card.reinsert();
+    expect((await send(card, '00FD000000')).sw).toBe(0x9000);
+  });
+
+  it('statusAtApdu answers SW at exactly the Nth APDU since insertion, without executing it; onApdu records every header and SW', async () => {
+    const trace: { index: number; ins: number; p2: number; sw: number }[] = [];
+    const card = VirtualPivCard.create({ faults: { statusAtApdu: { index: 2, sw: 0x6f00 }, onApdu: (e) => trace.push(e) } });
+    card.reinsert();
+    expect((await send(card, '00A4040005A000000308')).sw).toBe(0x9000);
+    expect((await send(card, '0020008008313233343536FFFF')).sw).toBe(0x6f00);
+    // Not executed: the PIN was not verified, so the retry counter is still whole.
+    expect((await send(card, '0020008000')).sw).toBe(0x63c3);
+    expect(trace.map((e) => [e.index, e.ins, e.p2, e.sw])).toEqual([
+      [1, 0xa4, 0x00, 0x9000],
+      [2, 0x20, 0x80, 0x6f00],
+      [3, 0x20, 0x80, 0x63c3],
+    ]);
+  });
+
   it('keygenDelayMs holds GENERATE back until the delay has passed', async () => {
     const card = VirtualPivCard.create({ faults: { keygenDelayMs: 300 } });
     expect(await mutualAuth(card)).toBe(0x9000);
