@@ -15,7 +15,7 @@
  *   the last page; for everyone and for one affiliation.
  *
  * Figures only; nothing is asserted (tests never assert on wall time).
- * Environment: BENCH_PERSONS ("100000,1000000"; BENCH_QUICK=1: "100000"),
+ * Environment: BENCH_PERSONS ("100000,1000000"; BENCH_QUICK=1: "10000", seconds to fill),
  * BENCH_SEARCH_REPEAT (50; BENCH_QUICK=1: 15), BENCH_PERSONS_CACHE (a folder:
  * each filled database is kept there, per size and schema version, and copied
  * from there by later runs instead of inserting a million persons again).
@@ -217,13 +217,13 @@ function printTable(log: (line: string) => void, title: string, rows: QueryFigur
 /**
  * Runs the person search and browse benchmark for every configured size and
  * prints a table per size.
- * @param options.sizes  directory sizes (default BENCH_PERSONS, else 100 000 and 1 000 000; BENCH_QUICK: 100 000)
+ * @param options.sizes  directory sizes (default BENCH_PERSONS, else 100 000 and 1 000 000; BENCH_QUICK: 10 000)
  * @param options.repeat timed runs per query kind (default BENCH_SEARCH_REPEAT, else 50; BENCH_QUICK: 15)
  * @param options.log    where the table goes (default console.log)
  * @returns the figures, times in ms
  */
 export async function benchPersonSearch(options: { sizes?: number[]; repeat?: number; log?: (line: string) => void } = {}): Promise<PersonSearchFigures> {
-  const sizes = options.sizes ?? (process.env.BENCH_PERSONS ?? (QUICK ? '100000' : '100000,1000000')).split(',').map(Number);
+  const sizes = options.sizes ?? (process.env.BENCH_PERSONS ?? (QUICK ? '10000' : '100000,1000000')).split(',').map(Number);
   const repeat = options.repeat ?? Number(process.env.BENCH_SEARCH_REPEAT ?? (QUICK ? 15 : 50));
   const log = options.log ?? ((line: string) => console.log(line));
   log(`\nPerson search and browse latency: ${repeat} runs per kind, each for another person`);

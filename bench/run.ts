@@ -7,10 +7,12 @@
  *   wall, card and host time; card time measured inside the virtual card),
  *   yubico-piv-tool doing the same writes, and the issue's minimum APDU count
  *   term by term beside the station's; once on cards answering at once and
- *   once on cards answering as real cards do (native/virtual-card/timing.ts).
- *   Then the batch on 1 and 2 vpcd readers (bench/batch.ts; not with BENCH_QUICK).
+ *   once on cards answering as real cards do (native/virtual-card/timing.ts;
+ *   not with BENCH_QUICK). Then the batch on 1 and 2 vpcd readers
+ *   (bench/batch.ts; not with BENCH_QUICK).
  * - scale (bench/scale.ts): batches on 1, 2, 4, 8 in-process readers of
- *   realistic cards, and the speed-up.
+ *   realistic cards, and the speed-up; P-256 and RSA-2048 keys (BENCH_QUICK:
+ *   1 and 4 readers, P-256 only).
  * - persons (bench/person-search.ts): person search and browse at 100 000 and
  *   1 000 000 persons.
  * - startup (bench/startup.ts): `station --help` and the browser host's first screen.
@@ -18,9 +20,9 @@
  * Every section goes to bench/results/latest.json with the machine (bench/results.ts).
  *
  * Environment: BENCH_ONLY (parts, comma-separated: cards, scale, persons,
- * startup; default all), BENCH_QUICK=1 (about a minute for cards and scale),
+ * startup; default all), BENCH_QUICK=1 (about a minute for the whole run),
  * BENCH_CARDS (station cards per mode; 2, quick 1), BENCH_SCALE_CARDS (cards
- * per reader; 3, quick 1), BENCH_READER ("Virtual PCD 00 00"),
+ * per reader; 3, quick 1), BENCH_SCALE_READERS ("1,2,4,8", quick "1,4"), BENCH_READER ("Virtual PCD 00 00"),
  * BENCH_VPCD_PORT (35963), BENCH_PERSONS; BENCH_BATCH_CARDS (6),
  * BENCH_READER_2 ("Virtual PCD 00 01"), BENCH_VPCD_PORT_2 (35964).
  */
@@ -40,6 +42,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const READER = { name: process.env.BENCH_READER ?? 'Virtual PCD 00 00', port: Number(process.env.BENCH_VPCD_PORT ?? 35963) };
 const CARDS = Number(process.env.BENCH_CARDS ?? (QUICK ? 1 : 2));
 const SCALE_CARDS_PER_READER = Number(process.env.BENCH_SCALE_CARDS ?? (QUICK ? 1 : 3));
+/** Reader counts of the scale section: the issue's 1, 2, 4, 8; quick mode keeps 1 and 4 (the 3.6× target). */
+const SCALE_READERS = (process.env.BENCH_SCALE_READERS ?? (QUICK ? '1,4' : '1,2,4,8')).split(',').map(Number);
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
@@ -104,7 +108,8 @@ async function main(): Promise<void> {
     const pcsc = await PcscReaderProvider.open();
     try {
       const vpcd = await cardsSection(dir, pcsc, undefined);
-      const realistic = await cardsSection(dir, pcsc, PUBLISHED_CARD_TIMING);
+      // Quick mode: the APDU counts and ratios come from the vpcd cards; the realistic cards' desk time waits for the full run.
+      const realistic = QUICK ? null : await cardsSection(dir, pcsc, PUBLISHED_CARD_TIMING);
       writeResultsSection('cards', { vpcd, realistic });
       if (!QUICK) await benchBatch(pcsc);
     } finally {
@@ -113,8 +118,9 @@ async function main(): Promise<void> {
     }
   }
   if (runs('scale')) {
-    const p256 = await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, 'P256');
-    const rsa2048 = await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, 'RSA2048');
+    const p256 = await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, SCALE_READERS, 'P256');
+    // RSA-2048 key generation takes 8 s per key on a real card: minutes of batches, left to the full run.
+    const rsa2048 = QUICK ? null : await benchScale(PUBLISHED_CARD_TIMING, SCALE_CARDS_PER_READER, SCALE_READERS, 'RSA2048');
     writeResultsSection('scale', { timing: PUBLISHED_CARD_TIMING, p256, rsa2048 });
   }
   if (runs('persons')) writeResultsSection('personSearch', await benchPersonSearch());

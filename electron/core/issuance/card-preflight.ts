@@ -169,7 +169,9 @@ async function checkTransportSecrets(ctx: StepContext): Promise<void> {
     }
   }
   if (attempted(ctx, PIN_STEP)) return;
-  const left = (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining ?? ctx.identity.pinTriesLeft;
+  // identify read the PIN's tries moments ago in this session (VERIFY without data, 73-2 §3.2.1) and nothing
+  // since touched the PIN: GET METADATA of the PIN would say it again (issue 14). It asks only where that read gave no count.
+  const left = ctx.identity.pinTriesLeft ?? (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining;
   if (left !== undefined && left <= LAST_TRY) throw notTransport('PIN', triesWhy(left), left);
   try {
     await ctx.session.verifyPin(FactoryDefaults.PIN);

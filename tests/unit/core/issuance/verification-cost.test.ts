@@ -6,6 +6,8 @@
  * as it was — never two; each slot key signs or agrees once; on a card that
  * takes extended length every read is one extended GET DATA (no GET
  * RESPONSE), and on one that does not, the short reads still verify the card.
+ * And what identifying the card costs: the PIN's tries read once, each vendor
+ * extension probed once.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { Ins, ObjectTag, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../../../electron/core/piv/constants.js';
@@ -94,5 +96,30 @@ describe('the cost of verification in a production run', () => {
     expect(verify.some((c) => c.ins === Ins.GET_RESPONSE)).toBe(true);
     const reads = verify.filter((c) => c.ins === Ins.GET_DATA).map(requestedTag);
     expect(new Set(reads).size).toBe(reads.length);
+  });
+});
+
+describe('the cost of identifying the card in a production run', () => {
+  const isPin = (c: CommandApdu) => c.p2 === 0x80;
+  const triesByVerify = (c: CommandApdu) => isPin(c) && c.ins === Ins.VERIFY && c.p1 === 0x00 && c.data.length === 0;
+  const pinMetadata = (c: CommandApdu) => isPin(c) && c.ins === Ins.GET_METADATA;
+
+  // yubikey-like answers GET METADATA of 9B, so nothing asks the PIN's metadata: its tries come from identify's VERIFY
+  // without data (73-2 §3.2.1). strict-800-73 refuses GET METADATA: identify probes it once more on the PIN, as the
+  // capability rule asks, and that is the only GET METADATA of the PIN.
+  test.each([
+    ['yubikey-like', 0],
+    ['strict-800-73', 1],
+  ] as const)('%s: the PIN tries read once, before the transport PIN is tried; each extension probed once', async (personality, metadataProbes) => {
+    const { status, byStep } = await produceAndRecord(personality);
+    expect(status).toBe('done');
+    const identify = byStep.get('identify')!;
+    expect(identify.filter(triesByVerify)).toHaveLength(1);
+    expect(identify.filter(pinMetadata)).toHaveLength(metadataProbes);
+    const transportPin = identify.findIndex((c) => isPin(c) && c.ins === Ins.VERIFY && c.data.length > 0);
+    expect(transportPin).toBeGreaterThan(identify.findIndex(triesByVerify));
+    const extensions: readonly number[] = [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.SET_PIN_RETRIES, Ins.SET_MANAGEMENT_KEY, Ins.ATTEST, Ins.MOVE_KEY];
+    const probes = identify.filter((c) => extensions.includes(c.ins));
+    expect(new Set(probes.map((c) => c.ins)).size, 'no extension probed twice').toBe(probes.length);
   });
 });
