@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import { RequestStateShape } from './requests.js';
 
-/** Most bytes a signed CPR may have (electron/core/workflow/cpr-envelope.ts MAX_CPR_ENVELOPE_BYTES). */
-export const MAX_CPR_BYTES = 256 * 1024;
+/** Most bytes a signed CPR may have, its portrait included (issue 11): every door checks this one limit. */
+export const MAX_CPR_BYTES = 2 * 1024 * 1024;
 /** An IDPRS request id, as the IDPRS names its request. */
 const IdprsRequestId = z.string().min(1).max(128);
 

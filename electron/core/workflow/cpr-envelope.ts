@@ -5,9 +5,10 @@
  * bodies may use any of them.
  */
 import { StationError } from '../errors.js';
+import { MAX_CPR_BYTES } from '../../contract/channels/cpr.js';
 
-/** Largest signed CPR accepted, in bytes (DER, or its base64/PEM text). */
-export const MAX_CPR_ENVELOPE_BYTES = 2 * 1024 * 1024;
+/** Largest signed CPR accepted, in bytes (DER, or its base64/PEM text): the contract's one limit. */
+export const MAX_CPR_ENVELOPE_BYTES = MAX_CPR_BYTES;
 
 /** DER universal constructed SEQUENCE tag: the first byte of a ContentInfo (X.690 §8.9). */
 const DER_SEQUENCE_TAG = 0x30;

@@ -44,6 +44,8 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 describe('station start-up', () => {
   it('the help path loads only node:util, the help text, the role labels and the card personalities\' names', () => {
     expect([...staticImportClosure(CLI_MAIN)].sort()).toEqual([
+      // The terminal guard (no escape sequences from data) imports nothing.
+      'electron/cli/terminal.ts',
       'electron/cli/usage.ts',
       'electron/contract/officer-rules.ts',
       'electron/core/errors.ts',

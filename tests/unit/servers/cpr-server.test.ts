@@ -176,7 +176,9 @@ describe('CPR endpoint against slow and oversized clients (slowloris)', () => {
     const chunked = await rawClient(server.port);
     chunked.socket.write(`POST /cpr HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n`);
     const block = Buffer.alloc(64 * 1024, 0x30);
-    for (let i = 0; i < 6 && !chunked.socket.destroyed; i++) chunked.socket.write(`${block.length.toString(16)}\r\n${block.toString('latin1')}\r\n`);
+    // One block more than the limit holds.
+    const blocks = Math.ceil(MAX_CPR_ENVELOPE_BYTES / block.length) + 1;
+    for (let i = 0; i < blocks && !chunked.socket.destroyed; i++) chunked.socket.write(`${block.length.toString(16)}\r\n${block.toString('latin1')}\r\n`);
     await chunked.closed;
     expect(chunked.received()).toMatch(/^HTTP\/1\.1 413[\s\S]*TOO_LARGE/);
   });
