@@ -67,7 +67,8 @@ async function prepare(url: string, persons: number): Promise<void> {
       const personId = s.store.persons.add({ givenName: 'Kim', surname: `Outbox${i}`, affiliation: 'employee', employeeId: `OB-${i}` }).id;
       const r = s.requests.create({ personId, profile: 'employee' }, registrar);
       s.requests.reject(r.id, 'Sponsor letter missing.', approver);
-      s.requests.create({ personId, profile: 'visitor' }, registrar); // created + approved (no approval needed)
+      // A visitor card for an employee needs an approver (the rule book): created + approved.
+      s.requests.approve(s.requests.create({ personId, profile: 'visitor' }, registrar).id, approver);
     }
   } finally {
     await s.close();

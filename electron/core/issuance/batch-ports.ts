@@ -5,6 +5,7 @@
  * and the ProductionService. The core passes `track` so batch jobs count as
  * busy readers and stream job events like any other production.
  */
+import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { RequestService } from '../workflow/requests.js';
 import type { ProductionOutcome, ProductionService } from './production-service.js';
@@ -52,6 +53,10 @@ export function batchJobs(deps: BatchPortDeps): BatchJobs {
       let outcome: ProductionOutcome;
       try {
         outcome = await (deps.track ? deps.track(jobId, readerName, work) : work());
+      } catch (e) {
+        // Claimed elsewhere (a live lease, maybe a killed station's): an answer the batch may wait out, not a crash.
+        if (e instanceof StationError && e.code === 'JOB_STATE') return { status: 'failed', failure: e.message, code: e.code };
+        throw e;
       } finally {
         deps.requests.jobSettled(jobId);
       }

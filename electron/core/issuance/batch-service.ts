@@ -25,6 +25,7 @@ import type { StationStore } from '../store/store.js';
 import type { JobStatus, StepRecord } from '../store/records.js';
 import { PRINT_STEP } from './steps/print-step.js';
 import { CHUID_STEP } from './steps/chuid-step.js';
+import { JOB_LEASE_TTL_MS } from './job-claims.js';
 import { batchRepository, type BatchItemRecord, type BatchReaders, type BatchRecord, type BatchRepository } from './batch-store.js';
 import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
 import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
@@ -41,6 +42,13 @@ const BUSY_PROBE_DELAY_MS = 250;
  */
 const BUSY_RUN_ATTEMPTS = 10;
 const BUSY_RUN_DELAY_MS = 500;
+/**
+ * A station killed during a job leaves that job's lease (job-claims.ts) until it runs out: the
+ * card in the reader waits for it instead of failing, while it stays in the reader, a little longer
+ * than the lease lasts. A job truly running elsewhere keeps its lease renewed and still wins.
+ */
+const LEASED_RUN_WAIT_MS = JOB_LEASE_TTL_MS + 10_000;
+const LEASED_RUN_DELAY_MS = 2_000;
 const MS_PER_HOUR = 3_600_000;
 
 /** The sentence an item gets when the station stopped during its production. */
@@ -509,6 +517,10 @@ export class BatchService {
       outcome = await this.deps.jobs.runJob(jobId, readerName);
       for (let i = 1; i < BUSY_RUN_ATTEMPTS && outcome.status === 'failed' && outcome.code === 'READER_BUSY' && cardStays(); i++) {
         await sleep(BUSY_RUN_DELAY_MS);
+        outcome = await this.deps.jobs.runJob(jobId, readerName);
+      }
+      for (let waited = 0; waited < LEASED_RUN_WAIT_MS && outcome.status === 'failed' && outcome.code === 'JOB_STATE' && cardStays() && !this.closed; waited += LEASED_RUN_DELAY_MS) {
+        await sleep(LEASED_RUN_DELAY_MS);
         outcome = await this.deps.jobs.runJob(jobId, readerName);
       }
     } catch (e) {
