@@ -20,6 +20,11 @@ let dir: string;
 let dataDir: string;
 let personId: string;
 
+/** A person of their own for one test: a direct issue is a request, and a failed one stays open for its person (the rule book). */
+async function freshPerson(surname: string): Promise<string> {
+  return (await stationJson<{ id: string }>(dataDir, ['person', 'add', '--given-name', 'Alan', '--surname', surname])).id;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'piv-station-bad-'));
   dataDir = join(dir, 'station');
@@ -68,8 +73,9 @@ describe('bad input through pcscd', () => {
     await t.close('reset');
     reader.remove();
 
+    const holder = await freshPerson('Foreignkey');
     await withVpcdCard({ card }, async () => {
-      const r = await station(dataDir, ['produce', '--person', personId, '--reader', VPCD_READER, '--pin', '246810', '--json']);
+      const r = await station(dataDir, ['produce', '--person', holder, '--reader', VPCD_READER, '--pin', '246810', '--json']);
       expect(r.code).toBe(1);
       const out = JSON.parse(r.stdout) as ProduceJson;
       expect(out).toMatchObject({ status: 'failed', failedStep: 'authenticate', error: { code: 'MGMT_KEY_UNKNOWN', retryable: false } });
@@ -98,7 +104,7 @@ describe('bad input through pcscd', () => {
   });
 
   test('an unknown reader, an unknown job and an unknown person get specific errors', async () => {
-    const noReader = await station(dataDir, ['produce', '--person', personId, '--reader', 'No Such Reader 99', '--pin', '246810', '--json']);
+    const noReader = await station(dataDir, ['produce', '--person', await freshPerson('Noreader'), '--reader', 'No Such Reader 99', '--pin', '246810', '--json']);
     expect(noReader.code).toBe(1);
     expect(JSON.parse(noReader.stdout)).toMatchObject({ status: 'failed', failedStep: 'connect', error: { code: 'NO_READER' } });
     const noJob = await station(dataDir, ['job', 'retry', 'no-such-job', '--reader', VPCD_READER, '--pin', '246810']);
