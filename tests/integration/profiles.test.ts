@@ -79,7 +79,8 @@ describe('a profile limited to 9A and 9E, produced through pcscd', () => {
       expect(view.serials).toHaveLength(4);
       expect(view.certificateObjects).toHaveLength(4);
       expect(view.printed.code).toBe(0);
-      expect(view.printed.stdout).toContain('Grace Hopper');
+      // The name as the card face prints it (FIPS 201-3 Zone 2F: capitals, surname first), so chip and face agree.
+      expect(view.printed.stdout).toContain('HOPPER, GRACE');
     });
   });
 });
