@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
 import { closeReaders, insertPivCard, removePivCard, runTool, VPCD_READER, type PivCardProcess } from '../support/e2e-cards.js';
-import { chooseReader, produce, typePin, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { chooseReader, confirmSecretsRecorded, produce, typePin, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
 import {
   addOfficer,
   approve,
@@ -129,6 +129,8 @@ describe('card request workflow in the browser', () => {
     expect(jobId).not.toBe('');
     await page.getByTestId('puk-warning').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     expect(((await page.getByTestId('puk-value').textContent()) ?? '').trim()).toMatch(/^\d{8}$/);
+    // The result screen is left only once the officer says the PUK is recorded (issue 12).
+    await confirmSecretsRecorded(page);
 
     // The request followed its card to the end.
     await expect.poll(() => requestState(page, requestId), { timeout: UI_TIMEOUT_MS }).toBe('produced');
