@@ -136,7 +136,7 @@ export function createPersonsStore(api: StationApi, options: { debounceMs?: numb
       }
     },
     async setFilter(filter) {
-      set({ filter, page: [] });
+      set({ filter, page: [], browsing: true });
       await get().browse('first');
     },
     async checkImportFile(file) {

@@ -168,7 +168,7 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
           {error}
         </p>
       )}
-      <p className="muted" aria-live="polite" data-testid="persons-page-info" data-offset={offset} data-total={total}>
+      <p className="muted" aria-live="polite" data-testid="persons-page-info" data-offset={browsing ? undefined : offset} data-total={browsing ? undefined : total}>
         {browsing ? 'Loading…' : total === 0 ? 'No person is registered yet.' : `${place(offset + 1)}–${place(last)} of ${personsCount(total)}`}
       </p>
       <table className="persons-table">
