@@ -18,7 +18,7 @@
  * batch) go to test-results/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
@@ -89,6 +89,9 @@ async function operatorBridge() {
   return { call, close: side.close };
 }
 
+/** Whether `path` holds a PNG file (its 8-byte signature, ISO/IEC 15948 §5.2). */
+const isPng = (path: string) => existsSync(path) && readFileSync(path).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
 /** An image element as the page has it (the tests compile without the DOM's types). */
 type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
 /** True once `img` has decoded to a picture (not a broken image). */
@@ -158,7 +161,11 @@ describe('the physical card in the browser', () => {
     const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
     expect(outcome, station.host.output()).toEqual({ kind: 'done' });
     await until('the card face preview to load', async () => ((await decoded(page.getByTestId('card-face-front'))) ? true : undefined));
-    await station.screenshot('04-produced-with-card-face');
+    // The artifacts the README shows: the card face preview, and (below) the printed PDF's render; written afresh by this run.
+    const facePreview = join(SCREENSHOT_DIR, 'physical-card-04-produced-with-card-face.png');
+    rmSync(facePreview, { force: true });
+    expect(await station.screenshot('04-produced-with-card-face')).toBe(facePreview);
+    expect(isPng(facePreview)).toBe(true);
     const rows = await page.getByTestId('step-row').evaluateAll((els) => els.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-state')]));
     const order = rows.map(([s]) => s);
     // Printed after the chip was encoded and verified; the facial image written before the Security Object.
@@ -181,7 +188,11 @@ describe('the physical card in the browser', () => {
       side.close();
     }
     const pdf = await waitForCardPdf(jobId);
+    const rendered = ['physical-card-05-printed-pdf-1.png', 'physical-card-05-printed-pdf-2.png'].map((f) => join(SCREENSHOT_DIR, f));
+    rendered.forEach((f) => rmSync(f, { force: true }));
     await renderPdf(pdf, join(SCREENSHOT_DIR, 'physical-card-05-printed-pdf'));
+    // One page per side: front and back.
+    expect(rendered.map(isPng)).toEqual([true, true]);
     const text = await pdfText(pdf);
     expect(text).toContain('EXEMPLAR,');
     expect(text).toContain('MORGAN');
