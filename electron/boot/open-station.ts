@@ -225,7 +225,7 @@ export async function openStationRoot(opts: OpenStationOptions): Promise<Station
         // A running station's services hold the current key: only a one-shot face (the CLI, which closes afterwards) may change it.
         changePassphrase: opts.background === false ? (next, actor) => changeStationPassphrase({ dataDir: opts.dataDir, config, store, keyring }, next, actor) : undefined,
         // Built per call: its audit names who brings the CPR ('idprs', or the officer); it throws when config.json has no idprs section.
-        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), codec: physical.codec, actor, now: opts.now }),
+        cprIntake: (actor) => createStationCprIntake({ dataDir: opts.dataDir, store, idprs: config.idprs, requests: idprsRequestOps(requests), rules, codec: physical.codec, actor, now: opts.now }),
         now: opts.now,
       });
       return core;

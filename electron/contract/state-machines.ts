@@ -99,6 +99,11 @@ const PRODUCER_DUTIES = { distinct: ['cardholder', 'approver'], distinctBySettin
 const PRODUCE_BY: readonly Performer[] = ['requests.produce', 'production.start', 'batches.start', 'cards.reissue'];
 /** Every channel that runs a failed production again. */
 const RETRY_BY: readonly Performer[] = ['requests.produce', 'jobs.retry', 'batches.start', 'batches.retryItem'];
+/**
+ * Who stores a person's photo: an officer at the desk, or the IDPRS with a CPR (issue 11). A
+ * production under way has no photo row: its chip may already hold the old face.
+ */
+const PHOTO_BY: readonly Performer[] = ['persons.setPhoto', 'idprs'];
 /** Cancelling a production that is not running. */
 const CANCEL_BY: readonly Performer[] = ['jobs.cancel', 'batches.cancelItem', 'idprs'];
 
@@ -137,7 +142,7 @@ export const CARD_TRANSITIONS: readonly Transition<CardStatus>[] = [
   { from: 'produced', operation: 'takeSecrets', to: 'produced', by: ['jobs.takeSecrets'], distinct: ['cardholder'] },
   { from: 'produced', operation: 'pinMailer', to: 'produced', by: ['station'], distinct: ['cardholder'] },
   // A new photo voids an approval (the approver compared the old photo with the identity): the card object made on approval goes with it (issue 11).
-  { from: 'approved', operation: 'photo', to: 'cancelled', by: ['persons.setPhoto'], distinct: ['cardholder'] },
+  { from: 'approved', operation: 'photo', to: 'cancelled', by: PHOTO_BY, distinct: ['cardholder'] },
   // The face of a card the cardholder holds or will collect printed again (issue 11), never of one's own card.
   ...rows<CardStatus>(['produced', 'active', 'suspended'], { operation: 'reprint', by: ['cards.reprint'], distinct: ['cardholder'] }),
 ];
@@ -162,7 +167,9 @@ export const REQUEST_TRANSITIONS: readonly Transition<RequestState>[] = [
   // The card of an open request was revoked or recycled: the request closes with it.
   ...rows<RequestState>(OPEN_REQUEST_STATES, { operation: 'close', to: 'cancelled', by: ['cards.revoke', 'cards.recycle', 'cards.reissue'] }),
   // A new photo voids the approval: the request waits for an approver again (issue 11); nobody stores their own photo.
-  { from: 'approved', operation: 'photo', to: 'requested', by: ['persons.setPhoto'], distinct: ['cardholder'] },
+  // A waiting request keeps waiting; from 'in_production' and 'production_failed' there is no photo row (PHOTO_BY).
+  { from: 'requested', operation: 'photo', to: 'requested', by: PHOTO_BY, distinct: ['cardholder'] },
+  { from: 'approved', operation: 'photo', to: 'requested', by: PHOTO_BY, distinct: ['cardholder'] },
 ];
 
 /** The rows of `table` for `operation` from `from`. */

@@ -168,7 +168,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
     outbox: new OutboxService({ store }),
     profiles,
-    faces: new CardFaceService({ store, config: ports.config, profiles, physical: ports.physical, now: ports.now }),
+    faces: new CardFaceService({ store, config: ports.config, profiles, rules, physical: ports.physical, now: ports.now }),
     batches,
     openBatches,
     jobs,

@@ -11,6 +11,7 @@ import { StationError } from '../errors.js';
 import { addMonths } from '../issuance/card-numbering.js';
 import type { ProductionParams } from '../issuance/job-types.js';
 import type { CardRecord, PersonRecord } from '../store/records.js';
+import type { RuleBook } from '../policy/rule-book.js';
 import type { PhotoInfo } from '../store/photos.js';
 import type { StationStore } from '../store/store.js';
 import { LayoutRegistry } from '../workflow/layout-registry.js';
@@ -36,7 +37,7 @@ export class CardFaceService {
   readonly layouts: LayoutRegistry;
   private readonly profiles: ProfileRegistry;
 
-  constructor(private readonly deps: { store: StationStore; config: StationConfig; profiles: ProfileRegistry; physical?: PhysicalPorts; now?: () => Date }) {
+  constructor(private readonly deps: { store: StationStore; config: StationConfig; profiles: ProfileRegistry; rules: RuleBook; physical?: PhysicalPorts; now?: () => Date }) {
     this.layouts = new LayoutRegistry(deps);
     this.profiles = deps.profiles;
   }
@@ -63,7 +64,7 @@ export class CardFaceService {
    * @throws StationError NOT_FOUND_RECORD, FORBIDDEN, REQUEST_STATE, PHOTO_REJECTED (unreadable), UNSUPPORTED
    */
   offerPhoto(personId: string, offer: { image: Uint8Array; source: 'camera' | 'file' | 'idprs'; crop?: FractionRect }, caller: Caller, options: { dryRun?: boolean; onVoided?: (r: CardRequest) => void } = {}): Promise<PhotoOutcome> {
-    return offerPersonPhoto({ store: this.deps.store, codec: this.ports().codec }, personId, offer, caller, options);
+    return offerPersonPhoto({ store: this.deps.store, codec: this.ports().codec, rules: this.deps.rules }, personId, offer, caller, options);
   }
 
   /** A person's current photo with its JPEG, or undefined. */

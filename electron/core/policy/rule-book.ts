@@ -3,8 +3,8 @@
  * whether an operation that can lead to a credential, a secret or a state
  * change may happen. Every path asks it — direct issue, request production,
  * batch, retry, reissue, unlock, activate, resume, recycle, the one-time
- * secrets and the PIN mailer (and, when they come, photo capture and card
- * printing) — so a new path cannot forget a rule.
+ * secrets, the PIN mailer, the cardholder's photo (desk and CPR) and card
+ * reprints — so a new path cannot forget a rule.
  *
  * It reads the state machines and the separation-of-duties predicates from
  * the contract (electron/contract/state-machines.ts, duties.ts: data and pure
@@ -52,6 +52,15 @@ import type { ProfileRegistry } from '../workflow/profile-registry.js';
 
 /** Who acts: a caller of the StationApi, or the station itself (a job's end, a date). */
 export type Actor = Caller | { kind: 'station' };
+
+/** Who stores a person's photo: the desk's channel (also the CLI's), or the IDPRS with a CPR. */
+export type PhotoPerformer = 'persons.setPhoto' | 'idprs';
+
+/** What a new photo of a person undoes (RuleBook.photo), for the caller to apply with the photo. */
+export interface PhotoEffects {
+  /** Each approval the photo voids: the request, the state its photo row leaves it in, and its card object's (null: none to change). */
+  voids: { request: CardRequest; to: RequestState; card: { id: string; to: CardStatus } | null }[];
+}
 
 /** Words for an operation in "it cannot be …" sentences. */
 const DONE_WORDS: Record<Operation, string> = {
@@ -192,13 +201,44 @@ export class RuleBook {
   }
 
   /**
-   * May `actor` store a photo of the person `personId` (persons.setPhoto)? The photo rows'
-   * duty, whatever the person's requests: nobody stores their own photo. What a replacement
-   * voids is the photo rows' `to` (electron/core/workflow/person-photo.ts).
-   * @throws StationError FORBIDDEN (details.rule photoForSelf), NOT_AUTHENTICATED
+   * May `actor` store a new photo of the person `personId`, through `performer` (persons.setPhoto at
+   * the desk and in the CLI, 'idprs' for a CPR's photo), and what does it undo? The photo rows of
+   * the state machines decide (issue 11): nobody stores their own photo; every open request of the
+   * person needs a photo row from its state, so a card in production (in_production,
+   * production_failed: its chip may already hold the old face) refuses the photo; a replacement
+   * (the person had a photo) voids each approval it meets, the request and its card object going
+   * where the rows say. The rule book writes nothing: the caller stores the photo and applies
+   * {@link PhotoEffects} in one transaction (workflow/person-photo.ts storePersonPhoto).
+   * @returns what the new photo undoes
+   * @throws StationError FORBIDDEN (details.rule photoForSelf), REQUEST_STATE (details.rule
+   *   photoDuringProduction, requestId, state), NOT_AUTHENTICATED
    */
-  photo(personId: string, actor: Actor): void {
-    this.assertDuties('request', 'photo', 'approved', this.officer(actor, 'persons.setPhoto'), { cardholder: personId, requester: null, approver: null });
+  photo(personId: string, actor: Actor, performer: PhotoPerformer): PhotoEffects {
+    const parties: CardParties = { cardholder: personId, requester: null, approver: null };
+    if (performer === 'idprs') {
+      if (actor.kind !== 'idprs') throw new StationError('FORBIDDEN', 'Only the IDPRS delivers photos with a CPR.', { operation: 'photo', performer });
+    } else {
+      this.assertDuties('request', 'photo', 'approved', this.officer(actor, performer), parties);
+    }
+    const { store } = this.deps;
+    const hadPhoto = store.photos.currentInfo([personId]).has(personId);
+    const voids: PhotoEffects['voids'] = [];
+    for (const request of store.requests.openForPerson(personId)) {
+      const row = transitionsFrom(REQUEST_TRANSITIONS, 'photo', request.state).find((t) => t.by.includes(performer));
+      if (!row) {
+        throw new StationError('REQUEST_STATE', 'A card of this person is in production: finish or cancel that production before replacing the photo.', {
+          requestId: request.id,
+          state: request.state,
+          rule: 'photoDuringProduction',
+        });
+      }
+      // A first photo voids nothing: no approver compared another face with the identity.
+      if (!hadPhoto || row.to === request.state) continue;
+      const card = request.cardId ? store.cards.get(request.cardId) : undefined;
+      const cardRow = card ? transitionsFrom(CARD_TRANSITIONS, 'photo', card.status).find((t) => t.by.includes(performer)) : undefined;
+      voids.push({ request, to: row.to, card: card && cardRow ? { id: card.id, to: cardRow.to } : null });
+    }
+    return { voids };
   }
 
   /**

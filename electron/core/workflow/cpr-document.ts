@@ -29,6 +29,14 @@ export const MAX_CPR_JSON_BYTES = 1024 * 1024;
 /** Most base64 characters of a CPR's photo (about 700 KB of JPEG or PNG). */
 export const MAX_CPR_PHOTO_BASE64 = 960_000;
 
+/** The words of the photo field's checks (CprPersonSchema.photo), the only schema messages a refusal repeats. */
+const PHOTO_WORDS = {
+  tooLarge: `is larger than ${MAX_CPR_PHOTO_BASE64} base64 characters (about 700 KB)`,
+  notBase64: 'is not base64 text',
+  notImage: 'must be a JPEG or PNG image',
+} as const;
+const PHOTO_SENTENCES: ReadonlySet<string> = new Set(Object.values(PHOTO_WORDS));
+
 /** Identifiers the IDPRS chooses: safe in URLs, file names and log lines. */
 export const IdprsIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits or . _ : -');
 
@@ -46,9 +54,9 @@ export const CprPersonSchema = z
     /** The portrait (issue 11), base64 JPEG ("/9j/…") or PNG ("iVBORw0KGgo…"). */
     photo: z
       .string()
-      .max(MAX_CPR_PHOTO_BASE64)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/)
-      .refine((b) => b.startsWith('/9j/') || b.startsWith('iVBORw0KGgo'), 'must be a JPEG or PNG image')
+      .max(MAX_CPR_PHOTO_BASE64, PHOTO_WORDS.tooLarge)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, PHOTO_WORDS.notBase64)
+      .refine((b) => b.startsWith('/9j/') || b.startsWith('iVBORw0KGgo'), PHOTO_WORDS.notImage)
       .optional(),
   })
   .strict();
@@ -90,7 +98,9 @@ export function parseCprDocument(content: Uint8Array): CprDocument {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.code === 'unrecognized_keys' ? unknownFields(issue.keys) : issue.path.join('.') || 'document';
-    throw malformed(`The CPR field "${field}" is missing or invalid.`, field);
+    // The photo's checks carry the station's own words (never the sender's bytes): say which one failed.
+    const why = field === 'person.photo' && PHOTO_SENTENCES.has(issue.message) ? `: it ${issue.message}` : ' is missing or invalid';
+    throw malformed(`The CPR field "${field}"${why}.`, field);
   }
   return result.data;
 }

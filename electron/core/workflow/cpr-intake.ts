@@ -295,8 +295,9 @@ export class CprIntake {
 
     if (portrait) {
       // Before the request exists: its approval (automatic or an approver's) is of this face.
-      const version = requests.storePhoto(personId, portrait);
-      this.audit(version === 1 ? 'person.photo.added' : 'person.photo.replaced', 'ok', { version, source: 'idprs', idprsRequestId: doc.idprsRequestId }, personId);
+      requests.storePhoto(personId, portrait, (version) =>
+        this.audit(version === 1 ? 'person.photo.added' : 'person.photo.replaced', 'ok', { version, source: 'idprs', idprsRequestId: doc.idprsRequestId }, personId),
+      );
     }
 
     const row = records.insert({

@@ -27,8 +27,13 @@ export interface CprRequestPort {
    */
   createRequest(personId: string, profile: CardRequest['profile'], cprId: string): RequestRef;
   getRequest(requestId: string): CardRequest | undefined;
-  /** Stores the CPR's checked portrait as the person's current photo (source 'idprs'); returns its version. */
-  storePhoto(personId: string, portrait: { jpeg: Uint8Array; width: number; height: number }): number;
+  /**
+   * Stores the CPR's checked portrait as the person's current photo (source 'idprs'), as the rule
+   * book allows (RuleBook.photo); calls `audited` with its version before any effect is applied.
+   * @returns its version
+   * @throws StationError REQUEST_STATE (a card of the person is in production), the store's errors
+   */
+  storePhoto(personId: string, portrait: { jpeg: Uint8Array; width: number; height: number }, audited: (version: number) => void): number;
   /**
    * The IDPRS delete-request on the request made from that IDPRS request:
    * cancels it (and its card object; a failed production job is cancelled,

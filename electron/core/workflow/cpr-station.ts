@@ -15,6 +15,8 @@ import { cprRecords } from './cpr-records.js';
 import type { Caller, CardRequest } from './types.js';
 import type { ImageCodec } from '../physical/image-codec.js';
 import { preparePortrait } from '../physical/portrait.js';
+import type { RuleBook } from '../policy/rule-book.js';
+import { storePersonPhoto } from './person-photo.js';
 
 /** The card request operations the intake needs, on behalf of the IDPRS caller. */
 export interface IdprsRequestOps {
@@ -64,8 +66,12 @@ export function loadIdprsCertificate(spec: string, dataDir: string): Uint8Array 
   return new Uint8Array(der);
 }
 
-/** The intake's view of persons and requests, over the station store and the request operations. */
-export function storeCprPort(store: StationStore, ops: IdprsRequestOps): CprRequestPort {
+/**
+ * The intake's view of persons and requests, over the station store and the request operations.
+ * A CPR's photo is stored through the rule book like one taken at the desk (RuleBook.photo with
+ * performer 'idprs', applied by storePersonPhoto); `auditActor` names who brings the CPR.
+ */
+export function storeCprPort(store: StationStore, ops: IdprsRequestOps, rules: RuleBook, auditActor = 'idprs'): CprRequestPort {
   const attributes = (p: CprPerson) => ({
     givenName: p.givenName,
     surname: p.surname,
@@ -80,7 +86,12 @@ export function storeCprPort(store: StationStore, ops: IdprsRequestOps): CprRequ
     openRequestFor: (personId) => store.requests.openForPerson(personId).find((r) => (OPEN_REQUEST_STATES as readonly string[]).includes(r.state)),
     createRequest: (personId, profile, cprId) => ops.create(personId, profile, cprId),
     getRequest: (requestId) => store.requests.get(requestId),
-    storePhoto: (personId, portrait) => store.photos.add({ personId, ...portrait, source: 'idprs', capturedBy: 'idprs' }).version,
+    storePhoto: (personId, portrait, audited) =>
+      storePersonPhoto(
+        { store, rules },
+        { personId, portrait, source: 'idprs', capturedBy: auditActor, actor: { kind: 'idprs' }, performer: 'idprs' },
+        (info) => audited(info.version),
+      ).stored.version,
     deleteForIdprs: (idprsRequestId) => ops.deleteForIdprs(idprsRequestId),
   };
 }
@@ -91,6 +102,8 @@ export interface CprStationParts {
   store: StationStore;
   idprs: IdprsConfig | undefined;
   requests: IdprsRequestOps;
+  /** The station's rule book: a CPR's photo is judged by RuleBook.photo like one taken at the desk. */
+  rules: RuleBook;
   /** The image codec that checks a CPR's photo like one taken at the desk; absent: CPRs with a photo are refused. */
   codec?: ImageCodec;
   /** Audit actor of the intake's events: default 'idprs'; an officer's username when an officer brings the CPR or the delete-request. */
@@ -107,7 +120,7 @@ export function createStationCprIntake(parts: CprStationParts): CprIntake {
   const { store } = parts;
   return new CprIntake({
     records: cprRecords(store.db, parts.now),
-    requests: storeCprPort(store, parts.requests),
+    requests: storeCprPort(store, parts.requests, parts.rules, parts.actor),
     transaction: (fn) => store.transaction(fn),
     audit: (e) => void store.audit.append(parts.actor ? { ...e, actor: parts.actor } : e),
     signerCertificate: loadIdprsCertificate(parts.idprs.signerCertificate, parts.dataDir),

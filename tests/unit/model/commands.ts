@@ -15,21 +15,12 @@ import type { Operation } from '../../../electron/contract/state-machines.js';
 import { VirtualPivCard } from '../../../native/virtual-card/card.js';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { AFFILIATIONS, type Affiliation, type ModelRun, type OfficerM } from './model.js';
-import { MODEL_PASSWORD, MODEL_PIN, READER } from './harness.js';
-import { syntheticPhoto } from '../../support/portrait-images.js';
+import { MODEL_PASSWORD, MODEL_PIN, PORTRAIT_CROP, READER, portraitImage as portrait } from './harness.js';
 
 /** The model's real side: nothing beyond the ModelRun (it holds the station). */
 type Cmd = fc.AsyncCommand<ModelRun, ModelRun>;
 
 const NEW_PIN = '135792';
-/** The capture screen's 3:4 frame guide on a 640 × 480 camera frame. */
-const PORTRAIT_CROP = { x: 0.21875, y: 0, width: 0.5625, height: 1 };
-let portraitB64: string | undefined;
-/** A synthetic portrait the photo checks accept (base64), made once. */
-async function portrait(): Promise<string> {
-  portraitB64 ??= Buffer.from(await syntheticPhoto({ width: 640, height: 480 })).toString('base64');
-  return portraitB64;
-}
 const ROLE_LIST: Role[] = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'];
 
 /**
@@ -634,7 +625,7 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
     ),
   },
   {
-    // The model's station has no card printer: a reprint the rule book allows fails at the printer, changing nothing but its audit.
+    // The model's station prints to an in-memory queue: a reprint the rule book allows is printed and counted on the card.
     channels: ['cards.reprint'],
     weight: 1,
     arbitrary: fc.tuple(officerIdx, idx).map(([o, c]) =>

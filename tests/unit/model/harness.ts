@@ -8,7 +8,10 @@
  * (request → approval → production; one of them activated), with their
  * virtual cards' state saved beside the data dir. Keys stay cheap: ECC P-256
  * in the 9A and 9E slots only, no optional objects, officer passwords hashed
- * with a low scrypt cost. Data dirs live in /dev/shm when it exists (tmpfs).
+ * with a low scrypt cost. Contractor cards are printed (after encoding) on an
+ * in-memory card printer, so productions and reprints print; every other
+ * person has a photo (issue 11). Data
+ * dirs live in /dev/shm when it exists (tmpfs).
  *
  * Everything goes through the StationApi (`core.dispatch`) except what no
  * channel does: the sequence's officers are written to the store directly
@@ -20,6 +23,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { openStationRoot as openStation, type Station } from '../../../electron/boot/open-station.js';
 import { DEFAULT_CONFIG } from '../../../electron/core/config/station-config.js';
+import { physicalPorts, type PhysicalPorts } from '../../../electron/core/physical/physical-ports.js';
+import { sharpImageCodec } from '../../../native/image/sharp-codec.js';
+import { MemorySpooler } from '../../support/memory-spooler.js';
+import { syntheticPhoto } from '../../support/portrait-images.js';
 import type { StationCore } from '../../../electron/core/dispatch.js';
 import { hashPassword } from '../../../electron/core/workflow/officers-password.js';
 import { TrainingReaderProvider, TRAINING_READER_NAME } from '../../../native/virtual-card/training-reader.js';
@@ -74,15 +81,37 @@ function scratch(prefix: string): string {
   return mkdtempSync(join(base, prefix));
 }
 
-/** Card profiles of the model: ECC in the mandatory slots only, so a production costs little. */
+/** The capture screen's 3:4 frame guide on a 640 × 480 camera frame. */
+export const PORTRAIT_CROP = { x: 0.21875, y: 0, width: 0.5625, height: 1 };
+let portraitB64: string | undefined;
+/** A synthetic 640 × 480 portrait the photo checks accept (base64), made once. */
+export async function portraitImage(): Promise<string> {
+  portraitB64 ??= Buffer.from(await syntheticPhoto({ width: 640, height: 480 })).toString('base64');
+  return portraitB64;
+}
+
+/** The model's card printer queue, an in-memory spooler with CUPS's job semantics (tests/support/memory-spooler.ts). */
+const MODEL_QUEUE = 'PIV-Test-Printer';
+
+/**
+ * Card profiles of the model: ECC in the mandatory slots only, so a production costs little.
+ * Contractor cards are printed after encoding (issue 11): their production has a print step and
+ * needs the person's photo; the others are chip only.
+ */
 function modelConfig(producerDiffersFromRequester: boolean) {
   const profiles = DEFAULT_CONFIG.profiles.map((p) => ({
     ...p,
     slots: ['9A', '9E'],
     objects: [],
     algorithms: { '9A': 'P256', '9C': 'P256', '9D': 'P256', '9E': 'P256' },
+    ...(p.id === 'contractor' ? { printing: 'after-encoding' } : {}),
   }));
-  return { ...DEFAULT_CONFIG, profiles, separationOfDuties: { producerDiffersFromRequester } };
+  return { ...DEFAULT_CONFIG, profiles, cardPrinter: { queue: MODEL_QUEUE }, separationOfDuties: { producerDiffersFromRequester } };
+}
+
+/** The physical ports of a model station: sharp for photos, an in-memory card printer followed without waiting. */
+function modelPhysical(): PhysicalPorts {
+  return physicalPorts(sharpImageCodec(), new MemorySpooler([MODEL_QUEUE]), { cardPrinter: { queue: MODEL_QUEUE } }, { pollMs: 0, wait: async () => {} });
 }
 
 /** The value of a dispatch answer, or an Error naming the channel. */
@@ -102,7 +131,7 @@ export async function buildTemplate(): Promise<ModelTemplate> {
   const dir = scratch('piv-model-template-');
   writeFileSync(join(dir, 'config.json'), JSON.stringify(modelConfig(true), null, 2));
   const reader = new TrainingReaderProvider();
-  const station = await openStation({ dataDir: dir, training: true, readers: reader });
+  const station = await openStation({ dataDir: dir, training: true, readers: reader, physical: modelPhysical() });
   const passwordHash = await hashPassword(MODEL_PASSWORD, CHEAP_SCRYPT);
   const { store } = station;
   const affiliations: ModelPerson['affiliation'][] = ['employee', 'employee', 'contractor', 'visitor', 'employee', 'visitor', 'contractor', 'employee'];
@@ -123,6 +152,9 @@ export async function buildTemplate(): Promise<ModelTemplate> {
   for (const username of Object.keys(seedOfficers)) await must(core, 'auth.login', { username, password: MODEL_PASSWORD }, username);
   // Profiles are read once so the registry seeds them now, not during a sequence.
   await must(core, 'profiles.list', {}, 'seed.reg');
+  // Every other person has a photo (issue 11): their cards can be printed and reprinted, the others' are refused PHOTO_MISSING.
+  const photo = await portraitImage();
+  for (const p of persons.filter((_, i) => i % 2 === 0)) await must(core, 'persons.setPhoto', { personId: p.id, image: photo, source: 'file', crop: PORTRAIT_CROP }, 'seed.reg');
   mkdirSync(join(dir, 'cards'));
   const cards: TemplateCard[] = [];
   for (const [i, activate] of [
@@ -179,7 +211,7 @@ export async function openModelStation(template: ModelTemplate, producerDiffersF
   for (const c of template.cards) templateCards.set(c.id, VirtualPivCard.loadOrCreate(join(dir, 'cards', basename(c.stateFile))));
   const reader = new TrainingReaderProvider();
   reader.insert(VirtualPivCard.create());
-  const station = await openStation({ dataDir: dir, training: true, readers: reader, scrypt: CHEAP_SCRYPT } as Parameters<typeof openStation>[0]);
+  const station = await openStation({ dataDir: dir, training: true, readers: reader, scrypt: CHEAP_SCRYPT, physical: modelPhysical() } as Parameters<typeof openStation>[0]);
   const core = station.core();
   return {
     station,

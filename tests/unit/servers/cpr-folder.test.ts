@@ -7,6 +7,7 @@ import { createStationCprIntake } from '../../../electron/core/workflow/cpr-stat
 import { openStore, type StationStore } from '../../../electron/core/store/store.js';
 import { openDatabase } from '../../../native/sqlite.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../support/idprs.js';
+import { storeRuleBook } from '../../support/store-rule-book.js';
 
 let idprs: IdprsIdentity;
 const dirs: string[] = [];
@@ -22,6 +23,7 @@ function setup(): { dir: string; store: StationStore; intake: ReturnType<typeof 
   const intake = createStationCprIntake({
     dataDir: dir,
     store,
+    rules: storeRuleBook(store),
     idprs: { signerCertificate: idprs.certPem, managesPersons: true, http: { host: '127.0.0.1', port: 0 } },
     requests: {
       create: (personId, profile, cprId) => store.requests.create({ personId, profile, source: 'idprs', cprId }),

@@ -21,6 +21,7 @@ import { MemorySpooler } from '../../../support/memory-spooler.js';
 import { syntheticPhoto } from '../../../support/portrait-images.js';
 import { jobEndings } from '../../../support/job-events.js';
 import { ok } from '../../../support/results.js';
+import { idprsRequestOps, storeCprPort } from '../../../../electron/core/workflow/cpr-station.js';
 
 const run = promisify(execFile);
 const QUEUE = 'PIV-Test-Printer';
@@ -186,6 +187,34 @@ describe('production with the card face and the facial image', () => {
     expect(audited?.details).toMatchObject({ reason: 'first print cancelled', reprint: 1, queue: QUEUE });
     expect(ok<CardDetailView>(await core.dispatch('cards.get', { card: job.card!.id })).status).toBe('produced');
     expect(await core.dispatch('cards.reprint', { card: job.card!.id, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('a card in production keeps its photo: the rule book refuses the desk (and the CLI, on the same channel) and a CPR’s photo alike; once the production is cancelled the photo may change', async () => {
+    const spooler = new MemorySpooler();
+    const { ts, core, jobId } = await printFailed(spooler);
+    const { store, rules } = ts.station;
+    const personId = store.jobs.get(jobId)!.personId;
+    expect(store.requests.openForPerson(personId).map((r) => r.state)).toEqual(['production_failed']);
+    const kept = store.photos.current(personId)!;
+    const duringProduction = { code: 'REQUEST_STATE', details: { rule: 'photoDuringProduction', state: 'production_failed' } };
+    const refusal = expect.objectContaining({ code: 'REQUEST_STATE', details: expect.objectContaining(duringProduction.details) });
+    // The rule book itself, for both doors a photo comes through.
+    const officer = store.officers.getByUsername('tester')!;
+    expect(() => rules.photo(personId, { kind: 'officer', officer, sessionId: 'local' }, 'persons.setPhoto')).toThrow(refusal);
+    expect(() => rules.photo(personId, { kind: 'idprs' }, 'idprs')).toThrow(refusal);
+    // The desk's channel (the CLI calls the same dispatcher): refused in words, audited with the rule, nothing stored.
+    const image = Buffer.from(await syntheticPhoto({ width: 640, height: 480, background: 140 })).toString('base64');
+    const desk = await core.dispatch('persons.setPhoto', { personId, image, source: 'camera', crop: FRAME });
+    expect(desk).toMatchObject({ ok: false, error: { ...duringProduction, message: expect.stringMatching(/in production: finish or cancel that production/) } });
+    expect(store.audit.list({ personId }).at(-1)).toMatchObject({ action: 'person.photo', outcome: 'refused', details: { rule: 'photoDuringProduction' } });
+    // The CPR intake's door for photos (every CPR channel: HTTP, drop folder, `station cpr submit`).
+    const cprPort = storeCprPort(store, idprsRequestOps(ts.station.requests), rules);
+    const portrait = { jpeg: kept.jpeg, width: kept.width, height: kept.height };
+    expect(() => cprPort.storePhoto(personId, portrait, () => undefined)).toThrow(refusal);
+    expect(store.photos.current(personId)).toEqual(kept);
+    // Cancelled, the production no longer holds the face: the desk replaces it.
+    ok(await core.dispatch('jobs.cancel', { jobId, reason: 'photo to be retaken' }));
+    expect(ok<{ photo: { version: number } }>(await core.dispatch('persons.setPhoto', { personId, image, source: 'camera', crop: FRAME })).photo.version).toBe(kept.version + 1);
   });
 
   it('refuses a card whose profile needs a photo the person lacks, and a facial image that cannot fit, before anything is written', async () => {

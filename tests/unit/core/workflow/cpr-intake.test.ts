@@ -13,6 +13,7 @@ import { StationError } from '../../../../electron/core/errors.js';
 import { cprDocument, makeIdprsIdentity, signCpr, type IdprsIdentity } from '../../../support/idprs.js';
 import { sharpImageCodec } from '../../../../native/image/sharp-codec.js';
 import { syntheticPhoto } from '../../../support/portrait-images.js';
+import { storeRuleBook } from '../../../support/store-rule-book.js';
 
 let idprs: IdprsIdentity;
 let stranger: IdprsIdentity;
@@ -39,6 +40,7 @@ function setup(managesPersons = true): { store: StationStore; intake: CprIntake 
   const intake = createStationCprIntake({
     dataDir: '/nonexistent',
     store,
+    rules: storeRuleBook(store),
     idprs: { signerCertificate: idprs.certPem, managesPersons, http: { host: '127.0.0.1', port: 0 } },
     requests: ops(store),
     codec: sharpImageCodec(),
@@ -76,6 +78,42 @@ describe('CprIntake', () => {
     const refused = await submit(intake, cprDocument({ idprsRequestId: 'REQ-D', person: { externalId: 'EXT-DARK', photo: dark } }));
     expect(refused).toMatchObject({ status: 'rejected', code: 'CPR_MALFORMED', message: expect.stringContaining('too dark') });
     expect(store.persons.findByExternalId('EXT-DARK')).toBeUndefined();
+  });
+
+  it('a CPR whose photo breaks the photo rules is refused with the rule’s own words and loses nothing: the person, their photo and requests stay as they were', async () => {
+    const { store, intake } = setup();
+    const good = Buffer.from(await syntheticPhoto({ width: 450, height: 600 })).toString('base64');
+    const first = await submit(intake, cprDocument({ idprsRequestId: 'REQ-K1', person: { externalId: 'EXT-K', surname: 'Kept', photo: good } }));
+    expect(first.status).toBe('accepted');
+    expect((await intake.deleteRequest('REQ-K1')).code).toBe('CPR_DELETED');
+    const person = store.persons.findByExternalId('EXT-K')!;
+    /** The person's own audit events (added, updated, photo): a refused CPR adds none. */
+    const personEvents = () => store.audit.list({ personId: person.id }).filter((e) => e.action.startsWith('person.'));
+    const before = { person: store.persons.get(person.id), photo: store.photos.current(person.id), requests: store.requests.list({ personId: person.id }), events: personEvents() };
+    expect(before.photo?.version).toBe(1);
+
+    const bad: [string, string, RegExp][] = [
+      ['landscape and too small', Buffer.from(await syntheticPhoto({ width: 300, height: 200 })).toString('base64'), /not in portrait orientation.*too small: the portrait needs at least 328 × 438 pixels/],
+      ['too bright', Buffer.from(await syntheticPhoto({ width: 450, height: 600, exposure: 3 })).toString('base64'), /too bright/],
+      ['a PNG signature over bytes no decoder reads', Buffer.concat([Buffer.from('iVBORw0KGgo', 'base64'), Buffer.alloc(64, 7)]).toString('base64'), /not a JPEG or PNG image the station can read/],
+      ['a GIF', 'R0lGODlhAQABAAAAACw=', /The CPR field "person.photo": it must be a JPEG or PNG image/],
+      ['not base64', '/9j/ not base64!', /"person.photo": it is not base64 text/],
+    ];
+    for (const [i, [what, photo, words]] of bad.entries()) {
+      const r = await submit(intake, cprDocument({ idprsRequestId: `REQ-KB${i}`, person: { externalId: 'EXT-K', surname: 'Changed', photo } }));
+      expect(r, what).toMatchObject({ status: 'rejected', code: 'CPR_MALFORMED', idprsRequestId: `REQ-KB${i}` });
+      expect(r.message, what).toMatch(words);
+      expect(cprRecords(store.db).get(r.cprId!), what).toMatchObject({ status: 'rejected', errorCode: 'CPR_MALFORMED' });
+      // Nothing of the CPR was kept: not the attributes it carried, not a photo version, not a request.
+      expect(store.persons.get(person.id), what).toEqual(before.person);
+      expect(store.photos.current(person.id), what).toEqual(before.photo);
+      expect(store.requests.list({ personId: person.id }), what).toEqual(before.requests);
+      expect(personEvents(), what).toEqual(before.events);
+    }
+    // Corrected, under a new request id: taken, the photo replaced as version 2.
+    const mended = await submit(intake, cprDocument({ idprsRequestId: 'REQ-K2', person: { externalId: 'EXT-K', surname: 'Changed', photo: good } }));
+    expect(mended.status).toBe('accepted');
+    expect(store.photos.current(person.id)).toMatchObject({ version: 2, source: 'idprs' });
   });
 
   it('a profile without approval yields an approved request', async () => {
