@@ -166,7 +166,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     requests,
     audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
-    outbox: new OutboxService({ store }),
+    outbox: new OutboxService({ store, config: ports.config }),
     profiles,
     faces: new CardFaceService({ store, config: ports.config, profiles, physical: ports.physical, now: ports.now }),
     batches,
