@@ -136,6 +136,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     isReaderBusy: (name) => readers.isBusy(name),
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
+    secretsWaiting: (jobId) => jobs.hasSecrets(jobId),
     productionRefusal: (requestId, actor) => requests.productionRefusal(requestId, actor.officerId, 'batches.start'),
   });
   // Batches left running by a stopped station resume watching the readers (opened once).
