@@ -58,7 +58,7 @@ export function OutboxScreen() {
         ))}
       </div>
       {notDelivering && (
-        <p className="notice warning" role="status" data-testid="outbox-not-configured" data-missing={delivery.missing.join(' ')}>
+        <p className="notice" role="status" data-testid="outbox-not-configured" data-missing={delivery.missing.join(' ')}>
           {delivery.sentence}
         </p>
       )}
