@@ -14,6 +14,7 @@ import type { BatchView } from '../../../../electron/contract/station-api';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../../../electron/contract/batch-rules';
 import { batchProgress } from '../../stores/batches-store';
+import { OneTimeSecrets } from '../production/OneTimeSecrets';
 import { useBatches, useJobs, useStores } from '../../stores/stores';
 
 type BatchItem = BatchView['items'][number];
@@ -180,24 +181,7 @@ function ItemSecrets({ batchId, jobId }: { batchId: string; jobId: string }) {
       </>
     );
   }
-  return (
-    <div className="puk-warning" role="alert" data-testid="batch-item-secrets-shown">
-      <p className="warning-title">Write them down now: once you confirm, they will not be shown again</p>
-      {secrets.puk && (
-        <p>
-          PUK: <code className="secret" data-testid="batch-item-puk">{secrets.puk}</code>
-        </p>
-      )}
-      {secrets.pin && (
-        <p>
-          Generated PIN (give it to the cardholder): <code className="secret" data-testid="batch-item-pin">{secrets.pin}</code>
-        </p>
-      )}
-      <button type="button" className="primary" data-testid="batch-item-secrets-recorded" disabled={busy} onClick={() => void recorded()}>
-        {secrets.pin ? 'I have recorded the PUK and the PIN' : 'I have recorded the PUK'}
-      </button>
-    </div>
-  );
+  return <OneTimeSecrets secrets={secrets} busy={busy} onRecorded={() => void recorded()} />;
 }
 
 function CancelItem({ batchId, requestId }: { batchId: string; requestId: string }) {

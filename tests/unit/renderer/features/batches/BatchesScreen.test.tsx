@@ -183,11 +183,11 @@ describe('BatchesScreen', () => {
     const { api, core } = setup({ batches: [batch({ id: 'b1', status: 'done', total: 1, done: 1, items: [item('a', 'done', { jobId: 'job-a', secretsWaiting: true })] })] });
     const user = userEvent.setup();
     await user.click(await screen.findByTestId('batch-item-secrets'));
-    expect((await screen.findByTestId('batch-item-puk')).textContent).toBe('12345678');
-    expect(screen.getByTestId('batch-item-pin').textContent).toBe('246810');
+    expect((await screen.findByTestId('puk-value')).textContent).toBe('12345678');
+    expect(screen.getByTestId('pin-value').textContent).toBe('246810');
     core.batches[0] = { ...core.batches[0]!, items: [item('a', 'done', { jobId: 'job-a', secretsWaiting: false })] };
-    await user.click(screen.getByTestId('batch-item-secrets-recorded'));
-    await waitFor(() => expect(screen.queryByTestId('batch-item-puk')).toBeNull());
+    await user.click(screen.getByTestId('secrets-recorded'));
+    await waitFor(() => expect(screen.queryByTestId('puk-value')).toBeNull());
     expect(screen.queryByTestId('batch-item-secrets')).toBeNull();
     expect(api.callsTo('jobs.takeSecrets')).toEqual([{ jobId: 'job-a', keep: true }, { jobId: 'job-a' }]);
   });
