@@ -127,7 +127,10 @@ export function createCore(corePorts: CorePorts): StationCore {
       requests,
       listener: jobs.listener,
       track: async (jobId, readerName, work) => {
-        const { outcome, error } = await jobs.launch(jobId, readerName, work);
+        // The card's producer (the batch's starter, or the officer who retried it) ran the job: only they take its one-time secrets.
+        const producedBy = store.cards.get(store.jobs.get(jobId)?.cardId ?? '')?.producedBy;
+        const owner = producedBy ? store.officers.get(producedBy)?.username : undefined;
+        const { outcome, error } = await jobs.launch(jobId, readerName, work, owner);
         if (!outcome) throw error ?? new StationError('INTERNAL', 'The production could not run.');
         return outcome;
       },
