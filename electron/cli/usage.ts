@@ -29,6 +29,7 @@ export const USAGE = `Usage: station <command> [options]
   batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME]
                                             mass production on every free reader; follows until done (Ctrl-C: it goes on at the next start)
   batch show BATCH | batch list | batch cancel BATCH --request REQ --reason R
+  batch pause BATCH | batch resume BATCH    a paused batch leaves inserted cards alone until resumed
   verify --reader NAME [--pin PIN]          post-production check of the card in the reader
   virtual-card attach [--vpcd HOST:PORT] [--state FILE] [--personality NAME] [--tdes] [--remove-after N] [--keygen-delay MS]
                       [--pull-after-apdu N] [--sw-at-apdu N=SW] [--trace]

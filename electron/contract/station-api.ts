@@ -179,6 +179,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'batches.get': ['production', 'auditor'],
   'batches.cancelItem': ['production'],
   'batches.retryItem': ['production'],
+  'batches.setPaused': ['production'],
   'batches.parseCsv': ['production'],
   // card lifecycle
   'cards.list': ['auditor', 'security', 'registration'],

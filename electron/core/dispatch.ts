@@ -127,7 +127,10 @@ export function createCore(corePorts: CorePorts): StationCore {
       requests,
       listener: jobs.listener,
       track: async (jobId, readerName, work) => {
-        const { outcome, error } = await jobs.launch(jobId, readerName, work);
+        // The card's producer (the batch's starter, or the officer who retried it) ran the job: only they take its one-time secrets.
+        const producedBy = store.cards.get(store.jobs.get(jobId)?.cardId ?? '')?.producedBy;
+        const owner = producedBy ? store.officers.get(producedBy)?.username : undefined;
+        const { outcome, error } = await jobs.launch(jobId, readerName, work, owner);
         if (!outcome) throw error ?? new StationError('INTERNAL', 'The production could not run.');
         return outcome;
       },
@@ -136,6 +139,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     isReaderBusy: (name) => readers.isBusy(name),
     onChange: (c) => emit('batch.changed', c),
     pinPolicyOf: (profileId) => profiles.profile(profileId).pinPolicy,
+    secretsWaiting: (jobId) => jobs.hasSecrets(jobId),
     productionRefusal: (requestId, actor) => requests.productionRefusal(requestId, actor.officerId, 'batches.start'),
   });
   // Batches left running by a stopped station resume watching the readers (opened once).
@@ -166,7 +170,7 @@ export function createCore(corePorts: CorePorts): StationCore {
     requests,
     audit: new AuditService({ store, signer: ports.auditSigner, anchorFile: ports.config.auditAnchor?.file }),
     kiosks: new KioskService({ store, config: ports.config, officers, requests, profiles, now: ports.now }),
-    outbox: new OutboxService({ store }),
+    outbox: new OutboxService({ store, config: ports.config }),
     profiles,
     faces: new CardFaceService({ store, config: ports.config, profiles, rules, physical: ports.physical, now: ports.now }),
     batches,

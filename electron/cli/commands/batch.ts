@@ -5,7 +5,10 @@
  * the batch's progress until every card is done or cancelled; Ctrl-C leaves
  * the batch running in the station (it resumes the next time the station opens).
  * `station batch show BATCH` and `station batch list` print batches;
- * `station batch cancel BATCH --request R --reason TEXT` cancels one item.
+ * `station batch cancel BATCH --request R --reason TEXT` cancels one item;
+ * `station batch pause BATCH` and `station batch resume BATCH` pause and resume a batch.
+ * While it follows a batch, the command prints what to do at each reader
+ * whenever that changes ("Remove card 00000007 from … and insert a blank card.").
  */
 import { z } from 'zod';
 import type { CliContext } from '../context.js';
@@ -49,7 +52,8 @@ async function follow(ctx: CliContext, batchId: string): Promise<BatchView> {
   try {
     for (;;) {
       const view = await ctx.call('batches.get', { batchId });
-      const line = progressLine(view);
+      const todo = (view.prompts ?? []).filter((p) => p.action !== 'producing').map((p) => p.sentence);
+      const line = [progressLine(view), ...todo].join('\n');
       if (line !== last) ctx.say(line);
       last = line;
       if (view.status === 'done' || view.status === 'cancelled') return view;
@@ -115,5 +119,15 @@ export async function batchCommand(ctx: CliContext, verb: string | undefined, ar
     ctx.result(view, () => printBatch(view));
     return 0;
   }
-  throw new StationError('INVALID_INPUT', 'Usage: station batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME] --as USERNAME; station batch show BATCH | list | cancel BATCH --request R --reason TEXT');
+  if (verb === 'pause' || verb === 'resume') {
+    const batchId = args[0];
+    if (!batchId) throw new StationError('INVALID_INPUT', `Usage: station batch ${verb} BATCH`);
+    const view = await ctx.call('batches.setPaused', { batchId, action: verb });
+    ctx.result(view, () => printBatch(view));
+    return 0;
+  }
+  throw new StationError(
+    'INVALID_INPUT',
+    'Usage: station batch run --requests R1,R2,… | --csv FILE [--readers all|NAME,NAME] --as USERNAME; station batch show BATCH | list | cancel BATCH --request R --reason TEXT | pause BATCH | resume BATCH',
+  );
 }

@@ -37,8 +37,10 @@ export async function outboxCommand(ctx: CliContext, verb: string | undefined, a
     case 'list': {
       const dead = await ctx.call('outbox.list', { status: 'dead', limit: LIST_LIMIT });
       const events = flags.dead ? dead.events : [...(await ctx.call('outbox.list', { status: 'pending', limit: LIST_LIMIT })).events, ...dead.events];
-      const { counts } = dead;
-      ctx.result({ counts, events }, () => {
+      const { counts, delivery } = dead;
+      ctx.result({ counts, delivery, events }, () => {
+        // A station that does not deliver says so first (issue 12, obs. 3): its pending events have no next attempt.
+        if (delivery.sentence) process.stdout.write(`${delivery.sentence}\n`);
         process.stdout.write(`${counts.pending} pending, ${counts.dead} dead, ${counts.delivered} delivered\n`);
         events.forEach((e) => process.stdout.write(line(e)));
       });

@@ -5,6 +5,20 @@
 import { z } from 'zod';
 import { Id, ReaderName, Reason } from './fields.js';
 
+/**
+ * What the officer should do at one reader for a batch to go on (issue 12, observation 2): insert a
+ * blank card in an empty reader, take out a card the batch is finished with (a produced card, an
+ * issued card, a card that is not PIV), or nothing to do while a card is being produced.
+ */
+export const BatchPromptShape = z.object({
+  readerName: z.string(),
+  action: z.enum(['insert-blank', 'remove', 'producing']),
+  /** The card number of the card to take out, when the station knows it. */
+  cardNumber: z.string().nullable(),
+  sentence: z.string(),
+});
+export type BatchPromptView = z.infer<typeof BatchPromptShape>;
+
 export const BatchShape = z.object({
   id: z.string(),
   status: z.enum(['running', 'paused', 'done', 'cancelled']),
@@ -24,8 +38,14 @@ export const BatchShape = z.object({
       failure: z.string().nullable(),
       /** The card face's print (issue 11); null or absent when the card's profile prints nothing. */
       print: z.enum(['waiting', 'printing', 'printed', 'failed', 'not printed']).nullable().optional(),
+      /** The card number assigned on approval. */
+      cardNumber: z.string().nullable().optional(),
+      /** True while the card's one-time PUK and generated PIN wait to be taken once (jobs.takeSecrets, jobs.pinMailer). */
+      secretsWaiting: z.boolean().optional(),
     }),
   ),
+  /** What to do at each reader the batch may use, while it waits for cards (empty when there is nothing to do). */
+  prompts: z.array(BatchPromptShape).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -53,6 +73,8 @@ export const batchesChannels = {
   'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
   'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
   'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: Reason }).strict(), output: BatchShape },
+  /** Pauses a running batch (cards inserted meanwhile are left alone; a card being produced finishes) or resumes a paused one; audited. */
+  'batches.setPaused': { input: z.object({ batchId: Id, action: z.enum(['pause', 'resume']) }).strict(), output: BatchShape },
   /** Runs a failed card's production again now, in the reader it ran in (a print that failed after encoding needs no card). */
   'batches.retryItem': { input: z.object({ batchId: Id, requestId: Id }).strict(), output: BatchShape },
   /** Reads a CSV batch file (the request ids, one a line) and checks each request as batches.start would; starts nothing. */

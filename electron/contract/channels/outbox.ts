@@ -29,6 +29,14 @@ export const OutboxEventShape = z.object({
   lastError: z.string().nullable(),
 });
 export type OutboxEventView = z.infer<typeof OutboxEventShape>;
+/** Whether the station delivers to the IDPRS at all (electron/core/notifications/delivery-setup.ts). */
+export const OutboxDeliveryShape = z.object({
+  configured: z.boolean(),
+  missing: z.array(z.enum(['url', 'secret'])),
+  /** What to configure, in words (null when configured). */
+  sentence: z.string().nullable(),
+});
+export type OutboxDeliveryView = z.infer<typeof OutboxDeliveryShape>;
 const OutboxCountsShape = z.object({ pending: z.number(), delivered: z.number(), dead: z.number() });
 
 export const outboxChannels = {
@@ -37,7 +45,7 @@ export const outboxChannels = {
     input: z
       .object({ status: OutboxStatusShape, personId: Id.optional(), cardId: Id.optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(500).optional() })
       .strict(),
-    output: z.object({ events: z.array(OutboxEventShape), total: z.number(), counts: OutboxCountsShape }),
+    output: z.object({ events: z.array(OutboxEventShape), total: z.number(), counts: OutboxCountsShape, delivery: OutboxDeliveryShape }),
   },
   /** Puts one dead letter (`eventId`) or every dead letter (`allDead: true`) back for delivery now; audited per letter. */
   'outbox.redeliver': {

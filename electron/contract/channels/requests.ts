@@ -10,6 +10,11 @@ export const CardRequestShape = z.object({
   id: z.string(),
   personId: z.string(),
   personName: z.string(),
+  /**
+   * The person's identifiers, so an approver checks identity beside the photo (issue 12, observation 4);
+   * null when the person record is gone, absent on older answers.
+   */
+  person: z.object({ affiliation: Affiliation, employeeId: z.string().nullable(), email: z.string().nullable() }).nullable().optional(),
   profile: Affiliation,
   state: RequestStateShape,
   source: z.enum(['desk', 'kiosk', 'idprs']),

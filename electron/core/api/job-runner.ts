@@ -151,6 +151,11 @@ export class JobRunner {
     return pin;
   }
 
+  /** True while a job's one-time secrets (PUK, generated PIN) wait to be taken; says nothing of their values. */
+  hasSecrets(jobId: string): boolean {
+    return this.oneTimeSecrets.has(jobId);
+  }
+
   /** Holds the one-time secrets of a job that ended outside a launched run (its print cancelled), for `owner`. */
   hold(jobId: string, secrets: { puk?: string; pin?: string }, owner?: string): void {
     if (secrets.puk || secrets.pin) this.oneTimeSecrets.set(jobId, { ...secrets, owner });

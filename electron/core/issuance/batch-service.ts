@@ -14,9 +14,15 @@
  * 5. A card that is not PIV, already issued, or locked by the station is left
  *    alone until it is removed.
  * A failed item waits for its card (or is cancelled with a reason, which
- * cancels its job and revokes its certificates). The batch is done when every
- * item is done or cancelled. On open, items left running by a stopped station
- * are failed-and-retryable and readers are watched again.
+ * cancels its job and revokes its certificates); a waiting item may be
+ * cancelled too. A paused batch takes no card until it is resumed. The batch
+ * is done when every item is done or cancelled. On open, items left running by
+ * a stopped station are failed-and-retryable and readers are watched again.
+ *
+ * While a batch waits, its view says what to do at each reader it may use
+ * (issue 12, observation 2: with one reader the batch otherwise stalled in
+ * silence after the first card): insert a blank card, or take out the card
+ * the batch is finished with, named by its card number.
  */
 import type { PinPolicy } from '../../contract/card-profile.js';
 import { StationError } from '../errors.js';
@@ -31,6 +37,7 @@ import { probeInsertedCard, type ProbedCard } from './batch-card-probe.js';
 import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
 import { REQUEST_TRANSITIONS, allowedVia, isIssuedCardStatus, type RequestState } from '../../contract/state-machines.js';
 import { isStatedReason } from '../../contract/reason-rule.js';
+import { OPEN_BATCH_STATUSES, RATE_MIN_CARDS, isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../contract/batch-rules.js';
 
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
 const BUSY_PROBE_ATTEMPTS = 20;
@@ -142,9 +149,25 @@ export interface BatchView {
     failure: string | null;
     /** The card face's print (issue 11): null when the card's profile prints nothing. */
     print: PrintStatus | null;
+    /** The card number assigned on approval (null: the request has no card object). */
+    cardNumber: string | null;
+    /** True while the produced card's one-time PUK and generated PIN wait to be taken once. */
+    secretsWaiting: boolean;
   }[];
+  /** What to do at each reader the batch may use while it runs (empty when paused or finished). */
+  prompts: BatchPrompt[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** What the officer should do at one reader for the batch to go on (BatchPromptShape). */
+export interface BatchPrompt {
+  readerName: string;
+  /** insert-blank: the reader is empty; remove: the card in it is of no use to the batch; producing: leave it. */
+  action: 'insert-blank' | 'remove' | 'producing';
+  /** The card number of the card in the reader, when the station knows it. */
+  cardNumber: string | null;
+  sentence: string;
 }
 
 /** A CSV batch file as checked before starting (BatchCsvShape): the requests it names, and every problem. */
@@ -185,6 +208,8 @@ export interface BatchServiceDeps {
    * Absent: only the request state is checked (the job's creation asks the rule book).
    */
   productionRefusal?: (requestId: string, actor: BatchActor) => StationError | undefined;
+  /** True while a finished job's one-time secrets wait to be taken (the job runner); absent: never. */
+  secretsWaiting?: (jobId: string) => boolean;
   /** Card probe (tests may count probes); defaults to probeInsertedCard. */
   probe?: (readers: ReaderProvider, readerName: string) => Promise<ProbedCard>;
   now?: () => Date;
@@ -198,6 +223,8 @@ interface ReaderSlot {
   handled: boolean;
   /** A probe or a job is under way on this reader. */
   active: boolean;
+  /** What the service made of the card once handled: taken for an item, or left alone (why). */
+  outcome?: { kind: 'taken'; batchId: string; requestId: string } | { kind: 'not-piv' } | { kind: 'not-blank' };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -209,6 +236,8 @@ export class BatchService {
   private readonly runs = new Set<Promise<void>>();
   private unwatch: (() => void) | undefined;
   private closed = false;
+  /** The readers as last reported (for the prompts of waiting batches). */
+  private lastReaders: ReaderStatus[] = [];
 
   constructor(private readonly deps: BatchServiceDeps) {
     const now = deps.now ?? (() => new Date());
@@ -221,7 +250,7 @@ export class BatchService {
    * and cards already in readers are considered at once.
    */
   async open(): Promise<void> {
-    for (const batch of this.repo.listByStatus(['running', 'paused'])) {
+    for (const batch of this.repo.listByStatus(OPEN_BATCH_STATUSES)) {
       for (const item of this.repo.items(batch.id)) {
         if (item.state !== 'running') continue;
         this.repo.updateItem(batch.id, item.requestId, { state: 'failed', failure: STATION_STOPPED_SENTENCE });
@@ -290,6 +319,24 @@ export class BatchService {
   }
 
   /**
+   * Pauses a running batch or resumes a paused one. A paused batch takes no
+   * card (a card being produced finishes); on resume, blank cards already in
+   * its readers are taken at once.
+   * @throws StationError NOT_FOUND_RECORD, JOB_STATE (not running when pausing, not paused when resuming)
+   */
+  async setPaused(batchId: string, paused: boolean, actor: BatchActor): Promise<BatchView> {
+    const batch = this.repo.get(batchId);
+    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
+    if (paused && !mayPauseBatch(batch.status)) throw new StationError('JOB_STATE', `This batch is ${batch.status}; only a running batch can be paused.`, { status: batch.status });
+    if (!paused && !mayResumeBatch(batch.status)) throw new StationError('JOB_STATE', `This batch is ${batch.status}; only a paused batch can be resumed.`, { status: batch.status });
+    this.repo.setStatus(batchId, paused ? 'paused' : 'running');
+    this.deps.store.audit.append({ actor: actor.username, action: paused ? 'batch.paused' : 'batch.resumed', outcome: 'ok', details: { batchId } });
+    this.changed(batchId);
+    if (!paused) await this.rescan();
+    return this.get(batchId);
+  }
+
+  /**
    * Cancels one item with a reason: a queued item leaves the queue; a failed
    * item's job is cancelled (its certificates revoked, the card left for a
    * later job to take over).
@@ -302,8 +349,12 @@ export class BatchService {
     const item = this.repo.item(batchId, requestId);
     if (!item) throw new StationError('NOT_FOUND_RECORD', `Request ${requestId} is not in batch ${batchId}.`);
     if (item.state === 'cancelled') return this.view(batch);
-    if (item.state === 'running') throw new StationError('JOB_STATE', 'This card is being produced right now: wait until it finishes or fails, then cancel it.');
-    if (item.state === 'done') throw new StationError('JOB_STATE', 'This card is already produced: revoke the card instead of cancelling it.');
+    if (!isCancellableItem(item.state)) {
+      throw new StationError(
+        'JOB_STATE',
+        item.state === 'running' ? 'This card is being produced right now: wait until it finishes or fails, then cancel it.' : 'This card is already produced: revoke the card instead of cancelling it.',
+      );
+    }
     if (item.jobId) await this.deps.jobs.cancelJob(item.jobId, reason);
     this.repo.updateItem(batchId, requestId, { state: 'cancelled', failure: reason.trim().slice(0, 500) });
     this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reason: reason.trim().slice(0, 200) } });
@@ -360,13 +411,19 @@ export class BatchService {
   /** Tracks insertions and removals; every present card not yet handled gets a try. */
   private onReaders(list: ReaderStatus[]): void {
     if (this.closed) return;
+    const before = this.lastReaders;
+    this.lastReaders = list;
     for (const [name, slot] of this.slots) {
       const r = list.find((x) => x.name === name);
       if (!r || !r.cardPresent || (r.atr ?? '') !== slot.atr) {
         slot.atr = undefined;
         slot.handled = false;
+        slot.outcome = undefined;
       }
     }
+    // A card inserted or taken out changes what waiting batches ask of the officer.
+    const seen = (l: ReaderStatus[]) => l.map((r) => `${r.name}\u0000${r.cardPresent ? (r.atr ?? '') : '-'}`).join('\u0001');
+    if (seen(before) !== seen(list)) for (const b of this.repo.listByStatus(['running'])) this.changed(b.id);
     for (const r of list) {
       if (!r.cardPresent) continue;
       let slot = this.slots.get(r.name);
@@ -411,13 +468,20 @@ export class BatchService {
       if (card.kind === 'none' || card.kind === 'busy' || card.kind === 'unreadable') return; // looked at again on the next reader event
       if (card.kind !== 'piv') {
         slot.handled = true;
+        slot.outcome = { kind: 'not-piv' };
+        this.changedRunning();
         return;
       }
       const choice = this.pick(reader, card);
-      if (choice === 'not-blank') slot.handled = true;
+      if (choice === 'not-blank') {
+        slot.handled = true;
+        slot.outcome = { kind: 'not-blank' };
+        this.changedRunning();
+      }
       // 'nothing' leaves the card unhandled: a later change (a failed item back in the queue, a new batch) may want it.
       if (typeof choice === 'string') return;
       slot.handled = true;
+      slot.outcome = { kind: 'taken', batchId: choice.batchId, requestId: choice.requestId };
       await this.produce(choice, readerName, () => !this.closed && slot.atr === atr);
     } finally {
       slot.active = false;
@@ -549,7 +613,7 @@ export class BatchService {
   private finishIfComplete(batchId: string): void {
     const items = this.repo.items(batchId);
     const batch = this.repo.get(batchId);
-    if (batch?.status === 'running' && items.every((i) => i.state === 'done' || i.state === 'cancelled')) {
+    if ((batch?.status === 'running' || batch?.status === 'paused') && items.every((i) => i.state === 'done' || i.state === 'cancelled')) {
       this.repo.setStatus(batchId, 'done');
       this.deps.store.audit.append({ actor: 'station', action: 'batch.done', outcome: 'ok', details: { batchId, done: items.filter((i) => i.state === 'done').length } });
     }
@@ -560,6 +624,11 @@ export class BatchService {
   private counts(items: BatchItemRecord[]): Omit<BatchChange, 'batchId'> {
     const n = (s: BatchItemRecord['state']) => items.filter((i) => i.state === s).length;
     return { done: n('done'), failed: n('failed'), remaining: n('queued') + n('running') };
+  }
+
+  /** Every running batch's view changed (a card was judged in a reader). */
+  private changedRunning(): void {
+    for (const b of this.repo.listByStatus(['running'])) this.changed(b.id);
   }
 
   private changed(batchId: string): void {
@@ -589,15 +658,64 @@ export class BatchService {
         jobId: i.jobId,
         failure: i.failure,
         print: i.jobId ? printStatusOf(this.deps.store.jobs.steps(i.jobId)) : null,
+        cardNumber: this.cardNumberOf(i.requestId),
+        secretsWaiting: i.state === 'done' && i.jobId !== null && (this.deps.secretsWaiting?.(i.jobId) ?? false),
       })),
+      prompts: this.prompts(batch, items),
       createdAt: batch.createdAt,
       updatedAt: batch.updatedAt,
     };
   }
 
-  /** Cards produced per hour since the batch started (until its last card when it is done); null before the first card. */
+  /** The card number of the request's card object, or null. */
+  private cardNumberOf(requestId: string): string | null {
+    const cardId = this.deps.requests.get(requestId)?.cardId;
+    return cardId ? (this.deps.store.cards.get(cardId)?.cardNumber ?? null) : null;
+  }
+
+  /**
+   * What the officer should do at each reader a running batch may use: while
+   * a card is produced, leave it; while cards still wait for a blank card, insert
+   * one in an empty reader, or take out the card the batch is finished with
+   * (the card just produced, by its number; an issued card; a card that is not PIV).
+   * A card being looked at right now gets no prompt (the next change brings one).
+   */
+  private prompts(batch: BatchRecord, items: BatchItemRecord[]): BatchPrompt[] {
+    if (batch.status !== 'running') return [];
+    const waiting = items.some((i) => i.state === 'queued' || (i.state === 'failed' && !this.hasCardIdentity(i)));
+    const prompts: BatchPrompt[] = [];
+    for (const reader of this.lastReaders) {
+      if (!this.batchMayUse(batch, reader)) continue;
+      const running = items.find((i) => i.state === 'running' && i.readerName === reader.name);
+      if (running) {
+        const cardNumber = this.cardNumberOf(running.requestId);
+        const name = this.deps.requests.get(running.requestId)?.personName ?? '';
+        const card = cardNumber ? `card ${cardNumber}` : 'the card';
+        prompts.push({ readerName: reader.name, action: 'producing', cardNumber, sentence: `Producing ${card} for ${name} in ${reader.name}: leave it in the reader.` });
+        continue;
+      }
+      if (!waiting || this.deps.isReaderBusy?.(reader.name)) continue;
+      if (!reader.cardPresent) {
+        prompts.push({ readerName: reader.name, action: 'insert-blank', cardNumber: null, sentence: `Insert a blank card in ${reader.name}.` });
+        continue;
+      }
+      const outcome = this.slots.get(reader.name)?.handled ? this.slots.get(reader.name)?.outcome : undefined;
+      if (!outcome) continue;
+      if (outcome.kind === 'taken') {
+        const cardNumber = this.cardNumberOf(outcome.requestId);
+        const card = cardNumber ? `card ${cardNumber}` : 'the card';
+        prompts.push({ readerName: reader.name, action: 'remove', cardNumber, sentence: `Remove ${card} from ${reader.name} and insert a blank card.` });
+      } else {
+        const why = outcome.kind === 'not-piv' ? 'is not a PIV card' : 'is already issued or locked by this station';
+        prompts.push({ readerName: reader.name, action: 'remove', cardNumber: null, sentence: `The card in ${reader.name} ${why}: remove it and insert a blank card.` });
+      }
+    }
+    return prompts;
+  }
+
+  /** Cards produced per hour since the batch started (until its last card when it is done); null before RATE_MIN_CARDS cards. */
   private cardsPerHour(batch: BatchRecord, items: BatchItemRecord[], done: number): number | null {
-    if (done === 0) return null;
+    if (done < RATE_MIN_CARDS) return null;
     const end = batch.status === 'done' ? Math.max(...items.filter((i) => i.state === 'done').map((i) => Date.parse(i.updatedAt))) : (this.deps.now ?? (() => new Date()))().getTime();
     const hours = Math.max(end - Date.parse(batch.createdAt), 1) / MS_PER_HOUR;
     return Math.round((done / hours) * 10) / 10;

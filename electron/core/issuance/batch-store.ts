@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../errors.js';
+import { OPEN_BATCH_STATUSES, OPEN_ITEM_STATES } from '../../contract/batch-rules.js';
 
 /** Batch life cycle: running until every item is done or cancelled. */
 export const BATCH_STATUSES = ['running', 'paused', 'done', 'cancelled'] as const;
@@ -179,12 +180,13 @@ export function batchRepository(db: Database, now: () => string = () => new Date
       return repo.item(batchId, requestId)!;
     },
     openItemForRequest(requestId) {
+      const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
       const row = db
-        .prepare<[string], ItemRow>(
+        .prepare<string[], ItemRow>(
           `SELECT i.* FROM batch_items i JOIN batches b ON b.id = i.batch_id
-           WHERE i.request_id = ? AND b.status IN ('running', 'paused') AND i.state IN ('queued', 'running', 'failed') LIMIT 1`,
+           WHERE i.request_id = ? AND b.status IN (${marks(OPEN_BATCH_STATUSES.length)}) AND i.state IN (${marks(OPEN_ITEM_STATES.length)}) LIMIT 1`,
         )
-        .get(requestId);
+        .get(requestId, ...OPEN_BATCH_STATUSES, ...OPEN_ITEM_STATES);
       return row ? itemOut(row) : undefined;
     },
   };

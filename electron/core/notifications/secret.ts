@@ -36,6 +36,11 @@ export function loadNotificationSecret(store: StationStore, box: SecretBox): Uin
   return row ? box.open(new Uint8Array(row.sealed), SECRET_LABEL) : undefined;
 }
 
+/** True when a shared secret is sealed in the store (whether this station's keyring can open it is asked on delivery). */
+export function hasNotificationSecret(store: StationStore): boolean {
+  return store.db.prepare('SELECT 1 FROM notification_secret WHERE id = 1').get() !== undefined;
+}
+
 /**
  * Seals the shared secret again with the box's current key (a passphrase change, core/reseal.ts).
  * @returns 1 when it was sealed again, 0 when there is none or the current key sealed it

@@ -9,6 +9,9 @@ import { toStationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import { outboxRepository, type OutboxEvent, type OutboxRepository, type OutboxStatus } from './outbox.js';
 import type { NotificationType } from './events.js';
+import type { StationConfig } from '../config/station-config.js';
+import { deliverySetup, type DeliverySetup } from './delivery-setup.js';
+import { hasNotificationSecret } from './secret.js';
 
 /** One event in the Notifications screen (no payload: the screen shows what it concerns, not what was sent). */
 export interface OutboxEventView {
@@ -41,6 +44,8 @@ export interface OutboxListView {
   total: number;
   /** Events per status in the whole outbox (the tab badges). */
   counts: Record<OutboxStatus, number>;
+  /** Whether this station delivers at all, and what to configure when it does not (delivery-setup.ts). */
+  delivery: DeliverySetup;
 }
 
 /** Audit action of a redelivered dead letter. */
@@ -50,8 +55,8 @@ export const REDELIVER_ACTION = 'notification.redelivered';
 export class OutboxService {
   private readonly outbox: OutboxRepository;
 
-  /** @param deps the store; the clock (tests) */
-  constructor(private readonly deps: { store: StationStore; now?: () => Date }) {
+  /** @param deps the store; the station's configuration (its `notifications` section; absent: not configured); the clock (tests) */
+  constructor(private readonly deps: { store: StationStore; config?: Pick<StationConfig, 'notifications'>; now?: () => Date }) {
     this.outbox = outboxRepository(deps.store.db);
   }
 
@@ -65,7 +70,12 @@ export class OutboxService {
    */
   list(q: { status: OutboxStatus; personId?: string; cardId?: string; offset?: number; limit?: number }): OutboxListView {
     const page = this.outbox.page({ ...q, limit: q.limit ?? 50 });
-    return { events: page.events.map((e) => this.view(e)), total: page.total, counts: this.outbox.counts() };
+    return {
+      events: page.events.map((e) => this.view(e)),
+      total: page.total,
+      counts: this.outbox.counts(),
+      delivery: deliverySetup(this.deps.config?.notifications, hasNotificationSecret(this.deps.store)),
+    };
   }
 
   /**

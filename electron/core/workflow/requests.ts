@@ -490,6 +490,7 @@ export class RequestService {
       id: r.id,
       personId: r.personId,
       personName: person ? `${person.givenName} ${person.surname}` : '',
+      person: person ? { affiliation: person.affiliation, employeeId: person.employeeId, email: person.email } : null,
       profile: r.profile,
       state: r.state,
       source: r.source,

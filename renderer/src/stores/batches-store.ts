@@ -5,6 +5,7 @@
  * is read and checked by the core (`batches.parseCsv`) before it can start.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { RATE_MIN_CARDS } from '../../../electron/contract/batch-rules';
 import { BATCH_CSV_TOO_LARGE, MAX_BATCH_CSV_CHARS, type BatchCsvView, type BatchView, type ChannelInput } from '../../../electron/contract/station-api';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
@@ -25,6 +26,8 @@ export interface BatchesState {
   startBatch(input: ChannelInput<'batches.start'>): Promise<string | null>;
   /** `batches.cancelItem` with the officer's reason. @returns whether it worked. */
   cancelItem(batchId: string, requestId: string, reason: string): Promise<boolean>;
+  /** `batches.setPaused`: pauses a running batch or resumes a paused one. @returns whether it worked. */
+  setPaused(batchId: string, action: 'pause' | 'resume'): Promise<boolean>;
   /** `batches.retryItem`: a failed card's production again, in its reader. @returns whether it started. */
   retryItem(batchId: string, requestId: string): Promise<boolean>;
   /** The CSV batch file as the core checked it (`batches.parseCsv`), with the file's name; null when none is chosen. */
@@ -100,6 +103,16 @@ export function createBatchesStore(api: StationApi): BatchesStore {
           return false;
         }
       },
+      async setPaused(batchId, action) {
+        setError(batchId, null);
+        try {
+          put(await api.call('batches.setPaused', { batchId, action }));
+          return true;
+        } catch (e) {
+          setError(batchId, errorSentence(e));
+          return false;
+        }
+      },
       async retryItem(batchId, requestId) {
         setError(batchId, null);
         try {
@@ -135,6 +148,7 @@ export function createBatchesStore(api: StationApi): BatchesStore {
 /** A batch's progress for the screen: counts, percent done (0–100) and the rate in words. */
 export function batchProgress(b: BatchView): { done: number; failed: number; remaining: number; total: number; percent: number; rate: string } {
   const percent = b.total > 0 ? Math.round((100 * b.done) / b.total) : 0;
-  const rate = b.cardsPerHour === null ? 'rate not known yet' : `${Math.round(b.cardsPerHour)} cards per hour`;
+  // The core gives a rate only from RATE_MIN_CARDS cards on: say so rather than a figure that means nothing.
+  const rate = b.cardsPerHour === null ? `cards per hour shown once ${RATE_MIN_CARDS} cards are done` : `${Math.round(b.cardsPerHour)} cards per hour`;
   return { done: b.done, failed: b.failed, remaining: b.remaining, total: b.total, percent, rate };
 }

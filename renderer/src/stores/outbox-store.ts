@@ -27,6 +27,8 @@ export interface OutboxState {
   /** Events of the tab (all pages). */
   total: number;
   counts: ChannelOutput<'outbox.list'>['counts'];
+  /** Whether the station delivers at all, and what to configure (null until the first answer). */
+  delivery: ChannelOutput<'outbox.list'>['delivery'] | null;
   listError: string | null;
   /** Sentence of the last failed redelivery, or null. */
   actionError: string | null;
@@ -52,7 +54,7 @@ export type OutboxStore = StoreApi<OutboxState>;
 const NO_COUNTS = { pending: 0, delivered: 0, dead: 0 };
 
 /** The store's initial data (also what a logout resets it to). */
-export const OUTBOX_EMPTY = { tab: 'pending' as OutboxTab, offset: 0, events: [], total: 0, counts: NO_COUNTS, listError: null, actionError: null, notice: null, busy: false };
+export const OUTBOX_EMPTY = { tab: 'pending' as OutboxTab, offset: 0, events: [], total: 0, counts: NO_COUNTS, delivery: null, listError: null, actionError: null, notice: null, busy: false };
 
 /** Builds the Notifications store over a StationApi. */
 export function createOutboxStore(api: StationApi): OutboxStore {
@@ -103,7 +105,7 @@ export function createOutboxStore(api: StationApi): OutboxStore {
             set({ offset: Math.floor((page.total - 1) / OUTBOX_PAGE_SIZE) * OUTBOX_PAGE_SIZE });
             return get().load();
           }
-          set({ events: page.events, total: page.total, counts: page.counts, listError: null });
+          set({ events: page.events, total: page.total, counts: page.counts, delivery: page.delivery ?? null, listError: null });
         } catch (e) {
           if (mine === latest) set({ listError: errorSentence(e) });
         }

@@ -57,8 +57,8 @@ export interface RequestsState {
   loadApproved(): Promise<void>;
   /** `requests.create`. @returns the request, or null when refused (`createError` says why). */
   create(input: ChannelInput<'requests.create'>): Promise<CardRequestView | null>;
-  /** `requests.approve`. @returns whether it worked (else `errors[id]` says why). */
-  approve(requestId: string): Promise<boolean>;
+  /** `requests.approve`. @returns the approved request (its card number assigned), or null when refused (`errors[id]` says why). */
+  approve(requestId: string): Promise<CardRequestView | null>;
   /** `requests.reject` with the officer's reason. @returns whether it worked. */
   reject(requestId: string, reason: string): Promise<boolean>;
 }
@@ -124,12 +124,12 @@ export function createRequestsStore(api: StationApi): RequestsStore {
       async approve(requestId) {
         setError(requestId, null);
         try {
-          await api.call('requests.approve', { requestId });
+          const approved = await api.call('requests.approve', { requestId });
           reloadLoaded();
-          return true;
+          return approved;
         } catch (e) {
           setError(requestId, errorSentence(e));
-          return false;
+          return null;
         }
       },
       async reject(requestId, reason) {

@@ -97,7 +97,10 @@ describe('the CLI through the one door (finding 8)', () => {
   test("who may list the outbox is the core's access table: an auditor may look, not resend", async () => {
     const listed = await station(dataDir, ['outbox', 'list', '--json'], { as: AUDITOR });
     expect(listed.code, listed.stderr).toBe(0);
-    expect(JSON.parse(listed.stdout)).toMatchObject({ counts: expect.objectContaining({ pending: expect.any(Number) }) });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ counts: expect.objectContaining({ pending: expect.any(Number) }), delivery: { configured: false, missing: ['url', 'secret'] } });
+    // Without --json the station says first that it does not deliver, and what to set (issue 12, obs. 3).
+    const words = await station(dataDir, ['outbox', 'list'], { as: AUDITOR });
+    expect(words.stdout.split('\n')[0]).toMatch(/^Delivery to the identity registration system \(IDPRS\) is not configured: set "notifications"/);
     const redeliver = await station(dataDir, ['outbox', 'redeliver', '--all-dead'], { as: AUDITOR });
     expect(redeliver.code).toBe(1);
     expect(redeliver.stderr).toContain('[FORBIDDEN]');

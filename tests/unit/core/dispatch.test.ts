@@ -121,6 +121,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
     'printers.list': {},
     'jobs.pinMailer': { jobId: 'job-1', queue: 'PIV-Test-Printer' },
     'batches.retryItem': { batchId: 'b-1', requestId: 'req-1' },
+    'batches.setPaused': { batchId: 'b-1', action: 'pause' },
     'ca.chain': {},
     'outbox.setSecret': { secret: 'a secret shared with the IDPRS' },
     'cpr.submit': { envelope: Buffer.from('a CPR').toString('base64') },

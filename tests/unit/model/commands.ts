@@ -375,6 +375,17 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
     ),
   },
   {
+    channels: ['batches.setPaused'],
+    weight: 1,
+    arbitrary: fc.tuple(officerIdx, idx, fc.boolean()).map(([o, b, paused]) =>
+      command(`setBatchPaused(${o}, batch ${b}, ${paused})`, async (m) => {
+        const batchId = m.pick([...m.batches.keys()], b);
+        if (!batchId) return;
+        await m.call(m.officer(o), 'batches.setPaused', { batchId, action: paused ? 'pause' : 'resume' });
+      }, (m) => m.batches.size > 0),
+    ),
+  },
+  {
     channels: ['batches.retryItem'],
     weight: 1,
     arbitrary: fc.tuple(officerIdx, idx).map(([o, b]) =>

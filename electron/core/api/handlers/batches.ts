@@ -20,6 +20,7 @@ export function batchesHandlers({ batches, openBatches, requests }: CoreServices
     'batches.list': async () => batches.list(),
     'batches.get': async ({ batchId }) => batches.get(batchId),
     'batches.cancelItem': async ({ batchId, requestId, reason }, ctx) => batches.cancelItem(batchId, requestId, reason, batchActor(ctx)),
+    'batches.setPaused': async ({ batchId, action }, ctx) => batches.setPaused(batchId, action === 'pause', batchActor(ctx)),
     // The rule book's retry rows, as for jobs.retry: a retried card has a producer, who may not be its cardholder or approver.
     'batches.retryItem': async ({ batchId, requestId }, ctx) =>
       batches.retryItem(batchId, requestId, batchActor(ctx), (jobId) => requests.retryJob(jobId, ctx.caller, 'batches.retryItem')),

@@ -11,9 +11,11 @@ export interface DecisionCellProps {
   request: CardRequestView;
   /** Why this officer may not approve it (the button is disabled with this sentence), or null. */
   block: string | null;
+  /** Told of each decision the core accepted (the screen confirms it in words). */
+  onDecided?: (decision: { approved: CardRequestView } | { rejected: CardRequestView }) => void;
 }
 
-export function DecisionCell({ request, block }: DecisionCellProps) {
+export function DecisionCell({ request, block, onDecided }: DecisionCellProps) {
   const stores = useStores();
   const error = useRequests((s) => s.errors[request.id] ?? null);
   const [rejecting, setRejecting] = useState(false);
@@ -23,8 +25,9 @@ export function DecisionCell({ request, block }: DecisionCellProps) {
 
   async function approve() {
     setBusy(true);
-    await stores.requests.getState().approve(request.id);
+    const approved = await stores.requests.getState().approve(request.id);
     setBusy(false);
+    if (approved) onDecided?.({ approved });
   }
 
   async function reject(e: FormEvent) {
@@ -32,7 +35,10 @@ export function DecisionCell({ request, block }: DecisionCellProps) {
     setBusy(true);
     const ok = await stores.requests.getState().reject(request.id, reason.trim());
     setBusy(false);
-    if (ok) setRejecting(false);
+    if (ok) {
+      setRejecting(false);
+      onDecided?.({ rejected: request });
+    }
   }
 
   return (

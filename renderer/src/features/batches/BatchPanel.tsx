@@ -1,17 +1,26 @@
 /**
  * One batch: its progress (done / failed / remaining of the total, cards per
- * hour) and every item with its state, reader and failure; a failed item can
- * be cancelled with a reason (otherwise the batch retries it).
+ * hour once it means something), what to do at each reader now ("Remove card
+ * 00000007 from … and insert a blank card", issue 12 observation 2), and
+ * every card with its number, state, reader and failure. A running batch can
+ * be paused and resumed; a card waiting for a blank card, or failed, can be
+ * cancelled with a reason (the contract's batch rules, as the core applies
+ * them). A produced card's one-time PUK and generated PIN are shown here once,
+ * to the officer who may see them, until they confirm they recorded them.
  */
 import { useState, type FormEvent } from 'react';
 import { dateTimeText } from '../../words/dates';
 import type { BatchView } from '../../../../electron/contract/station-api';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
+import { isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../../../electron/contract/batch-rules';
 import { batchProgress } from '../../stores/batches-store';
-import { useBatches, useStores } from '../../stores/stores';
+import { OneTimeSecrets } from '../production/OneTimeSecrets';
+import { useBatches, useJobs, useStores } from '../../stores/stores';
 
-const ITEM_WORDS: Record<BatchView['items'][number]['state'], string> = {
-  queued: 'Waiting for a reader',
+type BatchItem = BatchView['items'][number];
+
+const ITEM_WORDS: Record<BatchItem['state'], string> = {
+  queued: 'Waiting for a blank card',
   running: 'Producing',
   done: 'Done',
   failed: 'Failed',
@@ -28,10 +37,25 @@ const STATUS_WORDS: Record<BatchView['status'], string> = {
 /** "1 card", "3 cards". */
 export const cards = (n: number): string => `${n} ${n === 1 ? 'card' : 'cards'}`;
 
-export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: boolean }) {
+export interface BatchPanelProps {
+  batch: BatchView;
+  /** The officer may cancel and retry cards (batches.cancelItem). */
+  canCancel: boolean;
+  /** The officer may pause and resume the batch (batches.setPaused). */
+  canPause?: boolean;
+}
+
+export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelProps) {
   const stores = useStores();
   const error = useBatches((s) => s.errors[batch.id] ?? null);
+  const [pausing, setPausing] = useState(false);
   const p = batchProgress(batch);
+  const prompts = batch.prompts ?? [];
+  const setPaused = async (action: 'pause' | 'resume') => {
+    setPausing(true);
+    await stores.batches.getState().setPaused(batch.id, action);
+    setPausing(false);
+  };
   return (
     <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${cards(p.total)}`}>
       <h4>
@@ -47,6 +71,30 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
         </p>
         <p className="muted">Readers: {batch.readers.length > 0 ? batch.readers.join(', ') : 'every free reader'}</p>
       </div>
+      {prompts.length > 0 && (
+        <ul className="batch-prompts notice" role="status" aria-label="What to do now">
+          {prompts.map((prompt) => (
+            <li key={prompt.readerName} className={`batch-prompt action-${prompt.action}`} data-testid="batch-prompt" data-reader={prompt.readerName} data-action={prompt.action}>
+              {prompt.sentence}
+            </li>
+          ))}
+        </ul>
+      )}
+      {batch.status === 'paused' && (
+        <p className="notice" data-testid="batch-paused">
+          Paused: cards inserted now are left alone until you resume the batch.
+        </p>
+      )}
+      {canPause && mayPauseBatch(batch.status) && (
+        <button type="button" data-testid="batch-pause" disabled={pausing} onClick={() => void setPaused('pause')}>
+          Pause the batch
+        </button>
+      )}
+      {canPause && mayResumeBatch(batch.status) && (
+        <button type="button" className="primary" data-testid="batch-resume" disabled={pausing} onClick={() => void setPaused('resume')}>
+          Resume the batch
+        </button>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -56,6 +104,7 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
         <thead>
           <tr>
             <th scope="col">Cardholder</th>
+            <th scope="col">Card number</th>
             <th scope="col">State</th>
             <th scope="col">Reader</th>
             <th scope="col">Problem</th>
@@ -65,6 +114,7 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
           {batch.items.map((item) => (
             <tr key={item.requestId} data-testid="batch-item" data-request-id={item.requestId} data-state={item.state} className={`batch-item state-${item.state}`}>
               <td>{item.personName}</td>
+              <td data-testid="batch-item-card">{item.cardNumber ?? '—'}</td>
               <td>
                 {ITEM_WORDS[item.state]}
                 {item.print && (
@@ -77,12 +127,13 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
               <td>{item.readerName ?? '—'}</td>
               <td>
                 {item.failure}
+                {item.state === 'done' && item.secretsWaiting && item.jobId && <ItemSecrets batchId={batch.id} jobId={item.jobId} />}
                 {item.state === 'failed' && canCancel && item.jobId && (
                   <button type="button" data-testid="batch-item-retry" onClick={() => void stores.batches.getState().retryItem(batch.id, item.requestId)}>
                     Retry this card
                   </button>
                 )}
-                {item.state === 'failed' && canCancel && <CancelItem batchId={batch.id} requestId={item.requestId} />}
+                {isCancellableItem(item.state) && canCancel && <CancelItem batchId={batch.id} requestId={item.requestId} />}
               </td>
             </tr>
           ))}
@@ -90,6 +141,47 @@ export function BatchPanel({ batch, canCancel }: { batch: BatchView; canCancel: 
       </table>
     </article>
   );
+}
+
+/**
+ * A produced card's one-time secrets: taken from the core on the officer's
+ * click (jobs.takeSecrets, kept for them until recorded, as on the single
+ * production result), then forgotten by the core once the officer confirms.
+ * The core's refusal (another officer's production, one's own card) is shown.
+ */
+function ItemSecrets({ batchId, jobId }: { batchId: string; jobId: string }) {
+  const stores = useStores();
+  const secrets = useJobs((s) => s.secrets[jobId]);
+  const error = useJobs((s) => s.errors[jobId] ?? null);
+  const [busy, setBusy] = useState(false);
+
+  async function show() {
+    setBusy(true);
+    await stores.jobs.getState().takeSecrets(jobId);
+    setBusy(false);
+  }
+
+  async function recorded() {
+    setBusy(true);
+    if (await stores.jobs.getState().recordSecrets(jobId)) await stores.batches.getState().load(batchId);
+    setBusy(false);
+  }
+
+  if (!secrets?.puk && !secrets?.pin) {
+    return (
+      <>
+        <button type="button" data-testid="batch-item-secrets" disabled={busy} onClick={() => void show()}>
+          Show the PUK and PIN (once)
+        </button>
+        {error && (
+          <p className="error" role="alert" data-testid="batch-item-secrets-error">
+            {error}
+          </p>
+        )}
+      </>
+    );
+  }
+  return <OneTimeSecrets secrets={secrets} busy={busy} onRecorded={() => void recorded()} />;
 }
 
 function CancelItem({ batchId, requestId }: { batchId: string; requestId: string }) {

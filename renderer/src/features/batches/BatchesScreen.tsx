@@ -1,12 +1,15 @@
 /**
  * Mass production (card production administrator): select approved requests
  * (or give a CSV file of them, read and checked by the core), run them as a batch on every free reader (or the readers chosen), and watch
- * each batch: done / failed / remaining, cards per hour, every item's state;
- * a failed item can be cancelled with a reason.
+ * each batch: done / failed / remaining, cards per hour, what to do at each
+ * reader, every card's state; a batch pauses and resumes, a waiting or failed
+ * card can be cancelled with a reason. Requests already waiting in a batch are
+ * not offered for a new one.
  */
 import { useEffect, useState } from 'react';
 import { useBatches, useReaders, useRequests, useSession, useStores } from '../../stores/stores';
 import { mayCall } from '../../../../electron/contract/access';
+import { requestsInOpenBatches } from '../../../../electron/contract/batch-rules';
 import { BatchPanel, cards } from './BatchPanel';
 import { BatchCsvPicker } from './BatchCsvPicker';
 
@@ -16,7 +19,7 @@ type BatchSource = 'selected' | 'csv';
 export function BatchesScreen() {
   const stores = useStores();
   const officer = useSession((s) => s.officer);
-  const approved = useRequests((s) => s.approved);
+  const allApproved = useRequests((s) => s.approved);
   const readers = useReaders((s) => s.readers);
   const list = useBatches((s) => s.list);
   const listError = useBatches((s) => s.listError);
@@ -30,6 +33,9 @@ export function BatchesScreen() {
   const [chosenReaders, setChosenReaders] = useState<Set<string>>(new Set());
   const [starting, setStarting] = useState(false);
   const canStart = mayCall(officer, 'batches.start');
+  // A request already waiting in a batch cannot go into another one (the core refuses it): it is not offered.
+  const held = requestsInOpenBatches(list);
+  const approved = allApproved.filter((r) => !held.has(r.id));
 
   useEffect(() => {
     void stores.batches.getState().loadList();
@@ -80,7 +86,9 @@ export function BatchesScreen() {
           {source === 'csv' ? (
             <BatchCsvPicker key={csvRound} />
           ) : approved.length === 0 ? (
-            <p className="muted">No approved request is waiting for production.</p>
+            <p className="muted" data-testid="batch-no-requests">
+              {allApproved.length > 0 ? 'Every approved request is already in a batch.' : 'No approved request is waiting for production.'}
+            </p>
           ) : (
             <fieldset>
               <legend>Approved requests</legend>
@@ -149,7 +157,7 @@ export function BatchesScreen() {
           {listError}
         </p>
       )}
-      {list.length === 0 && !listError ? <p className="muted">No batch yet.</p> : list.map((b) => <BatchPanel key={b.id} batch={b} canCancel={mayCall(officer, 'batches.cancelItem')} />)}
+      {list.length === 0 && !listError ? <p className="muted">No batch yet.</p> : list.map((b) => <BatchPanel key={b.id} batch={b} canCancel={mayCall(officer, 'batches.cancelItem')} canPause={mayCall(officer, 'batches.setPaused')} />)}
     </section>
   );
 }

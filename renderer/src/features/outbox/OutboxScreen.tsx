@@ -3,7 +3,9 @@
  * delivered, dead letters) with each event's type, card, person, attempts,
  * last error and next attempt; dead letters can be redelivered one by one or
  * all at once by officers whose role allows it. The list refreshes itself
- * while the screen is open.
+ * while the screen is open. On a station that does not deliver at all the
+ * core's sentence says what to configure, and pending events say they wait
+ * for that rather than showing a next attempt (issue 12, observation 3).
  */
 import { useEffect } from 'react';
 import { dateTimeText } from '../../words/dates';
@@ -30,6 +32,8 @@ export function OutboxScreen() {
   const actionError = useOutbox((s) => s.actionError);
   const notice = useOutbox((s) => s.notice);
   const busy = useOutbox((s) => s.busy);
+  const delivery = useOutbox((s) => s.delivery);
+  const notDelivering = delivery !== null && !delivery.configured;
   const mayRedeliver = mayCall(officer, 'outbox.redeliver');
 
   useEffect(() => stores.outbox.getState().start(), [stores]);
@@ -53,6 +57,11 @@ export function OutboxScreen() {
           </button>
         ))}
       </div>
+      {notDelivering && (
+        <p className="notice" role="status" data-testid="outbox-not-configured" data-missing={delivery.missing.join(' ')}>
+          {delivery.sentence}
+        </p>
+      )}
       {listError && (
         <p className="error" role="alert" data-testid="outbox-error">
           {listError}
@@ -86,13 +95,13 @@ export function OutboxScreen() {
               <th scope="col">Person</th>
               <th scope="col">Attempts</th>
               <th scope="col">Last error</th>
-              <th scope="col">{tab === 'pending' ? 'Next attempt' : tab === 'delivered' ? 'Delivered' : 'Dead since'}</th>
+              <th scope="col">{tab === 'pending' ? (notDelivering ? 'Delivery' : 'Next attempt') : tab === 'delivered' ? 'Delivered' : 'Dead since'}</th>
               {dead && mayRedeliver && <th scope="col">Action</th>}
             </tr>
           </thead>
           <tbody>
             {events.map((e) => (
-              <OutboxRow key={e.id} event={e} redeliver={dead && mayRedeliver ? () => void outbox.redeliver(e.id) : undefined} busy={busy} />
+              <OutboxRow key={e.id} event={e} redeliver={dead && mayRedeliver ? () => void outbox.redeliver(e.id) : undefined} busy={busy} waiting={notDelivering} />
             ))}
           </tbody>
         </table>
@@ -114,8 +123,10 @@ export function OutboxScreen() {
   );
 }
 
-function OutboxRow({ event: e, redeliver, busy }: { event: OutboxEventView; redeliver?: () => void; busy: boolean }) {
+/** One event; `waiting`: the station does not deliver, so a pending event has no next attempt to show. */
+function OutboxRow({ event: e, redeliver, busy, waiting }: { event: OutboxEventView; redeliver?: () => void; busy: boolean; waiting: boolean }) {
   const when = e.status === 'pending' ? e.nextAttemptAt : e.status === 'delivered' ? e.deliveredAt : e.deadAt;
+  const whenText = e.status === 'pending' && waiting ? 'Waits until delivery is configured' : when ? dateTimeText(when) : '';
   return (
     <tr data-testid="outbox-row" data-event-id={e.id} data-status={e.status} data-type={e.type}>
       <td>
@@ -125,7 +136,7 @@ function OutboxRow({ event: e, redeliver, busy }: { event: OutboxEventView; rede
       <td data-testid="outbox-person">{e.personName ?? e.personId ?? 'Station (audit anchor)'}</td>
       <td data-testid="outbox-attempts">{e.attempts}</td>
       <td data-testid="outbox-last-error">{e.lastError ?? ''}</td>
-      <td data-testid="outbox-when">{when ? dateTimeText(when) : ''}</td>
+      <td data-testid="outbox-when">{whenText}</td>
       {redeliver && (
         <td>
           <button type="button" data-testid="outbox-redeliver" disabled={busy} onClick={redeliver}>

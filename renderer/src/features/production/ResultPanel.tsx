@@ -9,6 +9,7 @@ import type { JobDetail } from '../../../../electron/contract/station-api';
 import type { JobSecrets } from '../../stores/jobs-store';
 import { retryCountsSentence } from '../../../../electron/contract/card-capabilities';
 import { CardCapabilities } from '../cards/CardCapabilities';
+import { OneTimeSecrets } from './OneTimeSecrets';
 
 export interface ResultPanelProps {
   job: JobDetail;
@@ -32,26 +33,7 @@ export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
   return (
     <div className="result-panel" data-testid="result-panel">
       <h3>The card is ready</h3>
-      {(secrets?.puk || secrets?.pin) && (
-        <div className="puk-warning" data-testid="puk-warning" role="alert">
-          <p className="warning-title">Write the PUK down now: once you confirm, it will not be shown again</p>
-          {secrets.puk && (
-            <p>
-              PUK: <code className="secret" data-testid="puk-value">{secrets.puk}</code>
-            </p>
-          )}
-          {secrets.pin && (
-            <p>
-              Generated PIN (give it to the cardholder): <code className="secret" data-testid="pin-value">{secrets.pin}</code>
-            </p>
-          )}
-          {onRecorded && (
-            <button type="button" className="primary" data-testid="secrets-recorded" onClick={onRecorded}>
-              {secrets.pin ? 'I have recorded the PUK and the PIN' : 'I have recorded the PUK'}
-            </button>
-          )}
-        </div>
-      )}
+      {secrets && (secrets.puk || secrets.pin) && <OneTimeSecrets secrets={secrets} onRecorded={onRecorded} />}
       {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was shown and recorded; it cannot be shown again.</p>}
 
       <dl className="card-identity">

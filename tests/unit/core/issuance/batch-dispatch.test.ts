@@ -32,6 +32,7 @@ async function setUp() {
   const adminCaller = { kind: 'officer' as const, officer: admin, sessionId: 'setup' };
   await station.officers.add({ username: 'producer', displayName: 'Pat Producer', password: PASSWORD, roles: ['production'], personId: self.id }, adminCaller);
   await station.officers.add({ username: 'clerk', displayName: 'Clerk', password: PASSWORD, roles: ['registration'] }, adminCaller);
+  await station.officers.add({ username: 'other', displayName: 'Other Producer', password: PASSWORD, roles: ['production'] }, adminCaller);
   const core = station.core();
   const call = async (channel: string, input: unknown, connection: string) => (await core.dispatch(channel, input, connection)) as Answer;
   const login = async (username: string) => {
@@ -40,6 +41,7 @@ async function setUp() {
   };
   await login('producer');
   await login('clerk');
+  await login('other');
   const requestFor = async (surname: string) => {
     const p = station.store.persons.add({ givenName: 'Vic', surname, affiliation: 'visitor' });
     const r = await call('requests.create', { personId: p.id, profile: 'visitor' }, 'clerk');
@@ -104,10 +106,13 @@ describe('batches.* through dispatch', () => {
     await until(core, call, batchId, () => jobEnds.length === 2);
     expect(jobEnds.sort()).toEqual(view.items.slice(0, 2).map((i) => i.jobId).sort());
     expect(requestStates).toEqual(['in_production', 'produced']);
-    // The generated PIN and the PUK of a batch card are there once for the production screen (PIN mailer).
+    // The generated PIN and the PUK of a batch card wait once for the officer who ran the batch (issue 12, obs. 2).
+    expect(view.items.slice(0, 2).map((i) => i.secretsWaiting)).toEqual([true, true]);
+    expect(await call('jobs.takeSecrets', { jobId: view.items[0]!.jobId }, 'other')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const secrets = await call('jobs.takeSecrets', { jobId: view.items[0]!.jobId }, 'producer');
     expect(secrets.value).toMatchObject({ puk: expect.stringMatching(/^\d{8}$/), pin: expect.stringMatching(/^\d{6,8}$/) });
     expect((await call('jobs.takeSecrets', { jobId: view.items[0]!.jobId }, 'producer')).value).toEqual({});
+    expect(((await call('batches.get', { batchId }, 'producer')).value as BatchView).items.map((i) => i.secretsWaiting)).toEqual([false, true, false]);
     expect(station.store.requests.get(ids[2]!)!.state).toBe('approved');
     // The list shows the batch with its figures.
     const list = await call('batches.list', {}, 'producer');

@@ -387,6 +387,66 @@ describe('BatchService', () => {
   });
 });
 
+describe('BatchService at a desk with one reader (issue 12, observation 2)', () => {
+  test('the batch says what to do at the reader, pauses and resumes, shows a rate only from the second card, and a waiting card can be cancelled', async () => {
+    const h = await harness([READER_A]);
+    const ids = h.addRequests(3);
+    const batch = await h.service.start(ids, [READER_A], ACTOR);
+    await settle(h);
+    let view = h.service.get(batch.id);
+    expect(view.prompts).toEqual([{ readerName: READER_A, action: 'insert-blank', cardNumber: null, sentence: `Insert a blank card in ${READER_A}.` }]);
+    const numbers = ids.map((id) => h.ts.station.store.cards.get(h.ts.station.store.requests.get(id)!.cardId!)!.cardNumber);
+    expect(view.items.map((i) => i.cardNumber)).toEqual(numbers);
+
+    await insert(h, READER_A, VirtualPivCard.create());
+    view = h.service.get(batch.id);
+    expect(view.items.map((i) => i.state)).toEqual(['done', 'queued', 'queued']);
+    // The card just produced stays in the reader: the batch names it and asks for the next blank card.
+    expect(view.prompts).toEqual([{ readerName: READER_A, action: 'remove', cardNumber: numbers[0], sentence: `Remove card ${numbers[0]} from ${READER_A} and insert a blank card.` }]);
+    // One card's time is the set-up, not a rate.
+    expect(view.cardsPerHour).toBeNull();
+
+    // Paused: no prompt, and a blank card inserted meanwhile is left alone.
+    view = await h.service.setPaused(batch.id, true, ACTOR);
+    expect(view).toMatchObject({ status: 'paused', prompts: [] });
+    await expect(h.service.setPaused(batch.id, true, ACTOR)).rejects.toMatchObject({ code: 'JOB_STATE' });
+    h.readers.reader(READER_A).remove();
+    await insert(h, READER_A, VirtualPivCard.create());
+    expect(h.service.get(batch.id).items.map((i) => i.state)).toEqual(['done', 'queued', 'queued']);
+    // Resumed: the blank card already in the reader is taken at once.
+    await h.service.setPaused(batch.id, false, ACTOR);
+    await settle(h);
+    view = h.service.get(batch.id);
+    expect(view.items.map((i) => i.state)).toEqual(['done', 'done', 'queued']);
+    expect(view.cardsPerHour).toBeGreaterThan(0);
+    expect(view.prompts[0]).toMatchObject({ action: 'remove', cardNumber: numbers[1] });
+    await expect(h.service.setPaused(batch.id, false, ACTOR)).rejects.toMatchObject({ code: 'JOB_STATE' });
+
+    // The last card waits for a blank card: the officer cancels it instead; the batch is finished.
+    view = await h.service.cancelItem(batch.id, ids[2]!, 'the cardholder left the agency', ACTOR);
+    expect(view).toMatchObject({ status: 'done', prompts: [] });
+    expect(view.items.map((i) => i.state)).toEqual(['done', 'done', 'cancelled']);
+    const audit = h.ts.station.store.audit.list({}).map((e) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['batch.paused', 'batch.resumed', 'batch.item.cancelled']));
+  });
+
+  test('a card that is not blank is named as one to take out', async () => {
+    const h = await harness([READER_A]);
+    const [first, second] = h.addRequests(2);
+    const produced = VirtualPivCard.create();
+    const one = await h.service.start([first!], [READER_A], ACTOR);
+    await insert(h, READER_A, produced);
+    expect(h.service.get(one.id).status).toBe('done');
+    // A new batch finds the issued card in the reader: it is not taken, and the officer is told to replace it.
+    h.readers.reader(READER_A).remove();
+    const two = await h.service.start([second!], [READER_A], ACTOR);
+    await insert(h, READER_A, produced);
+    const view = h.service.get(two.id);
+    expect(view.items[0]!.state).toBe('queued');
+    expect(view.prompts).toEqual([{ readerName: READER_A, action: 'remove', cardNumber: null, sentence: `The card in ${READER_A} is already issued or locked by this station: remove it and insert a blank card.` }]);
+  });
+});
+
 async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {

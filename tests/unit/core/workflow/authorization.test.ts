@@ -90,6 +90,7 @@ const INPUTS: Record<Channel, Record<string, unknown>> = {
   'printers.list': {},
   'jobs.pinMailer': { jobId: NO_ID },
   'batches.retryItem': { batchId: NO_ID, requestId: NO_ID },
+  'batches.setPaused': { batchId: NO_ID, action: 'pause' },
   'ca.chain': {},
   // Too short a secret: an allowed call is refused by the outbox's own rule and seals nothing.
   'outbox.setSecret': { secret: 'short' },

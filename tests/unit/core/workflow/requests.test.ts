@@ -61,7 +61,11 @@ describe('request → approval → card object', () => {
     const personId = w.t.addPerson({ employeeId: '4711' });
     const req = ok<CardRequestView>(await w.call('registrar', 'requests.create', { personId, profile: 'employee' }));
     expect(req).toMatchObject({ state: 'requested', source: 'desk', requestedBy: 'registrar', cardId: null, cardNumber: null });
-    expect(ok<CardRequestView[]>(await w.call('approver', 'requests.list', { state: ['requested'] })).map((r) => r.id)).toEqual([req.id]);
+    const pending = ok<CardRequestView[]>(await w.call('approver', 'requests.list', { state: ['requested'] }));
+    expect(pending.map((r) => r.id)).toEqual([req.id]);
+    // The approver checks identity against the person's record (issue 12, observation 4).
+    const person = w.t.station.store.persons.get(personId)!;
+    expect(pending[0]!.person).toEqual({ affiliation: person.affiliation, employeeId: '4711', email: person.email });
 
     const approved = ok<CardRequestView>(await w.call('approver', 'requests.approve', { requestId: req.id }));
     expect(approved).toMatchObject({ state: 'approved', decidedBy: 'approver', cardNumber: '00000001' });

@@ -7,6 +7,7 @@ import { ApiError } from '../../../../../renderer/src/api-error';
 import { cardRequest, createFakeApi, flush, officer } from '../../support/fake-api';
 import { renderWithStores } from '../../support/render';
 import type { CardRequestView } from '../../../../../electron/contract/station-api';
+import { dateTimeText } from '../../../../../renderer/src/words/dates';
 
 afterEach(cleanup);
 
@@ -59,12 +60,38 @@ describe('ApprovalsScreen', () => {
     expect((within(row('mine')).getByTestId('reject-button') as HTMLButtonElement).disabled).toBe(false);
   });
 
-  it('approves a request: it leaves the pending list after the core approved it', async () => {
+  it('approves a request: confirmed in words with its card number, the approver stays on the list with its count', async () => {
     const { api } = setup([cardRequest({ id: 'req-1' }), cardRequest({ id: 'req-2', personName: 'Grace Hopper' })]);
     await waitFor(() => expect(screen.getAllByTestId('request-row')).toHaveLength(2));
+    expect(screen.getByTestId('approvals-pending-count').textContent).toBe('2 requests wait for a decision');
+    expect(screen.queryByTestId('approval-notice')).toBeNull();
     await userEvent.setup().click(within(row('req-1')).getByTestId('approve-button'));
     await waitFor(() => expect(screen.getAllByTestId('request-row').map((r) => r.getAttribute('data-request-id'))).toEqual(['req-2']));
     expect(api.callsTo('requests.approve')).toEqual([{ requestId: 'req-1' }]);
+    const notice = screen.getByTestId('approval-notice');
+    expect(notice.textContent).toBe('Approved: card 00000001 for Ada Lovelace.');
+    expect(document.activeElement).toBe(notice);
+    expect(screen.getByTestId('approvals-pending-count').textContent).toBe('1 request waits for a decision');
+  });
+
+  it('shows who requested, when, through which channel, and the person’s identifiers beside the photo', async () => {
+    setup([
+      cardRequest({ id: 'desk', requestedBy: 'regina', createdAt: '2025-03-01T10:05:00.000Z', person: { affiliation: 'employee', employeeId: 'E-1815', email: 'ada@example.test' } }),
+      cardRequest({ id: 'kiosk', source: 'kiosk', requestedBy: null, requesterId: null, person: { affiliation: 'contractor', employeeId: null, email: null } }),
+      cardRequest({ id: 'idprs', source: 'idprs', requestedBy: null, requesterId: null, person: null }),
+    ]);
+    await waitFor(() => expect(screen.getAllByTestId('request-row')).toHaveLength(3));
+    const desk = within(row('desk'));
+    expect(desk.getByTestId('approval-channel').textContent).toBe('At the desk, by regina');
+    expect(desk.getByTestId('approval-requested-at').textContent).toBe(dateTimeText('2025-03-01T10:05:00.000Z'));
+    expect(desk.getByTestId('approval-person-employee-id').textContent).toBe('E-1815');
+    expect(desk.getByTestId('approval-person-email').textContent).toBe('ada@example.test');
+    expect(desk.getByTestId('approval-person-affiliation').textContent).toBe('Employee');
+    expect(desk.getByTestId(/person-photo/).getAttribute('data-person-id')).toBe('p-1');
+    expect(within(row('kiosk')).getByTestId('approval-channel').textContent).toBe('At the kiosk, by the cardholder');
+    expect(within(row('kiosk')).getByTestId('approval-person-employee-id').textContent).toBe('none recorded');
+    expect(within(row('idprs')).getByTestId('approval-channel').textContent).toBe('From the identity registration system (IDPRS)');
+    expect(row('idprs').textContent).toContain('The person record is gone.');
   });
 
   it('shows the core’s refusal beside the request', async () => {

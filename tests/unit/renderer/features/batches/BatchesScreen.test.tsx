@@ -30,6 +30,12 @@ function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: st
       if (!opts.csv) throw new ApiError({ code: 'FORBIDDEN', message: 'This needs the Card production administrator role.' });
       return opts.csv(i.csv);
     },
+    'batches.setPaused': (i) => {
+      const b = core.batches.find((x) => x.id === i.batchId)!;
+      b.status = i.action === 'pause' ? 'paused' : 'running';
+      return b;
+    },
+    'jobs.takeSecrets': (i) => (i.keep ? { puk: '12345678', pin: '246810' } : {}),
     'batches.cancelItem': (i) => {
       const b = core.batches.find((x) => x.id === i.batchId)!;
       b.items = b.items.map((it) => (it.requestId === i.requestId ? { ...it, state: 'cancelled' } : it));
@@ -83,8 +89,8 @@ describe('BatchesScreen', () => {
     expect(within(failedRow).getByTestId('batch-item-cancel')).toBeTruthy();
   });
 
-  it('says the rate is not known before the first card, and rounds percentages', () => {
-    expect(batchProgress(batch({ total: 3, done: 1, remaining: 2 }))).toEqual({ done: 1, failed: 0, remaining: 2, total: 3, percent: 33, rate: 'rate not known yet' });
+  it('says plainly when the rate will be shown, and rounds percentages', () => {
+    expect(batchProgress(batch({ total: 3, done: 1, remaining: 2 }))).toEqual({ done: 1, failed: 0, remaining: 2, total: 3, percent: 33, rate: 'cards per hour shown once 2 cards are done' });
     expect(batchProgress(batch()).percent).toBe(0);
   });
 
@@ -129,6 +135,61 @@ describe('BatchesScreen', () => {
     await waitFor(() => expect(screen.getAllByTestId('batch-item')[1]!.getAttribute('data-state')).toBe('cancelled'));
     expect(api.callsTo('batches.cancelItem')).toEqual([{ batchId: 'b1', requestId: 'c', reason: 'Card damaged' }]);
     expect(screen.getByTestId('batch-failed').textContent).toBe('0 failed');
+  });
+
+  it('tells the officer what to do at the reader, shows card numbers, pauses and resumes, and cancels a waiting card', async () => {
+    const { api } = setup({
+      batches: [
+        batch({
+          id: 'b1',
+          total: 2,
+          done: 1,
+          remaining: 1,
+          readers: ['Virtual PCD 00 00'],
+          prompts: [{ readerName: 'Virtual PCD 00 00', action: 'remove', cardNumber: '00000007', sentence: 'Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.' }],
+          items: [item('a', 'done', { cardNumber: '00000007', readerName: 'Virtual PCD 00 00' }), item('b', 'queued', { cardNumber: '00000008' })],
+        }),
+      ],
+    });
+    const panel = await screen.findByTestId('batch-panel');
+    const prompt = within(panel).getByTestId('batch-prompt');
+    expect(prompt.textContent).toBe('Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.');
+    expect(prompt.getAttribute('data-action')).toBe('remove');
+    expect(within(panel).getAllByTestId('batch-item-card').map((c) => c.textContent)).toEqual(['00000007', '00000008']);
+    expect(within(panel).getAllByTestId('batch-item')[1]!.textContent).toContain('Waiting for a blank card');
+    const user = userEvent.setup();
+    await user.click(within(panel).getByTestId('batch-pause'));
+    await waitFor(() => expect(screen.getByTestId('batch-panel').getAttribute('data-status')).toBe('paused'));
+    expect(screen.getByTestId('batch-paused').textContent).toMatch(/^Paused: cards inserted now are left alone/);
+    expect(screen.queryByTestId('batch-pause')).toBeNull();
+    await user.click(screen.getByTestId('batch-resume'));
+    await waitFor(() => expect(screen.getByTestId('batch-panel').getAttribute('data-status')).toBe('running'));
+    expect(api.callsTo('batches.setPaused')).toEqual([{ batchId: 'b1', action: 'pause' }, { batchId: 'b1', action: 'resume' }]);
+    // The waiting card can be cancelled; the produced one cannot.
+    const cancels = screen.getAllByTestId('batch-item-cancel');
+    expect(cancels).toHaveLength(1);
+    await user.click(cancels[0]!);
+    await user.type(screen.getByTestId('batch-cancel-reason'), 'Cardholder left');
+    await user.click(screen.getByTestId('batch-cancel-confirm'));
+    expect(api.callsTo('batches.cancelItem')).toEqual([{ batchId: 'b1', requestId: 'b', reason: 'Cardholder left' }]);
+  });
+
+  it('leaves requests already waiting in a batch out of a new batch', async () => {
+    setup({ batches: [batch({ id: 'b1', total: 1, remaining: 1, items: [item('r2', 'queued')] }), batch({ id: 'old', status: 'done', total: 1, done: 1, items: [item('r3', 'failed')] })] });
+    await waitFor(() => expect(screen.getAllByTestId('batch-request').map((r) => r.getAttribute('data-request-id'))).toEqual(['r1', 'r3']));
+  });
+
+  it('shows a produced card’s PUK and PIN once, until the officer confirms they are recorded', async () => {
+    const { api, core } = setup({ batches: [batch({ id: 'b1', status: 'done', total: 1, done: 1, items: [item('a', 'done', { jobId: 'job-a', secretsWaiting: true })] })] });
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('batch-item-secrets'));
+    expect((await screen.findByTestId('puk-value')).textContent).toBe('12345678');
+    expect(screen.getByTestId('pin-value').textContent).toBe('246810');
+    core.batches[0] = { ...core.batches[0]!, items: [item('a', 'done', { jobId: 'job-a', secretsWaiting: false })] };
+    await user.click(screen.getByTestId('secrets-recorded'));
+    await waitFor(() => expect(screen.queryByTestId('puk-value')).toBeNull());
+    expect(screen.queryByTestId('batch-item-secrets')).toBeNull();
+    expect(api.callsTo('jobs.takeSecrets')).toEqual([{ jobId: 'job-a', keep: true }, { jobId: 'job-a' }]);
   });
 
   it('an auditor sees batches but no start form and no cancel', async () => {

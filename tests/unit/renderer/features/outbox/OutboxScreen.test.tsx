@@ -33,7 +33,14 @@ const event = (over: Partial<OutboxEventView> = {}): OutboxEventView => ({
 });
 
 /** A fake core outbox: events by id; redeliver moves dead letters back to pending as the core does. */
-function fakeOutbox(events: OutboxEventView[]) {
+const CONFIGURED = { configured: true, missing: [], sentence: null };
+const NOT_CONFIGURED = {
+  configured: false,
+  missing: ['url', 'secret'] as ('url' | 'secret')[],
+  sentence: 'Delivery to the identity registration system (IDPRS) is not configured: set the endpoint.',
+};
+
+function fakeOutbox(events: OutboxEventView[], delivery: { configured: boolean; missing: ('url' | 'secret')[]; sentence: string | null } = CONFIGURED) {
   const byId = new Map(events.map((e) => [e.id, e]));
   const counts = () => ({
     pending: [...byId.values()].filter((e) => e.status === 'pending').length,
@@ -49,7 +56,7 @@ function fakeOutbox(events: OutboxEventView[]) {
     'auth.status': () => ({ firstRun: false, officer: officer({ roles: ['security'] }), locked: false, lockAfterSeconds: 900 }),
     'outbox.list': ({ status, offset = 0, limit = 50 }) => {
       const all = [...byId.values()].filter((e) => e.status === status);
-      return { events: all.slice(offset, offset + limit), total: all.length, counts: counts() };
+      return { events: all.slice(offset, offset + limit), total: all.length, counts: counts(), delivery };
     },
     'outbox.redeliver': (input) => {
       if ('eventId' in input && input.eventId) {
@@ -100,6 +107,20 @@ describe('OutboxScreen', () => {
     expect(api.callsTo('outbox.list').at(-1)).toEqual({ status: 'delivered', offset: 0, limit: 25 });
   });
 
+  it('says when the station does not deliver, and pending events wait for that instead of a past next attempt', async () => {
+    const api = fakeOutbox([event({ id: 'e-1', nextAttemptAt: '2025-03-01T10:00:00.000Z' })], NOT_CONFIGURED);
+    await asOfficer(api, ['security']);
+    await waitFor(() => expect(screen.getAllByTestId('outbox-row')).toHaveLength(1));
+    expect(screen.getByTestId('outbox-not-configured').textContent).toBe(NOT_CONFIGURED.sentence);
+    expect(screen.getByTestId('outbox-when').textContent).toBe('Waits until delivery is configured');
+  });
+
+  it('shows no set-up sentence on a delivering station', async () => {
+    await asOfficer(fakeOutbox([event()]), ['security']);
+    await waitFor(() => expect(screen.getAllByTestId('outbox-row')).toHaveLength(1));
+    expect(screen.queryByTestId('outbox-not-configured')).toBeNull();
+  });
+
   it('redelivers one dead letter, then all; the tabs follow', async () => {
     const api = fakeOutbox([
       event({ id: 'd-1', status: 'dead', attempts: 12, lastError: 'Gave up after 12 attempts.', deadAt: '2025-03-01T11:00:00.000Z' }),
@@ -146,7 +167,7 @@ describe('OutboxScreen', () => {
     await waitFor(() => expect(api.callsTo('outbox.list').length).toBeGreaterThan(0));
     expect(api.listenerCount('request.changed')).toBe(1);
     const before = api.callsTo('outbox.list').length;
-    api.handlers['outbox.list'] = () => ({ events: [event({ id: 'new' })], total: 1, counts: { pending: 1, delivered: 0, dead: 0 } });
+    api.handlers['outbox.list'] = () => ({ events: [event({ id: 'new' })], total: 1, counts: { pending: 1, delivered: 0, dead: 0 }, delivery: CONFIGURED });
     await act(async () => api.emit('request.changed', { requestId: 'r-1', state: 'requested' }));
     await waitFor(() => expect(screen.getAllByTestId('outbox-row')).toHaveLength(1));
     expect(api.callsTo('outbox.list').length).toBeGreaterThan(before);

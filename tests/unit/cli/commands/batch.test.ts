@@ -1,0 +1,59 @@
+/**
+ * `station batch pause|resume BATCH` (issue 12, observation 2) through the
+ * core's dispatch of a training station: the command pauses and resumes the
+ * batch, and the core's refusal comes back as the command's error.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { batchCommand } from '../../../../electron/cli/commands/batch.js';
+import type { CliContext } from '../../../../electron/cli/context.js';
+import type { BatchView } from '../../../../electron/contract/station-api.js';
+import { StationError } from '../../../../electron/core/errors.js';
+import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+
+let t: TrainingStation | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** A CLI context over the station's core on the local connection (logged in), keeping the printed result. */
+function contextOf(ts: TrainingStation): { ctx: CliContext; results: unknown[] } {
+  const core = ts.station.core();
+  const results: unknown[] = [];
+  const ctx = {
+    options: {},
+    station: () => Promise.reject(new Error('not used')),
+    async call(channel: string, input: unknown) {
+      const r = await core.dispatch(channel, input);
+      if (!r.ok) throw new StationError(r.error.code as never, r.error.message);
+      return r.value;
+    },
+    loginWith: () => Promise.resolve(),
+    on: (event: string, listener: (p: unknown) => void) => Promise.resolve(core.on(event as never, listener as never)),
+    say: () => {},
+    result: (value: unknown) => void results.push(value),
+  } as unknown as CliContext;
+  return { ctx, results };
+}
+
+describe('station batch pause|resume', () => {
+  test('pauses and resumes a batch; pausing a paused batch is refused by the core', async () => {
+    t = await openTrainingStation();
+    await t.login();
+    const core = t.station.core();
+    // Visitor cards need no approval: a request from the IDPRS is approved at once.
+    const requestId = t.station.requests.create({ personId: t.addPerson({ affiliation: 'visitor' }), profile: 'visitor' }, { kind: 'idprs' }).id;
+    // A reader no card will ever be in: the batch waits.
+    const started = await core.dispatch('batches.start', { requestIds: [requestId], readers: ['No Such Reader'] });
+    if (!started.ok) throw new Error(started.error.message);
+    const { batchId } = started.value as { batchId: string };
+    const { ctx, results } = contextOf(t);
+
+    expect(await batchCommand(ctx, 'pause', [batchId], {})).toBe(0);
+    expect((results.at(-1) as BatchView).status).toBe('paused');
+    await expect(batchCommand(ctx, 'pause', [batchId], {})).rejects.toMatchObject({ code: 'JOB_STATE', message: 'This batch is paused; only a running batch can be paused.' });
+    expect(await batchCommand(ctx, 'resume', [batchId], {})).toBe(0);
+    expect((results.at(-1) as BatchView).status).toBe('running');
+    await expect(batchCommand(ctx, 'resume', [], {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Usage: station batch resume BATCH' });
+  });
+});
