@@ -9,13 +9,18 @@
  * The batch runs through the core's StationApi (batches.start, batches.get) as
  * a card production administrator, like bench/batch.ts, on readers that need
  * no pcscd (TrainingReaderProvider, one per reader, behind one provider).
+ * The cards' key pairs are made before each batch's clock starts (keyPool):
+ * the cards wait the published generation time, as a real card's chip works
+ * while the station's CPU is free.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualPivCard } from '../native/virtual-card/card.js';
 import { TrainingReaderProvider } from '../native/virtual-card/training-reader.js';
 import type { CardTiming } from '../native/virtual-card/timing.js';
+import { generateSlotKey, type KeyGenerator } from '../native/virtual-card/slot-crypto.js';
 import { openStationRoot } from '../electron/boot/open-station.js';
 import type { BatchView } from '../electron/contract/station-api.js';
 import type { CardProfile } from '../electron/contract/card-profile.js';
@@ -55,6 +60,21 @@ export interface ScaleRun {
   speedUp: number;
 }
 
+/** Keys every card of a batch generates: four slots (the profiles' 9A, 9C, 9D, 9E). */
+const KEYS_PER_CARD = 4;
+
+/**
+ * The key pairs a batch's cards will generate, made before the clock starts: a real card
+ * generates on its own chip, in the time `timing.generateMs` gives (which the cards wait),
+ * while this process generating RSA-2048 keys for 8 cards at once would spend the CPU the
+ * station's batch is measured on (about 0.2 s of CPU per key here). Each key is used once.
+ */
+async function keyPool(algorithm: ScaleAlgorithm, count: number): Promise<KeyGenerator> {
+  const keys: KeyObject[] = [];
+  for (let i = 0; i < count; i++) keys.push(await generateSlotKey(algorithm));
+  return async (alg) => (alg === algorithm ? keys.pop() : undefined) ?? generateSlotKey(alg);
+}
+
 /** One batch of `cards` cards of `profile` on `readerCount` in-process readers. */
 async function runBatch(readerCount: number, cards: number, timing: CardTiming, profile: Profile, algorithm: ScaleAlgorithm): Promise<Omit<ScaleRun, 'speedUp'>> {
   const dir = mkdtempSync(join(tmpdir(), 'piv-station-bench-scale-'));
@@ -86,12 +106,13 @@ async function runBatch(readerCount: number, cards: number, timing: CardTiming, 
       if (!r.ok) throw new Error(r.error.message);
       return r.value as BatchView;
     };
+    const generateKey = await keyPool(algorithm, cards * KEYS_PER_CARD);
     let inserted = 0;
     const serials = new Map<string, number>();
     const fill = () => {
       for (const { name, provider } of providers) {
         if (provider.card || inserted >= cards) continue;
-        const card = VirtualPivCard.create({ faults: { timing } });
+        const card = VirtualPivCard.create({ faults: { timing, generateKey } });
         provider.insert(card);
         serials.set(name, card.serial);
         inserted++;

@@ -18,7 +18,7 @@
  *   stay out of a figures run; opening pcsclite costs a few ms.
  *
  * Figures only; nothing is asserted. Environment: BENCH_STARTUP_RUNS (CLI 20,
- * host 5; BENCH_QUICK=1: 8 and 3), BENCH_CHROMIUM (/usr/bin/chromium).
+ * host 5; BENCH_QUICK=1: 8 and 3, and the bundle only), BENCH_CHROMIUM (/usr/bin/chromium).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -211,7 +211,8 @@ export async function benchStartup(options: { runs?: number; log?: (line: string
   const hosts: HostFigures[] = [];
   const hostHow = 'Chromium (playwright-core, headless) launched first; the host spawned with --training --no-pcsc --port 0';
   const chromiumPath = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
-  const builds = HOST_BUILDS.filter((b) => existsSync(b.main));
+  // BENCH_QUICK: only the build npm start runs (the tsc output's launches took a third of the quick run).
+  const builds = HOST_BUILDS.filter((b) => existsSync(b.main)).slice(0, QUICK ? 1 : undefined);
   if (builds.length === 0 || !existsSync(RENDERER_INDEX)) skipped.push(`browser host: the build is missing (npm run build)`);
   else if (!existsSync(chromiumPath)) skipped.push(`browser host: no Chromium at ${chromiumPath}`);
   else {

@@ -34,6 +34,9 @@ try {
     platform: 'node',
     target: 'node20',
     sourcemap: true,
+    // Whitespace and syntax only (names kept, so stack traces read as the code): less for Node to parse at every start (issue 14).
+    minifyWhitespace: true,
+    minifySyntax: true,
     external: ['better-sqlite3', 'pcsclite', 'sharp', 'electron'],
     banner: { js: "import { createRequire as __stationCreateRequire } from 'node:module'; const require = __stationCreateRequire(import.meta.url);" },
     logLevel: 'warning',

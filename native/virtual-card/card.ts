@@ -25,6 +25,7 @@ import { SecurityStatus } from './security.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { operationDelayMs, transferDelayMs, type CardTiming } from './timing.js';
 import { newCardState, type CardState } from './state.js';
+import { generateSlotKey, type KeyGenerator } from './slot-crypto.js';
 
 /** Test hooks that make the card misbehave like real hardware does. */
 export interface CardFaults {
@@ -36,6 +37,12 @@ export interface CardFaults {
   keygenDelayMs?: number;
   /** A real card's answer times (timing.ts: per APDU on the wire, per operation), waited before each answer. */
   timing?: CardTiming;
+  /**
+   * Where GENERATE takes its key pairs (default: generated then, on the host's CPU). The scale
+   * bench passes keys made before its clock starts: a real card generates on its own chip (its
+   * time is `timing`'s), while this card's RSA generation would take the station's CPU.
+   */
+  generateKey?: KeyGenerator;
   /**
    * Pulls the card right after it answered its Nth APDU since it was inserted
    * (attach/reinsert; power-on and reset do not restart this count, unlike
@@ -301,7 +308,7 @@ export class VirtualPivCard {
 
     const handler = HANDLERS.get(assembled.ins);
     if (!handler) return responseApdu(new Uint8Array(0), Sw.INS_NOT_SUPPORTED);
-    const ctx: CardContext = { state: this.state, security: this.security, keygenDelayMs: this.faults.keygenDelayMs ?? 0 };
+    const ctx: CardContext = { state: this.state, security: this.security, keygenDelayMs: this.faults.keygenDelayMs ?? 0, generateKey: this.faults.generateKey ?? generateSlotKey };
     const timing = this.faults.timing;
     if (timing) await sleep(operationDelayMs(timing, assembled.ins, assembled.p1, assembled.p2, assembled.data));
     try {

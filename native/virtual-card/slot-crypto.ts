@@ -75,6 +75,9 @@ function b64u(s: string | undefined): Uint8Array {
   return new Uint8Array(Buffer.from(s ?? '', 'base64url'));
 }
 
+/** Where a card's GENERATE gets its key pair: the private key for `alg`. */
+export type KeyGenerator = (alg: SlotAlgorithm) => Promise<KeyObject>;
+
 /** Generates a key pair for `alg` without blocking the event loop. @returns the private key */
 export async function generateSlotKey(alg: SlotAlgorithm): Promise<KeyObject> {
   const bits = rsaBits(alg);

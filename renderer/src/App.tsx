@@ -6,31 +6,37 @@
  * overlay on top when the core locks the session. Navigation is in-memory
  * state, never the URL: the URL carries the bridge token and nothing else.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useJobs, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from '../../electron/contract/access';
 import { ReadersPanel } from './features/readers/ReadersPanel';
-import { IssueFlow } from './features/issue/IssueFlow';
-import { ProductionScreen } from './features/production/ProductionScreen';
-import { QueueScreen } from './features/queue/QueueScreen';
 import { FirstRunScreen } from './features/auth/FirstRunScreen';
 import { LoginScreen } from './features/auth/LoginScreen';
 import { LockOverlay } from './features/auth/LockOverlay';
-import { RequestsScreen } from './features/requests/RequestsScreen';
-import { ProduceRequestScreen } from './features/requests/ProduceRequestScreen';
-import { ApprovalsScreen } from './features/approvals/ApprovalsScreen';
-import { BatchesScreen } from './features/batches/BatchesScreen';
-import { OfficersScreen } from './features/officers/OfficersScreen';
-import { ProfilesScreen } from './features/profiles/ProfilesScreen';
-import { CardsScreen } from './features/cards/CardsScreen';
 import { KioskModeButton, KioskScreen } from './features/kiosk/KioskScreen';
-import { OutboxScreen } from './features/outbox/OutboxScreen';
-import { AuditScreen } from './features/audit/AuditScreen';
-import { PersonsScreen } from './features/persons/PersonsScreen';
-import { LayoutsScreen } from './features/layouts/LayoutsScreen';
 import { unrecordedSecrets } from './stores/jobs-store';
 import { keepView, keptView } from './reload/page-memory';
+
+/**
+ * A screen loaded when it is first opened (issue 14, start-up): the login and first-run screens
+ * come in the page's first script, the officer's screens each in their own chunk, fetched from
+ * the same origin (the CSP's script-src 'self') when they are first opened.
+ */
+const IssueFlow = lazy(() => import('./features/issue/IssueFlow').then((m) => ({ default: m.IssueFlow })));
+const ProductionScreen = lazy(() => import('./features/production/ProductionScreen').then((m) => ({ default: m.ProductionScreen })));
+const QueueScreen = lazy(() => import('./features/queue/QueueScreen').then((m) => ({ default: m.QueueScreen })));
+const RequestsScreen = lazy(() => import('./features/requests/RequestsScreen').then((m) => ({ default: m.RequestsScreen })));
+const ProduceRequestScreen = lazy(() => import('./features/requests/ProduceRequestScreen').then((m) => ({ default: m.ProduceRequestScreen })));
+const ApprovalsScreen = lazy(() => import('./features/approvals/ApprovalsScreen').then((m) => ({ default: m.ApprovalsScreen })));
+const BatchesScreen = lazy(() => import('./features/batches/BatchesScreen').then((m) => ({ default: m.BatchesScreen })));
+const OfficersScreen = lazy(() => import('./features/officers/OfficersScreen').then((m) => ({ default: m.OfficersScreen })));
+const ProfilesScreen = lazy(() => import('./features/profiles/ProfilesScreen').then((m) => ({ default: m.ProfilesScreen })));
+const CardsScreen = lazy(() => import('./features/cards/CardsScreen').then((m) => ({ default: m.CardsScreen })));
+const OutboxScreen = lazy(() => import('./features/outbox/OutboxScreen').then((m) => ({ default: m.OutboxScreen })));
+const AuditScreen = lazy(() => import('./features/audit/AuditScreen').then((m) => ({ default: m.AuditScreen })));
+const PersonsScreen = lazy(() => import('./features/persons/PersonsScreen').then((m) => ({ default: m.PersonsScreen })));
+const LayoutsScreen = lazy(() => import('./features/layouts/LayoutsScreen').then((m) => ({ default: m.LayoutsScreen })));
 
 type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
 type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
@@ -194,20 +200,22 @@ function StationWindow({ officer }: { officer: OfficerView }) {
             </p>
           )}
           {nav.length === 0 && <p className="muted">Your account has no role on this station yet. Ask an administrator to give you one.</p>}
-          {view.name === 'requests' && allowed('requests') && <RequestsScreen key={'person' in view ? view.person.id : ''} person={'person' in view ? view.person : undefined} />}
-          {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}
-          {view.name === 'produce' && allowed('produce') && <ProduceRequestScreen onJobStarted={openJob} />}
-          {view.name === 'issue' && allowed('issue') && <IssueFlow onJobStarted={openJob} />}
-          {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
-          {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
-          {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
-          {view.name === 'profiles' && allowed('profiles') && <ProfilesScreen />}
-          {view.name === 'layouts' && allowed('layouts') && <LayoutsScreen />}
-          {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
-          {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
-          {view.name === 'audit' && allowed('audit') && <AuditScreen />}
-          {view.name === 'persons' && allowed('persons') && <PersonsScreen onRequestCard={allowed('requests') ? (person) => setView({ name: 'requests', person }) : undefined} />}
-          {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
+          <Suspense fallback={<p className="muted">Opening the screen…</p>}>
+            {view.name === 'requests' && allowed('requests') && <RequestsScreen key={'person' in view ? view.person.id : ''} person={'person' in view ? view.person : undefined} />}
+            {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}
+            {view.name === 'produce' && allowed('produce') && <ProduceRequestScreen onJobStarted={openJob} />}
+            {view.name === 'issue' && allowed('issue') && <IssueFlow onJobStarted={openJob} />}
+            {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
+            {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
+            {view.name === 'officers' && allowed('officers') && <OfficersScreen />}
+            {view.name === 'profiles' && allowed('profiles') && <ProfilesScreen />}
+            {view.name === 'layouts' && allowed('layouts') && <LayoutsScreen />}
+            {view.name === 'cards' && allowed('cards') && <CardsScreen onJobStarted={openJob} />}
+            {view.name === 'outbox' && allowed('outbox') && <OutboxScreen />}
+            {view.name === 'audit' && allowed('audit') && <AuditScreen />}
+            {view.name === 'persons' && allowed('persons') && <PersonsScreen onRequestCard={allowed('requests') ? (person) => setView({ name: 'requests', person }) : undefined} />}
+            {view.name === 'production' && <ProductionScreen key={view.jobId} jobId={view.jobId} />}
+          </Suspense>
         </main>
       </div>
     </>

@@ -16,7 +16,6 @@ import type { PhotoInfo } from '../store/photos.js';
 import type { StationStore } from '../store/store.js';
 import { LayoutRegistry } from '../workflow/layout-registry.js';
 import { offerPersonPhoto, type PhotoOutcome } from '../workflow/person-photo.js';
-import { renderPinMailer } from '../workflow/pin-mailer.js';
 import type { ProfileRegistry } from '../workflow/profile-registry.js';
 import type { CardRequest, Caller } from '../workflow/types.js';
 import { cardPrintTitle } from './card-printer.js';
@@ -165,6 +164,8 @@ export class CardFaceService {
     const card = job ? store.cards.get(job.cardId) : undefined;
     const person: PersonRecord | undefined = job ? store.persons.get(job.personId) : undefined;
     if (!job || !card || !person) throw new StationError('NOT_FOUND_RECORD', `There is no production job ${jobId}.`);
+    // pdf-lib is loaded with the first PIN mailer, not with the station (issue 14, start-up).
+    const { renderPinMailer } = await import('../workflow/pin-mailer.js');
     const pdf = await renderPinMailer({ holderName: `${person.givenName} ${person.surname}`, cardNumber: card.cardNumber ?? card.credentialNumber, organization: config.organization, pin, date: this.now() });
     let printJob: number | null = null;
     if (queue) {

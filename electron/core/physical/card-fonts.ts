@@ -12,8 +12,9 @@
  * embeds the same font files, so what the officer sees is what is printed.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
+import type Fontkit from '@pdf-lib/fontkit';
 import { StationError } from '../errors.js';
 import { PT_PER_MM } from './card-geometry.js';
 
@@ -48,8 +49,18 @@ export interface CardFonts {
   bold: FontFace;
 }
 
+/**
+ * fontkit, required on first use (issue 14, start-up): loading it decompresses its Unicode tables,
+ * a few hundred ms of CPU that every station start paid although only the card face needs it.
+ * A synchronous require keeps {@link cardFonts} synchronous (its callers are); the package is
+ * CommonJS (its "main" is a UMD build), so require returns the same object its default import does.
+ */
+function fontkit(): typeof Fontkit {
+  return createRequire(import.meta.url)('@pdf-lib/fontkit') as typeof Fontkit;
+}
+
 function face(bytes: Uint8Array): FontFace {
-  const font = fontkit.create(bytes);
+  const font = fontkit().create(bytes);
   const unitsToMm = (sizePt: number) => sizePt / font.unitsPerEm / PT_PER_MM;
   return {
     bytes,

@@ -6,7 +6,6 @@
 import type { CardLayout } from '../../contract/card-layout.js';
 import { StationError } from '../errors.js';
 import { cardFace, type CardFace, type FaceImage } from './card-face.js';
-import { cardFacePdf } from './card-face-pdf.js';
 import { cardSideSvg } from './card-face-svg.js';
 import type { CardFonts } from './card-fonts.js';
 import type { PrintedCard } from './printed-card.js';
@@ -37,5 +36,7 @@ export function previewSvgs(sources: FaceSources, fonts: CardFonts): { front: st
  */
 export async function printablePdf(sources: FaceSources, fonts: CardFonts, title: string, date: Date): Promise<Uint8Array> {
   if (!sources.photo) throw new StationError('PHOTO_MISSING', 'The person has no photo: take or import one before printing the card.');
+  // pdf-lib is loaded with the first print, not with the station (issue 14, start-up).
+  const { cardFacePdf } = await import('./card-face-pdf.js');
   return cardFacePdf(faceOf(sources, fonts), fonts, { title, date });
 }

@@ -6,12 +6,15 @@
 import type { CommandApdu } from '../apdu.js';
 import type { SecurityStatus } from '../security.js';
 import type { CardState } from '../state.js';
+import type { KeyGenerator } from '../slot-crypto.js';
 
 export interface CardContext {
   state: CardState;
   security: SecurityStatus;
   /** Extra delay before key generation (ms), from CardFaults. */
   keygenDelayMs: number;
+  /** Makes the key GENERATE stores (CardFaults.generateKey, else slot-crypto's generateSlotKey). */
+  generateKey: KeyGenerator;
 }
 
 /** A command handler: response data on success (SW 9000). */

@@ -20,7 +20,6 @@ import {
 import {
   ALGORITHM_OF_MECHANISM,
   MECHANISM_OF_ALGORITHM,
-  generateSlotKey,
   importEcKey,
   importRsaKey,
   isEc,
@@ -83,7 +82,7 @@ export async function generateKeyPair(cmd: CommandApdu, ctx: CardContext): Promi
   const pinPolicy = resolvePinPolicy(cmd.p2, policyByte(items, Tag.PIN_POLICY));
   const touchPolicy = resolveTouchPolicy(policyByte(items, Tag.TOUCH_POLICY));
   if (ctx.keygenDelayMs > 0) await sleep(ctx.keygenDelayMs);
-  const key = await generateSlotKey(alg);
+  const key = await ctx.generateKey(alg);
   ctx.state.keys[keyRefId(cmd.p2)] = { algorithm: alg, pkcs8: pkcs8Of(key), origin: KeyOrigin.GENERATED, pinPolicy, touchPolicy };
   return encodeTlv(Tag.PUBLIC_KEY, publicKeyTemplateContent(alg, key));
 }

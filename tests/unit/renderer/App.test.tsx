@@ -31,9 +31,9 @@ describe('App', () => {
 
     const user = userEvent.setup();
     await user.click(screen.getByTestId('nav-issue'));
-    expect(screen.getByTestId('issue-flow')).toBeTruthy();
+    expect(await screen.findByTestId('issue-flow')).toBeTruthy(); // each screen's chunk loads when it is first opened
     await user.click(screen.getByTestId('nav-queue'));
-    expect(screen.getByTestId('queue-screen')).toBeTruthy();
+    expect(await screen.findByTestId('queue-screen')).toBeTruthy();
     expect(screen.getByTestId('readers-panel')).toBeTruthy();
     expect(fake.listenerCount('reader.changed')).toBe(1);
     expect(fake.listenerCount('job.event')).toBe(1);

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isStationError } from '../../../../electron/core/errors.js';
 import { concatBytes, fromHex, toHex } from '../../../../electron/core/piv/tlv.js';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
+import { ecPublicPoint } from '../../../../native/virtual-card/slot-crypto.js';
 import { DEFAULT_KEY, apdu, mutualAuth, pinField, send, transceive, verifyPin } from './helpers.js';
 
 const APT = '61114F0600001000010079074F05A000000308';
@@ -205,6 +207,25 @@ describe('VirtualPivCard: fault injection', () => {
     expect(done).toBe(false);
     expect((await pending).sw).toBe(0x9000);
     expect(done).toBe(true);
+  });
+
+  it('generateKey gives GENERATE its key pair: the card answers that key and asks for the algorithm of the command', async () => {
+    const given = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const asked: string[] = [];
+    const card = VirtualPivCard.create({
+      faults: {
+        generateKey: async (alg) => {
+          asked.push(alg);
+          return given;
+        },
+      },
+    });
+    expect(await mutualAuth(card)).toBe(0x9000);
+    const r = await send(card, '0047009E05AC03800111');
+    expect(r.sw).toBe(0x9000);
+    expect(asked).toEqual(['P256']);
+    // 7F49 43 { 86 41 04‖X‖Y }: the point of the key it was given
+    expect(toHex(r.data)).toBe(`7F49438641${toHex(ecPublicPoint('P256', given))}`);
   });
 
   it('uses the default 9B key bytes as AES-192 unless TDEA is asked for', async () => {
