@@ -84,7 +84,7 @@ describe('mass production in the browser', () => {
     await problems.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     expect(await problems.allTextContents()).toEqual([
       `Line 2: Request ${first.requestId} is produced; only approved requests can be produced in a batch.`,
-      'Line 3 of the batch file has no valid request id.',
+      'Line 3 of the batch file has no valid request number.',
     ]);
     expect(await page.getByTestId('batch-start').isDisabled()).toBe(true);
     await station.screenshot('03-csv-bad-lines');

@@ -35,7 +35,7 @@ export function profileView(e: ProfileEntry): Profile {
   return { ...e.profile, version: e.version, updatedAt: e.updatedAt, updatedBy: e.updatedBy };
 }
 
-/** A job as the queue lists it: status, person's name, the failure sentence and whether a retry can help. */
+/** A job as the queue lists it: status, person's name, card number, the failure sentence and whether a retry can help. */
 export function jobSummary(store: StationStore, job: JobRecord): JobSummary {
   const person = store.persons.get(job.personId);
   return {
@@ -43,6 +43,7 @@ export function jobSummary(store: StationStore, job: JobRecord): JobSummary {
     status: job.status,
     personId: job.personId,
     personName: person ? `${person.givenName} ${person.surname}` : '',
+    cardNumber: store.cards.get(job.cardId)?.cardNumber ?? null,
     readerName: job.readerName,
     failedStep: job.failedStep,
     failure: job.status === 'failed' ? (job.error?.message ?? null) : null,

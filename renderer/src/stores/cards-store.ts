@@ -18,18 +18,8 @@ export type TerminationReason = 'lost' | 'stolen' | 'damaged' | 'left' | 'key-co
 /** Why a card is replaced (contract cards.reissue). */
 export type ReissueReason = 'lost' | 'stolen' | 'damaged';
 
-/** The officer's words for each card status. */
-export const CARD_STATUS_WORDS: Record<CardStatus, string> = {
-  approved: 'Approved, not produced',
-  in_production: 'In production',
-  production_failed: 'Production failed',
-  produced: 'Produced, awaiting collection',
-  cancelled: 'Cancelled',
-  active: 'Active',
-  suspended: 'Suspended',
-  revoked: 'Revoked',
-  expired: 'Expired',
-};
+/** A card's status in words (the contract's one table). */
+export { CARD_STATUS_WORDS } from '../../../electron/contract/words';
 
 /** The status filters of the Cards screen, in order. */
 export const CARD_FILTERS: { id: CardFilter; label: string }[] = [

@@ -3,6 +3,7 @@
  * the card profile and request the card; below, every request with a state
  * filter. Profiles that need no approval come back already approved.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import { useEffect, useState } from 'react';
 import type { CardRequestView, Person } from '../../../../electron/contract/station-api';
 import { useProfiles, useRequests, useSession, useStores } from '../../stores/stores';
@@ -109,7 +110,7 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
           )}
           {created && (
             <p className="notice" role="status" data-testid="request-created" data-request-id={created.id} data-state={created.state}>
-              Card requested for {created.personName}:{' '}
+              Card request <strong data-testid="request-created-number">{requestNumberText(created.number)}</strong> for {created.personName}:{' '}
               {created.state === 'approved' ? 'this profile needs no approval, the card can be produced now.' : 'an approver must now approve it.'}
             </p>
           )}
