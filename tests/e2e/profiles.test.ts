@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
-import { UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { UI_TIMEOUT_MS, goToIssue } from '../support/e2e-ui.js';
 import { E2E_OPERATOR } from '../support/e2e-session.js';
 import { openBridge } from '../support/e2e-bridge.js';
 
@@ -71,7 +71,7 @@ describe('card profiles screen', () => {
     }
 
     // The issue screen offers the visitor profile's one PIN mode.
-    await page.getByTestId('nav-issue').click();
+    await goToIssue(page);
     await page.getByTestId('profile-select').selectOption('visitor');
     await page.getByTestId('pin-mode-generated').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     expect(await page.getByTestId('pin-mode-typed').count()).toBe(0);

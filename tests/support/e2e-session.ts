@@ -165,9 +165,12 @@ export async function approve(page: Page, requestId: string): Promise<void> {
   if (outcome !== 'ok') throw new Error(`Approving ${requestId} was ${outcome}`);
 }
 
-/** Opens "Produce request" and chooses the approved request `requestId`. */
+/** Opens "Produce a card" (its approved requests) and chooses the approved request `requestId`. */
 export async function chooseApprovedRequest(page: Page, requestId: string): Promise<void> {
   await page.getByTestId('nav-produce').click();
+  await page.getByTestId('produce-card-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const fromRequest = page.getByTestId('produce-way-request');
+  if ((await fromRequest.count()) > 0) await fromRequest.click();
   await page.getByTestId('produce-request-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const choice = page.locator(`[data-testid="approved-request"][data-request-id="${requestId}"]`);
   await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });

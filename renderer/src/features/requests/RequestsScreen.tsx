@@ -49,6 +49,8 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
     setEditing(false);
     setCreated(null);
     if (p) setProfile(p.affiliation);
+    // A chosen person ends the search: "Choose another person" starts a new one.
+    if (p) stores.persons.getState().setQuery('');
   }
 
   async function create() {
@@ -59,6 +61,8 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
     if (request) {
       setCreated(request);
       setPerson(null);
+      // The search shows again for the next person: empty, so a quick click cannot pick a stale result (issue 12 obs. 8).
+      stores.persons.getState().setQuery('');
     }
   }
 
