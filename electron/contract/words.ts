@@ -6,6 +6,7 @@
  * stay in data, exports and data-* attributes. Imports nothing runtime-specific.
  */
 import type { CardStatus, RequestState } from './state-machines.js';
+import { requestNumberText } from './request-number.js';
 
 /** A request's state in words. */
 export const REQUEST_STATE_WORDS: Readonly<Record<RequestState, string>> = {
@@ -172,4 +173,21 @@ export function auditActionText(action: string): string {
   if (known) return known;
   const words = action.split(/[._-]+/).filter(Boolean).join(' ');
   return words ? words[0]!.toUpperCase() + words.slice(1) : action;
+}
+
+/**
+ * Where a person stands, in words, for the persons list: their newest card
+ * ("Card 00000002 · Active"), else their open request ("Request R-000005 ·
+ * Waiting for approval"), else "No card"; the open request is added after
+ * a card ("… · request R-000007 in production") when both exist.
+ */
+export function personStandingText(standing: { card: { cardNumber: string | null; status: CardStatus } | null; request: { number: number; state: RequestState } | null }): string {
+  const { card, request } = standing;
+  const requestWords = request ? `${requestNumberText(request.number)} · ${REQUEST_STATE_WORDS[request.state]}` : null;
+  if (card && card.cardNumber) {
+    const cardWords = `Card ${card.cardNumber} · ${CARD_STATUS_WORDS[card.status]}`;
+    return requestWords && request && !['approved', 'in_production', 'production_failed'].includes(request.state) ? `${cardWords}; request ${requestWords}` : cardWords;
+  }
+  if (requestWords) return `Request ${requestWords}`;
+  return 'No card';
 }

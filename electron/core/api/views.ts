@@ -30,6 +30,25 @@ export function personViews(store: StationStore, persons: PersonRecord[]): Perso
   return persons.map((p) => personView(p, photos.get(p.id)?.version ?? null));
 }
 
+/**
+ * Persons as the Persons screen lists them: personViews with where each
+ * stands — the newest card (number, status) and the newest open request
+ * (number, state) — so the list says who already has a card or a request.
+ */
+export function personListViews(store: StationStore, persons: PersonRecord[]): Person[] {
+  return personViews(store, persons).map((view) => {
+    const card = store.cards.listByPerson(view.id).reduce<ReturnType<StationStore['cards']['listByPerson']>[number] | undefined>((newest, c) => (!newest || c.createdAt >= newest.createdAt ? c : newest), undefined);
+    const request = store.requests.openForPerson(view.id).at(-1);
+    return {
+      ...view,
+      standing: {
+        card: card ? { cardNumber: card.cardNumber, status: card.status } : null,
+        request: request ? { number: request.number, state: request.state } : null,
+      },
+    };
+  });
+}
+
 /** A stored profile with its version and last change. */
 export function profileView(e: ProfileEntry): Profile {
   return { ...e.profile, version: e.version, updatedAt: e.updatedAt, updatedBy: e.updatedBy };

@@ -11,6 +11,7 @@ export {
   REQUEST_STATE_WORDS,
   TERMINATION_REASON_WORDS,
   auditActionText,
+  personStandingText,
   revocationReasonText,
   revocationText,
 } from '../../../electron/contract/words';
