@@ -48,13 +48,13 @@ export const CERTIFICATE_STATUS_WORDS: Readonly<Record<string, string>> = {
   hold: 'On hold',
 };
 
-/** Why an officer terminated a card, as the officer chose it (contract TerminationReasonShape). */
+/** Why an officer terminates a card, as offered and as chosen (contract TerminationReasonShape). */
 export const TERMINATION_REASON_WORDS: Readonly<Record<'lost' | 'stolen' | 'damaged' | 'left' | 'key-compromise', string>> = {
-  lost: 'lost',
-  stolen: 'stolen',
-  damaged: 'damaged',
-  left: 'cardholder left',
-  'key-compromise': 'key compromised',
+  lost: 'Lost',
+  stolen: 'Stolen',
+  damaged: 'Damaged',
+  left: 'The cardholder left the organization',
+  'key-compromise': 'Key compromise',
 };
 
 /**
@@ -86,7 +86,7 @@ export function revocationReasonText(reason: string): string {
  * reason in words (recycling, suspension, cards terminated before reasons were kept).
  */
 export function revocationText(crlReason: string, terminationReason: keyof typeof TERMINATION_REASON_WORDS | null | undefined): string {
-  return terminationReason ? TERMINATION_REASON_WORDS[terminationReason] : revocationReasonText(crlReason);
+  return terminationReason ? TERMINATION_REASON_WORDS[terminationReason].toLowerCase() : revocationReasonText(crlReason);
 }
 
 /** Audit actions in words (electron/core's audit.append actions). */

@@ -31,14 +31,8 @@ export const CARD_FILTERS: { id: CardFilter; label: string }[] = [
   { id: 'expired', label: 'Expired' },
 ];
 
-/** The revocation reasons with their words (electron/core/lifecycle/reasons.ts maps them to CRL reason codes). */
-export const TERMINATION_REASON_WORDS: Record<TerminationReason, string> = {
-  lost: 'Lost',
-  stolen: 'Stolen',
-  damaged: 'Damaged',
-  left: 'The cardholder left the organization',
-  'key-compromise': 'Key compromise',
-};
+/** Termination reasons in words (the contract's one table). */
+export { TERMINATION_REASON_WORDS } from '../../../electron/contract/words';
 
 /** Whether `card` matches the officer's search text (name, card number, credential number or GUID), case-insensitive. */
 export function cardMatches(card: CardView, query: string): boolean {
