@@ -78,7 +78,7 @@ function problem(issue: InputIssue): string {
       if (issue.format === 'email') return 'not an e-mail address';
       if (issue.format === 'uuid' || issue.format === 'guid') return 'not a valid identifier';
       if (issue.format === 'date' || issue.format === 'datetime') return 'not a date';
-      return 'has characters that are not allowed';
+      return 'not in the accepted form';
     case 'invalid_value':
       return issue.values?.length ? `one of ${issue.values.map(String).join(', ')}` : 'not an accepted value';
     case 'not_multiple_of':

@@ -33,7 +33,7 @@ const PersonFields = z.object({
   givenName: plainName('The given name', 64),
   surname: plainName('The surname', 64),
   email: z.email().max(254).nullable().optional(),
-  employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
+  employeeId: z.string().min(1).max(32).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and hyphens only').nullable().optional(),
   affiliation: Affiliation,
 });
 

@@ -25,6 +25,12 @@ describe('validation sentences', () => {
     expect(issueSentence(issuesOf(z.object({ readerName: z.string() }), {})[0]!)).toBe('Reader: required.');
   });
 
+  it('a person’s employee id: too long and bad characters are told apart (contract persons fields)', () => {
+    const fields = z.object({ employeeId: z.string().min(1).max(32).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and hyphens only') });
+    expect(issuesSentence(issuesOf(fields, { employeeId: `E${'1'.repeat(32)}` }))).toBe('Employee id: at most 32 characters.');
+    expect(issuesSentence(issuesOf(fields, { employeeId: 'E 1' }))).toBe('Employee id: letters, digits and hyphens only.');
+  });
+
   it('keeps a schema’s own sentence (the PIN rule) as written', () => {
     expect(issueSentence(issuesOf(z.object({ pin: Pin }), { pin: '12' })[0]!)).toBe('The PIN must be 6 to 8 digits.');
   });
