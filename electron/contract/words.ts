@@ -64,10 +64,10 @@ export const TERMINATION_REASON_WORDS: Readonly<Record<'lost' | 'stolen' | 'dama
  */
 const CRL_REASON_WORDS: Readonly<Record<string, string>> = {
   unspecified: 'unspecified',
-  keyCompromise: 'key compromised',
+  keyCompromise: 'lost, stolen or key compromised',
   cACompromise: 'CA compromised',
   affiliationChanged: 'cardholder left',
-  superseded: 'replaced by a new card',
+  superseded: 'damaged, replaced by a new card',
   cessationOfOperation: 'card recycled',
   certificateHold: 'suspended',
   removeFromCRL: 'resumed',

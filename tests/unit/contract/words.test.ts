@@ -17,7 +17,7 @@ describe('words for codes', () => {
     expect(CRL_REASON_FOR.lost).toBe('keyCompromise');
     // Without the officer's reason (recycling, older cards): the CRL reason in words.
     expect(revocationText('cessationOfOperation', null)).toBe('card recycled');
-    expect(revocationText('keyCompromise', undefined)).toBe('key compromised');
+    expect(revocationText('keyCompromise', undefined)).toBe('lost, stolen or key compromised');
   });
 
   it('where a person stands: the newest card, else the open request, else no card', () => {
