@@ -33,6 +33,24 @@ export function pinRule(policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEF
   return policy.minLength === policy.maxLength ? `${policy.minLength} digits` : `${policy.minLength} to ${policy.maxLength} digits`;
 }
 
+/**
+ * The whole rule for *choosing* a PIN under a policy, in words, as stated
+ * beside the PIN field: the lengths, and what {@link isGuessablePin} refuses.
+ */
+export function chosenPinRule(policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string {
+  return `${pinRule(policy)}, not one digit repeated (111111) or a straight run (123456, 654321)`;
+}
+
+/**
+ * Whether a chosen PIN's problem should be said while the officer is still
+ * typing: once the PIN is as long as the policy's shortest PIN, a refusal
+ * (too easy to guess, a non-digit) is final unless more digits change it,
+ * so it is said at once rather than after submit.
+ */
+export function chosenPinProblemWhileTyping(pin: string, policy: Pick<PinPolicy, 'minLength' | 'maxLength'> = DEFAULT_PIN_POLICY): string | null {
+  return pin.length >= policy.minLength ? chosenPinProblem(pin, policy) : null;
+}
+
 /** Why a PIN typed to be *verified* on a card cannot be sent, or null: only its form counts. */
 export function verifiedPinProblem(pin: string): string | null {
   return isPinFormat(pin) ? null : PIN_FORMAT_SENTENCE;

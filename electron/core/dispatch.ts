@@ -11,6 +11,7 @@
  * the reader watch (./api/reader-watch.ts), the handlers by domain
  * (./api/handlers/), and the core's timers (session lock, card expiry).
  */
+import { issuesSentence } from '../contract/input-sentence.js';
 import { randomUUID } from 'node:crypto';
 import {
   BACKGROUND_CHANNELS,
@@ -226,7 +227,8 @@ export function createCore(corePorts: CorePorts): StationCore {
         const parsed = channels[c].input.safeParse(raw === undefined ? {} : raw);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new StationError('INVALID_INPUT', issue?.message && !issue.message.startsWith('Invalid') ? issue.message : `Invalid request: ${issue?.path.join('.') || 'input'} is not acceptable.`, {
+          // Every problem in words with its field named (contract/input-sentence.ts), never the validator's text.
+          throw new StationError('INVALID_INPUT', issuesSentence(parsed.error.issues), {
             channel: c,
             field: issue?.path.join('.') ?? '',
           });

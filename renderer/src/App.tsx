@@ -8,7 +8,8 @@
  */
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
-import { forgetOfficerData, useJobs, useKiosk, useSession, useStation, useStores } from './stores/stores';
+import { forgetOfficerData, useJobs, useKiosk, useRequests, useSession, useStation, useStores } from './stores/stores';
+import type { RequestsState } from './stores/requests-store';
 import { mayCall } from '../../electron/contract/access';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { FirstRunScreen } from './features/auth/FirstRunScreen';
@@ -23,11 +24,10 @@ import { keepView, keptView } from './reload/page-memory';
  * come in the page's first script, the officer's screens each in their own chunk, fetched from
  * the same origin (the CSP's script-src 'self') when they are first opened.
  */
-const IssueFlow = lazy(() => import('./features/issue/IssueFlow').then((m) => ({ default: m.IssueFlow })));
 const ProductionScreen = lazy(() => import('./features/production/ProductionScreen').then((m) => ({ default: m.ProductionScreen })));
 const QueueScreen = lazy(() => import('./features/queue/QueueScreen').then((m) => ({ default: m.QueueScreen })));
 const RequestsScreen = lazy(() => import('./features/requests/RequestsScreen').then((m) => ({ default: m.RequestsScreen })));
-const ProduceRequestScreen = lazy(() => import('./features/requests/ProduceRequestScreen').then((m) => ({ default: m.ProduceRequestScreen })));
+const ProduceCardScreen = lazy(() => import('./features/produce/ProduceCardScreen').then((m) => ({ default: m.ProduceCardScreen })));
 const ApprovalsScreen = lazy(() => import('./features/approvals/ApprovalsScreen').then((m) => ({ default: m.ApprovalsScreen })));
 const BatchesScreen = lazy(() => import('./features/batches/BatchesScreen').then((m) => ({ default: m.BatchesScreen })));
 const OfficersScreen = lazy(() => import('./features/officers/OfficersScreen').then((m) => ({ default: m.OfficersScreen })));
@@ -38,24 +38,27 @@ const AuditScreen = lazy(() => import('./features/audit/AuditScreen').then((m) =
 const PersonsScreen = lazy(() => import('./features/persons/PersonsScreen').then((m) => ({ default: m.PersonsScreen })));
 const LayoutsScreen = lazy(() => import('./features/layouts/LayoutsScreen').then((m) => ({ default: m.LayoutsScreen })));
 
-type ScreenName = 'requests' | 'approvals' | 'produce' | 'issue' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
+type ScreenName = 'requests' | 'approvals' | 'produce' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
 type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
 
-/** The navigation, in order: test id, words, and the channel whose role rule decides whether it shows. */
-const NAV: { name: ScreenName; label: string; channel: Channel }[] = [
-  { name: 'requests', label: 'Requests', channel: 'requests.list' },
-  { name: 'approvals', label: 'Approvals', channel: 'requests.approve' },
-  { name: 'produce', label: 'Produce request', channel: 'requests.produce' },
-  { name: 'issue', label: 'Issue card', channel: 'production.start' },
-  { name: 'batches', label: 'Mass production', channel: 'batches.list' },
-  { name: 'queue', label: 'Production queue', channel: 'jobs.list' },
-  { name: 'officers', label: 'Officers', channel: 'officers.list' },
-  { name: 'profiles', label: 'Card profiles', channel: 'profiles.update' },
-  { name: 'layouts', label: 'Card layouts', channel: 'layouts.update' },
-  { name: 'cards', label: 'Cards', channel: 'cards.list' },
-  { name: 'outbox', label: 'Notifications', channel: 'outbox.list' },
-  { name: 'audit', label: 'Audit log', channel: 'audit.list' },
-  { name: 'persons', label: 'Persons', channel: 'persons.list' },
+/**
+ * The navigation, one entry per officer task, in order: test id, words, and
+ * the channels whose role rules decide whether it shows (any of them).
+ * "Produce a card" covers producing an approved request and issuing directly.
+ */
+const NAV: { name: ScreenName; label: string; channels: readonly Channel[] }[] = [
+  { name: 'requests', label: 'Requests', channels: ['requests.list'] },
+  { name: 'approvals', label: 'Approvals', channels: ['requests.approve'] },
+  { name: 'produce', label: 'Produce a card', channels: ['requests.produce', 'production.start'] },
+  { name: 'batches', label: 'Mass production', channels: ['batches.list'] },
+  { name: 'queue', label: 'Production queue', channels: ['jobs.list'] },
+  { name: 'officers', label: 'Officers', channels: ['officers.list'] },
+  { name: 'profiles', label: 'Card profiles', channels: ['profiles.update'] },
+  { name: 'layouts', label: 'Card layouts', channels: ['layouts.update'] },
+  { name: 'cards', label: 'Cards', channels: ['cards.list'] },
+  { name: 'outbox', label: 'Notifications', channels: ['outbox.list'] },
+  { name: 'audit', label: 'Audit log', channels: ['audit.list'] },
+  { name: 'persons', label: 'Persons', channels: ['persons.list'] },
 ];
 
 /** The screen shown before a reload of this page, when the officer may still open it. */
@@ -63,13 +66,15 @@ function restoredView(nav: { name: ScreenName }[]): View | null {
   const kept = keptView();
   if (!kept) return null;
   if (kept.name === 'production' && kept.jobId) return { name: 'production', jobId: kept.jobId };
-  const allowed = nav.find((n) => n.name === kept.name);
+  // "Issue card" is now part of "Produce a card".
+  const name = kept.name === 'issue' ? 'produce' : kept.name;
+  const allowed = nav.find((n) => n.name === name);
   return allowed ? { name: allowed.name } : null;
 }
 
 /** The screens `officer` may open, in navigation order. */
 export function navFor(officer: OfficerView | null): typeof NAV {
-  return NAV.filter((n) => mayCall(officer, n.channel));
+  return NAV.filter((n) => n.channels.some((c) => mayCall(officer, c)));
 }
 
 export function App() {
@@ -157,6 +162,17 @@ function Header() {
 }
 
 /** The logged-in station: navigation per role, readers, current screen. */
+/** How many requests wait for a menu entry's task, beside its words (nothing when none wait). */
+function NavCount({ name, of }: { name: ScreenName; of: (s: RequestsState) => number }) {
+  const n = useRequests(of);
+  if (n === 0) return null;
+  return (
+    <span className="nav-count" data-testid={`nav-count-${name}`} aria-label={`, ${n} waiting`}>
+      {n}
+    </span>
+  );
+}
+
 function StationWindow({ officer }: { officer: OfficerView }) {
   const stores = useStores();
   const nav = navFor(officer);
@@ -179,6 +195,14 @@ function StationWindow({ officer }: { officer: OfficerView }) {
     return () => stops.forEach((stop) => stop());
   }, [stores]);
 
+  // The counts beside the menu: requests waiting for this officer's task, kept fresh by request.changed.
+  const countsApprovals = mayCall(officer, 'requests.approve');
+  const countsProduce = mayCall(officer, 'requests.produce');
+  useEffect(() => {
+    if (countsApprovals) void stores.requests.getState().loadPending();
+    if (countsProduce) void stores.requests.getState().loadApproved();
+  }, [stores, countsApprovals, countsProduce]);
+
   const openJob = (jobId: string) => setView({ name: 'production', jobId });
   const allowed = (name: ScreenName) => nav.some((n) => n.name === name);
 
@@ -188,6 +212,8 @@ function StationWindow({ officer }: { officer: OfficerView }) {
         {nav.map((n) => (
           <button key={n.name} type="button" data-testid={`nav-${n.name}`} aria-current={view.name === n.name ? 'page' : undefined} onClick={() => setView({ name: n.name })}>
             {n.label}
+            {n.name === 'approvals' && <NavCount name="approvals" of={(s) => s.pending.length} />}
+            {n.name === 'produce' && countsProduce && <NavCount name="produce" of={(s) => s.approved.length} />}
           </button>
         ))}
       </nav>
@@ -203,8 +229,9 @@ function StationWindow({ officer }: { officer: OfficerView }) {
           <Suspense fallback={<p className="muted">Opening the screen…</p>}>
             {view.name === 'requests' && allowed('requests') && <RequestsScreen key={'person' in view ? view.person.id : ''} person={'person' in view ? view.person : undefined} />}
             {view.name === 'approvals' && allowed('approvals') && <ApprovalsScreen />}
-            {view.name === 'produce' && allowed('produce') && <ProduceRequestScreen onJobStarted={openJob} />}
-            {view.name === 'issue' && allowed('issue') && <IssueFlow onJobStarted={openJob} />}
+            {view.name === 'produce' && allowed('produce') && (
+              <ProduceCardScreen onJobStarted={openJob} fromRequest={mayCall(officer, 'requests.produce')} direct={mayCall(officer, 'production.start')} />
+            )}
             {view.name === 'batches' && allowed('batches') && <BatchesScreen />}
             {view.name === 'queue' && allowed('queue') && <QueueScreen onOpenJob={openJob} />}
             {view.name === 'officers' && allowed('officers') && <OfficersScreen />}

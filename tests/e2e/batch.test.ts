@@ -83,15 +83,15 @@ describe('mass production in the browser', () => {
     const problems = page.getByTestId('batch-csv-problem');
     await problems.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     expect(await problems.allTextContents()).toEqual([
-      `Line 2: Request ${first.requestId} is produced; only approved requests can be produced in a batch.`,
-      'Line 3 of the batch file has no valid request id.',
+      `Line 2: Request ${first.number} (Annie Easley) is produced; only approved requests can be produced in a batch.`,
+      'Line 3 of the batch file has no valid request number.',
     ]);
     expect(await page.getByTestId('batch-start').isDisabled()).toBe(true);
     await station.screenshot('03-csv-bad-lines');
     await file.setInputFiles({ name: 'week.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,request\nChristine Darden,${second.requestId}\n`) });
     const listed = page.locator(`[data-testid="batch-csv-request"][data-request-id="${second.requestId}"]`);
     await listed.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    expect(await listed.textContent()).toBe('Line 2: Christine Darden');
+    expect(await listed.textContent()).toBe(`Line 2: ${second.number} · Christine Darden`);
     expect(await page.getByTestId('batch-start').textContent()).toBe('Start the batch (1 card)');
     // Only the training reader: a blank card another test puts in a shared vpcd reader must not be taken.
     await page.getByTestId('batch-readers-chosen').check();

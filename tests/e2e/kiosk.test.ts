@@ -148,7 +148,8 @@ describe('self-service kiosk in the browser', () => {
     const requestId = (await receipt.getAttribute('data-request-id')) ?? '';
     expect(requestId).not.toBe('');
     expect(await receipt.textContent()).toContain('An approver will review it');
-    expect(await page.getByTestId('kiosk-request-number').textContent()).toBe(requestId);
+    // The cardholder is given the short request number (R-000001), never the UUID.
+    expect(await page.getByTestId('kiosk-request-number').textContent()).toMatch(/^R-\d{6}$/);
     await station.screenshot('06-kiosk-receipt');
     await page.getByTestId('kiosk-done').click();
     await page.getByTestId('kiosk-welcome').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });

@@ -88,7 +88,7 @@ describe('station batch run', () => {
     writeFileSync(bad, `request\n${ids[0]}\nnot an id\nno-such-request\n`);
     const refusedFile = await station(dataDir, ['batch', 'run', '--csv', bad, '--readers', VPCD_READER]);
     expect(refusedFile.code).toBe(2); // bad input (electron/cli/main.ts exit codes)
-    expect(refusedFile.stderr).toContain('starts no batch: Line 3 of the batch file has no valid request id. Line 4: There is no card request no-such-request. [INVALID_INPUT]');
+    expect(refusedFile.stderr).toContain('starts no batch: Line 3 of the batch file has no valid request number. Line 4: There is no card request no-such-request. [INVALID_INPUT]');
 
     // A registration officer may not run batches: the core refuses, the command says why.
     await stationJson(dataDir, ['officer', 'add', '--username', CLERK.username, '--roles', 'registration'], 0, { env: { STATION_NEW_PASSWORD: CLERK.password } });

@@ -165,9 +165,12 @@ export async function approve(page: Page, requestId: string): Promise<void> {
   if (outcome !== 'ok') throw new Error(`Approving ${requestId} was ${outcome}`);
 }
 
-/** Opens "Produce request" and chooses the approved request `requestId`. */
+/** Opens "Produce a card" (its approved requests) and chooses the approved request `requestId`. */
 export async function chooseApprovedRequest(page: Page, requestId: string): Promise<void> {
   await page.getByTestId('nav-produce').click();
+  await page.getByTestId('produce-card-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const fromRequest = page.getByTestId('produce-way-request');
+  if ((await fromRequest.count()) > 0) await fromRequest.click();
   await page.getByTestId('produce-request-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const choice = page.locator(`[data-testid="approved-request"][data-request-id="${requestId}"]`);
   await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -207,14 +210,17 @@ export async function registerPersonForRequest(page: Page, p: E2ePerson): Promis
   await page.getByTestId('selected-person').filter({ hasText: `${p.givenName} ${p.surname}` }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
 
-/** On the Requests screen with the cardholder chosen: requests the card with `profile`. @returns the request's id and state */
-export async function requestForChosenPerson(page: Page, profile: E2ePerson['affiliation']): Promise<{ requestId: string; state: string }> {
+/** On the Requests screen with the cardholder chosen: requests the card with `profile`. @returns the request's id, state and number as shown ("R-000012") */
+export async function requestForChosenPerson(page: Page, profile: E2ePerson['affiliation']): Promise<{ requestId: string; state: string; number: string }> {
   await page.getByTestId('request-profile').selectOption(profile);
   await page.getByTestId('request-create').click();
   const outcome = await until('the request to be created', async () => {
     const created = page.getByTestId('request-created');
-    if (await created.isVisible()) return { requestId: (await created.getAttribute('data-request-id')) ?? '', state: (await created.getAttribute('data-state')) ?? '' };
-    if (await page.getByTestId('request-error').isVisible()) return { requestId: '', state: `refused: ${await page.getByTestId('request-error').textContent()}` };
+    if (await created.isVisible()) {
+      const number = ((await created.getByTestId('request-created-number').textContent()) ?? '').trim();
+      return { requestId: (await created.getAttribute('data-request-id')) ?? '', state: (await created.getAttribute('data-state')) ?? '', number };
+    }
+    if (await page.getByTestId('request-error').isVisible()) return { requestId: '', state: `refused: ${await page.getByTestId('request-error').textContent()}`, number: '' };
     return undefined;
   });
   if (!outcome.requestId) throw new Error(`The card request was ${outcome.state}`);

@@ -73,9 +73,12 @@ export async function waitForReaderKind(page: Page, readerName: string, kind: Re
   }
 }
 
-/** Opens the Issue card flow. */
+/** Opens the issue flow: "Produce a card", then "Without a request" where the officer may also produce requests. */
 export async function goToIssue(page: Page): Promise<void> {
-  await page.getByTestId('nav-issue').click();
+  await page.getByTestId('nav-produce').click();
+  await page.getByTestId('produce-card-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const direct = page.getByTestId('produce-way-direct');
+  if ((await direct.count()) > 0) await direct.click();
   await page.getByTestId('issue-flow').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
 

@@ -59,7 +59,7 @@ export const MAX_BATCH_CSV_LINE_CHARS = 2000;
 export const BATCH_CSV_TOO_LARGE = 'The batch file is too large: a batch file lists at most 10 000 requests.';
 /** A CSV batch file checked by the core before a batch starts: the requests it names and every bad line. */
 export const BatchCsvShape = z.object({
-  requests: z.array(z.object({ line: z.number(), requestId: z.string(), personName: z.string() })),
+  requests: z.array(z.object({ line: z.number(), requestId: z.string(), requestNumber: z.number(), personName: z.string() })),
   /** Every problem, by line (null: the whole file); a file with problems starts no batch. */
   problems: z.array(z.object({ line: z.number().nullable(), message: z.string() })),
 });

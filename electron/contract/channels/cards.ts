@@ -7,6 +7,8 @@ import { CardCapabilitiesShape } from '../card-capabilities.js';
 import { Id, Pin, ReaderName } from './fields.js';
 
 export const CardStatusShape = z.enum(['approved', 'in_production', 'production_failed', 'produced', 'cancelled', 'active', 'suspended', 'revoked', 'expired']);
+/** Why an officer terminates a card (electron/core/lifecycle/reasons.ts maps each to its RFC 5280 CRL reason). */
+export const TerminationReasonShape = z.enum(['lost', 'stolen', 'damaged', 'left', 'key-compromise']);
 /** A card as the lifecycle screens show it (electron/core/lifecycle/service.ts CardView). */
 export const CardViewShape = z.object({
   id: z.string(),
@@ -22,6 +24,8 @@ export const CardViewShape = z.object({
   fascn: z.string(),
   expirationDate: z.string(),
   chipSerial: z.number().nullable(),
+  /** Why the officer terminated the card, as chosen (null unless terminated; absent from older stations). */
+  terminationReason: TerminationReasonShape.nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -35,7 +39,6 @@ export const CardDetailShape = CardViewShape.extend({
 export type CardDetailView = z.infer<typeof CardDetailShape>;
 /** A card named by its id, 8-digit card number or CHUID GUID. */
 const CardRef = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, 'Name the card by its id, card number or GUID.');
-export const TerminationReasonShape = z.enum(['lost', 'stolen', 'damaged', 'left', 'key-compromise']);
 /** The published CRL: DER (base64) and what it says. */
 export const CrlShape = z.object({
   der: z.string(),

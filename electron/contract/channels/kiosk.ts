@@ -22,7 +22,7 @@ export type KioskStatusView = z.infer<typeof KioskStatusShape>;
  * and the photo on record (a small base64 JPEG, null when there is none) so the person sees which
  * face the card will carry, or that a photo is still to be taken at the desk.
  */
-export const KioskReceiptShape = z.object({ requestId: z.string(), profile: Affiliation, state: RequestStateShape, photo: z.string().nullable().optional() });
+export const KioskReceiptShape = z.object({ requestId: z.string(), requestNumber: z.number().int().min(1), profile: Affiliation, state: RequestStateShape, photo: z.string().nullable().optional() });
 export type KioskReceiptView = z.infer<typeof KioskReceiptShape>;
 
 export const kioskChannels = {

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { plainName } from '../plain-text.js';
 import { Affiliation, Id } from './fields.js';
+import { CardStatusShape } from './cards.js';
+import { RequestStateShape } from './requests.js';
 
 export const Person = z.object({
   id: z.string(),
@@ -16,6 +18,13 @@ export const Person = z.object({
   createdAt: z.string(),
   /** The version of the person's current photo (persons.getPhoto), null when there is none; absent where not looked up. */
   photoVersion: z.number().nullable().optional(),
+  /** Where the person stands (persons.list only): their newest card, and their open request (null: none); absent where not looked up. */
+  standing: z
+    .object({
+      card: z.object({ cardNumber: z.string().nullable(), status: CardStatusShape }).nullable(),
+      request: z.object({ number: z.number(), state: RequestStateShape }).nullable(),
+    })
+    .optional(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -24,7 +33,7 @@ const PersonFields = z.object({
   givenName: plainName('The given name', 64),
   surname: plainName('The surname', 64),
   email: z.email().max(254).nullable().optional(),
-  employeeId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).nullable().optional(),
+  employeeId: z.string().min(1).max(32).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and hyphens only').nullable().optional(),
   affiliation: Affiliation,
 });
 

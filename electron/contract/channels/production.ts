@@ -38,6 +38,8 @@ export const JobSummary = z.object({
   status: JobStatus,
   personId: z.string(),
   personName: z.string(),
+  /** The card number of the job's card (8 digits), once assigned; absent from older stations. */
+  cardNumber: z.string().nullable().optional(),
   readerName: z.string().nullable(),
   failedStep: z.string().nullable(),
   /** The officer's sentence for a failure ("The card was removed while …"). */
@@ -55,7 +57,10 @@ export const JobDetail = JobSummary.extend({
   card: z
     .object({
       id: z.string(),
+      /** The chip's serial (the card's own, read from it); not the card number. */
       serial: z.number().nullable(),
+      /** The card number the station assigned (8 digits; the one officers and messages use); absent from older stations. */
+      cardNumber: z.string().nullable().optional(),
       guid: z.string(),
       fascn: z.string(),
       credentialNumber: z.string(),

@@ -8,6 +8,8 @@ import { Affiliation, Id, Pin, ReaderName, Reason } from './fields.js';
 export const RequestStateShape = z.enum(['requested', 'approved', 'rejected', 'cancelled', 'in_production', 'production_failed', 'produced']);
 export const CardRequestShape = z.object({
   id: z.string(),
+  /** The short number people use: shown as "R-000123" (request-number.ts). */
+  number: z.number().int().min(1),
   personId: z.string(),
   personName: z.string(),
   /**

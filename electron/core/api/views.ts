@@ -30,12 +30,31 @@ export function personViews(store: StationStore, persons: PersonRecord[]): Perso
   return persons.map((p) => personView(p, photos.get(p.id)?.version ?? null));
 }
 
+/**
+ * Persons as the Persons screen lists them: personViews with where each
+ * stands — the newest card (number, status) and the newest open request
+ * (number, state) — so the list says who already has a card or a request.
+ */
+export function personListViews(store: StationStore, persons: PersonRecord[]): Person[] {
+  return personViews(store, persons).map((view) => {
+    const card = store.cards.listByPerson(view.id).reduce<ReturnType<StationStore['cards']['listByPerson']>[number] | undefined>((newest, c) => (!newest || c.createdAt >= newest.createdAt ? c : newest), undefined);
+    const request = store.requests.openForPerson(view.id).at(-1);
+    return {
+      ...view,
+      standing: {
+        card: card ? { cardNumber: card.cardNumber, status: card.status } : null,
+        request: request ? { number: request.number, state: request.state } : null,
+      },
+    };
+  });
+}
+
 /** A stored profile with its version and last change. */
 export function profileView(e: ProfileEntry): Profile {
   return { ...e.profile, version: e.version, updatedAt: e.updatedAt, updatedBy: e.updatedBy };
 }
 
-/** A job as the queue lists it: status, person's name, the failure sentence and whether a retry can help. */
+/** A job as the queue lists it: status, person's name, card number, the failure sentence and whether a retry can help. */
 export function jobSummary(store: StationStore, job: JobRecord): JobSummary {
   const person = store.persons.get(job.personId);
   return {
@@ -43,6 +62,7 @@ export function jobSummary(store: StationStore, job: JobRecord): JobSummary {
     status: job.status,
     personId: job.personId,
     personName: person ? `${person.givenName} ${person.surname}` : '',
+    cardNumber: store.cards.get(job.cardId)?.cardNumber ?? null,
     readerName: job.readerName,
     failedStep: job.failedStep,
     failure: job.status === 'failed' ? (job.error?.message ?? null) : null,

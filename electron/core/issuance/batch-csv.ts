@@ -1,6 +1,7 @@
 /**
  * A CSV batch: the list of card requests to produce, as a spreadsheet exports
- * it (RFC 4180 fields, comma or semicolon separated). The request id is taken
+ * it (RFC 4180 fields, comma or semicolon separated). The request — its
+ * number as people write it ("R-000123", contract/request-number.ts) or its id — is taken
  * from the column headed `request`, `request_id`, `requestId` or `id`; without
  * such a header, from the first column of every line. The fields are read by
  * the station's CSV reader (electron/core/csv.ts), so a quoted field may span lines.
@@ -11,7 +12,7 @@ import { guessSeparator, readCsv, type CsvRecord } from '../csv.js';
 /** Most requests one batch may hold (the batches.start contract's limit). */
 export const MAX_BATCH_REQUESTS = 10_000;
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
-const HEADER_NAMES = new Set(['request', 'request_id', 'requestid', 'id', 'request id']);
+const HEADER_NAMES = new Set(['request', 'request_id', 'requestid', 'id', 'request id', 'request number', 'request_number', 'number']);
 
 /** One request line of a batch file: its 1-based line number and the request id it names. */
 export interface BatchCsvRow {
@@ -55,7 +56,7 @@ export function readBatchCsv(text: string): { rows: BatchCsvRow[]; problems: Bat
     if (fields.every((f) => f.length === 0)) continue;
     const id = fields[column] ?? '';
     const earlier = seen.get(id);
-    if (!REQUEST_ID.test(id)) problems.push({ line, message: `Line ${line} of the batch file has no valid request id.` });
+    if (!REQUEST_ID.test(id)) problems.push({ line, message: `Line ${line} of the batch file has no valid request number.` });
     else if (earlier !== undefined) problems.push({ line, message: `Line ${line} of the batch file repeats the request on line ${earlier}.` });
     else {
       seen.set(id, line);

@@ -12,6 +12,7 @@ import type { ProductionOutcome, ProductionService } from './production-service.
 import type { JobListener } from './job-types.js';
 import type { JobClaim } from './job-claims.js';
 import type { BatchJobs, BatchRequests } from './batch-service.js';
+import { parseRequestNumber } from '../../contract/request-number.js';
 
 /** What the batch ports need. */
 export interface BatchPortDeps {
@@ -31,11 +32,12 @@ export interface BatchPortDeps {
 /** Card requests as the batch sees them. */
 export function batchRequests(store: StationStore): BatchRequests {
   return {
-    get(requestId) {
-      const r = store.requests.get(requestId);
+    get(reference) {
+      const number = parseRequestNumber(reference);
+      const r = number === null ? store.requests.get(reference) : store.requests.findByNumber(number);
       if (!r) return undefined;
       const person = store.persons.get(r.personId);
-      return { id: r.id, personId: r.personId, personName: person ? `${person.givenName} ${person.surname}` : '', state: r.state, cardId: r.cardId };
+      return { id: r.id, number: r.number, personId: r.personId, personName: person ? `${person.givenName} ${person.surname}` : '', state: r.state, cardId: r.cardId };
     },
   };
 }

@@ -38,6 +38,8 @@ import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
 import { REQUEST_TRANSITIONS, allowedVia, isIssuedCardStatus, type RequestState } from '../../contract/state-machines.js';
 import { isStatedReason } from '../../contract/reason-rule.js';
 import { OPEN_BATCH_STATUSES, RATE_MIN_CARDS, isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../contract/batch-rules.js';
+import { requestNumberText } from '../../contract/request-number.js';
+import { REQUEST_STATE_WORDS } from '../../contract/words.js';
 
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
 const BUSY_PROBE_ATTEMPTS = 20;
@@ -84,6 +86,8 @@ export function printStatusOf(steps: Pick<StepRecord, 'name' | 'status' | 'data'
 
 export interface BatchRequestInfo {
   id: string;
+  /** The short number people use (contract/request-number.ts). */
+  number: number;
   personId: string;
   personName: string;
   state: string;
@@ -93,7 +97,8 @@ export interface BatchRequestInfo {
 
 /** How a batch reaches card requests (RequestService in the station). */
 export interface BatchRequests {
-  get(requestId: string): BatchRequestInfo | undefined;
+  /** The request a batch names: by its id, or by its number as people write it ("R-000123", a CSV file's column). */
+  get(reference: string): BatchRequestInfo | undefined;
 }
 
 /** Outcome of one run of a job. */
@@ -172,7 +177,7 @@ export interface BatchPrompt {
 
 /** A CSV batch file as checked before starting (BatchCsvShape): the requests it names, and every problem. */
 export interface BatchCsvCheck {
-  requests: { line: number; requestId: string; personName: string }[];
+  requests: { line: number; requestId: string; requestNumber: number; personName: string }[];
   problems: BatchCsvProblem[];
 }
 
@@ -268,11 +273,16 @@ export class BatchService {
    * @throws StationError INVALID_INPUT (duplicate request), NOT_FOUND_RECORD (unknown request),
    *   REQUEST_STATE (not approved, or already in an unfinished batch), FORBIDDEN (the actor's own card)
    */
-  async start(requestIds: readonly string[], readers: BatchReaders, actor: BatchActor): Promise<BatchRecord> {
-    if (requestIds.length === 0) throw new StationError('INVALID_INPUT', 'Select at least one approved request for the batch.', { field: 'requestIds' });
+  async start(references: readonly string[], readers: BatchReaders, actor: BatchActor): Promise<BatchRecord> {
+    if (references.length === 0) throw new StationError('INVALID_INPUT', 'Select at least one approved request for the batch.', { field: 'requestIds' });
+    // Requests named by number ("R-000123") become their ids; an unknown one is refused below.
+    const requestIds = references.map((r) => this.deps.requests.get(r)?.id ?? r);
     const seen = new Set<string>();
     for (const id of requestIds) {
-      if (seen.has(id)) throw new StationError('INVALID_INPUT', `Request ${id} is listed twice in the batch.`, { requestId: id });
+      if (seen.has(id)) {
+        const number = this.deps.requests.get(id)?.number;
+        throw new StationError('INVALID_INPUT', `Request ${number ? requestNumberText(number) : id} is listed twice in the batch.`, { requestId: id });
+      }
       seen.add(id);
       const refusal = this.refusal(id, actor);
       if (refusal?.code === 'FORBIDDEN') {
@@ -297,10 +307,18 @@ export class BatchService {
   checkCsv(text: string, actor: BatchActor): BatchCsvCheck {
     const { rows, problems } = readBatchCsv(text);
     const requests: BatchCsvCheck['requests'] = [];
+    const seen = new Map<string, number>();
     for (const row of rows) {
       const refusal = this.refusal(row.requestId, actor);
+      const request = this.deps.requests.get(row.requestId);
+      // The same request named once by id and once by number is still one request.
+      const earlier = request ? seen.get(request.id) : undefined;
       if (refusal) problems.push({ line: row.line, message: `Line ${row.line}: ${refusal.message}` });
-      else requests.push({ line: row.line, requestId: row.requestId, personName: this.deps.requests.get(row.requestId)!.personName });
+      else if (earlier !== undefined) problems.push({ line: row.line, message: `Line ${row.line} of the batch file repeats the request on line ${earlier}.` });
+      else {
+        seen.set(request!.id, row.line);
+        requests.push({ line: row.line, requestId: request!.id, requestNumber: request!.number, personName: request!.personName });
+      }
     }
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return { requests, problems };
@@ -528,22 +546,24 @@ export class BatchService {
    * NOT_FOUND_RECORD (unknown), REQUEST_STATE (not approved, or in an unfinished batch),
    * FORBIDDEN (the rule book: one's own card, one's own approval…; details.rule).
    */
-  private refusal(requestId: string, actor: BatchActor): StationError | undefined {
-    const request = this.deps.requests.get(requestId);
-    if (!request) return new StationError('NOT_FOUND_RECORD', `There is no card request ${requestId}.`, { requestId });
+  private refusal(reference: string, actor: BatchActor): StationError | undefined {
+    const request = this.deps.requests.get(reference);
+    if (!request) return new StationError('NOT_FOUND_RECORD', `There is no card request ${reference}.`, { requestId: reference });
+    const requestId = request.id;
+    const named = `Request ${requestNumberText(request.number)} (${request.personName})`;
     if (!allowedVia(REQUEST_TRANSITIONS, 'produce', request.state as RequestState, 'batches.start')) {
-      return new StationError('REQUEST_STATE', `Request ${requestId} is ${request.state.replace('_', ' ')}; only approved requests can be produced in a batch.`, { requestId, state: request.state });
+      return new StationError('REQUEST_STATE', `${named} is ${REQUEST_STATE_WORDS[request.state as RequestState].toLowerCase()}; only approved requests can be produced in a batch.`, { requestId, state: request.state });
     }
     const forbidden = this.deps.productionRefusal?.(requestId, actor);
     if (forbidden) {
-      return new StationError(forbidden.code, `Request ${requestId}: ${forbidden.message}`, { ...forbidden.details, requestId });
+      return new StationError(forbidden.code, `${named}: ${forbidden.message}`, { ...forbidden.details, requestId });
     }
     const profileId = this.deps.store.requests.get(requestId)?.profile;
     if (profileId && this.deps.pinPolicyOf?.(profileId).source === 'chosen') {
-      return new StationError('INVALID_INPUT', `Request ${requestId} is for a card profile whose PIN the cardholder chooses; a batch generates PINs: produce it at the desk.`, { requestId, field: 'pin' });
+      return new StationError('INVALID_INPUT', `${named} is for a card profile whose PIN the cardholder chooses; a batch generates PINs: produce it at the desk.`, { requestId, field: 'pin' });
     }
     const open = this.repo.openItemForRequest(requestId);
-    if (open) return new StationError('REQUEST_STATE', `Request ${requestId} is already in batch ${open.batchId}.`, { requestId, batchId: open.batchId });
+    if (open) return new StationError('REQUEST_STATE', `${named} is already queued in a batch that has not finished.`, { requestId, batchId: open.batchId });
     return undefined;
   }
 

@@ -53,6 +53,7 @@ export function jobCardView(card: CardRecord) {
   return {
     id: card.id,
     serial: card.chipSerial,
+    cardNumber: card.cardNumber,
     guid: guidToUuid(card.guid),
     fascn: card.fascn,
     credentialNumber: card.credentialNumber,

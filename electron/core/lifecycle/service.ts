@@ -87,6 +87,8 @@ export interface CardView {
   /** YYYY-MM-DD. */
   expirationDate: string;
   chipSerial: number | null;
+  /** Why the officer terminated the card, as chosen (null unless terminated). */
+  terminationReason: CardRecord['terminationReason'];
   createdAt: string;
   updatedAt: string;
 }
@@ -162,6 +164,7 @@ export class LifecycleService {
       fascn: card.fascn,
       expirationDate: card.expirationDate,
       chipSerial: card.chipSerial,
+      terminationReason: card.terminationReason,
       createdAt: card.createdAt,
       updatedAt: card.updatedAt,
     };
@@ -316,7 +319,7 @@ export class LifecycleService {
     const certs = await this.revokeAtCa(card, crlReason);
     this.deps.store.transaction(() => {
       for (const cert of certs) this.deps.store.certificates.setStatus(cert.serial, 'revoked', crlReason);
-      this.deps.store.cards.update(card.id, { status: to, suspendedFrom: null, lifecycleBy: officerId(actor) });
+      this.deps.store.cards.update(card.id, { status: to, suspendedFrom: null, terminationReason: reason, lifecycleBy: officerId(actor) });
       this.closeRequest(card, `card revoked: ${reason}`, actor, performer);
       this.record(card, actor, 'card.revoked', { reason, crlReason, certificates: certs.length, previousStatus: card.status }, 'card.revoked');
     });

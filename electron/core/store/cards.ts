@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CARD_STATUSES, MGMT_KEY_STATES, type CardRecord, type NewCard } from './records.js';
 import { fromJson, guard, notFound, setClause, toJson, validate, type StoreContext } from './sql.js';
 import { CardCapabilitiesShape, type CardCapabilities } from '../../contract/card-capabilities.js';
+import { TerminationReasonShape } from '../../contract/channels/cards.js';
 
 /** n uppercase hex digits. */
 const upperHex = (n: number) => z.string().regex(new RegExp(`^[0-9A-F]{${n}}$`));
@@ -33,6 +34,7 @@ const CARD_FIELDS = {
   producedBy: z.string().min(1).nullable(),
   lifecycleBy: z.string().min(1).nullable(),
   suspendedFrom: z.enum(['produced', 'active']).nullable(),
+  terminationReason: TerminationReasonShape.nullable(),
 };
 
 const NEW_CARD = z.object({
@@ -48,7 +50,7 @@ const NEW_CARD = z.object({
   capabilities: CARD_FIELDS.capabilities.default(null),
   requestedBy: CARD_FIELDS.requestedBy.default(null),
   approvedBy: CARD_FIELDS.approvedBy.default(null),
-}).omit({ producedBy: true, lifecycleBy: true, suspendedFrom: true });
+}).omit({ producedBy: true, lifecycleBy: true, suspendedFrom: true, terminationReason: true });
 
 /** Every field except the identity and timestamps may change; unknown keys are refused. */
 const CARD_PATCH = z.object(CARD_FIELDS).partial().strict();
@@ -76,6 +78,7 @@ const COLUMNS: Record<keyof typeof CARD_FIELDS, string> = {
   producedBy: 'produced_by',
   lifecycleBy: 'lifecycle_by',
   suspendedFrom: 'suspended_from',
+  terminationReason: 'termination_reason',
 };
 
 interface CardRow {
@@ -101,6 +104,7 @@ interface CardRow {
   produced_by: string | null;
   lifecycle_by: string | null;
   suspended_from: 'produced' | 'active' | null;
+  termination_reason: CardRecord['terminationReason'];
   created_at: string;
   updated_at: string;
 }
@@ -128,6 +132,7 @@ function toRecord(row: CardRow): CardRecord {
     approvedBy: row.approved_by,
     producedBy: row.produced_by,
     lifecycleBy: row.lifecycle_by,
+    terminationReason: row.termination_reason ?? null,
     suspendedFrom: row.suspended_from,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

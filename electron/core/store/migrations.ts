@@ -633,6 +633,26 @@ CREATE TABLE card_layouts (
 ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (reprint_count >= 0);
 `;
 
+/**
+ * v16 (issue 12): a short number per card request, for people (kiosk receipt, batch files, messages),
+ * beside the UUID the programs use. Existing requests are numbered in creation order; new ones
+ * draw from the 'card-request-number' sequence, so a number is never handed out twice, even after a
+ * request is deleted. A terminated card keeps the officer's reason as said (lost, stolen, damaged,
+ * left, key-compromise) beside its certificates' RFC 5280 CRL reason, so screens say "lost", not
+ * "keyCompromise"; cards terminated before keep null.
+ */
+const V16_REQUEST_NUMBERS = `
+ALTER TABLE cards ADD COLUMN termination_reason TEXT NULL CHECK (termination_reason IN ('lost', 'stolen', 'damaged', 'left', 'key-compromise'));
+ALTER TABLE card_requests ADD COLUMN number INTEGER NULL CHECK (number IS NULL OR number >= 1);
+UPDATE card_requests SET number = (
+  SELECT n FROM (SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM card_requests) AS ordered
+  WHERE ordered.id = card_requests.id
+);
+CREATE UNIQUE INDEX card_requests_number ON card_requests (number);
+INSERT INTO sequences (name, next_value) SELECT 'card-request-number', coalesce(max(number), 0) + 1 FROM card_requests WHERE true
+  ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -650,6 +670,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 13, name: 'person search and browse at scale', up: V13_PERSON_SEARCH_AT_SCALE },
   { id: 14, name: 'person photos', up: V14_PERSON_PHOTOS },
   { id: 15, name: 'card layouts and reprint count', up: V15_CARD_LAYOUTS },
+  { id: 16, name: 'request numbers, termination reasons', up: V16_REQUEST_NUMBERS },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

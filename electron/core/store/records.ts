@@ -109,6 +109,8 @@ export interface CardRecord {
   lifecycleBy: string | null;
   /** The status a suspension interrupted (resume restores it); null unless suspended. */
   suspendedFrom: 'produced' | 'active' | null;
+  /** Why the officer terminated the card (lost, stolen, …), kept as said; its certificates carry the RFC 5280 CRL reason. Null unless terminated. */
+  terminationReason: 'lost' | 'stolen' | 'damaged' | 'left' | 'key-compromise' | null;
   createdAt: string;
   updatedAt: string;
 }

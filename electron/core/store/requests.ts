@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { REQUEST_STATES, type CardRequest, type RequestState } from '../workflow/types.js';
 import { AFFILIATIONS } from './records.js';
 import { guard, notFound, setClause, validate, type StoreContext } from './sql.js';
+import { sequencesRepository } from './sequences.js';
+
+/** The sequence request numbers are drawn from (migration 16 starts it after the numbered requests). */
+const REQUEST_NUMBER_SEQUENCE = 'card-request-number';
 
 /** States in which a request is still open (not finished one way or the other): the request state machine's. */
 export { OPEN_REQUEST_STATES } from '../../contract/state-machines.js';
@@ -51,6 +55,7 @@ const COLUMNS: Record<string, string> = {
 
 interface RequestRow {
   id: string;
+  number: number;
   person_id: string;
   profile: CardRequest['profile'];
   state: RequestState;
@@ -68,6 +73,7 @@ interface RequestRow {
 function toRecord(row: RequestRow): CardRequest {
   return {
     id: row.id,
+    number: row.number,
     personId: row.person_id,
     profile: row.profile,
     state: row.state,
@@ -87,6 +93,8 @@ export interface CardRequestsRepository {
   /** @throws StationError INVALID_INPUT, NOT_FOUND_RECORD (unknown person or officer) */
   create(r: NewCardRequest): CardRequest;
   get(id: string): CardRequest | undefined;
+  /** The request with the short number `number` (request-number.ts). */
+  findByNumber(number: number): CardRequest | undefined;
   /** Requests, oldest first, optionally only in the given states (at most `limit`, default 1000). */
   list(filter?: { states?: readonly RequestState[]; personId?: string; limit?: number }): CardRequest[];
   /** The request whose card object is `cardId`. */
@@ -104,10 +112,12 @@ export interface CardRequestsRepository {
 export function cardRequestsRepository(ctx: StoreContext): CardRequestsRepository {
   const { db } = ctx;
   const insert = db.prepare(
-    `INSERT INTO card_requests (id, person_id, profile, state, source, requested_by, cpr_id, created_at, updated_at)
-     VALUES (@id, @personId, @profile, @state, @source, @requestedBy, @cprId, @now, @now)`,
+    `INSERT INTO card_requests (id, number, person_id, profile, state, source, requested_by, cpr_id, created_at, updated_at)
+     VALUES (@id, @number, @personId, @profile, @state, @source, @requestedBy, @cprId, @now, @now)`,
   );
+  const sequences = sequencesRepository(ctx);
   const byId = db.prepare('SELECT * FROM card_requests WHERE id = ?');
+  const byNumber = db.prepare('SELECT * FROM card_requests WHERE number = ?');
   const byCard = db.prepare('SELECT * FROM card_requests WHERE card_id = ?');
   const open = db.prepare(
     `SELECT * FROM card_requests WHERE person_id = ? AND state IN (${OPEN_REQUEST_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY created_at, rowid`,
@@ -125,12 +135,19 @@ export function cardRequestsRepository(ctx: StoreContext): CardRequestsRepositor
     create(r) {
       const v = validate(NEW_REQUEST, r, 'card request');
       const id = randomUUID();
-      guard('card request', () =>
-        insert.run({ id, personId: v.personId, profile: v.profile, state: v.state, source: v.source, requestedBy: v.requestedBy ?? null, cprId: v.cprId ?? null, now: ctx.now() }),
-      );
+      db.transaction(() => {
+        const number = sequences.nextValue(REQUEST_NUMBER_SEQUENCE);
+        guard('card request', () =>
+          insert.run({ id, number, personId: v.personId, profile: v.profile, state: v.state, source: v.source, requestedBy: v.requestedBy ?? null, cprId: v.cprId ?? null, now: ctx.now() }),
+        );
+      })();
       return get(id)!;
     },
     get,
+    findByNumber(number) {
+      const row = guard('card request', () => byNumber.get(number) as RequestRow | undefined);
+      return row ? toRecord(row) : undefined;
+    },
     list(filter = {}) {
       const states = filter.states ? validate(z.array(z.enum(REQUEST_STATES)), filter.states, 'request filter') : undefined;
       const limit = validate(z.number().int().min(1).max(100_000), filter.limit ?? 1000, 'request filter');

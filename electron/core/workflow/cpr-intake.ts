@@ -33,6 +33,8 @@
  * the station's clock (CPR_FUTURE_DATED), since a far-future time would
  * refuse every later CPR for the person.
  */
+import { requestNumberText } from '../../contract/request-number.js';
+import { REQUEST_STATE_WORDS } from '../../contract/words.js';
 import { createHash } from 'node:crypto';
 import { isStationError, StationError } from '../errors.js';
 import type { NewAuditEvent } from '../store/records.js';
@@ -274,7 +276,7 @@ export class CprIntake {
         const from = open.cprId ? records.get(open.cprId)?.idprsRequestId : undefined;
         throw new StationError(
           'CPR_REQUEST_EXISTS',
-          `An issuance request already exists for this person (${from ? `IDPRS request ${from}` : `station request ${open.id}`}): delete it, then submit a new CPR.`,
+          `An issuance request already exists for this person (${from ? `IDPRS request ${from}` : `station request ${requestNumberText(open.number)}`}): delete it, then submit a new CPR.`,
           { requestId: open.id },
         );
       }
@@ -316,7 +318,7 @@ export class CprIntake {
     this.audit('cpr.accepted', 'ok', { idprsRequestId: doc.idprsRequestId, cprId: row.id, requestId: request.id, person: personAction, channel }, personId);
     return {
       ...acceptedResult({ ...row, requestId: request.id }, request.state),
-      message: `CPR ${doc.idprsRequestId} accepted: card request ${request.id} is ${request.state}.`,
+      message: `CPR ${doc.idprsRequestId} accepted: card request ${requestNumberText(request.number)} is ${REQUEST_STATE_WORDS[request.state].toLowerCase()}.`,
     };
   }
 

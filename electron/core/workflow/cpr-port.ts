@@ -44,4 +44,4 @@ export interface CprRequestPort {
 }
 
 /** The parts of a card request the intake answers with. */
-export type RequestRef = Pick<CardRequest, 'id' | 'state' | 'personId'>;
+export type RequestRef = Pick<CardRequest, 'id' | 'number' | 'state' | 'personId'>;

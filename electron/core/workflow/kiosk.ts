@@ -252,7 +252,7 @@ export class KioskService {
     }
     this.audit('kiosk.requested', 'ok', { kioskId: k.kioskId, requestId: created.id }, person.id);
     this.forget(k, 'requested');
-    return { requestId: created.id, profile: created.profile, state: created.state };
+    return { requestId: created.id, requestNumber: created.number, profile: created.profile, state: created.state };
   }
 
   /**

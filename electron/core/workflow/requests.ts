@@ -488,6 +488,7 @@ export class RequestService {
     const card = r.cardId ? store.cards.get(r.cardId) : undefined;
     return {
       id: r.id,
+      number: r.number,
       personId: r.personId,
       personName: person ? `${person.givenName} ${person.surname}` : '',
       person: person ? { affiliation: person.affiliation, employeeId: person.employeeId, email: person.email } : null,

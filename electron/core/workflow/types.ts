@@ -50,6 +50,8 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 /** A card request. */
 export interface CardRequest {
   id: string;
+  /** The short number people use (electron/contract/request-number.ts), in creation order. */
+  number: number;
   personId: string;
   profile: 'employee' | 'contractor' | 'visitor';
   state: RequestState;

@@ -18,18 +18,8 @@ export type TerminationReason = 'lost' | 'stolen' | 'damaged' | 'left' | 'key-co
 /** Why a card is replaced (contract cards.reissue). */
 export type ReissueReason = 'lost' | 'stolen' | 'damaged';
 
-/** The officer's words for each card status. */
-export const CARD_STATUS_WORDS: Record<CardStatus, string> = {
-  approved: 'Approved, not produced',
-  in_production: 'In production',
-  production_failed: 'Production failed',
-  produced: 'Produced, awaiting collection',
-  cancelled: 'Cancelled',
-  active: 'Active',
-  suspended: 'Suspended',
-  revoked: 'Revoked',
-  expired: 'Expired',
-};
+/** A card's status in words (the contract's one table). */
+export { CARD_STATUS_WORDS } from '../../../electron/contract/words';
 
 /** The status filters of the Cards screen, in order. */
 export const CARD_FILTERS: { id: CardFilter; label: string }[] = [
@@ -41,14 +31,8 @@ export const CARD_FILTERS: { id: CardFilter; label: string }[] = [
   { id: 'expired', label: 'Expired' },
 ];
 
-/** The revocation reasons with their words (electron/core/lifecycle/reasons.ts maps them to CRL reason codes). */
-export const TERMINATION_REASON_WORDS: Record<TerminationReason, string> = {
-  lost: 'Lost',
-  stolen: 'Stolen',
-  damaged: 'Damaged',
-  left: 'The cardholder left the organization',
-  'key-compromise': 'Key compromise',
-};
+/** Termination reasons in words (the contract's one table). */
+export { TERMINATION_REASON_WORDS } from '../../../electron/contract/words';
 
 /** Whether `card` matches the officer's search text (name, card number, credential number or GUID), case-insensitive. */
 export function cardMatches(card: CardView, query: string): boolean {

@@ -10,7 +10,7 @@ import type { EventPayload, JobDetail, JobSummary } from '../../../electron/cont
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
-export type QueueFilter = 'all' | 'failed' | 'running' | 'done';
+export type QueueFilter = 'all' | 'failed' | 'running' | 'done' | 'cancelled';
 
 /** Job statuses each queue filter asks the core for (undefined: every job). */
 export const FILTER_STATUSES: Record<QueueFilter, JobSummary['status'][] | undefined> = {
@@ -18,6 +18,7 @@ export const FILTER_STATUSES: Record<QueueFilter, JobSummary['status'][] | undef
   failed: ['failed'],
   running: ['pending', 'running'],
   done: ['done'],
+  cancelled: ['cancelled'],
 };
 
 export interface JobSecrets {

@@ -24,16 +24,8 @@ export const REQUEST_FILTERS: { id: RequestFilter; label: string }[] = [
   { id: 'produced', label: 'Produced' },
 ];
 
-/** The officer's words for each request state. */
-export const REQUEST_STATE_WORDS: Record<RequestState, string> = {
-  requested: 'Waiting for approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  in_production: 'In production',
-  production_failed: 'Production failed',
-  produced: 'Produced',
-};
+/** The officer's words for each request state (the contract's one table). */
+export { REQUEST_STATE_WORDS } from '../../../electron/contract/words';
 
 export interface RequestsState {
   filter: RequestFilter;

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, navFor } from '../../../renderer/src/App';
 import type { OfficerView } from '../../../electron/contract/station-api';
-import { authStatus, createFakeApi, officer, reader } from './support/fake-api';
+import { authStatus, cardRequest, createFakeApi, officer, reader } from './support/fake-api';
 import { renderWithStores } from './support/render';
 
 afterEach(() => {
@@ -30,8 +30,11 @@ describe('App', () => {
     expect(screen.getByTestId('session-officer').textContent).toBe('Grace Hopper');
 
     const user = userEvent.setup();
-    await user.click(screen.getByTestId('nav-issue'));
-    expect(await screen.findByTestId('issue-flow')).toBeTruthy(); // each screen's chunk loads when it is first opened
+    // One menu entry per task: "Produce a card" holds both approved requests and issuing without a request.
+    expect(screen.queryByTestId('nav-issue')).toBeNull();
+    await user.click(screen.getByTestId('nav-produce'));
+    await user.click(await screen.findByTestId('produce-way-direct')); // each screen's chunk loads when it is first opened
+    expect(await screen.findByTestId('issue-flow')).toBeTruthy();
     await user.click(screen.getByTestId('nav-queue'));
     expect(await screen.findByTestId('queue-screen')).toBeTruthy();
     expect(screen.getByTestId('readers-panel')).toBeTruthy();
@@ -57,10 +60,30 @@ describe('App', () => {
     expect(screen.getByTestId('request-create')).toBeTruthy();
   });
 
+  it('the menu counts the requests waiting for each task, from the core’s lists', async () => {
+    const lists: Record<string, ReturnType<typeof cardRequest>[]> = {
+      requested: [cardRequest({ id: 'r1', state: 'requested' }), cardRequest({ id: 'r2', state: 'requested' })],
+      approved: [cardRequest({ id: 'r3', state: 'approved' })],
+    };
+    const fake = createFakeApi({
+      'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: false, separationOfDuties: { producerDiffersFromRequester: true } }),
+      'auth.status': () => authStatus(officer({ roles: ['approver', 'production'] })),
+      'readers.list': () => [],
+      'jobs.list': () => [],
+      'requests.list': (input: { state?: string[] }) => (input.state?.length === 1 ? (lists[input.state[0]!] ?? []) : []),
+    });
+    renderWithStores(<App />, fake);
+    await waitFor(() => expect(screen.getByTestId('nav-count-approvals').textContent).toBe('2'));
+    expect(screen.getByTestId('nav-count-produce').textContent).toBe('1');
+    // Nothing waits for the other tasks: no count beside them.
+    expect(screen.queryByTestId('nav-count-queue')).toBeNull();
+  });
+
   it('maps roles to navigation by the contract’s CHANNEL_ROLES', () => {
     const names = (roles: OfficerView['roles']) => navFor(officer({ roles })).map((n) => n.name);
     expect(names(['approver'])).toEqual(['requests', 'approvals', 'queue', 'persons']);
-    expect(names(['production'])).toEqual(['requests', 'produce', 'issue', 'batches', 'queue', 'persons']);
+    // One entry per task: producing an approved request and issuing directly are both "Produce a card".
+    expect(names(['production'])).toEqual(['requests', 'produce', 'batches', 'queue', 'persons']);
     expect(names(['admin'])).toEqual(['officers', 'profiles', 'layouts', 'outbox']);
     expect(names(['auditor'])).toEqual(['requests', 'batches', 'queue', 'cards', 'outbox', 'audit', 'persons']);
     expect(names(['security'])).toEqual(['queue', 'cards', 'outbox', 'persons']);

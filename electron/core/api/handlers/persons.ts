@@ -6,7 +6,7 @@ import { editPerson } from '../../workflow/person-edit.js';
 import { importPersons } from '../../workflow/person-import.js';
 import { officerOf, type HandlerTable } from '../call-context.js';
 import type { CoreServices } from '../core-services.js';
-import { personView, personViews } from '../views.js';
+import { personListViews, personView, personViews } from '../views.js';
 
 export function personsHandlers({ store, ports }: CoreServices): HandlerTable<keyof typeof personsChannels> {
   return {
@@ -27,7 +27,7 @@ export function personsHandlers({ store, ports }: CoreServices): HandlerTable<ke
     'persons.update': async ({ id, ...edit }, { caller }) => personViews(store, [editPerson({ store, config: ports.config }, id, edit, caller)])[0]!,
     'persons.list': async (page) => {
       const { persons, ...place } = store.persons.list(page);
-      return { persons: personViews(store, persons), ...place };
+      return { persons: personListViews(store, persons), ...place };
     },
     'persons.import': async ({ csv, dryRun }, ctx) => {
       const { added, errors } = importPersons(store, csv, officerOf(ctx).username, { dryRun });

@@ -75,7 +75,7 @@ export const identifyStep: ProductionStep = {
     if (guid && guid !== ctx.card.guid) {
       const other = ctx.store.cards.findByGuid(guid);
       if (other && isIssuedCardStatus(other.status)) {
-        throw new StationError('CARD_IN_USE', `This card is already issued (credential ${other.credentialNumber}); revoke and recycle it before producing it again.`, {
+        throw new StationError('CARD_IN_USE', `This card is already issued (card number ${other.cardNumber ?? other.credentialNumber}); a security officer revokes and recycles it before it can be produced again.`, {
           cardId: other.id,
         });
       }

@@ -4,6 +4,7 @@
  * requests the file names, or every bad line with what is wrong with it.
  * Only a file without problems can start a batch (BatchesScreen).
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import type { ChangeEvent } from 'react';
 import { useBatches, useStores } from '../../stores/stores';
 import { cards } from './BatchPanel';
@@ -53,7 +54,7 @@ export function BatchCsvPicker() {
           <ul>
             {csv.requests.map((r) => (
               <li key={r.requestId} data-testid="batch-csv-request" data-request-id={r.requestId}>
-                Line {r.line}: {r.personName}
+                Line {r.line}: {requestNumberText(r.requestNumber)} · {r.personName}
               </li>
             ))}
           </ul>

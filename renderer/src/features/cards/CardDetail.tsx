@@ -9,7 +9,8 @@ import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { CARD_OPERATIONS, operationAllowed, type CardOperation } from '../../../../electron/contract/card-operations';
 import { useCards, useSession, useStores } from '../../stores/stores';
 import { CARD_STATUS_WORDS } from '../../stores/cards-store';
-import { revocationReasonText } from '../../words/codes';
+import { CERTIFICATE_STATUS_WORDS, revocationText } from '../../words/codes';
+import { dateText } from '../../words/dates';
 import { mayCall } from '../../../../electron/contract/access';
 import { RevokeForm } from './RevokeForm';
 import { DeskForm } from './DeskForm';
@@ -72,7 +73,9 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
         <dt>Status</dt>
         <dd data-testid="card-status">{CARD_STATUS_WORDS[card.status]}</dd>
         <dt>Expires</dt>
-        <dd data-testid="card-expiration">{card.expirationDate}</dd>
+        <dd data-testid="card-expiration" data-date={card.expirationDate}>
+          {dateText(card.expirationDate)}
+        </dd>
         <dt>FASC-N</dt>
         <dd data-testid="card-fascn" className="mono">
           {card.fascn}
@@ -103,10 +106,15 @@ export function CardDetail({ card, onJobStarted }: CardDetailProps) {
                 <td>{c.slot.toUpperCase()}</td>
                 <td className="mono">{c.serial}</td>
                 <td>
-                  {c.status}
-                  {c.revocationReason && <span className="muted"> ({revocationReasonText(c.revocationReason)})</span>}
+                  {CERTIFICATE_STATUS_WORDS[c.status] ?? c.status}
+                  {c.revocationReason && (
+                    <span className="muted" data-testid="card-cert-reason" data-crl-reason={c.revocationReason}>
+                      {' '}
+                      ({revocationText(c.revocationReason, c.status === 'revoked' ? card.terminationReason : null)})
+                    </span>
+                  )}
                 </td>
-                <td>{c.notAfter.slice(0, 10)}</td>
+                <td>{dateText(c.notAfter)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 /** The cards list: one row per card, opened with its button. */
+import { dateText } from '../../words/dates';
 import type { CardView } from '../../../../electron/contract/station-api';
 import { CARD_STATUS_WORDS } from '../../stores/cards-store';
 
@@ -30,7 +31,7 @@ export function CardTable({ cards, openId, onOpen }: CardTableProps) {
             <td>{c.personName}</td>
             <td>{c.cardNumber ?? '—'}</td>
             <td>{CARD_STATUS_WORDS[c.status]}</td>
-            <td>{c.expirationDate}</td>
+            <td data-date={c.expirationDate}>{dateText(c.expirationDate)}</td>
             <td>
               <button type="button" data-testid="card-open" onClick={() => onOpen(c.id)}>
                 Open

@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import type { CardDetailView } from '../../../../electron/contract/station-api';
 import { useCards, useProfiles, useStores } from '../../stores/stores';
 import { cardLabel } from '../../stores/cards-store';
-import { pinEntryProblem, pinRule, verifiedPinProblem } from '../../../../electron/contract/pin-rules';
+import { chosenPinProblemWhileTyping, chosenPinRule, pinEntryProblem, pinRule, verifiedPinProblem } from '../../../../electron/contract/pin-rules';
 import { pinPolicyOf } from '../../stores/profiles-store';
 import { SecretDigitsInput } from '../issue/SecretDigitsInput';
 import { DeskReaderSelect, useCardPresent } from './DeskReaderSelect';
@@ -44,7 +44,10 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
   const policy = pinPolicyOf(profiles, card.profile);
 
   const problem = operation === 'activate' ? verifiedPinProblem(pin) : operation === 'unlock' ? pinEntryProblem(pin, pinConfirm, policy) : null;
-  const showProblem = operation === 'unlock' && problem !== null && (confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length));
+  // The new PIN's rule is said as soon as the PIN is long enough to judge; a mismatch once the confirmation is typed.
+  const typingProblem = operation === 'unlock' ? chosenPinProblemWhileTyping(pin, policy) : null;
+  const shownProblem = typingProblem ?? (operation === 'unlock' && (confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length)) ? problem : null);
+  const showProblem = shownProblem !== null;
   const ready = readerName !== null && cardPresent && problem === null && !busy;
 
   async function submit() {
@@ -76,7 +79,7 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
       {operation === 'unlock' && (
         <div className="pin-pad">
           <p className="rule" id="unlock-pin-rule">
-            The cardholder chooses a new PIN ({pinRule(policy)}). The station resets the PIN with the escrowed PUK and replaces the PUK.
+            The cardholder chooses a new PIN: {chosenPinRule(policy)}. The station resets the PIN with the escrowed PUK and replaces the PUK.
           </p>
           <label>
             New PIN
@@ -88,7 +91,7 @@ export function DeskForm({ operation, card, onDone }: DeskFormProps) {
           </label>
           {showProblem && (
             <p className="error" role="alert" data-testid="unlock-pin-error">
-              {problem}
+              {shownProblem}
             </p>
           )}
         </div>

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { PinPolicy } from '../../../../electron/contract/card-profile';
 import { DEFAULT_PIN_POLICY } from '../../../../electron/contract/card-profile';
 import { useIssue } from '../../stores/stores';
-import { pinEntryProblem, pinModesFor, pinRule } from '../../../../electron/contract/pin-rules';
+import { chosenPinProblemWhileTyping, chosenPinRule, pinEntryProblem, pinModesFor, pinRule } from '../../../../electron/contract/pin-rules';
 import { SecretDigitsInput } from './SecretDigitsInput';
 
 export interface PinEntryProps {
@@ -28,12 +28,13 @@ export function PinEntry({ policy = DEFAULT_PIN_POLICY }: PinEntryProps) {
 
   const modes = pinModesFor(policy);
   const rule = pinRule(policy);
-  const problem = pinEntryProblem(pin, pinConfirm, policy);
-  // Speak up once the officer has left a field or the confirmation is as long as the PIN, not at every keystroke.
-  const showProblem =
-    pinMode === 'typed' &&
-    problem !== null &&
-    ((pinLeft && pin.length > 0) || confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length));
+  // A PIN the rule refuses is said as soon as it is long enough to judge (issue 12 obs. 7); a
+  // mismatch or a short PIN once the officer has left a field or typed the confirmation.
+  const typingProblem = chosenPinProblemWhileTyping(pin, policy);
+  const entryProblem = pinEntryProblem(pin, pinConfirm, policy);
+  const entryShown = (pinLeft && pin.length > 0) || confirmLeft || (pinConfirm.length > 0 && pinConfirm.length >= pin.length);
+  const problem = typingProblem ?? (entryShown ? entryProblem : null);
+  const showProblem = pinMode === 'typed' && problem !== null;
 
   return (
     <fieldset className="pin-entry">
@@ -59,8 +60,8 @@ export function PinEntry({ policy = DEFAULT_PIN_POLICY }: PinEntryProps) {
       )}
       {pinMode === 'typed' && (
         <div className="pin-pad">
-          <p className="rule" id="pin-rule">
-            {rule}
+          <p className="rule" id="pin-rule" data-testid="pin-rule">
+            The PIN: {chosenPinRule(policy)}.
           </p>
           <label>
             PIN

@@ -7,6 +7,7 @@
  * (the core ends kiosk mode on it). The core decides everything; this face
  * only carries the person's words to it.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useKiosk, useSession, useStores } from '../../stores/stores';
 import { LoginScreen } from '../auth/LoginScreen';
@@ -144,7 +145,7 @@ function KioskReceipt() {
   return (
     <section className="kiosk-receipt" data-testid="kiosk-confirmation" data-request-id={receipt.requestId} role="status">
       <p>
-        Your card request is registered. Its number is <strong data-testid="kiosk-request-number">{receipt.requestId}</strong>.
+        Your card request is registered. Its number is <strong data-testid="kiosk-request-number">{requestNumberText(receipt.requestNumber)}</strong>.
       </p>
       <p>An approver will review it; you will be told when your card is ready to collect.</p>
       {receipt.photo ? (

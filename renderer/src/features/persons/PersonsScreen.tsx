@@ -6,6 +6,7 @@
  * is checked by the core first (a dry run: the count, or every bad line) and
  * only a file without bad lines can then be imported, all or nothing.
  */
+import { personStandingText } from '../../words/codes';
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { Person } from '../../../../electron/contract/station-api';
 import { usePersons, useSession, useStores } from '../../stores/stores';
@@ -179,6 +180,7 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
             <th scope="col">Affiliation</th>
             <th scope="col">Employee id</th>
             <th scope="col">E-mail</th>
+            <th scope="col">Card or request</th>
           </tr>
         </thead>
         <tbody>
@@ -193,6 +195,7 @@ function PersonsBrowse({ onSelect }: { onSelect(person: Person): void }) {
               <td>{p.affiliation}</td>
               <td>{p.employeeId ?? ''}</td>
               <td>{p.email ?? ''}</td>
+              <td data-testid="persons-row-standing">{p.standing ? personStandingText(p.standing) : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -10,6 +10,7 @@ import type { JobSecrets } from '../../stores/jobs-store';
 import { retryCountsSentence } from '../../../../electron/contract/card-capabilities';
 import { CardCapabilities } from '../cards/CardCapabilities';
 import { OneTimeSecrets } from './OneTimeSecrets';
+import { dateText, dateTimeText } from '../../words/dates';
 
 export interface ResultPanelProps {
   job: JobDetail;
@@ -37,7 +38,9 @@ export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
       {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was shown and recorded; it cannot be shown again.</p>}
 
       <dl className="card-identity">
-        <dt>Card serial</dt>
+        <dt>Card number</dt>
+        <dd data-testid="result-card-number">{job.card?.cardNumber ?? '—'}</dd>
+        <dt>Chip serial</dt>
         <dd data-testid="result-serial">{job.card?.serial ?? '—'}</dd>
         <dt>FASC-N</dt>
         <dd data-testid="result-fascn">
@@ -50,7 +53,9 @@ export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
         {job.card?.expirationDate && (
           <>
             <dt>Expires</dt>
-            <dd>{job.card.expirationDate}</dd>
+            <dd data-testid="result-expiration" data-date={job.card.expirationDate}>
+              {dateText(job.card.expirationDate)}
+            </dd>
           </>
         )}
       </dl>
@@ -79,7 +84,7 @@ export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
                 <code>{c.serial}</code>
               </td>
               <td>{c.detail}</td>
-              <td>{c.notAfter}</td>
+              <td>{dateTimeText(c.notAfter) || c.notAfter}</td>
             </tr>
           ))}
         </tbody>

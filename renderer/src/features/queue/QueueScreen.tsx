@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'react';
 import { dateTimeText } from '../../words/dates';
+import { JOB_STATUS_WORDS } from '../../words/codes';
 import { useJobs, useStores } from '../../stores/stores';
 import type { QueueFilter } from '../../stores/jobs-store';
 
@@ -12,15 +13,9 @@ const FILTERS: { id: QueueFilter; label: string }[] = [
   { id: 'failed', label: 'Failed' },
   { id: 'running', label: 'Running' },
   { id: 'done', label: 'Done' },
+  { id: 'cancelled', label: 'Cancelled' },
 ];
 
-const STATUS_WORDS: Record<string, string> = {
-  pending: 'Waiting',
-  running: 'Running',
-  failed: 'Failed',
-  done: 'Done',
-  cancelled: 'Cancelled',
-};
 
 export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
   const stores = useStores();
@@ -57,6 +52,7 @@ export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
           <thead>
             <tr>
               <th scope="col">Cardholder</th>
+              <th scope="col">Card number</th>
               <th scope="col">Status</th>
               <th scope="col">Reader</th>
               <th scope="col">Problem</th>
@@ -79,10 +75,11 @@ export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
                     onOpenJob(j.id);
                   }
                 }}
-                aria-label={`${j.personName}: ${STATUS_WORDS[j.status] ?? j.status}. Open the job.`}
+                aria-label={`${j.personName}${j.cardNumber ? `, card ${j.cardNumber}` : ''}: ${JOB_STATUS_WORDS[j.status]}. Open the job.`}
               >
                 <td>{j.personName}</td>
-                <td>{STATUS_WORDS[j.status] ?? j.status}</td>
+                <td data-testid="queue-card-number">{j.cardNumber ?? '—'}</td>
+                <td>{JOB_STATUS_WORDS[j.status]}</td>
                 <td>{j.readerName ?? '—'}</td>
                 <td>{j.status === 'failed' ? j.failure : j.status === 'cancelled' ? j.cancelReason : ''}</td>
                 <td>{dateTimeText(j.updatedAt)}</td>

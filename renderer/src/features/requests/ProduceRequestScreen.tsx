@@ -6,6 +6,7 @@
  * own request where the agency's policy says so: the contract's dutyBlock, as
  * the core asks it) is not offered for production.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import { useEffect, useState } from 'react';
 import { DEFAULT_DUTY_SETTINGS, dutyBlock, requestParties } from '../../../../electron/contract/duties';
 import { useRequests, useSession, useStation, useStores } from '../../stores/stores';
@@ -62,7 +63,7 @@ export function ProduceRequestScreen({ onJobStarted }: ProduceRequestScreenProps
                   onChange={() => setRequestId(r.id)}
                 />
                 {r.personName} · {r.profile}
-                {r.cardNumber && <> · card {r.cardNumber}</>}
+                {r.cardNumber && <> · card {r.cardNumber}</>} · request {requestNumberText(r.number)}
               </label>
             ))}
           </div>

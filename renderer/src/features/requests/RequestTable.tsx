@@ -2,6 +2,7 @@
  * A table of card requests: cardholder, profile, state, card number, who
  * requested and decided, and when. `actions` renders extra cells per row.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import type { ReactNode } from 'react';
 import { dateTimeText } from '../../words/dates';
 import type { CardRequestView } from '../../../../electron/contract/station-api';
@@ -36,12 +37,13 @@ export function RequestTable({ requests, actions, empty = 'No request to show.',
           <th scope="col">State</th>
           <th scope="col">Card number</th>
           <th scope="col">Requested</th>
+          <th scope="col">Request</th>
           {actions && <th scope="col">Action</th>}
         </tr>
       </thead>
       <tbody>
         {requests.map((r) => (
-          <tr key={r.id} data-testid="request-row" data-request-id={r.id} data-state={r.state} className={`request-row state-${r.state}`}>
+          <tr key={r.id} data-testid="request-row" data-request-id={r.id} data-request-number={requestNumberText(r.number)} data-state={r.state} className={`request-row state-${r.state}`}>
             <td>
               {photos ? (
                 <span className="person-with-photo">
@@ -62,6 +64,7 @@ export function RequestTable({ requests, actions, empty = 'No request to show.',
               {dateTimeText(r.createdAt)}
               <span className="muted"> · {SOURCE_WORDS[r.source]}</span>
             </td>
+            <td data-testid="request-number">{requestNumberText(r.number)}</td>
             {actions && <td>{actions(r)}</td>}
           </tr>
         ))}

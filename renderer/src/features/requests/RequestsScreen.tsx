@@ -3,6 +3,7 @@
  * the card profile and request the card; below, every request with a state
  * filter. Profiles that need no approval come back already approved.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number';
 import { useEffect, useState } from 'react';
 import type { CardRequestView, Person } from '../../../../electron/contract/station-api';
 import { useProfiles, useRequests, useSession, useStores } from '../../stores/stores';
@@ -48,6 +49,8 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
     setEditing(false);
     setCreated(null);
     if (p) setProfile(p.affiliation);
+    // A chosen person ends the search: "Choose another person" starts a new one.
+    if (p) stores.persons.getState().setQuery('');
   }
 
   async function create() {
@@ -58,6 +61,8 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
     if (request) {
       setCreated(request);
       setPerson(null);
+      // The search shows again for the next person: empty, so a quick click cannot pick a stale result (issue 12 obs. 8).
+      stores.persons.getState().setQuery('');
     }
   }
 
@@ -109,7 +114,7 @@ export function RequestsScreen({ person: chosen }: RequestsScreenProps = {}) {
           )}
           {created && (
             <p className="notice" role="status" data-testid="request-created" data-request-id={created.id} data-state={created.state}>
-              Card requested for {created.personName}:{' '}
+              Card request <strong data-testid="request-created-number">{requestNumberText(created.number)}</strong> for {created.personName}:{' '}
               {created.state === 'approved' ? 'this profile needs no approval, the card can be produced now.' : 'an approver must now approve it.'}
             </p>
           )}

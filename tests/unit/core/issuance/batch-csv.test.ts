@@ -27,7 +27,7 @@ describe('readBatchCsv', () => {
   });
 
   test('refuses bad ids, repeats and empty files, naming the line', () => {
-    expect(problems('request\nok-1\nbad id\n')).toEqual(['Line 3 of the batch file has no valid request id.']);
+    expect(problems('request\nok-1\nbad id\n')).toEqual(['Line 3 of the batch file has no valid request number.']);
     expect(problems('request\nx1\nx2\nx1\n')).toEqual(['Line 4 of the batch file repeats the request on line 2.']);
     expect(problems('request\n\n')).toEqual(['The batch file lists no request.']);
     expect(problems('')).toEqual(['The batch file lists no request.']);
@@ -45,9 +45,9 @@ describe('readBatchCsv', () => {
         { line: 4, requestId: 'r-2' },
       ],
       problems: [
-        { line: 3, message: 'Line 3 of the batch file has no valid request id.' },
+        { line: 3, message: 'Line 3 of the batch file has no valid request number.' },
         { line: 5, message: 'Line 5 of the batch file repeats the request on line 2.' },
-        { line: 6, message: 'Line 6 of the batch file has no valid request id.' },
+        { line: 6, message: 'Line 6 of the batch file has no valid request number.' },
       ],
     });
   });

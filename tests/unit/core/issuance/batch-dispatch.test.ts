@@ -5,6 +5,7 @@
  * of a batch card, cancelItem, a CSV batch file checked by the core
  * (batches.parseCsv), and a batch resumed by a new core after a restart.
  */
+import { requestNumberText } from '../../../../electron/contract/request-number.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { StationCore } from '../../../../electron/core/dispatch.js';
@@ -122,17 +123,22 @@ describe('batches.* through dispatch', () => {
   test('batches.parseCsv: a clean file lists its requests; every bad line is named, and nothing starts', async () => {
     const { station, call, requestFor, ownRequest } = await setUp();
     const ids = [await requestFor('One'), await requestFor('Two'), await requestFor('Three')];
-    const clean = await call('batches.parseCsv', { csv: `name;request\nVic One;${ids[0]}\n\nVic Two;${ids[1]}\n` }, 'producer');
+    const numberOf = (id: string) => station.store.requests.get(id)!.number;
+    // A file may name a request by its id or by its number as people write it ("R-000002").
+    const clean = await call('batches.parseCsv', { csv: `name;request\nVic One;${ids[0]}\n\nVic Two;${requestNumberText(numberOf(ids[1]!))}\n` }, 'producer');
     expect(clean).toEqual({
       ok: true,
       value: {
         requests: [
-          { line: 2, requestId: ids[0], personName: 'Vic One' },
-          { line: 4, requestId: ids[1], personName: 'Vic Two' },
+          { line: 2, requestId: ids[0], requestNumber: numberOf(ids[0]!), personName: 'Vic One' },
+          { line: 4, requestId: ids[1], requestNumber: numberOf(ids[1]!), personName: 'Vic Two' },
         ],
         problems: [],
       },
     });
+    // The same request by id and by number is one request named twice.
+    const twice = await call('batches.parseCsv', { csv: `${ids[1]}\n${requestNumberText(numberOf(ids[1]!))}\n` }, 'producer');
+    expect((twice.value as { problems: { message: string }[] }).problems.map((p) => p.message)).toEqual(['Line 2 of the batch file repeats the request on line 1.']);
     // A request already in a batch, one that is not approved, an unknown one, the officer's own, a bad id and a repeat.
     expect((await call('batches.start', { requestIds: [ids[0]], readers: [READER_A] }, 'producer')).ok).toBe(true);
     const person = station.store.persons.add({ givenName: 'Emma', surname: 'Ployee', affiliation: 'employee' });
@@ -144,11 +150,11 @@ describe('batches.* through dispatch', () => {
     expect(value.requests.map((r) => r.requestId)).toEqual([ids[2]]);
     expect(value.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 8]);
     expect(value.problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(/^Line 2: Request .* is already in batch /),
-      expect.stringMatching(/^Line 3: Request .* is requested; only approved requests/),
+      `Line 2: Request ${requestNumberText(numberOf(ids[0]!))} (Vic One) is already queued in a batch that has not finished.`,
+      `Line 3: Request ${requestNumberText(numberOf(requested.id))} (Emma Ployee) is waiting for approval; only approved requests can be produced in a batch.`,
       'Line 4: There is no card request no-such-request.',
       expect.stringMatching(/^Line 5: .*cannot produce a card for yourself/),
-      'Line 6 of the batch file has no valid request id.',
+      'Line 6 of the batch file has no valid request number.',
       'Line 8 of the batch file repeats the request on line 7.',
     ]);
     expect((await call('batches.parseCsv', { csv: '' }, 'producer')).value).toEqual({ requests: [], problems: [{ line: null, message: 'The batch file lists no request.' }] });

@@ -126,6 +126,7 @@ export const officer = (over: Partial<OfficerView> = {}): OfficerView => ({
 /** A card request waiting for approval, made at the desk by officer o-2. */
 export const cardRequest = (over: Partial<CardRequestView> = {}): CardRequestView => ({
   id: 'req-1',
+  number: 1,
   personId: 'p-1',
   personName: 'Ada Lovelace',
   profile: 'employee',

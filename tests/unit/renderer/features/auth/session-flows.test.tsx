@@ -52,7 +52,7 @@ describe('first run, login, lock, logout', () => {
     const { api } = station({ firstRun: true });
     renderWithStores(<App />, api);
     await screen.findByTestId('first-run-screen');
-    expect(screen.queryByTestId('nav-issue')).toBeNull();
+    expect(screen.queryByTestId('nav-produce')).toBeNull();
     const user = userEvent.setup();
     await user.type(screen.getByTestId('first-run-username'), 'admin');
     await user.type(screen.getByTestId('first-run-display-name'), 'Station Admin');

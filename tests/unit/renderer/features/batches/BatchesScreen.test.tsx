@@ -208,15 +208,15 @@ describe('BatchesScreen', () => {
 
     it('sends the file to the core, shows the requests the core found, and starts the batch with them', async () => {
       // The core's answer, not the renderer, says which requests the file names.
-      const { api } = setup({ csv: () => ({ requests: [{ line: 2, requestId: 'r7', personName: 'Ada L' }, { line: 3, requestId: 'r9', personName: 'Grace H' }], problems: [] }) });
+      const { api } = setup({ csv: () => ({ requests: [{ line: 2, requestId: 'r7', requestNumber: 7, personName: 'Ada L' }, { line: 3, requestId: 'r9', requestNumber: 9, personName: 'Grace H' }], problems: [] }) });
       const user = userEvent.setup();
       await chooseFile(user, new File([FILE], 'week-12.csv', { type: 'text/csv' }));
       await waitFor(() => expect(screen.getAllByTestId('batch-csv-request')).toHaveLength(2));
       expect(api.callsTo('batches.parseCsv')).toEqual([{ csv: FILE }]);
       expect(screen.getByTestId('batch-csv-requests').textContent).toContain('week-12.csv: 2 cards to produce.');
       expect(screen.getAllByTestId('batch-csv-request').map((r) => [r.getAttribute('data-request-id'), r.textContent])).toEqual([
-        ['r7', 'Line 2: Ada L'],
-        ['r9', 'Line 3: Grace H'],
+        ['r7', 'Line 2: R-000007 · Ada L'],
+        ['r9', 'Line 3: R-000009 · Grace H'],
       ]);
       expect(screen.queryByTestId('batch-request')).toBeNull();
       await user.click(screen.getByTestId('batch-start'));
@@ -230,9 +230,9 @@ describe('BatchesScreen', () => {
     it('a file with bad lines shows every problem the core named and cannot start', async () => {
       const { api } = setup({
         csv: () => ({
-          requests: [{ line: 2, requestId: 'r7', personName: 'Ada L' }],
+          requests: [{ line: 2, requestId: 'r7', requestNumber: 7, personName: 'Ada L' }],
           problems: [
-            { line: 3, message: 'Line 3 of the batch file has no valid request id.' },
+            { line: 3, message: 'Line 3 of the batch file has no valid request number.' },
             { line: 4, message: 'Line 4: Request r1 is produced; only approved requests can be produced in a batch.' },
           ],
         }),
@@ -241,7 +241,7 @@ describe('BatchesScreen', () => {
       await chooseFile(user, new File(['request\nr7\nbad id\nr1\n'], 'bad.csv', { type: 'text/csv' }));
       await waitFor(() => expect(screen.getAllByTestId('batch-csv-problem')).toHaveLength(2));
       expect(screen.getAllByTestId('batch-csv-problem').map((p) => [p.getAttribute('data-line'), p.textContent])).toEqual([
-        ['3', 'Line 3 of the batch file has no valid request id.'],
+        ['3', 'Line 3 of the batch file has no valid request number.'],
         ['4', 'Line 4: Request r1 is produced; only approved requests can be produced in a batch.'],
       ]);
       expect(screen.getByRole('alert').textContent).toContain('bad.csv cannot start a batch: mend these 2 lines');

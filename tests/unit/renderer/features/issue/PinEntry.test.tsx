@@ -17,7 +17,7 @@ describe('PinEntry', () => {
       expect(input.inputMode).toBe('numeric');
       expect(input.maxLength).toBe(8);
     }
-    expect(screen.getByText('6 to 8 digits')).toBeTruthy();
+    expect(screen.getByTestId('pin-rule').textContent).toContain('6 to 8 digits');
   });
 
   it('refuses 5 digits', async () => {
@@ -46,6 +46,20 @@ describe('PinEntry', () => {
     await user.type(screen.getByTestId('pin-input'), '111111');
     await user.type(screen.getByTestId('pin-confirm'), '111111');
     expect(screen.getByTestId('pin-error').textContent).toBe('The PIN is too easy to guess (repeated or consecutive digits); choose another.');
+  });
+
+  it('states the whole choosing rule and says a guessable PIN as it is typed, before any confirmation or submit', async () => {
+    renderWithStores(<PinEntry />, createFakeApi());
+    expect(screen.getByTestId('pin-rule').textContent).toBe('The PIN: 6 to 8 digits, not one digit repeated (111111) or a straight run (123456, 654321).');
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('pin-input'), '12345');
+    // Too short to judge yet: nothing said while typing.
+    expect(screen.queryByTestId('pin-error')).toBeNull();
+    await user.type(screen.getByTestId('pin-input'), '6');
+    expect(screen.getByTestId('pin-error').textContent).toBe('The PIN is too easy to guess (repeated or consecutive digits); choose another.');
+    // One more digit makes it acceptable: the warning goes at once.
+    await user.type(screen.getByTestId('pin-input'), '9');
+    expect(screen.queryByTestId('pin-error')).toBeNull();
   });
 
   it('drops letters and never puts the digits in the page', async () => {

@@ -51,7 +51,7 @@ describe('issue screen', () => {
     await waitFor(() => expect(screen.queryByTestId('pin-mode-generated')).toBeNull());
     expect(screen.getByTestId('pin-mode-typed')).toBeTruthy();
     expect(screen.getByTestId('pin-policy').textContent).toMatch(/chosen by the cardholder/);
-    expect(screen.getByText('7 to 8 digits')).toBeTruthy();
+    expect(screen.getByTestId('pin-rule').textContent).toContain('7 to 8 digits');
     await user.type(screen.getByTestId('pin-input'), '246810');
     await user.type(screen.getByTestId('pin-confirm'), '246810');
     expect(screen.getByTestId('pin-error').textContent).toBe('The PIN must be 7 to 8 digits for this card profile.');
@@ -78,7 +78,7 @@ describe('issue screen', () => {
     expect(screen.getByTestId('pin-mode-typed')).toBeTruthy();
     expect(screen.getByTestId('pin-mode-generated')).toBeTruthy();
     expect(screen.queryByTestId('pin-policy')).toBeNull();
-    expect(screen.getByText('6 to 8 digits')).toBeTruthy();
+    expect(screen.getByTestId('pin-rule').textContent).toContain('6 to 8 digits');
   });
 });
 
@@ -106,7 +106,7 @@ describe('produce-request screen', () => {
 
     await user.click(choice('req-e'));
     await waitFor(() => expect(screen.queryByTestId('pin-mode-generated')).toBeNull());
-    expect(screen.getByText('7 to 8 digits')).toBeTruthy();
+    expect(screen.getByTestId('pin-rule').textContent).toContain('7 to 8 digits');
 
     await user.click(choice('req-v'));
     await waitFor(() => expect(screen.queryByTestId('pin-mode-typed')).toBeNull());

@@ -42,7 +42,7 @@ function kioskApi(startAsKiosk: boolean) {
     },
     'kiosk.request': ({ profile }) => {
       status = { ...status, person: null };
-      return { requestId: 'req-77', profile, state: 'requested' };
+      return { requestId: 'req-77', requestNumber: 77, profile, state: 'requested' };
     },
     'kiosk.reset': () => (status = { ...status, person: null }),
     'readers.list': () => [reader('Virtual PCD 00 00')],
@@ -78,6 +78,8 @@ describe('kiosk face', () => {
     await user.click(screen.getByTestId('kiosk-request'));
     const receipt = await screen.findByTestId('kiosk-confirmation');
     expect(receipt.getAttribute('data-request-id')).toBe('req-77');
+    // The cardholder is given the short number, never the UUID.
+    expect(screen.getByTestId('kiosk-request-number').textContent).toBe('R-000077');
     expect(receipt.textContent).toContain('An approver will review it');
     expect(api.callsTo('kiosk.request')).toEqual([{ profile: 'contractor' }]);
 

@@ -54,6 +54,10 @@ describe('RequestsScreen', () => {
     const notice = await screen.findByTestId('request-created');
     expect(notice.getAttribute('data-state')).toBe('approved');
     expect(notice.textContent).toContain('needs no approval');
+    // The request is named by its short number, and the search starts empty: no stale result to click by mistake.
+    expect(screen.getByTestId('request-created-number').textContent).toBe('R-000001');
+    expect((screen.getByTestId('person-search') as HTMLInputElement).value).toBe('');
+    expect(screen.queryByTestId('person-result')).toBeNull();
 
     await user.type(screen.getByTestId('person-search'), 'Ada');
     await user.click(await screen.findByTestId('person-result'));
