@@ -22,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STATION_STOPPED_SENTENCE, type BatchView } from '../../electron/core/issuance/batch-service.js';
 import { JOB_LEASE_TTL_MS } from '../../electron/core/issuance/job-claims.js';
 import { openDatabase } from '../../native/sqlite.js';
 import type { PersonalityName } from '../../native/virtual-card/personality.js';
@@ -29,12 +30,17 @@ import { trackChild, ROOT } from '../support/station-cli.js';
 import { VPCD_READER } from '../support/vpcd-card.js';
 import type { CrashChildReport, CrashPlan } from './support/crash-child.js';
 import { SWEEP_ALL, SWEEP_SEED, spreadPoints } from './support/sweep-plan.js';
-import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, readerFree, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
+import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, pcscdPid, pinOnCard, readerFree, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
 
 const CHILD = join(ROOT, 'tests', 'reliability', 'support', 'crash-child.ts');
 const PERSONALITY: PersonalityName = 'yubikey-like';
-/** Points per (run kind × counter): [every-index sweep, sampled run]. */
-const POINTS = { full: 26, sample: 5 } as const;
+/**
+ * Points per (run kind × counter): spread over the whole run under `npm run
+ * test:sweeps` (26 × 2 counters = 52 per run kind), a seeded sample in `npm
+ * test` (4 × 2 × 2 = 16 station processes, first and last point included: each
+ * costs a process start, a production and a retry, about 15 s).
+ */
+const POINTS = { full: 26, sample: 4 } as const;
 /** The restarted station's clock: past the lease the killed process left (job-claims.ts). */
 const afterLease = () => new Date(Date.now() + JOB_LEASE_TTL_MS + 5_000);
 
@@ -43,10 +49,13 @@ let dataDir: string;
 /** The restarted station (opened once: every point's restart sees the same clock offset). */
 let desk: SweepStation;
 const counts: string[] = [];
+/** pcscd's pid when the sweep began. */
+let pcscd: number | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'piv-station-crash-sweep-'));
   dataDir = join(dir, 'station');
+  pcscd = pcscdPid();
   desk = await openSweepStation(dataDir, { now: afterLease });
   await desk.login();
 });
@@ -132,7 +141,10 @@ async function expectCompleted(jobId: string, card: InsertedCard, where: string)
   expect(job.status, where).toBe('done');
   // The job's runs, not the check after it (station verify on a card without 9B metadata tries the factory key once by design).
   const refused = failedManagementAuthentications(card.trace);
-  const verified = await desk.verify();
+  // A production sets the PIN it was given; a batch generates one, which the card holds.
+  const pin = pinOnCard(card.card);
+  if (job.kind === 'produce' && job.params.pinSource === 'given') expect(pin, `${where}: the PIN the officer gave`).toBe(SWEEP_PIN);
+  const verified = await desk.verify(pin);
   expect(verified.failed, where).toEqual([]);
   expect(caAgreesWithCards(desk.station, new Map([[job.cardId, card.card]])), where).toEqual([]);
   expect(refused, `${where}: failing 9B authentications on the card`).toBeLessThanOrEqual(1);
@@ -194,6 +206,8 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
             continue;
           }
           expect(died.signal, `${where}: ${died.stderr}`).toBe('SIGKILL');
+          // A station's death must not take pcscd with it (and a sweep must say so, not time out on a reader that no longer reports).
+          expect(pcscdPid(), `${where}: pcscd is still the one the sweep started with`).toBe(pcscd);
           expect(integrity(), `${where}: right after the crash`).toBe('ok');
           const job = jobOf(plan);
           // pcscd frees the dead process's card session once it has seen its socket close.
@@ -207,7 +221,7 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
             } else {
               expectCheckpoint(job.id, died.finished, where);
               const retried = await desk.station.production.retry(job.id, VPCD_READER, SWEEP_PIN);
-              expect(retried.job.status, `${where}: retry ${retried.job.error?.message}`).toBe('done');
+              expect(retried.job.status, `${where}: retry ${JSON.stringify(retried.job.error)} (failed step ${retried.job.failedStep})`).toBe('done');
               await expectCompleted(job.id, card, where);
             }
           } else {
@@ -237,25 +251,32 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
   });
 });
 
-/** Resolves once the restarted station's batch holding the plan's request has no item left to run (batch.changed events). */
+/**
+ * Resolves once the restarted station's batch has finished the plan's request
+ * (batch.changed events): its item done or cancelled, or failed again after the
+ * restart. Not `remaining === 0`: on open, the item the killed station left
+ * running is failed-and-retryable (STATION_STOPPED_SENTENCE) and so no longer
+ * counts as remaining before its card has resumed it.
+ */
 async function batchSettled(station: SweepStation, plan: CrashPlan): Promise<void> {
   if (plan.run.kind !== 'batch') return;
   const requestId = plan.run.requestIds[0]!;
+  const core = station.station.core();
   const batchId = station.station.store.db.prepare('SELECT batch_id FROM batch_items WHERE request_id = ?').pluck().get(requestId) as string | undefined;
   if (!batchId) {
     // Killed before the batch was stored: start it again on the restarted desk.
-    const core = station.station.core();
     const settled = new Promise<void>((resolve) => core.subscribe('desk', (event, payload) => event === 'batch.changed' && (payload as { remaining: number }).remaining === 0 && resolve()));
     const started = await core.dispatch('batches.start', { requestIds: [requestId], readers: [VPCD_READER] }, 'desk');
     if (!started.ok) throw new Error(`batches.start: ${started.error.message}`);
     return settled;
   }
-  const core = station.station.core();
   await new Promise<void>((resolve, reject) => {
     const check = async () => {
       const v = await core.dispatch('batches.get', { batchId }, 'desk');
       if (!v.ok) return reject(new Error(v.error.message));
-      if ((v.value as { remaining: number }).remaining === 0) resolve();
+      const item = (v.value as BatchView).items.find((i) => i.requestId === requestId);
+      if (!item) return reject(new Error(`batch ${batchId} has no item for request ${requestId}`));
+      if (item.state === 'done' || item.state === 'cancelled' || (item.state === 'failed' && item.failure !== STATION_STOPPED_SENTENCE)) resolve();
     };
     core.subscribe('desk', (event, payload) => {
       if (event === 'batch.changed' && (payload as { batchId: string }).batchId === batchId) void check();
