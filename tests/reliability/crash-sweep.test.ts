@@ -2,7 +2,8 @@
  * Issue 13, "Crash sweeps", through the real pcscd: a station process
  * (support/crash-child.ts) produces a card, or runs a one-card batch, and
  * kills itself with SIGKILL at an exact point, by APDU index or by store
- * write (counted, not timed). The station then starts again on the same data
+ * write, or is killed by the test while the card answers its Nth APDU (the
+ * card has acted, the station never hears the answer): counted, not timed. The station then starts again on the same data
  * dir, its clock past the dead process's job lease, as a desk restarted a
  * minute later would. Every point must leave: the steps the store holds as
  * done exactly those the dead process finished (at most the one in flight
@@ -18,7 +19,7 @@
  * evenly over every run (at least 50 for production and 50 for the batch).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,8 @@ const CHILD = join(ROOT, 'tests', 'reliability', 'support', 'crash-child.ts');
 const PERSONALITY: PersonalityName = 'yubikey-like';
 /**
  * Points per (run kind × counter): spread over the whole run under `npm run
- * test:sweeps` (26 × 2 counters = 52 per run kind), a seeded sample in `npm
- * test` (4 × 2 × 2 = 16 station processes, first and last point included: each
+ * test:sweeps` (26 × 3 counters = 78 per run kind), a seeded sample in `npm
+ * test` (4 × 3 × 2 = 24 station processes, first and last point included: each
  * costs a process start, a production and a retry, about 15 s).
  */
 const POINTS = { full: 26, sample: 4 } as const;
@@ -75,11 +76,12 @@ interface ChildEnd {
   stderr: string;
 }
 
-/** Runs one crash child to its end or its kill. */
-function runChild(plan: CrashPlan): Promise<ChildEnd> {
+/** Runs one crash child to its end or its kill; `onSpawn` gets the process (a card-side fault may kill it). */
+function runChild(plan: CrashPlan, onSpawn?: (child: ChildProcess) => void): Promise<ChildEnd> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(child);
+    onSpawn?.(child);
     let out = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -156,14 +158,14 @@ async function expectCompleted(jobId: string, card: InsertedCard, where: string)
   expect(outbox['card.production_failed'] ?? 0, `${where}: a crash is not a failed production`).toBe(0);
 }
 
-/** The reference run of a kind: how many APDUs and store writes it has. */
-async function reference(kind: 'produce' | 'batch'): Promise<CrashChildReport> {
+/** The reference run of a kind: how many APDUs and store writes it has, and how many APDUs the card answered from insertion (a batch probes the card before its run). */
+async function reference(kind: 'produce' | 'batch'): Promise<CrashChildReport & { cardApdus: number }> {
   const card = await desk.insert(join(dir, `ref-${kind}.json`), PERSONALITY);
   try {
     const r = await runChild(await planFor(kind, 'ref', undefined));
     expect(r.code, r.stderr).toBe(0);
     expect(r.report!.status).toBe('done');
-    return r.report!;
+    return { ...r.report!, cardApdus: card.trace.length };
   } finally {
     await card.remove();
   }
@@ -188,20 +190,25 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
   test('at every point: restarted, the job is at its last checkpoint and completes; store, audit and outbox intact', async () => {
     const ref = await reference(kind);
     const tally: Record<string, number> = {};
-    for (const counter of ['apdu', 'write'] as const) {
-      const last = counter === 'apdu' ? ref.apdus : ref.writes;
+    // apdu: the station dies once the Nth R-APDU came back; write: right after its Nth store write;
+    // card: the test kills it while the card answers its Nth APDU (the card has acted, the station never hears it).
+    for (const counter of ['apdu', 'write', 'card'] as const) {
+      const last = counter === 'apdu' ? ref.apdus : counter === 'write' ? ref.writes : ref.cardApdus;
       const points = spreadPoints(last, POINTS.full, POINTS.sample, `${kind}-${counter}`);
       for (const n of points) {
         const label = `${counter}-${n}`;
         const where = `${kind} killed at ${counter} ${n}/${last}`;
-        const card = await desk.insert(join(dir, `${kind}-${label}.json`), PERSONALITY);
+        let victim: ChildProcess | undefined;
+        // Synchronously, after the card acted on APDU n and before its answer goes back through pcscd.
+        const faults = counter === 'card' ? { onApdu: (e: { index: number }) => void (e.index === n && victim?.kill('SIGKILL')) } : {};
+        const card = await desk.insert(join(dir, `${kind}-${label}.json`), PERSONALITY, faults);
         try {
-          const plan = await planFor(kind, label, { kind: counter, n });
-          const died = await runChild(plan);
+          const plan = await planFor(kind, label, counter === 'card' ? undefined : { kind: counter, n });
+          const died = await runChild(plan, (child) => (victim = child));
           if (died.report) {
             // This run had fewer points than the reference (a batch's probe can differ): the point lay past its end.
-            const seen = counter === 'apdu' ? died.report.apdus : died.report.writes;
-            expect(seen, `${where}: the run ended without reaching its point`).toBeLessThan(n);
+            // A card-side point may come after the run reported its end (a batch's closing probe): nothing of the job was then in flight.
+            if (counter !== 'card') expect(counter === 'apdu' ? died.report.apdus : died.report.writes, `${where}: the run ended without reaching its point`).toBeLessThan(n);
             tally.pastTheEnd = (tally.pastTheEnd ?? 0) + 1;
             continue;
           }
@@ -247,7 +254,7 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
     }
     const audit = await desk.call<{ ok: boolean; events: number }>('audit.verify', {});
     expect(audit.ok).toBe(true);
-    counts.push(`${kind}: ${tally.apdu ?? 0} kill points by APDU (of ${ref.apdus}), ${tally.write ?? 0} by store write (of ${ref.writes})${tally.pastTheEnd ? `, ${tally.pastTheEnd} past the run's end` : ''}; audit chain ok over ${audit.events} events`);
+    counts.push(`${kind}: ${tally.apdu ?? 0} kill points by APDU (of ${ref.apdus}), ${tally.write ?? 0} by store write (of ${ref.writes}), ${tally.card ?? 0} mid-APDU on the card (of ${ref.cardApdus})${tally.pastTheEnd ? `, ${tally.pastTheEnd} past the run's end` : ''}; audit chain ok over ${audit.events} events`);
   });
 });
 
