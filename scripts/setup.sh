@@ -2,7 +2,7 @@
 # One-time (idempotent) setup of a Debian 12 machine for PIV Station:
 # Debian's PC/SC stack and independent PIV clients, Chromium for the browser
 # host tests, CUPS with the cups-pdf queue and the card fonts (issue 11: card
-# printing), the npm dependencies (Electron's binary download skipped: this
+# printing), stress-ng (the CPU burner of `npm run test:burner`, issue 13), the npm dependencies (Electron's binary download skipped: this
 # host cannot fetch it), and running pcscd and cupsd. Runs as root or through sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool chromium pcsc-tools openssl poppler-utils python3 make g++
-  cups cups-client cups-ipp-utils printer-driver-cups-pdf fonts-liberation2)
+  cups cups-client cups-ipp-utils printer-driver-cups-pdf fonts-liberation2 stress-ng)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -49,10 +49,8 @@ check "build" npm run --silent build
 
 suite unit --project unit
 suite integration --project integration
-# Not every sweep is green yet (tests/reliability/README.md, "Known open problems"): the crash sweep and
-# the reader-gone and other-card cases run in `npm run test:sweeps` only, until they are.
-suite reliability --project reliability tests/reliability/card-pull-sweep.test.ts
-suite reliability-status-words --project reliability tests/reliability/card-faults.test.ts -t "an unexpected status word"
+# Every sweep on its seeded sample (sizes in tests/reliability/README.md); every point with `npm run test:sweeps`.
+suite reliability --project reliability
 suite e2e --project e2e
 suite packaging --config tests/packaging/vitest.config.ts
 

@@ -20,7 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERROR_CODES } from '../../electron/contract/errors.js';
@@ -30,7 +30,7 @@ import type { PersonalityName } from '../../native/virtual-card/personality.js';
 import { ROOT } from '../support/station-cli.js';
 import { run, VPCD_READER } from '../support/vpcd-card.js';
 import { SWEEP_ALL, SWEEP_SEED, spreadPoints, sweepPoints } from './support/sweep-plan.js';
-import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
+import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, pcscdPid, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
 
 /** The unexpected status words of issue 13. */
 const STATUS_WORDS = [0x6f00, 0x6581, 0x6a84, 0x6982] as const;
@@ -113,10 +113,10 @@ describe('an unexpected status word at each command kind', () => {
   });
 });
 
-/** pcscd's process id, read from the pid file it writes (so the test stops that process, not processes by name; the file ends in a NUL). */
-function pcscdPid(): number {
-  const pid = parseInt(readFileSync('/run/pcscd/pcscd.pid', 'utf8'), 10);
-  if (!Number.isInteger(pid) || pid <= 1) throw new Error('pcscd wrote no usable pid file');
+/** The running pcscd's process id. @throws Error when pcscd is not running */
+function runningPcscd(): number {
+  const pid = pcscdPid();
+  if (pid === undefined) throw new Error('pcscd is not running');
   return pid;
 }
 
@@ -132,7 +132,7 @@ describe('the reader gone at a spread of APDU indices', () => {
       let card: InsertedCard | undefined = await sweep.insert(statePath, personality, {
         // Synchronously, before the card's answer to APDU i goes out: pcscd is gone while the station waits for it.
         onApdu: (e) => {
-          if (e.index === i) execFileSync('kill', [String(pcscdPid())]);
+          if (e.index === i) execFileSync('kill', [String(runningPcscd())]);
         },
       });
       let out: Awaited<ReturnType<typeof sweep.station.production.produce>>;

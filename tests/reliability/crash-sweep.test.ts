@@ -2,7 +2,8 @@
  * Issue 13, "Crash sweeps", through the real pcscd: a station process
  * (support/crash-child.ts) produces a card, or runs a one-card batch, and
  * kills itself with SIGKILL at an exact point, by APDU index or by store
- * write (counted, not timed). The station then starts again on the same data
+ * write, or is killed by the test while the card answers its Nth APDU (the
+ * card has acted, the station never hears the answer): counted, not timed. The station then starts again on the same data
  * dir, its clock past the dead process's job lease, as a desk restarted a
  * minute later would. Every point must leave: the steps the store holds as
  * done exactly those the dead process finished (at most the one in flight
@@ -18,10 +19,11 @@
  * evenly over every run (at least 50 for production and 50 for the batch).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STATION_STOPPED_SENTENCE, type BatchView } from '../../electron/core/issuance/batch-service.js';
 import { JOB_LEASE_TTL_MS } from '../../electron/core/issuance/job-claims.js';
 import { openDatabase } from '../../native/sqlite.js';
 import type { PersonalityName } from '../../native/virtual-card/personality.js';
@@ -29,12 +31,17 @@ import { trackChild, ROOT } from '../support/station-cli.js';
 import { VPCD_READER } from '../support/vpcd-card.js';
 import type { CrashChildReport, CrashPlan } from './support/crash-child.js';
 import { SWEEP_ALL, SWEEP_SEED, spreadPoints } from './support/sweep-plan.js';
-import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, readerFree, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
+import { caAgreesWithCards, failedManagementAuthentications, openSweepStation, pcscdPid, pinOnCard, readerFree, SWEEP_PIN, type InsertedCard, type SweepStation } from './support/sweep-station.js';
 
 const CHILD = join(ROOT, 'tests', 'reliability', 'support', 'crash-child.ts');
 const PERSONALITY: PersonalityName = 'yubikey-like';
-/** Points per (run kind × counter): [every-index sweep, sampled run]. */
-const POINTS = { full: 26, sample: 5 } as const;
+/**
+ * Points per (run kind × counter): spread over the whole run under `npm run
+ * test:sweeps` (26 × 3 counters = 78 per run kind), a seeded sample in `npm
+ * test` (4 × 3 × 2 = 24 station processes, first and last point included: each
+ * costs a process start, a production and a retry, about 15 s).
+ */
+const POINTS = { full: 26, sample: 4 } as const;
 /** The restarted station's clock: past the lease the killed process left (job-claims.ts). */
 const afterLease = () => new Date(Date.now() + JOB_LEASE_TTL_MS + 5_000);
 
@@ -43,10 +50,13 @@ let dataDir: string;
 /** The restarted station (opened once: every point's restart sees the same clock offset). */
 let desk: SweepStation;
 const counts: string[] = [];
+/** pcscd's pid when the sweep began. */
+let pcscd: number | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'piv-station-crash-sweep-'));
   dataDir = join(dir, 'station');
+  pcscd = pcscdPid();
   desk = await openSweepStation(dataDir, { now: afterLease });
   await desk.login();
 });
@@ -66,11 +76,12 @@ interface ChildEnd {
   stderr: string;
 }
 
-/** Runs one crash child to its end or its kill. */
-function runChild(plan: CrashPlan): Promise<ChildEnd> {
+/** Runs one crash child to its end or its kill; `onSpawn` gets the process (a card-side fault may kill it). */
+function runChild(plan: CrashPlan, onSpawn?: (child: ChildProcess) => void): Promise<ChildEnd> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(plan)], { stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(child);
+    onSpawn?.(child);
     let out = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -132,7 +143,10 @@ async function expectCompleted(jobId: string, card: InsertedCard, where: string)
   expect(job.status, where).toBe('done');
   // The job's runs, not the check after it (station verify on a card without 9B metadata tries the factory key once by design).
   const refused = failedManagementAuthentications(card.trace);
-  const verified = await desk.verify();
+  // A production sets the PIN it was given; a batch generates one, which the card holds.
+  const pin = pinOnCard(card.card);
+  if (job.kind === 'produce' && job.params.pinSource === 'given') expect(pin, `${where}: the PIN the officer gave`).toBe(SWEEP_PIN);
+  const verified = await desk.verify(pin);
   expect(verified.failed, where).toEqual([]);
   expect(caAgreesWithCards(desk.station, new Map([[job.cardId, card.card]])), where).toEqual([]);
   expect(refused, `${where}: failing 9B authentications on the card`).toBeLessThanOrEqual(1);
@@ -144,14 +158,14 @@ async function expectCompleted(jobId: string, card: InsertedCard, where: string)
   expect(outbox['card.production_failed'] ?? 0, `${where}: a crash is not a failed production`).toBe(0);
 }
 
-/** The reference run of a kind: how many APDUs and store writes it has. */
-async function reference(kind: 'produce' | 'batch'): Promise<CrashChildReport> {
+/** The reference run of a kind: how many APDUs and store writes it has, and how many APDUs the card answered from insertion (a batch probes the card before its run). */
+async function reference(kind: 'produce' | 'batch'): Promise<CrashChildReport & { cardApdus: number }> {
   const card = await desk.insert(join(dir, `ref-${kind}.json`), PERSONALITY);
   try {
     const r = await runChild(await planFor(kind, 'ref', undefined));
     expect(r.code, r.stderr).toBe(0);
     expect(r.report!.status).toBe('done');
-    return r.report!;
+    return { ...r.report!, cardApdus: card.trace.length };
   } finally {
     await card.remove();
   }
@@ -176,24 +190,31 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
   test('at every point: restarted, the job is at its last checkpoint and completes; store, audit and outbox intact', async () => {
     const ref = await reference(kind);
     const tally: Record<string, number> = {};
-    for (const counter of ['apdu', 'write'] as const) {
-      const last = counter === 'apdu' ? ref.apdus : ref.writes;
+    // apdu: the station dies once the Nth R-APDU came back; write: right after its Nth store write;
+    // card: the test kills it while the card answers its Nth APDU (the card has acted, the station never hears it).
+    for (const counter of ['apdu', 'write', 'card'] as const) {
+      const last = counter === 'apdu' ? ref.apdus : counter === 'write' ? ref.writes : ref.cardApdus;
       const points = spreadPoints(last, POINTS.full, POINTS.sample, `${kind}-${counter}`);
       for (const n of points) {
         const label = `${counter}-${n}`;
         const where = `${kind} killed at ${counter} ${n}/${last}`;
-        const card = await desk.insert(join(dir, `${kind}-${label}.json`), PERSONALITY);
+        let victim: ChildProcess | undefined;
+        // Synchronously, after the card acted on APDU n and before its answer goes back through pcscd.
+        const faults = counter === 'card' ? { onApdu: (e: { index: number }) => void (e.index === n && victim?.kill('SIGKILL')) } : {};
+        const card = await desk.insert(join(dir, `${kind}-${label}.json`), PERSONALITY, faults);
         try {
-          const plan = await planFor(kind, label, { kind: counter, n });
-          const died = await runChild(plan);
+          const plan = await planFor(kind, label, counter === 'card' ? undefined : { kind: counter, n });
+          const died = await runChild(plan, (child) => (victim = child));
           if (died.report) {
             // This run had fewer points than the reference (a batch's probe can differ): the point lay past its end.
-            const seen = counter === 'apdu' ? died.report.apdus : died.report.writes;
-            expect(seen, `${where}: the run ended without reaching its point`).toBeLessThan(n);
+            // A card-side point may come after the run reported its end (a batch's closing probe): nothing of the job was then in flight.
+            if (counter !== 'card') expect(counter === 'apdu' ? died.report.apdus : died.report.writes, `${where}: the run ended without reaching its point`).toBeLessThan(n);
             tally.pastTheEnd = (tally.pastTheEnd ?? 0) + 1;
             continue;
           }
           expect(died.signal, `${where}: ${died.stderr}`).toBe('SIGKILL');
+          // A station's death must not take pcscd with it (and a sweep must say so, not time out on a reader that no longer reports).
+          expect(pcscdPid(), `${where}: pcscd is still the one the sweep started with`).toBe(pcscd);
           expect(integrity(), `${where}: right after the crash`).toBe('ok');
           const job = jobOf(plan);
           // pcscd frees the dead process's card session once it has seen its socket close.
@@ -207,7 +228,7 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
             } else {
               expectCheckpoint(job.id, died.finished, where);
               const retried = await desk.station.production.retry(job.id, VPCD_READER, SWEEP_PIN);
-              expect(retried.job.status, `${where}: retry ${retried.job.error?.message}`).toBe('done');
+              expect(retried.job.status, `${where}: retry ${JSON.stringify(retried.job.error)} (failed step ${retried.job.failedStep})`).toBe('done');
               await expectCompleted(job.id, card, where);
             }
           } else {
@@ -233,29 +254,36 @@ describe.each(['produce', 'batch'] as const)('the station killed during a %s', (
     }
     const audit = await desk.call<{ ok: boolean; events: number }>('audit.verify', {});
     expect(audit.ok).toBe(true);
-    counts.push(`${kind}: ${tally.apdu ?? 0} kill points by APDU (of ${ref.apdus}), ${tally.write ?? 0} by store write (of ${ref.writes})${tally.pastTheEnd ? `, ${tally.pastTheEnd} past the run's end` : ''}; audit chain ok over ${audit.events} events`);
+    counts.push(`${kind}: ${tally.apdu ?? 0} kill points by APDU (of ${ref.apdus}), ${tally.write ?? 0} by store write (of ${ref.writes}), ${tally.card ?? 0} mid-APDU on the card (of ${ref.cardApdus})${tally.pastTheEnd ? `, ${tally.pastTheEnd} past the run's end` : ''}; audit chain ok over ${audit.events} events`);
   });
 });
 
-/** Resolves once the restarted station's batch holding the plan's request has no item left to run (batch.changed events). */
+/**
+ * Resolves once the restarted station's batch has finished the plan's request
+ * (batch.changed events): its item done or cancelled, or failed again after the
+ * restart. Not `remaining === 0`: on open, the item the killed station left
+ * running is failed-and-retryable (STATION_STOPPED_SENTENCE) and so no longer
+ * counts as remaining before its card has resumed it.
+ */
 async function batchSettled(station: SweepStation, plan: CrashPlan): Promise<void> {
   if (plan.run.kind !== 'batch') return;
   const requestId = plan.run.requestIds[0]!;
+  const core = station.station.core();
   const batchId = station.station.store.db.prepare('SELECT batch_id FROM batch_items WHERE request_id = ?').pluck().get(requestId) as string | undefined;
   if (!batchId) {
     // Killed before the batch was stored: start it again on the restarted desk.
-    const core = station.station.core();
     const settled = new Promise<void>((resolve) => core.subscribe('desk', (event, payload) => event === 'batch.changed' && (payload as { remaining: number }).remaining === 0 && resolve()));
     const started = await core.dispatch('batches.start', { requestIds: [requestId], readers: [VPCD_READER] }, 'desk');
     if (!started.ok) throw new Error(`batches.start: ${started.error.message}`);
     return settled;
   }
-  const core = station.station.core();
   await new Promise<void>((resolve, reject) => {
     const check = async () => {
       const v = await core.dispatch('batches.get', { batchId }, 'desk');
       if (!v.ok) return reject(new Error(v.error.message));
-      if ((v.value as { remaining: number }).remaining === 0) resolve();
+      const item = (v.value as BatchView).items.find((i) => i.requestId === requestId);
+      if (!item) return reject(new Error(`batch ${batchId} has no item for request ${requestId}`));
+      if (item.state === 'done' || item.state === 'cancelled' || (item.state === 'failed' && item.failure !== STATION_STOPPED_SENTENCE)) resolve();
     };
     core.subscribe('desk', (event, payload) => {
       if (event === 'batch.changed' && (payload as { batchId: string }).batchId === batchId) void check();

@@ -1,7 +1,10 @@
 /**
  * Which points a sweep visits: every one under `npm run test:sweeps`
  * (SWEEP_ALL=1), a seeded sample in `npm test` (seed SWEEP_SEED, printed so a
- * failing sample can be rerun exactly).
+ * failing sample can be rerun exactly), or exactly the points SWEEP_POINTS
+ * names, to rerun one failure: `SWEEP_POINTS='produce-write=84-92,120'` (the
+ * sweep's name as its failure message and the code's salt give it; sweeps not
+ * named visit no point).
  */
 
 /** True when the whole sweep runs (npm run test:sweeps). */
@@ -13,6 +16,28 @@ export const SWEEP_SEED = Number(process.env.SWEEP_SEED ?? 1302);
 /** Points per sampled sweep: `min` (the issue's floor), or more with SWEEP_SAMPLE. */
 export function sampleSize(min: number): number {
   return Math.max(min, Number(process.env.SWEEP_SAMPLE ?? 0));
+}
+
+/**
+ * The points SWEEP_POINTS pins for the sweep `salt` ("salt=1,5-9;other=3"), or
+ * undefined when SWEEP_POINTS is not set.
+ * @throws Error when SWEEP_POINTS is not of that form
+ */
+export function pinnedPoints(salt: string): number[] | undefined {
+  const spec = process.env.SWEEP_POINTS;
+  if (!spec) return undefined;
+  const points = new Set<number>();
+  for (const part of spec.split(';')) {
+    const [name, list] = part.split('=');
+    if (!name || !list) throw new Error(`SWEEP_POINTS: "${part}" is not sweep=points`);
+    if (name.trim() !== salt) continue;
+    for (const range of list.split(',')) {
+      const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(range);
+      if (!m) throw new Error(`SWEEP_POINTS: "${range}" is not a point or a range`);
+      for (let n = Number(m[1]); n <= Number(m[2] ?? m[1]); n++) points.add(n);
+    }
+  }
+  return [...points].sort((a, b) => a - b);
 }
 
 /** mulberry32: a small seeded generator; the sample only needs to be reproducible, not strong. */
@@ -33,6 +58,8 @@ function seeded(seed: number): () => number {
  * sweeps of one run do not visit the same indices), always including 1 and `last`.
  */
 export function sweepPoints(last: number, sample: number, salt: string): number[] {
+  const pinned = pinnedPoints(salt);
+  if (pinned) return pinned.filter((n) => n <= last);
   return SWEEP_ALL ? Array.from({ length: last }, (_, i) => i + 1) : seededSample(last, sample, salt);
 }
 
@@ -53,6 +80,8 @@ function seededSample(last: number, sample: number, salt: string): number[] {
  * last included; otherwise `sample` points drawn as {@link sweepPoints} does.
  */
 export function spreadPoints(last: number, full: number, sample: number, salt: string): number[] {
+  const pinned = pinnedPoints(salt);
+  if (pinned) return pinned.filter((n) => n <= last);
   if (!SWEEP_ALL) return seededSample(last, sample, salt);
   if (last <= full) return Array.from({ length: last }, (_, i) => i + 1);
   return [...new Set(Array.from({ length: full }, (_, k) => 1 + Math.round((k * (last - 1)) / (full - 1))))];

@@ -10,7 +10,7 @@
  * close.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from '@peculiar/x509';
 import { isStationError } from '../../../electron/core/errors.js';
@@ -34,12 +34,42 @@ export const SWEEP_OFFICER = { username: 'sweeper', displayName: 'Sweep Officer'
 const CONNECTION = 'sweeps';
 
 /**
+ * pcscd's process id, read from the pid file it writes (so a sweep stops or
+ * watches that process, not processes by name; the file ends in a NUL), or
+ * undefined when pcscd is not running.
+ */
+export function pcscdPid(): number | undefined {
+  let pid: number;
+  try {
+    pid = parseInt(readFileSync('/run/pcscd/pcscd.pid', 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    // EPERM: the process exists but belongs to root.
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/** Why a reader wait may have failed: pcscd gone or replaced since `pid` (the sweep's own pcscd), else nothing. */
+function pcscdNote(pid: number | undefined): string {
+  const now = pcscdPid();
+  if (now === undefined) return ' (pcscd is not running: something stopped it)';
+  return pid !== undefined && now !== pid ? ` (pcscd was restarted meanwhile: pid ${pid} → ${now})` : '';
+}
+
+/**
  * Resolves once `reader` reports a card (present true) or none (false), from
  * PC/SC reader events; at once when it already does.
  * @throws Error after `timeoutMs` without that event: a sweep that went wrong
  *         must fail, not hang while it holds the machine-wide reader lock
  */
 export function readerState(readers: ReaderProvider, reader: string, present: boolean, timeoutMs = 60_000): Promise<void> {
+  const pid = pcscdPid();
   return new Promise<void>((resolve, reject) => {
     let done = false;
     let unwatch: (() => void) | undefined;
@@ -50,7 +80,7 @@ export function readerState(readers: ReaderProvider, reader: string, present: bo
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new Error(`${reader} did not report ${present ? 'a card' : 'no card'} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`${reader} did not report ${present ? 'a card' : 'no card'} within ${timeoutMs} ms${pcscdNote(pid)}`)), timeoutMs);
     const check = (list: ReaderStatus[]) => {
       if (done || list.find((r) => r.name === reader)?.cardPresent !== present) return;
       finish();
@@ -110,8 +140,8 @@ export interface SweepStation {
   insert(statePath: string, personality: PersonalityName, faults?: CardFaults): Promise<InsertedCard>;
   /** One StationApi call through the core as the sweep officer. @throws Error with the code and message when refused */
   call<T>(channel: string, input: unknown): Promise<T>;
-  /** `station verify` through the same door (card.verify): the report's ok and failed checks. */
-  verify(): Promise<{ ok: boolean; failed: string[] }>;
+  /** `station verify` through the same door (card.verify), with `pin` (default {@link SWEEP_PIN}): the report's ok and failed checks. */
+  verify(pin?: string): Promise<{ ok: boolean; failed: string[] }>;
   close(): Promise<void>;
 }
 
@@ -142,7 +172,8 @@ export async function openSweepStation(dataDir: string, opts: { now?: () => Date
     },
     async secondOfficer() {
       const second = { username: 'sweeper-two', displayName: 'Second Sweep Officer', password: 'second fault sweep officer password' };
-      if (!station.store.officers.getByUsername(second.username)) await station.officers.add({ ...second, roles: [...ROLES] }, { kind: 'anonymous' });
+      // Added by the sweep officer (an administrator): only the first officer may be added without one.
+      if (!station.store.officers.getByUsername(second.username)) await self.call('officers.add', { ...second, roles: [...ROLES] });
       return { username: second.username, password: second.password };
     },
     addPerson(label) {
@@ -174,9 +205,9 @@ export async function openSweepStation(dataDir: string, opts: { now?: () => Date
       if (!r.ok) throw new Error(`${channel}: [${r.error.code}] ${r.error.message}`);
       return r.value as T;
     },
-    async verify() {
+    async verify(pin = SWEEP_PIN) {
       await self.login();
-      const r = await station.core().dispatch('card.verify', { readerName: VPCD_READER, pin: SWEEP_PIN }, CONNECTION);
+      const r = await station.core().dispatch('card.verify', { readerName: VPCD_READER, pin }, CONNECTION);
       if (!r.ok) return { ok: false, failed: [`${r.error.code}: ${r.error.message}`] };
       const report = r.value as { ok: boolean; checks: { name: string; ok: boolean; detail?: string }[] };
       return { ok: report.ok, failed: report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail ?? ''}`) };
@@ -187,6 +218,17 @@ export async function openSweepStation(dataDir: string, opts: { now?: () => Date
     },
   };
   return self;
+}
+
+/**
+ * The cardholder PIN the card holds (its reference data, FF padding removed):
+ * a batch generates each card's PIN, which only the card and the PIN mailer
+ * then know; the sweep, which runs the card, reads it there to verify the card.
+ */
+export function pinOnCard(card: VirtualPivCard): string {
+  const bytes = Buffer.from(card.snapshot().pin.value, 'hex');
+  const end = bytes.indexOf(0xff);
+  return bytes.subarray(0, end < 0 ? bytes.length : end).toString('ascii');
 }
 
 /**
