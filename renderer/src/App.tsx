@@ -6,7 +6,8 @@
  * overlay on top when the core locks the session. Navigation is in-memory
  * state, never the URL: the URL carries the bridge token and nothing else.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useScreenFocus } from './focus/screen-focus';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useJobs, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from '../../electron/contract/access';
@@ -173,6 +174,9 @@ function StationWindow({ officer }: { officer: OfficerView }) {
     return () => stops.forEach((stop) => stop());
   }, [stores]);
 
+  const mainRef = useRef<HTMLElement>(null);
+  useScreenFocus(mainRef, view);
+
   const openJob = (jobId: string) => setView({ name: 'production', jobId });
   const allowed = (name: ScreenName) => nav.some((n) => n.name === name);
 
@@ -187,7 +191,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
       </nav>
       <div className="layout">
         <ReadersPanel />
-        <main className="content">
+        <main className="content" ref={mainRef}>
           {leaveBlocked && unrecorded && (
             <p className="error" role="alert" data-testid="leave-blocked">
               Confirm that the PUK is recorded (the button under it) before leaving this screen: it is shown only here.
