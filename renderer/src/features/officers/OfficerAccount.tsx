@@ -6,7 +6,8 @@
  * rule the core enforces) is disabled with its reason beside it.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { accountChangeProblem, ROLE_WORDS, ROLES, type Role } from '../../../../electron/contract/officer-rules';
+import { accountChangeProblem, ROLES, type Role } from '../../../../electron/contract/officer-rules';
+import { RoleChoices } from './RoleChoices';
 import type { OfficerView } from '../../../../electron/contract/station-api';
 import { useOfficers, useStores } from '../../stores/stores';
 
@@ -61,14 +62,6 @@ export function OfficerAccount({ officer, me, onDone }: { officer: OfficerView; 
     } else setMode('idle');
   }
 
-  const toggle = (role: Role) =>
-    setRoles((s) => {
-      const next = new Set(s);
-      if (next.has(role)) next.delete(role);
-      else next.add(role);
-      return next;
-    });
-
   return (
     <div className="officer-account">
       <div className="row">
@@ -99,15 +92,7 @@ export function OfficerAccount({ officer, me, onDone }: { officer: OfficerView; 
             Full name
             <input data-testid="officer-edit-display-name" required autoFocus value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
           </label>
-          <fieldset>
-            <legend>Roles</legend>
-            {ROLES.map((role) => (
-              <label key={role} className="choice">
-                <input type="checkbox" data-testid={`officer-edit-role-${role}`} checked={roles.has(role)} onChange={() => toggle(role)} />
-                {ROLE_WORDS[role].name}
-              </label>
-            ))}
-          </fieldset>
+          <RoleChoices testIdPrefix="officer-edit-role-" chosen={roles} onChange={setRoles} />
           {rolesProblem && (
             <p className="muted" id={`officer-edit-problem-${id}`} data-testid="officer-edit-problem">
               {rolesProblem}

@@ -15,6 +15,7 @@ import { useOfficers, useSession, useStores } from '../../stores/stores';
 import { PersonSearch } from '../persons/PersonSearch';
 import { OfficerAccount } from './OfficerAccount';
 import { RoleTable } from './RoleTable';
+import { RoleChoices } from './RoleChoices';
 
 type Role = OfficerView['roles'][number];
 const ROLES = RoleShape.options;
@@ -72,14 +73,6 @@ export function OfficersScreen() {
   async function link(officerId: string, personId: string | null) {
     if (await stores.officers.getState().link(officerId, personId)) setLinking(null);
   }
-
-  const toggle = (role: Role) =>
-    setRoles((s) => {
-      const next = new Set(s);
-      if (next.has(role)) next.delete(role);
-      else next.add(role);
-      return next;
-    });
 
   return (
     <section className="officers-screen" data-testid="officers-screen" aria-labelledby="officers-title">
@@ -175,15 +168,7 @@ export function OfficersScreen() {
         <p className="muted" id="officer-password-rule">
           {PASSWORD_RULE}
         </p>
-        <fieldset>
-          <legend>Roles</legend>
-          {ROLES.map((role) => (
-            <label key={role} className="choice">
-              <input type="checkbox" data-testid={`officer-role-${role}`} checked={roles.has(role)} onChange={() => toggle(role)} />
-              {ROLE_WORDS[role].name}
-            </label>
-          ))}
-        </fieldset>
+        <RoleChoices testIdPrefix="officer-role-" chosen={roles} onChange={setRoles} />
         <fieldset>
           <legend>The officer&apos;s own person record, if they hold a card (nobody acts on their own card)</legend>
           {person ? (
