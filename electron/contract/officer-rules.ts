@@ -45,3 +45,44 @@ export function passwordProblem(password: string): string | null {
   if (password.length > MAX_PASSWORD_LENGTH) return `The password must have at most ${MAX_PASSWORD_LENGTH} characters.`;
   return null;
 }
+
+/** An officer as the account rules see it. */
+export interface AccountView {
+  id: string;
+  username: string;
+  status: 'active' | 'disabled';
+  roles: readonly Role[];
+}
+
+/** A change an administrator makes to an account: its status, its roles, or both. */
+export interface AccountChange {
+  status?: 'active' | 'disabled';
+  roles?: readonly Role[];
+}
+
+/**
+ * Why an administrator (`actorId`) may not make `change` to `target`, or
+ * null: nobody disables their own account or takes the Administrator role
+ * from themselves (another administrator must, so an account is never
+ * shut out by its own hand), and the station always keeps one active
+ * administrator (else nobody could manage officers again: issue 12 obs. 9).
+ * The core refuses with this (details.rule); the Officers screen shows it
+ * beside the control it disables.
+ * @param officers every officer of the station (the target among them)
+ */
+export function accountChangeProblem(actorId: string, target: AccountView, change: AccountChange, officers: readonly AccountView[]): { rule: string; sentence: string } | null {
+  const self = actorId === target.id;
+  if (self && change.status === 'disabled') return { rule: 'disableSelf', sentence: 'You cannot disable your own account: another administrator must do it.' };
+  if (self && change.roles && !change.roles.includes('admin') && target.roles.includes('admin')) {
+    return { rule: 'demoteSelf', sentence: `You cannot take the ${ROLE_WORDS.admin.name} role from your own account: another administrator must do it.` };
+  }
+  const after = officers.map((o) => (o.id === target.id ? { ...o, status: change.status ?? o.status, roles: change.roles ?? o.roles } : o));
+  const activeAdmins = (list: readonly AccountView[]) => list.filter((o) => o.status === 'active' && o.roles.includes('admin')).length;
+  if (activeAdmins(officers) > 0 && activeAdmins(after) === 0) {
+    return {
+      rule: 'lastAdmin',
+      sentence: `${target.username} is the last active ${ROLE_WORDS.admin.name}: give another officer that role first, or nobody could manage officers.`,
+    };
+  }
+  return null;
+}

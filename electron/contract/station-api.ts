@@ -145,6 +145,9 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   'officers.add': ['admin'],
   'officers.unlock': ['admin'],
   'officers.link': ['admin'],
+  'officers.update': ['admin'],
+  'officers.setStatus': ['admin'],
+  'officers.resetPassword': ['admin'],
   // persons
   // Administrators find persons too: they link officers to their own person records.
   'persons.search': ['registration', 'approver', 'production', 'security', 'auditor', 'admin'],

@@ -6,7 +6,8 @@
  * overlay on top when the core locks the session. Navigation is in-memory
  * state, never the URL: the URL carries the bridge token and nothing else.
  */
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useScreenFocus } from './focus/screen-focus';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useJobs, useKiosk, useRequests, useSession, useStation, useStores } from './stores/stores';
 import type { RequestsState } from './stores/requests-store';
@@ -203,6 +204,9 @@ function StationWindow({ officer }: { officer: OfficerView }) {
     if (countsProduce) void stores.requests.getState().loadApproved();
   }, [stores, countsApprovals, countsProduce]);
 
+  const mainRef = useRef<HTMLElement>(null);
+  useScreenFocus(mainRef, view);
+
   const openJob = (jobId: string) => setView({ name: 'production', jobId });
   const allowed = (name: ScreenName) => nav.some((n) => n.name === name);
 
@@ -219,7 +223,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
       </nav>
       <div className="layout">
         <ReadersPanel />
-        <main className="content">
+        <main className="content" ref={mainRef}>
           {leaveBlocked && unrecorded && (
             <p className="error" role="alert" data-testid="leave-blocked">
               Confirm that the PUK is recorded (the button under it) before leaving this screen: it is shown only here.

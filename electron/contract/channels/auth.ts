@@ -73,4 +73,24 @@ export const authChannels = {
    * only; never one's own link.
    */
   'officers.link': { input: z.object({ officerId: Id, personId: Id.nullable() }).strict(), output: OfficerShape },
+  /**
+   * Changes an officer's display name and/or roles (issue 12 obs. 9);
+   * audited with the old and new values. Refused by the account rules
+   * (officer-rules.ts accountChangeProblem: demoteSelf, lastAdmin).
+   */
+  'officers.update': {
+    input: z.object({ officerId: Id, displayName: DisplayName.optional(), roles: z.array(RoleShape).min(1, 'Choose at least one role.').optional() }).strict(),
+    output: OfficerShape,
+  },
+  /**
+   * Disables or re-enables an officer; a disabled officer's sessions end at
+   * once. Refused by the account rules (disableSelf, lastAdmin); audited.
+   */
+  'officers.setStatus': { input: z.object({ officerId: Id, status: z.enum(['active', 'disabled']) }).strict(), output: OfficerShape },
+  /**
+   * Replaces an officer's password with a new random one, answered once
+   * (the station keeps only its hash: the administrator hands it over, the
+   * officer's sessions end); audited without the password.
+   */
+  'officers.resetPassword': { input: z.object({ officerId: Id }).strict(), output: z.object({ officer: OfficerShape, password: z.string() }) },
 } as const;

@@ -83,6 +83,10 @@ export interface OfficersRepository {
   setStatus(id: string, status: OfficerStatus): OfficerRecord;
   /** Replaces the officer's roles. @throws StationError NOT_FOUND_RECORD, INVALID_INPUT */
   setRoles(id: string, roles: Role[]): OfficerRecord;
+  /** Changes the display name. @throws StationError NOT_FOUND_RECORD, INVALID_INPUT */
+  setDisplayName(id: string, displayName: string): OfficerRecord;
+  /** Replaces the password hash (already hashed: workflow/officers-password.ts). @throws StationError NOT_FOUND_RECORD */
+  setPasswordHash(id: string, passwordHash: string): OfficerRecord;
   /** Records a successful login. */
   touchLogin(id: string): void;
   /** Links the officer to a person record (null: unlinks). @throws StationError NOT_FOUND_RECORD (officer or person) */
@@ -107,6 +111,8 @@ export function officersRepository(ctx: StoreContext): OfficersRepository {
   const touched = db.prepare('UPDATE officers SET updated_at = ? WHERE id = ?');
   const login = db.prepare('UPDATE officers SET last_login_at = ? WHERE id = ?');
   const person = db.prepare('UPDATE officers SET person_id = ?, updated_at = ? WHERE id = ?');
+  const name = db.prepare('UPDATE officers SET display_name = ?, updated_at = ? WHERE id = ?');
+  const password = db.prepare('UPDATE officers SET password_hash = ?, updated_at = ? WHERE id = ?');
 
   const get = (id: string): OfficerRecord | undefined => {
     const row = guard('officer', () => byId.get(id) as OfficerRow | undefined);
@@ -157,6 +163,16 @@ export function officersRepository(ctx: StoreContext): OfficersRepository {
           writeRoles(id, v);
         })(),
       );
+      return get(id)!;
+    },
+    setDisplayName(id, displayName) {
+      const v = validate(plainName('The display name', 80), displayName, 'officer display name');
+      if (guard('officer', () => name.run(v, ctx.now(), id)).changes === 0) throw notFound('officer', id);
+      return get(id)!;
+    },
+    setPasswordHash(id, passwordHash) {
+      const v = validate(z.string().min(1).max(1000), passwordHash, 'officer password hash');
+      if (guard('officer', () => password.run(v, ctx.now(), id)).changes === 0) throw notFound('officer', id);
       return get(id)!;
     },
     touchLogin(id) {

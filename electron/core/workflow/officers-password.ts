@@ -66,3 +66,24 @@ export async function verifyPassword(password: string, stored: string): Promise<
     return false;
   }
 }
+
+/** Letters of a generated password: lower-case letters and digits without the look-alikes 0/o, 1/l/i. */
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/**
+ * A new random password for an account reset (issue 12 obs. 9): 20 letters
+ * of a 31-letter alphabet (about 99 bits, rejection-sampled so every letter
+ * is equally likely) in groups of four joined by dashes, so it can be read
+ * out and typed; long enough for the password rule (NIST SP 800-63B
+ * §5.1.1.2: at least 8 characters for a generated secret; ours asks 12).
+ */
+export function generatePassword(): string {
+  const letters: string[] = [];
+  while (letters.length < 20) {
+    for (const b of randomBytes(32)) {
+      // 248 = 8 × 31: bytes at or above it would favour the first letters.
+      if (b < 248 && letters.length < 20) letters.push(PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length]!);
+    }
+  }
+  return [0, 4, 8, 12, 16].map((i) => letters.slice(i, i + 4).join('')).join('-');
+}

@@ -13,9 +13,9 @@ import { StationError } from '../errors.js';
 import type { StationStore } from '../store/store.js';
 import type { OfficerRecord } from '../store/officers.js';
 import { actorOf, requireCaller, requireOfficer } from './authorization.js';
-import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from './officers-password.js';
+import { DEFAULT_SCRYPT_PARAMS, generatePassword, hashPassword, verifyPassword, type ScryptParams } from './officers-password.js';
 import { LoginThrottle, type LoginPolicy } from './login-throttle.js';
-import { passwordProblem } from '../../contract/officer-rules.js';
+import { ROLES, accountChangeProblem, passwordProblem, type AccountChange } from '../../contract/officer-rules.js';
 import type { Caller, Officer, Role } from './types.js';
 
 /** What creating an officer needs. */
@@ -365,16 +365,101 @@ export class OfficerService {
   }
 
   /**
-   * Disables or re-enables an officer (administrators only). A disabled
-   * officer's sessions end at their next call.
-   * @throws StationError FORBIDDEN, NOT_FOUND_RECORD
+   * Refuses an account change the account rules forbid (officer-rules.ts
+   * accountChangeProblem: disableSelf, demoteSelf, lastAdmin), audited as
+   * `audit` with outcome refused.
+   * @throws StationError FORBIDDEN (details.rule)
+   */
+  private assertAccountChange(admin: Officer, target: OfficerRecord, change: AccountChange, audit: string): void {
+    const problem = accountChangeProblem(admin.id, target, change, this.opts.store.officers.list());
+    if (!problem) return;
+    this.opts.store.audit.append({ actor: admin.username, action: audit, outcome: 'refused', details: { officerId: target.id, username: target.username, rule: problem.rule } });
+    throw new StationError('FORBIDDEN', problem.sentence, { rule: problem.rule });
+  }
+
+  private target(officerId: string): OfficerRecord {
+    const record = this.opts.store.officers.get(officerId);
+    if (!record) throw new StationError('NOT_FOUND_RECORD', 'There is no such officer.', { field: 'officerId' });
+    return record;
+  }
+
+  /** Ends every session of `officerId` (its account was disabled or its password reset). */
+  private endSessionsOf(officerId: string): void {
+    for (const [connectionId, s] of this.sessions) if (s.officerId === officerId) this.sessions.delete(connectionId);
+  }
+
+  /**
+   * Changes an officer's display name and/or roles (`officers.update`,
+   * administrators; issue 12 obs. 9). Audited as `officer.updated` with the
+   * old and new values of what changed.
+   * @throws StationError FORBIDDEN (role; demoteSelf, lastAdmin), NOT_FOUND_RECORD, INVALID_INPUT
+   */
+  update(officerId: string, change: { displayName?: string; roles?: Role[] }, caller: Caller): Officer {
+    const { store } = this.opts;
+    const admin = requireCaller(caller, 'officers.update');
+    const target = this.target(officerId);
+    const roles = change.roles ? ROLES.filter((r) => change.roles!.includes(r)) : undefined;
+    if (roles) this.assertAccountChange(admin, target, { roles }, 'officer.updated');
+    const details: Record<string, string> = { officerId, username: target.username };
+    const record = store.transaction(() => {
+      let r = target;
+      if (change.displayName !== undefined && change.displayName !== target.displayName) {
+        r = store.officers.setDisplayName(officerId, change.displayName);
+        details.displayName = `${target.displayName} → ${r.displayName}`;
+      }
+      if (roles && roles.join(',') !== target.roles.join(',')) {
+        r = store.officers.setRoles(officerId, roles);
+        details.roles = `${target.roles.join(',')} → ${r.roles.join(',')}`;
+      }
+      if (r !== target) store.audit.append({ actor: admin.username, action: 'officer.updated', outcome: 'ok', details });
+      return r;
+    });
+    return toOfficer(record);
+  }
+
+  /**
+   * Disables or re-enables an officer (`officers.setStatus`, administrators).
+   * A disabled officer's sessions end at once. Audited as `officer.disabled`
+   * or `officer.enabled`.
+   * @throws StationError FORBIDDEN (role; disableSelf, lastAdmin), NOT_FOUND_RECORD
    */
   setStatus(officerId: string, status: 'active' | 'disabled', caller: Caller): Officer {
-    const admin = requireOfficer(caller, ['admin']);
-    if (admin.id === officerId && status === 'disabled') throw new StationError('FORBIDDEN', 'You cannot disable your own account.', { rule: 'disableSelf' });
-    const record = this.opts.store.officers.setStatus(officerId, status);
-    this.opts.store.audit.append({ actor: admin.username, action: status === 'disabled' ? 'officer.disabled' : 'officer.enabled', outcome: 'ok', details: { officerId } });
+    const { store } = this.opts;
+    const admin = requireCaller(caller, 'officers.setStatus');
+    const target = this.target(officerId);
+    const action = status === 'disabled' ? 'officer.disabled' : 'officer.enabled';
+    this.assertAccountChange(admin, target, { status }, action);
+    if (target.status === status) return toOfficer(target);
+    const record = store.transaction(() => {
+      const r = store.officers.setStatus(officerId, status);
+      store.audit.append({ actor: admin.username, action, outcome: 'ok', details: { officerId, username: target.username } });
+      return r;
+    });
+    if (status === 'disabled') this.endSessionsOf(officerId);
     return toOfficer(record);
+  }
+
+  /**
+   * Gives an officer a new random password (`officers.resetPassword`,
+   * administrators): generated here, stored only as its hash, answered once
+   * for the administrator to hand over; the officer's sessions end. Audited
+   * as `officer.passwordReset` (never with the password).
+   * @returns the officer and the new password
+   * @throws StationError FORBIDDEN (role), NOT_FOUND_RECORD
+   */
+  async resetPassword(officerId: string, caller: Caller): Promise<{ officer: Officer; password: string }> {
+    const { store } = this.opts;
+    const admin = requireCaller(caller, 'officers.resetPassword');
+    const target = this.target(officerId);
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password, this.scrypt);
+    const record = store.transaction(() => {
+      const r = store.officers.setPasswordHash(officerId, passwordHash);
+      store.audit.append({ actor: admin.username, action: 'officer.passwordReset', outcome: 'ok', details: { officerId, username: target.username } });
+      return r;
+    });
+    if (admin.id !== officerId) this.endSessionsOf(officerId);
+    return { officer: toOfficer(record), password };
   }
 
   private bind(connectionId: string, officerId: string): void {

@@ -83,7 +83,8 @@ export function applyJobEvent(job: JobDetail, e: JobEvent): JobDetail {
     case 'job.started':
       return { ...job, status: 'running', failure: null, failedStep: null };
     case 'job.step.started':
-      return { ...job, status: 'running', steps: setStep('running') };
+      // A step that starts counts an attempt (a step proven done without running keeps 0: "not needed" on screen).
+      return { ...job, status: 'running', steps: job.steps.map((s) => (s.name === e.step ? { ...s, status: 'running', attempts: s.attempts + 1 } : s)) };
     case 'job.step.finished':
     case 'job.step.skipped':
       return { ...job, steps: setStep('done') };

@@ -23,53 +23,92 @@ export interface OfficersState {
   linkError: string | null;
   /** `officers.link` (personId null: unlink). @returns whether it worked (else `linkError` says why). */
   link(officerId: string, personId: string | null): Promise<boolean>;
+  /** Sentence of the last refused edit, disable, enable or reset (the core's account rules), or null. */
+  accountError: string | null;
+  /** `officers.update` (name, roles). @returns whether it worked (else `accountError` says why). */
+  update(input: ChannelInput<'officers.update'>): Promise<boolean>;
+  /** `officers.setStatus`. @returns whether it worked (else `accountError`). */
+  setStatus(officerId: string, status: 'active' | 'disabled'): Promise<boolean>;
+  /**
+   * `officers.resetPassword`. @returns the one-time password (shown once, kept
+   * by the screen only until the administrator closes it), or null (`accountError`).
+   */
+  resetPassword(officerId: string): Promise<string | null>;
 }
 
 export type OfficersStore = StoreApi<OfficersState>;
 
 /** Builds the officers store over a StationApi. */
 export function createOfficersStore(api: StationApi): OfficersStore {
-  return createStore<OfficersState>()((set, get) => ({
-    list: [],
-    listError: null,
-    addError: null,
-    linkError: null,
-    async loadList() {
+  return createStore<OfficersState>()((set, get) => {
+    /** Runs an account change, reloads the list, and says whether it worked (`accountError` otherwise). */
+    const account = async (run: () => Promise<unknown>): Promise<boolean> => {
+      set({ accountError: null });
       try {
-        set({ list: await api.call('officers.list', {}), listError: null });
-      } catch (e) {
-        set({ listError: errorSentence(e) });
-      }
-    },
-    async add(input) {
-      set({ addError: null });
-      try {
-        const officer = await api.call('officers.add', input);
-        await get().loadList();
-        return officer;
-      } catch (e) {
-        set({ addError: errorSentence(e) });
-        return null;
-      }
-    },
-    async unlock(officerId) {
-      try {
-        await api.call('officers.unlock', { officerId });
-        await get().loadList();
-      } catch (e) {
-        set({ listError: errorSentence(e) });
-      }
-    },
-    async link(officerId, personId) {
-      set({ linkError: null });
-      try {
-        await api.call('officers.link', { officerId, personId });
+        await run();
         await get().loadList();
         return true;
       } catch (e) {
-        set({ linkError: errorSentence(e) });
+        set({ accountError: errorSentence(e) });
         return false;
       }
-    },
-  }));
+    };
+    return {
+      list: [],
+      listError: null,
+      addError: null,
+      linkError: null,
+      accountError: null,
+      async update(input) {
+        return account(() => api.call('officers.update', input));
+      },
+      async setStatus(officerId, status) {
+        return account(() => api.call('officers.setStatus', { officerId, status }));
+      },
+      async resetPassword(officerId) {
+        let password: string | null = null;
+        await account(async () => {
+          password = (await api.call('officers.resetPassword', { officerId })).password;
+        });
+        return password;
+      },
+      async loadList() {
+        try {
+          set({ list: await api.call('officers.list', {}), listError: null });
+        } catch (e) {
+          set({ listError: errorSentence(e) });
+        }
+      },
+      async add(input) {
+        set({ addError: null });
+        try {
+          const officer = await api.call('officers.add', input);
+          await get().loadList();
+          return officer;
+        } catch (e) {
+          set({ addError: errorSentence(e) });
+          return null;
+        }
+      },
+      async unlock(officerId) {
+        try {
+          await api.call('officers.unlock', { officerId });
+          await get().loadList();
+        } catch (e) {
+          set({ listError: errorSentence(e) });
+        }
+      },
+      async link(officerId, personId) {
+        set({ linkError: null });
+        try {
+          await api.call('officers.link', { officerId, personId });
+          await get().loadList();
+          return true;
+        } catch (e) {
+          set({ linkError: errorSentence(e) });
+          return false;
+        }
+      },
+    };
+  });
 }

@@ -26,5 +26,8 @@ export function authHandlers({ officers, kiosks }: CoreServices): HandlerTable<k
     'officers.add': async (input, { caller }) => officers.add({ ...input, personId: input.personId ?? null }, caller),
     'officers.unlock': async ({ officerId }, { caller }) => officers.unlock(officerId, caller),
     'officers.link': async ({ officerId, personId }, { caller }) => officers.link(officerId, personId, caller),
+    'officers.update': async ({ officerId, displayName, roles }, { caller }) => officers.update(officerId, { displayName, roles }, caller),
+    'officers.setStatus': async ({ officerId, status }, { caller }) => officers.setStatus(officerId, status, caller),
+    'officers.resetPassword': async ({ officerId }, { caller }) => officers.resetPassword(officerId, caller),
   };
 }

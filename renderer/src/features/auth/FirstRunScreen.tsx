@@ -34,7 +34,7 @@ export function FirstRunScreen() {
         <p>This station has no officer yet. The administrator you create now adds the other officers and gives them their roles.</p>
         <label>
           Username
-          <input data-testid="first-run-username" required autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />
+          <input data-testid="first-run-username" required autoFocus autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
         <label>
           Full name

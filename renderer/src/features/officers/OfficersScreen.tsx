@@ -4,13 +4,18 @@
  * person record (separation of duties reads it: nobody acts on their own
  * card). The core checks the username and password rules, and refuses an
  * administrator's change of their own link. An account locked by failed
- * logins can be unlocked here (audited).
+ * logins can be unlocked here (audited). Each officer can be edited,
+ * disabled or re-enabled and given a new password (OfficerAccount), and the
+ * role table says what each role may do (issue 12 obs. 9).
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { RoleShape, type OfficerView, type Person } from '../../../../electron/contract/station-api';
 import { PASSWORD_RULE, ROLE_WORDS } from '../../../../electron/contract/officer-rules';
 import { useOfficers, useSession, useStores } from '../../stores/stores';
 import { PersonSearch } from '../persons/PersonSearch';
+import { OfficerAccount } from './OfficerAccount';
+import { RoleTable } from './RoleTable';
+import { RoleChoices } from './RoleChoices';
 
 type Role = OfficerView['roles'][number];
 const ROLES = RoleShape.options;
@@ -22,6 +27,10 @@ export function OfficersScreen() {
   const listError = useOfficers((s) => s.listError);
   const addError = useOfficers((s) => s.addError);
   const linkError = useOfficers((s) => s.linkError);
+  const accountError = useOfficers((s) => s.accountError);
+  const [notice, setNotice] = useState<string | null>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  const addedRef = useRef<HTMLParagraphElement>(null);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -35,6 +44,13 @@ export function OfficersScreen() {
   useEffect(() => {
     void stores.officers.getState().loadList();
   }, [stores]);
+  // After an action the keyboard lands on its result (issue 12 "Also": keyboard).
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
+  useEffect(() => {
+    if (added) addedRef.current?.focus();
+  }, [added]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -58,14 +74,6 @@ export function OfficersScreen() {
     if (await stores.officers.getState().link(officerId, personId)) setLinking(null);
   }
 
-  const toggle = (role: Role) =>
-    setRoles((s) => {
-      const next = new Set(s);
-      if (next.has(role)) next.delete(role);
-      else next.add(role);
-      return next;
-    });
-
   return (
     <section className="officers-screen" data-testid="officers-screen" aria-labelledby="officers-title">
       <h2 id="officers-title">Officers</h2>
@@ -82,6 +90,7 @@ export function OfficersScreen() {
             <th scope="col">Roles</th>
             <th scope="col">Own person record</th>
             <th scope="col">Status</th>
+            <th scope="col">Account</th>
           </tr>
         </thead>
         <tbody>
@@ -119,10 +128,21 @@ export function OfficersScreen() {
                   </>
                 )}
               </td>
+              <td>{me && <OfficerAccount officer={o} me={me} onDone={setNotice} />}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {accountError && (
+        <p className="error" role="alert" data-testid="officer-account-error">
+          {accountError}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status" tabIndex={-1} ref={noticeRef} data-testid="officer-account-notice">
+          {notice}
+        </p>
+      )}
       {linkError && (
         <p className="error" role="alert" data-testid="officer-link-error">
           {linkError}
@@ -148,15 +168,7 @@ export function OfficersScreen() {
         <p className="muted" id="officer-password-rule">
           {PASSWORD_RULE}
         </p>
-        <fieldset>
-          <legend>Roles</legend>
-          {ROLES.map((role) => (
-            <label key={role} className="choice">
-              <input type="checkbox" data-testid={`officer-role-${role}`} checked={roles.has(role)} onChange={() => toggle(role)} />
-              {ROLE_WORDS[role].name}
-            </label>
-          ))}
-        </fieldset>
+        <RoleChoices testIdPrefix="officer-role-" chosen={roles} onChange={setRoles} />
         <fieldset>
           <legend>The officer&apos;s own person record, if they hold a card (nobody acts on their own card)</legend>
           {person ? (
@@ -186,14 +198,21 @@ export function OfficersScreen() {
           </p>
         )}
         {added && (
-          <p className="notice" role="status" data-testid="officer-added">
+          <p className="notice" role="status" tabIndex={-1} ref={addedRef} data-testid="officer-added">
             Officer {added} added.
           </p>
         )}
-        <button type="submit" className="primary" data-testid="officer-save" disabled={saving || roles.size === 0}>
+        <button type="submit" className="primary" data-testid="officer-save" disabled={saving || roles.size === 0} aria-describedby={roles.size === 0 ? 'officer-save-reason' : undefined}>
           {saving ? 'Adding…' : 'Add the officer'}
         </button>
+        {roles.size === 0 && (
+          <span className="muted" id="officer-save-reason" data-testid="officer-save-reason">
+            {' '}
+            Choose at least one role to add the officer.
+          </span>
+        )}
       </form>
+      <RoleTable />
     </section>
   );
 }

@@ -1,0 +1,58 @@
+/**
+ * Where the keyboard starts on a screen (issue 12 "Also": every workflow
+ * without a mouse): when the officer opens a screen, focus goes to its first
+ * field, or — while the screen has none yet (its data still loading) or none
+ * at all — to its heading, moving on to the first field if one appears before
+ * the officer does anything (WCAG 2.2 SC 2.4.3 Focus Order).
+ */
+import { useEffect, type RefObject } from 'react';
+
+/** A field the officer types into or chooses from, enabled and not hidden. */
+const FIELD = 'input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])';
+
+/**
+ * Puts the focus at the start of the screen shown in `main` each time
+ * `opened` changes (and on mount): pass the view object the navigation
+ * makes anew on each opening, so opening the screen already shown (its
+ * navigation button pressed again) starts there again too. Focus already inside the screen (an
+ * `autoFocus` field) is left alone, focus elsewhere (the navigation) moves; the officer's first key or click ends the
+ * wait for a field.
+ */
+export function useScreenFocus(main: RefObject<HTMLElement | null>, opened: object): void {
+  useEffect(() => {
+    const root = main.current;
+    if (!root) return;
+    let placed: Element | null = null;
+    const free = () => {
+      const active = document.activeElement;
+      // Focus outside the screen (the navigation button that opened it) or gone with the last screen is free to move.
+      return active === null || active === placed || !root.contains(active);
+    };
+    const toField = (): boolean => {
+      if (!free()) return true;
+      const field = root.querySelector<HTMLElement>(FIELD);
+      if (!field) return false;
+      field.focus();
+      return true;
+    };
+    if (toField()) return;
+    const heading = root.querySelector<HTMLElement>('h2');
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus();
+      placed = heading;
+    }
+    const observer = new MutationObserver(() => {
+      if (toField()) stop();
+    });
+    const stop = () => {
+      observer.disconnect();
+      document.removeEventListener('keydown', stop, true);
+      document.removeEventListener('pointerdown', stop, true);
+    };
+    observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+    document.addEventListener('keydown', stop, true);
+    document.addEventListener('pointerdown', stop, true);
+    return stop;
+  }, [main, opened]);
+}
