@@ -274,9 +274,7 @@ describe('the physical card in the browser', () => {
       // One blank card after the other in the vpcd reader: the batch takes each as it comes.
       for (const [i, id] of requestIds.entries()) {
         if (i === 2) await setQueueEnabled(queue, false, 'card hopper empty');
-        // The batch takes the card the moment pcscd sees it: the test reads the card's serial (insertPivCard's check)
-        // only once the batch is done with it, never while the batch connects and encodes.
-        card = await insertPivCard(join(dir, `batch-${i}.json`), { recognized: () => settled(id) });
+        card = await insertPivCard(join(dir, `batch-${i}.json`));
         const state = await settled(id);
         if (i !== 2) {
           expect(state, `${await item(id).textContent()}\n${station.host.output().slice(-4000)}`).toBe('done');
