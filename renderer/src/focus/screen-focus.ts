@@ -35,15 +35,21 @@ export function useScreenFocus(main: RefObject<HTMLElement | null>, opened: obje
       field.focus();
       return true;
     };
-    if (toField()) return;
-    const heading = root.querySelector<HTMLElement>('h2');
-    if (heading) {
+    // The heading holds the focus while no field is there; a screen whose code is still loading
+    // (App's lazy screens) has no heading yet either, so the heading is placed when it appears.
+    const toHeading = () => {
+      if (placed || !free()) return;
+      const heading = root.querySelector<HTMLElement>('h2');
+      if (!heading) return;
       if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
       heading.focus();
       placed = heading;
-    }
+    };
+    if (toField()) return;
+    toHeading();
     const observer = new MutationObserver(() => {
       if (toField()) stop();
+      else toHeading();
     });
     const stop = () => {
       observer.disconnect();

@@ -84,3 +84,28 @@ describe('useScreenFocus while a screen loads', () => {
     expect(document.activeElement).toBe(screen.getByTestId('heading'));
   });
 });
+
+let showScreen: (shown: boolean) => void = () => undefined;
+
+/** A screen whose code loads after it is opened (App's lazy screens): first a fallback, then a screen without a field. */
+function LazyScreen() {
+  const [shown, setShown] = useState(false);
+  showScreen = setShown;
+  const main = useRef<HTMLElement>(null);
+  const [view] = useState({});
+  useScreenFocus(main, view);
+  return (
+    <main ref={main}>
+      {shown ? <h2 data-testid="heading">Approvals</h2> : <p>Opening the screen…</p>}
+    </main>
+  );
+}
+
+describe('useScreenFocus on a screen whose code is still loading', () => {
+  it('the heading takes the focus when it appears, even on a screen with no field', async () => {
+    render(<LazyScreen />);
+    expect(document.activeElement).toBe(document.body);
+    await act(async () => showScreen(true));
+    expect(document.activeElement).toBe(screen.getByTestId('heading'));
+  });
+});
