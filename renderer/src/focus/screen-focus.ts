@@ -11,6 +11,20 @@ import { useEffect, type RefObject } from 'react';
 const FIELD = 'input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])';
 
 /**
+ * Whether the officer can see `element`: a suspended lazy screen's predecessor stays in the
+ * DOM, hidden, until the new screen's code arrives (React Suspense), and focus() on a hidden
+ * element does nothing. Where the browser cannot say (jsdom), it counts as shown.
+ */
+function shown(element: HTMLElement): boolean {
+  return typeof element.checkVisibility !== 'function' || element.checkVisibility();
+}
+
+/** The first element under `root` matching `selector` that the officer can see, or null. */
+function firstShown(root: HTMLElement, selector: string): HTMLElement | null {
+  return [...root.querySelectorAll<HTMLElement>(selector)].find(shown) ?? null;
+}
+
+/**
  * Puts the focus at the start of the screen shown in `main` each time
  * `opened` changes (and on mount): pass the view object the navigation
  * makes anew on each opening, so opening the screen already shown (its
@@ -30,7 +44,7 @@ export function useScreenFocus(main: RefObject<HTMLElement | null>, opened: obje
     };
     const toField = (): boolean => {
       if (!free()) return true;
-      const field = root.querySelector<HTMLElement>(FIELD);
+      const field = firstShown(root, FIELD);
       if (!field) return false;
       field.focus();
       return true;
@@ -39,7 +53,7 @@ export function useScreenFocus(main: RefObject<HTMLElement | null>, opened: obje
     // (App's lazy screens) has no heading yet either, so the heading is placed when it appears.
     const toHeading = () => {
       if (placed || !free()) return;
-      const heading = root.querySelector<HTMLElement>('h2');
+      const heading = firstShown(root, 'h2');
       if (!heading) return;
       if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
       heading.focus();
