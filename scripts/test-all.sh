@@ -24,6 +24,8 @@ check() { # name, command…: a check that is not a test runner counts as one te
 suite() { # name, vitest arguments…
   local name=$1; shift
   echo "== vitest $name"
+  # A suite that stops pcscd (reader-gone sweeps) restarts it; should one fail to, the next suite still meets a running pcscd.
+  bash scripts/ensure-pcscd.sh || { failed=$((failed + 1)); status=1; echo "!! pcscd is not running before $name"; }
   npx vitest run "$@" --reporter=default --reporter=json --outputFile="$out/$name.json"
   local rc=$?
   if [ -f "$out/$name.json" ]; then

@@ -177,7 +177,7 @@ describe('self-service kiosk in the browser', () => {
       expect(await approverPage.getByTestId('kiosk-screen').count()).toBe(0);
       await login(approverPage, ARTHUR);
       const row = await pendingRow(approverPage, requestId);
-      expect(await row.textContent()).toContain('at the kiosk');
+      expect(await row.textContent()).toMatch(/At the kiosk, by the cardholder/); // the channel, in the approver's words (issue 12 obs. 4)
       expect(await row.textContent()).toContain('Vera Visitor');
       await approverPage.screenshot({ path: join(SCREENSHOT_DIR, 'kiosk-08-approvals.png'), fullPage: true });
       await approve(approverPage, requestId);
