@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
 import { closeReaders, insertPivCard, removePivCard, VPCD_READER, type PivCardProcess } from '../support/e2e-cards.js';
-import { until, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { startBatchOnReader, until, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
 import { addOfficer, E2E_ADMIN, firstRunAdmin, login, logout, pendingRow, registerPersonForRequest, requestForChosenPerson, type E2eOfficer } from '../support/e2e-session.js';
 
 const REG: E2eOfficer = { username: 'rita', displayName: 'Rita Registrar', password: 'rita e2e passphrase', roles: ['registration'] };
@@ -136,19 +136,8 @@ describe('a day at the desk', () => {
   test('a batch on one reader tells the officer what to do, pauses, cancels a waiting card and shows the secrets once', async () => {
     const { page } = station;
     await switchTo(page, PRODUCER);
-    await page.getByTestId('nav-batches').click();
-    await page.getByTestId('batches-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     const ids = [requests.Annie!, requests.Christine!, requests.Katherine!];
-    for (const id of ids) {
-      const choice = page.locator(`[data-testid="batch-request"][data-request-id="${id}"]`);
-      await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await choice.check();
-    }
-    await page.getByTestId('batch-readers-chosen').check();
-    await page.locator(`[data-testid="batch-reader"][data-reader="${VPCD_READER}"]`).check();
-    await page.getByTestId('batch-start').click();
-    const panel = page.getByTestId('batch-panel').first();
-    await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const panel = await startBatchOnReader(page, ids, VPCD_READER);
     // Requests now waiting in the batch are no longer offered for a new one (Ada's employee card still is).
     await expect.poll(() => page.getByTestId('batch-request').evaluateAll((els) => els.map((e) => e.getAttribute('data-request-id'))), { timeout: UI_TIMEOUT_MS }).toEqual([requests.ada]);
     await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);

@@ -25,7 +25,7 @@ import type { Locator } from 'playwright-core';
 import type { BatchView, JobDetail } from '../../electron/contract/station-api.js';
 import { SCREENSHOT_DIR, startE2eStation, type E2eStation } from '../support/e2e-harness.js';
 import { closeReaders, insertPivCard, removePivCard, runTool, VPCD_READER, type PivCardProcess } from '../support/e2e-cards.js';
-import { chooseReader, confirmSecretsRecorded, produce, typePin, until, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { chooseReader, confirmSecretsRecorded, produce, startBatchOnReader, typePin, until, waitForOutcome, waitForReaderKind, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
 import { addOfficer, approve, chooseApprovedRequest, login, logout, pendingRow, registerPersonForRequest, requestCard, requestState, E2E_OPERATOR, type E2eOfficer } from '../support/e2e-session.js';
 import { openBridge } from '../support/e2e-bridge.js';
 import { patchConfig } from '../support/e2e-config.js';
@@ -226,12 +226,7 @@ describe('the physical card in the browser', () => {
     card = undefined;
   });
 
-  // SKIPPED (2026-12-07, second session): passed twice in a row, then failed once with CARD_REMOVED at
-  // the first card's connect step (the spec reads the card's serial while the batch connects to it) and
-  // once with TRANSPORT from the spec's own reader monitor. Flaky, so off until the spec stops touching
-  // a card the batch holds; the same behaviour is proven in process by
-  // tests/unit/core/physical/physical-production.test.ts ("a stopped printer fails the print step only…").
-  test.skip(
+  test(
     'a batch of four: each card encoded then printed, in order; a stopped queue fails the third card’s print alone, Retry prints it',
     async () => {
       const { page } = station;
@@ -252,18 +247,7 @@ describe('the physical card in the browser', () => {
         side.close();
       }
 
-      await page.getByTestId('nav-batches').click();
-      await page.getByTestId('batches-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      for (const id of requestIds) {
-        const choice = page.locator(`[data-testid="batch-request"][data-request-id="${id}"]`);
-        await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-        await choice.check();
-      }
-      await page.getByTestId('batch-readers-chosen').check();
-      await page.locator(`[data-testid="batch-reader"][data-reader="${VPCD_READER}"]`).check();
-      await page.getByTestId('batch-start').click();
-      const panel = page.getByTestId('batch-panel').first();
-      await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const panel = await startBatchOnReader(page, requestIds, VPCD_READER);
       const item = (id: string) => panel.locator(`[data-testid="batch-item"][data-request-id="${id}"]`);
       const settled = (id: string) =>
         until(
@@ -279,7 +263,12 @@ describe('the physical card in the browser', () => {
       // One blank card after the other in the vpcd reader: the batch takes each as it comes.
       for (const [i, id] of requestIds.entries()) {
         if (i === 2) await setQueueEnabled(queue, false, 'card hopper empty');
+        // Paused while the card goes in: the harness reads the card's serial to know the reader holds
+        // this card, and a batch connecting to it at the same moment would meet a card in use.
+        await panel.getByTestId('batch-pause').click();
+        await until('the batch to pause', async () => ((await panel.getAttribute('data-status')) === 'paused' ? true : undefined));
         card = await insertPivCard(join(dir, `batch-${i}.json`));
+        await panel.getByTestId('batch-resume').click();
         const state = await settled(id);
         if (i !== 2) {
           expect(state, `${await item(id).textContent()}\n${station.host.output().slice(-4000)}`).toBe('done');

@@ -279,3 +279,23 @@ export async function confirmSecretsRecorded(page: Page): Promise<string> {
   await page.getByTestId('puk-warning').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
   return puk;
 }
+
+/**
+ * On the Mass production screen: chooses the given requests and the one reader,
+ * starts the batch and waits for its panel. @returns the new batch's panel
+ */
+export async function startBatchOnReader(page: Page, requestIds: readonly string[], readerName: string): Promise<Locator> {
+  await page.getByTestId('nav-batches').click();
+  await page.getByTestId('batches-screen').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  for (const id of requestIds) {
+    const choice = page.locator(`[data-testid="batch-request"][data-request-id="${id}"]`);
+    await choice.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await choice.check();
+  }
+  await page.getByTestId('batch-readers-chosen').check();
+  await page.locator(`[data-testid="batch-reader"][data-reader="${readerName}"]`).check();
+  await page.getByTestId('batch-start').click();
+  const panel = page.getByTestId('batch-panel').first();
+  await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return panel;
+}
