@@ -6,7 +6,7 @@
  * overlay on top when the core locks the session. Navigation is in-memory
  * state, never the URL: the URL carries the bridge token and nothing else.
  */
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { useScreenFocus } from './focus/screen-focus';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
 import { forgetOfficerData, useJobs, useKiosk, useRequests, useSession, useStation, useStores } from './stores/stores';
@@ -24,20 +24,31 @@ import { keepView, keptView } from './reload/page-memory';
  * A screen loaded when it is first opened (issue 14, start-up): the login and first-run screens
  * come in the page's first script, the officer's screens each in their own chunk, fetched from
  * the same origin (the CSP's script-src 'self') when they are first opened.
+ *
+ * @param load the dynamic import of the screen's module (a literal `import()`, so the bundler
+ *   splits it into its own chunk)
+ * @param name the module's named export that is the screen component
+ * @returns React.lazy's component for that export
  */
-const ProductionScreen = lazy(() => import('./features/production/ProductionScreen').then((m) => ({ default: m.ProductionScreen })));
-const QueueScreen = lazy(() => import('./features/queue/QueueScreen').then((m) => ({ default: m.QueueScreen })));
-const RequestsScreen = lazy(() => import('./features/requests/RequestsScreen').then((m) => ({ default: m.RequestsScreen })));
-const ProduceCardScreen = lazy(() => import('./features/produce/ProduceCardScreen').then((m) => ({ default: m.ProduceCardScreen })));
-const ApprovalsScreen = lazy(() => import('./features/approvals/ApprovalsScreen').then((m) => ({ default: m.ApprovalsScreen })));
-const BatchesScreen = lazy(() => import('./features/batches/BatchesScreen').then((m) => ({ default: m.BatchesScreen })));
-const OfficersScreen = lazy(() => import('./features/officers/OfficersScreen').then((m) => ({ default: m.OfficersScreen })));
-const ProfilesScreen = lazy(() => import('./features/profiles/ProfilesScreen').then((m) => ({ default: m.ProfilesScreen })));
-const CardsScreen = lazy(() => import('./features/cards/CardsScreen').then((m) => ({ default: m.CardsScreen })));
-const OutboxScreen = lazy(() => import('./features/outbox/OutboxScreen').then((m) => ({ default: m.OutboxScreen })));
-const AuditScreen = lazy(() => import('./features/audit/AuditScreen').then((m) => ({ default: m.AuditScreen })));
-const PersonsScreen = lazy(() => import('./features/persons/PersonsScreen').then((m) => ({ default: m.PersonsScreen })));
-const LayoutsScreen = lazy(() => import('./features/layouts/LayoutsScreen').then((m) => ({ default: m.LayoutsScreen })));
+// React's own `lazy` bound is ComponentType<any>: a screen's props are whatever the screen takes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function lazyScreen<M extends Record<K, ComponentType<any>>, K extends keyof M>(load: () => Promise<M>, name: K): LazyExoticComponent<M[K]> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const ProductionScreen = lazyScreen(() => import('./features/production/ProductionScreen'), 'ProductionScreen');
+const QueueScreen = lazyScreen(() => import('./features/queue/QueueScreen'), 'QueueScreen');
+const RequestsScreen = lazyScreen(() => import('./features/requests/RequestsScreen'), 'RequestsScreen');
+const ProduceCardScreen = lazyScreen(() => import('./features/produce/ProduceCardScreen'), 'ProduceCardScreen');
+const ApprovalsScreen = lazyScreen(() => import('./features/approvals/ApprovalsScreen'), 'ApprovalsScreen');
+const BatchesScreen = lazyScreen(() => import('./features/batches/BatchesScreen'), 'BatchesScreen');
+const OfficersScreen = lazyScreen(() => import('./features/officers/OfficersScreen'), 'OfficersScreen');
+const ProfilesScreen = lazyScreen(() => import('./features/profiles/ProfilesScreen'), 'ProfilesScreen');
+const CardsScreen = lazyScreen(() => import('./features/cards/CardsScreen'), 'CardsScreen');
+const OutboxScreen = lazyScreen(() => import('./features/outbox/OutboxScreen'), 'OutboxScreen');
+const AuditScreen = lazyScreen(() => import('./features/audit/AuditScreen'), 'AuditScreen');
+const PersonsScreen = lazyScreen(() => import('./features/persons/PersonsScreen'), 'PersonsScreen');
+const LayoutsScreen = lazyScreen(() => import('./features/layouts/LayoutsScreen'), 'LayoutsScreen');
 
 type ScreenName = 'requests' | 'approvals' | 'produce' | 'batches' | 'queue' | 'officers' | 'cards' | 'outbox' | 'audit' | 'profiles' | 'layouts' | 'persons';
 type View = { name: ScreenName } | { name: 'production'; jobId: string } | { name: 'requests'; person: Person };
