@@ -99,25 +99,45 @@ describe('the cost of verification in a production run', () => {
   });
 });
 
+describe('what production reads before it writes (issue 14)', () => {
+  test('yubikey-like: a certificate of a key generated in the run is written without a read before it; Discovery, each GET METADATA read once in the run', async () => {
+    const { status, byStep } = await produceAndRecord('yubikey-like');
+    expect(status).toBe('done');
+    const beforeVerify = [...byStep].filter(([step]) => step !== 'verify').flatMap(([, apdus]) => apdus);
+    const certTags = Object.values(SLOT_CERT_OBJECT).map((tag) => tag.toString(16).toUpperCase());
+    const reads = beforeVerify.filter((c) => c.ins === Ins.GET_DATA).map(requestedTag);
+    expect(reads.filter((tag) => certTags.includes(tag)), 'no certificate container read before its write').toEqual([]);
+    expect(beforeVerify.filter((c) => c.ins === Ins.PUT_DATA && c.data[0] === 0x5c).map(requestedTag)).toEqual(expect.arrayContaining(certTags));
+    // The extended-length probe of identify is a GET DATA of Discovery: the run's one read of it.
+    const all = [...byStep.values()].flat();
+    expect(all.filter((c) => c.ins === Ins.GET_DATA && requestedTag(c) === '7E')).toHaveLength(1);
+    // 9B, 80 (tries and total), 81 (PUK tries and total): each once; verify asks none (the lock's authentication
+    // proved 9B, the PIN step's VERIFY left the PIN's tries full).
+    const metadata = all.filter((c) => c.ins === Ins.GET_METADATA).map((c) => c.p2);
+    expect(metadata.sort()).toEqual([0x80, 0x81, 0x9b]);
+    expect(byStep.get('verify')!.filter((c) => c.ins === Ins.GET_METADATA || (c.ins === Ins.VERIFY && c.data.length === 0))).toEqual([]);
+  });
+});
+
 describe('the cost of identifying the card in a production run', () => {
   const isPin = (c: CommandApdu) => c.p2 === 0x80;
   const triesByVerify = (c: CommandApdu) => isPin(c) && c.ins === Ins.VERIFY && c.p1 === 0x00 && c.data.length === 0;
   const pinMetadata = (c: CommandApdu) => isPin(c) && c.ins === Ins.GET_METADATA;
 
-  // yubikey-like answers GET METADATA of 9B, so nothing asks the PIN's metadata: its tries come from identify's VERIFY
-  // without data (73-2 §3.2.1). strict-800-73 refuses GET METADATA: identify probes it once more on the PIN, as the
-  // capability rule asks, and that is the only GET METADATA of the PIN.
+  // yubikey-like answers GET METADATA: identify reads the PIN's tries (and their total, which the retries step then
+  // needs) with GET METADATA 80. strict-800-73 refuses GET METADATA (identify probes it on the PIN once, as the
+  // capability rule asks): its tries come from VERIFY without data (73-2 §3.2.1).
   test.each([
-    ['yubikey-like', 0],
-    ['strict-800-73', 1],
-  ] as const)('%s: the PIN tries read once, before the transport PIN is tried; each extension probed once', async (personality, metadataProbes) => {
+    ['yubikey-like', 1, 0],
+    ['strict-800-73', 1, 1],
+  ] as const)('%s: the PIN tries read once, before the transport PIN is tried; each extension probed once', async (personality, metadataReads, verifyReads) => {
     const { status, byStep } = await produceAndRecord(personality);
     expect(status).toBe('done');
     const identify = byStep.get('identify')!;
-    expect(identify.filter(triesByVerify)).toHaveLength(1);
-    expect(identify.filter(pinMetadata)).toHaveLength(metadataProbes);
+    expect(identify.filter(triesByVerify)).toHaveLength(verifyReads);
+    expect(identify.filter(pinMetadata)).toHaveLength(metadataReads);
     const transportPin = identify.findIndex((c) => isPin(c) && c.ins === Ins.VERIFY && c.data.length > 0);
-    expect(transportPin).toBeGreaterThan(identify.findIndex(triesByVerify));
+    expect(transportPin).toBeGreaterThan(identify.findIndex(verifyReads ? triesByVerify : pinMetadata));
     const extensions: readonly number[] = [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.SET_PIN_RETRIES, Ins.SET_MANAGEMENT_KEY, Ins.ATTEST, Ins.MOVE_KEY];
     const probes = identify.filter((c) => extensions.includes(c.ins));
     expect(new Set(probes.map((c) => c.ins)).size, 'no extension probed twice').toBe(probes.length);
