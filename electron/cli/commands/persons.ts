@@ -80,7 +80,7 @@ export async function personCommand(ctx: CliContext, verb: string | undefined, a
       // --json keeps its shape (the list of persons); the count is for the reader.
       ctx.result(found.persons, () => {
         found.persons.forEach((p) => process.stdout.write(line(p)));
-        if (found.total > found.persons.length) process.stdout.write(`(${found.persons.length} shown of ${found.more ? 'more than ' : ''}${found.total} matching persons)\n`);
+        if (found.total > found.persons.length) process.stdout.write(`(${found.persons.length} shown of ${found.more ? 'at least ' : ''}${found.total} matching persons)\n`);
       });
       return 0;
     }

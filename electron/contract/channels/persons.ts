@@ -69,8 +69,9 @@ export type PersonKey = z.infer<typeof PersonKey>;
 
 /**
  * The answer of persons.search: the first matches in the core's order, and how many persons match.
- * The count is exact up to a cap (the core's SEARCH_COUNT_CAP, 1 000); beyond it `more` is true and
- * `total` is the cap: "more than `total`".
+ * `more` false: exactly `total` persons match. `more` true: the core stopped counting early (past its
+ * SEARCH_COUNT_CAP, 1 000, or once the answer was full and only the costly substring pass was left),
+ * and `total` is a lower bound: "at least `total`".
  */
 export const PersonMatchesShape = z.object({ persons: z.array(Person), total: z.number().int().min(0), more: z.boolean() });
 export type PersonMatchesView = z.infer<typeof PersonMatchesShape>;

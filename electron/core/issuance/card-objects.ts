@@ -57,17 +57,24 @@ export async function readObject(ctx: StepContext, tag: number, pinToRead = fals
 
 /**
  * Puts `content` on the card unless it is already there (read first).
+ * `newToCard`: the caller knows the card cannot hold these bytes yet — they
+ * carry something the card made in this run (a certificate of a key the card
+ * generated in this card session) — so the read before the write, which could
+ * only find other bytes, is not sent (issue 14). A refused write is judged as
+ * always, by what the card holds: read then.
  * @returns what is on the card afterwards and how it got there
  * @throws StationError CARD_INCAPABLE (not retryable) when the card refuses the write and what it
  *   holds cannot stand for the object; other card and transport errors as PivSession.putData
  */
-export async function writeObject(ctx: StepContext, object: ObjectToWrite, content: Uint8Array): Promise<{ content: Uint8Array; outcome: WriteOutcome }> {
-  const onCard = await readObject(ctx, object.tag, object.pinToRead);
-  if (onCard && bytesEqual(onCard, content)) return { content, outcome: 'already-on-card' };
+export async function writeObject(ctx: StepContext, object: ObjectToWrite, content: Uint8Array, options: { newToCard?: boolean } = {}): Promise<{ content: Uint8Array; outcome: WriteOutcome }> {
+  const read = () => readObject(ctx, object.tag, object.pinToRead);
+  const before = options.newToCard ? undefined : await read();
+  if (before && bytesEqual(before, content)) return { content, outcome: 'already-on-card' };
   try {
     await ctx.session.putData(object.tag, content);
   } catch (e) {
     if (!isStationError(e, ...REFUSED_WRITE)) throw e;
+    const onCard = before === undefined ? await read() : before;
     const details = { ...e.details, object: object.tag.toString(16).toUpperCase() };
     if (!onCard) {
       throw new StationError('CARD_INCAPABLE', `The card refused to write its ${object.name} and holds none, so this card cannot be produced.`, details, false);

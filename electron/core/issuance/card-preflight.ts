@@ -118,7 +118,9 @@ const LAST_TRY = 1;
 async function referenceMetadata(ctx: StepContext, ref: number): Promise<KeyMetadata | null> {
   if (ctx.identity.capabilities.extensions.getMetadata !== 'yes') return null;
   try {
-    return await ctx.session.getMetadata(ref);
+    const md = await ctx.session.getMetadata(ref);
+    if (md?.retries) ctx.retryTotalsInRun.set(ref, md.retries.total);
+    return md;
   } catch (e) {
     if (isStationError(e, 'UNSUPPORTED', 'BAD_DATA', 'SW', 'CONDITIONS', 'SECURITY_STATUS', 'MALFORMED_RESPONSE')) return null;
     throw e;
@@ -169,8 +171,8 @@ async function checkTransportSecrets(ctx: StepContext): Promise<void> {
     }
   }
   if (attempted(ctx, PIN_STEP)) return;
-  // identify read the PIN's tries moments ago in this session (VERIFY without data, 73-2 §3.2.1) and nothing
-  // since touched the PIN: GET METADATA of the PIN would say it again (issue 14). It asks only where that read gave no count.
+  // identify read the PIN's tries moments ago in this session (GET METADATA 80, else VERIFY without data, 73-2 §3.2.1)
+  // and nothing since touched the PIN: reading them again would say the same (issue 14). It asks only where identify got no count.
   const left = ctx.identity.pinTriesLeft ?? (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining;
   if (left !== undefined && left <= LAST_TRY) throw notTransport('PIN', triesWhy(left), left);
   try {

@@ -93,6 +93,12 @@ export function currentPuk(ctx: StepContext): string {
   return FactoryDefaults.PUK;
 }
 
+/** VERIFY of the cardholder's PIN; its acceptance is remembered for the run (StepContext.cardholderPinAccepted). */
+async function verifyCardholderPin(ctx: StepContext, pin: string): Promise<void> {
+  await ctx.session.verifyPin(pin);
+  ctx.cardholderPinAccepted = true;
+}
+
 /**
  * Makes sure the cardholder PIN is on the card and verified.
  * - never attempted: CHANGE REFERENCE DATA transport→PIN;
@@ -113,21 +119,21 @@ export async function setPin(ctx: StepContext): Promise<void> {
     ctx.secrets.pinGenerated = true;
     if (wasAttempted) {
       await ctx.session.resetRetryCounter(currentPuk(ctx), ctx.secrets.pin);
-      await ctx.session.verifyPin(ctx.secrets.pin);
+      await verifyCardholderPin(ctx, ctx.secrets.pin);
       return;
     }
   }
   const pin = ctx.secrets.pin;
   if (wasAttempted) {
     try {
-      await ctx.session.verifyPin(pin);
+      await verifyCardholderPin(ctx, pin);
       return;
     } catch (e) {
       if (!isStationError(e, 'WRONG_PIN')) throw e;
     }
   }
   await ctx.session.changePin(FactoryDefaults.PIN, pin);
-  await ctx.session.verifyPin(pin);
+  await verifyCardholderPin(ctx, pin);
 }
 
 /**
@@ -143,7 +149,7 @@ export async function verifyCurrentPin(ctx: StepContext): Promise<void> {
     return;
   }
   if (rec?.status === 'done' && ctx.secrets.pin) {
-    await ctx.session.verifyPin(ctx.secrets.pin);
+    await verifyCardholderPin(ctx, ctx.secrets.pin);
     return;
   }
   await setPin(ctx);

@@ -170,6 +170,8 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
         now,
         objectsOnCard: new Map(),
         readFromCard: new Set(),
+        generatedInRun: new Set(),
+        retryTotalsInRun: new Map(),
       };
 
       for (index = 0; index < steps.length; index++) {

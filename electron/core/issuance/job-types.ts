@@ -96,6 +96,24 @@ export interface StepContext {
    * step does not read them again (issue 14).
    */
   readonly readFromCard: Set<number>;
+  /**
+   * The slots whose key the card generated in this run (this card session): no
+   * certificate on the card can hold that key yet, so loading its certificate
+   * needs no read before the write (card-objects.ts writeObject `newToCard`).
+   */
+  readonly generatedInRun: Set<PivSlot>;
+  /**
+   * True once the card accepted a VERIFY of the cardholder's PIN in this run
+   * (card-secrets.ts): its tries are then at their maximum, which the verify
+   * step need not read again.
+   */
+  cardholderPinAccepted?: boolean;
+  /**
+   * The retry totals (GET METADATA tag 06, the count a PIN or PUK is reset to) this
+   * run read, by key reference (80 PIN, 81 PUK). Only SET PIN RETRIES changes
+   * them, so a later step takes them from here instead of asking again (issue 14).
+   */
+  readonly retryTotalsInRun: Map<number, number>;
   /** A card record of ours that the inserted card still carries the CHUID of (cancelled/failed job), taken over by this job. */
   foreignCard?: CardRecord;
   /** Persists a patch to the card record and updates `card`. */

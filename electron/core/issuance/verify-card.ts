@@ -111,6 +111,13 @@ export interface VerifyInput {
    * per card per job, and a job may run its verification more than once).
    */
   managementKeyProven?: string;
+  /**
+   * True when the caller's VERIFY of the same PIN `verifyPin` sends was accepted
+   * earlier in this card session (the production's PIN step): the card then
+   * reset the PIN's tries to their maximum and nothing has spent one since, so
+   * they are not read again before the one VERIFY (issue 14).
+   */
+  pinAcceptedInSession?: boolean;
 }
 
 /**
@@ -212,6 +219,7 @@ class PinGate {
     private readonly verifyPin: (() => Promise<void>) | undefined,
     private readonly identity: CardIdentity | undefined,
     private readonly factoryState: () => boolean,
+    private readonly triesKnownFull = false,
   ) {}
 
   /** True once the one VERIFY was sent (the PIN is verified or was refused). */
@@ -226,7 +234,7 @@ class PinGate {
   private async verifyOnce(): Promise<string | undefined> {
     if (!this.verifyPin) return 'no PIN given';
     if (this.factoryState()) return 'the card is in its factory state: the PIN was not tried';
-    const left = await this.triesLeft();
+    const left = this.triesKnownFull ? undefined : await this.triesLeft();
     if (left === 0) return 'the PIN is blocked: it was not tried';
     if (left !== undefined && left <= LAST_PIN_TRY) return 'only one PIN try is left: the station does not spend it';
     this.sent = true;
@@ -297,18 +305,19 @@ async function managementKeyMetadata(session: PivSession, identity: CardIdentity
 }
 
 /**
- * Whether the management key (9B) is no longer the factory key: the card's
- * metadata, where it has the default flag; else the caller's proof from this
- * session (`proven`); else proven by one authentication with the factory key
+ * Whether the management key (9B) is no longer the factory key: the caller's
+ * proof from this session (`proven`: the card accepted a per-card key); else
+ * the card's metadata, where it has the default flag; else proven by one authentication with the factory key
  * per algorithm the card may hold it with (a wrong algorithm is refused before
  * any comparison). Absent metadata means unknown, never "default".
  */
 async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined, proven: string | undefined): Promise<string> {
+  // One 9B key at a time: a card that accepted another key in this session holds no factory key (and its
+  // metadata, read after that, could say nothing more: issue 14).
+  if (proven) return proven;
   const now = await managementKeyMetadata(session, identity);
   if (now.isDefault === true) fail('The card still has its default management key (its metadata says so).');
   if (now.isDefault === false) return "locked to a per-card key (the card's metadata says so)";
-  // One 9B key at a time: a card that accepted another key in this session refuses the factory key.
-  if (proven) return proven;
   const algorithms = transportAlgorithmsOf({ managementKey: now, advertisedAlgorithmIds: identity?.advertisedAlgorithmIds ?? [] });
   for (const algorithm of algorithms) {
     try {
@@ -420,7 +429,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   const report: VerificationReport = { ok: false, certificates: [], checks };
   if (input.identity) report.capabilities = input.identity.capabilities;
   let chuid: Chuid | undefined;
-  const pin = new PinGate(session, input.verifyPin, input.identity, () => report.factoryState === true);
+  const pin = new PinGate(session, input.verifyPin, input.identity, () => report.factoryState === true, input.pinAcceptedInSession === true);
   const reads = new ObjectReads(session, input.readInSession);
 
   await check(checks, 'CHUID present and well formed', async () => {

@@ -66,8 +66,10 @@ export interface CardIdentity {
   managementKey: { algorithm?: ManagementKeyAlgorithm; isDefault?: boolean };
   /** Mechanism bytes the SELECT answer lists (APT AC/80, SP 800-78-4 Table 6-2), empty when none. */
   advertisedAlgorithmIds: readonly number[];
-  /** PIN tries left, read without spending one (VERIFY without data, 63Cx); absent when the card did not say. */
+  /** PIN tries left, read without spending one (GET METADATA 80, else VERIFY without data, 63Cx); absent when the card did not say. */
   pinTriesLeft?: number;
+  /** The PIN's retry total (GET METADATA 80 tag 06: what a right PIN resets the tries to); absent when the card has no metadata. */
+  pinRetryTotal?: number;
 }
 
 /** SELECT by DF name, first or only occurrence (ISO 7816-4 §11.1.1). */
@@ -155,6 +157,12 @@ function isSelfTemplated(tag: number): boolean {
   return tag === ObjectTag.DISCOVERY || tag === ObjectTag.BIT_GROUP;
 }
 
+/** The content of a GET DATA answer: inside `53`, or the whole template of a self-templated object. @throws StationError MALFORMED_RESPONSE */
+function objectContent(tag: number, data: Uint8Array): Uint8Array {
+  if (isSelfTemplated(tag) && data[0] !== Tag.DATA) return data;
+  return unwrapTlv(data, Tag.DATA);
+}
+
 /**
  * A PIV session on one card. Not safe for concurrent calls: APDUs of two
  * commands must never interleave (a GENERAL AUTHENTICATE chain would be
@@ -169,6 +177,8 @@ export class PivSession {
   private securityEstablished = false;
   /** True once identify found the card takes extended Lc/Le: GET DATA then reads an object in one APDU. */
   private extendedReads = false;
+  /** Objects identify's probes read whole from the card (null: absent), by tag; see {@link readByIdentify}. */
+  private readonly identifyReads = new Map<number, Uint8Array | null>();
 
   /** @param transport a connected card; the session does not select PIV until {@link select}. */
   constructor(transport: CardTransport) {
@@ -264,7 +274,9 @@ export class PivSession {
     const version = await this.probe(() => this.getVersion());
     const serial = await this.probe(() => this.getSerial());
     const management = await this.probe(() => this.getMetadata(KeyRef.MANAGEMENT));
-    const metadata = management !== undefined || (await this.probe(() => this.getMetadata(KeyRef.PIN))) !== undefined;
+    // The PIN's metadata gives its tries left and total at once (where the card has it); else VERIFY without data below.
+    const pinMetadata = await this.probe(() => this.getMetadata(KeyRef.PIN));
+    const metadata = management !== undefined || pinMetadata !== undefined;
     const mayProbeWrites = !this.securityEstablished;
     const writeProbe = async (ins: number, p1: number, p2: number): Promise<CapabilityState> =>
       mayProbeWrites ? recognitionState(await this.recognitionProbe(ins, p1, p2)) : 'unknown';
@@ -291,10 +303,15 @@ export class PivSession {
     if (app.applicationVersion) capabilities.applicationVersion = app.applicationVersion;
     if (version !== undefined) capabilities.version = version;
     if (managementKey.algorithm) capabilities.managementKeyAlgorithm = managementKey.algorithm;
-    const pin = await this.probe(() => this.pinStatus());
     const identity: CardIdentity = { capabilities, managementKey, advertisedAlgorithmIds: app.algorithms };
     if (serial !== undefined) identity.serial = serial;
-    if (pin && pin.retriesLeft >= 0) identity.pinTriesLeft = pin.retriesLeft;
+    if (pinMetadata?.retries) {
+      identity.pinTriesLeft = pinMetadata.retries.remaining;
+      identity.pinRetryTotal = pinMetadata.retries.total;
+    } else {
+      const pin = await this.probe(() => this.pinStatus());
+      if (pin && pin.retriesLeft >= 0) identity.pinTriesLeft = pin.retriesLeft;
+    }
     return identity;
   }
 
@@ -322,11 +339,30 @@ export class PivSession {
     try {
       const r = await this.sendRaw({ ins: Ins.GET_DATA, p1: DATA_P1, p2: DATA_P2, data, le: 0, extended: true });
       const parsed: number[] = [Sw.SUCCESS, Sw.FILE_NOT_FOUND, Sw.SECURITY_STATUS_NOT_SATISFIED];
+      // The probe is a whole GET DATA of Discovery: its answer is the object (or its absence), kept for readByIdentify.
+      if (r.sw === Sw.FILE_NOT_FOUND) this.identifyReads.set(ObjectTag.DISCOVERY, null);
+      if (r.sw === Sw.SUCCESS) {
+        try {
+          this.identifyReads.set(ObjectTag.DISCOVERY, objectContent(ObjectTag.DISCOVERY, r.data));
+        } catch (e) {
+          if (!isStationError(e, 'MALFORMED_RESPONSE')) throw e;
+        }
+      }
       return parsed.includes(r.sw) || r.sw >> 8 === SW1_MORE_DATA;
     } catch (e) {
       if (isStationError(e, 'TRANSPORT')) return false;
       throw e;
     }
+  }
+
+  /**
+   * An object identify's probes read whole in this session (the extended-length
+   * probe is a GET DATA of Discovery), as {@link getData} would return it:
+   * undefined when no probe read it, null when the card answered it is absent.
+   * Callers that track the session's reads take it instead of reading again (issue 14).
+   */
+  readByIdentify(tag: number): Uint8Array | null | undefined {
+    return this.identifyReads.get(tag);
   }
 
   /** Runs a capability probe; a card refusal gives undefined, transport failures propagate. */
@@ -360,8 +396,7 @@ export class PivSession {
     });
     if (r.sw === Sw.FILE_NOT_FOUND) return null;
     if (r.sw !== Sw.SUCCESS) throw statusToError(r.sw, { command: PivCommand.GET_DATA, object: tag });
-    if (isSelfTemplated(tag) && r.data[0] !== Tag.DATA) return r.data;
-    return unwrapTlv(r.data, Tag.DATA);
+    return objectContent(tag, r.data);
   }
 
   /**

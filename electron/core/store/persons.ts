@@ -18,10 +18,20 @@ const MAX_SEARCH_LIMIT = 500;
 
 /**
  * How far a search counts its matches: up to here the count is exact, beyond it
- * the answer says "more than SEARCH_COUNT_CAP" (counting every match of "a" in
- * a million persons would cost more than the search).
+ * the answer says "at least SEARCH_COUNT_CAP" (counting every match of "a" in
+ * a million persons would cost more than the search). The substring pass also
+ * stops early once the start-of matches have filled the answer (see
+ * {@link PersonsRepository.search}).
  */
 export const SEARCH_COUNT_CAP = 1000;
+
+/**
+ * Persons from which the substring pass stops early (see {@link PersonsRepository.search}). Below it
+ * the pass counts every match (under about a millisecond at 100 000 persons, bench/person-search.ts);
+ * at 1 000 000 a rare substring walks the trigram index for 4-6 ms of CPU, which a busy 2-core
+ * machine stretched past the 20 ms an officer's keystroke may take (issue 14).
+ */
+export const LARGE_DIRECTORY = 100_000;
 
 /**
  * The largest code point: appended to a prefix it bounds the prefix's range,
@@ -113,7 +123,10 @@ export interface PersonPage {
   hasAfter: boolean;
 }
 
-/** A search's answer: the first matches, and how many match (`more`: more than `total`, the count stopped at SEARCH_COUNT_CAP). */
+/**
+ * A search's answer: the first matches, and how many match. `more` false: exactly `total` match;
+ * `more` true: the count stopped early, at least `total` match (maybe more).
+ */
 export interface PersonMatches {
   persons: PersonRecord[];
   total: number;
@@ -150,7 +163,13 @@ export interface PersonsRepository {
    *    surname, "given surname", e-mail or employee id (trigram index; in
    *    order of registration).
    * Runs of spaces in the query count as one. An empty query lists everyone
-   * in browse order. The count is exact up to SEARCH_COUNT_CAP.
+   * in browse order.
+   * The count is exact (`more` false) unless counting stopped early, when it
+   * is a lower bound (`more` true, "at least `total`"): past SEARCH_COUNT_CAP,
+   * or, in a directory of LARGE_DIRECTORY persons or more, when kinds 1-5
+   * already filled the answer and the substring pass (the one whose cost
+   * grows with the directory: a rare substring walks the trigram index to its
+   * end) found `limit` + 1 persons and stopped there.
    * @param options.limit persons in the answer, default 50, at most 500
    * @throws StationError INVALID_INPUT (query over 200 characters, bad limit)
    */
@@ -230,7 +249,11 @@ function matchesOf(text: string): [keyof typeof SEARCH_KINDS, MatchParams][] {
   return out;
 }
 
-export function personsRepository(ctx: StoreContext): PersonsRepository {
+/**
+ * The persons repository over the store's database.
+ * @param largeDirectory persons from which a search's substring pass may stop early (default LARGE_DIRECTORY)
+ */
+export function personsRepository(ctx: StoreContext, largeDirectory = LARGE_DIRECTORY): PersonsRepository {
   const { db } = ctx;
   const insert = db.prepare(
     `INSERT INTO persons (id, given_name, surname, email, employee_id, affiliation, external_id, created_at, updated_at)
@@ -315,14 +338,20 @@ export function personsRepository(ctx: StoreContext): PersonsRepository {
           const page = list({ limit });
           return { persons: page.persons, total: page.total, more: false };
         }
-        // Each kind stops after SEARCH_COUNT_CAP + 1 rows: enough to fill the answer and to tell "more than the cap".
+        // Each kind stops after SEARCH_COUNT_CAP + 1 rows: enough to fill the answer and to tell "at least the cap".
+        // In a large directory, once the answer is full, the substring pass only shows that more may match: limit + 1 rows.
         const found = new Set<number>();
+        let stopped = false;
         for (const [kind, params] of matchesOf(text)) {
-          for (const rowid of kinds[kind].all({ ...params, n: SEARCH_COUNT_CAP + 1 }) as number[]) found.add(rowid);
+          const early = kind === 'substring' && found.size >= limit && (countAll.get() as number) >= largeDirectory;
+          const n = early ? limit + 1 : SEARCH_COUNT_CAP + 1;
+          const rowids = kinds[kind].all({ ...params, n }) as number[];
+          for (const rowid of rowids) found.add(rowid);
+          if (found.size > SEARCH_COUNT_CAP || rowids.length === n) stopped = true;
           if (found.size > SEARCH_COUNT_CAP) break;
         }
         const persons = [...found].slice(0, limit).map((rowid) => toRecord(byRowid.get(rowid) as PersonRow));
-        return found.size > SEARCH_COUNT_CAP ? { persons, total: SEARCH_COUNT_CAP, more: true } : { persons, total: found.size, more: false };
+        return { persons, total: Math.min(found.size, SEARCH_COUNT_CAP), more: stopped };
       });
     },
     list,

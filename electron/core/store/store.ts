@@ -50,6 +50,11 @@ export interface StationStore {
 export interface StoreOptions {
   /** Clock for timestamps (tests pin it); defaults to the system clock. */
   now?: () => Date;
+  /**
+   * Persons from which a directory counts as large: there a search's substring pass stops once the
+   * answer is full and says "at least" (persons.ts LARGE_DIRECTORY, the default; tests lower it).
+   */
+  largeDirectory?: number;
 }
 
 /**
@@ -72,7 +77,7 @@ export function openStore(db: Database, options: StoreOptions = {}): StationStor
         throw err;
       }
     },
-    persons: personsRepository(ctx),
+    persons: personsRepository(ctx, options.largeDirectory),
     cards: cardsRepository(ctx),
     jobs: jobsRepository(ctx),
     certificates: certificatesRepository(ctx),

@@ -77,7 +77,7 @@ export interface PersonsState {
   /** Forgets the previewed file. */
   clearImport(): void;
   query: string;
-  /** The first matches of the last search, how many persons match, and whether more than `matchCount` do. */
+  /** The first matches of the last search, how many persons match, and whether that count is only a lower bound (at least `matchCount`). */
   results: Person[];
   matchCount: number;
   moreMatches: boolean;

@@ -394,7 +394,7 @@ describe('dispatch: production', () => {
   });
 
   test('retry of a failed job through dispatch completes it', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 80 } }, { directProduction: true });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } }, { directProduction: true }); // pulled mid-production (a production sends about 75 C-APDUs)
     await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);

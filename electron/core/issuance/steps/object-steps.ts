@@ -37,6 +37,12 @@ interface ObjectSpec {
   objectName: string;
   /** True when reading the object back needs the PIN (Part 1 Table 3). */
   pinToRead?: boolean;
+  /**
+   * True when every build makes bytes no card can hold yet (a fresh random card
+   * identifier, a fresh signature with a random ECDSA nonce): a freshly built
+   * object is written without a read before it (card-objects.ts `newToCard`).
+   */
+  fresh?: boolean;
   build(ctx: StepContext): Uint8Array | Promise<Uint8Array>;
 }
 
@@ -57,9 +63,12 @@ function objectStep(spec: ObjectSpec): ProductionStep {
       return !!got && bytesEqual(got, want);
     },
     async run(ctx) {
-      const content = recorded(ctx) ?? (await spec.build(ctx));
+      const record = recorded(ctx);
+      const content = record ?? (await spec.build(ctx));
       const judge = CARD_DEFINABLE.get(spec.tag);
-      const out = await writeObject(ctx, { tag: spec.tag, name: spec.objectName, pinToRead: spec.pinToRead, judgeCardContent: judge }, content);
+      const out = await writeObject(ctx, { tag: spec.tag, name: spec.objectName, pinToRead: spec.pinToRead, judgeCardContent: judge }, content, {
+        newToCard: spec.fresh === true && record === undefined,
+      });
       return { content: toHex(out.content), outcome: out.outcome };
     },
   };
@@ -89,6 +98,7 @@ export const cccStep = objectStep({
   activity: 'writing the Card Capability Container',
   tag: ObjectTag.CCC,
   objectName: 'Card Capability Container',
+  fresh: true, // its card identifier ends in 14 new random bytes
   build: () => encodeCcc(concatBytes(CCC_ID_PREFIX, new Uint8Array(randomBytes(CCC_ID_RANDOM_LENGTH)))),
 });
 
@@ -222,5 +232,6 @@ export const securityObjectStep = objectStep({
   activity: 'writing the Security Object',
   tag: ObjectTag.SECURITY_OBJECT,
   objectName: 'Security Object',
+  fresh: true, // signed now by the content signer (ECDSA, a random nonce per signature: local-ca.ts)
   build: securityObject,
 });

@@ -13,12 +13,16 @@ import { derivedKeyFor, lockAlgorithm, transportCandidate } from '../management-
 /** Card answers that mean "not this way" for an optional command: its capability is off and the fallback is used. */
 const OPTIONAL_REFUSED = ['UNSUPPORTED', 'BAD_DATA', 'SW', 'CONDITIONS', 'SECURITY_STATUS', 'MALFORMED_RESPONSE'] as const;
 
-/** PIN and PUK retry counts as the card reports them (GET METADATA 80/81 tag 06), each null when it does not. */
+/** PIN and PUK retry counts as the card reports them (GET METADATA 80/81 tag 06; once per run), each null when it does not. */
 async function cardRetryCounts(ctx: StepContext): Promise<{ pin: number | null; puk: number | null }> {
   const total = async (ref: number): Promise<number | null> => {
+    const known = ctx.retryTotalsInRun.get(ref);
+    if (known !== undefined) return known;
     if (ctx.identity.capabilities.extensions.getMetadata !== 'yes') return null;
     try {
-      return (await ctx.session.getMetadata(ref))?.retries?.total ?? null;
+      const retries = (await ctx.session.getMetadata(ref))?.retries;
+      if (retries) ctx.retryTotalsInRun.set(ref, retries.total);
+      return retries?.total ?? null;
     } catch (e) {
       if (isStationError(e, ...OPTIONAL_REFUSED)) return null;
       throw e;
@@ -63,6 +67,7 @@ export const retriesStep: ProductionStep = {
     await ctx.session.verifyPin(FactoryDefaults.PIN);
     try {
       await ctx.session.setPinRetries(want.pin, want.puk);
+      ctx.retryTotalsInRun.set(KeyRef.PIN, want.pin).set(KeyRef.PUK, want.puk);
     } catch (e) {
       if (!isStationError(e, ...OPTIONAL_REFUSED)) throw e;
       return recordRetries(ctx, { keptByCard: true, ...counts }, `the card refused SET PIN RETRIES (${String(e.details.sw ?? e.code)})`);

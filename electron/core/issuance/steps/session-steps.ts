@@ -3,7 +3,7 @@
  * application, make sure this is the job's card, authenticate as card
  * administrator (DESIGN.md table rows connect, identify, authenticate).
  */
-import { ObjectTag } from '../../piv/constants.js';
+import { KeyRef, ObjectTag } from '../../piv/constants.js';
 import { decodeChuid } from '../../piv/objects/chuid.js';
 import { isStationError, StationError } from '../../errors.js';
 import { toHex } from '../../piv/tlv.js';
@@ -52,6 +52,13 @@ export const identifyStep: ProductionStep = {
   activity: 'identifying the card',
   async run(ctx) {
     ctx.identity = await ctx.session.identify();
+    if (ctx.identity.pinRetryTotal !== undefined) ctx.retryTotalsInRun.set(KeyRef.PIN, ctx.identity.pinRetryTotal);
+    // Discovery as identify's extended-length probe read it: the run's read of that object (issue 14).
+    const discovery = ctx.session.readByIdentify(ObjectTag.DISCOVERY);
+    if (discovery !== undefined && !ctx.objectsOnCard.has(ObjectTag.DISCOVERY)) {
+      ctx.objectsOnCard.set(ObjectTag.DISCOVERY, discovery);
+      if (discovery) ctx.readFromCard.add(ObjectTag.DISCOVERY);
+    }
     // Retry counts are a production result (retries step): kept over a re-identification.
     const retries = ctx.card.capabilities?.retries;
     ctx.updateCard({ capabilities: { ...ctx.identity.capabilities, ...(retries ? { retries } : {}) } });

@@ -84,6 +84,7 @@ function generateStep(slot: PivSlot): ProductionStep {
         if (!isStationError(e, 'BAD_DATA', 'UNSUPPORTED', 'SW')) throw e;
         throw new StationError('CARD_INCAPABLE', `This card cannot generate a ${KEY_ALGORITHM_NAMES[algorithm]} key in ${slot} (${SLOT_NAMES[slot]}), which the card profile asks for.`, { ...e.details, slot }, false);
       }
+      ctx.generatedInRun.add(slot);
       return { algorithm, publicKey: toHex(key.spki), revokedBeforeRegeneration: revoked };
     },
   };
@@ -177,7 +178,8 @@ function loadStep(slot: PivSlot): ProductionStep {
     activity: `writing the ${SLOT_NAMES[slot]} certificate`,
     async isDone(ctx) {
       const cert = validCertificateFor(ctx, slot);
-      if (!cert) return false;
+      // A key the card generated in this run is in no certificate on the card yet: nothing to read.
+      if (!cert || ctx.generatedInRun.has(slot)) return false;
       const content = await readObject(ctx, SLOT_CERT_OBJECT[slot]);
       if (!content) return false;
       try {
@@ -189,7 +191,9 @@ function loadStep(slot: PivSlot): ProductionStep {
     },
     async run(ctx) {
       const cert = certificate(ctx);
-      const { outcome } = await writeObject(ctx, { tag: SLOT_CERT_OBJECT[slot], name: `${SLOT_NAMES[slot]} certificate (${slot})` }, encodeCertContainer(cert.der));
+      const { outcome } = await writeObject(ctx, { tag: SLOT_CERT_OBJECT[slot], name: `${SLOT_NAMES[slot]} certificate (${slot})` }, encodeCertContainer(cert.der), {
+        newToCard: ctx.generatedInRun.has(slot),
+      });
       return { serial: cert.serial, outcome };
     },
   };

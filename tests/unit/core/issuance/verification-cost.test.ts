@@ -39,7 +39,7 @@ function requestedTag(c: CommandApdu): string {
 }
 
 /** A production run's C-APDUs split by step, and the tags PUT DATA wrote per step. */
-async function produceAndRecord(personality: PersonalityName): Promise<{ status: string; byStep: Map<string, CommandApdu[]> }> {
+async function produceAndRecord(personality: PersonalityName): Promise<{ status: string; byStep: Map<string, CommandApdu[]>; sent: CommandApdu[]; verifyFrom: number }> {
   t = await openTrainingStation({ personality });
   const sent: CommandApdu[] = [];
   const original = t.card.processApdu.bind(t.card);
@@ -49,11 +49,13 @@ async function produceAndRecord(personality: PersonalityName): Promise<{ status:
   };
   const byStep = new Map<string, CommandApdu[]>();
   let from = 0;
+  let verifyFrom = -1;
   const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '246810' }, (e) => {
     if (e.type === 'job.step.started') from = sent.length;
+    if (e.type === 'job.step.started' && e.step === 'verify') verifyFrom = sent.length;
     if (e.type === 'job.step.finished') byStep.set(e.step, sent.slice(from));
   });
-  return { status: out.job.status, byStep };
+  return { status: out.job.status, byStep, sent, verifyFrom };
 }
 
 /** Tags read (GET DATA answered with the object, not rewritten afterwards) before the verify step. */
@@ -99,25 +101,50 @@ describe('the cost of verification in a production run', () => {
   });
 });
 
+describe('what production reads before it writes (issue 14)', () => {
+  test('yubikey-like: a certificate of a key generated in the run, a fresh CCC and a fresh Security Object are written without a read before them; Discovery, each GET METADATA read once in the run', async () => {
+    const { status, byStep, sent, verifyFrom } = await produceAndRecord('yubikey-like');
+    expect(status).toBe('done');
+    // Every C-APDU before the verify step, the steps' isDone reads (sent between steps) included.
+    const beforeVerify = sent.slice(0, verifyFrom);
+    const certTags = Object.values(SLOT_CERT_OBJECT).map((tag) => tag.toString(16).toUpperCase());
+    const reads = beforeVerify.filter((c) => c.ins === Ins.GET_DATA).map(requestedTag);
+    const fresh = [...certTags, ObjectTag.CCC.toString(16).toUpperCase(), ObjectTag.SECURITY_OBJECT.toString(16).toUpperCase()];
+    expect(reads.filter((tag) => fresh.includes(tag)), 'no read before writing bytes no card can hold yet').toEqual([]);
+    expect(beforeVerify.filter((c) => c.ins === Ins.PUT_DATA && c.data[0] === 0x5c).map(requestedTag)).toEqual(expect.arrayContaining(fresh));
+    // Objects whose bytes a card may already hold are still read first (issue 9): CHUID, Printed Information, Key History.
+    const mayHold = [ObjectTag.CHUID, ObjectTag.PRINTED_INFORMATION, ObjectTag.KEY_HISTORY].map((tag) => tag.toString(16).toUpperCase());
+    expect(reads).toEqual(expect.arrayContaining(mayHold));
+    // The extended-length probe of identify is a GET DATA of Discovery: the run's one read of it.
+    const all = sent;
+    expect(all.filter((c) => c.ins === Ins.GET_DATA && requestedTag(c) === '7E')).toHaveLength(1);
+    // 9B, 80 (tries and total), 81 (PUK tries and total): each once; verify asks none (the lock's authentication
+    // proved 9B, the PIN step's VERIFY left the PIN's tries full).
+    const metadata = all.filter((c) => c.ins === Ins.GET_METADATA).map((c) => c.p2);
+    expect(metadata.sort()).toEqual([0x80, 0x81, 0x9b]);
+    expect(byStep.get('verify')!.filter((c) => c.ins === Ins.GET_METADATA || (c.ins === Ins.VERIFY && c.data.length === 0))).toEqual([]);
+  });
+});
+
 describe('the cost of identifying the card in a production run', () => {
   const isPin = (c: CommandApdu) => c.p2 === 0x80;
   const triesByVerify = (c: CommandApdu) => isPin(c) && c.ins === Ins.VERIFY && c.p1 === 0x00 && c.data.length === 0;
   const pinMetadata = (c: CommandApdu) => isPin(c) && c.ins === Ins.GET_METADATA;
 
-  // yubikey-like answers GET METADATA of 9B, so nothing asks the PIN's metadata: its tries come from identify's VERIFY
-  // without data (73-2 §3.2.1). strict-800-73 refuses GET METADATA: identify probes it once more on the PIN, as the
-  // capability rule asks, and that is the only GET METADATA of the PIN.
+  // yubikey-like answers GET METADATA: identify reads the PIN's tries (and their total, which the retries step then
+  // needs) with GET METADATA 80. strict-800-73 refuses GET METADATA (identify probes it on the PIN once, as the
+  // capability rule asks): its tries come from VERIFY without data (73-2 §3.2.1).
   test.each([
-    ['yubikey-like', 0],
-    ['strict-800-73', 1],
-  ] as const)('%s: the PIN tries read once, before the transport PIN is tried; each extension probed once', async (personality, metadataProbes) => {
+    ['yubikey-like', 1, 0],
+    ['strict-800-73', 1, 1],
+  ] as const)('%s: the PIN tries read once, before the transport PIN is tried; each extension probed once', async (personality, metadataReads, verifyReads) => {
     const { status, byStep } = await produceAndRecord(personality);
     expect(status).toBe('done');
     const identify = byStep.get('identify')!;
-    expect(identify.filter(triesByVerify)).toHaveLength(1);
-    expect(identify.filter(pinMetadata)).toHaveLength(metadataProbes);
+    expect(identify.filter(triesByVerify)).toHaveLength(verifyReads);
+    expect(identify.filter(pinMetadata)).toHaveLength(metadataReads);
     const transportPin = identify.findIndex((c) => isPin(c) && c.ins === Ins.VERIFY && c.data.length > 0);
-    expect(transportPin).toBeGreaterThan(identify.findIndex(triesByVerify));
+    expect(transportPin).toBeGreaterThan(identify.findIndex(verifyReads ? triesByVerify : pinMetadata));
     const extensions: readonly number[] = [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.SET_PIN_RETRIES, Ins.SET_MANAGEMENT_KEY, Ins.ATTEST, Ins.MOVE_KEY];
     const probes = identify.filter((c) => extensions.includes(c.ins));
     expect(new Set(probes.map((c) => c.ins)).size, 'no extension probed twice').toBe(probes.length);

@@ -72,12 +72,12 @@ describe('select and identify', () => {
       ['00FD000000', '0507019000'],
       ['00F8000000', '00BC614E9000'],
       ['00F7009B00', '01010A020200010501019000'],
+      ['00F7008000', '0101FF02020101050101060203039000'], // the PIN's tries (and total) from its metadata: no VERIFY without data
       [PROBE_FA, '6982'],
       [PROBE_FF, '6982'],
       [PROBE_F9, '6A86'],
       [PROBE_F6, '6982'],
       [PROBE_EXTENDED, DISCOVERY_9000],
-      [PIN_STATUS, '63C3'],
     ]);
     const id = await s.identify();
     expect(id).toEqual({
@@ -93,6 +93,7 @@ describe('select and identify', () => {
       managementKey: { algorithm: 'AES192', isDefault: true },
       advertisedAlgorithmIds: [],
       pinTriesLeft: 3,
+      pinRetryTotal: 3,
     });
     expect(t.sent.some((c) => c.startsWith('00FB'))).toBe(false);
     expect(t.finished).toBe(true);
@@ -109,9 +110,7 @@ describe('select and identify', () => {
       [PROBE_F9, '6E00'],
       [PROBE_F6, '6A81'],
       [PROBE_EXTENDED, '6F00'],
-      [PIN_STATUS, '9000'], // already verified: no counter, and metadata is asked for it
-      ['00F7008000', '050101060205059000'],
-    ]);
+    ]); // the PIN's metadata gave its tries: no VERIFY without data
     const id = await s.identify();
     expect(id.capabilities).toEqual({
       extensions: { getVersion: 'no', getSerial: 'no', getMetadata: 'yes', setPinRetries: 'no', setManagementKey: 'no', attest: 'no', reset: 'unknown', moveKey: 'no' },

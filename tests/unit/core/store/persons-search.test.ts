@@ -1,10 +1,13 @@
 /**
  * store.persons.search (issue 14): every kind of match the Persons screen
  * offers, the order of the kinds, each person once, and the count (exact up to
- * SEARCH_COUNT_CAP, then "more than").
+ * SEARCH_COUNT_CAP, then "at least"; in a large directory the substring pass
+ * stops once the answer is full, and the count says "at least").
  */
 import { describe, expect, test } from 'vitest';
 import { SEARCH_COUNT_CAP } from '../../../../electron/core/store/persons.js';
+import { openStore } from '../../../../electron/core/store/store.js';
+import { openDatabase } from '../../../../native/sqlite.js';
 import type { NewPerson } from '../../../../electron/core/store/records.js';
 import { memoryStore } from './helpers.js';
 
@@ -109,7 +112,7 @@ describe('persons.search: the count', () => {
     expect(store.persons.search('Many000').persons.map((p) => p.surname)).toEqual(Array.from({ length: 10 }, (_, i) => `Many000${i}`));
   });
 
-  test('says "more than the cap" beyond it, and still answers the first page in order', () => {
+  test('says "at least the cap" beyond it, and still answers the first page in order', () => {
     const found = store.persons.search('many');
     expect(found).toMatchObject({ total: SEARCH_COUNT_CAP, more: true });
     expect(found.persons.map((p) => p.surname)).toEqual(Array.from({ length: 50 }, (_, i) => `Many${String(i).padStart(4, '0')}`));
@@ -119,5 +122,38 @@ describe('persons.search: the count', () => {
   test('matches found several ways are counted once', () => {
     // "Even Many0000" … : "even" is a given-name prefix and, from 3 characters, also a substring of the same persons.
     expect(store.persons.search('even')).toMatchObject({ total: (SEARCH_COUNT_CAP + 20) / 2, more: false });
+  });
+});
+
+describe('persons.search: the count in a large directory', () => {
+  // 300 persons, a directory counted as large from 200: the substring pass stops once the answer is full.
+  const store = openStore(openDatabase(':memory:'), { largeDirectory: 200 });
+  store.transaction(() => {
+    for (let i = 0; i < 300; i++) {
+      store.persons.add({ givenName: i % 3 ? 'Odd' : 'Third', surname: `Many${String(i).padStart(4, '0')}`, employeeId: `X${String(i).padStart(4, '0')}Q`, affiliation: 'visitor' });
+    }
+  });
+
+  test('says "at least" when the start-of matches fill the answer and the substring pass stopped', () => {
+    // "Odd": 200 given-name matches fill the answer; the substring pass finds 51 and stops: at least 200, perhaps more.
+    const odd = store.persons.search('odd');
+    expect(odd).toMatchObject({ total: 200, more: true });
+    expect(odd.persons.map((p) => p.givenName)).toEqual(Array(50).fill('Odd'));
+  });
+
+  test('counts exactly when the start-of matches do not fill the answer', () => {
+    // No start-of match: the substring pass counts every match ("hir" inside "Third": 100), under the cap.
+    expect(store.persons.search('ddd')).toMatchObject({ total: 0, more: false });
+    expect(store.persons.search('hir')).toMatchObject({ total: 100, more: false });
+    // "X001" starts 10 employee ids (answer not full): the substring pass adds nobody and ends: exact.
+    expect(store.persons.search('X001')).toMatchObject({ total: 10, more: false });
+  });
+
+  test('counts exactly in a small directory even when the answer is full', () => {
+    const small = openStore(openDatabase(':memory:'));
+    small.transaction(() => {
+      for (let i = 0; i < 60; i++) small.persons.add({ givenName: 'Odd', surname: `Few${i}`, affiliation: 'visitor' });
+    });
+    expect(small.persons.search('odd')).toMatchObject({ total: 60, more: false });
   });
 });

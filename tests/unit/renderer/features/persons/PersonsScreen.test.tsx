@@ -91,7 +91,7 @@ describe('PersonsScreen', () => {
     expect(api.callsTo('persons.list').at(-1)).toEqual({ limit: 50, affiliation: 'visitor' });
   });
 
-  it('search shows how many persons match, and says "more than" when the core stopped counting', async () => {
+  it('search shows how many persons match, and says "at least" when the core stopped counting', async () => {
     const { api, store } = station(60);
     const { user } = open(api);
     await user.type(screen.getByTestId('person-search'), 'Person00');
@@ -103,7 +103,7 @@ describe('PersonsScreen', () => {
       for (let i = 0; i <= 1000; i++) store.persons.add({ givenName: 'Many', surname: `Person9${String(i).padStart(4, '0')}`, affiliation: 'visitor' });
     });
     await user.type(screen.getByTestId('person-search'), '9');
-    await waitFor(() => expect(screen.getByTestId('person-search-count').textContent).toBe('50 shown of more than 1,000 matching persons: type more to narrow it.'));
+    await waitFor(() => expect(screen.getByTestId('person-search-count').textContent).toBe('50 shown of at least 1,000 matching persons: type more to narrow it.'));
     expect(screen.getByTestId('person-search-count').getAttribute('data-more')).toBe('true');
   });
 
