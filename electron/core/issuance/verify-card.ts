@@ -297,16 +297,18 @@ async function managementKeyMetadata(session: PivSession, identity: CardIdentity
 }
 
 /**
- * Whether the management key (9B) is no longer the factory key: the card's
- * metadata, where it has the default flag; else the caller's proof from this
- * session (`proven`); else proven by one authentication with the factory key
- * per algorithm the card may hold it with (a wrong algorithm is refused before
- * any comparison). Absent metadata means unknown, never "default".
+ * Whether the management key (9B) is no longer the factory key. A metadata
+ * "default" flag that is set fails the check at once (the card says so). A
+ * cleared flag is no proof (issue 9 §1): an independent card was observed to
+ * keep it cleared once its factory key was set back (docs/card-compatibility.md).
+ * So the caller's proof from this session (`proven`) decides, else one
+ * authentication with the factory key per algorithm the card may hold it with
+ * (a wrong algorithm is refused before any comparison). Absent metadata means
+ * unknown, never "default".
  */
 async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined, proven: string | undefined): Promise<string> {
   const now = await managementKeyMetadata(session, identity);
   if (now.isDefault === true) fail('The card still has its default management key (its metadata says so).');
-  if (now.isDefault === false) return "locked to a per-card key (the card's metadata says so)";
   // One 9B key at a time: a card that accepted another key in this session refuses the factory key.
   if (proven) return proven;
   const algorithms = transportAlgorithmsOf({ managementKey: now, advertisedAlgorithmIds: identity?.advertisedAlgorithmIds ?? [] });
