@@ -146,6 +146,19 @@ describe('a card this station did not issue', () => {
     expect(check(report, 'CHUID signature')).toBeUndefined();
   });
 
+  test('an unsigned CHUID with a real FASC-N (a returned card of another issuer) is not "present and well formed" either, and its PIN is not tried', async () => {
+    t = await openTrainingStation({ personality: 'factory-dirty' });
+    const verifies = countPinVerifies(t.card);
+    const report = await verify(t, '123456');
+    expect(verifies()).toBe(0);
+    expect(report).toMatchObject({ ok: false, factoryState: true });
+    expect(check(report, 'CHUID present and well formed')).toMatchObject({
+      ok: false,
+      detail: 'The CHUID is a factory placeholder (unsigned): this card was not issued by this station.',
+    });
+    expect(check(report, 'PIN verifies')).toMatchObject({ skipped: true });
+  });
+
   test('a 9B metadata "default" flag cleared on a card still on its factory key (observed after a recycle) is no proof: the factory key is tried, and accepted', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });
     // GET METADATA 9B as observed on an independent applet after its factory 3DES key was set back: 3DES, default flag 00.
