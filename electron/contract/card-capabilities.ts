@@ -102,7 +102,7 @@ export function capabilityLines(c: CardCapabilities): { label: string; value: st
   const lines: { label: string; value: string }[] = [];
   if (c.retries) lines.push({ label: 'Retry counts', value: retryCountsSentence(c.retries) });
   for (const ext of VENDOR_EXTENSIONS) lines.push({ label: VENDOR_EXTENSION_COMMANDS[ext], value: STATE_WORDS[c.extensions[ext]] });
-  lines.push({ label: 'Extended-length APDUs', value: c.extendedLength ? 'yes (the station still sends short APDUs)' : 'no (short APDUs with chaining)' });
+  lines.push({ label: 'Extended-length APDUs', value: c.extendedLength ? 'yes (objects are read in one extended APDU; commands are sent short, with chaining)' : 'no (short APDUs: chaining, GET RESPONSE)' });
   lines.push({ label: 'Algorithms in the SELECT answer', value: c.advertisedAlgorithms.length > 0 ? c.advertisedAlgorithms.join(', ') : 'none listed' });
   if (c.managementKeyAlgorithm) lines.push({ label: 'Management key algorithm (metadata)', value: c.managementKeyAlgorithm });
   if (c.version) lines.push({ label: 'Reported version', value: `${c.version} (recorded, not used to decide)` });

@@ -305,11 +305,14 @@ async function managementKeyMetadata(session: PivSession, identity: CardIdentity
 }
 
 /**
- * Whether the management key (9B) is no longer the factory key: the caller's
- * proof from this session (`proven`: the card accepted a per-card key); else
- * the card's metadata, where it has the default flag; else proven by one authentication with the factory key
- * per algorithm the card may hold it with (a wrong algorithm is refused before
- * any comparison). Absent metadata means unknown, never "default".
+ * Whether the management key (9B) is no longer the factory key. The caller's
+ * proof from this session (`proven`: the card accepted a per-card key) decides
+ * first. A metadata "default" flag that is set fails the check at once (the card
+ * says so). A cleared flag is no proof (issue 9 §1): an independent card was
+ * observed to keep it cleared once its factory key was set back
+ * (docs/card-compatibility.md). So, without a proof, one authentication with the
+ * factory key per algorithm the card may hold it with decides (a wrong algorithm
+ * is refused before any comparison). Absent metadata means unknown, never "default".
  */
 async function checkManagementKey(session: PivSession, identity: CardIdentity | undefined, proven: string | undefined): Promise<string> {
   // One 9B key at a time: a card that accepted another key in this session holds no factory key (and its
@@ -317,7 +320,6 @@ async function checkManagementKey(session: PivSession, identity: CardIdentity | 
   if (proven) return proven;
   const now = await managementKeyMetadata(session, identity);
   if (now.isDefault === true) fail('The card still has its default management key (its metadata says so).');
-  if (now.isDefault === false) return "locked to a per-card key (the card's metadata says so)";
   const algorithms = transportAlgorithmsOf({ managementKey: now, advertisedAlgorithmIds: identity?.advertisedAlgorithmIds ?? [] });
   for (const algorithm of algorithms) {
     try {

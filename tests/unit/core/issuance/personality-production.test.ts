@@ -13,7 +13,7 @@ import { FactoryDefaults, Ins, KeyRef, ObjectTag, Sw, type ManagementKeyAlgorith
 import { encodeTlv, fromHex, toHex } from '../../../../electron/core/piv/tlv.js';
 import { derivedKeyFor } from '../../../../electron/core/issuance/management-keys.js';
 import type { VirtualPivCard } from '../../../../native/virtual-card/card.js';
-import type { PersonalityName } from '../../../../native/virtual-card/personality.js';
+import { personality, type CardPersonality, type PersonalityName } from '../../../../native/virtual-card/personality.js';
 import { onTrainingCard, openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
 
 let t: TrainingStation | undefined;
@@ -79,6 +79,8 @@ describe('a full production on every personality a default profile can use', () 
       expect(report.capabilities).toEqual(out.card.capabilities && { ...out.card.capabilities, retries: undefined });
       expect(out.card).toMatchObject({ mgmtKeyState: 'locked', mgmtKeyAlg: want.lock });
       const caps = t.station.store.cards.get(out.card.id)!.capabilities!;
+      // Recorded with the job too: the identify step's data holds what the card showed.
+      expect(out.steps.find((s) => s.name === 'identify')!.data!.capabilities).toEqual({ ...caps, retries: undefined });
       expect(caps.retries && `${caps.retries.keptByCard ? 'keeps its own retry counts' : 'set by the station'}: PIN ${caps.retries.pin ?? 'unknown'}, PUK ${caps.retries.puk ?? 'unknown'}`).toBe(want.retries);
       // A card without extended length got nothing but short APDUs, apart from the one probe it refused.
       if (!caps.extendedLength) {
@@ -256,6 +258,45 @@ describe('objects the card fixes', () => {
     );
   });
 
+  /** PUT DATA (DB) of the object `tagHex` (5C 03 tag), short form or the first block of a chain. */
+  const isPutOf = (c: Uint8Array, tagHex: string) => c[1] === Ins.PUT_DATA && toHex(c.subarray(5, 10)) === `5C03${tagHex}`;
+  const isGetOf = (c: Uint8Array, tagHex: string) => c[1] === Ins.GET_DATA && toHex(c).includes(`5C03${tagHex}`);
+
+  // 6A80, 6A81 and 6982 are how cards refuse the write of an object they fix (issue 9 §1).
+  test.each([
+    ['Discovery', '6A81'],
+    ['Discovery', '6982'],
+    ['CCC', '6982'],
+    ['CCC', '6A81'],
+  ] as const)('a card that refuses the write of its acceptable %s with %s keeps it, card-defined, and the card verifies', async (object, sw) => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    let cardCcc: string | undefined;
+    if (object === 'Discovery') {
+      const cardDiscovery = toHex(discovery(0x40, 0x10));
+      alterAnswers(t.card, (c) => (isDiscoveryGet(c) ? cardDiscovery + '9000' : isDiscoveryPut(c) ? sw : undefined));
+    } else {
+      cardCcc = toHex((await onTrainingCard(t, (s) => s.getData(ObjectTag.CCC)))!); // the factory CCC, another card identifier
+      alterAnswers(t.card, (c) => (isPutOf(c, '5FC107') ? sw : undefined));
+    }
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
+    const step = out.steps.find((s) => s.name === (object === 'Discovery' ? 'object.discovery' : 'object.ccc'))!;
+    expect(step.data).toMatchObject({ outcome: 'card-defined', ...(cardCcc ? { content: cardCcc } : {}) });
+    const report = out.steps.find((s) => s.name === 'verify')!.data!.report as Report;
+    expect(report.ok).toBe(true);
+  });
+
+  test('a Key History the card refuses to replace (6A81) that announces a retired key is a named failure', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    alterAnswers(t.card, (c) => (isGetOf(c, '5FC10C') ? '5308C10101C20100FE00' + '9000' : isPutOf(c, '5FC10C') ? '6A81' : undefined));
+    const out = await produce(t);
+    expect(out.job).toMatchObject({ status: 'failed', failedStep: 'object.key-history' });
+    expect(out.job.error).toMatchObject({ code: 'CARD_INCAPABLE', retryable: false, details: { object: '5FC10C', sw: '6A81' } });
+    expect(out.job.error!.message).toBe(
+      'The card keeps its own Key History object and refused to replace it, but that one cannot stay: it announces 1 retired key(s) this station did not write.',
+    );
+  });
+
   test('equal bytes are not written again: one GET DATA, no PUT DATA', async () => {
     t = await openTrainingStation({ personality: 'fixed-objects' });
     const sent = recordApdus(t.card);
@@ -292,6 +333,25 @@ describe('late failures leave the job retryable where the card allows', () => {
     expect(out.job.status, out.job.error?.message).toBe('done');
     expect(out.card).toMatchObject({ mgmtKeyState: 'locked', mgmtKeyAlg: 'TDEA' });
     expect(out.steps.find((s) => s.name === 'lock')?.data).toMatchObject({ algorithm: 'TDEA', refused: 'AES192 (6A80)' });
+  });
+});
+
+describe('the lock algorithm comes from the card', () => {
+  test('a 3DES-only card with neither 9B metadata nor an algorithm list is locked with the algorithm its transport key authenticated with', async () => {
+    // The standard's commands and SET MANAGEMENT KEY only; its SELECT answer lists nothing; its 9B is 3DES and can be nothing else.
+    const quiet: CardPersonality = {
+      ...personality('tdes-only'),
+      name: 'custom',
+      extensions: [Ins.SET_MANAGEMENT_KEY],
+      application: { aid: 'pix', advertiseAlgorithms: false },
+    };
+    t = await openTrainingStation({ personality: quiet });
+    const out = await produce(t);
+    expect(out.job.status, out.job.error?.message).toBe('done');
+    expect(out.card.capabilities).toMatchObject({ advertisedAlgorithms: [], extensions: { getMetadata: 'no' } });
+    expect(out.steps.find((s) => s.name === 'authenticate')?.data).toMatchObject({ with: 'transport', algorithm: 'TDEA' });
+    expect(out.card).toMatchObject({ mgmtKeyState: 'locked', mgmtKeyAlg: 'TDEA' });
+    expect(out.steps.find((s) => s.name === 'lock')?.data).not.toHaveProperty('refused');
   });
 });
 

@@ -7,7 +7,7 @@
  * VERIFY commands are counted on the card side.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { toHex } from '../../../../electron/core/piv/tlv.js';
+import { fromHex, toHex } from '../../../../electron/core/piv/tlv.js';
 import type { VerificationReport } from '../../../../electron/contract/station-api.js';
 import type { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { PersonalityName } from '../../../../native/virtual-card/personality.js';
@@ -144,5 +144,27 @@ describe('a card this station did not issue', () => {
       detail: 'The CHUID is a factory placeholder (all-zero FASC-N): this card was not issued by this station.',
     });
     expect(check(report, 'CHUID signature')).toBeUndefined();
+  });
+
+  test('an unsigned CHUID with a real FASC-N (a returned card of another issuer) is not "present and well formed" either, and its PIN is not tried', async () => {
+    t = await openTrainingStation({ personality: 'factory-dirty' });
+    const verifies = countPinVerifies(t.card);
+    const report = await verify(t, '123456');
+    expect(verifies()).toBe(0);
+    expect(report).toMatchObject({ ok: false, factoryState: true });
+    expect(check(report, 'CHUID present and well formed')).toMatchObject({
+      ok: false,
+      detail: 'The CHUID is a factory placeholder (unsigned): this card was not issued by this station.',
+    });
+    expect(check(report, 'PIN verifies')).toMatchObject({ skipped: true });
+  });
+
+  test('a 9B metadata "default" flag cleared on a card still on its factory key (observed after a recycle) is no proof: the factory key is tried, and accepted', async () => {
+    t = await openTrainingStation({ personality: 'fixed-objects' });
+    // GET METADATA 9B as observed on an independent applet after its factory 3DES key was set back: 3DES, default flag 00.
+    const process = t.card.processApdu.bind(t.card);
+    t.card.processApdu = (capdu) => (toHex(capdu) === '00F7009B00' ? Promise.resolve(fromHex('01010305010002020101030100' + '9000')) : process(capdu));
+    const report = await verify(t);
+    expect(check(report, 'Management key is not the default')).toMatchObject({ ok: false, detail: 'The card still accepts the factory management key (TDEA).' });
   });
 });

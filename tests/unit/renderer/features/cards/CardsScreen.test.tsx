@@ -115,6 +115,8 @@ describe('CardsScreen', () => {
     const lines = within(detail).getAllByTestId('card-capability').map((l) => [l.dataset.label, l.querySelector('dd')?.textContent]);
     expect(lines[0]).toEqual(['Retry counts', 'Retry counts set by the station: PIN 3, PUK 3.']);
     expect(lines).toContainEqual(['RESET (FB)', 'not probed']);
+    // What extended length changes, as the session does it (one extended GET DATA per object; commands short).
+    expect(lines).toContainEqual(['Extended-length APDUs', 'yes (objects are read in one extended APDU; commands are sent short, with chaining)']);
     expect(lines).toContainEqual(['Reported version', '5.7.1 (recorded, not used to decide)']);
     await openCard('card-n');
     await waitFor(() => expect(screen.getByTestId('card-detail').getAttribute('data-card-id')).toBe('card-n'));
