@@ -104,7 +104,7 @@ describe('request state machine, row by row, through the dispatcher', () => {
       const { store } = s.station;
       s.station.store.officers.create({ username: 'registrar', displayName: 'registrar', passwordHash: template.passwordHash, roles: ['registration'] });
       await s.core.dispatch('auth.login', { username: 'registrar', password: MODEL_PASSWORD }, 'registrar');
-      const created = await call('registrar', 'requests.create', { personId: template.persons[2]!.id, profile: 'contractor' });
+      const created = await call('registrar', 'requests.create', { personId: template.persons[7]!.id, profile: 'contractor' });
       const id = created.value.id as string;
       store.db.prepare('UPDATE card_requests SET state = ? WHERE id = ?').run(state, id);
       const row = transitionsFrom(REQUEST_TRANSITIONS, op, state as RequestState)[0];
