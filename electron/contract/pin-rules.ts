@@ -22,6 +22,15 @@ export function isPinFormat(pin: string): boolean {
   return new RegExp(`^\\d{${PIN_MIN_LENGTH},${PIN_MAX_LENGTH}}$`).test(pin);
 }
 
+/**
+ * What a PIN field keeps of what is typed or pasted: its digits, at most
+ * {@link PIN_MAX_LENGTH} (SP 800-73-4 Part 2 §2.4.3: a PIN has at most 8
+ * digits). The screens' PIN fields and stores use this one cut.
+ */
+export function pinDigits(typed: string): string {
+  return typed.replace(/\D/g, '').slice(0, PIN_MAX_LENGTH);
+}
+
 /** Whether a run of digits is guessable: one repeated digit, or a straight ascending or descending run. */
 export function isGuessablePin(digits: string): boolean {
   if (/^(\d)\1+$/.test(digits)) return true;

@@ -8,7 +8,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CardRequestView, Person, Reader } from '../../../electron/contract/station-api';
-import type { PinMode } from '../../../electron/contract/pin-rules';
+import { pinDigits, type PinMode } from '../../../electron/contract/pin-rules';
 import type { StationApi } from '../api';
 import { errorSentence } from '../api-error';
 
@@ -81,9 +81,6 @@ const initial = {
   error: null,
 };
 
-/** Keeps only digits: the PIN inputs accept nothing else. */
-const digitsOnly = (s: string) => s.replace(/\D/g, '').slice(0, 8);
-
 /** Builds the issue store over a StationApi. */
 export function createIssueStore(api: StationApi): IssueStore {
   return createStore<IssueState>()((set, get) => ({
@@ -111,10 +108,10 @@ export function createIssueStore(api: StationApi): IssueStore {
       set({ pinMode, pin: '', pinConfirm: '' });
     },
     setPin(pin) {
-      set({ pin: digitsOnly(pin) });
+      set({ pin: pinDigits(pin) });
     },
     setPinConfirm(pinConfirm) {
-      set({ pinConfirm: digitsOnly(pinConfirm) });
+      set({ pinConfirm: pinDigits(pinConfirm) });
     },
     async produce() {
       const { person, readerName, profile, pinMode, pin, starting } = get();

@@ -1,6 +1,6 @@
 /** The contract's PIN rules: choosing versus verifying (SP 800-73-4 Part 2 §2.4.3 form; the station's guessability rule). */
 import { describe, expect, it } from 'vitest';
-import { chosenPinProblem, chosenPinProblemWhileTyping, chosenPinRule, verifiedPinProblem } from '../../../electron/contract/pin-rules.js';
+import { chosenPinProblem, chosenPinProblemWhileTyping, chosenPinRule, pinDigits, verifiedPinProblem } from '../../../electron/contract/pin-rules.js';
 
 describe('PIN rules', () => {
   it('a PIN being verified is judged by its form only: the card decides, a guessable PIN still goes to it', () => {
@@ -20,5 +20,11 @@ describe('PIN rules', () => {
     expect(chosenPinProblemWhileTyping('12345')).toBeNull();
     expect(chosenPinProblemWhileTyping('123456')).toMatch(/too easy to guess/);
     expect(chosenPinProblemWhileTyping('1234569')).toBeNull();
+  });
+
+  it('a PIN field keeps the digits typed or pasted, at most the 8 a PIN may have', () => {
+    expect(pinDigits('12 34-56')).toBe('123456');
+    expect(pinDigits('1234567890')).toBe('12345678');
+    expect(pinDigits('abc')).toBe('');
   });
 });

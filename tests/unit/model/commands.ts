@@ -409,7 +409,7 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
   },
   {
     channels: ['batches.cancelItem'],
-    weight: 1,
+    weight: 4,
     arbitrary: fc.tuple(officerIdx, idx).map(([o, b]) =>
       command(`cancelBatchItem(${o}, batch ${b})`, async (m) => {
         const batchId = m.pick([...m.batches.keys()], b);
@@ -421,7 +421,7 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
   },
   {
     channels: ['batches.setPaused'],
-    weight: 1,
+    weight: 4,
     arbitrary: fc.tuple(officerIdx, idx, fc.boolean()).map(([o, b, paused]) =>
       command(`setBatchPaused(${o}, batch ${b}, ${paused})`, async (m) => {
         const batchId = m.pick([...m.batches.keys()], b);
@@ -432,7 +432,7 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
   },
   {
     channels: ['batches.retryItem'],
-    weight: 1,
+    weight: 4,
     arbitrary: fc.tuple(officerIdx, idx).map(([o, b]) =>
       command(`retryBatchItem(${o}, batch ${b})`, async (m) => {
         const batchId = m.pick([...m.batches.keys()], b);
@@ -590,16 +590,22 @@ export const COMMANDS: { channels: Channel[]; arbitrary: fc.Arbitrary<Cmd>; weig
   {
     channels: ['kiosk.request'],
     weight: 2,
-    arbitrary: fc.constant(
-      command('kioskRequest', async (m) => {
-        const person = m.persons.find((p) => p.id === m.kioskPerson);
+    arbitrary: idx.map((p) =>
+      command(`kioskRequest(person ${p})`, async (m) => {
+        // Nobody identified yet: person p identifies first (a visit is identify, then request).
+        if (m.kioskPerson === undefined) {
+          const visitor = m.person(p);
+          const r = await m.call('kiosk', 'kiosk.identify', { employeeId: visitor.employeeId, email: visitor.email });
+          if (r.ok) m.kioskPerson = visitor.id;
+        }
+        const person = m.persons.find((q) => q.id === m.kioskPerson);
         if (!person) return;
         const r = await m.call('kiosk', 'kiosk.request', { profile: person.affiliation });
         if (r.ok) {
           learnRequest(m, { id: r.value.requestId, personId: person.id, profile: person.affiliation, state: r.value.state, cardId: null }, null, 'kiosk');
           m.kioskPerson = undefined;
         }
-      }, (m) => m.kioskPerson !== undefined),
+      }, isKiosk),
     ),
   },
   {

@@ -63,11 +63,27 @@ export interface TemplateCard {
   stateFile: string;
 }
 
+/** A request of the template that an approver approved and nobody produced yet (its card object is `approved`). */
+export interface TemplateRequest {
+  id: string;
+  personId: string;
+  profile: 'employee' | 'contractor' | 'visitor';
+  cardId: string;
+  requester: string;
+  approver: string;
+}
+
 /** The template a test file copies for every sequence. */
 export interface ModelTemplate {
   dir: string;
   persons: ModelPerson[];
   cards: TemplateCard[];
+  /**
+   * Approved requests waiting for production, so that a sequence of a few
+   * calls reaches production, batches and what follows them (without them
+   * a sequence must first create and approve a request by the right officers).
+   */
+  approvedRequests: TemplateRequest[];
   /** Seed officers (username → id) who issued the template cards. */
   seedOfficers: Record<string, string>;
   /** A scrypt hash of MODEL_PASSWORD, cheap to verify. */
@@ -184,9 +200,18 @@ export async function buildTemplate(): Promise<ModelTemplate> {
     });
     reader.remove();
   }
+  // Persons 2 and 6 (contractors, with photos: their profile prints) wait with an approved request.
+  const approvedRequests: TemplateRequest[] = [];
+  for (const i of [2, 6]) {
+    const person = persons[i]!;
+    const request = await must<{ id: string }>(core, 'requests.create', { personId: person.id, profile: person.affiliation }, 'seed.reg');
+    const approved = await must<{ cardId: string; state: string }>(core, 'requests.approve', { requestId: request.id }, 'seed.appr');
+    if (approved.state !== 'approved') throw new Error(`template request ${i} is ${approved.state}`);
+    approvedRequests.push({ id: request.id, personId: person.id, profile: person.affiliation, cardId: approved.cardId, requester: seedOfficers['seed.reg'], approver: seedOfficers['seed.appr'] });
+  }
   for (const username of Object.keys(seedOfficers)) await core.dispatch('auth.logout', {}, username);
   await station.close();
-  return { dir, persons, cards, seedOfficers, passwordHash, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, persons, cards, approvedRequests, seedOfficers, passwordHash, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** One sequence's station: a copy of the template, its reader and its officers. */

@@ -179,6 +179,11 @@ export class ModelRun {
       });
       this.physical.set(c.id, real.templateCards.get(c.id)!);
     }
+    for (const r of template.approvedRequests) {
+      const requester = { id: r.requester, personId: null };
+      this.requests.set(r.id, { id: r.id, personId: r.personId, profile: r.profile, requester, approvalNeeded: true });
+      this.cards.set(r.cardId, { id: r.cardId, personId: r.personId, profile: r.profile, requester, approver: { id: r.approver, personId: null }, approvalNeeded: true, producers: new Map() });
+    }
     this.inReader = real.reader.card;
   }
 

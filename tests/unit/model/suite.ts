@@ -8,10 +8,10 @@
  * (MODEL_RUNS) with a seed of the day.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Role } from '../../../electron/core/workflow/types.js';
 import { buildTemplate, openModelStation, type ModelTemplate } from './harness.js';
-import { commandArbitraries } from './commands.js';
+import { MODEL_CHANNELS, commandArbitraries } from './commands.js';
 import { ModelRun } from './model.js';
 
 const ROLES: Role[] = ['registration', 'approver', 'production', 'security', 'auditor', 'admin'];
@@ -28,6 +28,14 @@ const officersArb = fc.array(
   }),
   { minLength: 2, maxLength: 4 },
 );
+
+/**
+ * From this many sequences on, every channel of the model must have been
+ * called at least once: a command the sequences never reach covers nothing
+ * (coverage.test.ts checks that each channel has a command; this, that the
+ * command runs). Replays of one seed (MODEL_RUNS=1) are not held to it.
+ */
+const RUNS_THAT_REACH_EVERY_CHANNEL = 250;
 
 /**
  * Registers the seeded suite `name` with `runs` sequences from `seed`.
@@ -75,6 +83,10 @@ export function modelSuite(name: string, seed: number, runs: number): void {
       );
       // MODEL_STATS=1: how often each channel answered what, over every sequence (is the model reaching the paths that matter?).
       if (process.env.MODEL_STATS === '1') console.log([...outcomes].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
+      if (numRuns >= RUNS_THAT_REACH_EVERY_CHANNEL) {
+        const called = new Set([...outcomes.keys()].map((k) => k.split(' ')[0]));
+        expect([...MODEL_CHANNELS].filter((c) => !called.has(c)), 'channels no sequence called').toEqual([]);
+      }
     } catch (e) {
       // The calls of the (shrunk) failing sequence, as the station answered them.
       (e as Error).message += `\n\nCalls of the failing sequence:\n  ${failing.join('\n  ')}`;

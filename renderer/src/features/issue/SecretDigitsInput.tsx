@@ -5,9 +5,8 @@
  * The store holds the digits; when it clears them, the field is emptied too.
  */
 import { useEffect, useRef, type InputHTMLAttributes } from 'react';
-
-/** Most digits a PIN may have (SP 800-73-4: 6 to 8 digits, padded to 8 bytes). */
-export const PIN_MAX_DIGITS = 8;
+import { PIN_MAX_LENGTH } from '../../../../electron/contract/card-profile';
+import { pinDigits } from '../../../../electron/contract/pin-rules';
 
 export interface SecretDigitsInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type' | 'defaultValue'> {
   /** The digits the store holds; only its emptiness is used (to clear the field). */
@@ -28,11 +27,11 @@ export function SecretDigitsInput({ value, onDigits, ...rest }: SecretDigitsInpu
       type="password"
       inputMode="numeric"
       pattern="[0-9]*"
-      maxLength={PIN_MAX_DIGITS}
+      maxLength={PIN_MAX_LENGTH}
       autoComplete="off"
       spellCheck={false}
       onChange={(e) => {
-        const digits = e.target.value.replace(/\D/g, '').slice(0, PIN_MAX_DIGITS);
+        const digits = pinDigits(e.target.value);
         if (digits !== e.target.value) e.target.value = digits;
         onDigits(digits);
       }}
