@@ -252,6 +252,13 @@ describe('a day at the desk, walked from the first run', () => {
     }
     // Grace is registered today; she will ask for her card at the kiosk.
     await registerPersonForRequest(page, GRACE);
+    // Obs. 6: a value the core refuses names its field (a mistyped employee id, caught, nothing changed).
+    await page.getByTestId('person-edit').click();
+    await page.getByTestId('edit-person-employee-id').fill(`E-${'1'.repeat(31)}`);
+    await page.getByTestId('edit-person-save').click();
+    await page.getByTestId('edit-person-error').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await text(page.getByTestId('edit-person-error'))).toBe('Employee id: at most 32 characters.');
+    await page.getByTestId('edit-person-cancel').click();
 
     // Obs. 6/10: the request list names requests by number, shows no ISO time, and its filter shows which is on.
     await page.getByTestId('request-filter-requested').click();
@@ -331,6 +338,7 @@ describe('a day at the desk, walked from the first run', () => {
     expect(await text(grace.getByTestId('approval-channel'))).toMatch(/At the kiosk, by the cardholder/);
     expect(await text(ada.getByTestId('approval-person-employee-id'))).toBe(ADA.employeeId);
     expect(await text(ada.getByTestId('approval-person-email'))).toBe(ADA.email);
+    expect(await text(ada.getByTestId('approval-person-affiliation'))).toBe('Employee');
     const at = await text(ada.getByTestId('approval-requested-at'));
     expect(at).not.toBe('');
     expect(at).not.toMatch(ISO_TIMESTAMP);
@@ -356,7 +364,8 @@ describe('a day at the desk, walked from the first run', () => {
   test('a single production: the card named in the readers panel, the PIN rule as typed, the PUK kept across a reload (obs. 1, 5, 6, 7, 10)', async () => {
     const { page } = station;
     await switchTo(page, PROD);
-    // Obs. 8: Ada, Grace and three visitors wait for production.
+    // Obs. 8: one menu entry to produce a card, with the count of Ada, Grace and three visitors waiting.
+    expect(await page.getByTestId('nav-issue').count()).toBe(0);
     await expect.poll(() => page.getByTestId('nav-count-produce').textContent(), { timeout: UI_TIMEOUT_MS }).toBe('5');
 
     // Obs. 1: a blank card is named as such before anything starts.
@@ -461,6 +470,8 @@ describe('a day at the desk, walked from the first run', () => {
     expect(first).toMatch(/^\d{8}$/);
     // One reader, the next card waiting: the batch names the card to take out.
     await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Remove card ${first} from ${VPCD_READER} and insert a blank card.`]);
+    // Obs. 1: the readers panel names the card the batch just made, not a blank one.
+    expect(await waitForReaderKind(page, VPCD_READER, /^Issued card /)).toBe(`Issued card ${first} · Annie Easley · produced today`);
     await station.screenshot('08-batch-swap-prompt');
 
     // The first card's PUK and generated PIN, once.
@@ -468,6 +479,7 @@ describe('a day at the desk, walked from the first run', () => {
     const puk = batchItem(page, ids[0]!).getByTestId('puk-value');
     await puk.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     expect(await text(puk)).toMatch(/^\d{8}$/);
+    expect(await text(batchItem(page, ids[0]!).getByTestId('pin-value'))).toMatch(/^\d{6,8}$/);
     await batchItem(page, ids[0]!).getByTestId('secrets-recorded').click();
     await batchItem(page, ids[0]!).getByTestId('batch-item-secrets').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 
@@ -577,8 +589,9 @@ describe('a day at the desk, walked from the first run', () => {
       for (let n = 1; ; n++) {
         await until(`page ${n} of the audit rows of ${username}`, async () => {
           // The pager shows only when there is more than one page.
-          const pager = page.getByTestId('audit-page');
-          if (((await pager.count()) > 0 ? await text(pager) : 'Page 1') !== `Page ${n}`) return undefined;
+          // (Read without waiting: the pager of the list before the search may vanish under us.)
+          const [pager] = await page.getByTestId('audit-page').allTextContents();
+          if ((pager ?? 'Page 1').trim() !== `Page ${n}`) return undefined;
           const officers = await page.getByTestId('audit-officer').allTextContents();
           return officers.length > 0 && officers.every((o) => o === username) ? true : undefined;
         });
