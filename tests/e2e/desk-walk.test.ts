@@ -48,6 +48,10 @@ import {
 } from '../support/e2e-cards.js';
 import type { MinimalVicc } from '../support/minimal-vicc.js';
 import {
+  batchItem,
+  batchItemState,
+  batchPrompts,
+  cancelBatchItem,
   chooseReader,
   confirmSecretsRecorded,
   produce,
@@ -58,6 +62,7 @@ import {
   until,
   waitForOutcome,
   waitForReaderKind,
+  whileBatchPaused,
   PRODUCTION_TIMEOUT_MS,
   UI_TIMEOUT_MS,
 } from '../support/e2e-ui.js';
@@ -155,16 +160,6 @@ async function loginOnBridge(officer: Pick<E2eOfficer, 'username' | 'password'>)
 }
 
 const officerRow = (page: Page, username: string) => page.locator(`[data-testid="officer-row"][data-username="${username}"]`);
-const batchItem = (page: Page, requestId: string) => page.getByTestId('batch-panel').first().locator(`[data-testid="batch-item"][data-request-id="${requestId}"]`);
-
-async function itemState(page: Page, requestId: string, states: string[], timeoutMs = UI_TIMEOUT_MS): Promise<string> {
-  return until(`batch item ${requestId} to be ${states.join(' or ')}`, async () => {
-    const state = (await batchItem(page, requestId).getAttribute('data-state')) ?? '';
-    return states.includes(state) ? state : undefined;
-  }, timeoutMs);
-}
-
-const prompts = (page: Page) => page.getByTestId('batch-panel').first().getByTestId('batch-prompt').allTextContents();
 
 /** The text of a locator, trimmed. */
 const text = async (l: Locator) => ((await l.textContent()) ?? '').trim();
@@ -457,19 +452,19 @@ describe('a day at the desk, walked from the first run', () => {
     const panel = await startBatchOnReader(page, ids, VPCD_READER);
     // Requests in the batch are no longer offered for a new one (only Grace's remains).
     await expect.poll(() => page.getByTestId('batch-request').evaluateAll((els) => els.map((e) => e.getAttribute('data-request-id'))), { timeout: UI_TIMEOUT_MS }).toEqual([walk.requests.Grace!.requestId]);
-    await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);
+    await expect.poll(() => batchPrompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);
     expect(await text(panel.getByTestId('batch-rate'))).toBe('cards per hour shown once 2 cards are done');
 
     // The card goes in while the batch is paused (the harness reads its serial first).
-    await panel.getByTestId('batch-pause').click();
-    await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('paused');
-    cards.push(await insertPivCard(join(cardDir, 'annie.json')));
-    await panel.getByTestId('batch-resume').click();
-    expect(await itemState(page, ids[0]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
+    await whileBatchPaused(panel, async () => {
+      expect(await batchPrompts(page)).toEqual([]);
+      cards.push(await insertPivCard(join(cardDir, 'annie.json')));
+    });
+    expect(await batchItemState(page, ids[0]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
     const first = await text(batchItem(page, ids[0]!).getByTestId('batch-item-card'));
     expect(first).toMatch(/^\d{8}$/);
     // One reader, the next card waiting: the batch names the card to take out.
-    await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Remove card ${first} from ${VPCD_READER} and insert a blank card.`]);
+    await expect.poll(() => batchPrompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Remove card ${first} from ${VPCD_READER} and insert a blank card.`]);
     // Obs. 1: the readers panel names the card the batch just made, not a blank one.
     expect(await waitForReaderKind(page, VPCD_READER, /^Issued card /)).toBe(`Issued card ${first} · Annie Easley · produced today`);
     await station.screenshot('08-batch-swap-prompt');
@@ -484,22 +479,18 @@ describe('a day at the desk, walked from the first run', () => {
     await batchItem(page, ids[0]!).getByTestId('batch-item-secrets').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 
     // Katherine's visit is called off: her waiting card is cancelled.
-    await batchItem(page, ids[2]!).getByTestId('batch-item-cancel').click();
-    await page.getByTestId('batch-cancel-reason').fill('The visit was called off');
-    await page.getByTestId('batch-cancel-confirm').click();
-    expect(await itemState(page, ids[2]!, ['cancelled'])).toBe('cancelled');
+    await cancelBatchItem(page, ids[2]!, 'The visit was called off');
 
     // The swap, paused, then the second card.
-    await panel.getByTestId('batch-pause').click();
-    await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('paused');
-    await removePivCard(cards.pop()!);
-    cards.push(await insertPivCard(join(cardDir, 'christine.json')));
-    await panel.getByTestId('batch-resume').click();
-    expect(await itemState(page, ids[1]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
+    await whileBatchPaused(panel, async () => {
+      await removePivCard(cards.pop()!);
+      cards.push(await insertPivCard(join(cardDir, 'christine.json')));
+    });
+    expect(await batchItemState(page, ids[1]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
     await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('done');
     expect(await text(panel.getByTestId('batch-done'))).toBe('2 done');
     expect(await text(panel.getByTestId('batch-rate'))).toMatch(/^\d+ cards per hour$/);
-    expect(await prompts(page)).toEqual([]);
+    expect(await batchPrompts(page)).toEqual([]);
     await removePivCard(cards.pop()!);
   });
 
