@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startE2eStation, type E2eStation } from '../support/e2e-harness.js';
 import { closeReaders, insertPivCard, removePivCard, VPCD_READER, type PivCardProcess } from '../support/e2e-cards.js';
-import { startBatchOnReader, until, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
+import { batchItem, batchItemState, batchPrompts, cancelBatchItem, startBatchOnReader, whileBatchPaused, PRODUCTION_TIMEOUT_MS, UI_TIMEOUT_MS } from '../support/e2e-ui.js';
 import { addOfficer, E2E_ADMIN, firstRunAdmin, login, logout, pendingRow, registerPersonForRequest, requestForChosenPerson, type E2eOfficer } from '../support/e2e-session.js';
 
 const REG: E2eOfficer = { username: 'rita', displayName: 'Rita Registrar', password: 'rita e2e passphrase', roles: ['registration'] };
@@ -50,22 +50,6 @@ afterAll(async () => {
 async function switchTo(page: Page, officer: E2eOfficer): Promise<void> {
   await logout(page);
   await login(page, officer);
-}
-
-/** The batch item of `requestId` in the newest batch. */
-const batchItem = (page: Page, requestId: string) => page.getByTestId('batch-panel').first().locator(`[data-testid="batch-item"][data-request-id="${requestId}"]`);
-
-/** Waits until the item's state is one of `states` and returns it. */
-async function itemState(page: Page, requestId: string, states: string[], timeoutMs = UI_TIMEOUT_MS): Promise<string> {
-  return until(`batch item ${requestId} to be ${states.join(' or ')}`, async () => {
-    const state = (await batchItem(page, requestId).getAttribute('data-state')) ?? '';
-    return states.includes(state) ? state : undefined;
-  }, timeoutMs);
-}
-
-/** The reader prompts of the newest batch, as shown. */
-async function prompts(page: Page): Promise<string[]> {
-  return page.getByTestId('batch-panel').first().getByTestId('batch-prompt').allTextContents();
 }
 
 describe('a day at the desk', () => {
@@ -140,22 +124,21 @@ describe('a day at the desk', () => {
     const panel = await startBatchOnReader(page, ids, VPCD_READER);
     // Requests now waiting in the batch are no longer offered for a new one (Ada's employee card still is).
     await expect.poll(() => page.getByTestId('batch-request').evaluateAll((els) => els.map((e) => e.getAttribute('data-request-id'))), { timeout: UI_TIMEOUT_MS }).toEqual([requests.ada]);
-    await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);
+    await expect.poll(() => batchPrompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);
     expect(await panel.getByTestId('batch-rate').textContent()).toBe('cards per hour shown once 2 cards are done');
     await station.screenshot('04-batch-waiting');
 
     // Paused while the card goes in (the harness reads its serial first): the batch leaves it alone.
-    await panel.getByTestId('batch-pause').click();
-    await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('paused');
-    expect(await prompts(page)).toEqual([]);
-    cards.push(await insertPivCard(join(cardDir, 'first.json')));
-    expect(await batchItem(page, ids[0]!).getAttribute('data-state')).toBe('queued');
-    await panel.getByTestId('batch-resume').click();
-    expect(await itemState(page, ids[0]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
+    await whileBatchPaused(panel, async () => {
+      expect(await batchPrompts(page)).toEqual([]);
+      cards.push(await insertPivCard(join(cardDir, 'first.json')));
+      expect(await batchItem(page, ids[0]!).getAttribute('data-state')).toBe('queued');
+    });
+    expect(await batchItemState(page, ids[0]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
     const firstNumber = ((await batchItem(page, ids[0]!).getByTestId('batch-item-card').textContent()) ?? '').trim();
     expect(firstNumber).toMatch(/^\d{8}$/);
     // With one reader the batch does not stall in silence: it names the card to take out.
-    await expect.poll(() => prompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Remove card ${firstNumber} from ${VPCD_READER} and insert a blank card.`]);
+    await expect.poll(() => batchPrompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Remove card ${firstNumber} from ${VPCD_READER} and insert a blank card.`]);
     expect(await panel.getByTestId('batch-rate').textContent()).toBe('cards per hour shown once 2 cards are done');
     await station.screenshot('05-batch-remove-card');
 
@@ -171,22 +154,18 @@ describe('a day at the desk', () => {
     await batchItem(page, ids[0]!).getByTestId('batch-item-secrets').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 
     // Katherine's card waits: the officer cancels it with a reason.
-    await batchItem(page, ids[2]!).getByTestId('batch-item-cancel').click();
-    await page.getByTestId('batch-cancel-reason').fill('The visit was called off');
-    await page.getByTestId('batch-cancel-confirm').click();
-    expect(await itemState(page, ids[2]!, ['cancelled'])).toBe('cancelled');
+    await cancelBatchItem(page, ids[2]!, 'The visit was called off');
 
     // The officer swaps the cards while the batch is paused, then resumes.
-    await panel.getByTestId('batch-pause').click();
-    await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('paused');
-    await removePivCard(cards.shift()!);
-    cards.push(await insertPivCard(join(cardDir, 'second.json')));
-    await panel.getByTestId('batch-resume').click();
-    expect(await itemState(page, ids[1]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
+    await whileBatchPaused(panel, async () => {
+      await removePivCard(cards.shift()!);
+      cards.push(await insertPivCard(join(cardDir, 'second.json')));
+    });
+    expect(await batchItemState(page, ids[1]!, ['done', 'failed'], PRODUCTION_TIMEOUT_MS), `${await panel.textContent()}\n${station.host.output()}`).toBe('done');
     await expect.poll(() => panel.getAttribute('data-status'), { timeout: UI_TIMEOUT_MS }).toBe('done');
     expect(await panel.getByTestId('batch-done').textContent()).toBe('2 done');
     expect(await panel.getByTestId('batch-rate').textContent()).toMatch(/^\d+ cards per hour$/);
-    expect(await prompts(page)).toEqual([]);
+    expect(await batchPrompts(page)).toEqual([]);
     await station.screenshot('07-batch-done');
   });
 });

@@ -299,3 +299,41 @@ export async function startBatchOnReader(page: Page, requestIds: readonly string
   await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   return panel;
 }
+
+/** The item of `requestId` in the newest batch panel of the Mass production screen. */
+export function batchItem(page: Page, requestId: string): Locator {
+  return page.getByTestId('batch-panel').first().locator(`[data-testid="batch-item"][data-request-id="${requestId}"]`);
+}
+
+/** Waits until the batch item of `requestId` is in one of `states` (its data-state) and returns that state. */
+export async function batchItemState(page: Page, requestId: string, states: readonly string[], timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+  return until(`batch item ${requestId} to be ${states.join(' or ')}`, async () => {
+    const state = (await batchItem(page, requestId).getAttribute('data-state')) ?? '';
+    return states.includes(state) ? state : undefined;
+  }, timeoutMs);
+}
+
+/** The reader prompts of the newest batch, as shown ("Remove card … and insert a blank card."). */
+export function batchPrompts(page: Page): Promise<string[]> {
+  return page.getByTestId('batch-panel').first().getByTestId('batch-prompt').allTextContents();
+}
+
+/**
+ * Pauses the batch of `panel`, waits until it says paused, runs `swap` (the
+ * officer takes a card out, puts one in: a batch left running would meet the
+ * card while the harness still reads its serial) and resumes it.
+ */
+export async function whileBatchPaused(panel: Locator, swap: () => Promise<void>): Promise<void> {
+  await panel.getByTestId('batch-pause').click();
+  await until('the batch to be paused', async () => ((await panel.getAttribute('data-status')) === 'paused' ? true : undefined));
+  await swap();
+  await panel.getByTestId('batch-resume').click();
+}
+
+/** Cancels the waiting batch item of `requestId` with `reason` and waits until it is cancelled. */
+export async function cancelBatchItem(page: Page, requestId: string, reason: string): Promise<void> {
+  await batchItem(page, requestId).getByTestId('batch-item-cancel').click();
+  await page.getByTestId('batch-cancel-reason').fill(reason);
+  await page.getByTestId('batch-cancel-confirm').click();
+  await batchItemState(page, requestId, ['cancelled']);
+}
