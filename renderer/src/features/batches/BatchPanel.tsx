@@ -13,6 +13,7 @@ import { dateTimeText } from '../../words/dates';
 import type { BatchView } from '../../../../electron/contract/station-api';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../../../electron/contract/batch-rules';
+import { batchNumberText, requestNumberText } from '../../../../electron/contract/request-number';
 import { batchProgress } from '../../stores/batches-store';
 import { OneTimeSecrets } from '../production/OneTimeSecrets';
 import { useBatches, useJobs, useStores } from '../../stores/stores';
@@ -57,9 +58,9 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
     setPausing(false);
   };
   return (
-    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${cards(p.total)}`}>
+    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-batch-number={batchNumberText(batch.number)} data-status={batch.status} aria-label={`Batch ${batchNumberText(batch.number)} of ${cards(p.total)}`}>
       <h4>
-        Batch of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {dateTimeText(batch.createdAt)}
+        Batch {batchNumberText(batch.number)} of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {dateTimeText(batch.createdAt)}
       </h4>
       <div className="progress" aria-live="polite">
         <div className="progress-bar" data-testid="batch-progress-bar" role="progressbar" aria-label="Cards done" aria-valuemin={0} aria-valuenow={p.done} aria-valuemax={p.total}>
@@ -103,6 +104,7 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
       <table className="batch-items">
         <thead>
           <tr>
+            <th scope="col">Request</th>
             <th scope="col">Cardholder</th>
             <th scope="col">Card number</th>
             <th scope="col">State</th>
@@ -113,6 +115,7 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
         <tbody>
           {batch.items.map((item) => (
             <tr key={item.requestId} data-testid="batch-item" data-request-id={item.requestId} data-state={item.state} className={`batch-item state-${item.state}`}>
+              <td data-testid="batch-item-request">{item.requestNumber === null ? '—' : requestNumberText(item.requestNumber)}</td>
               <td>{item.personName}</td>
               <td data-testid="batch-item-card">{item.cardNumber ?? '—'}</td>
               <td>

@@ -12,7 +12,7 @@ import { MAX_BATCH_CSV_CHARS, type BatchCsvView, type BatchView, type OfficerVie
 afterEach(cleanup);
 
 type Item = BatchView['items'][number];
-const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, personName: `Person ${requestId}`, state, readerName: null, jobId: null, failure: null, ...over });
+const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, requestNumber: null, personName: `Person ${requestId}`, state, readerName: null, jobId: null, failure: null, ...over });
 
 function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: string) => BatchCsvView } = {}) {
   const core = { batches: opts.batches ?? [] };
@@ -24,7 +24,7 @@ function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: st
     'batches.start': (i) => {
       const ids = i.requestIds;
       core.batches = [batch({ id: 'batch-new', total: ids.length, remaining: ids.length, items: ids.map((id) => item(id, 'queued')) }), ...core.batches];
-      return { batchId: 'batch-new' };
+      return { batchId: 'batch-new', number: 2 };
     },
     'batches.parseCsv': (i) => {
       if (!opts.csv) throw new ApiError({ code: 'FORBIDDEN', message: 'This needs the Card production administrator role.' });
@@ -142,12 +142,13 @@ describe('BatchesScreen', () => {
       batches: [
         batch({
           id: 'b1',
+          number: 12,
           total: 2,
           done: 1,
           remaining: 1,
           readers: ['Virtual PCD 00 00'],
           prompts: [{ readerName: 'Virtual PCD 00 00', action: 'remove', cardNumber: '00000007', sentence: 'Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.' }],
-          items: [item('a', 'done', { cardNumber: '00000007', readerName: 'Virtual PCD 00 00' }), item('b', 'queued', { cardNumber: '00000008' })],
+          items: [item('a', 'done', { cardNumber: '00000007', readerName: 'Virtual PCD 00 00', requestNumber: 41 }), item('b', 'queued', { cardNumber: '00000008', requestNumber: 42 })],
         }),
       ],
     });
@@ -156,6 +157,9 @@ describe('BatchesScreen', () => {
     expect(prompt.textContent).toBe('Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.');
     expect(prompt.getAttribute('data-action')).toBe('remove');
     expect(within(panel).getAllByTestId('batch-item-card').map((c) => c.textContent)).toEqual(['00000007', '00000008']);
+    // The batch and its requests by their short numbers, never their ids (observation 6).
+    expect(within(panel).getByRole('heading').textContent).toMatch(/^Batch B-000012 of 2 cards/);
+    expect(within(panel).getAllByTestId('batch-item-request').map((c) => c.textContent)).toEqual(['R-000041', 'R-000042']);
     expect(within(panel).getAllByTestId('batch-item')[1]!.textContent).toContain('Waiting for a blank card');
     const user = userEvent.setup();
     await user.click(within(panel).getByTestId('batch-pause'));
