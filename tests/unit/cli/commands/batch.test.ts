@@ -5,37 +5,16 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { batchCommand } from '../../../../electron/cli/commands/batch.js';
-import type { CliContext } from '../../../../electron/cli/context.js';
 import type { BatchView } from '../../../../electron/contract/station-api.js';
 import { batchNumberText } from '../../../../electron/contract/request-number.js';
-import { StationError } from '../../../../electron/core/errors.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { contextOf } from './cli-context.js';
 
 let t: TrainingStation | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-/** A CLI context over the station's core on the local connection (logged in), keeping the printed result. */
-function contextOf(ts: TrainingStation): { ctx: CliContext; results: unknown[] } {
-  const core = ts.station.core();
-  const results: unknown[] = [];
-  const ctx = {
-    options: {},
-    station: () => Promise.reject(new Error('not used')),
-    async call(channel: string, input: unknown) {
-      const r = await core.dispatch(channel, input);
-      if (!r.ok) throw new StationError(r.error.code as never, r.error.message);
-      return r.value;
-    },
-    loginWith: () => Promise.resolve(),
-    on: (event: string, listener: (p: unknown) => void) => Promise.resolve(core.on(event as never, listener as never)),
-    say: () => {},
-    result: (value: unknown) => void results.push(value),
-  } as unknown as CliContext;
-  return { ctx, results };
-}
 
 describe('station batch pause|resume', () => {
   test('pauses and resumes a batch; pausing a paused batch is refused by the core', async () => {
