@@ -6,7 +6,8 @@
  * be paused and resumed; a card waiting for a blank card, or failed, can be
  * cancelled with a reason (the contract's batch rules, as the core applies
  * them). A produced card's one-time PUK and generated PIN are shown here once,
- * to the officer who may see them, until they confirm they recorded them.
+ * to the officer who may see them, until they confirm they recorded them; the
+ * generated PINs can go on PIN mailers instead (BatchPinMailers).
  */
 import { useState, type FormEvent } from 'react';
 import { dateTimeText } from '../../words/dates';
@@ -16,7 +17,9 @@ import { isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../../../el
 import { batchNumberText, requestNumberText } from '../../../../electron/contract/request-number';
 import { batchProgress } from '../../stores/batches-store';
 import { OneTimeSecrets } from '../production/OneTimeSecrets';
-import { useBatches, useJobs, useStores } from '../../stores/stores';
+import { BatchPinMailers } from './BatchPinMailers';
+import { mayCall } from '../../../../electron/contract/access';
+import { useBatches, useJobs, useSession, useStores } from '../../stores/stores';
 
 type BatchItem = BatchView['items'][number];
 
@@ -49,6 +52,7 @@ export interface BatchPanelProps {
 export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelProps) {
   const stores = useStores();
   const error = useBatches((s) => s.errors[batch.id] ?? null);
+  const mayMakeMailers = useSession((s) => mayCall(s.officer, 'jobs.pinMailer'));
   const [pausing, setPausing] = useState(false);
   const p = batchProgress(batch);
   const prompts = batch.prompts ?? [];
@@ -101,6 +105,7 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
           {error}
         </p>
       )}
+      {mayMakeMailers && <BatchPinMailers batch={batch} />}
       <table className="batch-items">
         <thead>
           <tr>
