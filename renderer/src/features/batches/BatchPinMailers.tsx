@@ -6,11 +6,12 @@
  * PUK"). Printed on a chosen print queue, or saved as PDFs when the station has no printer.
  * The core audits that each mailer was made, never the PIN.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { BatchView } from '../../../../electron/contract/station-api';
 import { requestNumberText } from '../../../../electron/contract/request-number';
 import { downloadText } from '../audit/download';
 import { useStores } from '../../stores/stores';
+import { useAcceptingQueues } from '../production/print-queues';
 
 /** The batch's cards whose one-time secrets (PUK, generated PIN) still wait. */
 export function cardsWithWaitingSecrets(batch: BatchView): (BatchView['items'][number] & { jobId: string })[] {
@@ -19,28 +20,14 @@ export function cardsWithWaitingSecrets(batch: BatchView): (BatchView['items'][n
 
 export function BatchPinMailers({ batch }: { batch: BatchView }) {
   const stores = useStores();
-  const [queues, setQueues] = useState<string[]>([]);
-  const [queue, setQueue] = useState('');
+  const { queues } = useAcceptingQueues();
+  const [chosenQueue, setQueue] = useState<string | null>(null);
+  // The first accepting queue until the officer chooses one; none: PDF files.
+  const queue = chosenQueue ?? queues[0] ?? '';
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const waiting = cardsWithWaitingSecrets(batch);
-
-  useEffect(() => {
-    let live = true;
-    void stores.jobs
-      .getState()
-      .printers()
-      .then((r) => {
-        if (!live || 'error' in r) return;
-        const accepting = r.filter((q) => q.accepting).map((q) => q.name);
-        setQueues(accepting);
-        setQueue((current) => current || (accepting[0] ?? ''));
-      });
-    return () => {
-      live = false;
-    };
-  }, [stores]);
 
   if (waiting.length === 0 && outcome === null) return null;
 
