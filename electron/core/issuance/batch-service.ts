@@ -263,7 +263,7 @@ export class BatchService {
       for (const item of this.repo.items(batch.id)) {
         if (item.state !== 'running') continue;
         this.repo.updateItem(batch.id, item.requestId, { state: 'failed', failure: STATION_STOPPED_SENTENCE });
-        this.deps.store.audit.append({ actor: 'station', action: 'batch.item.interrupted', outcome: 'failed', jobId: item.jobId, details: { batchId: batch.id, requestId: item.requestId } });
+        this.deps.store.audit.append({ actor: 'station', action: 'batch.item.interrupted', outcome: 'failed', jobId: item.jobId, details: { batchId: batch.id, batch: batchNumberText(batch.number), requestId: item.requestId } });
       }
       this.changed(batch.id);
     }
@@ -295,7 +295,7 @@ export class BatchService {
       if (refusal) throw refusal;
     }
     const batch = this.repo.create(readers, actor.officerId, requestIds);
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, batch: batchNumberText(batch.number), requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
     this.changed(batch.id);
     // Blank cards may already wait in readers.
     await this.rescan();
@@ -372,7 +372,7 @@ export class BatchService {
     if (paused && !mayPauseBatch(batch.status)) throw new StationError('JOB_STATE', `Batch ${batchNumberText(batch.number)} is ${batch.status}; only a running batch can be paused.`, { status: batch.status });
     if (!paused && !mayResumeBatch(batch.status)) throw new StationError('JOB_STATE', `Batch ${batchNumberText(batch.number)} is ${batch.status}; only a paused batch can be resumed.`, { status: batch.status });
     this.repo.setStatus(batchId, paused ? 'paused' : 'running');
-    this.deps.store.audit.append({ actor: actor.username, action: paused ? 'batch.paused' : 'batch.resumed', outcome: 'ok', details: { batchId } });
+    this.deps.store.audit.append({ actor: actor.username, action: paused ? 'batch.paused' : 'batch.resumed', outcome: 'ok', details: { batchId, batch: batchNumberText(batch.number) } });
     this.changed(batchId);
     if (!paused) await this.rescan();
     return this.get(batchId);
@@ -398,7 +398,7 @@ export class BatchService {
     }
     if (item.jobId) await this.deps.jobs.cancelJob(item.jobId, reason);
     this.repo.updateItem(batchId, requestId, { state: 'cancelled', failure: reason.trim().slice(0, 500) });
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reason: reason.trim().slice(0, 200) } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, batch: batchNumberText(batch.number), requestId, reason: reason.trim().slice(0, 200) } });
     this.finishIfComplete(batchId);
     this.changed(batchId);
     return this.get(batchId);
@@ -420,7 +420,7 @@ export class BatchService {
     if (this.deps.isReaderBusy?.(item.readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${item.readerName}.`);
     authorize(item.jobId);
     const claimed = this.claim(item, item.readerName);
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reader: item.readerName } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, batch: batchNumberText(batch.number), requestId, reader: item.readerName } });
     this.track(this.produce(claimed, item.readerName, () => !this.closed));
     return this.get(batchId);
   }
