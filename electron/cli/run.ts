@@ -14,7 +14,7 @@ type Command = (ctx: CliContext, verb: string | undefined, rest: string[], flags
 
 /** Each command's module, imported when the command runs. */
 const COMMANDS: Record<string, Command> = {
-  officer: async (ctx, verb, _rest, flags) => (await import('./commands/officers.js')).officerCommand(ctx, verb, flags),
+  officer: async (ctx, verb, rest, flags) => (await import('./commands/officers.js')).officerCommand(ctx, verb, flags, rest),
   request: async (ctx, verb, rest, flags) => (await import('./commands/requests.js')).requestCommand(ctx, verb, rest, flags),
   readers: async (ctx) => (await import('./commands/readers.js')).readersCommand(ctx),
   person: async (ctx, verb, rest, flags) => (await import('./commands/persons.js')).personCommand(ctx, verb, rest, flags),

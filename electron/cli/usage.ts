@@ -14,6 +14,9 @@ export const USAGE = `Usage: station <command> [options]
   officer add --username U --roles r1,r2,… [--display-name N] [--person ID]
                                             the first officer (no --as needed) must include admin
   officer list
+  officer edit USERNAME [--display-name N] [--roles r1,r2,…]   an administrator changes an officer's name or roles
+  officer disable USERNAME | officer enable USERNAME            a disabled officer's sessions end at once
+  officer reset-password USERNAME           a new random password, printed once (the station keeps only its hash)
   readers                                   readers, card presence and ATR
   person add --given-name G --surname S [--email E] [--employee-id N] [--affiliation employee|contractor|visitor]
   person search TEXT | person show ID

@@ -133,6 +133,7 @@ export const CHANNEL_ROLES: Record<Channel, ChannelAccess> = {
   // station and readers
   'station.info': 'public',
   'readers.list': 'officer',
+  'station.counts': 'officer',
   'ca.chain': 'public',
   'station.changePassphrase': ['admin'],
   // officers and sessions
@@ -239,7 +240,7 @@ export const IDPRS_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['cpr.submi
  * needs a valid, unlocked session like any other but does not count as the
  * officer's activity, so an unattended window still locks.
  */
-export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list']);
+export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outbox.list', 'station.counts']);
 
 /**
  * Channels that only read: they change no record of the store (an export is
@@ -249,6 +250,7 @@ export const BACKGROUND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>(['outb
 export const QUERY_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'station.info',
   'readers.list',
+  'station.counts',
   'persons.search',
   'persons.get',
   'persons.list',

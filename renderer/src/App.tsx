@@ -9,8 +9,7 @@
 import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { useScreenFocus } from './focus/screen-focus';
 import type { Channel, OfficerView, Person } from '../../electron/contract/station-api';
-import { forgetOfficerData, useJobs, useKiosk, useRequests, useSession, useStation, useStores } from './stores/stores';
-import type { RequestsState } from './stores/requests-store';
+import { forgetOfficerData, useJobs, useKiosk, useSession, useStation, useStores } from './stores/stores';
 import { mayCall } from '../../electron/contract/access';
 import { ReadersPanel } from './features/readers/ReadersPanel';
 import { FirstRunScreen } from './features/auth/FirstRunScreen';
@@ -174,17 +173,38 @@ function Header() {
 }
 
 /** The logged-in station: navigation per role, readers, current screen. */
-/** How many requests wait for a menu entry's task, beside its words (nothing when none wait). */
-function NavCount({ name, of }: { name: ScreenName; of: (s: RequestsState) => number }) {
-  const n = useRequests(of);
+/** A number beside a menu entry (nothing when it is 0): `label` says what it counts, for screen readers. */
+function NavCount({ testId, n, label, className = '' }: { testId: string; n: number; label: string; className?: string }) {
   if (n === 0) return null;
   return (
-    <span className="nav-count" data-testid={`nav-count-${name}`} aria-label={`, ${n} waiting`}>
+    <span className={`nav-count ${className}`.trim()} data-testid={testId} aria-label={`, ${n} ${label}`}>
       {n}
     </span>
   );
 }
 
+/** What waits for a menu entry's task, from the core's one count (station.counts; null: not this officer's task). */
+function NavCounts({ name }: { name: ScreenName }) {
+  const counts = useStation((s) => s.counts);
+  if (!counts) return null;
+  if (name === 'approvals' && counts.approvals !== null) return <NavCount testId="nav-count-approvals" n={counts.approvals} label="waiting" />;
+  if (name === 'produce' && counts.produce !== null) return <NavCount testId="nav-count-produce" n={counts.produce} label="waiting" />;
+  if (name === 'queue' && counts.queue) {
+    const { pending, running, failed } = counts.queue;
+    return <NavCount testId="nav-count-queue" n={pending + running + failed} label={`unfinished, ${failed} failed`} />;
+  }
+  if (name === 'outbox' && counts.notifications) {
+    return (
+      <>
+        <NavCount testId="nav-count-outbox" n={counts.notifications.pending} label="pending" />
+        <NavCount testId="nav-count-outbox-dead" n={counts.notifications.dead} label="dead letters" className="dead" />
+      </>
+    );
+  }
+  return null;
+}
+
+/** The logged-in station: navigation per role, readers, current screen. */
 function StationWindow({ officer }: { officer: OfficerView }) {
   const stores = useStores();
   const nav = navFor(officer);
@@ -207,13 +227,8 @@ function StationWindow({ officer }: { officer: OfficerView }) {
     return () => stops.forEach((stop) => stop());
   }, [stores]);
 
-  // The counts beside the menu: requests waiting for this officer's task, kept fresh by request.changed.
-  const countsApprovals = mayCall(officer, 'requests.approve');
-  const countsProduce = mayCall(officer, 'requests.produce');
-  useEffect(() => {
-    if (countsApprovals) void stores.requests.getState().loadPending();
-    if (countsProduce) void stores.requests.getState().loadApproved();
-  }, [stores, countsApprovals, countsProduce]);
+  // The counts beside the menu: what waits for this officer's tasks, from the core's one count, kept fresh by events.
+  useEffect(() => stores.station.getState().startCounts(), [stores]);
 
   const mainRef = useRef<HTMLElement>(null);
   useScreenFocus(mainRef, view);
@@ -227,8 +242,7 @@ function StationWindow({ officer }: { officer: OfficerView }) {
         {nav.map((n) => (
           <button key={n.name} type="button" data-testid={`nav-${n.name}`} aria-current={view.name === n.name ? 'page' : undefined} onClick={() => setView({ name: n.name })}>
             {n.label}
-            {n.name === 'approvals' && <NavCount name="approvals" of={(s) => s.pending.length} />}
-            {n.name === 'produce' && countsProduce && <NavCount name="produce" of={(s) => s.approved.length} />}
+            <NavCounts name={n.name} />
           </button>
         ))}
       </nav>

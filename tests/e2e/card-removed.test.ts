@@ -3,6 +3,9 @@
  * the failure panel names the failed step and says "The card was removed
  * while …"; the officer puts the same card back, presses Retry (typing the
  * PIN again when asked) and the job completes with every step done.
+ * By keyboard alone (issue 12 "Keyboard": Tab and Enter): the reader is chosen
+ * in the readers panel; the failure takes the focus, Retry is reached with Tab
+ * and pressed with Enter, and the focus follows the job to its result.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,10 +18,11 @@ import { waitForCardAbsent } from '../support/e2e-cards.js';
 import { seedPersons } from '../support/e2e-store.js';
 import {
   chooseProfile,
-  chooseReader,
+  focusedElement,
   goToIssue,
   produce,
-  retryJob,
+  tabUntil,
+  until,
   searchAndSelectPerson,
   stepStates,
   typePin,
@@ -76,7 +80,21 @@ describe('card removed during production', () => {
     // Search as you type: the other seeded person does not match.
     expect(results.join('\n')).not.toContain('Turing');
     await chooseProfile(page, 'employee');
-    await chooseReader(page, VPCD_READER);
+    // The reader, by keyboard in the readers panel: another reader first, then the card's; the form follows each choice.
+    const select = page.getByTestId('reader-select');
+    const useButton = (name: string) => page.locator(`[data-testid="reader-row"][data-reader="${name}"] [data-testid="reader-use"]`);
+    const focusedReaderButton = () =>
+      page.evaluate(
+        "(() => { const a = document.activeElement; return a && a.getAttribute('data-testid') === 'reader-use' ? a.closest('[data-reader]').getAttribute('data-reader') : null; })()",
+      ) as Promise<string | null>;
+    const readerNames = await page.getByTestId('reader-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-reader') ?? ''));
+    for (const name of [...readerNames.filter((n) => n !== VPCD_READER).slice(0, 1), VPCD_READER]) {
+      await select.focus();
+      await tabUntil(page, `the button choosing ${name}`, async () => (await focusedReaderButton()) === name, { backwards: true });
+      await page.keyboard.press('Enter');
+      await until(`${name} chosen in the form`, async () => ((await select.inputValue()) === name ? true : undefined));
+      expect(await useButton(name).getAttribute('aria-pressed')).toBe('true');
+    }
     await typePin(page, PIN);
     const jobId = await produce(page);
 
@@ -102,11 +120,20 @@ describe('card removed during production', () => {
     cards.push(again);
     await station.screenshot('02-card-back');
 
-    // A typed PIN is never stored: the retry must ask for it again.
-    expect(await retryJob(page, PIN)).toBe(true);
+    // By keyboard: the failure's heading has the focus; Tab reaches the PIN (a typed PIN is never
+    // stored: the retry asks for it again) and Retry; Enter retries; the focus follows the job.
+    await until('the focus on the failure', async () => ((await focusedElement(page)) === 'failure-title' ? true : undefined));
+    await page.keyboard.press('Tab');
+    expect(await focusedElement(page)).toBe('retry-pin-input');
+    await page.keyboard.type(PIN);
+    await page.keyboard.press('Tab');
+    expect(await focusedElement(page)).toBe('retry-button');
+    await page.keyboard.press('Enter');
+    await until('the retry to start', async () => ((await page.getByTestId('failure-panel').isVisible()) ? undefined : true));
     const outcome = await waitForOutcome(page, PRODUCTION_TIMEOUT_MS);
     await station.screenshot('03-retried');
     expect(outcome, station.host.output()).toEqual({ kind: 'done' });
+    await until('the focus on the result', async () => ((await focusedElement(page)) === 'result-title' ? true : undefined));
     const after = await stepStates(page);
     expect(after.length).toBe(rows.length);
     expect(after.filter((s) => s.state !== 'done')).toEqual([]);

@@ -10,7 +10,9 @@
  *   "Remove card N … and insert a blank card"), pauses and resumes, a waiting
  *   card is cancelled, its requests are not offered for a new batch, the rate
  *   is said plainly until two cards are done, and a produced card's PUK and
- *   PIN are shown once on the batch screen.
+ *   PIN are shown once on the batch screen, or its PIN goes on a PIN mailer;
+ *   the batch and its requests are named by their short numbers;
+ * - the menu counts pending notifications as the Notifications screen does.
  * A first-run station: the administrator adds a registration officer, an
  * approver and a production officer (separation of duties as the agency
  * default).
@@ -114,6 +116,10 @@ describe('a day at the desk', () => {
     expect(await setup.getAttribute('data-missing')).toBe('url secret');
     // No pending event claims a next attempt the station will never make.
     expect(new Set(await page.getByTestId('outbox-when').allTextContents())).toEqual(new Set(['Waits until delivery is configured']));
+    // The menu counts the pending notifications as the screen does (the core's station.counts, observation 8).
+    await expect
+      .poll(async () => [await page.getByTestId('nav-count-outbox').textContent(), (await page.getByTestId('outbox-count-pending').textContent())?.replace(/[()]/g, '')], { timeout: UI_TIMEOUT_MS })
+      .toSatisfy(([menu, tab]) => menu !== null && menu === tab && Number(menu) > 0);
     await station.screenshot('03-notifications-not-configured');
   });
 
@@ -127,6 +133,12 @@ describe('a day at the desk', () => {
     await expect.poll(() => batchPrompts(page), { timeout: UI_TIMEOUT_MS }).toEqual([`Insert a blank card in ${VPCD_READER}.`]);
     expect(await panel.getByTestId('batch-rate').textContent()).toBe('cards per hour shown once 2 cards are done');
     await station.screenshot('04-batch-waiting');
+    // The batch and its requests by their short numbers, never a UUID (observation 6).
+    const batchNumber = (await panel.getAttribute('data-batch-number')) ?? '';
+    expect(batchNumber).toMatch(/^B-\d{6}$/);
+    expect(await panel.locator('h4').textContent()).toContain(`Batch ${batchNumber} of 3 cards`);
+    expect(await batchItem(page, ids[0]!).getByTestId('batch-item-request').textContent()).toMatch(/^R-\d{6}$/);
+    expect(await panel.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
 
     // Paused while the card goes in (the harness reads its serial first): the batch leaves it alone.
     await whileBatchPaused(panel, async () => {
@@ -167,5 +179,20 @@ describe('a day at the desk', () => {
     expect(await panel.getByTestId('batch-rate').textContent()).toMatch(/^\d+ cards per hour$/);
     expect(await batchPrompts(page)).toEqual([]);
     await station.screenshot('07-batch-done');
+
+    // The second card's generated PIN goes on a PIN mailer from the batch screen (the mailer of
+    // single production, jobs.pinMailer); its PUK stays to be shown once.
+    const mailers = panel.getByTestId('batch-pin-mailers-print');
+    await mailers.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await mailers.textContent()).toMatch(/^(Print|Save) PIN mailers for 1 produced card$/);
+    await mailers.click();
+    const mailed = panel.getByTestId('batch-pin-mailers-outcome');
+    await mailed.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await mailed.textContent()).toMatch(/^1 PIN mailer (sent to .+|saved as PDF files)\.$/);
+    expect(await panel.getByTestId('batch-pin-mailers-problems').count()).toBe(0);
+    await batchItem(page, ids[1]!).getByTestId('batch-item-secrets').click();
+    await batchItem(page, ids[1]!).getByTestId('puk-value').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    expect(await batchItem(page, ids[1]!).getByTestId('pin-value').count()).toBe(0);
+    await batchItem(page, ids[1]!).getByTestId('secrets-recorded').click();
   });
 });

@@ -337,3 +337,22 @@ export async function cancelBatchItem(page: Page, requestId: string, reason: str
   await page.getByTestId('batch-cancel-confirm').click();
   await batchItemState(page, requestId, ['cancelled']);
 }
+
+/** The data-testid of the focused element, else its id, else its tag name ('H2', 'BODY'). */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate("(() => { const a = document.activeElement; return a ? (a.getAttribute('data-testid') || a.id || a.tagName) : 'none'; })()") as Promise<string>;
+}
+
+/**
+ * Presses Tab (Shift+Tab with `backwards`) until `matches` says the focused element is the one
+ * (issue 12 "Keyboard": the officer's way without a mouse).
+ * @throws Error when it is not reached in `max` presses
+ */
+export async function tabUntil(page: Page, what: string, matches: () => Promise<boolean>, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
+  for (let i = 0; i < (options.max ?? 80); i++) {
+    if (await matches()) return;
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${what} was not reached by the keyboard (focus on ${await focusedElement(page)})`);
+}
+

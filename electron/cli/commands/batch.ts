@@ -4,7 +4,7 @@
  * same role checks as the officer UI). The command stays attached and prints
  * the batch's progress until every card is done or cancelled; Ctrl-C leaves
  * the batch running in the station (it resumes the next time the station opens).
- * `station batch show BATCH` and `station batch list` print batches;
+ * `station batch show BATCH` and `station batch list` print batches (BATCH: its number, "B-000012");
  * `station batch cancel BATCH --request R --reason TEXT` cancels one item;
  * `station batch pause BATCH` and `station batch resume BATCH` pause and resume a batch.
  * While it follows a batch, the command prints what to do at each reader
@@ -16,6 +16,7 @@ import { readInputFile } from '../files.js';
 import { parseOption, required } from '../args.js';
 import { StationError } from '../../core/errors.js';
 import type { BatchView } from '../../contract/station-api.js';
+import { batchNumberText, requestNumberText } from '../../contract/request-number.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -27,18 +28,18 @@ const ReaderList = z.union([z.literal('all'), z.string().transform((s) => s.spli
 
 function progressLine(b: BatchView): string {
   const rate = b.cardsPerHour === null ? '' : `, ${b.cardsPerHour} cards/h`;
-  return `batch ${b.id}: ${b.done} done, ${b.failed} failed, ${b.remaining} remaining of ${b.total}${rate}`;
+  return `batch ${batchNumberText(b.number)}: ${b.done} done, ${b.failed} failed, ${b.remaining} remaining of ${b.total}${rate}`;
 }
 
 function printBatch(b: BatchView): void {
   process.stdout.write(`${progressLine(b)} [${b.status}] readers: ${b.readers.join(', ')}\n`);
   for (const i of b.items) {
-    process.stdout.write(`  ${i.state.padEnd(9)} ${i.requestId}  ${i.personName}${i.readerName ? `  (${i.readerName})` : ''}${i.failure ? `: ${i.failure}` : ''}\n`);
+    process.stdout.write(`  ${i.state.padEnd(9)} ${i.requestNumber === null ? i.requestId : requestNumberText(i.requestNumber)}  ${i.personName}${i.readerName ? `  (${i.readerName})` : ''}${i.failure ? `: ${i.failure}` : ''}\n`);
   }
 }
 
 /** Waits until the batch is done or cancelled, printing a line on every change; SIGINT/SIGTERM stop waiting (the batch goes on). */
-async function follow(ctx: CliContext, batchId: string): Promise<BatchView> {
+async function follow(ctx: CliContext, batchId: string, number: number): Promise<BatchView> {
   let last = '';
   let stop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -60,7 +61,7 @@ async function follow(ctx: CliContext, batchId: string): Promise<BatchView> {
       const changed = new Promise<void>((resolve) => (wake = resolve));
       const interrupted = await Promise.race([changed.then(() => false), stopped.then(() => true)]);
       if (interrupted) {
-        ctx.say(`Stopped following batch ${batchId}; it stays running and resumes when the station opens again.`);
+        ctx.say(`Stopped following batch ${batchNumberText(number)}; it stays running and resumes when the station opens again.`);
         return await ctx.call('batches.get', { batchId });
       }
     }
@@ -94,9 +95,9 @@ export async function batchCommand(ctx: CliContext, verb: string | undefined, ar
       requestIds = parseOption('--requests', RequestList, required('requests', flags.requests));
     }
     const readers = parseOption('--readers', ReaderList, typeof flags.readers === 'string' ? flags.readers : 'all');
-    const { batchId } = await ctx.call('batches.start', { requestIds, readers });
-    ctx.say(`Batch ${batchId} started with ${requestIds.length} requests. Insert blank cards in the readers; a failed card goes back to the queue until it is put back or cancelled.`);
-    const view = await follow(ctx, batchId);
+    const { batchId, number } = await ctx.call('batches.start', { requestIds, readers });
+    ctx.say(`Batch ${batchNumberText(number)} started with ${requestIds.length} requests. Insert blank cards in the readers; a failed card goes back to the queue until it is put back or cancelled.`);
+    const view = await follow(ctx, batchId, number);
     ctx.result(view, () => printBatch(view));
     return view.status === 'done' ? 0 : 1;
   }

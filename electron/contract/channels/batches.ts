@@ -21,6 +21,8 @@ export type BatchPromptView = z.infer<typeof BatchPromptShape>;
 
 export const BatchShape = z.object({
   id: z.string(),
+  /** The batch's short number, the one officers see and type (contract/request-number.ts batchNumberText: "B-000012"). */
+  number: z.number(),
   status: z.enum(['running', 'paused', 'done', 'cancelled']),
   readers: z.array(z.string()),
   total: z.number(),
@@ -31,6 +33,8 @@ export const BatchShape = z.object({
   items: z.array(
     z.object({
       requestId: z.string(),
+      /** The request's short number ("R-000123" in words). */
+      requestNumber: z.number().nullable(),
       personName: z.string(),
       state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
       readerName: z.string().nullable(),
@@ -68,9 +72,10 @@ export type BatchCsvView = z.infer<typeof BatchCsvShape>;
 export const batchesChannels = {
   'batches.start': {
     input: z.object({ requestIds: z.array(Id).min(1).max(10_000), readers: z.union([z.literal('all'), z.array(ReaderName).min(1)]) }).strict(),
-    output: z.object({ batchId: z.string() }),
+    output: z.object({ batchId: z.string(), number: z.number() }),
   },
   'batches.list': { input: z.object({}).strict(), output: z.array(BatchShape) },
+  /** A batch by its id or its number ("B-000012"); so are the batch and request of the calls below. */
   'batches.get': { input: z.object({ batchId: Id }).strict(), output: BatchShape },
   'batches.cancelItem': { input: z.object({ batchId: Id, requestId: Id, reason: Reason }).strict(), output: BatchShape },
   /** Pauses a running batch (cards inserted meanwhile are left alone; a card being produced finishes) or resumes a paused one; audited. */

@@ -39,6 +39,15 @@ export const Reader = z.object({
 });
 export type Reader = z.infer<typeof Reader>;
 
+/** The desk's counts (station.counts); null: the officer's roles do not reach that task. */
+export const DeskCountsShape = z.object({
+  approvals: z.number().int().nullable(),
+  produce: z.number().int().nullable(),
+  queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }).nullable(),
+  notifications: z.object({ pending: z.number().int(), dead: z.number().int() }).nullable(),
+});
+export type DeskCountsView = z.infer<typeof DeskCountsShape>;
+
 /** What a passphrase change sealed again, by kind, and the scrypt parameters (RFC 7914) now in use. */
 export const PassphraseChange = z.object({
   caKeys: z.number().int(),
@@ -62,6 +71,17 @@ export const stationChannels = {
     }),
   },
   'readers.list': { input: z.object({}).strict(), output: z.array(Reader) },
+  /**
+   * What waits at the desk, counted by the core in one look (issue 12, observation 8), for the menu
+   * and the screens: each count only for an officer whose roles may open what it counts (null
+   * otherwise): requests waiting for approval (requests.approve), approved requests waiting for
+   * production (requests.produce), unfinished production jobs (jobs.list), notifications pending
+   * or dead (outbox.list).
+   */
+  'station.counts': {
+    input: z.object({}).strict(),
+    output: DeskCountsShape,
+  },
   /** The CA certificates relying parties trust (issuing and root), as PEM (RFC 7468): public, like the CRL. */
   'ca.chain': { input: z.object({}).strict(), output: z.object({ root: z.string(), issuing: z.string() }) },
   /**

@@ -38,7 +38,7 @@ import { readBatchCsv, type BatchCsvProblem } from './batch-csv.js';
 import { REQUEST_TRANSITIONS, allowedVia, isIssuedCardStatus, type RequestState } from '../../contract/state-machines.js';
 import { isStatedReason } from '../../contract/reason-rule.js';
 import { OPEN_BATCH_STATUSES, RATE_MIN_CARDS, isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../contract/batch-rules.js';
-import { requestNumberText } from '../../contract/request-number.js';
+import { batchNumberText, parseBatchNumber, requestNumberText } from '../../contract/request-number.js';
 import { REQUEST_STATE_WORDS } from '../../contract/words.js';
 
 /** How often and how long to wait for a reader another session holds (the readers panel's probe, a CLI tool). */
@@ -138,6 +138,8 @@ export interface BatchActor {
 /** A batch as the StationApi shows it (BatchShape). */
 export interface BatchView {
   id: string;
+  /** The batch's short number (batchNumberText: "B-000012"), the one officers see. */
+  number: number;
   status: BatchRecord['status'];
   readers: string[];
   total: number;
@@ -147,6 +149,8 @@ export interface BatchView {
   cardsPerHour: number | null;
   items: {
     requestId: string;
+    /** The request's short number (requestNumberText: "R-000123"); null if the request is gone. */
+    requestNumber: number | null;
     personName: string;
     state: BatchItemRecord['state'];
     readerName: string | null;
@@ -259,7 +263,7 @@ export class BatchService {
       for (const item of this.repo.items(batch.id)) {
         if (item.state !== 'running') continue;
         this.repo.updateItem(batch.id, item.requestId, { state: 'failed', failure: STATION_STOPPED_SENTENCE });
-        this.deps.store.audit.append({ actor: 'station', action: 'batch.item.interrupted', outcome: 'failed', jobId: item.jobId, details: { batchId: batch.id, requestId: item.requestId } });
+        this.deps.store.audit.append({ actor: 'station', action: 'batch.item.interrupted', outcome: 'failed', jobId: item.jobId, details: { batchId: batch.id, batch: batchNumberText(batch.number), requestId: item.requestId } });
       }
       this.changed(batch.id);
     }
@@ -291,7 +295,7 @@ export class BatchService {
       if (refusal) throw refusal;
     }
     const batch = this.repo.create(readers, actor.officerId, requestIds);
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.started', outcome: 'ok', details: { batchId: batch.id, batch: batchNumberText(batch.number), requests: requestIds.length, readers: readers === 'all' ? 'all' : readers.join(',') } });
     this.changed(batch.id);
     // Blank cards may already wait in readers.
     await this.rescan();
@@ -324,11 +328,31 @@ export class BatchService {
     return { requests, problems };
   }
 
-  /** @throws StationError NOT_FOUND_RECORD */
-  get(batchId: string): BatchView {
-    const batch = this.repo.get(batchId);
-    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
-    return this.view(batch);
+  /**
+   * A batch by its id or its number as people write it ("B-000012", the CLI).
+   * @throws StationError NOT_FOUND_RECORD
+   */
+  get(reference: string): BatchView {
+    return this.view(this.batchOf(reference));
+  }
+
+  /** The batch `reference` names (its id, or its number "B-000012"). @throws StationError NOT_FOUND_RECORD */
+  private batchOf(reference: string): BatchRecord {
+    const number = parseBatchNumber(reference);
+    const batch = this.repo.get(reference) ?? (number === null ? undefined : this.repo.findByNumber(number));
+    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${number === null ? reference : batchNumberText(number)}.`, { batch: reference });
+    return batch;
+  }
+
+  /** The item of `batch` holding the request `reference` names (id or "R-000123"). @throws StationError NOT_FOUND_RECORD */
+  private itemOf(batch: BatchRecord, reference: string): BatchItemRecord {
+    const request = this.deps.requests.get(reference);
+    const item = this.repo.item(batch.id, request?.id ?? reference);
+    if (!item) {
+      const named = request ? requestNumberText(request.number) : reference;
+      throw new StationError('NOT_FOUND_RECORD', `Request ${named} is not in batch ${batchNumberText(batch.number)}.`, { requestId: reference });
+    }
+    return item;
   }
 
   /** Every batch, newest first. */
@@ -342,13 +366,13 @@ export class BatchService {
    * its readers are taken at once.
    * @throws StationError NOT_FOUND_RECORD, JOB_STATE (not running when pausing, not paused when resuming)
    */
-  async setPaused(batchId: string, paused: boolean, actor: BatchActor): Promise<BatchView> {
-    const batch = this.repo.get(batchId);
-    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
-    if (paused && !mayPauseBatch(batch.status)) throw new StationError('JOB_STATE', `This batch is ${batch.status}; only a running batch can be paused.`, { status: batch.status });
-    if (!paused && !mayResumeBatch(batch.status)) throw new StationError('JOB_STATE', `This batch is ${batch.status}; only a paused batch can be resumed.`, { status: batch.status });
+  async setPaused(reference: string, paused: boolean, actor: BatchActor): Promise<BatchView> {
+    const batch = this.batchOf(reference);
+    const batchId = batch.id;
+    if (paused && !mayPauseBatch(batch.status)) throw new StationError('JOB_STATE', `Batch ${batchNumberText(batch.number)} is ${batch.status}; only a running batch can be paused.`, { status: batch.status });
+    if (!paused && !mayResumeBatch(batch.status)) throw new StationError('JOB_STATE', `Batch ${batchNumberText(batch.number)} is ${batch.status}; only a paused batch can be resumed.`, { status: batch.status });
     this.repo.setStatus(batchId, paused ? 'paused' : 'running');
-    this.deps.store.audit.append({ actor: actor.username, action: paused ? 'batch.paused' : 'batch.resumed', outcome: 'ok', details: { batchId } });
+    this.deps.store.audit.append({ actor: actor.username, action: paused ? 'batch.paused' : 'batch.resumed', outcome: 'ok', details: { batchId, batch: batchNumberText(batch.number) } });
     this.changed(batchId);
     if (!paused) await this.rescan();
     return this.get(batchId);
@@ -360,12 +384,11 @@ export class BatchService {
    * later job to take over).
    * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item running or done), INVALID_INPUT (no reason)
    */
-  async cancelItem(batchId: string, requestId: string, reason: string, actor: BatchActor): Promise<BatchView> {
+  async cancelItem(reference: string, requestReference: string, reason: string, actor: BatchActor): Promise<BatchView> {
     if (!isStatedReason(reason)) throw new StationError('INVALID_INPUT', 'Give a reason for cancelling this card.', { field: 'reason' });
-    const batch = this.repo.get(batchId);
-    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
-    const item = this.repo.item(batchId, requestId);
-    if (!item) throw new StationError('NOT_FOUND_RECORD', `Request ${requestId} is not in batch ${batchId}.`);
+    const batch = this.batchOf(reference);
+    const item = this.itemOf(batch, requestReference);
+    const { batchId, requestId } = item;
     if (item.state === 'cancelled') return this.view(batch);
     if (!isCancellableItem(item.state)) {
       throw new StationError(
@@ -375,7 +398,7 @@ export class BatchService {
     }
     if (item.jobId) await this.deps.jobs.cancelJob(item.jobId, reason);
     this.repo.updateItem(batchId, requestId, { state: 'cancelled', failure: reason.trim().slice(0, 500) });
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reason: reason.trim().slice(0, 200) } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.cancelled', outcome: 'ok', jobId: item.jobId, details: { batchId, batch: batchNumberText(batch.number), requestId, reason: reason.trim().slice(0, 200) } });
     this.finishIfComplete(batchId);
     this.changed(batchId);
     return this.get(batchId);
@@ -387,18 +410,17 @@ export class BatchService {
    * may need no card at all). A failure that needs the card fails again until the card is there.
    * @throws StationError NOT_FOUND_RECORD, JOB_STATE (item not failed, or never started), READER_BUSY
    */
-  async retryItem(batchId: string, requestId: string, actor: BatchActor, authorize: (jobId: string) => void = () => {}): Promise<BatchView> {
-    const batch = this.repo.get(batchId);
-    if (!batch) throw new StationError('NOT_FOUND_RECORD', `There is no batch ${batchId}.`);
-    const item = this.repo.item(batchId, requestId);
-    if (!item) throw new StationError('NOT_FOUND_RECORD', `Request ${requestId} is not in batch ${batchId}.`);
+  async retryItem(reference: string, requestReference: string, actor: BatchActor, authorize: (jobId: string) => void = () => {}): Promise<BatchView> {
+    const batch = this.batchOf(reference);
+    const item = this.itemOf(batch, requestReference);
+    const { batchId, requestId } = item;
     if (item.state !== 'failed' || !item.jobId || !item.readerName) {
       throw new StationError('JOB_STATE', 'Only a card whose production failed is retried; a queued card waits for a blank card in a reader.');
     }
     if (this.deps.isReaderBusy?.(item.readerName)) throw new StationError('READER_BUSY', `A card is being produced in ${item.readerName}.`);
     authorize(item.jobId);
     const claimed = this.claim(item, item.readerName);
-    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, requestId, reader: item.readerName } });
+    this.deps.store.audit.append({ actor: actor.username, action: 'batch.item.retried', outcome: 'ok', jobId: item.jobId, details: { batchId, batch: batchNumberText(batch.number), requestId, reader: item.readerName } });
     this.track(this.produce(claimed, item.readerName, () => !this.closed));
     return this.get(batchId);
   }
@@ -563,7 +585,11 @@ export class BatchService {
       return new StationError('INVALID_INPUT', `${named} is for a card profile whose PIN the cardholder chooses; a batch generates PINs: produce it at the desk.`, { requestId, field: 'pin' });
     }
     const open = this.repo.openItemForRequest(requestId);
-    if (open) return new StationError('REQUEST_STATE', `${named} is already queued in a batch that has not finished.`, { requestId, batchId: open.batchId });
+    if (open) {
+      const number = this.repo.get(open.batchId)?.number;
+      const inBatch = number === undefined ? 'a batch' : `batch ${batchNumberText(number)}`;
+      return new StationError('REQUEST_STATE', `${named} is already queued in ${inBatch}, which has not finished.`, { requestId, batchId: open.batchId });
+    }
     return undefined;
   }
 
@@ -665,22 +691,27 @@ export class BatchService {
     const counts = this.counts(items);
     return {
       id: batch.id,
+      number: batch.number,
       status: batch.status,
       readers: batch.readers === 'all' ? ['all'] : batch.readers,
       total: items.length,
       ...counts,
       cardsPerHour: this.cardsPerHour(batch, items, counts.done),
-      items: items.map((i) => ({
-        requestId: i.requestId,
-        personName: this.deps.requests.get(i.requestId)?.personName ?? '',
-        state: i.state,
-        readerName: i.readerName,
-        jobId: i.jobId,
-        failure: i.failure,
-        print: i.jobId ? printStatusOf(this.deps.store.jobs.steps(i.jobId)) : null,
-        cardNumber: this.cardNumberOf(i.requestId),
-        secretsWaiting: i.state === 'done' && i.jobId !== null && (this.deps.secretsWaiting?.(i.jobId) ?? false),
-      })),
+      items: items.map((i) => {
+        const request = this.deps.requests.get(i.requestId);
+        return {
+          requestId: i.requestId,
+          requestNumber: request?.number ?? null,
+          personName: request?.personName ?? '',
+          state: i.state,
+          readerName: i.readerName,
+          jobId: i.jobId,
+          failure: i.failure,
+          print: i.jobId ? printStatusOf(this.deps.store.jobs.steps(i.jobId)) : null,
+          cardNumber: this.cardNumberOf(i.requestId),
+          secretsWaiting: i.state === 'done' && i.jobId !== null && (this.deps.secretsWaiting?.(i.jobId) ?? false),
+        };
+      }),
       prompts: this.prompts(batch, items),
       createdAt: batch.createdAt,
       updatedAt: batch.updatedAt,

@@ -1,12 +1,17 @@
 /**
- * Batch persistence: the `batches` and `batch_items` tables (schema migration 2)
- * behind a small typed repository, so a batch survives a station restart.
+ * Batch persistence: the `batches` and `batch_items` tables (schema migration 2;
+ * the batch's short number, migration 17) behind a small typed repository, so a
+ * batch survives a station restart.
  * Timestamps are ISO-8601 UTC strings; ordinals give the queue order.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../errors.js';
+import { sequencesRepository } from '../store/sequences.js';
 import { OPEN_BATCH_STATUSES, OPEN_ITEM_STATES } from '../../contract/batch-rules.js';
+
+/** The store sequence batch numbers are drawn from (seeded by migration 17). */
+const BATCH_NUMBER_SEQUENCE = 'batch-number';
 
 /** Batch life cycle: running until every item is done or cancelled. */
 export const BATCH_STATUSES = ['running', 'paused', 'done', 'cancelled'] as const;
@@ -22,6 +27,8 @@ export type BatchReaders = 'all' | string[];
 /** A batch row. */
 export interface BatchRecord {
   id: string;
+  /** The batch's short number for people (contract/request-number.ts batchNumberText: "B-000012"). */
+  number: number;
   status: BatchStatus;
   readers: BatchReaders;
   /** Officer id of the card production administrator who started it (null for system callers). */
@@ -48,6 +55,7 @@ export interface BatchItemRecord {
 
 interface BatchRow {
   id: string;
+  number: number;
   status: BatchStatus;
   readers_json: string;
   created_by: string | null;
@@ -68,6 +76,7 @@ interface ItemRow {
 
 const batchOut = (r: BatchRow): BatchRecord => ({
   id: r.id,
+  number: r.number,
   status: r.status,
   readers: JSON.parse(r.readers_json) as BatchReaders,
   createdBy: r.created_by,
@@ -94,6 +103,8 @@ export interface BatchRepository {
   /** Creates a running batch with one queued item per request, in the given order. */
   create(readers: BatchReaders, createdBy: string | null, requestIds: readonly string[]): BatchRecord;
   get(id: string): BatchRecord | undefined;
+  /** The batch with short number `number`. */
+  findByNumber(number: number): BatchRecord | undefined;
   /** Every batch, newest first. */
   list(): BatchRecord[];
   /** Batches in one of `statuses`, oldest first (the order in which they get readers). */
@@ -114,14 +125,18 @@ export interface BatchRepository {
  */
 export function batchRepository(db: Database, now: () => string = () => new Date().toISOString()): BatchRepository {
   const getBatch = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
+  const getByNumber = db.prepare<[number], BatchRow>('SELECT * FROM batches WHERE number = ?');
+  const sequences = sequencesRepository({ db, now });
   const getItem = db.prepare<[string, string], ItemRow>('SELECT * FROM batch_items WHERE batch_id = ? AND request_id = ?');
   const repo: BatchRepository = {
     create(readers, createdBy, requestIds) {
       const id = randomUUID();
       const at = now();
       db.transaction(() => {
-        db.prepare('INSERT INTO batches (id, status, readers_json, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        const number = sequences.nextValue(BATCH_NUMBER_SEQUENCE);
+        db.prepare('INSERT INTO batches (id, number, status, readers_json, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
           id,
+          number,
           'running',
           JSON.stringify(readers),
           createdBy,
@@ -135,6 +150,10 @@ export function batchRepository(db: Database, now: () => string = () => new Date
     },
     get(id) {
       const row = getBatch.get(id);
+      return row ? batchOut(row) : undefined;
+    },
+    findByNumber(number) {
+      const row = getByNumber.get(number);
       return row ? batchOut(row) : undefined;
     },
     list() {

@@ -99,8 +99,8 @@ export const AUDIT_STREAM = 'station:audit';
 /** Longest stored error sentence (characters). */
 const MAX_ERROR_LENGTH = 300;
 
-/** Condition: the row still waits for delivery. */
-const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
+/** Condition: the row still waits for delivery (also the desk's pending count, store/desk-counts.ts). */
+export const PENDING = 'delivered_at IS NULL AND dead_at IS NULL';
 
 /** A filter for {@link OutboxRepository.page}: one status, optionally one person or card; offset paging. */
 export interface OutboxPageQuery {

@@ -653,6 +653,23 @@ INSERT INTO sequences (name, next_value) SELECT 'card-request-number', coalesce(
   ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
 `;
 
+/**
+ * v17 (issue 12): a short number per batch, for people ("B-000012": the batch screen, the CLI,
+ * messages such as "already queued in batch B-000012"), beside the UUID the programs use, as
+ * v16 did for requests. Existing batches are numbered in creation order; new ones draw from the
+ * 'batch-number' sequence, so a number is never handed out twice.
+ */
+const V17_BATCH_NUMBERS = `
+ALTER TABLE batches ADD COLUMN number INTEGER NULL CHECK (number IS NULL OR number >= 1);
+UPDATE batches SET number = (
+  SELECT n FROM (SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM batches) AS ordered
+  WHERE ordered.id = batches.id
+);
+CREATE UNIQUE INDEX batches_number ON batches (number);
+INSERT INTO sequences (name, next_value) SELECT 'batch-number', coalesce(max(number), 0) + 1 FROM batches WHERE true
+  ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial schema', up: V1_INITIAL },
@@ -671,6 +688,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 14, name: 'person photos', up: V14_PERSON_PHOTOS },
   { id: 15, name: 'card layouts and reprint count', up: V15_CARD_LAYOUTS },
   { id: 16, name: 'request numbers, termination reasons', up: V16_REQUEST_NUMBERS },
+  { id: 17, name: 'batch numbers', up: V17_BATCH_NUMBERS },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

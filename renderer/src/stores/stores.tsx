@@ -93,6 +93,7 @@ export function forgetOfficerData(stores: Stores): void {
   // Photos are personal data: nothing of the last officer's screens stays in memory.
   stores.photos.setState({ byPerson: {}, errors: {} });
   stores.layouts.setState({ list: [], listError: null, saveErrors: {} });
+  stores.station.setState({ counts: null });
 }
 
 const StoresContext = createContext<Stores | null>(null);

@@ -8,7 +8,7 @@ import { isCancellableItem, mayPauseBatch, mayResumeBatch, requestsInOpenBatches
 import type { BatchView } from '../../../electron/contract/station-api.js';
 
 type Item = BatchView['items'][number];
-const item = (requestId: string, state: Item['state']): Item => ({ requestId, personName: '', state, readerName: null, jobId: null, failure: null });
+const item = (requestId: string, state: Item['state']): Item => ({ requestId, requestNumber: null, personName: '', state, readerName: null, jobId: null, failure: null });
 
 describe('batch rules', () => {
   it('an open batch holds its waiting, running and failed items; finished items and finished batches hold nothing', () => {

@@ -1,6 +1,6 @@
 /** The short request number as people write it (contract/request-number.ts). */
 import { describe, expect, it } from 'vitest';
-import { parseRequestNumber, requestNumberText } from '../../../electron/contract/request-number.js';
+import { batchNumberText, parseBatchNumber, parseRequestNumber, requestNumberText } from '../../../electron/contract/request-number.js';
 
 describe('request numbers', () => {
   it('writes six digits after R-, more once past them', () => {
@@ -16,5 +16,17 @@ describe('request numbers', () => {
     expect(parseRequestNumber('123')).toBeNull();
     expect(parseRequestNumber('51917c1a-0000-4000-8000-000000000000')).toBeNull();
     for (const n of [1, 42, 999_999, 1_000_000]) expect(parseRequestNumber(requestNumberText(n))).toBe(n);
+  });
+});
+
+describe('batch numbers', () => {
+  it('writes B- and six digits, and reads only a batch number back', () => {
+    expect(batchNumberText(12)).toBe('B-000012');
+    expect(parseBatchNumber(' b-12 ')).toBe(12);
+    expect(parseBatchNumber('B000012')).toBe(12);
+    expect(parseBatchNumber('R-000012')).toBeNull();
+    expect(parseRequestNumber('B-000012')).toBeNull();
+    expect(parseBatchNumber('96d863f2-0000-4000-8000-000000000000')).toBeNull();
+    for (const n of [1, 999_999, 1_000_000]) expect(parseBatchNumber(batchNumberText(n))).toBe(n);
   });
 });

@@ -49,6 +49,7 @@ function validInputs(ts: TrainingStation, personId: string): Record<Channel, Rec
   return {
     'station.info': {},
     'readers.list': {},
+    'station.counts': {},
     'station.changePassphrase': { newPassphrase: 'violet tractor mango whistle' },
     'persons.search': { query: 'Dana', limit: 5 },
     'persons.get': { id: personId },

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, navFor } from '../../../renderer/src/App';
 import type { OfficerView } from '../../../electron/contract/station-api';
-import { authStatus, cardRequest, createFakeApi, officer, reader } from './support/fake-api';
+import { authStatus, createFakeApi, officer, reader } from './support/fake-api';
 import { renderWithStores } from './support/render';
 
 afterEach(() => {
@@ -39,7 +39,8 @@ describe('App', () => {
     expect(await screen.findByTestId('queue-screen')).toBeTruthy();
     expect(screen.getByTestId('readers-panel')).toBeTruthy();
     expect(fake.listenerCount('reader.changed')).toBe(1);
-    expect(fake.listenerCount('job.event')).toBe(1);
+    // One listener for the jobs' progress, one for the menu's counts; opening screens adds none.
+    expect(fake.listenerCount('job.event')).toBe(2);
     expect(fake.listenerCount('session.locked')).toBe(1);
   });
 
@@ -60,23 +61,30 @@ describe('App', () => {
     expect(screen.getByTestId('request-create')).toBeTruthy();
   });
 
-  it('the menu counts the requests waiting for each task, from the core’s lists', async () => {
-    const lists: Record<string, ReturnType<typeof cardRequest>[]> = {
-      requested: [cardRequest({ id: 'r1', state: 'requested' }), cardRequest({ id: 'r2', state: 'requested' })],
-      approved: [cardRequest({ id: 'r3', state: 'approved' })],
-    };
+  it('the menu counts what waits for each task, from the core’s one count, and follows request changes', async () => {
+    let counts = { approvals: 2, produce: 1, queue: { pending: 0, running: 1, failed: 2 }, notifications: { pending: 23, dead: 0 } };
     const fake = createFakeApi({
       'station.info': () => ({ version: '0.1.0', organization: 'Agency', training: false, separationOfDuties: { producerDiffersFromRequester: true } }),
-      'auth.status': () => authStatus(officer({ roles: ['approver', 'production'] })),
+      'auth.status': () => authStatus(officer({ roles: ['approver', 'production', 'security'] })),
       'readers.list': () => [],
       'jobs.list': () => [],
-      'requests.list': (input: { state?: string[] }) => (input.state?.length === 1 ? (lists[input.state[0]!] ?? []) : []),
+      'requests.list': () => [],
+      'station.counts': () => counts,
     });
     renderWithStores(<App />, fake);
     await waitFor(() => expect(screen.getByTestId('nav-count-approvals').textContent).toBe('2'));
     expect(screen.getByTestId('nav-count-produce').textContent).toBe('1');
-    // Nothing waits for the other tasks: no count beside them.
-    expect(screen.queryByTestId('nav-count-queue')).toBeNull();
+    expect(screen.getByTestId('nav-count-queue').textContent).toBe('3');
+    expect(screen.getByTestId('nav-count-queue').getAttribute('aria-label')).toBe(', 3 unfinished, 2 failed');
+    expect(screen.getByTestId('nav-count-outbox').textContent).toBe('23');
+    // No dead letter: no count beside it.
+    expect(screen.queryByTestId('nav-count-outbox-dead')).toBeNull();
+    // A request approved elsewhere: the counts follow at once.
+    counts = { ...counts, approvals: 1, produce: 2, notifications: { pending: 23, dead: 4 } };
+    fake.emit('request.changed', { requestId: 'r1', state: 'approved' });
+    await waitFor(() => expect(screen.getByTestId('nav-count-approvals').textContent).toBe('1'));
+    expect(screen.getByTestId('nav-count-produce').textContent).toBe('2');
+    expect(screen.getByTestId('nav-count-outbox-dead').textContent).toBe('4');
   });
 
   it('maps roles to navigation by the contract’s CHANNEL_ROLES', () => {

@@ -14,7 +14,8 @@ export function batchesHandlers({ batches, openBatches, requests }: CoreServices
   return {
     'batches.start': async ({ requestIds, readers }, ctx) => {
       await openBatches();
-      return { batchId: (await batches.start(requestIds, readers, batchActor(ctx))).id };
+      const batch = await batches.start(requestIds, readers, batchActor(ctx));
+      return { batchId: batch.id, number: batch.number };
     },
     // Reading or cancelling needs no running batch service: a one-shot face must not resume (and so interrupt) the batches of a running station.
     'batches.list': async () => batches.list(),

@@ -6,16 +6,20 @@
  * be paused and resumed; a card waiting for a blank card, or failed, can be
  * cancelled with a reason (the contract's batch rules, as the core applies
  * them). A produced card's one-time PUK and generated PIN are shown here once,
- * to the officer who may see them, until they confirm they recorded them.
+ * to the officer who may see them, until they confirm they recorded them; the
+ * generated PINs can go on PIN mailers instead (BatchPinMailers).
  */
 import { useState, type FormEvent } from 'react';
 import { dateTimeText } from '../../words/dates';
 import type { BatchView } from '../../../../electron/contract/station-api';
 import { REASON_MAX_LENGTH, REASON_MIN_LENGTH, isStatedReason } from '../../../../electron/contract/reason-rule';
 import { isCancellableItem, mayPauseBatch, mayResumeBatch } from '../../../../electron/contract/batch-rules';
+import { batchNumberText, requestNumberText } from '../../../../electron/contract/request-number';
 import { batchProgress } from '../../stores/batches-store';
 import { OneTimeSecrets } from '../production/OneTimeSecrets';
-import { useBatches, useJobs, useStores } from '../../stores/stores';
+import { BatchPinMailers } from './BatchPinMailers';
+import { mayCall } from '../../../../electron/contract/access';
+import { useBatches, useJobs, useSession, useStores } from '../../stores/stores';
 
 type BatchItem = BatchView['items'][number];
 
@@ -48,6 +52,7 @@ export interface BatchPanelProps {
 export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelProps) {
   const stores = useStores();
   const error = useBatches((s) => s.errors[batch.id] ?? null);
+  const mayMakeMailers = useSession((s) => mayCall(s.officer, 'jobs.pinMailer'));
   const [pausing, setPausing] = useState(false);
   const p = batchProgress(batch);
   const prompts = batch.prompts ?? [];
@@ -57,9 +62,9 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
     setPausing(false);
   };
   return (
-    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-status={batch.status} aria-label={`Batch of ${cards(p.total)}`}>
+    <article className="batch-panel" data-testid="batch-panel" data-batch-id={batch.id} data-batch-number={batchNumberText(batch.number)} data-status={batch.status} aria-label={`Batch ${batchNumberText(batch.number)} of ${cards(p.total)}`}>
       <h4>
-        Batch of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {dateTimeText(batch.createdAt)}
+        Batch {batchNumberText(batch.number)} of {cards(p.total)} · {STATUS_WORDS[batch.status]} · started {dateTimeText(batch.createdAt)}
       </h4>
       <div className="progress" aria-live="polite">
         <div className="progress-bar" data-testid="batch-progress-bar" role="progressbar" aria-label="Cards done" aria-valuemin={0} aria-valuenow={p.done} aria-valuemax={p.total}>
@@ -100,9 +105,11 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
           {error}
         </p>
       )}
+      {mayMakeMailers && <BatchPinMailers batch={batch} />}
       <table className="batch-items">
         <thead>
           <tr>
+            <th scope="col">Request</th>
             <th scope="col">Cardholder</th>
             <th scope="col">Card number</th>
             <th scope="col">State</th>
@@ -113,6 +120,7 @@ export function BatchPanel({ batch, canCancel, canPause = false }: BatchPanelPro
         <tbody>
           {batch.items.map((item) => (
             <tr key={item.requestId} data-testid="batch-item" data-request-id={item.requestId} data-state={item.state} className={`batch-item state-${item.state}`}>
+              <td data-testid="batch-item-request">{item.requestNumber === null ? '—' : requestNumberText(item.requestNumber)}</td>
               <td>{item.personName}</td>
               <td data-testid="batch-item-card">{item.cardNumber ?? '—'}</td>
               <td>

@@ -2,9 +2,11 @@
  * A failed job: the core's sentence, the step it stopped at, and the two next
  * actions. Retry waits for a card in the job's reader and asks the PIN again
  * when the job needs it; Cancel asks for a reason (the core revokes whatever
- * the job had certified).
+ * the job had certified). By keyboard: Retry and Cancel are the panel's first
+ * controls; the heading, which the production screen focuses when the job
+ * fails, reads the core's sentence and the failed step.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { JobDetail, Reader } from '../../../../electron/contract/station-api';
 import { isPinFormat, pinRule } from '../../../../electron/contract/pin-rules';
 import { isStatedReason } from '../../../../electron/contract/reason-rule';
@@ -26,6 +28,7 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
   const [localError, setLocalError] = useState<string | null>(null);
   const [cancelOpen, setCancelOpen] = useState(false);
   const [reason, setReason] = useState('');
+  const cancelButton = useRef<HTMLButtonElement>(null);
 
   const readerName = job.readerName ?? readers.find((r) => r.cardPresent)?.name ?? null;
   const reader = readers.find((r) => r.name === readerName);
@@ -81,12 +84,14 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
 
   return (
     <div className="failure-panel" data-testid="failure-panel" role="alert">
-      <h3>Production stopped</h3>
-      <p className="failure-reason" data-testid="failure-reason">
+      <h3 id="failure-title" tabIndex={-1} aria-describedby={failedLabel ? 'failure-reason failed-step' : 'failure-reason'}>
+        Production stopped
+      </h3>
+      <p className="failure-reason" id="failure-reason" data-testid="failure-reason">
         {job.failure ?? 'The job failed.'}
       </p>
       {failedLabel && (
-        <p className="failed-step">
+        <p className="failed-step" id="failed-step">
           Stopped at: <strong data-testid="failed-step">{failedLabel}</strong>
         </p>
       )}
@@ -103,7 +108,7 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
           <button type="submit" className="primary" data-testid="retry-button" disabled={busy || waiting}>
             Retry
           </button>
-          <button type="button" data-testid="cancel-button" disabled={busy} onClick={() => setCancelOpen(true)}>
+          <button type="button" ref={cancelButton} data-testid="cancel-button" disabled={busy} onClick={() => setCancelOpen(true)}>
             Cancel the job
           </button>
         </div>
@@ -126,7 +131,15 @@ export function FailurePanel({ job, readers, actionError, onRetry, onCancel }: F
             <button type="submit" className="danger" data-testid="cancel-confirm" disabled={busy}>
               Cancel the job
             </button>
-            <button type="button" onClick={() => setCancelOpen(false)}>
+            <button
+              type="button"
+              data-testid="cancel-keep"
+              onClick={() => {
+                setCancelOpen(false);
+                // The keyboard goes back to where the officer opened the question.
+                cancelButton.current?.focus();
+              }}
+            >
               Keep the job
             </button>
           </div>

@@ -5,8 +5,7 @@
  * mailer is made first (it takes the PIN), then the PUK is shown. The core
  * audits only that a mailer was produced.
  */
-import { useEffect, useState } from 'react';
-import { useStores } from '../../stores/stores';
+import { useAcceptingQueues } from './print-queues';
 
 /** The officer's choice. */
 export type PinDeliveryChoice = { kind: 'screen' } | { kind: 'mailer-print'; queue: string } | { kind: 'mailer-pdf' };
@@ -21,23 +20,7 @@ export interface PinDeliveryProps {
 }
 
 export function PinDelivery({ choice, onChoose, settled, outcome }: PinDeliveryProps) {
-  const stores = useStores();
-  const [queues, setQueues] = useState<string[]>([]);
-  const [queueError, setQueueError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    void stores.jobs
-      .getState()
-      .printers()
-      .then((r) => {
-        if (!live) return;
-        if ('error' in r) setQueueError(r.error);
-        else setQueues(r.filter((q) => q.accepting).map((q) => q.name));
-      });
-    return () => {
-      live = false;
-    };
-  }, [stores]);
+  const { queues, error: queueError } = useAcceptingQueues();
   const queue = choice.kind === 'mailer-print' ? choice.queue : (queues[0] ?? '');
   return (
     <fieldset className="pin-delivery" data-testid="pin-delivery" data-choice={choice.kind} disabled={settled}>

@@ -3,7 +3,7 @@
  * failure with Retry/Cancel, the result with the one-time secrets, or the
  * cancellation. Events move steps at once; `jobs.get` refreshes from the core.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useJobs, useReaders, useStores } from '../../stores/stores';
 import { progressOf } from '../../stores/jobs-store';
 import { StepList } from './StepList';
@@ -17,6 +17,9 @@ import { downloadText } from '../audit/download';
 
 /** Refresh of the elapsed time while a job runs, in milliseconds. */
 const TICK_MS = 1000;
+
+/** Where the keyboard goes when a job reaches a status: the element id of its outcome. */
+const OUTCOME_FOCUS: Record<string, string> = { failed: 'failure-title', done: 'result-title', cancelled: 'cancelled-title', running: 'progress-text' };
 
 export function ProductionScreen({ jobId }: { jobId: string }) {
   const stores = useStores();
@@ -57,6 +60,19 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
     };
     // The choice counts as it stands when the card is finished.
   }, [status, jobId, stores]);
+
+  // After an action or a change of the job's state, the keyboard goes to its outcome (issue 12
+  // "Keyboard"): the failure (its sentence and failed step), the result, the cancellation, or the
+  // progress once a retry runs. The screen's first look is screen-focus.ts's.
+  const shownStatus = useRef(status);
+  useEffect(() => {
+    const before = shownStatus.current;
+    shownStatus.current = status;
+    if (before === undefined || before === status) return;
+    const target = OUTCOME_FOCUS[status ?? ''];
+    if (!target || (status === 'running' && before !== 'failed')) return;
+    document.getElementById(target)?.focus();
+  }, [status]);
 
   useEffect(() => {
     if (status !== 'running' && status !== 'pending') return;
@@ -99,7 +115,7 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
         >
           <div className="progress-fill" style={{ width: total ? `${(100 * done) / total}%` : '0%' }} />
         </div>
-        <p className="progress-text" data-testid="progress-text">
+        <p className="progress-text" id="progress-text" data-testid="progress-text" tabIndex={-1}>
           {done} of {total} steps · {elapsed} elapsed
         </p>
       </div>
@@ -116,7 +132,9 @@ export function ProductionScreen({ jobId }: { jobId: string }) {
       {job.status === 'done' && <ResultPanel job={job} secrets={secrets} onRecorded={() => void stores.jobs.getState().recordSecrets(jobId)} />}
       {job.status === 'cancelled' && (
         <div className="cancelled-panel" data-testid="cancelled-panel">
-          <h3>Job cancelled</h3>
+          <h3 id="cancelled-title" tabIndex={-1}>
+            Job cancelled
+          </h3>
           <p>Reason: {job.cancelReason ?? 'none given'}</p>
           <p className="muted">Every certificate this job had issued was revoked; the card can be used by a new job.</p>
         </div>

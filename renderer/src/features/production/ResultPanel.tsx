@@ -33,7 +33,9 @@ export function ResultPanel({ job, secrets, onRecorded }: ResultPanelProps) {
 
   return (
     <div className="result-panel" data-testid="result-panel">
-      <h3>The card is ready</h3>
+      <h3 id="result-title" tabIndex={-1}>
+        The card is ready
+      </h3>
       {secrets && (secrets.puk || secrets.pin) && <OneTimeSecrets secrets={secrets} onRecorded={onRecorded} />}
       {secrets && !secrets.puk && !secrets.pin && <p className="muted">The PUK was shown and recorded; it cannot be shown again.</p>}
 

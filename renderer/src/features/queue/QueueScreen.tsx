@@ -1,11 +1,13 @@
 /**
  * The production queue: every job with its status, filtered by status; a row
- * opens the job's production screen (retry and cancel live there).
+ * opens the job's production screen (retry and cancel live there). The
+ * unfinished jobs are counted beside their filters and in a line under the
+ * heading, from the core's one count (station.counts, as the menu).
  */
 import { useEffect } from 'react';
 import { dateTimeText } from '../../words/dates';
 import { JOB_STATUS_WORDS } from '../../words/codes';
-import { useJobs, useStores } from '../../stores/stores';
+import { useJobs, useStation, useStores } from '../../stores/stores';
 import type { QueueFilter } from '../../stores/jobs-store';
 
 const FILTERS: { id: QueueFilter; label: string }[] = [
@@ -22,14 +24,24 @@ export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
   const filter = useJobs((s) => s.filter);
   const list = useJobs((s) => s.list);
   const error = useJobs((s) => s.listError);
+  const counts = useStation((s) => s.counts?.queue ?? null);
+  const waiting = counts ? { running: counts.pending + counts.running, failed: counts.failed } : null;
 
   useEffect(() => {
     void stores.jobs.getState().loadList();
+    void stores.station.getState().loadCounts();
   }, [stores]);
 
   return (
     <section className="queue-screen" data-testid="queue-screen" aria-labelledby="queue-title">
       <h2 id="queue-title">Production queue</h2>
+      {waiting && (
+        <p className="muted" data-testid="queue-counts" role="status">
+          {waiting.running + waiting.failed === 0
+            ? 'No job is waiting or running.'
+            : `${waiting.running} waiting or running · ${waiting.failed} failed (retry or cancel them from their production screen)`}
+        </p>
+      )}
       <div className="row filters" role="group" aria-label="Show jobs">
         {FILTERS.map((f) => (
           <button
@@ -41,6 +53,9 @@ export function QueueScreen({ onOpenJob }: { onOpenJob(jobId: string): void }) {
             onClick={() => void stores.jobs.getState().setFilter(f.id)}
           >
             {f.label}
+            {waiting && (f.id === 'failed' || f.id === 'running') && (
+              <span data-testid={`queue-count-${f.id}`}> ({waiting[f.id]})</span>
+            )}
           </button>
         ))}
       </div>

@@ -5,36 +5,16 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { batchCommand } from '../../../../electron/cli/commands/batch.js';
-import type { CliContext } from '../../../../electron/cli/context.js';
 import type { BatchView } from '../../../../electron/contract/station-api.js';
-import { StationError } from '../../../../electron/core/errors.js';
+import { batchNumberText } from '../../../../electron/contract/request-number.js';
 import { openTrainingStation, type TrainingStation } from '../../../support/training-station.js';
+import { contextOf } from './cli-context.js';
 
 let t: TrainingStation | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-/** A CLI context over the station's core on the local connection (logged in), keeping the printed result. */
-function contextOf(ts: TrainingStation): { ctx: CliContext; results: unknown[] } {
-  const core = ts.station.core();
-  const results: unknown[] = [];
-  const ctx = {
-    options: {},
-    station: () => Promise.reject(new Error('not used')),
-    async call(channel: string, input: unknown) {
-      const r = await core.dispatch(channel, input);
-      if (!r.ok) throw new StationError(r.error.code as never, r.error.message);
-      return r.value;
-    },
-    loginWith: () => Promise.resolve(),
-    on: (event: string, listener: (p: unknown) => void) => Promise.resolve(core.on(event as never, listener as never)),
-    say: () => {},
-    result: (value: unknown) => void results.push(value),
-  } as unknown as CliContext;
-  return { ctx, results };
-}
 
 describe('station batch pause|resume', () => {
   test('pauses and resumes a batch; pausing a paused batch is refused by the core', async () => {
@@ -46,12 +26,13 @@ describe('station batch pause|resume', () => {
     // A reader no card will ever be in: the batch waits.
     const started = await core.dispatch('batches.start', { requestIds: [requestId], readers: ['No Such Reader'] });
     if (!started.ok) throw new Error(started.error.message);
-    const { batchId } = started.value as { batchId: string };
+    const { batchId, number } = started.value as { batchId: string; number: number };
     const { ctx, results } = contextOf(t);
 
-    expect(await batchCommand(ctx, 'pause', [batchId], {})).toBe(0);
+    // The officer names the batch by its short number (issue 12, observation 6), as the core's messages do.
+    expect(await batchCommand(ctx, 'pause', [batchNumberText(number)], {})).toBe(0);
     expect((results.at(-1) as BatchView).status).toBe('paused');
-    await expect(batchCommand(ctx, 'pause', [batchId], {})).rejects.toMatchObject({ code: 'JOB_STATE', message: 'This batch is paused; only a running batch can be paused.' });
+    await expect(batchCommand(ctx, 'pause', [batchId], {})).rejects.toMatchObject({ code: 'JOB_STATE', message: `Batch ${batchNumberText(number)} is paused; only a running batch can be paused.` });
     expect(await batchCommand(ctx, 'resume', [batchId], {})).toBe(0);
     expect((results.at(-1) as BatchView).status).toBe('running');
     await expect(batchCommand(ctx, 'resume', [], {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Usage: station batch resume BATCH' });

@@ -5,7 +5,7 @@
  * of a batch card, cancelItem, a CSV batch file checked by the core
  * (batches.parseCsv), and a batch resumed by a new core after a restart.
  */
-import { requestNumberText } from '../../../../electron/contract/request-number.js';
+import { batchNumberText, requestNumberText } from '../../../../electron/contract/request-number.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { StationCore } from '../../../../electron/core/dispatch.js';
@@ -140,7 +140,17 @@ describe('batches.* through dispatch', () => {
     const twice = await call('batches.parseCsv', { csv: `${ids[1]}\n${requestNumberText(numberOf(ids[1]!))}\n` }, 'producer');
     expect((twice.value as { problems: { message: string }[] }).problems.map((p) => p.message)).toEqual(['Line 2 of the batch file repeats the request on line 1.']);
     // A request already in a batch, one that is not approved, an unknown one, the officer's own, a bad id and a repeat.
-    expect((await call('batches.start', { requestIds: [ids[0]], readers: [READER_A] }, 'producer')).ok).toBe(true);
+    const started = await call('batches.start', { requestIds: [ids[0]], readers: [READER_A] }, 'producer');
+    const { batchId, number } = started.value as { batchId: string; number: number };
+    // The batch's short number names it to people, and finds it as its id does (the CLI's BATCH).
+    expect(batchNumberText(number)).toMatch(/^B-\d{6}$/);
+    const byNumber = await call('batches.get', { batchId: batchNumberText(number) }, 'producer');
+    expect(byNumber.value).toMatchObject({ id: batchId, number, items: [{ requestId: ids[0], requestNumber: numberOf(ids[0]!) }] });
+    expect(await call('batches.get', { batchId: 'B-999999' }, 'producer')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND_RECORD', message: 'There is no batch B-999999.' } });
+    expect(await call('batches.retryItem', { batchId, requestId: ids[1] }, 'producer')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND_RECORD', message: `Request ${requestNumberText(numberOf(ids[1]!))} is not in batch ${batchNumberText(number)}.` },
+    });
     const person = station.store.persons.add({ givenName: 'Emma', surname: 'Ployee', affiliation: 'employee' });
     const requested = (await call('requests.create', { personId: person.id, profile: 'employee' }, 'clerk')).value as { id: string; state: string };
     expect(requested.state).toBe('requested');
@@ -150,7 +160,7 @@ describe('batches.* through dispatch', () => {
     expect(value.requests.map((r) => r.requestId)).toEqual([ids[2]]);
     expect(value.problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 8]);
     expect(value.problems.map((p) => p.message)).toEqual([
-      `Line 2: Request ${requestNumberText(numberOf(ids[0]!))} (Vic One) is already queued in a batch that has not finished.`,
+      `Line 2: Request ${requestNumberText(numberOf(ids[0]!))} (Vic One) is already queued in batch ${batchNumberText(number)}, which has not finished.`,
       `Line 3: Request ${requestNumberText(numberOf(requested.id))} (Emma Ployee) is waiting for approval; only approved requests can be produced in a batch.`,
       'Line 4: There is no card request no-such-request.',
       expect.stringMatching(/^Line 5: .*cannot produce a card for yourself/),

@@ -3,6 +3,7 @@
  * operator (inserts blank cards, pulls one mid-production, puts it back) and
  * the production jobs really run on the virtual cards.
  */
+import { batchNumberText } from '../../../../electron/contract/request-number.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import type { Station } from '../../../../electron/boot/open-station.js';
@@ -347,7 +348,7 @@ describe('BatchService', () => {
     await expect(h.service.cancelItem(batch.id, ids[1]!, 'Already produced', ACTOR)).rejects.toMatchObject({ code: 'JOB_STATE' });
     const cancels = h.ts.station.store.audit.list({ jobId: failed.jobId! }).filter((e) => e.action === 'batch.item.cancelled');
     expect(cancels).toHaveLength(1);
-    expect(cancels[0]).toMatchObject({ actor: 'prod.admin', details: { batchId: batch.id, requestId: ids[0], reason: 'Card damaged by the printer' } });
+    expect(cancels[0]).toMatchObject({ actor: 'prod.admin', details: { batchId: batch.id, batch: batchNumberText(batch.number), requestId: ids[0], reason: 'Card damaged by the printer' } });
   });
 
   test('start refuses duplicates, unknown or unapproved requests, the officer\'s own card, and a request already in a batch', async () => {

@@ -24,7 +24,7 @@ describe('migration 16: request numbers, termination reasons', () => {
     insert.run('req-late', '2026-01-03T00:00:00.000Z', 't');
     insert.run('req-first', '2026-01-01T00:00:00.000Z', 't');
     insert.run('req-middle', '2026-01-02T00:00:00.000Z', 't');
-    expect(runMigrations(db)).toEqual([16]);
+    expect(runMigrations(db, MIGRATIONS.slice(0, 16))).toEqual([16]);
     const numbers = db.prepare('SELECT id, number FROM card_requests ORDER BY number').all();
     expect(numbers).toEqual([
       { id: 'req-first', number: 1 },

@@ -18,6 +18,7 @@ const NO_ID = '00000000-0000-4000-8000-000000000000';
 const INPUTS: Record<Channel, Record<string, unknown>> = {
   'station.info': {},
   'readers.list': {},
+  'station.counts': {},
   'station.changePassphrase': { newPassphrase: 'violet tractor mango whistle' },
   'persons.search': { query: 'nobody' },
   'persons.get': { id: NO_ID },

@@ -157,6 +157,7 @@ export const stationInfo = (over: Partial<ChannelOutput<'station.info'>> = {}): 
 /** A running batch with no item yet (give `items` and counts). */
 export const batch = (over: Partial<BatchView> = {}): BatchView => ({
   id: 'batch-1',
+  number: 1,
   status: 'running',
   readers: [],
   total: 0,

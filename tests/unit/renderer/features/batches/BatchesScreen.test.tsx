@@ -12,7 +12,7 @@ import { MAX_BATCH_CSV_CHARS, type BatchCsvView, type BatchView, type OfficerVie
 afterEach(cleanup);
 
 type Item = BatchView['items'][number];
-const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, personName: `Person ${requestId}`, state, readerName: null, jobId: null, failure: null, ...over });
+const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, requestNumber: null, personName: `Person ${requestId}`, state, readerName: null, jobId: null, failure: null, ...over });
 
 function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: string) => BatchCsvView } = {}) {
   const core = { batches: opts.batches ?? [] };
@@ -24,7 +24,7 @@ function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: st
     'batches.start': (i) => {
       const ids = i.requestIds;
       core.batches = [batch({ id: 'batch-new', total: ids.length, remaining: ids.length, items: ids.map((id) => item(id, 'queued')) }), ...core.batches];
-      return { batchId: 'batch-new' };
+      return { batchId: 'batch-new', number: 2 };
     },
     'batches.parseCsv': (i) => {
       if (!opts.csv) throw new ApiError({ code: 'FORBIDDEN', message: 'This needs the Card production administrator role.' });
@@ -36,6 +36,15 @@ function setup(opts: { batches?: BatchView[]; who?: OfficerView; csv?: (text: st
       return b;
     },
     'jobs.takeSecrets': (i) => (i.keep ? { puk: '12345678', pin: '246810' } : {}),
+    'printers.list': () => [
+      { name: 'Office', state: 'idle', accepting: true, message: '' },
+      { name: 'Stopped', state: 'stopped', accepting: false, message: 'paused' },
+    ],
+    'jobs.pinMailer': (i) => {
+      // The core's rule book refuses one card (one's own); the others are printed.
+      if (i.jobId === 'job-own') throw new ApiError({ code: 'FORBIDDEN', message: 'You cannot make the PIN mailer of your own card.' });
+      return { pdf: null, queue: i.queue ?? null, printJob: 7 };
+    },
     'batches.cancelItem': (i) => {
       const b = core.batches.find((x) => x.id === i.batchId)!;
       b.items = b.items.map((it) => (it.requestId === i.requestId ? { ...it, state: 'cancelled' } : it));
@@ -142,12 +151,13 @@ describe('BatchesScreen', () => {
       batches: [
         batch({
           id: 'b1',
+          number: 12,
           total: 2,
           done: 1,
           remaining: 1,
           readers: ['Virtual PCD 00 00'],
           prompts: [{ readerName: 'Virtual PCD 00 00', action: 'remove', cardNumber: '00000007', sentence: 'Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.' }],
-          items: [item('a', 'done', { cardNumber: '00000007', readerName: 'Virtual PCD 00 00' }), item('b', 'queued', { cardNumber: '00000008' })],
+          items: [item('a', 'done', { cardNumber: '00000007', readerName: 'Virtual PCD 00 00', requestNumber: 41 }), item('b', 'queued', { cardNumber: '00000008', requestNumber: 42 })],
         }),
       ],
     });
@@ -156,6 +166,9 @@ describe('BatchesScreen', () => {
     expect(prompt.textContent).toBe('Remove card 00000007 from Virtual PCD 00 00 and insert a blank card.');
     expect(prompt.getAttribute('data-action')).toBe('remove');
     expect(within(panel).getAllByTestId('batch-item-card').map((c) => c.textContent)).toEqual(['00000007', '00000008']);
+    // The batch and its requests by their short numbers, never their ids (observation 6).
+    expect(within(panel).getByRole('heading').textContent).toMatch(/^Batch B-000012 of 2 cards/);
+    expect(within(panel).getAllByTestId('batch-item-request').map((c) => c.textContent)).toEqual(['R-000041', 'R-000042']);
     expect(within(panel).getAllByTestId('batch-item')[1]!.textContent).toContain('Waiting for a blank card');
     const user = userEvent.setup();
     await user.click(within(panel).getByTestId('batch-pause'));
@@ -261,5 +274,42 @@ describe('BatchesScreen', () => {
       expect(api.callsTo('batches.parseCsv')).toHaveLength(1);
       expect((screen.getByTestId('batch-start') as HTMLButtonElement).disabled).toBe(true);
     });
+  });
+
+  it('prints the PIN mailers of the produced cards whose PIN waits, through the core, and names the card it refused', async () => {
+    const { api } = setup({
+      batches: [
+        batch({
+          id: 'b1',
+          number: 3,
+          total: 4,
+          done: 3,
+          remaining: 1,
+          items: [
+            item('a', 'done', { jobId: 'job-a', secretsWaiting: true, requestNumber: 1, cardNumber: '00000001' }),
+            item('own', 'done', { jobId: 'job-own', secretsWaiting: true, requestNumber: 2, personName: 'Pat Producer' }),
+            item('taken', 'done', { jobId: 'job-taken', secretsWaiting: false, requestNumber: 3 }),
+            item('q', 'queued', { requestNumber: 4 }),
+          ],
+        }),
+      ],
+    });
+    const user = userEvent.setup();
+    const print = await screen.findByTestId('batch-pin-mailers-print');
+    await waitFor(() => expect((screen.getByTestId('batch-pin-mailers-queue') as HTMLSelectElement).value).toBe('Office'));
+    expect(print.textContent).toBe('Print PIN mailers for 2 produced cards');
+    await user.click(print);
+    await waitFor(() => expect(screen.getByTestId('batch-pin-mailers-outcome').textContent).toBe('1 PIN mailer sent to Office.'));
+    expect(api.callsTo('jobs.pinMailer')).toEqual([
+      { jobId: 'job-a', queue: 'Office' },
+      { jobId: 'job-own', queue: 'Office' },
+    ]);
+    expect(screen.getByTestId('batch-pin-mailers-problems').textContent).toBe('R-000002 (Pat Producer): You cannot make the PIN mailer of your own card.');
+  });
+
+  it('offers no PIN mailers to an officer who may not make them, nor when no PIN waits', async () => {
+    setup({ batches: [batch({ id: 'b1', total: 1, done: 1, items: [item('a', 'done', { jobId: 'job-a', secretsWaiting: true })] })], who: officer({ roles: ['auditor'] }) });
+    await screen.findByTestId('batch-panel');
+    expect(screen.queryByTestId('batch-pin-mailers')).toBeNull();
   });
 });

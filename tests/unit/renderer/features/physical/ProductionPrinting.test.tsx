@@ -101,7 +101,7 @@ describe('PIN delivery on the production screen', () => {
 
 describe('print status in a batch', () => {
   type Item = BatchView['items'][number];
-  const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, personName: `Person ${requestId}`, state, readerName: 'Virtual PCD 00 00', jobId: `job-${requestId}`, failure: null, ...over });
+  const item = (requestId: string, state: Item['state'], over: Partial<Item> = {}): Item => ({ requestId, requestNumber: null, personName: `Person ${requestId}`, state, readerName: 'Virtual PCD 00 00', jobId: `job-${requestId}`, failure: null, ...over });
 
   it('shows each card’s print status and retries the failed card alone', async () => {
     const core = {

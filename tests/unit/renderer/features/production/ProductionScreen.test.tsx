@@ -125,6 +125,48 @@ describe('ProductionScreen', () => {
     expect(r.api.callsTo('jobs.retry')).toEqual([{ jobId: 'job-1', readerName: 'Virtual PCD 00 00' }]);
   });
 
+  it('by keyboard alone: the failure takes the focus, Tab reaches Retry, Enter retries, and the focus follows the job to its result', async () => {
+    const r = setup(withSteps(jobDetail(), 6, 'running'));
+    await started(r);
+    r.server.job = failedJob();
+    act(() => r.api.emit('job.event', { type: 'job.failed', jobId: 'job-1', sentence: SENTENCE }));
+    await waitFor(() => expect(document.activeElement?.id).toBe('failure-title'));
+    // The focused heading reads the core's sentence and the failed step.
+    expect(document.activeElement?.getAttribute('aria-describedby')).toBe('failure-reason failed-step');
+    const user = userEvent.setup();
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('retry-button'));
+    await user.keyboard('{Enter}');
+    expect(r.api.callsTo('jobs.retry')).toEqual([{ jobId: 'job-1', readerName: 'Virtual PCD 00 00' }]);
+    r.server.job = { ...withSteps(jobDetail(), 6, 'running'), status: 'running' };
+    act(() => r.api.emit('job.event', { type: 'job.started', jobId: 'job-1' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('progress-text')));
+    r.server.job = doneJob();
+    act(() => r.api.emit('job.event', { type: 'job.finished', jobId: 'job-1' }));
+    await waitFor(() => expect(document.activeElement?.id).toBe('result-title'));
+  });
+
+  it('by keyboard alone: Cancel opens the reason, Keep the job returns to Cancel, Enter cancels and the focus goes to the outcome', async () => {
+    const r = setup(failedJob());
+    await started(r);
+    const user = userEvent.setup();
+    screen.getByTestId('retry-button').focus();
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('cancel-button'));
+    await user.keyboard(' ');
+    expect(document.activeElement).toBe(screen.getByTestId('cancel-reason'));
+    await user.tab();
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('cancel-keep'));
+    await user.keyboard('{Enter}');
+    expect(screen.queryByTestId('cancel-reason')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('cancel-button'));
+    await user.keyboard('{Enter}');
+    await user.keyboard('Cardholder left{Enter}');
+    expect(r.api.callsTo('jobs.cancel')).toEqual([{ jobId: 'job-1', reason: 'Cardholder left' }]);
+    await waitFor(() => expect(document.activeElement?.id).toBe('cancelled-title'));
+  });
+
   it('retry waits for a card in the job reader and asks the PIN again when the job needs it', async () => {
     const r = setup(failedJob({ needsPinForRetry: true }), [reader('Virtual PCD 00 00')]);
     await started(r);

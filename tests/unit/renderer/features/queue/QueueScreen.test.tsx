@@ -40,4 +40,16 @@ describe('QueueScreen', () => {
     await user.keyboard('{Enter}');
     expect(onOpenJob).toHaveBeenCalledTimes(2);
   });
+
+  it('counts the unfinished jobs beside their filters and under the heading, from the core’s count', async () => {
+    const api = createFakeApi({
+      'jobs.list': () => jobs,
+      'station.counts': () => ({ approvals: null, produce: null, queue: { pending: 1, running: 1, failed: 3 }, notifications: null }),
+    });
+    renderWithStores(<QueueScreen onOpenJob={() => {}} />, api);
+    await waitFor(() => expect(screen.getByTestId('queue-counts').textContent).toBe('2 waiting or running · 3 failed (retry or cancel them from their production screen)'));
+    expect(screen.getByTestId('queue-count-failed').textContent).toBe(' (3)');
+    expect(screen.getByTestId('queue-count-running').textContent).toBe(' (2)');
+    expect(screen.getByTestId('filter-failed').textContent).toBe('Failed (3)');
+  });
 });

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReadersPanel } from '../../../../../renderer/src/features/readers/ReadersPanel';
 import { createFakeApi, flush, reader } from '../../support/fake-api';
@@ -70,5 +71,28 @@ describe('ReadersPanel', () => {
     });
     expect(screen.getByTestId('readers-error').textContent).toContain('pcscd is not running: start it with');
     expect(screen.queryByText('No reader is connected. Plug in a smart-card reader.')).toBeNull();
+  });
+
+  it('chooses the reader for the next card by keyboard: Tab to a reader’s button, Enter or Space', async () => {
+    const api = createFakeApi({ 'readers.list': () => [reader('Virtual PCD 00 00', { cardPresent: true, card: 'blank' }), reader('Virtual PCD 00 01', { cardPresent: true, card: 'blank' })] });
+    const { stores } = renderWithStores(<ReadersPanel />, api);
+    await act(async () => {
+      stores.readers.getState().start();
+      await flush();
+    });
+    const user = userEvent.setup();
+    await user.tab();
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Use for the next card: Virtual PCD 00 00');
+    await user.tab();
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Use for the next card: Virtual PCD 00 01');
+    await user.keyboard('{Enter}');
+    // The production form's reader is the one chosen, and the panel marks it.
+    expect(stores.issue.getState().readerName).toBe('Virtual PCD 00 01');
+    const rows = screen.getAllByTestId('reader-row');
+    expect(rows.map((r) => r.getAttribute('data-chosen'))).toEqual(['false', 'true']);
+    expect(within(rows[1]!).getByTestId('reader-use').getAttribute('aria-pressed')).toBe('true');
+    await user.tab({ shift: true });
+    await user.keyboard(' ');
+    expect(stores.issue.getState().readerName).toBe('Virtual PCD 00 00');
   });
 });
