@@ -634,6 +634,27 @@ ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (rep
 `;
 
 /**
+ * The SQL that gives every row of `table` a short number for people (v16 requests, v17 batches):
+ * a nullable `number` column, the rows there are numbered in creation order (created_at, then
+ * rowid), a unique index, and the named sequence set past the highest number, so new rows draw
+ * numbers that were never handed out.
+ * @param table the table (a constant of this file, never input)
+ * @param index the unique index's name
+ * @param sequence the row of `sequences` new numbers come from
+ */
+function numberedRowsSql(table: string, index: string, sequence: string): string {
+  return `ALTER TABLE ${table} ADD COLUMN number INTEGER NULL CHECK (number IS NULL OR number >= 1);
+UPDATE ${table} SET number = (
+  SELECT n FROM (SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM ${table}) AS ordered
+  WHERE ordered.id = ${table}.id
+);
+CREATE UNIQUE INDEX ${index} ON ${table} (number);
+INSERT INTO sequences (name, next_value) SELECT '${sequence}', coalesce(max(number), 0) + 1 FROM ${table} WHERE true
+  ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
+`;
+}
+
+/**
  * v16 (issue 12): a short number per card request, for people (kiosk receipt, batch files, messages),
  * beside the UUID the programs use. Existing requests are numbered in creation order; new ones
  * draw from the 'card-request-number' sequence, so a number is never handed out twice, even after a
@@ -643,15 +664,7 @@ ALTER TABLE cards ADD COLUMN reprint_count INTEGER NOT NULL DEFAULT 0 CHECK (rep
  */
 const V16_REQUEST_NUMBERS = `
 ALTER TABLE cards ADD COLUMN termination_reason TEXT NULL CHECK (termination_reason IN ('lost', 'stolen', 'damaged', 'left', 'key-compromise'));
-ALTER TABLE card_requests ADD COLUMN number INTEGER NULL CHECK (number IS NULL OR number >= 1);
-UPDATE card_requests SET number = (
-  SELECT n FROM (SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM card_requests) AS ordered
-  WHERE ordered.id = card_requests.id
-);
-CREATE UNIQUE INDEX card_requests_number ON card_requests (number);
-INSERT INTO sequences (name, next_value) SELECT 'card-request-number', coalesce(max(number), 0) + 1 FROM card_requests WHERE true
-  ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
-`;
+${numberedRowsSql('card_requests', 'card_requests_number', 'card-request-number')}`;
 
 /**
  * v17 (issue 12): a short number per batch, for people ("B-000012": the batch screen, the CLI,
@@ -660,15 +673,7 @@ INSERT INTO sequences (name, next_value) SELECT 'card-request-number', coalesce(
  * 'batch-number' sequence, so a number is never handed out twice.
  */
 const V17_BATCH_NUMBERS = `
-ALTER TABLE batches ADD COLUMN number INTEGER NULL CHECK (number IS NULL OR number >= 1);
-UPDATE batches SET number = (
-  SELECT n FROM (SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM batches) AS ordered
-  WHERE ordered.id = batches.id
-);
-CREATE UNIQUE INDEX batches_number ON batches (number);
-INSERT INTO sequences (name, next_value) SELECT 'batch-number', coalesce(max(number), 0) + 1 FROM batches WHERE true
-  ON CONFLICT (name) DO UPDATE SET next_value = max(next_value, excluded.next_value);
-`;
+${numberedRowsSql('batches', 'batches_number', 'batch-number')}`;
 
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
