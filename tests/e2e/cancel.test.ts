@@ -2,7 +2,9 @@
  * A failed job (card pulled after its first certificates were issued) is
  * cancelled in the browser with a reason: the screen and the queue show it
  * cancelled with that reason, and no certificate the job caused to be issued
- * is still valid.
+ * is still valid. The cancel is done by keyboard alone (issue 12 "Keyboard": the
+ * production screen's Cancel): Tab to "Cancel the job", Enter, the reason is
+ * typed where the focus lands, Enter confirms.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,14 +16,15 @@ import { stationJson, type CardProcess } from '../support/station-cli.js';
 import { waitForCardAbsent } from '../support/e2e-cards.js';
 import { certificatesOfJob, seedPersons } from '../support/e2e-store.js';
 import {
-  cancelJob,
   chooseProfile,
+  focusedElement,
   chooseReader,
   goToIssue,
   openJobFromQueue,
   produce,
   queueRow,
   searchAndSelectPerson,
+  tabUntil,
   typePin,
   waitForOutcome,
   waitForQueueStatus,
@@ -88,7 +91,16 @@ describe('cancel a failed job', () => {
     await openJobFromQueue(page, jobId);
     await page.getByTestId('failure-panel').waitFor({ state: 'visible' });
     await station.screenshot('01-failed-from-queue');
-    const cancelledText = await cancelJob(page, REASON);
+    // By keyboard alone: Tab to Cancel, Enter opens the question with the focus in the reason, Enter confirms.
+    await tabUntil(page, 'Cancel the job', async () => (await focusedElement(page)) === 'cancel-button');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('cancel-reason').waitFor({ state: 'visible' });
+    expect(await focusedElement(page)).toBe('cancel-reason');
+    await page.keyboard.type(REASON);
+    await page.keyboard.press('Enter');
+    const cancelled = page.getByTestId('cancelled-panel');
+    await cancelled.waitFor({ state: 'visible' });
+    const cancelledText = (await cancelled.textContent()) ?? '';
     await station.screenshot('02-cancelled');
     expect(cancelledText).toContain(REASON);
 

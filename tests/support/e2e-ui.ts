@@ -257,16 +257,6 @@ export async function retryJob(page: Page, pin: string): Promise<boolean> {
   return asked;
 }
 
-/** Cancels the job shown with `reason` (cancel-button, cancel-reason, cancel-confirm) and waits for the cancelled panel. */
-export async function cancelJob(page: Page, reason: string): Promise<string> {
-  await page.getByTestId('cancel-button').click();
-  await page.getByTestId('cancel-reason').fill(reason);
-  await page.getByTestId('cancel-confirm').click();
-  const panel = page.getByTestId('cancelled-panel');
-  await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  return (await panel.textContent()) ?? '';
-}
-
 /**
  * On the result screen: waits for the one-time secrets, presses "I have
  * recorded the PUK" and waits until they are gone (the screen may be left
