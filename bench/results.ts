@@ -7,6 +7,7 @@
  *
  * Shape: { machine: Machine, sections: { [name]: { measuredAt, machine, figures } } }.
  */
+import { execFileSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,12 @@ export interface Machine {
   loadAverage: number[];
   os: string;
   node: string;
+  /**
+   * Whether the loopback route to 127.0.0.1 carries `quickack` (scripts/loopback-quickack.sh):
+   * without it every APDU through vpcd waits about 40 ms for a delayed ACK, which dominates
+   * the vpcd figures. Null where `ip` cannot tell (no iproute2, not Linux).
+   */
+  loopbackQuickack: boolean | null;
 }
 
 /** The machine this process runs on, now. */
@@ -36,7 +43,18 @@ export function machine(): Machine {
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
+    loopbackQuickack: loopbackQuickack(),
   };
+}
+
+/** Reads the loopback route's `quickack` attribute; null when it cannot be read. */
+function loopbackQuickack(): boolean | null {
+  try {
+    const route = execFileSync('ip', ['route', 'show', 'table', 'local', 'exact', '127.0.0.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return / quickack 1\b/.test(route);
+  } catch {
+    return null;
+  }
 }
 
 interface LatestFile {

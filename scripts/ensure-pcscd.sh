@@ -2,10 +2,13 @@
 # Makes sure pcscd is running. Under systemd, socket activation starts it on
 # demand. Without systemd (containers, CI) a resident pcscd is started; one
 # left over with --auto-exit would quit when idle and take the vpcd readers
-# with it (nothing would start it again), so it is replaced.
+# with it (nothing would start it again), so it is replaced. It also takes
+# the ~40 ms delayed-ACK stall out of every APDU through vpcd
+# (scripts/loopback-quickack.sh says why).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+bash "$(dirname "$0")/loopback-quickack.sh"
 
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
   $SUDO systemctl start pcscd.socket

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool chromium pcsc-tools openssl poppler-utils python3 make g++
+PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc yubico-piv-tool chromium pcsc-tools openssl poppler-utils python3 make g++ iproute2
   cups cups-client cups-ipp-utils printer-driver-cups-pdf fonts-liberation2 stress-ng)
 missing=()
 for p in "${PACKAGES[@]}"; do
