@@ -621,8 +621,14 @@ export class BatchService {
     try {
       let jobId = item.jobId;
       if (!jobId) {
-        jobId = this.deps.jobs.createJob(requestId, readerName, this.repo.get(batchId)?.createdBy ?? null);
-        this.repo.updateItem(batchId, requestId, { jobId });
+        // One transaction: a station killed between the two would leave the request's card in
+        // production with a job no item names, and the resumed batch could then neither find
+        // that job nor make another (the crash sweep's batch-write points found it).
+        jobId = this.deps.store.transaction(() => {
+          const created = this.deps.jobs.createJob(requestId, readerName, this.repo.get(batchId)?.createdBy ?? null);
+          this.repo.updateItem(batchId, requestId, { jobId: created });
+          return created;
+        });
       }
       outcome = await this.deps.jobs.runJob(jobId, readerName);
       for (let i = 1; i < BUSY_RUN_ATTEMPTS && outcome.status === 'failed' && outcome.code === 'READER_BUSY' && cardStays(); i++) {
