@@ -7,11 +7,13 @@
  * command chaining for data over 255 bytes, `61xx` (GET RESPONSE with the
  * announced length) and `6Cxx` (resend with the right Le). Callers never see
  * those status words. Commands are short (SP 800-73-4 requires no more of a
- * card); GET DATA asks for the largest response the card takes: Le 65 536 in
- * one extended APDU once {@link PivSession.identify} found the card takes
- * extended length (ISO 7816-4 §5.1; {@link PivSession.supportsExtendedLength}),
- * else Le 256 with GET RESPONSE for the rest (issue 14: a certificate in one
- * APDU instead of four).
+ * card) until {@link PivSession.identify} found the card takes extended
+ * length (ISO 7816-4 §5.1; {@link PivSession.supportsExtendedLength}): then
+ * GET DATA asks for Le 65 536 in one extended APDU (else Le 256 with GET
+ * RESPONSE for the rest), and long command data (PUT DATA of a certificate)
+ * goes in one extended APDU instead of a chain, with chaining as the fallback
+ * when the card refuses the length (issue 14: a certificate in one APDU each
+ * way instead of four).
  *
  * What a card can do beyond SP 800-73-4 is probed once, by {@link
  * PivSession.identify}, never read from an ATR, label or version string
@@ -19,7 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StationError, isStationError, type ErrorCode } from '../errors.js';
-import { encodeCommandApdu, EXTENDED_MAX_LE, parseResponseApdu, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
+import { encodeCommandApdu, EXTENDED_MAX_LE, parseResponseApdu, SHORT_MAX_DATA, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
 import {
   Ins,
   KEY_ALG_ID,
@@ -177,6 +179,12 @@ export class PivSession {
   private securityEstablished = false;
   /** True once identify found the card takes extended Lc/Le: GET DATA then reads an object in one APDU. */
   private extendedReads = false;
+  /**
+   * True while long command data goes in one extended APDU instead of a
+   * chain of 255-byte blocks: set with {@link extendedReads}, off for the rest
+   * of the session once the card refuses an extended command's length (6700).
+   */
+  private extendedCommands = false;
   /** Objects identify's probes read whole from the card (null: absent), by tag; see {@link readByIdentify}. */
   private readonly identifyReads = new Map<number, Uint8Array | null>();
 
@@ -197,7 +205,9 @@ export class PivSession {
   }
 
   /**
-   * Sends one logical command: chains its data in 255-byte blocks, resends
+   * Sends one logical command: data over 255 bytes in one extended APDU on a
+   * card identify found takes extended length (else, and after the card
+   * answered such a command 6700, chained in 255-byte blocks), resends
    * on `6Cxx` with the corrected Le, and collects `61xx` continuations with
    * GET RESPONSE. Returns the final status word without judging it.
    *
@@ -207,14 +217,30 @@ export class PivSession {
    * @throws StationError from the transport, or MALFORMED_RESPONSE on an endless or empty response chain
    */
   async transceive(c: CommandApdu): Promise<{ data: Uint8Array; sw: number }> {
-    const blocks = splitForChaining(c);
-    for (const block of blocks.slice(0, -1)) {
-      const r = await this.sendRaw(block);
-      // A non-final block answers 9000; anything else ends the chain (the card rolled it back).
-      if (r.sw !== Sw.SUCCESS) return r;
+    let last: CommandApdu | undefined;
+    let r: { data: Uint8Array; sw: number } | undefined;
+    if (this.extendedCommands && !c.extended && (c.data?.length ?? 0) > SHORT_MAX_DATA) {
+      // A card that showed it takes extended Lc/Le (identify) gets long data in one APDU (ISO 7816-4 §5.1:
+      // a 1 220-byte CHUID in one PUT DATA instead of five, issue 14). What it wrote is read back by verify.
+      last = { ...c, extended: true };
+      r = await this.sendRaw(last);
+      // 6700: it parses the form but not this length. The command was not executed: chain it, and every later one.
+      if (r.sw === Sw.WRONG_LENGTH) {
+        this.extendedCommands = false;
+        last = undefined;
+        r = undefined;
+      }
     }
-    const last = blocks[blocks.length - 1]!;
-    let r = await this.sendRaw(last);
+    if (!last || !r) {
+      const blocks = splitForChaining(c);
+      for (const block of blocks.slice(0, -1)) {
+        const b = await this.sendRaw(block);
+        // A non-final block answers 9000; anything else ends the chain (the card rolled it back).
+        if (b.sw !== Sw.SUCCESS) return b;
+      }
+      last = blocks[blocks.length - 1]!;
+      r = await this.sendRaw(last);
+    }
     if (r.sw >> 8 === SW1_WRONG_LE) {
       const le = r.sw & 0xff;
       r = await this.sendRaw({ ...last, le: le === 0 ? SHORT_MAX_LE : le });
@@ -300,6 +326,7 @@ export class PivSession {
       advertisedAlgorithms: app.algorithms.map(algorithmName),
     };
     this.extendedReads = capabilities.extendedLength;
+    this.extendedCommands = capabilities.extendedLength;
     if (app.applicationVersion) capabilities.applicationVersion = app.applicationVersion;
     if (version !== undefined) capabilities.version = version;
     if (managementKey.algorithm) capabilities.managementKeyAlgorithm = managementKey.algorithm;
