@@ -51,6 +51,21 @@ import { PivCommand, retriesFromSw, statusToError, swHex, type StatusContext } f
 import { bytesEqual, concatBytes, decodeTlvs, encodeTag, encodeTlv, findTlv, unwrapTlv } from './tlv.js';
 import type { CardTransport } from './transport.js';
 
+/** The optional extensions identify probes (the others it reads: GET SERIAL, GET METADATA). */
+export type ProbedExtension = 'getVersion' | keyof typeof RECOGNITION_PROBES;
+
+/** INS P1 P2 of an extension's recognition probe. */
+function probeOf(extension: keyof typeof RECOGNITION_PROBES): [number, number, number] {
+  const [ins, p1, p2] = RECOGNITION_PROBES[extension];
+  return [ins, p1, p2];
+}
+
+/** What {@link PivSession.identify} probes. */
+export interface IdentifyOptions {
+  /** The extensions to probe; absent: all. One left out is 'unknown' in the capabilities. */
+  probe?: ReadonlySet<ProbedExtension>;
+}
+
 /**
  * What `identify` learned about the card: what it showed it can do
  * (capabilities, probed once), never what its ATR, label or version string
@@ -292,30 +307,35 @@ export class PivSession {
    * off; it is never an error. Selects PIV first if {@link select} has not run.
    * Write extensions are probed only while no PIN or management key is
    * verified in this session (their probes are then refused by any card).
+   * `options.probe` names the extensions to probe beyond the ones identify
+   * itself reads (GET SERIAL, GET METADATA): a production asks only for those
+   * its job needs (issue 14); the others are 'unknown'. Absent: all of them.
    * @throws StationError NOT_PIV, transport errors
    */
-  async identify(): Promise<CardIdentity> {
+  async identify(options: IdentifyOptions = {}): Promise<CardIdentity> {
     if (this.application === undefined) await this.select();
     const app = this.application ?? { algorithms: [] };
-    const version = await this.probe(() => this.getVersion());
+    const wanted = (e: ProbedExtension) => !options.probe || options.probe.has(e);
+    const version = wanted('getVersion') ? await this.probe(() => this.getVersion()) : undefined;
     const serial = await this.probe(() => this.getSerial());
     const management = await this.probe(() => this.getMetadata(KeyRef.MANAGEMENT));
     // The PIN's metadata gives its tries left and total at once (where the card has it); else VERIFY without data below.
     const pinMetadata = await this.probe(() => this.getMetadata(KeyRef.PIN));
     const metadata = management !== undefined || pinMetadata !== undefined;
     const mayProbeWrites = !this.securityEstablished;
-    const writeProbe = async (ins: number, p1: number, p2: number): Promise<CapabilityState> =>
-      mayProbeWrites ? recognitionState(await this.recognitionProbe(ins, p1, p2)) : 'unknown';
+    const writeProbe = async (e: keyof typeof RECOGNITION_PROBES): Promise<CapabilityState> =>
+      wanted(e) && mayProbeWrites ? recognitionState(await this.recognitionProbe(...probeOf(e))) : 'unknown';
     const extensions: CardCapabilities['extensions'] = {
-      getVersion: version === undefined ? 'no' : 'yes',
+      getVersion: !wanted('getVersion') ? 'unknown' : version === undefined ? 'no' : 'yes',
       getSerial: serial === undefined ? 'no' : 'yes',
       getMetadata: metadata ? 'yes' : 'no',
-      setPinRetries: await writeProbe(...RECOGNITION_PROBES.setPinRetries),
-      setManagementKey: await writeProbe(...RECOGNITION_PROBES.setManagementKey),
-      attest: recognitionState(await this.recognitionProbe(...RECOGNITION_PROBES.attest)),
+      setPinRetries: await writeProbe('setPinRetries'),
+      setManagementKey: await writeProbe('setManagementKey'),
+      // ATTEST only reads: probed whatever the session's security status.
+      attest: wanted('attest') ? recognitionState(await this.recognitionProbe(...RECOGNITION_PROBES.attest)) : 'unknown',
       // No probe of RESET is harmless: on a card whose PIN and PUK are blocked it would wipe the card.
       reset: 'unknown',
-      moveKey: await writeProbe(...RECOGNITION_PROBES.moveKey),
+      moveKey: await writeProbe('moveKey'),
     };
     const managementKey: CardIdentity['managementKey'] = {};
     if (management && isManagementAlgorithm(management.algorithm)) managementKey.algorithm = management.algorithm;
@@ -343,6 +363,17 @@ export class PivSession {
   }
 
   /**
+   * Probes one write extension after {@link identify} (which was asked not
+   * to): its recognition probe, while no PIN or management key is verified in
+   * this session; 'unknown' after (capabilities.ts).
+   * @throws StationError transport errors
+   */
+  async probeExtension(extension: keyof typeof RECOGNITION_PROBES): Promise<CapabilityState> {
+    if (this.securityEstablished && extension !== 'attest') return 'unknown';
+    return recognitionState(await this.recognitionProbe(...probeOf(extension)));
+  }
+
+  /**
    * Sends an instruction with no data, as a probe of whether the card knows
    * it, and returns the status word (see capabilities.ts `recognitionState`).
    * The parameters are chosen so that no card executes it (invalid references,
@@ -357,7 +388,8 @@ export class PivSession {
    * Whether the card takes extended Lc/Le (ISO 7816-4 §5.1): GET DATA of the
    * Discovery object framed as an extended case 4 APDU. 9000, 6A82 or 6982
    * mean the card parsed it; anything else, or a reader that cannot carry it,
-   * means no. The station itself always sends short APDUs; this is recorded
+   * means no. A card that takes it gets GET DATA with Le 65 536 and long
+   * command data in one APDU (see {@link transceive}); it is also recorded
    * for the compatibility table.
    * @throws StationError when the card is removed or the reader is gone
    */
