@@ -26,7 +26,7 @@ import type { PivSession } from '../piv/session.js';
 import { decodeChuid, chuidSignedBytes, type Chuid } from '../piv/objects/chuid.js';
 import { decodeCertContainer } from '../piv/objects/cert-container.js';
 import { publicKeyFromSpki } from './spki.js';
-import { proveKeyByUse, slotNeedsPin } from './key-possession.js';
+import { pinAlways, proveKeyByUse, slotNeedsPin } from './key-possession.js';
 import { bytesEqual, toHex } from '../piv/tlv.js';
 import { chuidSignerCertificate, verifyChuidSignature, verifyEncapsulatedSignature } from '../pki/content-signer.js';
 import { Oid } from '../pki/oids.js';
@@ -245,6 +245,17 @@ class PinGate {
     return this.outcome;
   }
 
+  /**
+   * The PIN verified right before a "PIN Always" key's use (9C): the one
+   * VERIFY now when the PIN was taken as verified from this session's earlier
+   * acceptance, which another command may have followed.
+   */
+  async fresh(): Promise<string | undefined> {
+    const reason = await this.use();
+    if (reason !== undefined || this.sent || !this.acceptedInSession) return reason;
+    return this.verifyOnce();
+  }
+
   /** How the PIN was proven, for the report. */
   get how(): string {
     return this.acceptedInSession && !this.sent ? 'the PIN is accepted (the card accepted it in this card session)' : 'the PIN is accepted';
@@ -306,9 +317,12 @@ class PinRefused extends StationError {
   }
 }
 
-/** Runs `fn` once the PIN is verified; a reason it is not makes the check skipped, a refused PIN makes it fail. */
-async function withPin(pin: PinGate, fn: () => Promise<string>): Promise<string | { skipped: string }> {
-  const reason = await pin.use();
+/**
+ * Runs `fn` once the PIN is verified (`fresh`: right before, for a "PIN Always" key); a reason it is not makes the
+ * check skipped, a refused PIN makes it fail.
+ */
+async function withPin(pin: PinGate, fn: () => Promise<string>, fresh = false): Promise<string | { skipped: string }> {
+  const reason = fresh ? await pin.fresh() : await pin.use();
   return reason === undefined ? pin.retrying(fn) : { skipped: reason };
 }
 
@@ -557,7 +571,7 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
   });
 
   for (const { slot, certDer } of keyChecks.filter((k) => slotNeedsPin(k.slot))) {
-    await check(checks, `${slot} key matches its certificate`, () => withPin(pin, () => proveSlotKey(session, slot, certDer)));
+    await check(checks, `${slot} key matches its certificate`, () => withPin(pin, () => proveSlotKey(session, slot, certDer), pinAlways(slot)));
   }
 
   for (const obj of expected?.objects ?? []) {

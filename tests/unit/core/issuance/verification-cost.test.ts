@@ -10,7 +10,7 @@
  * extension probed once.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { Ins, ObjectTag, SLOT_CERT_OBJECT, SLOT_KEY_REF } from '../../../../electron/core/piv/constants.js';
+import { Ins, ObjectTag, SLOT_CERT_OBJECT, SLOT_KEY_REF, Sw } from '../../../../electron/core/piv/constants.js';
 import { toHex } from '../../../../electron/core/piv/tlv.js';
 import { parseCommandApdu, type CommandApdu } from '../../../../native/virtual-card/apdu.js';
 import type { PersonalityName } from '../../../../native/virtual-card/personality.js';
@@ -154,5 +154,90 @@ describe('the cost of identifying the card in a production run', () => {
     const extensions: readonly number[] = [Ins.GET_VERSION, Ins.GET_SERIAL, Ins.SET_PIN_RETRIES, Ins.SET_MANAGEMENT_KEY, Ins.ATTEST, Ins.MOVE_KEY];
     const probes = identify.filter((c) => extensions.includes(c.ins));
     expect(new Set(probes.map((c) => c.ins)).size, 'no extension probed twice').toBe(probes.length);
+  });
+});
+
+describe('proofs from this card session only (issue 14)', () => {
+  const slotRefs: number[] = Object.values(SLOT_KEY_REF);
+
+  test('a job whose verify step failed is verified in full by its retry: a new card session signs with every slot again', async () => {
+    t = await openTrainingStation();
+    const ts = t;
+    let lastIndex = 0;
+    ts.card.faults.onApdu = (e) => {
+      lastIndex = e.index;
+    };
+    // Pulled after the third APDU of the verify step.
+    const first = await ts.station.production.produce({ personId: ts.addPerson(), readerName: ts.readerName, pin: '246810' }, (e) => {
+      if (e.type === 'job.step.started' && e.step === 'verify') ts.card.faults.pullAfterInsertedApdus = lastIndex + 3;
+    });
+    expect(first.job.status).toBe('failed');
+    expect(first.job.failedStep).toBe('verify');
+
+    ts.card.faults.pullAfterInsertedApdus = undefined;
+    ts.reader.insert(ts.card);
+    const sent: CommandApdu[] = [];
+    const original = ts.card.processApdu.bind(ts.card);
+    ts.card.processApdu = (capdu: Uint8Array) => {
+      sent.push(parseCommandApdu(capdu));
+      return original(capdu);
+    };
+    let verifyFrom = -1;
+    const retried = await ts.station.production.retry(first.job.id, ts.readerName, '246810', (e) => {
+      if (e.type === 'job.step.started' && e.step === 'verify') verifyFrom = sent.length;
+    });
+    expect(retried.job.status, retried.job.error?.message).toBe('done');
+    const verify = sent.slice(verifyFrom);
+    expect(verify.filter((c) => c.ins === Ins.GENERAL_AUTHENTICATE).map((c) => c.p2).sort()).toEqual([...slotRefs].sort());
+    // The PIN is proven in this session too: its one VERIFY, the Digital Signature key right after it.
+    const pinVerifies = verify.flatMap((c, i) => (c.ins === Ins.VERIFY && c.data.length > 0 ? [i] : []));
+    expect(pinVerifies).toHaveLength(1);
+    expect(verify[pinVerifies[0]! + 1]).toMatchObject({ ins: Ins.GENERAL_AUTHENTICATE, p2: SLOT_KEY_REF['9C'] });
+  });
+
+  test('a card that drops the PIN status (6982 where the run knew the PIN verified) gets the VERIFY then, and the command once more', async () => {
+    // 9A's CSR signature in production and 9D's key agreement in verify are the first uses of those keys.
+    t = await openTrainingStation({
+      faults: {
+        forcedStatus: [
+          { ins: Ins.GENERAL_AUTHENTICATE, p2: SLOT_KEY_REF['9A'], sw: Sw.SECURITY_STATUS_NOT_SATISFIED, times: 1 },
+          { ins: Ins.GENERAL_AUTHENTICATE, p2: SLOT_KEY_REF['9D'], sw: Sw.SECURITY_STATUS_NOT_SATISFIED, times: 1 },
+        ],
+      },
+    });
+    const sent: CommandApdu[] = [];
+    const original = t.card.processApdu.bind(t.card);
+    t.card.processApdu = (capdu: Uint8Array) => {
+      sent.push(parseCommandApdu(capdu));
+      return original(capdu);
+    };
+    const out = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '246810' });
+    expect(out.job.status, out.job.error?.message).toBe('done');
+    const around = (ref: number) => {
+      const at = sent.findIndex((c) => c.ins === Ins.GENERAL_AUTHENTICATE && c.p2 === ref);
+      return sent.slice(at, at + 3).map((c) => [c.ins, c.p2]);
+    };
+    expect(around(SLOT_KEY_REF['9A'])).toEqual([
+      [Ins.GENERAL_AUTHENTICATE, SLOT_KEY_REF['9A']],
+      [Ins.VERIFY, 0x80],
+      [Ins.GENERAL_AUTHENTICATE, SLOT_KEY_REF['9A']],
+    ]);
+    expect(around(SLOT_KEY_REF['9D'])).toEqual([
+      [Ins.GENERAL_AUTHENTICATE, SLOT_KEY_REF['9D']],
+      [Ins.VERIFY, 0x80],
+      [Ins.GENERAL_AUTHENTICATE, SLOT_KEY_REF['9D']],
+    ]);
+    const report = out.steps.find((s) => s.name === 'verify')!.data!.report as { checks: { name: string; ok: boolean; detail: string }[] };
+    expect(report.checks.find((c) => c.name === '9D key matches its certificate')).toMatchObject({ ok: true });
+  });
+
+  test('9C gets a VERIFY right before each use (PIN Always), and no other key does in a production on a card that keeps the PIN status', async () => {
+    const { status, sent } = await produceAndRecord('yubikey-like');
+    expect(status).toBe('done');
+    const pinVerifies = sent.flatMap((c, i) => (c.ins === Ins.VERIFY && c.data.length > 0 ? [i] : []));
+    const nineC = sent.flatMap((c, i) => (c.ins === Ins.GENERAL_AUTHENTICATE && c.p2 === SLOT_KEY_REF['9C'] ? [i] : []));
+    for (const i of nineC) expect(pinVerifies, 'a VERIFY right before the 9C signature').toContain(i - 1);
+    // The transport PIN (preflight), before 9C, and the cardholder's PIN once set: no more.
+    expect(pinVerifies).toHaveLength(3);
   });
 });
