@@ -121,6 +121,8 @@ export const takeoverStep: ProductionStep = {
         if (!isStationError(e, 'WRONG_PUK')) throw e;
         await ctx.session.changePuk(FactoryDefaults.PUK, FactoryDefaults.PUK);
       }
+      // The PIN is set anew: whatever status the card keeps for it, the run no longer counts on a VERIFY before.
+      ctx.pinVerified = false;
       await ctx.session.resetRetryCounter(FactoryDefaults.PUK, FactoryDefaults.PIN);
     }
     const { deleted, keptByCard } = await deleteWhatTheProfileLeavesOut(ctx);
