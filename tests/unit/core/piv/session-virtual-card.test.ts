@@ -136,22 +136,25 @@ describe('long command data on a card that takes extended length (issue 14)', ()
   // Any bytes the card stores: a 900-byte "certificate" (only its first byte, a SEQUENCE, is looked at).
   const container = encodeCertContainer(Uint8Array.from([0x30, ...randomBytes(899)]));
 
-  it('after identify found extended length: one extended PUT DATA, read back equal', async () => {
+  /** A new card, identified and its 9B authenticated; the C-APDUs it answers from then on. */
+  async function identifiedCard(options: Parameters<typeof VirtualPivCard.create>[0]): Promise<CommandApdu[]> {
+    card = VirtualPivCard.create(options);
+    card.powerOn();
+    s = new PivSession(inProcess(card));
     await s.identify();
     await s.authenticateManagementKey('AES192', MGMT);
-    const sent = record(card);
+    return record(card);
+  }
+
+  it('after identify found extended length: one extended PUT DATA, read back equal', async () => {
+    const sent = await identifiedCard({});
     await s.putData(ObjectTag.CERT_PIV_AUTH, container);
     expect(sent.map((c) => [c.ins, c.extended, c.data.length])).toEqual([[Ins.PUT_DATA, true, container.length + 9]]);
     expect(await s.getData(ObjectTag.CERT_PIV_AUTH)).toEqual(container);
   });
 
   it('a card that refuses the length (6700) gets the same data chained, and so does every later command', async () => {
-    card = VirtualPivCard.create({ faults: { forcedStatus: [{ ins: Ins.PUT_DATA, sw: Sw.WRONG_LENGTH, times: 1 }] } });
-    card.powerOn();
-    s = new PivSession(inProcess(card));
-    await s.identify();
-    await s.authenticateManagementKey('AES192', MGMT);
-    const sent = record(card);
+    const sent = await identifiedCard({ faults: { forcedStatus: [{ ins: Ins.PUT_DATA, sw: Sw.WRONG_LENGTH, times: 1 }] } });
     await s.putData(ObjectTag.CERT_PIV_AUTH, container);
     await s.putData(ObjectTag.CERT_CARD_AUTH, container);
     const blocks = Math.ceil((container.length + 9) / 255);
@@ -161,12 +164,7 @@ describe('long command data on a card that takes extended length (issue 14)', ()
   });
 
   it('a card without extended length: chained as before', async () => {
-    card = VirtualPivCard.create({ personality: 'strict-800-73', managementKeyAlgorithm: 'AES192' });
-    card.powerOn();
-    s = new PivSession(inProcess(card));
-    await s.identify();
-    await s.authenticateManagementKey('AES192', MGMT);
-    const sent = record(card);
+    const sent = await identifiedCard({ personality: 'strict-800-73', managementKeyAlgorithm: 'AES192' });
     await s.putData(ObjectTag.CERT_PIV_AUTH, container);
     expect(sent.every((c) => !c.extended && c.ins === Ins.PUT_DATA)).toBe(true);
     expect(sent).toHaveLength(Math.ceil((container.length + 9) / 255));
