@@ -5,6 +5,7 @@
  */
 import { FactoryDefaults, KeyRef, type ManagementKeyAlgorithm } from '../../piv/constants.js';
 import { isStationError, StationError } from '../../errors.js';
+import { recognitionState } from '../../piv/capabilities.js';
 import type { RetryCounts } from '../../../contract/card-capabilities.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { PIN_STEP, PUK_STEP, setPin, setPuk, verifyPinOnCard } from '../card-secrets.js';
@@ -72,6 +73,14 @@ export const retriesStep: ProductionStep = {
       ctx.retryTotalsInRun.set(KeyRef.PIN, want.pin).set(KeyRef.PUK, want.puk);
     } catch (e) {
       if (!isStationError(e, ...OPTIONAL_REFUSED)) throw e;
+      const sw = typeof e.details.sw === 'string' ? Number.parseInt(e.details.sw, 16) : undefined;
+      if (sw !== undefined && recognitionState(sw) === 'no') {
+        // Not probed by identify (issue 14): the command itself showed the card does not have it.
+        ctx.identity.capabilities.extensions.setPinRetries = 'no';
+        const shown = ctx.card.capabilities ?? ctx.identity.capabilities;
+        ctx.updateCard({ capabilities: { ...shown, extensions: { ...shown.extensions, setPinRetries: 'no' } } });
+        return recordRetries(ctx, { keptByCard: true, ...counts }, 'the card has no SET PIN RETRIES');
+      }
       return recordRetries(ctx, { keptByCard: true, ...counts }, `the card refused SET PIN RETRIES (${String(e.details.sw ?? e.code)})`);
     }
     return recordRetries(ctx, { keptByCard: false, ...want });
