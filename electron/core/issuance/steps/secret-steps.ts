@@ -75,10 +75,7 @@ export const retriesStep: ProductionStep = {
       if (!isStationError(e, ...OPTIONAL_REFUSED)) throw e;
       const sw = typeof e.details.sw === 'string' ? Number.parseInt(e.details.sw, 16) : undefined;
       if (sw !== undefined && recognitionState(sw) === 'no') {
-        // Not probed by identify (issue 14): the command itself showed the card does not have it.
-        ctx.identity.capabilities.extensions.setPinRetries = 'no';
-        const shown = ctx.card.capabilities ?? ctx.identity.capabilities;
-        ctx.updateCard({ capabilities: { ...shown, extensions: { ...shown.extensions, setPinRetries: 'no' } } });
+        // Not probed by a production's identify (issue 14): the command itself showed the card does not have it.
         return recordRetries(ctx, { keptByCard: true, ...counts }, 'the card has no SET PIN RETRIES');
       }
       return recordRetries(ctx, { keptByCard: true, ...counts }, `the card refused SET PIN RETRIES (${String(e.details.sw ?? e.code)})`);

@@ -39,7 +39,7 @@ function requestedTag(c: CommandApdu): string {
 }
 
 /** A production run's C-APDUs split by step, and the tags PUT DATA wrote per step. */
-async function produceAndRecord(personality: PersonalityName): Promise<{ status: string; cardId: string; byStep: Map<string, CommandApdu[]>; sent: CommandApdu[]; verifyFrom: number }> {
+async function produceAndRecord(personality: PersonalityName): Promise<{ status: string; cardId: string; jobId: string; byStep: Map<string, CommandApdu[]>; sent: CommandApdu[]; verifyFrom: number }> {
   t = await openTrainingStation({ personality });
   const sent: CommandApdu[] = [];
   const original = t.card.processApdu.bind(t.card);
@@ -55,7 +55,7 @@ async function produceAndRecord(personality: PersonalityName): Promise<{ status:
     if (e.type === 'job.step.started' && e.step === 'verify') verifyFrom = sent.length;
     if (e.type === 'job.step.finished') byStep.set(e.step, sent.slice(from));
   });
-  return { status: out.job.status, cardId: out.card.id, byStep, sent, verifyFrom };
+  return { status: out.job.status, cardId: out.card.id, jobId: out.job.id, byStep, sent, verifyFrom };
 }
 
 /** Tags read (GET DATA answered with the object, not rewritten afterwards) before the verify step. */
@@ -252,12 +252,12 @@ describe('extensions a production does not probe (issue 14)', () => {
     expect(card.capabilities?.extensions).toMatchObject({ getVersion: 'unknown', attest: 'unknown', moveKey: 'unknown', setPinRetries: 'unknown', setManagementKey: 'yes', getSerial: 'yes', getMetadata: 'yes' });
   });
 
-  test('strict-800-73 (its counts differ from the station\'s): SET PIN RETRIES is tried by its step, and its absence recorded', async () => {
-    const { status, sent, cardId } = await produceAndRecord('strict-800-73');
+  test('strict-800-73 (its counts differ from the station\'s): SET PIN RETRIES is tried by its step, which says the card has none', async () => {
+    const { status, sent, cardId, jobId } = await produceAndRecord('strict-800-73');
     expect(status).toBe('done');
     expect(sent.filter((c) => c.ins === Ins.SET_PIN_RETRIES)).toHaveLength(1);
     const card = t!.station.store.cards.get(cardId)!;
-    expect(card.capabilities?.extensions.setPinRetries).toBe('no');
     expect(card.capabilities?.retries).toMatchObject({ keptByCard: true, pin: 6 }); // its PUK count it does not say
+    expect(t!.station.store.jobs.steps(jobId).find((s) => s.name === 'pin-retries')?.data).toMatchObject({ keptByCard: true, note: 'the card has no SET PIN RETRIES' });
   });
 });
