@@ -13,7 +13,7 @@ import { decodeKeyHistory } from '../piv/objects/key-history.js';
 import { bytesEqual } from '../piv/tlv.js';
 import { isStationError, StationError } from '../errors.js';
 import type { StepContext } from './job-types.js';
-import { verifyCurrentPin } from './card-secrets.js';
+import { withCurrentPin } from './card-secrets.js';
 
 /** How a write ended: written, already equal on the card, or kept as the card fixes it. */
 export type WriteOutcome = 'written' | 'already-on-card' | 'card-defined';
@@ -43,13 +43,12 @@ export interface ObjectToWrite {
 
 /**
  * The object as on the card now: read once per run (GET DATA), then from the
- * run's record of reads and writes. PIN-protected objects verify the current PIN first.
+ * run's record of reads and writes. PIN-protected objects are read with the PIN verified (withCurrentPin).
  * @returns the content, or null when the card does not hold it
  */
 export async function readObject(ctx: StepContext, tag: number, pinToRead = false): Promise<Uint8Array | null> {
   if (ctx.objectsOnCard.has(tag)) return ctx.objectsOnCard.get(tag)!;
-  if (pinToRead) await verifyCurrentPin(ctx);
-  const content = await ctx.session.getData(tag);
+  const content = pinToRead ? await withCurrentPin(ctx, () => ctx.session.getData(tag)) : await ctx.session.getData(tag);
   ctx.objectsOnCard.set(tag, content);
   ctx.readFromCard.add(tag);
   return content;

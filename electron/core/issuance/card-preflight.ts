@@ -14,7 +14,7 @@ import type { CardPublicKey } from '../piv/public-key.js';
 import type { CardIdentity } from '../piv/session.js';
 import { isStationError, StationError } from '../errors.js';
 import type { KeyMetadata } from '../piv/metadata.js';
-import { attempted, escrowedPuk, PIN_STEP, PUK_STEP } from './card-secrets.js';
+import { attempted, escrowedPuk, PIN_STEP, PUK_STEP, verifyPinOnCard } from './card-secrets.js';
 import type { StepContext } from './job-types.js';
 import { issueRequestFor, SLOT_NAMES } from './steps/slot-steps.js';
 
@@ -152,7 +152,12 @@ function notTransport(which: 'PIN' | 'PUK', why: string, retriesLeft: number | u
  * - PUK: where GET METADATA 81 gives its tries left, CHANGE REFERENCE DATA
  *   from the transport PUK to itself (a right PUK changes nothing); a card
  *   that does not say is proven by the PUK step itself (no standard command
- *   reads a PUK's state without spending a try).
+ *   reads a PUK's state without spending a try). Kept although the PUK step
+ *   proves the same PUK again (issue 14 weighed its APDU): only this check
+ *   comes before the first write, so a card whose PUK is not the factory one
+ *   is refused untouched instead of failing with its keys and certificates
+ *   written; the PUK change cannot move here, as the PUK step records "in
+ *   progress" and escrows the new PUK before touching the card.
  * @throws StationError CARD_INCAPABLE {missing: transportPin | transportPuk, retriesLeft}
  */
 async function checkTransportSecrets(ctx: StepContext): Promise<void> {
@@ -176,7 +181,7 @@ async function checkTransportSecrets(ctx: StepContext): Promise<void> {
   const left = ctx.identity.pinTriesLeft ?? (await referenceMetadata(ctx, KeyRef.PIN))?.retries?.remaining;
   if (left !== undefined && left <= LAST_TRY) throw notTransport('PIN', triesWhy(left), left);
   try {
-    await ctx.session.verifyPin(FactoryDefaults.PIN);
+    await verifyPinOnCard(ctx, FactoryDefaults.PIN);
   } catch (e) {
     if (isStationError(e, 'WRONG_PIN')) throw notTransport('PIN', `the card refused it; ${String(e.details.retriesLeft)} tries left`, e.details.retriesLeft);
     if (isStationError(e, 'PIN_BLOCKED')) throw notTransport('PIN', triesWhy(0), 0);

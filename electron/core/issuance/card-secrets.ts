@@ -95,8 +95,15 @@ export function currentPuk(ctx: StepContext): string {
 
 /** VERIFY of the cardholder's PIN; its acceptance is remembered for the run (StepContext.cardholderPinAccepted). */
 async function verifyCardholderPin(ctx: StepContext, pin: string): Promise<void> {
-  await ctx.session.verifyPin(pin);
+  await verifyPinOnCard(ctx, pin);
   ctx.cardholderPinAccepted = true;
+}
+
+/** VERIFY of `pin`, keeping StepContext.pinVerified as the card's PIN status after it (a refusal clears the status, 73-2 §3.2.1). */
+export async function verifyPinOnCard(ctx: StepContext, pin: string): Promise<void> {
+  ctx.pinVerified = false;
+  await ctx.session.verifyPin(pin);
+  ctx.pinVerified = true;
 }
 
 /**
@@ -118,6 +125,7 @@ export async function setPin(ctx: StepContext): Promise<void> {
     ctx.secrets.pin = generatePin(ctx.profile.pinPolicy.minLength);
     ctx.secrets.pinGenerated = true;
     if (wasAttempted) {
+      ctx.pinVerified = false;
       await ctx.session.resetRetryCounter(currentPuk(ctx), ctx.secrets.pin);
       await verifyCardholderPin(ctx, ctx.secrets.pin);
       return;
@@ -132,7 +140,10 @@ export async function setPin(ctx: StepContext): Promise<void> {
       if (!isStationError(e, 'WRONG_PIN')) throw e;
     }
   }
+  ctx.pinVerified = false;
   await ctx.session.changePin(FactoryDefaults.PIN, pin);
+  // Not taken as proof of the new PIN: this VERIFY is the card session's proof that the cardholder's PIN works,
+  // which the verify step then relies on (verify-card.ts pinAcceptedInSession), and it leaves the PIN verified.
   await verifyCardholderPin(ctx, pin);
 }
 
@@ -145,7 +156,7 @@ export async function setPin(ctx: StepContext): Promise<void> {
 export async function verifyCurrentPin(ctx: StepContext): Promise<void> {
   const rec = ctx.stepRecord(PIN_STEP);
   if (!attempted(ctx, PIN_STEP)) {
-    await ctx.session.verifyPin(FactoryDefaults.PIN);
+    await verifyPinOnCard(ctx, FactoryDefaults.PIN);
     return;
   }
   if (rec?.status === 'done' && ctx.secrets.pin) {
@@ -153,4 +164,29 @@ export async function verifyCurrentPin(ctx: StepContext): Promise<void> {
     return;
   }
   await setPin(ctx);
+}
+
+/**
+ * Runs a command that needs the PIN verified ("PIN" access rule: 9A, 9D,
+ * Printed Information, the facial image), sending as few VERIFYs as the card
+ * allows (issue 14): none when the run knows the PIN status verified
+ * (StepContext.pinVerified), else {@link verifyCurrentPin} first. A card that
+ * answers 6982 all the same (it dropped the status) gets the VERIFY then and
+ * the command once more: a 6982 spends no try and changes nothing.
+ * Not for the Digital Signature key (9C, "PIN Always"): its caller verifies right before each use.
+ * @throws StationError from VERIFY or from `operation`
+ */
+export async function withCurrentPin<T>(ctx: StepContext, operation: () => Promise<T>): Promise<T> {
+  if (!ctx.pinVerified) {
+    await verifyCurrentPin(ctx);
+    return operation();
+  }
+  try {
+    return await operation();
+  } catch (e) {
+    if (!isStationError(e, 'SECURITY_STATUS')) throw e;
+    ctx.pinVerified = false;
+    await verifyCurrentPin(ctx);
+    return operation();
+  }
 }

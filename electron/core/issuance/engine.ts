@@ -171,6 +171,7 @@ async function runClaimed(deps: EngineDeps, claim: JobClaim, readerName: string,
         objectsOnCard: new Map(),
         readFromCard: new Set(),
         generatedInRun: new Set(),
+        keysProvenInRun: new Map(),
         retryTotalsInRun: new Map(),
       };
 

@@ -103,11 +103,31 @@ export interface StepContext {
    */
   readonly generatedInRun: Set<PivSlot>;
   /**
+   * The slots whose key signed (or agreed) in this run — this card session —
+   * by the public key (SPKI DER) the card's answer was checked against: the
+   * CSR's proof-of-possession signature (certify step, verified by buildCsr),
+   * or a proof by use (key-proof.ts). The verify step then takes a certificate
+   * it read back carrying that same key as proven to match its slot's key,
+   * without another signature (issue 14). A new card session starts empty (a
+   * retried job's verify signs again), and generating a slot's key forgets its proof.
+   */
+  readonly keysProvenInRun: Map<PivSlot, Uint8Array>;
+  /**
    * True once the card accepted a VERIFY of the cardholder's PIN in this run
    * (card-secrets.ts): its tries are then at their maximum, which the verify
    * step need not read again.
    */
   cardholderPinAccepted?: boolean;
+  /**
+   * True while the card's PIN status is verified as far as this run knows: a
+   * VERIFY of the PIN now on the card was accepted in this card session and
+   * no command the station sent since clears it (a failed VERIFY, CHANGE
+   * REFERENCE DATA or RESET RETRY COUNTER of the PIN, SET PIN RETRIES). A
+   * PIN-protected command then goes without another VERIFY; a card that
+   * dropped the status on its own (some consume it with a "PIN Always" key)
+   * answers 6982, and the VERIFY is sent then (card-secrets.ts withCurrentPin).
+   */
+  pinVerified?: boolean;
   /**
    * The retry totals (GET METADATA tag 06, the count a PIN or PUK is reset to) this
    * run read, by key reference (80 PIN, 81 PUK). Only SET PIN RETRIES changes

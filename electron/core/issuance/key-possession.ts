@@ -18,6 +18,14 @@ export function slotNeedsPin(slot: PivSlot): boolean {
   return slot !== '9E';
 }
 
+/**
+ * The Digital Signature key (9C): its access rule is "PIN Always" (SP 800-73-4
+ * Part 1 §3.2, Table 4b), a VERIFY immediately before each use.
+ */
+export function pinAlways(slot: PivSlot): boolean {
+  return slot === '9C';
+}
+
 /** True when the slot's key is an EC key-management key, which only does key agreement. */
 export function isKeyAgreementOnly(slot: PivSlot, key: CardPublicKey): boolean {
   return slot === '9D' && key.algorithm !== 'RSA2048';

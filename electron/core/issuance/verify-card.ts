@@ -26,7 +26,7 @@ import type { PivSession } from '../piv/session.js';
 import { decodeChuid, chuidSignedBytes, type Chuid } from '../piv/objects/chuid.js';
 import { decodeCertContainer } from '../piv/objects/cert-container.js';
 import { publicKeyFromSpki } from './spki.js';
-import { proveKeyByUse, slotNeedsPin } from './key-possession.js';
+import { pinAlways, proveKeyByUse, slotNeedsPin } from './key-possession.js';
 import { bytesEqual, toHex } from '../piv/tlv.js';
 import { chuidSignerCertificate, verifyChuidSignature, verifyEncapsulatedSignature } from '../pki/content-signer.js';
 import { Oid } from '../pki/oids.js';
@@ -113,11 +113,24 @@ export interface VerifyInput {
   managementKeyProven?: string;
   /**
    * True when the caller's VERIFY of the same PIN `verifyPin` sends was accepted
-   * earlier in this card session (the production's PIN step): the card then
-   * reset the PIN's tries to their maximum and nothing has spent one since, so
-   * they are not read again before the one VERIFY (issue 14).
+   * earlier in this card session (the production's PIN step): that acceptance
+   * is the "PIN verifies" proof, and the card's PIN status it set stands for
+   * the checks that need the PIN, so no VERIFY is sent (issue 14: the PIN is
+   * proven once per card session). Should the card answer a PIN-protected
+   * command 6982 all the same (a card that dropped the status), the one VERIFY
+   * is sent then — its tries need no reading: the acceptance reset them to
+   * their maximum and nothing has spent one since — and the command once more.
    */
   pinAcceptedInSession?: boolean;
+  /**
+   * Slot keys that signed or agreed earlier in this card session, by the
+   * public key (SPKI DER) their answer was checked against (the production's
+   * CSR proof-of-possession signatures). A slot whose certificate, read back
+   * in this session, carries that same key is proven to hold the certificate's
+   * key without another signature (issue 14: every slot key signs or agrees
+   * once per card session). Absent or another key: the slot proves itself now.
+   */
+  keysProvenInSession?: ReadonlyMap<PivSlot, Uint8Array>;
 }
 
 /**
@@ -219,7 +232,7 @@ class PinGate {
     private readonly verifyPin: (() => Promise<void>) | undefined,
     private readonly identity: CardIdentity | undefined,
     private readonly factoryState: () => boolean,
-    private readonly triesKnownFull = false,
+    private readonly acceptedInSession = false,
   ) {}
 
   /** True once the one VERIFY was sent (the PIN is verified or was refused). */
@@ -227,14 +240,48 @@ class PinGate {
 
   /** @returns undefined when the PIN is verified, else why it is not (the check is skipped or fails with it) */
   use(): Promise<string | undefined> {
-    this.outcome ??= this.verifyOnce();
+    // The caller's VERIFY of this PIN was accepted earlier in this card session: verified, no APDU (issue 14).
+    this.outcome ??= this.acceptedInSession && this.verifyPin && !this.factoryState() ? Promise.resolve(undefined) : this.verifyOnce();
     return this.outcome;
+  }
+
+  /**
+   * The PIN verified right before a "PIN Always" key's use (9C): the one
+   * VERIFY now when the PIN was taken as verified from this session's earlier
+   * acceptance, which another command may have followed.
+   */
+  async fresh(): Promise<string | undefined> {
+    const reason = await this.use();
+    if (reason !== undefined || this.sent || !this.acceptedInSession) return reason;
+    return this.verifyOnce();
+  }
+
+  /** How the PIN was proven, for the report. */
+  get how(): string {
+    return this.acceptedInSession && !this.sent ? 'the PIN is accepted (the card accepted it in this card session)' : 'the PIN is accepted';
+  }
+
+  /**
+   * Runs a command that needs the PIN (after {@link use} said it is verified).
+   * When the PIN was taken as verified from this session's earlier acceptance
+   * and the card answers 6982 all the same, the one VERIFY is sent now and
+   * the command runs once more.
+   */
+  async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isStationError(e, 'SECURITY_STATUS') || !this.acceptedInSession || this.sent) throw e;
+      const reason = await this.verifyOnce();
+      if (reason !== undefined) throw e;
+      return fn();
+    }
   }
 
   private async verifyOnce(): Promise<string | undefined> {
     if (!this.verifyPin) return 'no PIN given';
     if (this.factoryState()) return 'the card is in its factory state: the PIN was not tried';
-    const left = this.triesKnownFull ? undefined : await this.triesLeft();
+    const left = this.acceptedInSession ? undefined : await this.triesLeft();
     if (left === 0) return 'the PIN is blocked: it was not tried';
     if (left !== undefined && left <= LAST_PIN_TRY) return 'only one PIN try is left: the station does not spend it';
     this.sent = true;
@@ -270,15 +317,23 @@ class PinRefused extends StationError {
   }
 }
 
-/** Runs `fn` once the PIN is verified; a reason it is not makes the check skipped, a refused PIN makes it fail. */
-async function withPin(pin: PinGate, fn: () => Promise<string>): Promise<string | { skipped: string }> {
-  const reason = await pin.use();
-  return reason === undefined ? fn() : { skipped: reason };
+/**
+ * Runs `fn` once the PIN is verified (`fresh`: right before, for a "PIN Always" key); a reason it is not makes the
+ * check skipped, a refused PIN makes it fail.
+ */
+async function withPin(pin: PinGate, fn: () => Promise<string>, fresh = false): Promise<string | { skipped: string }> {
+  const reason = fresh ? await pin.fresh() : await pin.use();
+  return reason === undefined ? pin.retrying(fn) : { skipped: reason };
+}
+
+/** The certificate's public key (SPKI DER). @throws StationError MALFORMED_RESPONSE */
+function certificateSpki(slot: PivSlot, certDer: Uint8Array): Uint8Array {
+  return new Uint8Array(readCertificate(certDer, `${slot} certificate`).publicKey.rawData);
 }
 
 /** Proves the slot's key against its certificate's public key (sign, or ECDH for key-agreement keys); the caller verified the PIN where needed. */
 async function proveSlotKey(session: PivSession, slot: PivSlot, certDer: Uint8Array): Promise<string> {
-  const key = publicKeyFromSpki(new Uint8Array(readCertificate(certDer, `${slot} certificate`).publicKey.rawData));
+  const key = publicKeyFromSpki(certificateSpki(slot, certDer));
   const proof = await proveKeyByUse(session, slot, key);
   if (!proof) fail(`The ${slot} key on the card does not match its certificate.`);
   return proof === 'key-agreement' ? 'ECDH with an ephemeral key matches the certificate' : 'a fresh challenge signed on card verifies with the certificate';
@@ -358,7 +413,7 @@ async function checkSecurityObject(reads: ObjectReads, chuid: Chuid, pin: PinGat
       const reason = await pin.use();
       if (reason !== undefined) return { skipped: `a covered object needs the PIN (${reason})` };
     }
-    const object = await reads.get(tag);
+    const object = PIN_PROTECTED_OBJECTS.has(tag) ? await pin.retrying(() => reads.get(tag)) : await reads.get(tag);
     const want = hashes.find((h) => h.number === number)!.hash;
     if (!object || !bytesEqual(dataGroupHash(object), want)) {
       fail(`Container ${containerId.toString(16).padStart(4, '0')} on the card does not match its Security Object hash.`);
@@ -377,7 +432,7 @@ async function checkSecurityObject(reads: ObjectReads, chuid: Chuid, pin: PinGat
 async function checkFacialImage(reads: ObjectReads, chuid: Chuid, pin: PinGate, required: boolean): Promise<string | { skipped: string }> {
   const reason = await pin.use();
   if (reason !== undefined) return { skipped: `the facial image needs the PIN (${reason})` };
-  const content = await reads.get(ObjectTag.FACIAL_IMAGE);
+  const content = await pin.retrying(() => reads.get(ObjectTag.FACIAL_IMAGE));
   if (!content) {
     if (required) fail('The card has no facial image.');
     return { skipped: 'no facial image on this card' };
@@ -408,7 +463,7 @@ async function checkPrintedAgrees(reads: ObjectReads, chuid: Chuid, printed: Pri
   if (!readsPrinted) return 'expiration and card serial agree with the CHUID (no Printed Information on this card)';
   const reason = await pin.use();
   if (reason !== undefined) return { skipped: `the Printed Information needs the PIN (${reason})` };
-  const content = await reads.get(ObjectTag.PRINTED_INFORMATION);
+  const content = await pin.retrying(() => reads.get(ObjectTag.PRINTED_INFORMATION));
   if (!content) fail('The card has no Printed Information.');
   const onChip = decodePrintedInformation(content);
   const want = printedInformationOf(printed);
@@ -495,18 +550,28 @@ export async function verifyCard(input: VerifyInput): Promise<VerificationReport
 
   // Keys without the PIN first, then the one VERIFY and the Digital Signature key right after it.
   const keyOrder: PivSlot[] = [...PIV_SLOTS.filter((s) => !slotNeedsPin(s)), '9C', ...PIV_SLOTS.filter((s) => slotNeedsPin(s) && s !== '9C')];
-  const keyChecks: { slot: PivSlot; certDer: Uint8Array }[] = keyOrder.flatMap((slot) => (certificates[slot] ? [{ slot, certDer: certificates[slot]! }] : []));
+  const allKeyChecks: { slot: PivSlot; certDer: Uint8Array }[] = keyOrder.flatMap((slot) => (certificates[slot] ? [{ slot, certDer: certificates[slot]! }] : []));
+  // A slot whose key signed in this card session, checked against the key this certificate (read back above) carries,
+  // is proven without signing again: the session is exclusive, so nothing else changed the slot since (issue 14).
+  const provenInSession = (k: { slot: PivSlot; certDer: Uint8Array }): boolean => {
+    const proven = input.keysProvenInSession?.get(k.slot);
+    return proven !== undefined && bytesEqual(certificateSpki(k.slot, k.certDer), proven);
+  };
+  for (const { slot } of allKeyChecks.filter(provenInSession)) {
+    checks.push({ name: `${slot} key matches its certificate`, ok: true, detail: "signed on card in this card session (its CSR), verified with the certificate's public key" });
+  }
+  const keyChecks = allKeyChecks.filter((k) => !provenInSession(k));
   for (const { slot, certDer } of keyChecks.filter((k) => !slotNeedsPin(k.slot))) {
     await check(checks, `${slot} key matches its certificate`, () => proveSlotKey(session, slot, certDer));
   }
 
   await check(checks, 'PIN verifies', async () => {
     const reason = await pin.use();
-    return reason === undefined ? 'the PIN is accepted' : { skipped: reason };
+    return reason === undefined ? pin.how : { skipped: reason };
   });
 
   for (const { slot, certDer } of keyChecks.filter((k) => slotNeedsPin(k.slot))) {
-    await check(checks, `${slot} key matches its certificate`, () => withPin(pin, () => proveSlotKey(session, slot, certDer)));
+    await check(checks, `${slot} key matches its certificate`, () => withPin(pin, () => proveSlotKey(session, slot, certDer), pinAlways(slot)));
   }
 
   for (const obj of expected?.objects ?? []) {

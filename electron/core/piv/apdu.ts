@@ -5,7 +5,7 @@
  * (piv-reference §0 "Command chaining"). The extended form (ISO 7816-4 §5.1)
  * carries the probe that asks a card whether it takes it
  * (PivSession.supportsExtendedLength; SP 800-73-4 does not require it) and,
- * on a card that does, GET DATA's Le of 65 536.
+ * on a card that does, GET DATA's Le of 65 536 and long command data in one APDU.
  */
 import { StationError } from '../errors.js';
 import { Cla } from './constants.js';

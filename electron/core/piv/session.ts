@@ -7,11 +7,13 @@
  * command chaining for data over 255 bytes, `61xx` (GET RESPONSE with the
  * announced length) and `6Cxx` (resend with the right Le). Callers never see
  * those status words. Commands are short (SP 800-73-4 requires no more of a
- * card); GET DATA asks for the largest response the card takes: Le 65 536 in
- * one extended APDU once {@link PivSession.identify} found the card takes
- * extended length (ISO 7816-4 §5.1; {@link PivSession.supportsExtendedLength}),
- * else Le 256 with GET RESPONSE for the rest (issue 14: a certificate in one
- * APDU instead of four).
+ * card) until {@link PivSession.identify} found the card takes extended
+ * length (ISO 7816-4 §5.1; {@link PivSession.supportsExtendedLength}): then
+ * GET DATA asks for Le 65 536 in one extended APDU (else Le 256 with GET
+ * RESPONSE for the rest), and long command data (PUT DATA of a certificate)
+ * goes in one extended APDU instead of a chain, with chaining as the fallback
+ * when the card refuses the length (issue 14: a certificate in one APDU each
+ * way instead of four).
  *
  * What a card can do beyond SP 800-73-4 is probed once, by {@link
  * PivSession.identify}, never read from an ATR, label or version string
@@ -19,7 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StationError, isStationError, type ErrorCode } from '../errors.js';
-import { encodeCommandApdu, EXTENDED_MAX_LE, parseResponseApdu, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
+import { encodeCommandApdu, EXTENDED_MAX_LE, parseResponseApdu, SHORT_MAX_DATA, splitForChaining, SHORT_MAX_LE, type CommandApdu } from './apdu.js';
 import {
   Ins,
   KEY_ALG_ID,
@@ -48,6 +50,21 @@ import { publicKeyFromTemplate, type CardPublicKey } from './public-key.js';
 import { PivCommand, retriesFromSw, statusToError, swHex, type StatusContext } from './status-words.js';
 import { bytesEqual, concatBytes, decodeTlvs, encodeTag, encodeTlv, findTlv, unwrapTlv } from './tlv.js';
 import type { CardTransport } from './transport.js';
+
+/** The optional extensions identify probes (the others it reads: GET SERIAL, GET METADATA). */
+export type ProbedExtension = 'getVersion' | keyof typeof RECOGNITION_PROBES;
+
+/** INS P1 P2 of an extension's recognition probe. */
+function probeOf(extension: keyof typeof RECOGNITION_PROBES): [number, number, number] {
+  const [ins, p1, p2] = RECOGNITION_PROBES[extension];
+  return [ins, p1, p2];
+}
+
+/** What {@link PivSession.identify} probes. */
+export interface IdentifyOptions {
+  /** The extensions to probe; absent: all. One left out is 'unknown' in the capabilities. */
+  probe?: ReadonlySet<ProbedExtension>;
+}
 
 /**
  * What `identify` learned about the card: what it showed it can do
@@ -177,6 +194,12 @@ export class PivSession {
   private securityEstablished = false;
   /** True once identify found the card takes extended Lc/Le: GET DATA then reads an object in one APDU. */
   private extendedReads = false;
+  /**
+   * True while long command data goes in one extended APDU instead of a
+   * chain of 255-byte blocks: set with {@link extendedReads}, off for the rest
+   * of the session once the card refuses an extended command's length (6700).
+   */
+  private extendedCommands = false;
   /** Objects identify's probes read whole from the card (null: absent), by tag; see {@link readByIdentify}. */
   private readonly identifyReads = new Map<number, Uint8Array | null>();
 
@@ -197,7 +220,9 @@ export class PivSession {
   }
 
   /**
-   * Sends one logical command: chains its data in 255-byte blocks, resends
+   * Sends one logical command: data over 255 bytes in one extended APDU on a
+   * card identify found takes extended length (else, and after the card
+   * answered such a command 6700, chained in 255-byte blocks), resends
    * on `6Cxx` with the corrected Le, and collects `61xx` continuations with
    * GET RESPONSE. Returns the final status word without judging it.
    *
@@ -207,14 +232,30 @@ export class PivSession {
    * @throws StationError from the transport, or MALFORMED_RESPONSE on an endless or empty response chain
    */
   async transceive(c: CommandApdu): Promise<{ data: Uint8Array; sw: number }> {
-    const blocks = splitForChaining(c);
-    for (const block of blocks.slice(0, -1)) {
-      const r = await this.sendRaw(block);
-      // A non-final block answers 9000; anything else ends the chain (the card rolled it back).
-      if (r.sw !== Sw.SUCCESS) return r;
+    let last: CommandApdu | undefined;
+    let r: { data: Uint8Array; sw: number } | undefined;
+    if (this.extendedCommands && !c.extended && (c.data?.length ?? 0) > SHORT_MAX_DATA) {
+      // A card that showed it takes extended Lc/Le (identify) gets long data in one APDU (ISO 7816-4 §5.1:
+      // a 1 220-byte CHUID in one PUT DATA instead of five, issue 14). What it wrote is read back by verify.
+      last = { ...c, extended: true };
+      r = await this.sendRaw(last);
+      // 6700: it parses the form but not this length. The command was not executed: chain it, and every later one.
+      if (r.sw === Sw.WRONG_LENGTH) {
+        this.extendedCommands = false;
+        last = undefined;
+        r = undefined;
+      }
     }
-    const last = blocks[blocks.length - 1]!;
-    let r = await this.sendRaw(last);
+    if (!last || !r) {
+      const blocks = splitForChaining(c);
+      for (const block of blocks.slice(0, -1)) {
+        const b = await this.sendRaw(block);
+        // A non-final block answers 9000; anything else ends the chain (the card rolled it back).
+        if (b.sw !== Sw.SUCCESS) return b;
+      }
+      last = blocks[blocks.length - 1]!;
+      r = await this.sendRaw(last);
+    }
     if (r.sw >> 8 === SW1_WRONG_LE) {
       const le = r.sw & 0xff;
       r = await this.sendRaw({ ...last, le: le === 0 ? SHORT_MAX_LE : le });
@@ -266,30 +307,35 @@ export class PivSession {
    * off; it is never an error. Selects PIV first if {@link select} has not run.
    * Write extensions are probed only while no PIN or management key is
    * verified in this session (their probes are then refused by any card).
+   * `options.probe` names the extensions to probe beyond the ones identify
+   * itself reads (GET SERIAL, GET METADATA): a production asks only for those
+   * its job needs (issue 14); the others are 'unknown'. Absent: all of them.
    * @throws StationError NOT_PIV, transport errors
    */
-  async identify(): Promise<CardIdentity> {
+  async identify(options: IdentifyOptions = {}): Promise<CardIdentity> {
     if (this.application === undefined) await this.select();
     const app = this.application ?? { algorithms: [] };
-    const version = await this.probe(() => this.getVersion());
+    const wanted = (e: ProbedExtension) => !options.probe || options.probe.has(e);
+    const version = wanted('getVersion') ? await this.probe(() => this.getVersion()) : undefined;
     const serial = await this.probe(() => this.getSerial());
     const management = await this.probe(() => this.getMetadata(KeyRef.MANAGEMENT));
     // The PIN's metadata gives its tries left and total at once (where the card has it); else VERIFY without data below.
     const pinMetadata = await this.probe(() => this.getMetadata(KeyRef.PIN));
     const metadata = management !== undefined || pinMetadata !== undefined;
     const mayProbeWrites = !this.securityEstablished;
-    const writeProbe = async (ins: number, p1: number, p2: number): Promise<CapabilityState> =>
-      mayProbeWrites ? recognitionState(await this.recognitionProbe(ins, p1, p2)) : 'unknown';
+    const writeProbe = async (e: keyof typeof RECOGNITION_PROBES): Promise<CapabilityState> =>
+      wanted(e) && mayProbeWrites ? recognitionState(await this.recognitionProbe(...probeOf(e))) : 'unknown';
     const extensions: CardCapabilities['extensions'] = {
-      getVersion: version === undefined ? 'no' : 'yes',
+      getVersion: !wanted('getVersion') ? 'unknown' : version === undefined ? 'no' : 'yes',
       getSerial: serial === undefined ? 'no' : 'yes',
       getMetadata: metadata ? 'yes' : 'no',
-      setPinRetries: await writeProbe(...RECOGNITION_PROBES.setPinRetries),
-      setManagementKey: await writeProbe(...RECOGNITION_PROBES.setManagementKey),
-      attest: recognitionState(await this.recognitionProbe(...RECOGNITION_PROBES.attest)),
+      setPinRetries: await writeProbe('setPinRetries'),
+      setManagementKey: await writeProbe('setManagementKey'),
+      // ATTEST only reads: probed whatever the session's security status.
+      attest: wanted('attest') ? recognitionState(await this.recognitionProbe(...RECOGNITION_PROBES.attest)) : 'unknown',
       // No probe of RESET is harmless: on a card whose PIN and PUK are blocked it would wipe the card.
       reset: 'unknown',
-      moveKey: await writeProbe(...RECOGNITION_PROBES.moveKey),
+      moveKey: await writeProbe('moveKey'),
     };
     const managementKey: CardIdentity['managementKey'] = {};
     if (management && isManagementAlgorithm(management.algorithm)) managementKey.algorithm = management.algorithm;
@@ -300,6 +346,7 @@ export class PivSession {
       advertisedAlgorithms: app.algorithms.map(algorithmName),
     };
     this.extendedReads = capabilities.extendedLength;
+    this.extendedCommands = capabilities.extendedLength;
     if (app.applicationVersion) capabilities.applicationVersion = app.applicationVersion;
     if (version !== undefined) capabilities.version = version;
     if (managementKey.algorithm) capabilities.managementKeyAlgorithm = managementKey.algorithm;
@@ -313,6 +360,17 @@ export class PivSession {
       if (pin && pin.retriesLeft >= 0) identity.pinTriesLeft = pin.retriesLeft;
     }
     return identity;
+  }
+
+  /**
+   * Probes one write extension after {@link identify} (which was asked not
+   * to): its recognition probe, while no PIN or management key is verified in
+   * this session; 'unknown' after (capabilities.ts).
+   * @throws StationError transport errors
+   */
+  async probeExtension(extension: keyof typeof RECOGNITION_PROBES): Promise<CapabilityState> {
+    if (this.securityEstablished && extension !== 'attest') return 'unknown';
+    return recognitionState(await this.recognitionProbe(...probeOf(extension)));
   }
 
   /**
@@ -330,7 +388,8 @@ export class PivSession {
    * Whether the card takes extended Lc/Le (ISO 7816-4 §5.1): GET DATA of the
    * Discovery object framed as an extended case 4 APDU. 9000, 6A82 or 6982
    * mean the card parsed it; anything else, or a reader that cannot carry it,
-   * means no. The station itself always sends short APDUs; this is recorded
+   * means no. A card that takes it gets GET DATA with Le 65 536 and long
+   * command data in one APDU (see {@link transceive}); it is also recorded
    * for the compatibility table.
    * @throws StationError when the card is removed or the reader is gone
    */

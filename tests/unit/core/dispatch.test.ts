@@ -355,7 +355,7 @@ describe('dispatch: production', () => {
   });
 
   test('a card pulled mid-job: job.failed with a sentence, retry needs the PIN again, cancel → cancelled and certificates revoked', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } }, { directProduction: true });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 30 } }, { directProduction: true });
     await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);
@@ -395,7 +395,7 @@ describe('dispatch: production', () => {
   });
 
   test('retry of a failed job through dispatch completes it', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } }, { directProduction: true }); // pulled mid-production (a production sends about 75 C-APDUs)
+    t = await openTrainingStation({ faults: { removeAfterApdus: 30 } }, { directProduction: true }); // pulled mid-production (a production sends about 47 C-APDUs)
     await t.login();
     const core = t.station.core();
     const events = recordJobEvents(core);

@@ -69,6 +69,7 @@ export const verifyStep: ProductionStep = {
       identity: ctx.identity,
       certificateStatus: (serial) => ctx.store.certificates.get(serial)?.status,
       readInSession: objectsReadInThisRun(ctx),
+      keysProvenInSession: ctx.keysProvenInRun,
       pinAcceptedInSession: ctx.cardholderPinAccepted === true,
       // This run authenticated with a per-card key: no factory-key attempt is needed to show 9B is not the default.
       ...(ctx.authenticatedWith === 'derived' || ctx.authenticatedWith === 'foreign'

@@ -13,8 +13,8 @@ import type { KeyMetadata } from '../../piv/metadata.js';
 import { bytesEqual } from '../../piv/tlv.js';
 import { isStationError } from '../../errors.js';
 import type { StepContext } from '../job-types.js';
-import { verifyCurrentPin } from '../card-secrets.js';
-import { proveKeyByUse, slotNeedsPin } from '../key-possession.js';
+import { verifyCurrentPin, withCurrentPin } from '../card-secrets.js';
+import { pinAlways, proveKeyByUse, slotNeedsPin } from '../key-possession.js';
 
 export { hashFor, isKeyAgreementOnly, slotNeedsPin } from '../key-possession.js';
 
@@ -29,8 +29,17 @@ export async function slotHoldsKey(ctx: StepContext, slot: PivSlot, key: CardPub
       if (meta === null) return false;
       if (meta?.publicKey) return bytesEqual(meta.publicKey.spki, key.spki);
     }
-    if (slotNeedsPin(slot)) await verifyCurrentPin(ctx);
-    return (await proveKeyByUse(ctx.session, slot, key)) !== undefined;
+    const prove = () => proveKeyByUse(ctx.session, slot, key);
+    let proof: Awaited<ReturnType<typeof prove>>;
+    if (pinAlways(slot)) {
+      await verifyCurrentPin(ctx); // PIN immediately before each use
+      proof = await prove();
+    } else {
+      proof = slotNeedsPin(slot) ? await withCurrentPin(ctx, prove) : await prove();
+    }
+    const proven = proof !== undefined;
+    if (proven) ctx.keysProvenInRun.set(slot, key.spki);
+    return proven;
   } catch (e) {
     if (isStationError(e, 'NO_KEY', 'NOT_FOUND')) return false;
     throw e;

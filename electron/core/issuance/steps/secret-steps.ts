@@ -5,9 +5,10 @@
  */
 import { FactoryDefaults, KeyRef, type ManagementKeyAlgorithm } from '../../piv/constants.js';
 import { isStationError, StationError } from '../../errors.js';
+import { recognitionState } from '../../piv/capabilities.js';
 import type { RetryCounts } from '../../../contract/card-capabilities.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
-import { PIN_STEP, PUK_STEP, setPin, setPuk } from '../card-secrets.js';
+import { PIN_STEP, PUK_STEP, setPin, setPuk, verifyPinOnCard } from '../card-secrets.js';
 import { derivedKeyFor, lockAlgorithm, transportCandidate } from '../management-keys.js';
 
 /** Card answers that mean "not this way" for an optional command: its capability is off and the fallback is used. */
@@ -64,12 +65,19 @@ export const retriesStep: ProductionStep = {
       // FA would reset a cardholder PIN/PUK already set: keep the card's counts.
       return recordRetries(ctx, { keptByCard: true, ...counts }, 'PIN or PUK already personalized');
     }
-    await ctx.session.verifyPin(FactoryDefaults.PIN);
+    if (!ctx.pinVerified) await verifyPinOnCard(ctx, FactoryDefaults.PIN);
     try {
+      // FA sets the PIN back to its default: whatever the card's PIN status is after it, the run no longer counts on it.
+      ctx.pinVerified = false;
       await ctx.session.setPinRetries(want.pin, want.puk);
       ctx.retryTotalsInRun.set(KeyRef.PIN, want.pin).set(KeyRef.PUK, want.puk);
     } catch (e) {
       if (!isStationError(e, ...OPTIONAL_REFUSED)) throw e;
+      const sw = typeof e.details.sw === 'string' ? Number.parseInt(e.details.sw, 16) : undefined;
+      if (sw !== undefined && recognitionState(sw) === 'no') {
+        // Not probed by a production's identify (issue 14): the command itself showed the card does not have it.
+        return recordRetries(ctx, { keptByCard: true, ...counts }, 'the card has no SET PIN RETRIES');
+      }
       return recordRetries(ctx, { keptByCard: true, ...counts }, `the card refused SET PIN RETRIES (${String(e.details.sw ?? e.code)})`);
     }
     return recordRetries(ctx, { keptByCard: false, ...want });
@@ -115,7 +123,18 @@ function markLocking(ctx: StepContext, algorithm: ManagementKeyAlgorithm): { alg
   return { algorithm, version };
 }
 
-/** SET MANAGEMENT KEY to the card's derived key, then proves it by authenticating with it. */
+/**
+ * SET MANAGEMENT KEY to the card's derived key, then proves it by authenticating with it.
+ *
+ * The two APDUs of that authentication are kept (issue 14 weighed them): they
+ * are the only proof that the card holds the key the station records — 9000
+ * to SET MANAGEMENT KEY says the card took a command, not that it stored
+ * those bytes under that algorithm, and a card recorded "locked" with a key
+ * the station cannot use could never be administered again (only reset). The
+ * same acceptance is the verify step's proof that 9B is no longer the factory
+ * key (verify-card.ts managementKeyProven), which otherwise costs a GET
+ * METADATA and, on a card without it, a refused factory-key authentication.
+ */
 async function setDerivedKey(ctx: StepContext, target: { algorithm: ManagementKeyAlgorithm; version: number }): Promise<void> {
   const key = derivedKeyFor(ctx.keyring, ctx.card, target.algorithm, target.version);
   await ctx.session.setManagementKey(target.algorithm, key);

@@ -7,9 +7,11 @@ import { KeyRef, ObjectTag } from '../../piv/constants.js';
 import { decodeChuid } from '../../piv/objects/chuid.js';
 import { isStationError, StationError } from '../../errors.js';
 import { toHex } from '../../piv/tlv.js';
+import type { ProbedExtension } from '../../piv/session.js';
 import type { ProductionStep, StepContext } from '../job-types.js';
 import { managementKeyCandidates, type ManagementKeyCandidate } from '../management-keys.js';
 import { CHUID_STEP, guidToUuid } from './chuid-step.js';
+import { takeoverMayDeleteKeys } from './takeover-step.js';
 import { readObject } from '../card-objects.js';
 import { assertCardCanProduce } from '../card-preflight.js';
 import { transportAlgorithmsOf } from '../transport-key.js';
@@ -51,7 +53,13 @@ export const identifyStep: ProductionStep = {
   label: 'Identify the card',
   activity: 'identifying the card',
   async run(ctx) {
-    ctx.identity = await ctx.session.identify();
+    // Only the extensions this job may need (issue 14): SET MANAGEMENT KEY while the card is on its transport key
+    // (the preflight refuses a card that cannot be locked before anything is written). MOVE KEY is probed below, only
+    // where the takeover may delete a key; SET PIN RETRIES is tried by its step where the counts differ (its refusal
+    // is its fallback); GET VERSION and ATTEST answer nothing a production decides (the desk's identification still
+    // probes them).
+    const probe = new Set<ProbedExtension>(ctx.card.mgmtKeyState === 'transport' ? ['setManagementKey'] : []);
+    ctx.identity = await ctx.session.identify({ probe });
     if (ctx.identity.pinRetryTotal !== undefined) ctx.retryTotalsInRun.set(KeyRef.PIN, ctx.identity.pinRetryTotal);
     // Discovery as identify's extended-length probe read it: the run's read of that object (issue 14).
     const discovery = ctx.session.readByIdentify(ObjectTag.DISCOVERY);
@@ -87,6 +95,11 @@ export const identifyStep: ProductionStep = {
         });
       }
       if (other) ctx.foreignCard = other;
+    }
+    if (await takeoverMayDeleteKeys(ctx)) {
+      // The takeover deletes a key where the card has DELETE KEY (MOVE KEY): probed before the PIN or 9B is verified.
+      ctx.identity.capabilities.extensions.moveKey = await ctx.session.probeExtension('moveKey');
+      ctx.updateCard({ capabilities: { ...ctx.identity.capabilities, ...(retries ? { retries } : {}) } });
     }
     await assertCardCanProduce(ctx);
     if (ctx.card.chipSerial == null && serial != null) ctx.updateCard({ chipSerial: serial });

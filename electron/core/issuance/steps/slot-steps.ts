@@ -15,11 +15,11 @@ import type { ProductionStep, StepContext } from '../job-types.js';
 import type { CertificateRecord } from '../../store/records.js';
 import type { IssueRequest } from '../../pki/ca.js';
 import { addMonths } from '../card-numbering.js';
-import { verifyCurrentPin } from '../card-secrets.js';
+import { verifyCurrentPin, withCurrentPin } from '../card-secrets.js';
 import { readObject, writeObject } from '../card-objects.js';
 import { guidToUuid } from './chuid-step.js';
 import { hashFor, isKeyAgreementOnly, slotHoldsKey, slotNeedsPin } from './key-proof.js';
-import { useSlotKey } from '../key-possession.js';
+import { pinAlways, useSlotKey } from '../key-possession.js';
 
 /** SP 800-73-4 names of the key slots, for labels and sentences. */
 export const SLOT_NAMES: Record<PivSlot, string> = {
@@ -75,6 +75,8 @@ function generateStep(slot: PivSlot): ProductionStep {
     },
     async run(ctx) {
       const revoked = await revokeSlotCertificates(ctx, slot, 'superseded');
+      // The slot's key is about to change: a proof of the key it held proves nothing about the next one.
+      ctx.keysProvenInRun.delete(slot);
       const algorithm = ctx.params.algorithms[slot];
       let key: CardPublicKey;
       try {
@@ -141,11 +143,17 @@ function certifyStep(slot: PivSlot): ProductionStep {
           publicKey: key,
           hash: hashFor(key) === 'SHA384' ? 'SHA-384' : 'SHA-256',
           sign: async (tbs) => {
-            if (slotNeedsPin(slot)) await verifyCurrentPin(ctx); // 9C: PIN immediately before each use
-            return useSlotKey(slot, key, () => signWithCard(ctx.session, slot, key, tbs, hashFor(key)));
+            const sign = () => useSlotKey(slot, key, () => signWithCard(ctx.session, slot, key, tbs, hashFor(key)));
+            if (pinAlways(slot)) {
+              await verifyCurrentPin(ctx); // 9C: PIN immediately before each use
+              return sign();
+            }
+            return slotNeedsPin(slot) ? withCurrentPin(ctx, sign) : sign();
           },
         });
       }
+      // buildCsr verified the card's signature with `key`: the slot holds it, proven in this card session.
+      if (csrDer) ctx.keysProvenInRun.set(slot, key.spki);
       const issued = await ctx.ca.issue({ ...issueRequestFor(ctx, slot, key), csrDer });
       const serial = issued.serial.toUpperCase(); // the station records hex in uppercase
       ctx.store.certificates.add({

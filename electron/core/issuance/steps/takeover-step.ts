@@ -52,6 +52,18 @@ async function leftovers(ctx: StepContext): Promise<Leftover[]> {
   return found;
 }
 
+/**
+ * Whether the takeover may delete a key (DELETE KEY, MOVE KEY F6): one that goes
+ * with a certificate it deletes — of a slot the profile leaves out, or of a
+ * retired key the card's Key History announces. Asked by the identify step,
+ * which probes MOVE KEY only then (issue 14); reads the Key History (once per
+ * run: this step and the Key History step reuse it).
+ */
+export async function takeoverMayDeleteKeys(ctx: StepContext): Promise<boolean> {
+  if (PIV_SLOTS.some((slot) => !ctx.profile.slots.includes(slot))) return true;
+  return retiredOnCard(await readObject(ctx, ObjectTag.KEY_HISTORY)) > 0;
+}
+
 /** How many retired keys with certificates on the card a Key History announces (0 when absent or unreadable). */
 function retiredOnCard(keyHistory: Uint8Array | null): number {
   if (!keyHistory) return 0;
@@ -121,6 +133,8 @@ export const takeoverStep: ProductionStep = {
         if (!isStationError(e, 'WRONG_PUK')) throw e;
         await ctx.session.changePuk(FactoryDefaults.PUK, FactoryDefaults.PUK);
       }
+      // The PIN is set anew: whatever status the card keeps for it, the run no longer counts on a VERIFY before.
+      ctx.pinVerified = false;
       await ctx.session.resetRetryCounter(FactoryDefaults.PUK, FactoryDefaults.PIN);
     }
     const { deleted, keptByCard } = await deleteWhatTheProfileLeavesOut(ctx);

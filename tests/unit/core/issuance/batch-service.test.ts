@@ -320,7 +320,7 @@ describe('BatchService', () => {
     const ids = h.addRequests(3);
     const batch = await h.service.start(ids, 'all', ACTOR);
     // Pulled late enough that certificates were issued.
-    await insert(h, READER_A, VirtualPivCard.create({ faults: { removeAfterApdus: 45 } }));
+    await insert(h, READER_A, VirtualPivCard.create({ faults: { removeAfterApdus: 27 } }));
     const failed = h.service.get(batch.id).items[0]!;
     expect(failed.state).toBe('failed');
     const issued = h.ts.station.store.certificates.listByJob(failed.jobId!);

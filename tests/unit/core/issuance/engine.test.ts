@@ -112,7 +112,7 @@ describe('card pulled during production, then retried', () => {
 
   test('pulled after N APDUs for N across the whole job: the job fails at that step and a retry completes it', async () => {
     const total = await apdusOfCleanRun();
-    expect(total).toBeGreaterThan(50);
+    expect(total).toBeGreaterThan(30);
     const failedSteps = new Set<string>();
     const stride = 1; // every APDU boundary of the job
     for (let n = 2, round = 0; n < total; n += stride, round++) {
@@ -168,7 +168,7 @@ describe('card pulled during production, then retried', () => {
 
 describe('cancel', () => {
   test('cancelling a failed job revokes its certificates; a new job takes the card over', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 30 } });
     const first = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: '246810' });
     expect(first.job.status).toBe('failed');
     const issued = t.station.store.certificates.listByJob(first.job.id);

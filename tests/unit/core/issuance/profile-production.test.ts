@@ -120,7 +120,7 @@ describe('the engine writes what the profile names', () => {
 
 describe('a retry uses the profile the job started with', () => {
   test('an administrator narrows the profile while a job is failed: the retry still writes all four slots and every object', async () => {
-    t = await openTrainingStation({ faults: { removeAfterApdus: 60 } }, { directProduction: true });
+    t = await openTrainingStation({ faults: { removeAfterApdus: 30 } }, { directProduction: true });
     const first = await t.station.production.produce({ personId: t.addPerson(), readerName: t.readerName, pin: PIN });
     expect(first.job.status).toBe('failed');
     registryOf(t).update('employee', { slots: ['9A', '9E'], objects: [], pinPolicy: { minLength: 8, maxLength: 8, source: 'generated' } }, 'admin');

@@ -7,7 +7,8 @@ import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VirtualPivCard } from '../../../../native/virtual-card/card.js';
 import { signWithCard } from '../../../../electron/core/piv/card-signer.js';
-import { FactoryDefaults, KeyRef, ObjectTag } from '../../../../electron/core/piv/constants.js';
+import { FactoryDefaults, Ins, KeyRef, ObjectTag, Sw } from '../../../../electron/core/piv/constants.js';
+import { parseCommandApdu, type CommandApdu } from '../../../../native/virtual-card/apdu.js';
 import { encodeCertContainer } from '../../../../electron/core/piv/objects/cert-container.js';
 import { chuidSignedBytes, decodeChuid, encodeChuid } from '../../../../electron/core/piv/objects/chuid.js';
 import { encodeDiscovery } from '../../../../electron/core/piv/objects/discovery.js';
@@ -118,6 +119,55 @@ describe('data objects', () => {
     await s.putData(ObjectTag.CHUID, null);
     expect(await s.getData(ObjectTag.CHUID)).toBeNull();
     expect(await s.getData(ObjectTag.CERT_CARD_AUTH)).toBeNull();
+  });
+});
+
+describe('long command data on a card that takes extended length (issue 14)', () => {
+  /** The C-APDUs the card answers from now on, parsed. */
+  function record(c: VirtualPivCard): CommandApdu[] {
+    const sent: CommandApdu[] = [];
+    const original = c.processApdu.bind(c);
+    c.processApdu = (capdu: Uint8Array) => {
+      sent.push(parseCommandApdu(capdu));
+      return original(capdu);
+    };
+    return sent;
+  }
+  // Any bytes the card stores: a 900-byte "certificate" (only its first byte, a SEQUENCE, is looked at).
+  const container = encodeCertContainer(Uint8Array.from([0x30, ...randomBytes(899)]));
+
+  /** A new card, identified and its 9B authenticated; the C-APDUs it answers from then on. */
+  async function identifiedCard(options: Parameters<typeof VirtualPivCard.create>[0]): Promise<CommandApdu[]> {
+    card = VirtualPivCard.create(options);
+    card.powerOn();
+    s = new PivSession(inProcess(card));
+    await s.identify();
+    await s.authenticateManagementKey('AES192', MGMT);
+    return record(card);
+  }
+
+  it('after identify found extended length: one extended PUT DATA, read back equal', async () => {
+    const sent = await identifiedCard({});
+    await s.putData(ObjectTag.CERT_PIV_AUTH, container);
+    expect(sent.map((c) => [c.ins, c.extended, c.data.length])).toEqual([[Ins.PUT_DATA, true, container.length + 9]]);
+    expect(await s.getData(ObjectTag.CERT_PIV_AUTH)).toEqual(container);
+  });
+
+  it('a card that refuses the length (6700) gets the same data chained, and so does every later command', async () => {
+    const sent = await identifiedCard({ faults: { forcedStatus: [{ ins: Ins.PUT_DATA, sw: Sw.WRONG_LENGTH, times: 1 }] } });
+    await s.putData(ObjectTag.CERT_PIV_AUTH, container);
+    await s.putData(ObjectTag.CERT_CARD_AUTH, container);
+    const blocks = Math.ceil((container.length + 9) / 255);
+    expect(sent.map((c) => c.extended)).toEqual([true, ...Array<boolean>(2 * blocks).fill(false)]);
+    expect(await s.getData(ObjectTag.CERT_PIV_AUTH)).toEqual(container);
+    expect(await s.getData(ObjectTag.CERT_CARD_AUTH)).toEqual(container);
+  });
+
+  it('a card without extended length: chained as before', async () => {
+    const sent = await identifiedCard({ personality: 'strict-800-73', managementKeyAlgorithm: 'AES192' });
+    await s.putData(ObjectTag.CERT_PIV_AUTH, container);
+    expect(sent.every((c) => !c.extended && c.ins === Ins.PUT_DATA)).toBe(true);
+    expect(sent).toHaveLength(Math.ceil((container.length + 9) / 255));
   });
 });
 
