@@ -9,7 +9,9 @@
  *   surname prefixes of 1, 3 and 6 characters, a whole surname, a given-name
  *   prefix, a whole given name, full names ("Ada Lovelace", "Lovelace, Ada"),
  *   an employee id and its prefix, an e-mail and its prefix, a substring from
- *   inside a surname, and a string that matches nobody;
+ *   inside a surname, a full name nobody has (a given name and a surname that
+ *   never meet), the end of an e-mail after the surname, and a string that
+ *   matches nobody;
  * - browse (store.persons.list, pages of 50 with the total): the first page,
  *   the next and the previous page next to a person anywhere in the list, and
  *   the last page; for everyone and for one affiliation.
@@ -65,6 +67,9 @@ const SEARCHES: { kind: string; query(p: SyntheticPerson, r: number): string }[]
   { kind: 'e-mail', query: (p) => p.email },
   { kind: 'e-mail prefix', query: (p) => p.email.slice(0, 8) },
   { kind: 'substring inside a surname', query: (p) => p.surname.slice(2, 8) },
+  // A full name nobody has ("Ada Hopper": a given name and a surname that never meet): every part is common, the whole is rare.
+  { kind: 'full name nobody has', query: (p, r) => `${p.givenName} ${SURNAMES[(SURNAMES.indexOf(p.surname.replace(/[0-9]+$/, '')) + 1 + (r & 1)) % SURNAMES.length]}` },
+  { kind: 'substring inside an e-mail', query: (p) => p.email.slice(p.email.indexOf('.') + 1) },
   { kind: 'no match', query: (_p, r) => `Zzyzx${r}` },
 ];
 

@@ -34,6 +34,9 @@ const COMMANDS: Record<string, Command> = {
   passphrase: async (ctx, verb) => (await import('./commands/passphrase.js')).passphraseCommand(ctx, verb),
 };
 
+/** The commands `station` runs (the help names each). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** The parsed command line of one invocation. */
 export interface ParsedCommandLine {
   command: string;

@@ -10,8 +10,9 @@
  */
 import type { ErrorCode, ErrorDetailsOf, ErrorDetailValue } from '../contract/errors.js';
 
-
-export { ERROR_CODES, ErrorCode, hasErrorCode, type ErrorDetailsOf } from '../contract/errors.js';
+// Types only: the contract's zod schemas stay out of whatever loads this class
+// (the CLI's --help loads it through the virtual card's personalities, issue 14).
+export type { ErrorCode, ErrorDetailsOf } from '../contract/errors.js';
 
 /** Non-secret context attached to an error of any code (slot, tag, sw, retriesLeft, reader…). */
 export type ErrorDetails = { [key: string]: ErrorDetailValue };

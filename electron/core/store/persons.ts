@@ -207,6 +207,18 @@ const startsWith = (column: string) => `${column} COLLATE NOCASE >= @lo AND ${co
  * The kinds of match a search tries, in the order it shows them: each one
  * statement returning rowids in its index's order, at most @n.
  * `full` kinds run once per way of splitting the query into two names.
+ *
+ * The substring kind's cost (issue 14, bench/person-search.ts at 1 000 000
+ * persons): FTS5 answers a trigram phrase by walking its trigrams' row lists
+ * together, so a text that few rows hold but whose trigrams most rows share
+ * reads those lists whole — the end of an e-mail across the domain every
+ * e-mail has ("932606@agency.example", 19 trigrams, 13 of them in every row):
+ * 35 ms of CPU; a full name nobody has ("Ada Hopper"): up to 12 ms. A bound on
+ * the rowid does not shorten the walk (FTS5 finds the phrase's first match
+ * before it skips). Checking the rarest trigrams' candidate rows in a small
+ * in-memory FTS5 table instead was tried and measured: it cut those two to a
+ * few ms but cost the common kinds (whole surname, employee id) 1–3 ms each,
+ * and when a thousand persons share the text it fell back to the same walk.
  */
 const SEARCH_KINDS = {
   surname: `SELECT rowid FROM persons WHERE ${startsWith('surname')} ORDER BY ${browseOrder('ASC')} LIMIT @n`,

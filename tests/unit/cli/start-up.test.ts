@@ -12,14 +12,20 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES, ROLE_WORDS } from '../../../electron/contract/officer-rules.js';
+import { COMMAND_NAMES } from '../../../electron/cli/run.js';
+import { OPTIONS, USAGE } from '../../../electron/cli/usage.js';
 import { ROOT } from '../../support/station-cli.js';
 
 const CLI_MAIN = join(ROOT, 'electron', 'cli', 'main.ts');
 
-/** Every module `file` loads when it is imported, through static (not `import type`, not `import()`) imports. */
+/**
+ * Every module `file` loads when it is imported, through static imports and
+ * re-exports (`export { x } from`, `export * from`; not `import type`,
+ * `export type`, nor `import()`): a value re-export loads its module as an import does.
+ */
 function staticImportClosure(file: string, seen = new Set<string>()): Set<string> {
   const source = readFileSync(file, 'utf8');
-  for (const [, what] of source.matchAll(/^import\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?'([^']+)';/gm)) {
+  for (const [, what] of source.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?'([^']+)';/gm)) {
     if (what!.startsWith('.')) {
       const target = resolve(dirname(file), what!.replace(/\.js$/, '.ts'));
       const name = relative(ROOT, target);
@@ -53,6 +59,14 @@ describe('station start-up', () => {
       'native/virtual-card/personality.ts',
       'node:util',
     ]);
+  });
+
+  it('the help text names every command the CLI runs and every option it accepts', () => {
+    const missingCommands = COMMAND_NAMES.filter((c) => !new RegExp(`^  ${c}(?= |$)`, 'm').test(USAGE));
+    // --help itself is the one option the text it prints need not name.
+    const missingOptions = Object.keys(OPTIONS).filter((o) => o !== 'help' && !USAGE.includes(`--${o}`));
+    expect({ missingCommands, missingOptions }).toEqual({ missingCommands: [], missingOptions: [] });
+    expect(COMMAND_NAMES).toContain('person');
   });
 
   it('--help exits 0 with every role; an unknown command and no command exit 2 with the usage', async () => {
