@@ -39,6 +39,8 @@ const REQUESTS = 8;
 /** The third card inserted is pulled by the operator once its CHUID is written (during key generation or certification). */
 const PULLED_CARD = 3;
 const PULL_AFTER_STEP = 'chuid';
+/** Per GENERATE on the card to pull: a real card's RSA-2048 generation takes seconds (bench/scale.ts cites the figures). */
+const PULLED_CARD_KEYGEN_MS = 4000;
 const OPERATOR_TICK_MS = 200;
 const BATCH_DEADLINE_MS = 8 * 60_000;
 /** Time for the whole test: the readers may first have to be freed by other test runs on this machine. */
@@ -209,7 +211,9 @@ describe('mass production through the StationApi and pcscd on two vpcd readers',
           }
           if (inserted >= REQUESTS) continue;
           inserted++;
-          const card = VirtualPivCard.create();
+          // The card to pull generates its keys as slowly as a real card (seconds, not the
+          // virtual card's milliseconds): the operator sees it mid-production and pulls it there.
+          const card = VirtualPivCard.create(inserted === PULLED_CARD ? { faults: { keygenDelayMs: PULLED_CARD_KEYGEN_MS } } : {});
           const link = await insertCard(card, reader.name, reader.port);
           started.push({ stop: () => link.detach() });
           slots.set(reader.name, { card, link, pullMe: inserted === PULLED_CARD });
