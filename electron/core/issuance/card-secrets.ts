@@ -7,11 +7,12 @@
  * escrowed one. Both steps record "in progress" before touching the card; on a
  * retry the candidate values are exactly two (new, transport), tried new first.
  */
-import { FactoryDefaults } from '../piv/constants.js';
+import { FactoryDefaults, type PivSlot } from '../piv/constants.js';
 import { isStationError, StationError } from '../errors.js';
 import type { StepContext } from './job-types.js';
 import type { SecretBox } from '../pki/secret-box.js';
 import { generatePin, generatePuk } from './pin-policy.js';
+import { pinAlways, slotNeedsPin } from './key-possession.js';
 
 /** Step names, shared with the step list. */
 export const PIN_STEP = 'pin';
@@ -189,4 +190,18 @@ export async function withCurrentPin<T>(ctx: StepContext, operation: () => Promi
     await verifyCurrentPin(ctx);
     return operation();
   }
+}
+
+/**
+ * Runs one use of `slot`'s key with the PIN its access rule asks for (SP 800-73-4 Part 1 §3.2, Table 4b):
+ * 9C ("PIN Always") a VERIFY right before the use; 9A and 9D the PIN verified as {@link withCurrentPin}
+ * keeps it (no VERIFY while the run knows it verified); 9E none.
+ * @throws StationError from VERIFY or from `operation`
+ */
+export async function withSlotPin<T>(ctx: StepContext, slot: PivSlot, operation: () => Promise<T>): Promise<T> {
+  if (pinAlways(slot)) {
+    await verifyCurrentPin(ctx);
+    return operation();
+  }
+  return slotNeedsPin(slot) ? withCurrentPin(ctx, operation) : operation();
 }

@@ -13,8 +13,8 @@ import type { KeyMetadata } from '../../piv/metadata.js';
 import { bytesEqual } from '../../piv/tlv.js';
 import { isStationError } from '../../errors.js';
 import type { StepContext } from '../job-types.js';
-import { verifyCurrentPin, withCurrentPin } from '../card-secrets.js';
-import { pinAlways, proveKeyByUse, slotNeedsPin } from '../key-possession.js';
+import { withSlotPin } from '../card-secrets.js';
+import { proveKeyByUse } from '../key-possession.js';
 
 export { hashFor, isKeyAgreementOnly, slotNeedsPin } from '../key-possession.js';
 
@@ -29,15 +29,7 @@ export async function slotHoldsKey(ctx: StepContext, slot: PivSlot, key: CardPub
       if (meta === null) return false;
       if (meta?.publicKey) return bytesEqual(meta.publicKey.spki, key.spki);
     }
-    const prove = () => proveKeyByUse(ctx.session, slot, key);
-    let proof: Awaited<ReturnType<typeof prove>>;
-    if (pinAlways(slot)) {
-      await verifyCurrentPin(ctx); // PIN immediately before each use
-      proof = await prove();
-    } else {
-      proof = slotNeedsPin(slot) ? await withCurrentPin(ctx, prove) : await prove();
-    }
-    const proven = proof !== undefined;
+    const proven = (await withSlotPin(ctx, slot, () => proveKeyByUse(ctx.session, slot, key))) !== undefined;
     if (proven) ctx.keysProvenInRun.set(slot, key.spki);
     return proven;
   } catch (e) {

@@ -15,11 +15,11 @@ import type { ProductionStep, StepContext } from '../job-types.js';
 import type { CertificateRecord } from '../../store/records.js';
 import type { IssueRequest } from '../../pki/ca.js';
 import { addMonths } from '../card-numbering.js';
-import { verifyCurrentPin, withCurrentPin } from '../card-secrets.js';
+import { withSlotPin } from '../card-secrets.js';
 import { readObject, writeObject } from '../card-objects.js';
 import { guidToUuid } from './chuid-step.js';
-import { hashFor, isKeyAgreementOnly, slotHoldsKey, slotNeedsPin } from './key-proof.js';
-import { pinAlways, useSlotKey } from '../key-possession.js';
+import { hashFor, isKeyAgreementOnly, slotHoldsKey } from './key-proof.js';
+import { useSlotKey } from '../key-possession.js';
 
 /** SP 800-73-4 names of the key slots, for labels and sentences. */
 export const SLOT_NAMES: Record<PivSlot, string> = {
@@ -143,12 +143,7 @@ function certifyStep(slot: PivSlot): ProductionStep {
           publicKey: key,
           hash: hashFor(key) === 'SHA384' ? 'SHA-384' : 'SHA-256',
           sign: async (tbs) => {
-            const sign = () => useSlotKey(slot, key, () => signWithCard(ctx.session, slot, key, tbs, hashFor(key)));
-            if (pinAlways(slot)) {
-              await verifyCurrentPin(ctx); // 9C: PIN immediately before each use
-              return sign();
-            }
-            return slotNeedsPin(slot) ? withCurrentPin(ctx, sign) : sign();
+            return withSlotPin(ctx, slot, () => useSlotKey(slot, key, () => signWithCard(ctx.session, slot, key, tbs, hashFor(key))));
           },
         });
       }
